@@ -1,0 +1,164 @@
+"""Input validation shared by every public qca function (in the spirit of scikit-learn's check_array)."""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+
+from .exceptions import QCAError
+
+__all__ = ["MAX_CONDITIONS", "check_data", "check_names", "check_cut", "check_fraction", "DataSpec"]
+
+MAX_CONDITIONS = 30
+
+
+class DataSpec:
+    """Validated view of a data set: numeric columns, their kind and number of levels.
+
+    Attributes
+    ----------
+    values : dict[str, numpy.ndarray]
+        float64 column values.
+    levels : dict[str, int]
+        2 for crisp and fuzzy columns, max + 1 for multi-value columns.
+    fuzzy : dict[str, bool]
+        True where a column has values strictly between 0 and 1.
+    """
+
+    def __init__(self, values: dict[str, np.ndarray], levels: dict[str, int], fuzzy: dict[str, bool]):
+        self.values = values
+        self.levels = levels
+        self.fuzzy = fuzzy
+
+    @property
+    def multivalue(self) -> bool:
+        return any(v > 2 for v in self.levels.values())
+
+
+def check_names(names: Sequence[str] | str, columns: Sequence[str], what: str) -> list[str]:
+    """Return ``names`` as a list, checking they are distinct columns of the data."""
+    if isinstance(names, str):
+        names = [n.strip() for n in names.split(",") if n.strip()]
+    names = list(names)
+    if not all(isinstance(n, str) for n in names):
+        raise QCAError(f"{what} must be column names (strings); got {names!r}")
+    dup = sorted({n for n in names if names.count(n) > 1})
+    if dup:
+        raise QCAError(f"{what} names a column more than once: {', '.join(dup)}")
+    unknown = [n for n in names if n not in columns]
+    if unknown:
+        raise QCAError(
+            f"{what}: unknown column(s) {', '.join(map(repr, unknown))}; "
+            f"the data has {', '.join(map(repr, columns))}"
+        )
+    return names
+
+
+def check_data(data: pd.DataFrame, columns: Sequence[str], *, role: str = "condition") -> DataSpec:
+    """Validate the given columns of ``data`` for a QCA analysis.
+
+    Each column must be numeric with no missing values, and either a fuzzy/crisp membership in
+    [0, 1] or a multi-value condition coded 0, 1, 2, ... A membership of exactly 0.5 is allowed with
+    a warning, because such a case belongs to no truth-table row (Ragin 2008, p. 30).
+    """
+    if not isinstance(data, pd.DataFrame):
+        raise QCAError(f"data must be a pandas DataFrame; got {type(data).__name__}")
+    if data.shape[0] == 0:
+        raise QCAError("data has no rows (cases)")
+    if len(set(map(str, data.columns))) != data.shape[1]:
+        dup = sorted({c for c in map(str, data.columns) if list(map(str, data.columns)).count(c) > 1})
+        raise QCAError(f"data has duplicate column names: {', '.join(dup)}")
+    values: dict[str, np.ndarray] = {}
+    levels: dict[str, int] = {}
+    fuzzy: dict[str, bool] = {}
+    for name in columns:
+        col = data[name]
+        if not (pd.api.types.is_numeric_dtype(col) or pd.api.types.is_bool_dtype(col)):
+            bad = next((v for v in col if not _is_number(v)), None)
+            raise QCAError(
+                f"{role} column {name!r} is not numeric (found value {bad!r}); "
+                "QCA needs set memberships in [0, 1] or multi-value levels 0, 1, 2, ..."
+            )
+        x = col.to_numpy(dtype=float, na_value=np.nan)
+        if np.isnan(x).any():
+            rows = list(data.index[np.isnan(x)][:5])
+            raise QCAError(
+                f"{role} column {name!r} has {int(np.isnan(x).sum())} missing value(s) "
+                f"(rows {rows}); remove or impute them first"
+            )
+        if not np.isfinite(x).all():
+            raise QCAError(f"{role} column {name!r} has infinite values")
+        if (x < 0).any():
+            raise QCAError(f"{role} column {name!r} has negative values (min {x.min():g}); memberships must lie in [0, 1]")
+        integral = np.all(x == np.round(x))
+        if x.max() > 1:
+            if not integral:
+                raise QCAError(
+                    f"{role} column {name!r} has values outside [0, 1] (max {x.max():g}) that are not "
+                    "multi-value levels; calibrate it first (qca.calibrate)"
+                )
+            levels[name] = int(x.max()) + 1
+            fuzzy[name] = False
+        else:
+            levels[name] = 2
+            fuzzy[name] = not integral
+        values[name] = x
+    return DataSpec(values, levels, fuzzy)
+
+
+def check_condition_count(conditions: Sequence[str]) -> None:
+    if len(conditions) < 1:
+        raise QCAError("at least one condition is needed")
+    if len(conditions) > MAX_CONDITIONS:
+        raise QCAError(
+            f"too many conditions: {len(conditions)} given, at most {MAX_CONDITIONS} are supported"
+        )
+
+
+def warn_half_memberships(spec: DataSpec, columns: Sequence[str]) -> None:
+    for name in columns:
+        if spec.fuzzy[name]:
+            k = int(np.sum(spec.values[name] == 0.5))
+            if k:
+                warnings.warn(
+                    f"condition {name!r} has {k} case(s) with membership exactly 0.5; they belong to "
+                    "no truth-table row (recalibrate with a crossover that avoids 0.5)",
+                    UserWarning,
+                    stacklevel=3,
+                )
+
+
+def check_fraction(value: float, name: str) -> float:
+    try:
+        v = float(value)
+    except (TypeError, ValueError):
+        raise QCAError(f"{name} must be a number in [0, 1]; got {value!r}") from None
+    if not 0.0 <= v <= 1.0:
+        raise QCAError(f"{name} must be in [0, 1]; got {value!r}")
+    return v
+
+
+def check_cut(incl_cut: float | Sequence[float]) -> tuple[float, float]:
+    """Return (ic1, ic0) from a single inclusion cut-off or a pair."""
+    if np.ndim(incl_cut) == 0:
+        ic1 = ic0 = check_fraction(incl_cut, "incl_cut")
+    else:
+        vals = list(incl_cut)
+        if len(vals) != 2:
+            raise QCAError(f"incl_cut must be a number or a pair (ic1, ic0); got {incl_cut!r}")
+        ic1 = check_fraction(vals[0], "incl_cut[0] (ic1)")
+        ic0 = check_fraction(vals[1], "incl_cut[1] (ic0)")
+        if ic0 > ic1:
+            raise QCAError(f"incl_cut must satisfy ic0 <= ic1; got ic1={ic1}, ic0={ic0}")
+    return ic1, ic0
+
+
+def _is_number(v: object) -> bool:
+    try:
+        float(v)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return False
+    return True

@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 from scipy.cluster.hierarchy import cut_tree, linkage
 from scipy.spatial.distance import pdist
+from scipy.special import expit
 
 from .exceptions import QCAError
 
@@ -136,9 +137,11 @@ def calibrate(
     a decreasing set is the complement of the increasing set with mirrored anchors.
 
     Differences from R's ``calibrate``: ``ecdf`` calibration is not implemented; crisp
-    thresholds must be strictly increasing (R silently accepts other orders); the indirect
-    method fits a logit that is linear in ``x`` (R fits a fractional polynomial), so its
-    memberships agree with R's only approximately.
+    thresholds must be strictly increasing (unsorted or repeated thresholds raise
+    :class:`QCAError` instead of being sorted silently); positional anchors are always read
+    in the name order ``(e, c, i)`` / ``(e1, c1, i1, i2, c2, e2)``; the indirect method fits
+    a logit that is linear in ``x`` (R fits a fractional polynomial), so its memberships
+    agree with R's only approximately.
 
     References
     ----------
@@ -296,7 +299,7 @@ def _sides(x: np.ndarray, e: float, c: float, i: float) -> tuple[np.ndarray, np.
 def _logistic(x: np.ndarray, e: float, c: float, i: float, idm: float) -> np.ndarray:
     d_in, d_out = _sides(x, e, c, i)
     log_odds = math.log(idm / (1.0 - idm)) * np.where(d_in >= 0, d_in, -d_out)
-    return _expit(log_odds)
+    return expit(log_odds)
 
 
 def _power(x: np.ndarray, e: float, c: float, i: float, below: float, above: float) -> np.ndarray:
@@ -325,10 +328,6 @@ def _crisp(x: np.ndarray, cuts: np.ndarray) -> np.ndarray:
     return np.searchsorted(cuts, x, side="right").astype(np.int64)
 
 
-def _expit(z: np.ndarray) -> np.ndarray:
-    return 1.0 / (1.0 + np.exp(-z))
-
-
 def _indirect(x: np.ndarray, y: np.ndarray, max_iter: int = 100, tol: float = 1e-10) -> np.ndarray:
     """Fitted values of a binomial-logit GLM of ``y`` (in [0, 1]) on ``x``, by IRLS.
 
@@ -347,7 +346,7 @@ def _indirect(x: np.ndarray, y: np.ndarray, max_iter: int = 100, tol: float = 1e
         sw = np.sqrt(w)
         beta, *_ = np.linalg.lstsq(design * sw[:, None], z * sw, rcond=None)
         eta = design @ beta
-        mu = _expit(eta)
+        mu = expit(eta)
         dev = _binomial_deviance(y, mu)
         if abs(dev - dev_old) <= tol * (abs(dev) + 0.1):
             break

@@ -1,7 +1,29 @@
-"""qca: crisp, multi-value and fuzzy-set Qualitative Comparative Analysis."""
+"""qca: crisp, multi-value and fuzzy-set Qualitative Comparative Analysis.
+
+The semantics follow the R package QCA (Dusa 2019) so that results can be compared with it.
+"""
+
 from .exceptions import ExpressionError, QCAError
 from .expressions import Expression, Term, evaluate, fuzzy_and, fuzzy_or, negate, parse
+from .fit import pof
+from .minimize import Model, Solution, minimize
+from .truth_table import TruthTable, truth_table
 
-__all__ = ["QCAError", "ExpressionError", "Expression", "Term", "parse", "evaluate", "negate",
-           "fuzzy_and", "fuzzy_or"]
+__all__ = [
+    "QCAError",
+    "ExpressionError",
+    "Expression",
+    "Term",
+    "parse",
+    "evaluate",
+    "negate",
+    "fuzzy_and",
+    "fuzzy_or",
+    "pof",
+    "TruthTable",
+    "truth_table",
+    "Model",
+    "Solution",
+    "minimize",
+]
 __version__ = "0.1.0"

@@ -1,0 +1,196 @@
+"""All minimum covers of a prime-implicant chart (exact set cover with every tie).
+
+The chart is reduced without losing any minimum cover (essential implicants, dominated rows),
+the minimum number of implicants is found by integer programming (HiGHS through
+``scipy.optimize.milp``), and every cover of that size is enumerated by a depth-first search
+that branches on the hardest uncovered row and forbids the implicants of earlier branches, so
+each cover is produced exactly once (Petrick 1956 gives the same set of covers, by expansion).
+
+References
+----------
+Petrick, S. R. (1956). A direct determination of the irredundant forms of a Boolean function
+from the set of prime implicants. AFCRC-TR-56-110.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from scipy.optimize import Bounds, LinearConstraint, milp
+
+__all__ = ["CoverResult", "minimum_covers", "DEFAULT_MAX_MODELS", "DEFAULT_MAX_NODES"]
+
+DEFAULT_MAX_MODELS = 1000
+DEFAULT_MAX_NODES = 2_000_000
+
+
+@dataclass(frozen=True)
+class CoverResult:
+    """Minimum covers of a chart.
+
+    Attributes
+    ----------
+    covers : list of tuple of int
+        Implicant (chart row) indices of each minimum cover, at most ``max_models`` of them.
+    size : int
+        Number of implicants in a minimum cover.
+    n_covers : int
+        Number of minimum covers found (all of them when ``complete``).
+    complete : bool
+        False when the search stopped at ``max_models`` or ``max_nodes``; then ``n_covers`` is a
+        lower bound.
+    essential : tuple of int
+        Implicants in every cover.
+    """
+
+    covers: list[tuple[int, ...]]
+    size: int
+    n_covers: int
+    complete: bool
+    essential: tuple[int, ...]
+
+
+def _popcount(x: int) -> int:
+    return x.bit_count()
+
+
+def _to_masks(chart: np.ndarray) -> tuple[list[int], list[int]]:
+    n_pi, n_rows = chart.shape
+    pi_masks = [int.from_bytes(np.packbits(chart[p], bitorder="little").tobytes(), "little") for p in range(n_pi)]
+    row_masks = [int.from_bytes(np.packbits(chart[:, r], bitorder="little").tobytes(), "little") for r in range(n_rows)]
+    return pi_masks, row_masks
+
+
+def _minimum_size(chart: np.ndarray) -> int:
+    n_pi = chart.shape[0]
+    res = milp(
+        c=np.ones(n_pi),
+        constraints=LinearConstraint(chart.T.astype(float), lb=1, ub=np.inf),
+        integrality=np.ones(n_pi),
+        bounds=Bounds(0, 1),
+    )
+    if not res.success:  # pragma: no cover - the chart always has a cover
+        raise RuntimeError(f"integer program failed: {res.message}")
+    return int(round(res.fun))
+
+
+def minimum_covers(
+    chart: np.ndarray, max_models: int = DEFAULT_MAX_MODELS, max_nodes: int = DEFAULT_MAX_NODES
+) -> CoverResult:
+    """Every minimum-cardinality cover of a Boolean chart (implicants x rows).
+
+    Parameters
+    ----------
+    chart : bool array (n_implicants, n_rows)
+        ``chart[p, r]``: implicant ``p`` covers row ``r``. Every row must be coverable.
+    max_models : int
+        Covers kept; the search goes on counting up to ``max_nodes`` search nodes.
+    max_nodes : int
+        Bound on the depth-first search, so that the call always returns.
+    """
+    chart = np.asarray(chart, dtype=bool)
+    n_pi, n_rows = chart.shape
+    if n_rows and not chart.any(axis=0).all():
+        raise ValueError("a row of the chart is covered by no implicant")
+    pi_masks, row_masks = _to_masks(chart)
+
+    essential = sorted({_bits_first(m) for m in row_masks if _popcount(m) == 1})
+    covered = 0
+    for p in essential:
+        covered |= pi_masks[p]
+    remaining = [r for r in range(n_rows) if not covered >> r & 1]
+    # Drop rows that are covered whenever another remaining row is (their PI set is a superset).
+    rows = sorted(set(row_masks[r] for r in remaining), key=_popcount)
+    kept_rows: list[int] = []
+    for m in rows:
+        if not any(k & m == k for k in kept_rows):
+            kept_rows.append(m)
+    if not kept_rows:
+        return CoverResult([tuple(essential)], len(essential), 1, True, tuple(essential))
+
+    candidates = sorted({p for m in kept_rows for p in _bits(m)})
+    sub = np.array([[m >> p & 1 for m in kept_rows] for p in candidates], dtype=bool)
+    k = _minimum_size(sub)
+    cand_masks = [int.from_bytes(np.packbits(sub[i], bitorder="little").tobytes(), "little") for i in range(len(candidates))]
+    row_sets = [[i for i in range(len(candidates)) if sub[i, r]] for r in range(len(kept_rows))]
+    row_option_masks = [_set_mask(opts) for opts in row_sets]
+
+    found: list[tuple[int, ...]] = []
+    state = {"count": 0, "nodes": 0, "stopped": False}
+    all_rows = (1 << len(kept_rows)) - 1
+
+    def lower_bound(uncovered: int, forbidden: int) -> int:
+        # Rows whose allowed implicants are pairwise disjoint need one implicant each.
+        used = 0
+        bound = 0
+        for r in _bits(uncovered):
+            allowed = row_option_masks[r] & ~forbidden
+            if not allowed & used:
+                used |= allowed
+                bound += 1
+        return bound
+
+    def search(uncovered: int, chosen: list[int], forbidden: int) -> None:
+        if state["stopped"]:
+            return
+        state["nodes"] += 1
+        if state["nodes"] > max_nodes:
+            state["stopped"] = True
+            return
+        if not uncovered:
+            state["count"] += 1
+            if len(found) < max_models:
+                found.append(tuple(sorted(chosen)))
+            return
+        left = k - len(chosen)
+        if left <= 0 or lower_bound(uncovered, forbidden) > left:
+            return
+        best_row, best_opts = -1, None
+        for r in _bits(uncovered):
+            opts = [i for i in row_sets[r] if not forbidden >> i & 1]
+            if best_opts is None or len(opts) < len(best_opts):
+                best_row, best_opts = r, opts
+                if len(opts) <= 1:
+                    break
+        if not best_opts:
+            return
+        block = forbidden
+        for i in best_opts:
+            chosen.append(i)
+            search(uncovered & ~cand_masks[i], chosen, block)
+            chosen.pop()
+            block |= 1 << i
+
+    search(all_rows, [], 0)
+    covers = sorted(
+        (tuple(sorted(essential + [candidates[i] for i in c])) for c in found),
+        key=lambda c: c,
+    )
+    return CoverResult(
+        covers=covers,
+        size=k + len(essential),
+        n_covers=state["count"],
+        complete=not state["stopped"] and state["count"] <= max_models,
+        essential=tuple(essential),
+    )
+
+
+def _set_mask(indices: list[int]) -> int:
+    m = 0
+    for i in indices:
+        m |= 1 << i
+    return m
+
+
+def _bits(mask: int) -> list[int]:
+    out = []
+    while mask:
+        low = mask & -mask
+        out.append(low.bit_length() - 1)
+        mask ^= low
+    return out
+
+
+def _bits_first(mask: int) -> int:
+    return (mask & -mask).bit_length() - 1

@@ -1,0 +1,187 @@
+"""Parameters of fit: consistency (inclusion), coverage, PRI and relevance of necessity.
+
+Formulas follow Ragin (2006, 2008) for inclusion and coverage, Ragin (2008) for the proportional
+reduction in inconsistency (PRI) and Schneider & Wagemann (2012) for the relevance of necessity
+(RoN); they are the measures that R's QCA reports from ``pof()``.
+
+References
+----------
+Ragin, C. C. (2006). Set relations in social research: evaluating their consistency and coverage.
+*Political Analysis* 14(3), 291-310.
+Schneider, C. Q., & Wagemann, C. (2012). *Set-Theoretic Methods for the Social Sciences*. CUP.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+import pandas as pd
+
+from .exceptions import QCAError
+
+__all__ = ["sufficiency", "necessity", "disjunction_fit", "pof"]
+
+
+def _ratio(num: np.ndarray | float, den: np.ndarray | float) -> np.ndarray:
+    num = np.asarray(num, dtype=float)
+    den = np.asarray(den, dtype=float)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(den > 0, num / np.where(den > 0, den, 1.0), np.nan)
+
+
+def sufficiency(x: np.ndarray, y: np.ndarray) -> dict[str, np.ndarray]:
+    """Sufficiency fit of set(s) ``x`` for outcome ``y``.
+
+    ``x`` has shape (n_cases,) or (n_sets, n_cases). Returns inclS = sum(min(x,y)) / sum(x),
+    PRI = (sum(min(x,y)) - sum(min(x,y,1-y))) / (sum(x) - sum(min(x,y,1-y))) and
+    covS = sum(min(x,y)) / sum(y).
+    """
+    x = np.asarray(x, dtype=float)
+    y = np.asarray(y, dtype=float)
+    xy = np.minimum(x, y).sum(axis=-1)
+    xyny = np.minimum(np.minimum(x, y), 1.0 - y).sum(axis=-1)
+    sx = x.sum(axis=-1)
+    return {
+        "inclS": _ratio(xy, sx),
+        "PRI": _ratio(xy - xyny, sx - xyny),
+        "covS": _ratio(xy, y.sum()),
+    }
+
+
+def necessity(x: np.ndarray, y: np.ndarray) -> dict[str, np.ndarray]:
+    """Necessity fit of set(s) ``x`` for outcome ``y``.
+
+    inclN = sum(min(x,y)) / sum(y), RoN = sum(1-x) / sum(1-min(x,y)), covN = sum(min(x,y)) / sum(x).
+    """
+    x = np.asarray(x, dtype=float)
+    y = np.asarray(y, dtype=float)
+    xy = np.minimum(x, y)
+    return {
+        "inclN": _ratio(xy.sum(axis=-1), y.sum()),
+        "RoN": _ratio((1.0 - x).sum(axis=-1), (1.0 - xy).sum(axis=-1)),
+        "covN": _ratio(xy.sum(axis=-1), x.sum(axis=-1)),
+    }
+
+
+def disjunction_fit(memberships: np.ndarray, y: np.ndarray) -> tuple[dict[str, float], pd.DataFrame]:
+    """Fit of a disjunction of terms and of each term, with unique coverage.
+
+    Parameters
+    ----------
+    memberships : array of shape (n_terms, n_cases)
+        Membership of each case in each term.
+    y : array of shape (n_cases,)
+
+    Returns
+    -------
+    overall : dict with inclS, PRI, covS of the union (maximum) of the terms.
+    per_term : DataFrame with inclS, PRI, covS and covU (coverage lost when the term is dropped).
+    """
+    m = np.atleast_2d(np.asarray(memberships, dtype=float))
+    union = m.max(axis=0)
+    overall = {k: float(v) for k, v in sufficiency(union, y).items()}
+    per = sufficiency(m, y)
+    cov_u = np.empty(m.shape[0])
+    for i in range(m.shape[0]):
+        others = np.delete(m, i, axis=0)
+        rest = others.max(axis=0) if others.size else np.zeros_like(union)
+        cov_u[i] = overall["covS"] - float(sufficiency(rest, y)["covS"])
+    per_term = pd.DataFrame({**per, "covU": cov_u})
+    return overall, per_term
+
+
+def pof(
+    setms: pd.DataFrame | pd.Series | np.ndarray | str | Sequence[str],
+    outcome: pd.Series | np.ndarray | str,
+    data: pd.DataFrame | None = None,
+    relation: str = "necessity",
+) -> pd.DataFrame:
+    """Parameters of fit of sets or expressions for an outcome, as R's QCA ``pof()``.
+
+    Parameters
+    ----------
+    setms : DataFrame, Series, array, expression string or list of expression strings
+        Set memberships (one column per set) or expressions evaluated on ``data``. An expression
+        with several terms (``"DEV*~IND + URB*STB"``) is reported term by term and as a whole.
+    outcome : Series, array or str
+        Outcome membership, or a column name / literal (``"~SURV"``) of ``data``.
+    data : DataFrame, optional
+        Needed when ``setms`` or ``outcome`` are given as strings.
+    relation : {"necessity", "sufficiency"}
+
+    Returns
+    -------
+    DataFrame
+        One row per set: inclN, RoN, covN (necessity) or inclS, PRI, covS, covU (sufficiency);
+        for sufficiency of several sets a last row ``expression`` holds the fit of their union.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> d = pd.DataFrame({"A": [1, 1, 0, 0], "Y": [1, 1, 1, 0]})
+    >>> pof(d[["A"]], d["Y"], relation="sufficiency").round(3).loc["A", "inclS"]
+    np.float64(1.0)
+    """
+    from .expressions import Expression, evaluate, parse
+
+    if relation not in ("necessity", "sufficiency", "nec", "suf"):
+        raise QCAError(f"relation must be 'necessity' or 'sufficiency'; got {relation!r}")
+    relation = {"nec": "necessity", "suf": "sufficiency"}.get(relation, relation)
+    y = _outcome_vector(outcome, data)
+    names: list[str]
+    if isinstance(setms, str) or (
+        isinstance(setms, Sequence) and len(setms) > 0 and all(isinstance(s, str) for s in setms)
+    ):
+        if data is None:
+            raise QCAError("pof: expressions given as strings need the data (argument data=)")
+        known = [str(c) for c in data.columns]
+        exprs = [parse(s, conditions=known) for s in ([setms] if isinstance(setms, str) else setms)]
+        if relation == "sufficiency" and len(exprs) == 1:
+            exprs = [Expression((term,)) for term in exprs[0].terms]
+        names = [str(e) for e in exprs]
+        x = np.vstack([evaluate(e, data) for e in exprs])
+    elif isinstance(setms, pd.DataFrame):
+        names = [str(c) for c in setms.columns]
+        x = _membership_matrix(setms.to_numpy(dtype=float, na_value=np.nan).T, names)
+    elif isinstance(setms, pd.Series):
+        names = [str(setms.name) if setms.name is not None else "X"]
+        x = _membership_matrix(setms.to_numpy(dtype=float, na_value=np.nan)[None, :], names)
+    else:
+        arr = np.atleast_2d(np.asarray(setms, dtype=float))
+        names = [f"X{i + 1}" for i in range(arr.shape[0])]
+        x = _membership_matrix(arr, names)
+    if x.shape[1] != y.shape[0]:
+        raise QCAError(f"pof: the sets have {x.shape[1]} cases but the outcome has {y.shape[0]}")
+    if relation == "necessity":
+        return pd.DataFrame(necessity(x, y), index=names)
+    overall, per_term = disjunction_fit(x, y)
+    per_term.index = names
+    if len(names) > 1:
+        per_term.loc["expression"] = [overall["inclS"], overall["PRI"], overall["covS"], np.nan]
+    return per_term
+
+
+def _membership_matrix(x: np.ndarray, names: Sequence[str]) -> np.ndarray:
+    for i, name in enumerate(names):
+        col = x[i]
+        if np.isnan(col).any():
+            raise QCAError(f"set {name!r} has missing values")
+        if (col < 0).any() or (col > 1).any():
+            raise QCAError(f"set {name!r} has memberships outside [0, 1] (min {col.min():g}, max {col.max():g})")
+    return x
+
+
+def _outcome_vector(outcome: pd.Series | np.ndarray | str, data: pd.DataFrame | None) -> np.ndarray:
+    from .expressions import evaluate
+
+    if isinstance(outcome, str):
+        if data is None:
+            raise QCAError("pof: an outcome given by name needs the data (argument data=)")
+        return evaluate(outcome, data)
+    y = np.asarray(outcome, dtype=float)
+    return _membership_matrix(y[None, :], ["outcome"])[0]
+
+
+def fit_table(fit: Mapping[str, float]) -> str:
+    return "  ".join(f"{k} {v:.3f}" for k, v in fit.items())

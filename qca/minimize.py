@@ -1,0 +1,307 @@
+"""Boolean minimization of a truth table: conservative, parsimonious and intermediate solutions.
+
+Semantics follow R's QCA ``minimize()`` (Dusa 2019): the positive rows (OUT = "1") must be
+covered; negative rows ("0") and contradictions ("C") must not be, unless ``include`` lists
+them; logical remainders ("?") are don't-cares with ``include="?"`` (parsimonious solution) and
+negative otherwise (conservative, or complex, solution). A model is a disjunction of prime
+implicants with the fewest implicants; every tied model is returned.
+
+References
+----------
+Ragin, C. C. (1987). *The Comparative Method*. University of California Press.
+Dusa, A. (2019). *QCA with R: A Comprehensive Resource*, ch. 8. Springer.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import cached_property
+
+import numpy as np
+import pandas as pd
+
+from .cover import DEFAULT_MAX_MODELS, DEFAULT_MAX_NODES, minimum_covers
+from .exceptions import QCAError
+from .expressions import Expression, Term
+from .fit import disjunction_fit
+from .primes import covers, prime_implicants
+from .truth_table import TruthTable, row_memberships
+
+__all__ = ["Model", "Solution", "minimize", "cube_terms", "cube_string"]
+
+
+def cube_string(cube: np.ndarray, conditions: Sequence[str], multivalue: bool) -> str:
+    """Write a cube (-1 = free) in QCA notation, conditions in truth-table order."""
+    lits = []
+    for name, v in zip(conditions, cube):
+        if v < 0:
+            continue
+        if multivalue:
+            lits.append(f"{name}[{int(v)}]")
+        else:
+            lits.append(name if v == 1 else f"~{name}")
+    return "*".join(lits) if lits else "1"
+
+
+def cube_terms(cubes: np.ndarray, conditions: Sequence[str]) -> tuple[Term, ...]:
+    return tuple(
+        Term(tuple((c, frozenset({int(v)})) for c, v in zip(conditions, cube) if v >= 0)) for cube in cubes
+    )
+
+
+@dataclass(frozen=True)
+class Model:
+    """One minimal model: a disjunction of prime implicants, with its parameters of fit.
+
+    Attributes
+    ----------
+    terms : tuple of str
+        The implicants, e.g. ``("DEV*~IND", "URB*STB")``.
+    cubes : int array (n_terms, n_conditions)
+        The same implicants as cubes (-1 = condition absent).
+    fit : dict
+        inclS, PRI and covS of the model.
+    term_fit : DataFrame
+        inclS, PRI, covS and covU of each term.
+    """
+
+    terms: tuple[str, ...]
+    cubes: np.ndarray = field(repr=False)
+    conditions: tuple[str, ...] = field(repr=False)
+    fit: dict[str, float] = field(repr=False)
+    term_fit: pd.DataFrame = field(repr=False)
+
+    def __str__(self) -> str:
+        return " + ".join(self.terms) if self.terms else "0"
+
+    @property
+    def expression(self) -> Expression:
+        return Expression(cube_terms(self.cubes, self.conditions))
+
+    @property
+    def complexity(self) -> int:
+        """Number of literals."""
+        return int((self.cubes >= 0).sum())
+
+
+@dataclass(frozen=True)
+class Solution:
+    """Result of :func:`minimize`.
+
+    Attributes
+    ----------
+    models : tuple of Model
+        Every tied minimal model (R's M1, M2, ...), at most ``max_models``.
+    prime_implicants : tuple of str
+        The prime implicants that cover at least one positive row.
+    pi_chart : DataFrame
+        Prime implicants x positive row numbers, True where the implicant covers the row.
+    essential : tuple of str
+        Prime implicants that are in every model.
+    n_models : int
+        Number of tied models found; equal to ``len(models)`` unless the search was capped.
+    complete : bool
+        False when ``max_models`` or the search budget cut the list of models short.
+    """
+
+    truth_table: TruthTable = field(repr=False)
+    solution_type: str
+    include: tuple[str, ...]
+    models: tuple[Model, ...]
+    prime_implicants: tuple[str, ...]
+    pi_cubes: np.ndarray = field(repr=False)
+    pi_chart: pd.DataFrame = field(repr=False)
+    essential: tuple[str, ...]
+    n_models: int
+    complete: bool
+    notes: tuple[str, ...] = ()
+    simplifying_assumptions: tuple[int, ...] = ()
+    easy_counterfactuals: tuple[int, ...] = ()
+
+    @cached_property
+    def pi_fit(self) -> pd.DataFrame:
+        """inclS, PRI, covS and covU of every prime implicant (covU within all PIs)."""
+        if not self.prime_implicants:
+            return pd.DataFrame(columns=["inclS", "PRI", "covS", "covU"])
+        memb = cube_memberships(self.pi_cubes, self.truth_table)
+        _, per = disjunction_fit(memb, self.truth_table.outcome_membership)
+        per.index = list(self.prime_implicants)
+        return per
+
+    def summary(self) -> str:
+        return str(self)
+
+    def __str__(self) -> str:
+        tt = self.truth_table
+        lines = [
+            f"{self.solution_type.capitalize()} solution: outcome {tt.outcome}, "
+            f"conditions {', '.join(tt.conditions)}",
+            f"  include {','.join(self.include) or '-'}   models {self.n_models}"
+            f"{'' if self.complete else '+ (list capped)'}   prime implicants {len(self.prime_implicants)}",
+            "",
+        ]
+        for i, m in enumerate(self.models, start=1):
+            lines.append(f"M{i}: {m} -> {tt.outcome}")
+        lines.append("")
+        for i, m in enumerate(self.models, start=1):
+            table = m.term_fit.copy()
+            table.index = [f"{j}  {t}" for j, t in enumerate(m.terms, start=1)]
+            table.loc[f"   M{i}"] = [m.fit["inclS"], m.fit["PRI"], m.fit["covS"], np.nan]
+            text = table.to_string(float_format=lambda v: f"{v:.3f}", na_rep="")
+            width = max(len(r) for r in text.splitlines())
+            body = text.splitlines()
+            lines += [body[0], "-" * width, *body[1:-1], "-" * width, body[-1], ""]
+        notes = list(self.notes)
+        if not self.complete:
+            notes.append(
+                f"{self.n_models} or more tied models; {len(self.models)} listed (raise max_models)"
+            )
+        lines += [f"[{i + 1}] {t}" for i, t in enumerate(notes)]
+        return "\n".join(lines).rstrip()
+
+
+def cube_memberships(cubes: np.ndarray, tt: TruthTable) -> np.ndarray:
+    """Membership of every case of the truth table's data in each cube: (n_cubes, n_cases)."""
+    values = tt.condition_memberships()
+    return row_memberships(np.asarray(cubes, dtype=np.int64), values, tt.levels)
+
+
+def _parse_include(include: str | Sequence[str] | None) -> tuple[str, ...]:
+    if include is None:
+        return ()
+    items = [s.strip() for s in include.split(",")] if isinstance(include, str) else list(include)
+    items = [s for s in items if s]
+    bad = [s for s in items if s not in ("?", "C")]
+    if bad:
+        raise QCAError(f"include may contain '?' (remainders) and 'C' (contradictions); got {bad}")
+    return tuple(dict.fromkeys(items))
+
+
+def _sets(tt: TruthTable, include: tuple[str, ...]) -> tuple[np.ndarray, np.ndarray, np.ndarray, str]:
+    on = tt.configs_with("1")
+    dont_care = np.vstack([tt.configs_with("C") if "C" in include else np.zeros((0, len(tt.levels)), int)])
+    off = np.vstack([tt.configs_with("0"), *([] if "C" in include else [tt.configs_with("C")])])
+    if "?" in include:
+        # Remainders are don't-cares, except those excluded (coded negative) by the user.
+        return on, np.vstack([off, tt.excluded_configs]), dont_care, "dont_care"
+    return on, off, dont_care, "negative"
+
+
+def minimize(
+    tt: TruthTable,
+    include: str | Sequence[str] | None = None,
+    dir_exp: Sequence[str] | str | None = None,
+    max_models: int = DEFAULT_MAX_MODELS,
+    method: str = "auto",
+) -> Solution:
+    """Minimize a truth table, as R's QCA ``minimize()``.
+
+    Parameters
+    ----------
+    tt : TruthTable
+        From :func:`qca.truth_table`.
+    include : {None, "?", "C", "?,C"} or sequence
+        Rows other than the positive ones that may be covered: ``"?"`` logical remainders
+        (parsimonious solution), ``"C"`` contradictions.
+    dir_exp : sequence of str, optional
+        Directional expectations for the intermediate solution (needs ``include="?"``),
+        e.g. ``["DEV", "~IND", "LIT*~URB"]``.
+    max_models : int
+        Most tied models listed; the number found is reported in ``Solution.n_models``.
+    method : {"auto", "dense", "hitting", "merge"}
+        Prime-implicant algorithm (see :mod:`qca.primes`); all give the same answer.
+
+    Returns
+    -------
+    Solution
+
+    Raises
+    ------
+    QCAError
+        When no row has OUT = "1", or for bad arguments.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from qca import truth_table
+    >>> d = pd.DataFrame({"A": [0, 0, 1, 1], "B": [0, 1, 0, 1], "Y": [0, 1, 1, 1]})
+    >>> str(minimize(truth_table(d, "Y")).models[0])
+    'A + B'
+    """
+    if not isinstance(tt, TruthTable):
+        raise QCAError(f"minimize needs a TruthTable (from qca.truth_table); got {type(tt).__name__}")
+    if not isinstance(max_models, int | np.integer) or max_models < 1:
+        raise QCAError(f"max_models must be a whole number >= 1; got {max_models!r}")
+    include_t = _parse_include(include)
+    if dir_exp is not None:
+        from .intermediate import intermediate_solution
+
+        if "?" not in include_t:
+            raise QCAError("an intermediate solution (dir_exp) needs include='?'")
+        return intermediate_solution(tt, dir_exp, include_t, max_models=max_models, method=method)
+    on, off, dont_care, remainders = _sets(tt, include_t)
+    if on.shape[0] == 0:
+        raise QCAError(
+            f"no truth-table row has OUT = 1 for outcome {tt.outcome!r}: nothing to explain "
+            f"(incl_cut {tt.incl_cut[0]:g}, n_cut {tt.n_cut}, pri_cut {tt.pri_cut:g})"
+        )
+    pis = prime_implicants(on, off, tt.levels, remainders, dont_care=dont_care, method=method)
+    kind = "parsimonious" if "?" in include_t else "conservative"
+    return solution_from_primes(tt, pis, on, kind, include_t, max_models=max_models)
+
+
+def solution_from_primes(
+    tt: TruthTable,
+    pis: np.ndarray,
+    on: np.ndarray,
+    kind: str,
+    include: tuple[str, ...],
+    max_models: int = DEFAULT_MAX_MODELS,
+    notes: Sequence[str] = (),
+    **extra: object,
+) -> Solution:
+    """Solve the prime-implicant chart of ``pis`` over the positive configurations ``on``."""
+    chart = covers(pis, on)
+    res = minimum_covers(chart, max_models=max_models, max_nodes=DEFAULT_MAX_NODES)
+    conditions = tt.conditions
+    mv = tt.multivalue
+    names = tuple(cube_string(c, conditions, mv) for c in pis)
+    y = tt.outcome_membership
+    used = sorted({p for cov in res.covers for p in cov})
+    memb = {p: m for p, m in zip(used, cube_memberships(pis[used], tt))} if used else {}
+    models = []
+    for cov in sorted(res.covers, key=lambda c: (int((pis[list(c)] >= 0).sum()), c)):
+        overall, per = disjunction_fit(np.vstack([memb[p] for p in cov]), y)
+        per.index = [names[p] for p in cov]
+        models.append(Model(tuple(names[p] for p in cov), pis[list(cov)], conditions, overall, per))
+    row_ids = [int(r) for r in _row_numbers(tt, on)]
+    pi_chart = pd.DataFrame(chart, index=list(names), columns=row_ids)
+    if not res.complete:
+        warnings.warn(
+            f"{res.n_covers} or more tied minimal models; only {len(models)} are listed "
+            "(raise max_models)",
+            UserWarning,
+            stacklevel=3,
+        )
+    return Solution(
+        truth_table=tt,
+        solution_type=kind,
+        include=include,
+        models=tuple(models),
+        prime_implicants=names,
+        pi_cubes=pis,
+        pi_chart=pi_chart,
+        essential=tuple(names[p] for p in res.essential),
+        n_models=res.n_covers,
+        complete=res.complete,
+        notes=tuple(notes),
+        **extra,  # type: ignore[arg-type]
+    )
+
+
+def _row_numbers(tt: TruthTable, configs: np.ndarray) -> np.ndarray:
+    from .truth_table import row_numbers
+
+    return row_numbers(np.asarray(configs, dtype=np.int64), tt.levels)

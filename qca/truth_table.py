@@ -1,0 +1,358 @@
+"""Truth tables for crisp, multi-value and fuzzy sets, as R's QCA ``truthTable()``.
+
+A case belongs to the configuration (row) in which its membership exceeds 0.5: for crisp and
+multi-value conditions its observed values, for fuzzy ones ``x > 0.5`` (Ragin 2008, ch. 7). The
+inclusion (consistency) and PRI of a row are computed over *all* cases from their fuzzy
+membership in the row (minimum over the row's literals).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import cached_property
+
+import numpy as np
+import pandas as pd
+
+from ._validation import (
+    check_condition_count,
+    check_cut,
+    check_data,
+    check_fraction,
+    check_names,
+    warn_half_memberships,
+)
+from .exceptions import QCAError
+from .expressions import Expression, evaluate, literal_membership, parse
+
+__all__ = ["TruthTable", "truth_table", "TOLERANCE"]
+
+#: Cut-offs are compared with this absolute tolerance, as R's QCA compares with
+#: ``sqrt(.Machine$double.eps)``, so that an inclusion of 0.8 computed as 0.79999999 passes 0.8.
+TOLERANCE = float(np.sqrt(np.finfo(float).eps))
+
+#: Largest number of configurations listed with ``complete=True``.
+MAX_COMPLETE_ROWS = 2**20
+
+
+@dataclass(frozen=True)
+class TruthTable:
+    """A truth table and everything needed to minimize it and to compute fit on its data.
+
+    Attributes
+    ----------
+    rows : DataFrame
+        One row per configuration with n >= 1 (every configuration with ``complete=True``),
+        indexed by R's row number (1-based mixed-radix index, first condition most significant);
+        columns: each condition, ``OUT`` ("1", "0", "C", "?"), ``n``, ``incl``, ``PRI``, ``cases``.
+    conditions : tuple of str
+    outcome : str
+        The outcome as given, e.g. ``"SURV"``, ``"~SURV"`` or ``"Y[2]"``.
+    levels : tuple of int
+        Number of levels of each condition (2 for crisp and fuzzy).
+    """
+
+    rows: pd.DataFrame
+    conditions: tuple[str, ...]
+    outcome: str
+    levels: tuple[int, ...]
+    incl_cut: tuple[float, float]
+    n_cut: int
+    pri_cut: float
+    exclude: frozenset[int]
+    data: pd.DataFrame = field(repr=False)
+    outcome_membership: np.ndarray = field(repr=False)
+    fuzzy: tuple[bool, ...] = ()
+
+    @property
+    def multivalue(self) -> bool:
+        return any(n > 2 for n in self.levels)
+
+    @cached_property
+    def configs(self) -> np.ndarray:
+        """Configurations of the listed rows as an int array (rows x conditions)."""
+        return self.rows[list(self.conditions)].to_numpy(dtype=np.int64)
+
+    def configs_with(self, *outs: str) -> np.ndarray:
+        mask = self.rows["OUT"].isin(outs).to_numpy()
+        return self.configs[mask]
+
+    @cached_property
+    def excluded_configs(self) -> np.ndarray:
+        """Configurations of excluded rows that are not listed (remainders coded as negative)."""
+        listed = set(self.rows.index)
+        extra = sorted(r for r in self.exclude if r not in listed)
+        return row_configs(np.asarray(extra, dtype=np.int64), self.levels)
+
+    def condition_memberships(self) -> np.ndarray:
+        """Case memberships in every condition, shape (n_conditions, n_cases)."""
+        return np.vstack([self.data[c].to_numpy(dtype=float) for c in self.conditions])
+
+    def summary(self) -> str:
+        return str(self)
+
+    def __str__(self) -> str:
+        ic1, ic0 = self.incl_cut
+        cut = f"{ic1:g}" if ic1 == ic0 else f"{ic1:g} / {ic0:g}"
+        shown = self.rows.copy()
+        for col in ("incl", "PRI"):
+            shown[col] = shown[col].map(lambda v: "-" if pd.isna(v) else f"{v:.3f}")
+        shown["cases"] = shown["cases"].map(lambda s: s if len(s) <= 40 else s[:37] + "...")
+        header = [
+            f"Truth table: outcome {self.outcome}, conditions {', '.join(self.conditions)}",
+            f"  incl.cut {cut}   n.cut {self.n_cut}   pri.cut {self.pri_cut:g}   "
+            f"cases {self.data.shape[0]}",
+            "",
+        ]
+        counts = self.rows["OUT"].value_counts()
+        notes = []
+        if counts.get("C", 0):
+            notes.append(f"{counts['C']} contradictory row(s) (OUT = C)")
+        n_space = int(np.prod(self.levels))
+        n_rem = n_space - int((self.rows["n"] >= max(self.n_cut, 1)).sum())
+        if n_rem:
+            notes.append(f"{n_rem} of {n_space} configurations are logical remainders")
+        if self.exclude:
+            notes.append(f"rows excluded (coded 0): {', '.join(map(str, sorted(self.exclude)))}")
+        footer = [""] + [f"[{i + 1}] {t}" for i, t in enumerate(notes)]
+        return "\n".join(header) + shown.to_string() + "\n".join(footer)
+
+    def _repr_html_(self) -> str:
+        return self.rows._repr_html_()
+
+
+def row_numbers(configs: np.ndarray, levels: Sequence[int]) -> np.ndarray:
+    """R's truth-table row numbers (1-based, first condition most significant)."""
+    weights = np.cumprod([1, *list(levels)[:0:-1]])[::-1]
+    return configs @ weights + 1
+
+
+def row_configs(numbers: np.ndarray, levels: Sequence[int]) -> np.ndarray:
+    """Inverse of :func:`row_numbers`."""
+    idx = np.asarray(numbers, dtype=np.int64) - 1
+    out = np.empty((idx.size, len(levels)), dtype=np.int64)
+    for j in range(len(levels) - 1, -1, -1):
+        out[:, j] = idx % levels[j]
+        idx = idx // levels[j]
+    return out
+
+
+def case_configs(values: np.ndarray, levels: Sequence[int], fuzzy: Sequence[bool]) -> np.ndarray:
+    """Configuration of each case (cases x conditions); -1 where a fuzzy membership is exactly 0.5."""
+    cfg = np.where(np.asarray(fuzzy)[:, None], (values > 0.5).astype(np.int64), values.astype(np.int64)).T
+    half = (values == 0.5) & np.asarray(fuzzy)[:, None]
+    cfg[half.T] = -1
+    return cfg
+
+
+def row_memberships(configs: np.ndarray, values: np.ndarray, levels: Sequence[int]) -> np.ndarray:
+    """Fuzzy membership of every case in every row or cube (-1 = condition absent): (rows, cases)."""
+    n_rows, n_cases = configs.shape[0], values.shape[1]
+    out = np.ones((n_rows, n_cases))
+    for j, n_levels in enumerate(levels):
+        fixed = configs[:, j] >= 0
+        if not fixed.any():
+            continue
+        table = np.vstack([literal_membership(values[j], frozenset({v}), n_levels) for v in range(n_levels)])
+        out[fixed] = np.minimum(out[fixed], table[configs[fixed, j]])
+    return out
+
+
+def _outcome_literal(outcome: str) -> Expression:
+    if not isinstance(outcome, str) or not outcome.strip():
+        raise QCAError(f"outcome must be a column name such as 'Y' or '~Y'; got {outcome!r}")
+    expr = parse(outcome)
+    if len(expr.terms) != 1 or len(expr.terms[0]) != 1:
+        raise QCAError(f"outcome must be a single column or literal ('Y', '~Y', 'Y[2]'); got {outcome!r}")
+    return expr
+
+
+def _outcome(outcome: str, data: pd.DataFrame, conditions: Sequence[str]) -> tuple[np.ndarray, str]:
+    expr = _outcome_literal(outcome)
+    name = expr.terms[0].conditions[0]
+    check_names([name], [str(c) for c in data.columns], "outcome")
+    if name in conditions:
+        raise QCAError(f"the outcome {name!r} is also listed among the conditions")
+    spec = check_data(data, [name], role="outcome")
+    if spec.levels[name] > 2 and expr.terms[0].literals[0][1] == {1} and "[" not in outcome:
+        raise QCAError(
+            f"outcome {name!r} is multi-value (levels 0..{spec.levels[name] - 1}); "
+            f"name the level, e.g. '{name}[1]'"
+        )
+    return evaluate(expr, data), name
+
+
+def truth_table(
+    data: pd.DataFrame,
+    outcome: str,
+    conditions: Sequence[str] | str | None = None,
+    incl_cut: float | Sequence[float] = 1.0,
+    n_cut: int = 1,
+    pri_cut: float = 0.0,
+    exclude: Iterable[int] | None = None,
+    complete: bool = False,
+) -> TruthTable:
+    """Build the truth table of ``outcome`` on ``conditions``, as R's QCA ``truthTable()``.
+
+    Parameters
+    ----------
+    data : DataFrame
+        Cases in rows; crisp (0/1), multi-value (0, 1, 2, ...) or fuzzy ([0, 1]) columns.
+    outcome : str
+        Outcome column, possibly negated (``"~Y"``) or a multi-value level (``"Y[2]"``).
+    conditions : sequence of str, optional
+        Defaults to every other column.
+    incl_cut : float or (ic1, ic0)
+        Rows with incl >= ic1 get OUT "1"; rows with ic0 <= incl < ic1 are contradictions "C".
+    n_cut : int
+        Rows with fewer cases are logical remainders ("?").
+    pri_cut : float
+        Rows whose PRI is below this get OUT "0" whatever their inclusion.
+    exclude : iterable of int, optional
+        Row numbers coded as negative (OUT "0"), e.g. untenable remainders (ESA).
+    complete : bool
+        List every configuration, remainders included.
+
+    Returns
+    -------
+    TruthTable
+
+    References
+    ----------
+    Ragin, C. C. (2008). *Redesigning Social Inquiry*, ch. 7. University of Chicago Press.
+    Dusa, A. (2019). *QCA with R*, ch. 7. Springer.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> d = pd.DataFrame({"A": [0, 0, 1, 1], "B": [0, 1, 0, 1], "Y": [0, 1, 1, 1]})
+    >>> truth_table(d, "Y", ["A", "B"]).rows["OUT"].tolist()
+    ['0', '1', '1', '1']
+    """
+    if not isinstance(data, pd.DataFrame):
+        raise QCAError(f"data must be a pandas DataFrame; got {type(data).__name__}")
+    columns = [str(c) for c in data.columns]
+    data = data.set_axis(columns, axis=1)
+    outcome_name = _outcome_literal(outcome).conditions[0]
+    if conditions is None:
+        conditions = [c for c in columns if c != outcome_name]
+    conditions = check_names(conditions, columns, "conditions")
+    check_condition_count(conditions)
+    y, _ = _outcome(outcome, data, conditions)
+    spec = check_data(data, conditions)
+    warn_half_memberships(spec, conditions)
+    ic1, ic0 = check_cut(incl_cut)
+    pri_cut = check_fraction(pri_cut, "pri_cut")
+    if not isinstance(n_cut, int | np.integer) or n_cut < 1:
+        raise QCAError(f"n_cut must be a whole number >= 1; got {n_cut!r}")
+    levels = tuple(spec.levels[c] for c in conditions)
+    fuzzy = tuple(spec.fuzzy[c] for c in conditions)
+    n_space = int(np.prod(np.asarray(levels, dtype=float)))
+    excluded = frozenset(int(r) for r in (exclude or ()))
+    bad = [r for r in excluded if not 1 <= r <= n_space]
+    if bad:
+        raise QCAError(f"exclude: row numbers must be between 1 and {n_space}; got {sorted(bad)}")
+    if complete and n_space > MAX_COMPLETE_ROWS:
+        raise QCAError(f"complete=True would list {n_space:.0f} configurations (at most {MAX_COMPLETE_ROWS})")
+
+    values = np.vstack([spec.values[c] for c in conditions])
+    cfg = case_configs(values, levels, fuzzy)
+    assigned = (cfg >= 0).all(axis=1)
+    numbers = np.full(cfg.shape[0], -1, dtype=np.int64)
+    numbers[assigned] = row_numbers(cfg[assigned], levels)
+    observed, counts = np.unique(numbers[assigned], return_counts=True)
+    listed = np.arange(1, n_space + 1) if complete else observed
+    configs = row_configs(listed, levels)
+    n = np.zeros(listed.size, dtype=np.int64)
+    n[np.searchsorted(listed, observed)] = counts
+
+    incl = np.full(listed.size, np.nan)
+    pri = np.full(listed.size, np.nan)
+    has = n > 0
+    if has.any():
+        fit = _row_fit(configs[has], values, levels, fuzzy, y, numbers, listed[has])
+        incl[has], pri[has] = fit
+
+    out = _out_codes(incl, pri, n, ic1, ic0, n_cut, pri_cut)
+    excluded_listed = np.isin(listed, list(excluded))
+    out[excluded_listed] = "0"
+
+    case_names = np.asarray([str(i) for i in data.index])
+    order = np.argsort(numbers, kind="stable")
+    sorted_numbers = numbers[order]
+    cases = [
+        ",".join(case_names[order[np.searchsorted(sorted_numbers, r):np.searchsorted(sorted_numbers, r, "right")]])
+        for r in listed
+    ]
+    rows = pd.DataFrame(configs, columns=list(conditions), index=pd.Index(listed, name="row"))
+    rows["OUT"] = out
+    rows["n"] = n
+    rows["incl"] = incl
+    rows["PRI"] = pri
+    rows["cases"] = cases
+    analysed = data[list(conditions)].copy()
+    return TruthTable(
+        rows=rows,
+        conditions=tuple(conditions),
+        outcome=outcome.strip(),
+        levels=levels,
+        incl_cut=(ic1, ic0),
+        n_cut=int(n_cut),
+        pri_cut=pri_cut,
+        exclude=excluded,
+        data=analysed,
+        outcome_membership=y,
+        fuzzy=fuzzy,
+    )
+
+
+def _row_fit(
+    configs: np.ndarray,
+    values: np.ndarray,
+    levels: Sequence[int],
+    fuzzy: Sequence[bool],
+    y: np.ndarray,
+    case_numbers: np.ndarray,
+    row_nums: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Inclusion and PRI of each row over all cases."""
+    y_and_not = np.minimum(y, 1.0 - y)
+    if not any(fuzzy):
+        # Crisp and multi-value: a case's membership in a row is 1 for its own row and 0 elsewhere.
+        pos = np.searchsorted(row_nums, case_numbers)
+        pos = np.clip(pos, 0, row_nums.size - 1)
+        mine = row_nums[pos] == case_numbers
+        sx = np.bincount(pos[mine], minlength=row_nums.size).astype(float)
+        sxy = np.bincount(pos[mine], weights=y[mine], minlength=row_nums.size)
+        sxyn = np.bincount(pos[mine], weights=y_and_not[mine], minlength=row_nums.size)
+    else:
+        sx = np.empty(configs.shape[0])
+        sxy = np.empty_like(sx)
+        sxyn = np.empty_like(sx)
+        chunk = max(1, 4_000_000 // max(values.shape[1], 1))
+        for start in range(0, configs.shape[0], chunk):
+            m = row_memberships(configs[start:start + chunk], values, levels)
+            sl = slice(start, start + m.shape[0])
+            sx[sl] = m.sum(axis=1)
+            sxy[sl] = np.minimum(m, y).sum(axis=1)
+            sxyn[sl] = np.minimum(m, y_and_not).sum(axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        incl = sxy / sx
+        pri = (sxy - sxyn) / (sx - sxyn)
+    return incl, pri
+
+
+def _out_codes(
+    incl: np.ndarray, pri: np.ndarray, n: np.ndarray, ic1: float, ic0: float, n_cut: int, pri_cut: float
+) -> np.ndarray:
+    out = np.full(incl.size, "?", dtype=object)
+    kept = n >= n_cut
+    pri_ok = np.nan_to_num(pri, nan=0.0) + TOLERANCE >= pri_cut
+    incl0 = np.nan_to_num(incl, nan=-1.0)
+    one = kept & (incl0 + TOLERANCE >= ic1) & pri_ok
+    contradiction = kept & ~one & (incl0 + TOLERANCE >= ic0) & pri_ok
+    out[kept] = "0"
+    out[one] = "1"
+    out[contradiction] = "C"
+    return out

@@ -3,6 +3,7 @@
 The semantics follow the R package QCA (Dusa 2019) so that results can be compared with it.
 """
 
+from .calibrate import calibrate, find_thresholds
 from .exceptions import ExpressionError, QCAError
 from .expressions import Expression, Term, evaluate, fuzzy_and, fuzzy_or, negate, parse
 from .fit import pof
@@ -11,6 +12,8 @@ from .truth_table import TruthTable, truth_table
 
 __all__ = [
     "QCAError",
+    "calibrate",
+    "find_thresholds",
     "ExpressionError",
     "Expression",
     "Term",

@@ -1,0 +1,26 @@
+"""experiments: the recovery benchmark of qcasim.
+
+Does QCA find the true recipes? This package composes :mod:`qca` (the QCA engine) and :mod:`sim`
+(the data generator with known causal recipes): one replication simulates a cohort, calibrates
+it, builds the truth table, minimizes it and scores the solutions against the truth
+(:mod:`experiments.pipeline`, :mod:`experiments.scoring`); experiments are grids of such
+replications declared in TOML files (:mod:`experiments.design`), run serially, in parallel or on a
+Dask cluster (:mod:`experiments.runner`) into a crash-safe SQLite store (:mod:`experiments.store`)
+and summarised in an HTML report (:mod:`experiments.report`).
+"""
+
+from __future__ import annotations
+
+__all__ = ["__version__"]
+
+
+def _version() -> str:
+    try:
+        from importlib.metadata import version
+
+        return version("qcasim")
+    except Exception:  # pragma: no cover - not installed
+        return "0.1.0"
+
+
+__version__ = _version()

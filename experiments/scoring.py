@@ -1,0 +1,291 @@
+"""Scoring QCA models against the true causal structure, as in the benchmark literature.
+
+Definitions (Baumgartner & Thiem 2020; Baumgartner & Ambuehl 2020):
+
+* A model ``m`` is a **submodel** of the true model ``t`` when every disjunct (term) of ``m`` is a
+  part of a disjunct of ``t`` (its literals are a subset of that disjunct's literals), distinct
+  disjuncts of ``m`` being parts of distinct disjuncts of ``t``, and ``m`` is redundancy free (no
+  term of ``m`` is part of another). The empty model is a submodel of every model. A submodel
+  makes no false causal claim: this is the correctness criterion of the benchmark.
+* **correct**: a non-empty submodel of the truth. **error-free**: no model, or a correct one.
+* **completeness**: ``complexity(m) / complexity(t)`` (numbers of literals) when correct, else 0.
+* **exact**: the same set of terms as the truth; **equivalent**: the same Boolean function.
+* **term precision / recall**: the share of the model's terms that are true paths, and of the
+  true paths found among the model's terms.
+
+All functions are pure and work on :class:`qca.Expression` objects (or strings that
+:func:`qca.parse` reads).
+
+References
+----------
+Baumgartner, M., & Thiem, A. (2020). Often trusted but never (properly) tested: evaluating
+qualitative comparative analysis. *Sociological Methods & Research* 49(2), 279-311.
+Baumgartner, M., & Ambuehl, M. (2020). Causal modeling with multi-value and fuzzy-set
+coincidence analysis. *Political Science Research and Methods* 8(3), 526-542.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterable, Sequence
+from functools import lru_cache
+
+import numpy as np
+
+from qca import Expression, Term, parse
+
+__all__ = [
+    "as_expression",
+    "complexity",
+    "is_submodel",
+    "submodels",
+    "is_correct",
+    "completeness",
+    "is_exact",
+    "is_equivalent",
+    "term_precision_recall",
+    "case_agreement",
+    "score_model",
+    "score_models",
+]
+
+
+def as_expression(model: Expression | str | Sequence[str]) -> Expression:
+    """An :class:`qca.Expression` from an expression, a string or a sequence of term strings.
+
+    ``"0"`` and an empty sequence give the empty model (no terms).
+    """
+    if isinstance(model, Expression):
+        return model
+    if isinstance(model, str):
+        text = model.strip()
+        if text in ("", "0"):
+            return Expression(())
+        return parse(text)
+    terms = [t for t in model if t and t != "0"]
+    if not terms:
+        return Expression(())
+    return parse(" + ".join(terms))
+
+
+def complexity(model: Expression | str) -> int:
+    """Number of literals of a model."""
+    return sum(len(t) for t in as_expression(model).terms)
+
+
+def _literal_set(term: Term) -> frozenset[tuple[str, frozenset[int]]]:
+    return frozenset(term.literals)
+
+
+def _part_of(small: Term, big: Term) -> bool:
+    return _literal_set(small) <= _literal_set(big)
+
+
+def _has_matching(edges: list[list[int]], n_right: int) -> bool:
+    """Is there a matching saturating every left vertex (Kuhn's augmenting paths)?"""
+    match_right = [-1] * n_right
+
+    def augment(u: int, seen: list[bool]) -> bool:
+        for v in edges[u]:
+            if not seen[v]:
+                seen[v] = True
+                if match_right[v] < 0 or augment(match_right[v], seen):
+                    match_right[v] = u
+                    return True
+        return False
+
+    return all(augment(u, [False] * n_right) for u in range(len(edges)))
+
+
+def _redundancy_free(terms: Sequence[Term]) -> bool:
+    sets = [_literal_set(t) for t in terms]
+    if len(set(sets)) != len(sets):
+        return False
+    return not any(i != j and a <= b for i, a in enumerate(sets) for j, b in enumerate(sets))
+
+
+def is_submodel(model: Expression | str, truth: Expression | str) -> bool:
+    """Is ``model`` a submodel of ``truth`` (see the module docstring)?
+
+    Parameters
+    ----------
+    model, truth : Expression or str
+        Disjunctive normal forms; ``"0"`` or an empty expression is the empty model.
+
+    Returns
+    -------
+    bool
+
+    Examples
+    --------
+    >>> is_submodel("~A + D", "~A*B + B*~C + D")
+    True
+    >>> is_submodel("~A + B + ~C", "~A*B + B*~C + D")
+    False
+    """
+    m = as_expression(model)
+    t = as_expression(truth)
+    if not m.terms:
+        return True
+    if len(m.terms) > len(t.terms) or not _redundancy_free(m.terms):
+        return False
+    edges = [[j for j, u in enumerate(t.terms) if _part_of(s, u)] for s in m.terms]
+    if any(not e for e in edges):
+        return False
+    return _has_matching(edges, len(t.terms))
+
+
+def submodels(truth: Expression | str) -> list[Expression]:
+    """Every submodel of ``truth``, the empty model and ``truth`` itself included.
+
+    Parameters
+    ----------
+    truth : Expression or str
+
+    Returns
+    -------
+    list of Expression
+        In order of increasing number of terms, then complexity.
+
+    Examples
+    --------
+    >>> len(submodels("~A*B + B*~C + D"))
+    24
+    """
+    t = as_expression(truth)
+    candidates: dict[frozenset, Term] = {}
+    for term in t.terms:
+        lits = term.literals
+        for k in range(1, len(lits) + 1):
+            for sub in itertools.combinations(lits, k):
+                candidates.setdefault(frozenset(sub), Term(tuple(sub)))
+    cands = list(candidates.values())
+    out = [Expression(())]
+    for k in range(1, len(t.terms) + 1):
+        for combo in itertools.combinations(cands, k):
+            expr = Expression(tuple(combo))
+            if is_submodel(expr, t):
+                out.append(expr)
+    out.sort(key=lambda e: (len(e.terms), complexity(e), str(e)))
+    return out
+
+
+def is_correct(model: Expression | str, truth: Expression | str) -> bool:
+    """A non-empty submodel of the truth."""
+    m = as_expression(model)
+    return bool(m.terms) and is_submodel(m, truth)
+
+
+def completeness(model: Expression | str, truth: Expression | str) -> float:
+    """``complexity(model) / complexity(truth)`` for a correct model, else 0."""
+    m = as_expression(model)
+    if not is_correct(m, truth):
+        return 0.0
+    return complexity(m) / max(complexity(truth), 1)
+
+
+def is_exact(model: Expression | str, truth: Expression | str) -> bool:
+    """The same set of terms as the truth (in any order)."""
+    return as_expression(model) == as_expression(truth)
+
+
+@lru_cache(maxsize=4096)
+def _truth_vector(expr: Expression, conditions: tuple[str, ...]) -> bytes:
+    k = len(conditions)
+    grid = ((np.arange(2**k)[:, None] >> np.arange(k)[::-1]) & 1).astype(np.int64)
+    idx = {c: i for i, c in enumerate(conditions)}
+    out = np.zeros(2**k, dtype=bool)
+    for term in expr.terms:
+        m = np.ones(2**k, dtype=bool)
+        for cond, vals in term.literals:
+            m &= np.isin(grid[:, idx[cond]], sorted(vals))
+        out |= m
+    return np.packbits(out).tobytes()
+
+
+def is_equivalent(model: Expression | str, truth: Expression | str) -> bool:
+    """Logical equivalence: the same Boolean function over the union of their conditions.
+
+    Crisp (two-level) conditions are assumed; multi-value literals are compared on levels 0/1.
+    """
+    m, t = as_expression(model), as_expression(truth)
+    conds = tuple(sorted(set(m.conditions) | set(t.conditions)))
+    if len(conds) > 20:
+        raise ValueError(f"is_equivalent: too many conditions ({len(conds)}) to compare")
+    return _truth_vector(m, conds) == _truth_vector(t, conds)
+
+
+def term_precision_recall(model: Expression | str, truth: Expression | str) -> tuple[float, float]:
+    """Share of the model's terms that are true paths, and of true paths among its terms.
+
+    The precision of the empty model is NaN (nothing claimed); recall is then 0.
+    """
+    m, t = as_expression(model), as_expression(truth)
+    true_terms = set(t.terms)
+    hits = sum(term in true_terms for term in set(m.terms))
+    precision = hits / len(set(m.terms)) if m.terms else float("nan")
+    recall = hits / len(true_terms) if true_terms else float("nan")
+    return precision, recall
+
+
+def case_agreement(model_membership: np.ndarray, true_membership: np.ndarray) -> float:
+    """Share of cases whose crisp membership in the model (> 0.5) equals the true one."""
+    a = np.asarray(model_membership, dtype=float) > 0.5
+    b = np.asarray(true_membership, dtype=float) > 0.5
+    return float((a == b).mean()) if a.size else float("nan")
+
+
+def score_model(model: Expression | str, truth: Expression | str) -> dict[str, float | bool]:
+    """Every structural score of one model: correct, error_free, completeness, exact,
+    equivalent, precision, recall, complexity."""
+    m, t = as_expression(model), as_expression(truth)
+    correct = is_correct(m, t)
+    precision, recall = term_precision_recall(m, t)
+    return {
+        "correct": correct,
+        "error_free": correct or not m.terms,
+        "completeness": (complexity(m) / max(complexity(t), 1)) if correct else 0.0,
+        "exact": m == t,
+        "equivalent": is_equivalent(m, t),
+        "precision": precision,
+        "recall": recall,
+        "complexity": complexity(m),
+    }
+
+
+def score_models(models: Iterable[Expression | str], truth: Expression | str) -> dict[str, object]:
+    """Scores of a solution (all its tied models) against the truth.
+
+    Returns
+    -------
+    dict
+        ``n_models``; ``any_correct`` / ``all_correct`` (at least one / every model correct);
+        ``error_free`` (no model, or every model correct); ``any_exact``, ``any_equivalent``;
+        and the scores of the first model (``correct``, ``completeness``, ``exact``,
+        ``equivalent``, ``precision``, ``recall``, ``complexity``), the one a researcher
+        would usually report.
+    """
+    t = as_expression(truth)
+    scored = [score_model(m, t) for m in models]
+    out: dict[str, object] = {"n_models": len(scored)}
+    if not scored:
+        out.update(any_correct=False, all_correct=False, error_free=True, any_exact=False,
+                   any_equivalent=False, correct=False, completeness=0.0, exact=False,
+                   equivalent=False, precision=float("nan"), recall=0.0, complexity=0)
+        return out
+    first = scored[0]
+    out.update(
+        any_correct=any(s["correct"] for s in scored),
+        all_correct=all(s["correct"] for s in scored),
+        error_free=all(s["error_free"] for s in scored),
+        any_exact=any(s["exact"] for s in scored),
+        any_equivalent=any(s["equivalent"] for s in scored),
+        correct=first["correct"],
+        completeness=first["completeness"],
+        exact=first["exact"],
+        equivalent=first["equivalent"],
+        precision=first["precision"],
+        recall=first["recall"],
+        complexity=first["complexity"],
+    )
+    return out

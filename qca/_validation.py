@@ -28,7 +28,9 @@ class DataSpec:
         True where a column has values strictly between 0 and 1.
     """
 
-    def __init__(self, values: dict[str, np.ndarray], levels: dict[str, int], fuzzy: dict[str, bool]):
+    def __init__(
+        self, values: dict[str, np.ndarray], levels: dict[str, int], fuzzy: dict[str, bool]
+    ):
         self.values = values
         self.levels = levels
         self.fuzzy = fuzzy
@@ -57,6 +59,19 @@ def check_names(names: Sequence[str] | str, columns: Sequence[str], what: str) -
     return names
 
 
+def check_frame(data: object) -> pd.DataFrame:
+    """A DataFrame with at least one row and distinct column names, columns as str."""
+    if not isinstance(data, pd.DataFrame):
+        raise QCAError(f"data must be a pandas DataFrame; got {type(data).__name__}")
+    if data.shape[0] == 0:
+        raise QCAError("data has no rows (cases)")
+    columns = [str(c) for c in data.columns]
+    dup = sorted({c for c in columns if columns.count(c) > 1})
+    if dup:
+        raise QCAError(f"data has duplicate column names: {', '.join(dup)}")
+    return data.set_axis(columns, axis=1)
+
+
 def check_data(data: pd.DataFrame, columns: Sequence[str], *, role: str = "condition") -> DataSpec:
     """Validate the given columns of ``data`` for a QCA analysis.
 
@@ -64,13 +79,7 @@ def check_data(data: pd.DataFrame, columns: Sequence[str], *, role: str = "condi
     [0, 1] or a multi-value condition coded 0, 1, 2, ... A membership of exactly 0.5 is allowed with
     a warning, because such a case belongs to no truth-table row (Ragin 2008, p. 30).
     """
-    if not isinstance(data, pd.DataFrame):
-        raise QCAError(f"data must be a pandas DataFrame; got {type(data).__name__}")
-    if data.shape[0] == 0:
-        raise QCAError("data has no rows (cases)")
-    if len(set(map(str, data.columns))) != data.shape[1]:
-        dup = sorted({c for c in map(str, data.columns) if list(map(str, data.columns)).count(c) > 1})
-        raise QCAError(f"data has duplicate column names: {', '.join(dup)}")
+    data = check_frame(data)
     values: dict[str, np.ndarray] = {}
     levels: dict[str, int] = {}
     fuzzy: dict[str, bool] = {}
@@ -92,7 +101,9 @@ def check_data(data: pd.DataFrame, columns: Sequence[str], *, role: str = "condi
         if not np.isfinite(x).all():
             raise QCAError(f"{role} column {name!r} has infinite values")
         if (x < 0).any():
-            raise QCAError(f"{role} column {name!r} has negative values (min {x.min():g}); memberships must lie in [0, 1]")
+            raise QCAError(
+                f"{role} column {name!r} has negative values (min {x.min():g}); memberships must lie in [0, 1]"
+            )
         integral = np.all(x == np.round(x))
         if x.max() > 1:
             if not integral:

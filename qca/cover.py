@@ -57,8 +57,14 @@ def _popcount(x: int) -> int:
 
 def _to_masks(chart: np.ndarray) -> tuple[list[int], list[int]]:
     n_pi, n_rows = chart.shape
-    pi_masks = [int.from_bytes(np.packbits(chart[p], bitorder="little").tobytes(), "little") for p in range(n_pi)]
-    row_masks = [int.from_bytes(np.packbits(chart[:, r], bitorder="little").tobytes(), "little") for r in range(n_rows)]
+    pi_masks = [
+        int.from_bytes(np.packbits(chart[p], bitorder="little").tobytes(), "little")
+        for p in range(n_pi)
+    ]
+    row_masks = [
+        int.from_bytes(np.packbits(chart[:, r], bitorder="little").tobytes(), "little")
+        for r in range(n_rows)
+    ]
     return pi_masks, row_masks
 
 
@@ -112,7 +118,10 @@ def minimum_covers(
     candidates = sorted({p for m in kept_rows for p in _bits(m)})
     sub = np.array([[m >> p & 1 for m in kept_rows] for p in candidates], dtype=bool)
     k = _minimum_size(sub)
-    cand_masks = [int.from_bytes(np.packbits(sub[i], bitorder="little").tobytes(), "little") for i in range(len(candidates))]
+    cand_masks = [
+        int.from_bytes(np.packbits(sub[i], bitorder="little").tobytes(), "little")
+        for i in range(len(candidates))
+    ]
     row_sets = [[i for i in range(len(candidates)) if sub[i, r]] for r in range(len(kept_rows))]
     row_option_masks = [_set_mask(opts) for opts in row_sets]
 
@@ -146,11 +155,11 @@ def minimum_covers(
         left = k - len(chosen)
         if left <= 0 or lower_bound(uncovered, forbidden) > left:
             return
-        best_row, best_opts = -1, None
+        best_opts = None
         for r in _bits(uncovered):
             opts = [i for i in row_sets[r] if not forbidden >> i & 1]
             if best_opts is None or len(opts) < len(best_opts):
-                best_row, best_opts = r, opts
+                best_opts = opts
                 if len(opts) <= 1:
                     break
         if not best_opts:

@@ -130,8 +130,12 @@ class Expression:
         """Drop duplicate terms and terms implied by another term (absorption: A + A*B = A)."""
         unique = list(dict.fromkeys(self.terms))
         keep = [
-            t for i, t in enumerate(unique)
-            if not any(j != i and t.implies(u) and not (u.implies(t) and j > i) for j, u in enumerate(unique))
+            t
+            for i, t in enumerate(unique)
+            if not any(
+                j != i and t.implies(u) and not (u.implies(t) and j > i)
+                for j, u in enumerate(unique)
+            )
         ]
         return Expression(tuple(keep))
 
@@ -148,7 +152,9 @@ def _tokenize(text: str) -> list[tuple[str, str, str | None, int]]:
     while pos < len(text):
         m = _TOKEN.match(text, pos)
         if m is None or m.end() == pos:
-            raise ExpressionError(f"cannot parse expression {text!r}: unexpected {text[pos:].strip()[:10]!r} at position {pos}")
+            raise ExpressionError(
+                f"cannot parse expression {text!r}: unexpected {text[pos:].strip()[:10]!r} at position {pos}"
+            )
         if m.group("name") is not None:
             tokens.append(("lit", m.group("name"), m.group("vals"), m.start("name")))
         else:
@@ -218,7 +224,9 @@ class _Parser:
         try:
             out = frozenset(int(v) for v in vals.split(","))
         except ValueError:
-            raise self.fail(f"the levels of {name!r} at position {at} must be integers, got [{vals}]") from None
+            raise self.fail(
+                f"the levels of {name!r} at position {at} must be integers, got [{vals}]"
+            ) from None
         if any(v < 0 for v in out):
             raise self.fail(f"the levels of {name!r} must be >= 0, got [{vals}]")
         if self.levels is not None and name in self.levels and max(out) >= self.levels[name]:

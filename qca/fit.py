@@ -64,7 +64,9 @@ def necessity(x: np.ndarray, y: np.ndarray) -> dict[str, np.ndarray]:
     }
 
 
-def disjunction_fit(memberships: np.ndarray, y: np.ndarray) -> tuple[dict[str, float], pd.DataFrame]:
+def disjunction_fit(
+    memberships: np.ndarray, y: np.ndarray
+) -> tuple[dict[str, float], pd.DataFrame]:
     """Fit of a disjunction of terms and of each term, with unique coverage.
 
     Parameters
@@ -168,7 +170,9 @@ def _membership_matrix(x: np.ndarray, names: Sequence[str]) -> np.ndarray:
         if np.isnan(col).any():
             raise QCAError(f"set {name!r} has missing values")
         if (col < 0).any() or (col > 1).any():
-            raise QCAError(f"set {name!r} has memberships outside [0, 1] (min {col.min():g}, max {col.max():g})")
+            raise QCAError(
+                f"set {name!r} has memberships outside [0, 1] (min {col.min():g}, max {col.max():g})"
+            )
     return x
 
 

@@ -47,7 +47,8 @@ def cube_string(cube: np.ndarray, conditions: Sequence[str], multivalue: bool) -
 
 def cube_terms(cubes: np.ndarray, conditions: Sequence[str]) -> tuple[Term, ...]:
     return tuple(
-        Term(tuple((c, frozenset({int(v)})) for c, v in zip(conditions, cube) if v >= 0)) for cube in cubes
+        Term(tuple((c, frozenset({int(v)})) for c, v in zip(conditions, cube) if v >= 0))
+        for cube in cubes
     )
 
 
@@ -179,9 +180,13 @@ def _parse_include(include: str | Sequence[str] | None) -> tuple[str, ...]:
     return tuple(dict.fromkeys(items))
 
 
-def _sets(tt: TruthTable, include: tuple[str, ...]) -> tuple[np.ndarray, np.ndarray, np.ndarray, str]:
+def _sets(
+    tt: TruthTable, include: tuple[str, ...]
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, str]:
     on = tt.configs_with("1")
-    dont_care = np.vstack([tt.configs_with("C") if "C" in include else np.zeros((0, len(tt.levels)), int)])
+    dont_care = np.vstack(
+        [tt.configs_with("C") if "C" in include else np.zeros((0, len(tt.levels)), int)]
+    )
     off = np.vstack([tt.configs_with("0"), *([] if "C" in include else [tt.configs_with("C")])])
     if "?" in include:
         # Remainders are don't-cares, except those excluded (coded negative) by the user.
@@ -231,7 +236,9 @@ def minimize(
     'A + B'
     """
     if not isinstance(tt, TruthTable):
-        raise QCAError(f"minimize needs a TruthTable (from qca.truth_table); got {type(tt).__name__}")
+        raise QCAError(
+            f"minimize needs a TruthTable (from qca.truth_table); got {type(tt).__name__}"
+        )
     if not isinstance(max_models, int | np.integer) or max_models < 1:
         raise QCAError(f"max_models must be a whole number >= 1; got {max_models!r}")
     include_t = _parse_include(include)

@@ -82,7 +82,11 @@ def prime_implicants(
     k = len(levels)
     on = np.asarray(on, dtype=np.int64).reshape(-1, k)
     off = np.asarray(off, dtype=np.int64).reshape(-1, k)
-    dont_care = np.zeros((0, k), dtype=np.int64) if dont_care is None else np.asarray(dont_care, dtype=np.int64).reshape(-1, k)
+    dont_care = (
+        np.zeros((0, k), dtype=np.int64)
+        if dont_care is None
+        else np.asarray(dont_care, dtype=np.int64).reshape(-1, k)
+    )
     if remainders not in ("dont_care", "negative"):
         raise ValueError(f"remainders must be 'dont_care' or 'negative'; got {remainders!r}")
     if on.shape[0] == 0:
@@ -226,9 +230,9 @@ def _merge(on: np.ndarray, dont_care: np.ndarray, levels: Sequence[int]) -> np.n
             for j in range(k):
                 if cube[j] < 0:
                     continue
-                siblings = [cube[:j] + (v,) + cube[j + 1:] for v in range(levels[j])]
+                siblings = [cube[:j] + (v,) + cube[j + 1 :] for v in range(levels[j])]
                 if all(s in current for s in siblings):
-                    merged.add(cube[:j] + (-1,) + cube[j + 1:])
+                    merged.add(cube[:j] + (-1,) + cube[j + 1 :])
                     absorbed.add(cube)
         primes |= current - absorbed
         current = merged

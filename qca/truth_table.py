@@ -20,6 +20,7 @@ from ._validation import (
     check_cut,
     check_data,
     check_fraction,
+    check_frame,
     check_names,
     warn_half_memberships,
 )
@@ -140,7 +141,9 @@ def row_configs(numbers: np.ndarray, levels: Sequence[int]) -> np.ndarray:
 
 def case_configs(values: np.ndarray, levels: Sequence[int], fuzzy: Sequence[bool]) -> np.ndarray:
     """Configuration of each case (cases x conditions); -1 where a fuzzy membership is exactly 0.5."""
-    cfg = np.where(np.asarray(fuzzy)[:, None], (values > 0.5).astype(np.int64), values.astype(np.int64)).T
+    cfg = np.where(
+        np.asarray(fuzzy)[:, None], (values > 0.5).astype(np.int64), values.astype(np.int64)
+    ).T
     half = (values == 0.5) & np.asarray(fuzzy)[:, None]
     cfg[half.T] = -1
     return cfg
@@ -154,7 +157,9 @@ def row_memberships(configs: np.ndarray, values: np.ndarray, levels: Sequence[in
         fixed = configs[:, j] >= 0
         if not fixed.any():
             continue
-        table = np.vstack([literal_membership(values[j], frozenset({v}), n_levels) for v in range(n_levels)])
+        table = np.vstack(
+            [literal_membership(values[j], frozenset({v}), n_levels) for v in range(n_levels)]
+        )
         out[fixed] = np.minimum(out[fixed], table[configs[fixed, j]])
     return out
 
@@ -164,7 +169,9 @@ def _outcome_literal(outcome: str) -> Expression:
         raise QCAError(f"outcome must be a column name such as 'Y' or '~Y'; got {outcome!r}")
     expr = parse(outcome)
     if len(expr.terms) != 1 or len(expr.terms[0]) != 1:
-        raise QCAError(f"outcome must be a single column or literal ('Y', '~Y', 'Y[2]'); got {outcome!r}")
+        raise QCAError(
+            f"outcome must be a single column or literal ('Y', '~Y', 'Y[2]'); got {outcome!r}"
+        )
     return expr
 
 
@@ -230,10 +237,8 @@ def truth_table(
     >>> truth_table(d, "Y", ["A", "B"]).rows["OUT"].tolist()
     ['0', '1', '1', '1']
     """
-    if not isinstance(data, pd.DataFrame):
-        raise QCAError(f"data must be a pandas DataFrame; got {type(data).__name__}")
-    columns = [str(c) for c in data.columns]
-    data = data.set_axis(columns, axis=1)
+    data = check_frame(data)
+    columns = list(data.columns)
     outcome_name = _outcome_literal(outcome).conditions[0]
     if conditions is None:
         conditions = [c for c in columns if c != outcome_name]
@@ -254,7 +259,9 @@ def truth_table(
     if bad:
         raise QCAError(f"exclude: row numbers must be between 1 and {n_space}; got {sorted(bad)}")
     if complete and n_space > MAX_COMPLETE_ROWS:
-        raise QCAError(f"complete=True would list {n_space:.0f} configurations (at most {MAX_COMPLETE_ROWS})")
+        raise QCAError(
+            f"complete=True would list {n_space:.0f} configurations (at most {MAX_COMPLETE_ROWS})"
+        )
 
     values = np.vstack([spec.values[c] for c in conditions])
     cfg = case_configs(values, levels, fuzzy)
@@ -282,7 +289,13 @@ def truth_table(
     order = np.argsort(numbers, kind="stable")
     sorted_numbers = numbers[order]
     cases = [
-        ",".join(case_names[order[np.searchsorted(sorted_numbers, r):np.searchsorted(sorted_numbers, r, "right")]])
+        ",".join(
+            case_names[
+                order[
+                    np.searchsorted(sorted_numbers, r) : np.searchsorted(sorted_numbers, r, "right")
+                ]
+            ]
+        )
         for r in listed
     ]
     rows = pd.DataFrame(configs, columns=list(conditions), index=pd.Index(listed, name="row"))
@@ -332,7 +345,7 @@ def _row_fit(
         sxyn = np.empty_like(sx)
         chunk = max(1, 4_000_000 // max(values.shape[1], 1))
         for start in range(0, configs.shape[0], chunk):
-            m = row_memberships(configs[start:start + chunk], values, levels)
+            m = row_memberships(configs[start : start + chunk], values, levels)
             sl = slice(start, start + m.shape[0])
             sx[sl] = m.sum(axis=1)
             sxy[sl] = np.minimum(m, y).sum(axis=1)
@@ -344,7 +357,13 @@ def _row_fit(
 
 
 def _out_codes(
-    incl: np.ndarray, pri: np.ndarray, n: np.ndarray, ic1: float, ic0: float, n_cut: int, pri_cut: float
+    incl: np.ndarray,
+    pri: np.ndarray,
+    n: np.ndarray,
+    ic1: float,
+    ic0: float,
+    n_cut: int,
+    pri_cut: float,
 ) -> np.ndarray:
     out = np.full(incl.size, "?", dtype=object)
     kept = n >= n_cut

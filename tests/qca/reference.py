@@ -31,8 +31,13 @@ def truth_table(subset: str, case: dict, **kw) -> qca.TruthTable:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         return qca.truth_table(
-            data(subset, case), case["outcome"], case["conditions"], incl_cut=case["incl_cut"],
-            n_cut=case["n_cut"], pri_cut=case["pri_cut"], **kw,
+            data(subset, case),
+            case["outcome"],
+            case["conditions"],
+            incl_cut=case["incl_cut"],
+            n_cut=case["n_cut"],
+            pri_cut=case["pri_cut"],
+            **kw,
         )
 
 

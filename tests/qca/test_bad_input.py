@@ -1,0 +1,103 @@
+"""Bad input gets one clear QCAError naming the problem."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import qca
+
+
+@pytest.fixture
+def data():
+    return pd.DataFrame({"A": [0, 1, 1, 0], "B": [1, 1, 0, 0], "Y": [0, 1, 1, 0]})
+
+
+@pytest.mark.parametrize(
+    ("change", "kwargs", "message"),
+    [
+        (lambda d: d.assign(A=[0, np.nan, 1, 0]), {}, "'A' has 1 missing value"),
+        (lambda d: d.assign(A=["x", "y", "z", "w"]), {}, "'A' is not numeric"),
+        (lambda d: d.assign(A=[0, 1.5, 1, 0]), {}, "outside \\[0, 1\\]"),
+        (lambda d: d.assign(A=[0, -1, 1, 0]), {}, "negative values"),
+        (lambda d: d.assign(Y=[0, 1.2, 0.5, 0]), {}, "outcome column 'Y'"),
+        (lambda d: d, {"conditions": ["A", "Z"]}, "unknown column\\(s\\) 'Z'"),
+        (lambda d: d, {"conditions": ["A", "A"]}, "more than once: A"),
+        (lambda d: d, {"conditions": []}, "at least one condition"),
+        (lambda d: d, {"incl_cut": 1.2}, "incl_cut must be in \\[0, 1\\]"),
+        (lambda d: d, {"incl_cut": (0.7, 0.9)}, "ic0 <= ic1"),
+        (lambda d: d, {"n_cut": 0}, "n_cut must be"),
+        (lambda d: d, {"pri_cut": -0.1}, "pri_cut must be in"),
+        (lambda d: d, {"exclude": [99]}, "exclude: row numbers"),
+        (lambda d: d, {"conditions": ["A", "Y"]}, "also listed among the conditions"),
+    ],
+)
+def test_truth_table_rejects(data, change, kwargs, message):
+    kwargs = {"conditions": ["A", "B"], **kwargs}
+    with pytest.raises(qca.QCAError, match=message):
+        qca.truth_table(change(data), "Y", **kwargs)
+
+
+def test_too_many_conditions():
+    d = pd.DataFrame(np.zeros((3, 32), dtype=int), columns=[f"C{i}" for i in range(31)] + ["Y"])
+    with pytest.raises(qca.QCAError, match="too many conditions: 31 given, at most 30"):
+        qca.truth_table(d, "Y")
+
+
+def test_unknown_outcome(data):
+    with pytest.raises(qca.QCAError, match="outcome: unknown column\\(s\\) 'Q'"):
+        qca.truth_table(data, "Q")
+
+
+def test_malformed_outcome(data):
+    with pytest.raises(qca.QCAError, match="cannot parse"):
+        qca.truth_table(data, "Y*")
+
+
+def test_duplicate_column_names():
+    d = pd.DataFrame([[0, 1, 1], [1, 0, 0]], columns=["A", "A", "Y"])
+    with pytest.raises(qca.QCAError, match="duplicate column names: A"):
+        qca.truth_table(d, "Y")
+
+
+def test_half_membership_warns():
+    d = pd.DataFrame({"A": [0.5, 0.9, 0.1], "Y": [0.6, 0.8, 0.2]})
+    with pytest.warns(UserWarning, match="exactly 0.5"):
+        tt = qca.truth_table(d, "Y", incl_cut=0.8)
+    assert tt.rows["n"].sum() == 2
+
+
+def test_no_positive_rows(data):
+    tt = qca.truth_table(data.assign(Y=0), "Y", ["A", "B"])
+    with pytest.raises(qca.QCAError, match="no truth-table row has OUT = 1"):
+        qca.minimize(tt)
+
+
+def test_bad_include_and_max_models(data):
+    tt = qca.truth_table(data, "Y", ["A", "B"])
+    with pytest.raises(qca.QCAError, match="include may contain"):
+        qca.minimize(tt, include="x")
+    with pytest.raises(qca.QCAError, match="max_models"):
+        qca.minimize(tt, max_models=0)
+    with pytest.raises(qca.QCAError, match="needs a TruthTable"):
+        qca.minimize(data)
+
+
+def test_multivalue_outcome_needs_a_level():
+    d = pd.DataFrame({"A": [0, 1, 1, 0], "Y": [0, 2, 1, 0]})
+    with pytest.raises(qca.QCAError, match="name the level"):
+        qca.truth_table(d, "Y")
+    tt = qca.truth_table(d, "Y[2]")
+    assert tt.rows["OUT"].tolist() == ["0", "0"]
+
+
+@pytest.mark.parametrize("text", ["A**B", "(A+B", "A B", "", "A[x]", "A+", "~"])
+def test_malformed_expressions(text):
+    with pytest.raises(qca.ExpressionError, match="cannot parse expression"):
+        qca.parse(text)
+
+
+def test_expression_with_unknown_condition(data):
+    with pytest.raises(qca.ExpressionError, match="unknown condition\\(s\\) 'Z'"):
+        qca.evaluate("A*Z", data)

@@ -102,7 +102,8 @@ def check_data(data: pd.DataFrame, columns: Sequence[str], *, role: str = "condi
             raise QCAError(f"{role} column {name!r} has infinite values")
         if (x < 0).any():
             raise QCAError(
-                f"{role} column {name!r} has negative values (min {x.min():g}); memberships must lie in [0, 1]"
+                f"{role} column {name!r} has negative values (min {x.min():g}); "
+                "memberships must lie in [0, 1]"
             )
         integral = np.all(x == np.round(x))
         if x.max() > 1:

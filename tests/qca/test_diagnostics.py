@@ -136,3 +136,16 @@ def test_row_dominance():
     assert set(dom) <= set(sol.prime_implicants)
     with pytest.raises(QCAError):
         row_dominance("x")  # type: ignore[arg-type]
+
+
+def test_row_dominance_synthetic_chart(tt):
+    import dataclasses
+
+    sol = qca.minimize(tt, include="?")
+    chart = pd.DataFrame(
+        [[True, True, False], [True, False, False], [True, True, False], [False, False, True]],
+        index=["P1", "P2", "P3", "P4"],
+        columns=[1, 2, 3],
+    )
+    fake = dataclasses.replace(sol, pi_chart=chart, prime_implicants=("P1", "P2", "P3", "P4"))
+    assert row_dominance(fake) == ["P2", "P3"]

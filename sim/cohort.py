@@ -1,0 +1,73 @@
+"""Output tables: the per-worker cohort (what an evaluation sees, plus truth) and participants.
+
+Cohort columns, in order: ``rep`` (only from :func:`sim.simulate_many`), ``worker_id``, ``org``,
+one column per measured condition (raw summed Likert score, recorded value, or caseload count),
+``n_participants``, ``n_housed``, ``n_sustained``, ``SUSTAIN_RATE`` (``n_sustained / n_housed``,
+0 when nobody was housed), then the truth: ``true_<condition>`` (0/1, every condition including
+unmeasured ones), ``true_recipe`` (0/1) and ``true_path_<i>`` (0/1, one per recipe term).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from .kernel import Outcomes
+from .population import Population
+from .scenario import Scenario
+
+__all__ = ["cohort_arrays", "cohort_frame", "participant_frame"]
+
+
+def cohort_arrays(scenario: Scenario, pop: Population, out: Outcomes) -> dict[str, np.ndarray]:
+    """Cohort columns as ``(R, W)`` arrays from a stacked population and its outcomes."""
+    n_r, n_w = pop.org.shape
+    flat = (np.arange(n_r, dtype=np.int64)[:, None] * n_w + pop.worker).ravel()
+
+    def count(mask: np.ndarray | None) -> np.ndarray:
+        idx = flat if mask is None else flat[mask.ravel()]
+        return np.bincount(idx, minlength=n_r * n_w).reshape(n_r, n_w).astype(np.int64)
+
+    n_part, n_housed, n_sust = count(None), count(out.housed), count(out.sustained)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        rate = np.where(n_housed > 0, n_sust / np.maximum(n_housed, 1), 0.0)
+    cols: dict[str, np.ndarray] = {
+        "worker_id": np.broadcast_to(np.arange(n_w, dtype=np.int64), (n_r, n_w)),
+        "org": pop.org,
+    }
+    cols.update(pop.observed)
+    cols.update(n_participants=n_part, n_housed=n_housed, n_sustained=n_sust, SUSTAIN_RATE=rate)
+    for k, name in enumerate(scenario.condition_names):
+        cols[f"true_{name}"] = pop.true[..., k].astype(np.int64)
+    cols["true_recipe"] = pop.in_recipe.astype(np.int64)
+    for p in range(pop.paths.shape[-1]):
+        cols[f"true_path_{p + 1}"] = pop.paths[..., p].astype(np.int64)
+    return cols
+
+
+def cohort_frame(cols: dict[str, np.ndarray], with_rep: bool, first_rep: int = 0) -> pd.DataFrame:
+    """One row per worker (and replication when ``with_rep``)."""
+    n_r, n_w = cols["org"].shape
+    data = {}
+    if with_rep:
+        data["rep"] = np.repeat(np.arange(first_rep, first_rep + n_r, dtype=np.int64), n_w)
+    data.update({k: np.ascontiguousarray(v).reshape(-1) for k, v in cols.items()})
+    return pd.DataFrame(data)
+
+
+def participant_frame(pop: Population, out: Outcomes) -> pd.DataFrame:
+    """One row per participant of a single (unstacked) replication."""
+    return pd.DataFrame({
+        "participant_id": np.arange(len(pop.worker), dtype=np.int64),
+        "worker_id": pop.worker,
+        "referral_week": pop.referral_week,
+        "needs": pop.needs,
+        "rel_hazard": pop.rel_hazard,
+        "housed": out.housed.astype(np.int64),
+        "housing_week": out.housing_week.astype(np.int64),
+        "failed": out.failed.astype(np.int64),
+        "failure_week": out.failure_week.astype(np.int64),
+        "sustained": out.sustained.astype(np.int64),
+        "exit_week": out.exit_week.astype(np.int64),
+        "n_meetings": out.n_meetings.astype(np.int64),
+    })

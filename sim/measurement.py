@@ -1,0 +1,53 @@
+"""What the evaluation observes: survey scale scores and administrative records with error.
+
+Survey scales follow classical test theory with parallel items: item ``j`` of worker ``i`` has
+latent response ``y_ij = z_i + e_ij`` with ``e_ij ~ N(0, s^2)``; ``s`` is chosen so that the alpha
+of ``k`` items equals the stated reliability (Spearman-Brown, item reliability
+``rho = alpha / (k - (k - 1) alpha)``, ``s^2 = 1/rho - 1``). The response is placed on the Likert
+scale, ``x = item_mean + item_sd * y / sd(y)``, rounded to the nearest category and clipped to the
+scale; the item scores are summed to the raw score. Rounding and clipping lower the realised alpha
+slightly. Computationally the item score is ``low + #{c : x > c}`` over the category boundaries
+``c = low + 0.5, ..., high - 0.5``, and ``x > c`` is decided by comparing the item's uniform
+draw ``u`` with ``Phi((t_c - z) / s)`` (``t_c`` the boundary on the ``y`` scale): the same ordered
+probit, with a uniform per item instead of a normal (cheaper to draw).
+
+Records (meeting minutes, working hours) are lognormal, ``median * exp(log_sd * z)``, recorded
+with multiplicative error ``exp(log_sd * sqrt(1/rel - 1) * e)`` (reliability ``rel`` of the log
+record) and rounded to the recording resolution.
+
+References
+----------
+Lord, F. M. & Novick, M. R. (1968). *Statistical Theories of Mental Test Scores*.
+Cronbach, L. J. (1951). Coefficient alpha and the internal structure of tests. *Psychometrika* 16.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from scipy import special
+
+from .scenario import ConditionSpec
+
+__all__ = ["likert_scores", "recorded_values"]
+
+
+def likert_scores(z: np.ndarray, item_u: np.ndarray, spec: ConditionSpec) -> np.ndarray:
+    """Summed Likert scores (int64, shape ``z.shape``) from latent ``z`` and item uniforms
+    ``(..., items)``."""
+    s = spec.item_noise_sd
+    lo, hi = spec.scale
+    scale = spec.item_sd / math.sqrt(1.0 + s * s)
+    bounds = (np.arange(lo, hi, dtype=float) + 0.5 - spec.item_mean) / scale  # y-scale, (C,)
+    cdf = special.ndtr((bounds - z[..., None]) / s)  # P(y <= bound | z), (..., C)
+    above = item_u[..., :, None] > cdf[..., None, :]  # (..., items, C)
+    return item_u.shape[-1] * lo + above.sum(axis=(-2, -1), dtype=np.int64)
+
+
+def recorded_values(z: np.ndarray, noise: np.ndarray, spec: ConditionSpec) -> np.ndarray:
+    """Recorded values (float64) from latent ``z`` and one standard-normal noise per worker."""
+    value = spec.median * np.exp(spec.log_sd * z + spec.record_noise_sd * noise)
+    if spec.resolution > 0:
+        value = np.rint(value / spec.resolution) * spec.resolution
+    return value

@@ -1,0 +1,138 @@
+"""Workers and participants of replications, derived deterministically from their draws.
+
+Both engines start from the same :class:`Population`: the Mesa model turns one replication into
+agents, the kernel handles many replications at once. Every operation is elementwise in the
+replication (no BLAS, no cross-replication reductions), so a replication's population is the same
+whether it is derived alone or in a batch. Everything random is in :mod:`sim.draws`.
+
+Derivations
+-----------
+* Worker ``i`` belongs to organisation ``i mod n_orgs``.
+* True crisp condition: latent ``z > Phi^-1(1 - prevalence)``; for the caseload condition,
+  caseload ``> high_above``.
+* Central allocation: participants, in the order of their allocation uniforms, go to the worker
+  whose cumulative share of the allocation weights ``exp(capacity_sd * z_caseload)`` first exceeds
+  the uniform (see :func:`allocate`).
+* Needs: ``1 + Binomial(needs_max - 1, needs_p)`` by inverse CDF of the needs uniform.
+* Weekly housing-entry probability ``p = entry_weekly_prob * entry_needs_ratio ** (needs - mean)``.
+* Tenancy relative hazard (grouped-time proportional hazards; Prentice & Gloeckler 1978):
+  ``r = exp(needs_log_hr * (needs - mean) + frailty_sd * frailty) * HR**in_recipe``, so the
+  survival to tenancy week ``t`` is ``S0(t) ** r``, with ``HR = recipe_hazard_ratio``.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from .draws import Draws, draw_replications, item_columns, record_columns
+from .measurement import likert_scores, recorded_values
+from .recipe import path_membership
+from .scenario import Scenario
+
+__all__ = ["Population", "allocate", "build_population", "derive_population"]
+
+
+@dataclass(frozen=True, eq=False)
+class Population:
+    """Static state of R replications (W workers, P participants); leading axis = replication."""
+
+    org: np.ndarray            # (R, W) int64
+    latent: np.ndarray         # (R, W, K)
+    true: np.ndarray           # (R, W, K) bool, scenario condition order
+    observed: dict[str, np.ndarray]  # measured condition -> (R, W) raw score / record / count
+    paths: np.ndarray          # (R, W, n_paths) bool
+    in_recipe: np.ndarray      # (R, W) bool
+    worker: np.ndarray         # (R, P) int64, allocated worker (sorted)
+    referral_week: np.ndarray  # (R, P) int64
+    needs: np.ndarray          # (R, P) int64
+    rel_hazard: np.ndarray     # (R, P) relative tenancy hazard r
+    log_q: np.ndarray          # (R, P) log(1 - weekly entry probability)
+    log_u: np.ndarray          # (R, P) log(1 - entry uniform)
+    log_v: np.ndarray          # (R, P) log(1 - failure uniform)
+
+    def replication(self, i: int) -> Population:
+        """Replication ``i`` as a population with a leading axis of length 1."""
+        return Population(
+            observed={k: v[i:i + 1] for k, v in self.observed.items()},
+            **{f: getattr(self, f)[i:i + 1] for f in self.__dataclass_fields__ if f != "observed"},
+        )
+
+
+_Q = 2.0**40  # allocation shares and uniforms are compared on a 2**-40 integer grid
+
+
+def allocate(u: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    """Central allocation: the worker of each participant, per replication row.
+
+    Participants are taken in the order of their allocation uniforms ``u`` (so the returned
+    worker indices are sorted: participants are listed by worker); a participant whose uniform
+    lies in ``[share[w-1], share[w])`` of the cumulative weight shares goes to worker ``w``, i.e.
+    the counts are a multinomial draw with probabilities ``weights / weights.sum()``. Shares and
+    uniforms are floored to a ``2**-40`` grid and offset per replication so that one integer
+    search serves all replications exactly.
+    """
+    n_r, n_p = u.shape
+    n_w = weights.shape[-1]
+    cum = np.cumsum(weights, axis=-1)
+    offset = np.arange(n_r, dtype=np.int64)[:, None] << 41
+    keys = (np.floor(np.sort(u, axis=-1) * _Q).astype(np.int64) + offset).ravel()
+    share = np.floor(cum / cum[:, -1:] * _Q).astype(np.int64)
+    share[:, -1] = 1 << 40  # the last worker takes every remaining participant
+    below = np.searchsorted(keys, (share + offset).ravel(), side="left").reshape(n_r, n_w)
+    counts = np.diff(below - np.arange(n_r)[:, None] * n_p, prepend=0, axis=1)
+    return np.repeat(np.tile(np.arange(n_w, dtype=np.int64), n_r), counts.ravel()).reshape(
+        n_r, n_p)
+
+
+def build_population(scenario: Scenario, seed: int | np.random.SeedSequence,
+                     reps: range) -> Population:
+    """Draw and derive the populations of replications ``reps`` of ``seed``."""
+    return derive_population(scenario, draw_replications(scenario, seed, reps))
+
+
+def derive_population(scenario: Scenario, d: Draws) -> Population:
+    """Deterministic population of the replications in ``d`` (elementwise in the replication)."""
+    prog, part, haz = scenario.programme, scenario.participants, scenario.hazard
+    n_r, n_w = d.latent.shape[:2]
+    items, records = item_columns(scenario), record_columns(scenario)
+    true = np.empty(d.latent.shape, dtype=bool)
+    observed: dict[str, np.ndarray] = {}
+    weights = np.ones((n_r, n_w))
+    caseload_col = None
+    for k, c in enumerate(scenario.conditions):
+        z = d.latent[..., k]
+        if c.kind == "caseload":
+            weights = np.exp(c.capacity_sd * z)
+            caseload_col = k
+            continue
+        true[..., k] = z > c.threshold_z
+        if c.kind == "likert":
+            observed[c.name] = likert_scores(z, d.item_u[..., items[c.name]], c)
+        else:
+            observed[c.name] = recorded_values(z, d.record_e[..., records[c.name]], c)
+    worker = allocate(d.alloc_u, weights)
+    flat = (np.arange(n_r, dtype=np.int64)[:, None] * n_w + worker).ravel()
+    caseload = np.bincount(flat, minlength=n_r * n_w).reshape(n_r, n_w).astype(np.int64)
+    if caseload_col is not None:
+        c = scenario.conditions[caseload_col]
+        true[..., caseload_col] = caseload > c.high_above
+        observed[c.name] = caseload
+    observed = {c.name: observed[c.name] for c in scenario.conditions if c.measured}
+    paths = path_membership(true, scenario.compiled_recipe)
+    in_recipe = paths.any(axis=-1)
+    needs = np.ones(d.needs_u.shape, dtype=np.int64)
+    for c in scenario.needs_cdf:  # inverse CDF: 1 + #{k : u >= F(k)}
+        needs += d.needs_u >= c
+    worker_in_recipe = np.take_along_axis(in_recipe, worker, axis=1)
+    log_hr = scenario.needs_log_hr_table[needs - 1] + part.frailty_sd * d.frailty
+    log_hr = np.where(worker_in_recipe, log_hr + math.log(haz.recipe_hazard_ratio), log_hr)
+    return Population(
+        org=np.broadcast_to(np.arange(n_w, dtype=np.int64) % prog.n_orgs, (n_r, n_w)),
+        latent=d.latent, true=true, observed=observed, paths=paths, in_recipe=in_recipe,
+        worker=worker, referral_week=d.referral_week, needs=needs, rel_hazard=np.exp(log_hr),
+        log_q=scenario.log_q_table[needs - 1], log_u=np.log1p(-d.entry_u),
+        log_v=np.log1p(-d.fail_u),
+    )

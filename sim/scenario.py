@@ -1,0 +1,606 @@
+"""Scenarios as data: TOML files validated into a frozen :class:`Scenario`.
+
+A scenario names the worker conditions (how each is distributed and measured), their correlations,
+the programme (workers, referrals, weeks), the participants' needs and hazards, and the causal
+recipe. ``sim/scenarios/kbop.toml`` documents every key with its default and source; the table in
+``docs/sim.md`` repeats them.
+
+Validation is strict: an unknown key is an error naming the key and the file, a value out of range
+names the parameter and the value. Overrides (``--set key=value``, ``simulate(**overrides)``) are
+applied to the raw TOML mapping before validation, so they are checked the same way.
+
+References
+----------
+Python Software Foundation, ``tomllib`` (TOML 1.0 parser, Python 3.11).
+Ragin, C. C. (2008). *Redesigning Social Inquiry*. Chicago UP (calibration anchors).
+"""
+
+from __future__ import annotations
+
+import copy
+import math
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import cached_property
+from importlib import resources
+from pathlib import Path
+from statistics import NormalDist
+from typing import Any
+
+import numpy as np
+from scipy import optimize, stats
+
+from qca import Expression, QCAError, parse
+
+from .errors import ScenarioError
+from .recipe import compile_recipe
+
+__all__ = [
+    "ConditionSpec",
+    "Programme",
+    "Participants",
+    "Hazard",
+    "Scenario",
+    "load_scenario",
+    "scenario_from_dict",
+    "apply_overrides",
+    "builtin_scenarios",
+]
+
+KINDS = ("likert", "recorded", "caseload")
+_TOP = {"name", "description", "recipe", "correlations", "programme", "participants", "hazard",
+        "conditions"}
+_COND_KEYS = {
+    "likert": {"kind", "label", "source", "measured", "prevalence", "anchors", "items", "scale",
+               "item_mean", "item_sd", "reliability"},
+    "recorded": {"kind", "label", "source", "measured", "prevalence", "anchors", "median",
+                 "log_sd", "resolution", "reliability", "unit"},
+    "caseload": {"kind", "label", "source", "measured", "anchors", "capacity_sd", "high_above"},
+}
+ANCHOR_Z = 1.5  # latent SDs either side of the threshold for the default anchors
+
+
+@dataclass(frozen=True)
+class ConditionSpec:
+    """One worker condition: its latent distribution, its truth threshold and its measurement.
+
+    ``kind`` is ``"likert"`` (summed item scores of a survey scale), ``"recorded"`` (a continuous
+    administrative record, e.g. meeting minutes) or ``"caseload"`` (the count of participants
+    allocated, from the referral and allocation process). Only the fields of its kind are used.
+    """
+
+    name: str
+    kind: str
+    label: str = ""
+    source: str = ""
+    measured: bool = True
+    prevalence: float = 0.5
+    anchors: tuple[float, float, float] | None = None
+    items: int = 0
+    scale: tuple[int, int] = (1, 5)
+    item_mean: float = 3.0
+    item_sd: float = 1.0
+    reliability: float = 1.0
+    median: float = 1.0
+    log_sd: float = 0.0
+    resolution: float = 0.0
+    unit: str = ""
+    capacity_sd: float = 0.0
+    high_above: float = 0.0
+
+    @cached_property
+    def threshold_z(self) -> float:
+        """Latent z above which the true crisp condition is 1 (``1 - prevalence`` quantile)."""
+        return NormalDist().inv_cdf(1.0 - self.prevalence)
+
+    @property
+    def item_noise_sd(self) -> float:
+        """SD of item-level error giving Cronbach's alpha ``reliability`` for ``items`` parallel
+        items (Spearman-Brown: item reliability ``rho = a / (k - (k - 1) a)``)."""
+        k, a = self.items, self.reliability
+        rho = a / (k - (k - 1) * a)
+        return math.sqrt(1.0 / rho - 1.0)
+
+    @property
+    def record_noise_sd(self) -> float:
+        """SD of log-scale recording error giving the stated reliability of the log record."""
+        return self.log_sd * math.sqrt(1.0 / self.reliability - 1.0)
+
+
+@dataclass(frozen=True)
+class Programme:
+    n_workers: int
+    n_orgs: int
+    referrals_per_worker: float
+    referral_weeks: int
+    housing_window_weeks: int
+    sustain_weeks: int
+
+    @property
+    def n_participants(self) -> int:
+        return max(1, round(self.n_workers * self.referrals_per_worker))
+
+    @property
+    def weeks(self) -> int:
+        """Programme length in weekly steps: referral period, housing window, sustainment."""
+        return self.referral_weeks + self.housing_window_weeks + self.sustain_weeks
+
+
+@dataclass(frozen=True)
+class Participants:
+    needs_max: int
+    needs_p: float
+    entry_weekly_prob: float
+    entry_needs_ratio: float
+    needs_log_hr: float
+    frailty_sd: float
+
+    @property
+    def needs_mean(self) -> float:
+        return 1.0 + (self.needs_max - 1) * self.needs_p
+
+
+@dataclass(frozen=True)
+class Hazard:
+    baseline_sustain: float
+    decay: float
+    recipe_hazard_ratio: float
+
+
+@dataclass(frozen=True, eq=False)
+class Scenario:
+    """A validated scenario. Build with :func:`load_scenario` or :func:`scenario_from_dict`.
+
+    Attributes used by the benchmark: :attr:`recipe` (qca syntax over true crisp conditions),
+    :attr:`observed_conditions` (cohort columns an analyst sees), :attr:`outcome` (cohort column of
+    the outcome proportion), :attr:`calibration_anchors` (exclusion, crossover, inclusion per
+    observed column on its raw scale), :attr:`truth_columns`.
+    """
+
+    name: str
+    description: str
+    recipe: str
+    conditions: tuple[ConditionSpec, ...]
+    correlation: np.ndarray
+    programme: Programme
+    participants: Participants
+    hazard: Hazard
+    raw: Mapping[str, Any] = field(repr=False)
+    source: str = "<dict>"
+
+    outcome = "SUSTAIN_RATE"
+
+    @property
+    def condition_names(self) -> tuple[str, ...]:
+        return tuple(c.name for c in self.conditions)
+
+    @property
+    def observed_conditions(self) -> tuple[str, ...]:
+        """Names of the measured conditions: the analyst's cohort columns."""
+        return tuple(c.name for c in self.conditions if c.measured)
+
+    @property
+    def omitted_conditions(self) -> tuple[str, ...]:
+        """Latent conditions (possibly in the recipe) that the evaluation did not measure."""
+        return tuple(c.name for c in self.conditions if not c.measured)
+
+    @cached_property
+    def recipe_expression(self) -> Expression:
+        return parse(self.recipe, conditions=list(self.condition_names))
+
+    @property
+    def recipe_conditions(self) -> tuple[str, ...]:
+        return self.recipe_expression.conditions
+
+    @property
+    def irrelevant_conditions(self) -> tuple[str, ...]:
+        """Measured conditions that are not in the recipe."""
+        used = set(self.recipe_conditions)
+        return tuple(c for c in self.observed_conditions if c not in used)
+
+    @property
+    def n_paths(self) -> int:
+        return len(self.recipe_expression.terms)
+
+    @property
+    def truth_columns(self) -> tuple[str, ...]:
+        return (*(f"true_{c}" for c in self.condition_names), "true_recipe",
+                *(f"true_path_{i + 1}" for i in range(self.n_paths)))
+
+    @cached_property
+    def calibration_anchors(self) -> dict[str, tuple[float, float, float]]:
+        """Suggested (exclusion, crossover, inclusion) anchors per observed column, raw scale."""
+        return {c.name: c.anchors or _default_anchors(c, self.programme)
+                for c in self.conditions if c.measured}
+
+    @cached_property
+    def compiled_recipe(self) -> tuple[tuple[tuple[int, int], ...], ...]:
+        """Each recipe path as ``((condition index, required 0/1), ...)``."""
+        return compile_recipe(self.recipe_expression, self.condition_names)
+
+    @cached_property
+    def needs_cdf(self) -> np.ndarray:
+        """CDF of ``needs - 1 ~ Binomial(needs_max - 1, needs_p)`` at 0 .. needs_max - 2."""
+        part = self.participants
+        return stats.binom.cdf(np.arange(part.needs_max - 1), part.needs_max - 1, part.needs_p)
+
+    @cached_property
+    def needs_log_hr_table(self) -> np.ndarray:
+        """Log hazard ratio from needs, indexed by ``needs - 1``."""
+        part = self.participants
+        return part.needs_log_hr * (np.arange(1, part.needs_max + 1) - part.needs_mean)
+
+    @cached_property
+    def log_q_table(self) -> np.ndarray:
+        """``log(1 - p)`` of the weekly housing-entry probability, indexed by ``needs - 1``."""
+        part = self.participants
+        dev = np.arange(1, part.needs_max + 1) - part.needs_mean
+        p = np.clip(part.entry_weekly_prob * part.entry_needs_ratio**dev, 1e-12, 1 - 1e-12)
+        return np.log1p(-p)
+
+    @cached_property
+    def cholesky(self) -> np.ndarray:
+        """Lower Cholesky factor of :attr:`correlation`."""
+        return np.linalg.cholesky(self.correlation)
+
+    @cached_property
+    def baseline_log_survival(self) -> np.ndarray:
+        """Cumulative log survival of the baseline tenancy, weeks 1..``sustain_weeks``.
+
+        Weekly hazard ``h0(t) = h * decay**(t - 1)`` with ``h`` solved so that the baseline
+        ``exp(L0[-1])`` equals ``hazard.baseline_sustain``.
+        """
+        return baseline_log_survival(self.hazard, self.programme.sustain_weeks)
+
+    def with_overrides(self, overrides: Mapping[str, Any]) -> Scenario:
+        """A new validated scenario with dotted-key overrides applied to the raw mapping."""
+        if not overrides:
+            return self
+        return scenario_from_dict(apply_overrides(self.raw, overrides), source=self.source)
+
+
+def baseline_log_survival(hazard: Hazard, weeks: int) -> np.ndarray:
+    """Cumulative baseline log survival ``L0[t-1] = sum_{s<=t} log(1 - h0(s))``, t = 1..weeks."""
+    decay = hazard.decay ** np.arange(weeks, dtype=float)
+    target = math.log(hazard.baseline_sustain)
+    upper = 1.0 / decay.max()
+
+    def gap(h: float) -> float:
+        return float(np.sum(np.log1p(-h * decay))) - target
+
+    h = optimize.brentq(gap, 1e-15, upper * (1 - 1e-12), xtol=1e-15)
+    return np.cumsum(np.log1p(-h * decay))
+
+
+def _default_anchors(c: ConditionSpec, prog: Programme) -> tuple[float, float, float]:
+    if c.kind == "caseload":
+        m = prog.referrals_per_worker
+        sd = math.sqrt(m + (m * c.capacity_sd) ** 2)
+        cross = c.high_above + 0.5
+        return (round(max(0.0, cross - ANCHOR_Z * sd), 1), cross, round(cross + ANCHOR_Z * sd, 1))
+    zs = (c.threshold_z - ANCHOR_Z, c.threshold_z, c.threshold_z + ANCHOR_Z)
+    if c.kind == "likert":
+        lo, hi = c.scale
+        scale = c.item_sd / math.sqrt(1.0 + c.item_noise_sd**2)
+        vals = [c.items * min(hi, max(lo, c.item_mean + scale * z)) for z in zs]
+    else:
+        vals = [c.median * math.exp(c.log_sd * z) for z in zs]
+    return tuple(round(v, 2) for v in vals)  # type: ignore[return-value]
+
+
+# --------------------------------------------------------------------------- loading
+
+
+def builtin_scenarios() -> tuple[str, ...]:
+    """Names of the scenarios shipped in ``sim/scenarios/``."""
+    files = resources.files("sim") / "scenarios"
+    return tuple(sorted(p.name[:-5] for p in files.iterdir() if p.name.endswith(".toml")))
+
+
+def load_scenario(path: str | Path, overrides: Mapping[str, Any] | None = None) -> Scenario:
+    """Load and validate a scenario from a built-in name (``"kbop"``) or a TOML file path.
+
+    Parameters
+    ----------
+    path : str or Path
+        ``"kbop"``, ``"gmbop"`` or a path to a ``.toml`` file.
+    overrides : mapping, optional
+        Dotted keys such as ``{"programme.n_workers": 30, "conditions.INNOV.reliability": 0.7}``.
+
+    Raises
+    ------
+    ScenarioError
+        Missing file, TOML syntax error, unknown key, bad value or bad recipe.
+    """
+    text, source = _read(path)
+    try:
+        raw = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ScenarioError(f"{source}: invalid TOML: {exc}") from None
+    if overrides:
+        raw = apply_overrides(raw, overrides)
+    return scenario_from_dict(raw, source=source)
+
+
+def _read(path: str | Path) -> tuple[str, str]:
+    name = str(path)
+    if name in builtin_scenarios():
+        res = resources.files("sim") / "scenarios" / f"{name}.toml"
+        return res.read_text(encoding="utf-8"), f"{name}.toml"
+    p = Path(path)
+    if not p.is_file():
+        raise ScenarioError(
+            f"scenario {name!r} is neither a built-in ({', '.join(builtin_scenarios())}) nor a file"
+        )
+    return p.read_text(encoding="utf-8"), str(p)
+
+
+_SECTIONS = ("programme", "participants", "hazard")
+
+
+def apply_overrides(raw: Mapping[str, Any], overrides: Mapping[str, Any]) -> dict[str, Any]:
+    """Return a deep copy of ``raw`` with overrides set.
+
+    A key is a dotted path (``"conditions.INNOV.reliability"``; ``__`` also separates, for Python
+    keyword arguments) or a bare key found in exactly one of the top level, ``programme``,
+    ``participants`` or ``hazard`` (``"n_workers"``, ``"recipe_hazard_ratio"``).
+    """
+    out = copy.deepcopy(dict(raw))
+    for key, value in overrides.items():
+        path = key.replace("__", ".").split(".")
+        if len(path) == 1:
+            path = _resolve_bare(out, path[0])
+        node = out
+        for part in path[:-1]:
+            nxt = node.get(part)
+            if nxt is None:
+                nxt = node[part] = {}
+            if not isinstance(nxt, dict):
+                raise ScenarioError(f"override {key!r}: {part!r} is not a section")
+            node = nxt
+        node[path[-1]] = value
+    return out
+
+
+def _resolve_bare(raw: Mapping[str, Any], key: str) -> list[str]:
+    if key in _TOP:
+        return [key]
+    hits = [s for s in _SECTIONS if isinstance(raw.get(s), dict) and key in raw[s]]
+    if len(hits) != 1:
+        where = "several sections" if hits else "the top level, programme, participants or hazard"
+        raise ScenarioError(
+            f"override key {key!r} is not in {where}; use a dotted key such as "
+            f"'conditions.INNOV.reliability'"
+        )
+    return [hits[0], key]
+
+
+# --------------------------------------------------------------------------- validation
+
+
+class _Checker:
+    def __init__(self, source: str):
+        self.source = source
+
+    def fail(self, msg: str) -> ScenarioError:
+        return ScenarioError(f"{self.source}: {msg}")
+
+    def keys(self, d: Any, allowed: set[str], where: str) -> dict[str, Any]:
+        if not isinstance(d, dict):
+            raise self.fail(f"{where} must be a table, got {type(d).__name__}")
+        unknown = sorted(set(d) - allowed)
+        if unknown:
+            raise self.fail(
+                f"unknown key {where + '.' if where else ''}{unknown[0]!r}; "
+                f"allowed: {', '.join(sorted(allowed))}"
+            )
+        return d
+
+    def number(self, d: dict, key: str, where: str, lo: float | None = None,
+               hi: float | None = None, *, integer: bool = False, lo_open: bool = False,
+               hi_open: bool = False, default: Any = None) -> Any:
+        name = f"{where}.{key}" if where else key
+        if key not in d:
+            if default is None:
+                raise self.fail(f"missing required key {name!r}")
+            return default
+        v = d[key]
+        ok_type = isinstance(v, int) if integer else isinstance(v, int | float)
+        if isinstance(v, bool) or not ok_type or (not integer and not math.isfinite(v)):
+            kind = "an integer" if integer else "a finite number"
+            raise self.fail(f"{name} must be {kind}, got {v!r}")
+        if lo is not None and (v < lo or (lo_open and v == lo)):
+            raise self.fail(f"{name} = {v!r} is out of range: must be {'>' if lo_open else '>='} {lo}")
+        if hi is not None and (v > hi or (hi_open and v == hi)):
+            raise self.fail(f"{name} = {v!r} is out of range: must be {'<' if hi_open else '<='} {hi}")
+        return int(v) if integer else float(v)
+
+    def string(self, d: dict, key: str, where: str, default: str | None = None) -> str:
+        name = f"{where}.{key}" if where else key
+        if key not in d:
+            if default is None:
+                raise self.fail(f"missing required key {name!r}")
+            return default
+        if not isinstance(d[key], str):
+            raise self.fail(f"{name} must be a string, got {d[key]!r}")
+        return d[key]
+
+    def boolean(self, d: dict, key: str, where: str, default: bool) -> bool:
+        v = d.get(key, default)
+        if not isinstance(v, bool):
+            raise self.fail(f"{where}.{key} must be true or false, got {v!r}")
+        return v
+
+
+def scenario_from_dict(raw: Mapping[str, Any], source: str = "<dict>") -> Scenario:
+    """Validate a raw scenario mapping (as parsed from TOML) into a :class:`Scenario`."""
+    ck = _Checker(source)
+    raw = ck.keys(dict(raw), _TOP, "")
+    name = ck.string(raw, "name", "")
+    conds = _conditions(ck, raw.get("conditions"))
+    names = tuple(c.name for c in conds)
+    prog = _programme(ck, raw.get("programme"))
+    part = _participants(ck, raw.get("participants"))
+    haz = _hazard(ck, raw.get("hazard"))
+    recipe = ck.string(raw, "recipe", "")
+    _check_recipe(ck, recipe, names)
+    corr = _correlation(ck, raw.get("correlations", []), names)
+    scen = Scenario(
+        name=name, description=ck.string(raw, "description", "", default=""), recipe=recipe,
+        conditions=conds, correlation=corr, programme=prog, participants=part, hazard=haz,
+        raw=copy.deepcopy(raw), source=source,
+    )
+    try:
+        scen.baseline_log_survival  # noqa: B018 - solve once to validate the hazard settings
+    except ValueError:
+        raise ck.fail(
+            f"hazard: no weekly hazard gives baseline_sustain = {haz.baseline_sustain} with "
+            f"decay = {haz.decay} over {prog.sustain_weeks} weeks"
+        ) from None
+    return scen
+
+
+def _conditions(ck: _Checker, table: Any) -> tuple[ConditionSpec, ...]:
+    if not isinstance(table, dict) or not table:
+        raise ck.fail("missing or empty [conditions] table")
+    out = []
+    for name, d in table.items():
+        where = f"conditions.{name}"
+        if not name.isidentifier():
+            raise ck.fail(f"condition name {name!r} must be an identifier (letters, digits, _)")
+        if not isinstance(d, dict):
+            raise ck.fail(f"{where} must be a table")
+        kind = ck.string(d, "kind", where)
+        if kind not in KINDS:
+            raise ck.fail(f"{where}.kind = {kind!r} is not one of {', '.join(KINDS)}")
+        ck.keys(d, _COND_KEYS[kind], where)
+        common = dict(
+            name=name, kind=kind, label=ck.string(d, "label", where, default=""),
+            source=ck.string(d, "source", where, default=""),
+            measured=ck.boolean(d, "measured", where, True), anchors=_anchors(ck, d, where),
+        )
+        if kind == "likert":
+            items = ck.number(d, "items", where, 1, integer=True)
+            scale = d.get("scale")
+            if (not isinstance(scale, list) or len(scale) != 2
+                    or not all(isinstance(s, int) and not isinstance(s, bool) for s in scale)
+                    or scale[0] >= scale[1]):
+                raise ck.fail(f"{where}.scale must be [low, high] integers with low < high, "
+                              f"got {scale!r}")
+            spec = ConditionSpec(
+                **common, items=items, scale=(scale[0], scale[1]),
+                item_mean=ck.number(d, "item_mean", where, scale[0], scale[1]),
+                item_sd=ck.number(d, "item_sd", where, 0, lo_open=True),
+                reliability=ck.number(d, "reliability", where, 0, 1, lo_open=True, hi_open=True),
+                prevalence=ck.number(d, "prevalence", where, 0, 1, lo_open=True, hi_open=True),
+            )
+        elif kind == "recorded":
+            spec = ConditionSpec(
+                **common, median=ck.number(d, "median", where, 0, lo_open=True),
+                log_sd=ck.number(d, "log_sd", where, 0, lo_open=True),
+                resolution=ck.number(d, "resolution", where, 0, default=0.0),
+                reliability=ck.number(d, "reliability", where, 0, 1, lo_open=True),
+                prevalence=ck.number(d, "prevalence", where, 0, 1, lo_open=True, hi_open=True),
+                unit=ck.string(d, "unit", where, default=""),
+            )
+        else:
+            spec = ConditionSpec(
+                **common, capacity_sd=ck.number(d, "capacity_sd", where, 0),
+                high_above=ck.number(d, "high_above", where, 0),
+            )
+        out.append(spec)
+    if sum(c.kind == "caseload" for c in out) > 1:
+        raise ck.fail("at most one condition may have kind = 'caseload'")
+    return tuple(out)
+
+
+def _anchors(ck: _Checker, d: dict, where: str) -> tuple[float, float, float] | None:
+    a = d.get("anchors")
+    if a is None:
+        return None
+    if (not isinstance(a, list) or len(a) != 3
+            or not all(isinstance(v, int | float) and not isinstance(v, bool) for v in a)
+            or not a[0] < a[1] < a[2]):
+        raise ck.fail(f"{where}.anchors must be [exclusion, crossover, inclusion], increasing; "
+                      f"got {a!r}")
+    return (float(a[0]), float(a[1]), float(a[2]))
+
+
+def _programme(ck: _Checker, d: Any) -> Programme:
+    w = "programme"
+    d = ck.keys(d if d is not None else {}, {
+        "n_workers", "n_orgs", "referrals_per_worker", "referral_weeks", "housing_window_weeks",
+        "sustain_weeks"}, w)
+    return Programme(
+        n_workers=ck.number(d, "n_workers", w, 2, 100_000, integer=True),
+        n_orgs=ck.number(d, "n_orgs", w, 1, 10_000, integer=True),
+        referrals_per_worker=ck.number(d, "referrals_per_worker", w, 0, 10_000, lo_open=True),
+        referral_weeks=ck.number(d, "referral_weeks", w, 1, 5_000, integer=True),
+        housing_window_weeks=ck.number(d, "housing_window_weeks", w, 1, 5_000, integer=True),
+        sustain_weeks=ck.number(d, "sustain_weeks", w, 1, 5_000, integer=True),
+    )
+
+
+def _participants(ck: _Checker, d: Any) -> Participants:
+    w = "participants"
+    d = ck.keys(d if d is not None else {}, {
+        "needs_max", "needs_p", "entry_weekly_prob", "entry_needs_ratio", "needs_log_hr",
+        "frailty_sd"}, w)
+    return Participants(
+        needs_max=ck.number(d, "needs_max", w, 1, 100, integer=True),
+        needs_p=ck.number(d, "needs_p", w, 0, 1),
+        entry_weekly_prob=ck.number(d, "entry_weekly_prob", w, 0, 1, lo_open=True, hi_open=True),
+        entry_needs_ratio=ck.number(d, "entry_needs_ratio", w, 0, lo_open=True),
+        needs_log_hr=ck.number(d, "needs_log_hr", w, -5, 5),
+        frailty_sd=ck.number(d, "frailty_sd", w, 0, 5),
+    )
+
+
+def _hazard(ck: _Checker, d: Any) -> Hazard:
+    w = "hazard"
+    d = ck.keys(d if d is not None else {}, {"baseline_sustain", "decay", "recipe_hazard_ratio"}, w)
+    return Hazard(
+        baseline_sustain=ck.number(d, "baseline_sustain", w, 0, 1, lo_open=True, hi_open=True),
+        decay=ck.number(d, "decay", w, 0, 2, lo_open=True),
+        recipe_hazard_ratio=ck.number(d, "recipe_hazard_ratio", w, 0, 100, lo_open=True),
+    )
+
+
+def _check_recipe(ck: _Checker, recipe: str, names: tuple[str, ...]) -> None:
+    try:
+        expr = parse(recipe, conditions=list(names))
+    except QCAError as exc:
+        raise ck.fail(f"recipe: {exc}") from None
+    for term in expr.terms:
+        for cond, vals in term.literals:
+            if len(vals) != 1 or not vals <= {0, 1}:
+                raise ck.fail(f"recipe {recipe!r}: {cond!r} must be a crisp literal (X or ~X)")
+
+
+def _correlation(ck: _Checker, pairs: Any, names: tuple[str, ...]) -> np.ndarray:
+    idx = {n: i for i, n in enumerate(names)}
+    corr = np.eye(len(names))
+    if not isinstance(pairs, list):
+        raise ck.fail("correlations must be a list of [A, B, r] entries")
+    for entry in pairs:
+        if (not isinstance(entry, list) or len(entry) != 3 or not isinstance(entry[0], str)
+                or not isinstance(entry[1], str) or isinstance(entry[2], bool)
+                or not isinstance(entry[2], int | float)):
+            raise ck.fail(f"correlations entry {entry!r} must be [\"A\", \"B\", r]")
+        a, b, r = entry
+        for n in (a, b):
+            if n not in idx:
+                raise ck.fail(f"correlations entry {entry!r} names unknown condition {n!r}")
+        if a == b or not -1 < r < 1:
+            raise ck.fail(f"correlations entry {entry!r}: need two different conditions and "
+                          f"-1 < r < 1")
+        if corr[idx[a], idx[b]] != 0:
+            raise ck.fail(f"correlations: pair {a}, {b} is given twice")
+        corr[idx[a], idx[b]] = corr[idx[b], idx[a]] = r
+    try:
+        np.linalg.cholesky(corr)
+    except np.linalg.LinAlgError:
+        raise ck.fail("correlations do not form a positive-definite matrix") from None
+    corr.setflags(write=False)
+    return corr

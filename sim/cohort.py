@@ -56,18 +56,25 @@ def cohort_frame(cols: dict[str, np.ndarray], with_rep: bool, first_rep: int = 0
 
 
 def participant_frame(pop: Population, out: Outcomes) -> pd.DataFrame:
-    """One row per participant of a single (unstacked) replication."""
-    return pd.DataFrame({
-        "participant_id": np.arange(len(pop.worker), dtype=np.int64),
+    """One row per participant (and replication, with a ``rep`` column, when R > 1)."""
+    n_r, n_p = pop.worker.shape
+    data: dict[str, np.ndarray] = {}
+    if n_r > 1:
+        data["rep"] = np.repeat(np.arange(n_r, dtype=np.int64), n_p)
+    data.update({
+        "participant_id": np.tile(np.arange(n_p, dtype=np.int64), n_r),
         "worker_id": pop.worker,
         "referral_week": pop.referral_week,
         "needs": pop.needs,
         "rel_hazard": pop.rel_hazard,
-        "housed": out.housed.astype(np.int64),
-        "housing_week": out.housing_week.astype(np.int64),
-        "failed": out.failed.astype(np.int64),
-        "failure_week": out.failure_week.astype(np.int64),
-        "sustained": out.sustained.astype(np.int64),
-        "exit_week": out.exit_week.astype(np.int64),
-        "n_meetings": out.n_meetings.astype(np.int64),
+        "housed": out.housed,
+        "housing_week": out.housing_week,
+        "failed": out.failed,
+        "failure_week": out.failure_week,
+        "sustained": out.sustained,
+        "exit_week": out.exit_week,
+        "n_meetings": out.n_meetings,
     })
+    floats = {"rel_hazard"}
+    return pd.DataFrame({k: np.asarray(v).reshape(-1).astype(np.float64 if k in floats else np.int64)
+                         for k, v in data.items()})

@@ -1,0 +1,245 @@
+"""Plain Boolean data-generating structures for method research, without the agent-based model.
+
+The same steps as the R tools used for QCA method research (QCApro ``randomDGS``; cna
+``randomAsf``, ``selectCases``, ``makeFuzzy``; facts from their documentation, our own code):
+
+1. :func:`random_structure`: a random irredundant sum of products over crisp conditions (each
+   term a prime implicant, no term redundant).
+2. :func:`ideal_data`: every configuration of the conditions with the outcome it implies.
+3. :func:`limit_diversity`: delete configurations (limited empirical diversity).
+4. :func:`add_noise`: add cases incompatible with the structure (outcome flipped).
+5. :func:`fuzzify`: turn crisp values into fuzzy ones on the same side of 0.5.
+
+:func:`select_cases` keeps the cases compatible with a structure; :func:`boolean_dataset` runs the
+whole pipeline from one seed.
+
+References
+----------
+Baumgartner, M. & Thiem, A. (2020). Often trusted but never (properly) tested: evaluating
+Qualitative Comparative Analysis. *Sociological Methods & Research* 49(2), 279-311.
+Ambuehl, M. & Baumgartner, M. (2024). cna: Causal modeling with Coincidence Analysis. R package.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+
+from qca import Expression, Term, evaluate, parse
+
+from .errors import ScenarioError
+
+__all__ = ["random_structure", "ideal_data", "limit_diversity", "add_noise", "select_cases",
+           "fuzzify", "boolean_dataset"]
+
+Seed = int | np.random.SeedSequence
+
+
+def _rng(seed: Seed) -> np.random.Generator:
+    if isinstance(seed, bool) or not isinstance(seed, int | np.integer | np.random.SeedSequence):
+        raise ScenarioError(f"seed must be a non-negative integer or SeedSequence, got {seed!r}")
+    if not isinstance(seed, np.random.SeedSequence) and seed < 0:
+        raise ScenarioError(f"seed must be a non-negative integer, got {seed!r}")
+    return np.random.default_rng(seed)
+
+
+def _names(conditions: int | Sequence[str]) -> list[str]:
+    if isinstance(conditions, int) and not isinstance(conditions, bool):
+        if not 2 <= conditions <= 16:
+            raise ScenarioError(f"conditions must be between 2 and 16, got {conditions}")
+        return [chr(ord("A") + i) for i in range(conditions)]
+    names = [str(c) for c in conditions]
+    if len(names) < 2 or len(set(names)) != len(names) or len(names) > 16:
+        raise ScenarioError(f"conditions must be 2-16 distinct names, got {names!r}")
+    return names
+
+
+def _configurations(k: int) -> np.ndarray:
+    """All 2**k crisp configurations, shape (2**k, k), in lexicographic order."""
+    return np.array(list(itertools.product((0, 1), repeat=k)), dtype=np.int64)
+
+
+def _truth(terms: Sequence[dict[int, int]], configs: np.ndarray) -> np.ndarray:
+    out = np.zeros(len(configs), dtype=bool)
+    for t in terms:
+        m = np.ones(len(configs), dtype=bool)
+        for i, v in t.items():
+            m &= configs[:, i] == v
+        out |= m
+    return out
+
+
+def _irredundant(terms: list[dict[int, int]], configs: np.ndarray) -> list[dict[int, int]]:
+    """Drop literals and then terms that do not change the truth function."""
+    target = _truth(terms, configs)
+    changed = True
+    while changed:
+        changed = False
+        for t in terms:
+            for i in list(t):
+                trial = {j: v for j, v in t.items() if j != i}
+                if trial and np.array_equal(_truth([*(u for u in terms if u is not t), trial],
+                                                   configs), target):
+                    t.pop(i)
+                    changed = True
+        for t in list(terms):
+            rest = [u for u in terms if u is not t]
+            if rest and np.array_equal(_truth(rest, configs), target):
+                terms = rest
+                changed = True
+    unique: list[dict[int, int]] = []
+    for t in terms:
+        if t not in unique:
+            unique.append(t)
+    return unique
+
+
+def random_structure(conditions: int | Sequence[str] = 5, n_paths: int | None = None,
+                     max_length: int | None = None, seed: Seed = 1) -> str:
+    """A random irredundant sum of products (qca syntax) over crisp conditions.
+
+    Parameters
+    ----------
+    conditions : int or sequence of str
+        Number of conditions (named A, B, ...) or their names.
+    n_paths : int, optional
+        Number of terms drawn (1-3 at random by default); the irredundant result may have fewer.
+    max_length : int, optional
+        Maximum literals per term (default ``min(3, k)``).
+    seed : int or SeedSequence
+
+    Returns
+    -------
+    str
+        For example ``"A*~C + B*D"``; never a tautology or contradiction.
+    """
+    names = _names(conditions)
+    k = len(names)
+    max_length = min(3, k) if max_length is None else max_length
+    if not 1 <= max_length <= k:
+        raise ScenarioError(f"max_length must be between 1 and {k}, got {max_length}")
+    if n_paths is not None and not 1 <= n_paths <= 2**k:
+        raise ScenarioError(f"n_paths must be between 1 and {2**k}, got {n_paths}")
+    rng = _rng(seed)
+    configs = _configurations(k)
+    for _ in range(1000):
+        n = int(rng.integers(1, 4)) if n_paths is None else n_paths
+        terms = []
+        for _ in range(n):
+            size = int(rng.integers(1, max_length + 1))
+            idx = rng.choice(k, size=size, replace=False)
+            terms.append({int(i): int(rng.integers(0, 2)) for i in sorted(idx)})
+        truth = _truth(terms, configs)
+        if truth.all() or not truth.any():
+            continue
+        terms = _irredundant(terms, configs)
+        expr = Expression(tuple(Term.of({names[i]: {v} for i, v in sorted(t.items())})
+                                for t in terms))
+        return str(expr)
+    raise ScenarioError("could not draw a non-constant structure; use more conditions")  # pragma: no cover
+
+
+def ideal_data(structure: str, conditions: int | Sequence[str] | None = None,
+               outcome: str = "OUT") -> pd.DataFrame:
+    """Every configuration of the conditions (0/1) with the outcome the structure implies."""
+    expr = parse(structure)
+    names = list(expr.conditions) if conditions is None else _names(conditions)
+    parse(structure, conditions=names)
+    if outcome in names:
+        raise ScenarioError(f"outcome name {outcome!r} is also a condition")
+    data = pd.DataFrame(_configurations(len(names)), columns=names)
+    data[outcome] = evaluate(expr, data[names]).astype(np.int64)
+    return data
+
+
+def limit_diversity(data: pd.DataFrame, n_drop: int | None = None, fraction: float | None = None,
+                    seed: Seed = 1) -> pd.DataFrame:
+    """Delete ``n_drop`` (or ``fraction`` of the) rows at random: unobserved configurations."""
+    if (n_drop is None) == (fraction is None):
+        raise ScenarioError("give exactly one of n_drop and fraction")
+    if fraction is not None:
+        if not 0 <= fraction < 1:
+            raise ScenarioError(f"fraction must be in [0, 1), got {fraction}")
+        n_drop = int(round(fraction * len(data)))
+    if not 0 <= n_drop < len(data):
+        raise ScenarioError(f"n_drop must be in 0..{len(data) - 1}, got {n_drop}")
+    drop = _rng(seed).choice(len(data), size=n_drop, replace=False)
+    return data.drop(index=data.index[drop]).reset_index(drop=True)
+
+
+def add_noise(data: pd.DataFrame, structure: str, n_cases: int, outcome: str = "OUT",
+              seed: Seed = 1) -> pd.DataFrame:
+    """Append ``n_cases`` cases incompatible with the structure: random configurations of all
+    ``2**k`` with the outcome opposite to what the structure implies."""
+    names = [c for c in data.columns if c != outcome]
+    if isinstance(n_cases, bool) or not isinstance(n_cases, int) or n_cases < 0:
+        raise ScenarioError(f"n_cases must be a non-negative integer, got {n_cases!r}")
+    configs = pd.DataFrame(_configurations(len(names)), columns=names)
+    implied = evaluate(parse(structure, conditions=names), configs) >= 0.5
+    pick = _rng(seed).integers(0, len(configs), n_cases)
+    noise = configs.iloc[pick].reset_index(drop=True)
+    noise[outcome] = (~implied[pick]).astype(np.int64)
+    return pd.concat([data, noise], ignore_index=True)
+
+
+def select_cases(data: pd.DataFrame, structure: str, outcome: str = "OUT") -> pd.DataFrame:
+    """Keep the crisp cases whose outcome agrees with the structure."""
+    names = [c for c in data.columns if c != outcome]
+    implied = evaluate(parse(structure, conditions=names), data[names]) >= 0.5
+    keep = implied == (data[outcome].to_numpy() >= 0.5)
+    return data.loc[keep].reset_index(drop=True)
+
+
+def fuzzify(data: pd.DataFrame, spread: float = 0.45, seed: Seed = 1) -> pd.DataFrame:
+    """Fuzzy version of crisp data: 1 becomes ``1 - e``, 0 becomes ``e``, ``e ~ U(0, spread)``
+    independently per cell, so every value stays on its crisp side of 0.5."""
+    if not 0 <= spread < 0.5:
+        raise ScenarioError(f"spread must be in [0, 0.5), got {spread}")
+    values = data.to_numpy(dtype=float)
+    if not np.isin(values, (0.0, 1.0)).all():
+        raise ScenarioError("fuzzify needs crisp 0/1 data")
+    e = _rng(seed).uniform(0.0, spread, values.shape)
+    return pd.DataFrame(np.abs(values - e), columns=data.columns)
+
+
+def boolean_dataset(conditions: int | Sequence[str] = 5, n_paths: int | None = None,
+                    diversity: float = 1.0, n_noise: int = 0, fuzzy: bool = False,
+                    outcome: str = "OUT", seed: Seed = 1) -> tuple[pd.DataFrame, str]:
+    """Random structure and its data in one call, every step seeded from ``seed``.
+
+    Parameters
+    ----------
+    diversity : float
+        Share of the ``2**k`` configurations kept (limited diversity when < 1).
+    n_noise : int
+        Incompatible cases added.
+    fuzzy : bool
+        Fuzzify the result.
+
+    Returns
+    -------
+    (DataFrame, str)
+        The data and the true structure.
+    """
+    if not 0 < diversity <= 1:
+        raise ScenarioError(f"diversity must be in (0, 1], got {diversity}")
+    root = seed if isinstance(seed, np.random.SeedSequence) else np.random.SeedSequence(
+        _check_int_seed(seed))
+    s_struct, s_div, s_noise, s_fuzz = root.spawn(4)
+    names = _names(conditions)
+    structure = random_structure(names, n_paths=n_paths, seed=s_struct)
+    data = ideal_data(structure, names, outcome)
+    data = limit_diversity(data, fraction=1 - diversity, seed=s_div)
+    data = add_noise(data, structure, n_noise, outcome, seed=s_noise)
+    if fuzzy:
+        data = fuzzify(data, seed=s_fuzz)
+    return data, structure
+
+
+def _check_int_seed(seed: object) -> int:
+    if isinstance(seed, bool) or not isinstance(seed, int | np.integer) or seed < 0:
+        raise ScenarioError(f"seed must be a non-negative integer or SeedSequence, got {seed!r}")
+    return int(seed)

@@ -1,0 +1,214 @@
+"""Experiment files: TOML declarations validated into dataclasses, and grid expansion.
+
+An experiment file has these tables (unknown keys are errors naming the key and the file)::
+
+    [experiment]
+    name = "kbop_default"          # required; the key of its results in the store
+    kind = "recovery"              # "recovery" (default) or "limited_diversity"
+    description = "..."
+    replications = 100             # per cell
+    seed = 20240501                # base seed: every random draw derives from it
+    batch_size = 25                # replications per task sent to a worker
+
+    [base]                         # replication parameters shared by every cell
+    scenario = "kbop"              # (see experiments.pipeline for every parameter)
+    incl_cut = 0.8
+
+    [grid]                         # each key a list of values; cells = cartesian product
+    n_workers = [15, 30, 65, 100, 150, 250]
+    reliability = [0.7, 0.85]
+
+    [report]                       # what the report puts first
+    headline_n = 65
+    criterion = "any_correct"
+    solution = "parsimonious"
+    target = 0.8
+
+    [limited_diversity]            # kind = "limited_diversity" only
+    truth = "~A*B + B*~C + D"
+    conditions = ["A", "B", "C", "D"]
+    deletions = [1, 2]
+"""
+
+from __future__ import annotations
+
+import itertools
+import tomllib
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from .pipeline import DEFAULTS, SCORE_KEYS, SOLUTION_TYPES, normalise_params
+from .seeds import cell_key, cell_seed
+
+__all__ = ["DesignError", "Cell", "Experiment", "load_experiment", "builtin_experiments",
+           "experiment_from_dict"]
+
+KINDS = ("recovery", "limited_diversity")
+_TOP = {"experiment", "base", "grid", "report", "limited_diversity"}
+_EXPERIMENT = {"name", "kind", "description", "replications", "seed", "batch_size"}
+_REPORT = {"headline_n", "criterion", "solution", "target"}
+_LD = {"truth", "conditions", "deletions"}
+CRITERIA = ("any_correct", "all_correct", "correct", "error_free", "exact", "any_exact",
+            "equivalent", "completeness", "precision", "recall", "case_agreement")
+
+
+class DesignError(ValueError):
+    """A bad experiment file: one line naming the file, the key and what is allowed."""
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One grid cell: its index, stable key, full replication parameters and seed."""
+
+    index: int
+    key: str
+    params: dict[str, Any]
+    seed: int
+    varying: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Experiment:
+    """A validated experiment declaration."""
+
+    name: str
+    kind: str = "recovery"
+    description: str = ""
+    replications: int = 100
+    seed: int = 1
+    batch_size: int = 25
+    base: dict[str, Any] = field(default_factory=dict)
+    grid: dict[str, list[Any]] = field(default_factory=dict)
+    report: dict[str, Any] = field(default_factory=dict)
+    limited_diversity: dict[str, Any] = field(default_factory=dict)
+    source: str = "<dict>"
+
+    def cells(self) -> list[Cell]:
+        """The grid's cells in declaration order (cartesian product of the grid lists)."""
+        keys = list(self.grid)
+        out = []
+        for idx, combo in enumerate(itertools.product(*(self.grid[k] for k in keys))):
+            varying = dict(zip(keys, combo))
+            params = normalise_params({**self.base, **varying})
+            key = cell_key(params)
+            out.append(Cell(idx, key, params, cell_seed(self.seed, key), varying))
+        return out
+
+    def to_dict(self) -> dict[str, Any]:
+        """The declaration as plain data (stored with the results)."""
+        return {"experiment": {"name": self.name, "kind": self.kind,
+                               "description": self.description,
+                               "replications": self.replications, "seed": self.seed,
+                               "batch_size": self.batch_size},
+                "base": self.base, "grid": self.grid, "report": self.report,
+                "limited_diversity": self.limited_diversity, "source": self.source}
+
+    @property
+    def n_replications(self) -> int:
+        """Total replications of the experiment."""
+        return len(self.cells()) * self.replications if self.kind == "recovery" else 0
+
+
+def _check_keys(d: Any, allowed: set[str], where: str, source: str) -> dict[str, Any]:
+    if not isinstance(d, dict):
+        raise DesignError(f"{source}: [{where}] must be a table")
+    unknown = sorted(set(d) - allowed)
+    if unknown:
+        prefix = f"{where}." if where else ""
+        raise DesignError(f"{source}: unknown key {prefix}{unknown[0]!r}; "
+                          f"allowed: {', '.join(sorted(allowed))}")
+    return d
+
+
+def _int(d: dict, key: str, default: int, lo: int, source: str) -> int:
+    v = d.get(key, default)
+    if isinstance(v, bool) or not isinstance(v, int) or v < lo:
+        raise DesignError(f"{source}: experiment.{key} must be an integer >= {lo}, got {v!r}")
+    return v
+
+
+def experiment_from_dict(raw: dict[str, Any], source: str = "<dict>") -> Experiment:
+    """Validate a parsed experiment mapping.
+
+    Raises
+    ------
+    DesignError
+        Unknown key, missing name, bad value (each message names the file and key).
+    """
+    _check_keys(raw, _TOP, "", source)
+    exp = _check_keys(raw.get("experiment", {}), _EXPERIMENT, "experiment", source)
+    name = exp.get("name")
+    if not isinstance(name, str) or not name.strip():
+        raise DesignError(f"{source}: experiment.name is required (a non-empty string)")
+    kind = exp.get("kind", "recovery")
+    if kind not in KINDS:
+        raise DesignError(f"{source}: experiment.kind = {kind!r} is not one of {', '.join(KINDS)}")
+    base = _check_keys(raw.get("base", {}), set(DEFAULTS), "base", source)
+    grid = _check_keys(raw.get("grid", {}), set(DEFAULTS), "grid", source)
+    for k, v in grid.items():
+        if not isinstance(v, list) or not v:
+            raise DesignError(f"{source}: grid.{k} must be a non-empty list, got {v!r}")
+        if k in base:
+            raise DesignError(f"{source}: {k!r} is both in [base] and in [grid]")
+    report = _check_keys(raw.get("report", {}), _REPORT, "report", source)
+    if report.get("criterion", "any_correct") not in CRITERIA:
+        raise DesignError(f"{source}: report.criterion = {report['criterion']!r}; "
+                          f"allowed: {', '.join(CRITERIA)}")
+    if report.get("solution", "parsimonious") not in SOLUTION_TYPES:
+        raise DesignError(f"{source}: report.solution = {report['solution']!r}; "
+                          f"allowed: {', '.join(SOLUTION_TYPES)}")
+    t = report.get("target", 0.8)
+    if isinstance(t, bool) or not isinstance(t, int | float) or not 0 < t < 1:
+        raise DesignError(f"{source}: report.target must be in (0, 1), got {t!r}")
+    ld = _check_keys(raw.get("limited_diversity", {}), _LD, "limited_diversity", source)
+    out = Experiment(
+        name=name.strip(), kind=kind, description=str(exp.get("description", "")),
+        replications=_int(exp, "replications", 100, 1, source),
+        seed=_int(exp, "seed", 1, 0, source),
+        batch_size=_int(exp, "batch_size", 25, 1, source),
+        base=dict(base), grid={k: list(v) for k, v in grid.items()}, report=dict(report),
+        limited_diversity=dict(ld), source=source,
+    )
+    if kind == "recovery":
+        try:
+            out.cells()
+        except ValueError as exc:
+            raise DesignError(f"{source}: {exc}") from None
+    return out
+
+
+def builtin_experiments() -> tuple[str, ...]:
+    """Names of the experiment files shipped in ``experiments/``."""
+    files = resources.files("experiments")
+    return tuple(sorted(p.name[:-5] for p in files.iterdir() if p.name.endswith(".toml")))
+
+
+def load_experiment(path: str | Path) -> Experiment:
+    """Load an experiment from a TOML file path or a built-in name (``"kbop_default"``).
+
+    Raises
+    ------
+    DesignError
+        Missing file, invalid TOML or invalid content.
+    """
+    name = str(path)
+    if name in builtin_experiments():
+        res = resources.files("experiments") / f"{name}.toml"
+        text, source = res.read_text(encoding="utf-8"), f"{name}.toml"
+    else:
+        p = Path(path)
+        if not p.is_file():
+            raise DesignError(f"experiment {name!r} is neither a file nor a built-in "
+                              f"({', '.join(builtin_experiments())})")
+        text, source = p.read_text(encoding="utf-8"), str(p)
+    try:
+        raw = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise DesignError(f"{source}: invalid TOML: {exc}") from None
+    return experiment_from_dict(raw, source)
+
+
+# keep the score names importable from here for the report
+SCORES = SCORE_KEYS

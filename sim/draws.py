@@ -13,10 +13,9 @@ identical cohorts for the same seed. Protocol (version 1):
      factor), item uniforms ``random((W, I))`` (one column per survey item of each likert
      condition, in scenario order), record noise ``standard_normal((W, Q))`` (one column per
      recorded condition, in scenario order).
-  1. ``participants``: allocation uniforms ``random(P)``, referral weeks
-     ``integers(0, referral_weeks, P)``, needs uniforms ``random(P)``, frailty
-     ``standard_normal(P)``, housing-entry uniforms ``random(P)``, tenancy-failure uniforms
-     ``random(P)``.
+  1. ``participants``: uniforms ``random((5, P))`` whose rows are, in order, the allocation,
+     referral-week, needs, housing-entry and tenancy-failure uniforms; then frailty
+     ``standard_normal(P)``.
 
 Separate streams give common random numbers across scenario variants: changing the survey (items,
 reliability) does not change allocations, needs or event uniforms.
@@ -72,11 +71,11 @@ class Draws:
     item_u: np.ndarray         # (R, W, I) survey item uniforms, see item_columns
     record_e: np.ndarray       # (R, W, Q) record noise, see record_columns
     alloc_u: np.ndarray        # (R, P)
-    referral_week: np.ndarray  # (R, P) int64
+    referral_u: np.ndarray     # (R, P)
     needs_u: np.ndarray        # (R, P)
-    frailty: np.ndarray        # (R, P)
     entry_u: np.ndarray        # (R, P)
     fail_u: np.ndarray         # (R, P)
+    frailty: np.ndarray        # (R, P)
 
 
 def item_columns(scenario: Scenario) -> dict[str, slice]:
@@ -117,19 +116,14 @@ def draw_replications(scenario: Scenario, seed: int | np.random.SeedSequence,
     std = np.empty((n_r, w, k))
     item_u = np.empty((n_r, w, n_items))
     record_e = np.empty((n_r, w, n_rec))
-    alloc_u, needs_u, frailty, entry_u, fail_u = (np.empty((n_r, p)) for _ in range(5))
-    referral_week = np.empty((n_r, p), dtype=np.int64)
+    unif = np.empty((5, n_r, p))
+    frailty = np.empty((n_r, p))
     for i, r in enumerate(reps):
         g_w, g_p = _streams(replication_seed(seed, r))
         g_w.standard_normal(out=std[i])
         g_w.random(out=item_u[i])
         g_w.standard_normal(out=record_e[i])
-        g_p.random(out=alloc_u[i])
-        referral_week[i] = g_p.integers(0, prog.referral_weeks, p)
-        g_p.random(out=needs_u[i])
+        unif[:, i] = g_p.random((5, p))
         g_p.standard_normal(out=frailty[i])
-        g_p.random(out=entry_u[i])
-        g_p.random(out=fail_u[i])
     latent = correlate(std, scenario.cholesky)
-    return Draws(latent, item_u, record_e, alloc_u, referral_week, needs_u, frailty, entry_u,
-                 fail_u)
+    return Draws(latent, item_u, record_e, *unif, frailty)

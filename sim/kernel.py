@@ -17,7 +17,6 @@ application to breast cancer data. *Biometrics* 34, 57-67 (grouped-time proporti
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -49,32 +48,49 @@ class Batch:
     outcomes: Outcomes
 
 
-def first_true(pred: Callable[[np.ndarray], np.ndarray], guess: np.ndarray, lo: int,
-               hi: int) -> np.ndarray:
-    """Smallest ``k`` in ``lo..hi`` with ``pred(k)`` (``hi + 1`` if none), for monotone ``pred``.
+def first_true(coef: np.ndarray, rhs: np.ndarray, factors: np.ndarray, guess: np.ndarray,
+               sentinel: float) -> np.ndarray:
+    """Smallest week ``k`` in ``1..n`` with ``coef * factors[k - 1] < rhs``; ``n + 1`` if none.
 
-    ``guess`` must be within a few steps of the answer; it is corrected by exact evaluation.
+    The predicate must be monotone in ``k`` (it is: ``factors`` is monotone and ``coef`` has one
+    sign). ``guess`` must be close; it is corrected by evaluating the exact comparison, first on
+    all elements, then only on those still wrong. ``sentinel`` is a factor making the predicate
+    true (``+inf`` for ``coef < 0``, ``-inf`` for ``coef > 0``); ``rhs <= 0`` makes week 0 false.
     """
-    k = np.clip(guess, lo, hi + 1).astype(np.int64)
-    for _ in range(1000):
-        down = (k > lo) & pred(np.maximum(k - 1, lo))
-        up = (k <= hi) & ~pred(np.minimum(k, hi))
-        if not (down.any() or up.any()):
-            return k
-        k = k - down + up
+    n = len(factors)
+    ext = np.concatenate(([0.0], factors, [sentinel]))
+    k = np.clip(guess, 1, n + 1).astype(np.int64)
+    flat_k, flat_c, flat_r = k.reshape(-1), coef.reshape(-1), rhs.reshape(-1)
+    idx = np.arange(flat_k.size)
+    kk, cc, rr = flat_k, flat_c, flat_r
+    for _ in range(n + 2):
+        here = cc * ext[kk] < rr
+        before = cc * ext[kk - 1] < rr
+        bad = before | ~here
+        if not bad.any():
+            return flat_k.reshape(k.shape)
+        sel = np.flatnonzero(bad)
+        idx = idx[sel]
+        flat_k[idx] = kk[sel] - before[sel] + ~here[sel]
+        kk, cc, rr = flat_k[idx], flat_c[idx], flat_r[idx]
     raise RuntimeError("first_true: predicate is not monotone")  # pragma: no cover
 
 
 _GRID = 2048
 
 
-def _grid_guess(x: np.ndarray, log_s0: np.ndarray) -> np.ndarray:
-    """Approximate first week ``s`` with ``log_s0[s - 1] < x`` by a lookup table on a grid."""
+def _grid_guess(x: np.ndarray, table: np.ndarray, scale: float) -> np.ndarray:
+    """Approximate first week with ``log_s0[s - 1] < x`` from a table on a grid of ``x``."""
+    pos = np.minimum(x * scale, _GRID + 1.0).astype(np.int64)
+    return table[pos]
+
+
+def guess_table(log_s0: np.ndarray) -> tuple[np.ndarray, float]:
+    """Grid table for :func:`_grid_guess`: week guesses at ``x = log_s0[-1] * i / _GRID``."""
     lo = log_s0[-1]
     grid = np.linspace(0.0, lo, _GRID + 1)
     table = np.searchsorted(-log_s0, -grid, side="right") + 1
-    pos = np.clip(np.nan_to_num(x / lo * _GRID, nan=0.0), 0, _GRID + 1).astype(np.int64)
-    return np.where(pos > _GRID, len(log_s0) + 1, table[np.minimum(pos, _GRID)])
+    return np.append(table, len(log_s0) + 1), _GRID / lo
 
 
 def participant_outcomes(referral_week: np.ndarray, log_q: np.ndarray, log_u: np.ndarray,
@@ -82,11 +98,12 @@ def participant_outcomes(referral_week: np.ndarray, log_q: np.ndarray, log_u: np
                          window: int) -> Outcomes:
     """Housing entry, tenancy failure and meetings for arrays of participants (any shape)."""
     n_sustain = len(log_s0)
-    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        guess_k = np.floor(np.minimum(log_u / log_q, window + 1.0)) + 1
-        guess_s = _grid_guess(log_v / rel_hazard, log_s0)
-    k = first_true(lambda k: k * log_q < log_u, guess_k, 1, window)
-    s = first_true(lambda s: rel_hazard * log_s0[s - 1] < log_v, guess_s, 1, n_sustain)
+    table, scale = guess_table(log_s0)
+    guess_k = np.minimum(log_u / log_q, window + 1.0).astype(np.int64) + 1
+    guess_s = _grid_guess(log_v / rel_hazard, table, scale)
+    weeks = np.arange(1, window + 1, dtype=float)
+    k = first_true(log_q, log_u, weeks, guess_k, np.inf)
+    s = first_true(rel_hazard, log_v, log_s0, guess_s, -np.inf)
     housed = k <= window
     failed = housed & (s <= n_sustain)
     housing_week = np.where(housed, referral_week + k, -1)

@@ -113,10 +113,8 @@ class ProgrammeModel(Model):
     # ---------------------------------------------------------------- dynamics
     def step(self) -> None:
         """Advance one week."""
-        for w in self.workers:
-            w.begin_week()
-        for p in self.participants:
-            p.step()
+        self.agents_by_type[WorkerAgent].do("begin_week")
+        self.agents_by_type[ParticipantAgent].do("step")
         self.datacollector.collect(self)
         self.week += 1
 

@@ -13,6 +13,7 @@ Derivations
 * Central allocation: participants, in the order of their allocation uniforms, go to the worker
   whose cumulative share of the allocation weights ``exp(capacity_sd * z_caseload)`` first exceeds
   the uniform (see :func:`allocate`).
+* Referral week: ``floor(u * referral_weeks)``, uniform over the referral period.
 * Needs: ``1 + Binomial(needs_max - 1, needs_p)`` by inverse CDF of the needs uniform.
 * Weekly housing-entry probability ``p = entry_weekly_prob * entry_needs_ratio ** (needs - mean)``.
 * Tenancy relative hazard (grouped-time proportional hazards; Prentice & Gloeckler 1978):
@@ -132,7 +133,9 @@ def derive_population(scenario: Scenario, d: Draws) -> Population:
     return Population(
         org=np.broadcast_to(np.arange(n_w, dtype=np.int64) % prog.n_orgs, (n_r, n_w)),
         latent=d.latent, true=true, observed=observed, paths=paths, in_recipe=in_recipe,
-        worker=worker, referral_week=d.referral_week, needs=needs, rel_hazard=np.exp(log_hr),
+        worker=worker,
+        referral_week=np.floor(d.referral_u * prog.referral_weeks).astype(np.int64),
+        needs=needs, rel_hazard=np.exp(log_hr),
         log_q=scenario.log_q_table[needs - 1], log_u=np.log1p(-d.entry_u),
         log_v=np.log1p(-d.fail_u),
     )

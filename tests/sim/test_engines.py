@@ -3,6 +3,8 @@
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import sim
 from sim.api import resolve_scenario
@@ -69,3 +71,17 @@ def test_datacollector_tracks_every_week():
     last = frame.iloc[-1]
     assert last.sustained + last.failed + last.unhoused == len(model.participants)
     assert frame.meetings.sum() == model.participant_table().n_meetings.sum()
+
+
+@given(seed=st.integers(0, 2**63), n_workers=st.integers(2, 12),
+       hr=st.floats(0.05, 3.0), rel=st.floats(0.3, 0.97), frailty=st.floats(0.0, 2.0),
+       scenario=st.sampled_from(["kbop", "gmbop"]), rep=st.integers(0, 5))
+@settings(max_examples=25, deadline=None)
+def test_engines_agree_on_random_settings(seed, n_workers, hr, rel, frailty, scenario, rep):
+    scen = resolve_scenario(scenario, n_workers, {
+        "recipe_hazard_ratio": hr, "frailty_sd": frailty,
+        "conditions.SELFEFF.reliability": rel})
+    many = sim.simulate_many(scen, n_reps=rep + 1, seed=seed)
+    one = many[many.rep == rep].drop(columns="rep").reset_index(drop=True)
+    pd.testing.assert_frame_equal(one, ProgrammeModel(scen, seed, rep).run().cohort(),
+                                  check_exact=True)

@@ -1,0 +1,52 @@
+import pytest
+
+from experiments.design import DesignError, builtin_experiments, experiment_from_dict, load_experiment
+
+
+def test_builtin_experiments_load():
+    names = builtin_experiments()
+    assert {"kbop_default", "null_fpr", "limited_diversity"} <= set(names)
+    exp = load_experiment("kbop_default")
+    cells = exp.cells()
+    assert len(cells) == len(exp.grid["n_workers"]) * len(exp.grid["reliability"])
+    assert cells[0].params["incl_cut"] == 0.8
+    assert len({c.key for c in cells}) == len(cells)
+    assert load_experiment("limited_diversity").kind == "limited_diversity"
+    assert load_experiment("null_fpr").base["recipe_hazard_ratio"] == 1.0
+
+
+def test_cell_seed_depends_on_params_not_position(toy_raw):
+    a = experiment_from_dict(toy_raw)
+    toy_raw["grid"]["n_workers"] = [10, 20, 40]
+    b = experiment_from_dict(toy_raw)
+    seeds_a = {c.key: c.seed for c in a.cells()}
+    seeds_b = {c.key: c.seed for c in b.cells()}
+    assert all(seeds_b[k] == s for k, s in seeds_a.items())
+
+
+@pytest.mark.parametrize("mutate, words", [
+    (lambda r: r["experiment"].update(colour="red"), ["experiment.'colour'", "my.toml"]),
+    (lambda r: r["base"].update(inclcut=0.9), ["base.'inclcut'", "my.toml"]),
+    (lambda r: r.update(extra={}), ["unknown key 'extra'", "my.toml"]),
+    (lambda r: r["grid"].update(n_cut=3), ["grid.n_cut must be a non-empty list"]),
+    (lambda r: r["experiment"].update(replications=0), ["replications"]),
+    (lambda r: r["base"].update(calibration="magic"), ["calibration", "my.toml"]),
+    (lambda r: r["experiment"].pop("name"), ["experiment.name is required"]),
+])
+def test_validation_errors_name_key_and_file(toy_raw, mutate, words):
+    mutate(toy_raw)
+    with pytest.raises(DesignError) as info:
+        experiment_from_dict(toy_raw, "my.toml")
+    msg = str(info.value)
+    assert "\n" not in msg
+    for w in words:
+        assert w in msg
+
+
+def test_load_errors(tmp_path):
+    bad = tmp_path / "bad.toml"
+    bad.write_text("[experiment\nname=1")
+    with pytest.raises(DesignError, match="invalid TOML"):
+        load_experiment(bad)
+    with pytest.raises(DesignError, match="neither a file"):
+        load_experiment(tmp_path / "missing.toml")

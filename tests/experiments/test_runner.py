@@ -25,7 +25,7 @@ def _results(db):
         ["cell", "rep"]).reset_index(drop=True)
 
 
-def test_serial_joblib_and_batch_size_agree(tmp_path, toy_raw):
+def test_serial_batch_sizes_agree_and_rerun_skips(tmp_path, toy_raw):
     exp = experiment_from_dict(toy_raw)
     with Store(tmp_path / "a.db") as s:
         summary = run_experiment(exp, s, backend="serial", progress=False)
@@ -33,12 +33,24 @@ def test_serial_joblib_and_batch_size_agree(tmp_path, toy_raw):
     toy_raw["experiment"]["batch_size"] = 5
     exp5 = experiment_from_dict(toy_raw)
     with Store(tmp_path / "b.db") as s:
-        run_experiment(exp5, s, backend="joblib", n_jobs=2, progress=False)
+        run_experiment(exp5, s, backend="serial", progress=False)
     pd.testing.assert_frame_equal(_results(tmp_path / "a.db"), _results(tmp_path / "b.db"))
     # a rerun finds everything stored and runs nothing
     with Store(tmp_path / "a.db") as s:
         again = run_experiment(exp, s, backend="serial", progress=False)
     assert again.n_run == 0 and again.n_skipped == 24
+
+
+@pytest.mark.slow
+def test_joblib_two_workers_agree(tmp_path, toy_raw):
+    exp = experiment_from_dict(toy_raw)
+    with Store(tmp_path / "a.db") as s:
+        run_experiment(exp, s, backend="serial", progress=False)
+    toy_raw["experiment"]["batch_size"] = 5
+    with Store(tmp_path / "j.db") as s:
+        run_experiment(experiment_from_dict(toy_raw), s, backend="joblib", n_jobs=2,
+                       progress=False)
+    pd.testing.assert_frame_equal(_results(tmp_path / "a.db"), _results(tmp_path / "j.db"))
 
 
 @pytest.mark.slow
@@ -82,6 +94,7 @@ def _count(db):
         return 0
 
 
+@pytest.mark.slow
 def test_resume_after_kill_9(tmp_path):
     db = tmp_path / "r.db"
     script = tmp_path / "job.py"

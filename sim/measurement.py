@@ -41,8 +41,10 @@ def likert_scores(z: np.ndarray, item_u: np.ndarray, spec: ConditionSpec) -> np.
     scale = spec.item_sd / math.sqrt(1.0 + s * s)
     bounds = (np.arange(lo, hi, dtype=float) + 0.5 - spec.item_mean) / scale  # y-scale, (C,)
     cdf = special.ndtr((bounds - z[..., None]) / s)  # P(y <= bound | z), (..., C)
-    above = item_u[..., :, None] > cdf[..., None, :]  # (..., items, C)
-    return item_u.shape[-1] * lo + above.sum(axis=(-2, -1), dtype=np.int64)
+    category = np.zeros(item_u.shape, dtype=np.int8 if len(bounds) < 128 else np.int32)
+    for c in range(len(bounds)):
+        category += item_u > cdf[..., c:c + 1]
+    return item_u.shape[-1] * lo + category.sum(axis=-1, dtype=np.int64)
 
 
 def recorded_values(z: np.ndarray, noise: np.ndarray, spec: ConditionSpec) -> np.ndarray:

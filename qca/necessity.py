@@ -150,7 +150,9 @@ def _evaluate(
     reducer = np.minimum if op == "and" else np.maximum
     for start in range(0, idx.shape[0], chunk):
         sub = idx[start:start + chunk]
-        m = reducer.reduce(lits[sub], axis=1)
+        m = lits[sub[:, 0]]
+        for j in range(1, sub.shape[1]):
+            reducer(m, lits[sub[:, j]], out=m)
         parts.append(necessity(m, y) if relation == "necessity" else sufficiency(m, y))
     if not parts:
         keys = ("inclN", "RoN", "covN") if relation == "necessity" else ("inclS", "PRI", "covS")
@@ -166,13 +168,21 @@ def _not_superset_of_any(cands: np.ndarray, ref: np.ndarray) -> np.ndarray:
     """For boolean literal masks: True where a candidate contains none of the ``ref`` masks."""
     if ref.shape[0] == 0 or cands.shape[0] == 0:
         return np.ones(cands.shape[0], dtype=bool)
-    sizes = ref.sum(axis=1)
+    sizes = ref.sum(axis=1).astype(np.float32)
+    ref_t = ref.T.astype(np.float32)  # small integer counts are exact in float32 (BLAS matmul)
     out = np.ones(cands.shape[0], dtype=bool)
-    step = max(1, 2_000_000 // max(1, ref.shape[0]))
+    step = max(1, 4_000_000 // max(1, ref.shape[0]))
     for start in range(0, cands.shape[0], step):
-        c = cands[start:start + step].astype(np.int32)
-        inter = c @ ref.T.astype(np.int32)
+        inter = cands[start:start + step].astype(np.float32) @ ref_t
         out[start:start + step] = ~(inter == sizes[None, :]).any(axis=1)
+    return out
+
+
+def _minimal(passing: np.ndarray, masks: np.ndarray, ref: np.ndarray) -> np.ndarray:
+    """``passing`` restricted to candidates that contain no ``ref`` mask (checked only where passing)."""
+    out = passing.copy()
+    where = np.flatnonzero(passing)
+    out[where] = _not_superset_of_any(masks[where], ref)
     return out
 
 
@@ -299,7 +309,7 @@ def superset(
             # Disjunctions: minimal ones (k = 1 is the single literal, used only as reference).
             fit_d = fit if k == 1 else _evaluate(lits, idx, y, "or", rel)
             masks = _masks(idx, n_lits)
-            incl_ok = _passes(fit_d["inclN"], incl_cut) & _not_superset_of_any(masks, ref)
+            incl_ok = _minimal(_passes(fit_d["inclN"], incl_cut), masks, ref)
             if k > 1:
                 ok_d = incl_ok & _passes(fit_d["covN"], cov_cut) & _passes(fit_d["RoN"], ron_cut)
                 for i in np.flatnonzero(ok_d):
@@ -312,8 +322,7 @@ def superset(
             idx = _combos(groups, k)
             fit = _evaluate(lits, idx, y, "and", rel)
             masks = _masks(idx, n_lits)
-            minimal = _passes(fit["inclS"], incl_cut) & _passes(fit["PRI"], pri_cut)
-            minimal &= _not_superset_of_any(masks, ref)
+            minimal = _minimal(_passes(fit["inclS"], incl_cut) & _passes(fit["PRI"], pri_cut), masks, ref)
             ok = minimal & _passes(fit["covS"], cov_cut)
             for i in np.flatnonzero(ok):
                 listed.append((0, k, idx[i], "*", {key: float(fit[key][i]) for key in keys}))

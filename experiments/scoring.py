@@ -198,7 +198,9 @@ def _truth_vector(expr: Expression, conditions: tuple[str, ...]) -> bytes:
     for term in expr.terms:
         m = np.ones(2**k, dtype=bool)
         for cond, vals in term.literals:
-            m &= np.isin(grid[:, idx[cond]], sorted(vals))
+            col = grid[:, idx[cond]]
+            m &= (col == 1) if vals == {1} else (col == 0) if vals == {0} else np.isin(
+                col, sorted(vals))
         out |= m
     return np.packbits(out).tobytes()
 

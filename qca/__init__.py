@@ -4,10 +4,14 @@ The semantics follow the R package QCA (Dusa 2019) so that results can be compar
 """
 
 from .calibrate import calibrate, find_thresholds
+from .diagnostics import esa, find_rows, row_dominance, simplifying_assumptions
 from .exceptions import ExpressionError, QCAError
 from .expressions import Expression, Term, evaluate, fuzzy_and, fuzzy_or, negate, parse
 from .fit import pof
+from .inference import false_positive_tests, holm
 from .minimize import Model, Solution, minimize
+from .necessity import SupersetResult, superset
+from .robustness import RobustnessResult, robustness
 from .truth_table import TruthTable, truth_table
 
 __all__ = [
@@ -28,5 +32,15 @@ __all__ = [
     "Model",
     "Solution",
     "minimize",
+    "superset",
+    "SupersetResult",
+    "find_rows",
+    "esa",
+    "row_dominance",
+    "simplifying_assumptions",
+    "false_positive_tests",
+    "holm",
+    "robustness",
+    "RobustnessResult",
 ]
 __version__ = "0.1.0"

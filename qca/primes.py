@@ -36,10 +36,36 @@ from collections.abc import Sequence
 
 import numpy as np
 
-__all__ = ["prime_implicants", "covers", "DENSE_LIMIT"]
+__all__ = ["prime_implicants", "covers", "configs_in", "sort_cubes", "DENSE_LIMIT", "MAX_EXPANDED"]
 
 #: Largest cube space (product of levels + 1) tabulated by the dense algorithm.
 DENSE_LIMIT = 2_000_000
+
+
+#: Most configurations :func:`configs_in` lists before it refuses.
+MAX_EXPANDED = 5_000_000
+
+
+def configs_in(cubes: np.ndarray, levels: Sequence[int]) -> np.ndarray:
+    """Every configuration inside any of the cubes (-1 = free), without duplicates."""
+    cubes = np.atleast_2d(np.asarray(cubes, dtype=np.int64))
+    levels_arr = np.asarray(levels, dtype=np.int64)
+    sizes = [int(np.prod(levels_arr[c < 0])) for c in cubes]
+    if sum(sizes) > MAX_EXPANDED:
+        from .exceptions import QCAError
+
+        raise QCAError(f"the terms cover more than {MAX_EXPANDED:,} configurations: too many to list")
+    blocks = []
+    for cube, size in zip(cubes, sizes):
+        free = np.flatnonzero(cube < 0)
+        block = np.tile(cube, (size, 1))
+        if free.size:
+            grid = np.indices(levels_arr[free]).reshape(free.size, -1).T
+            block[:, free] = grid
+        blocks.append(block)
+    if not blocks:
+        return np.zeros((0, len(levels)), dtype=np.int64)
+    return np.unique(np.vstack(blocks), axis=0)
 
 
 def covers(cubes: np.ndarray, configs: np.ndarray) -> np.ndarray:

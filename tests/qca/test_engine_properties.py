@@ -105,3 +105,30 @@ def test_prime_implicant_algorithms_agree(seed):
     for remainders, other in (("dont_care", "hitting"), ("negative", "merge")):
         dense = prime_implicants(on, off, levels, remainders, method="dense")
         assert np.array_equal(dense, prime_implicants(on, off, levels, remainders, method=other))
+
+
+@given(crisp_data(max_conditions=5), st.data())
+def test_intermediate_lies_between_conservative_and_parsimonious(data, draw):
+    tt = _tt(data)
+    assume((tt.rows["OUT"] == "1").any())
+    conditions = list(tt.conditions)
+    dir_exp = [draw.draw(st.sampled_from([c, f"~{c}"])) for c in conditions if draw.draw(st.booleans())]
+    assume(dir_exp)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        inter = qca.minimize(tt, include="?", dir_exp=dir_exp, max_models=50)
+    space = _all_configs(tt.levels)
+    cons_cover = [covers(m.cubes, space).any(axis=0) for m in _solve(tt, None).models]
+    pars_cover = [covers(m.cubes, space).any(axis=0) for m in _solve(tt, "?").models]
+    on = covers(np.asarray(tt.configs_with("1")), space).any(axis=0)
+    for m in inter.models:
+        inside = covers(m.cubes, space).any(axis=0)
+        assert (inside >= on).all()
+        assert any((inside >= c).all() for c in cons_cover)
+        assert any((inside <= p).all() for p in pars_cover)
+
+
+def _all_configs(levels):
+    from .properties import all_configs
+
+    return all_configs(levels)

@@ -85,3 +85,20 @@ def test_lipset_fuzzy_example():
     assert isinstance(sol.models[0].term_fit, pd.DataFrame)
     assert set(sol.models[0].term_fit.columns) == {"inclS", "PRI", "covS", "covU"}
     assert "M1: DEV*~IND + URB*STB -> SURV" in str(sol)
+
+
+@pytest.mark.parametrize(("subset", "case"), WITH_ANSWER, ids=IDS)
+def test_intermediate_models_match_r(subset, case):
+    ans = answer(subset, case["id"]).get("intermediate")
+    if not case["dir_exp"] or ans is None:
+        pytest.skip("no directional expectations")
+    tt = truth_table(subset, case)
+    if isinstance(ans, dict) and "error" in ans:
+        if "None of the values in OUT is explained" in ans["error"]:
+            with pytest.raises(qca.QCAError, match="no truth-table row has OUT = 1"):
+                qca.minimize(tt, include="?", dir_exp=case["dir_exp"])
+            return
+        pytest.skip(f"R failed: {ans['error'][:60]}")
+    sol = qca.minimize(tt, include="?", dir_exp=case["dir_exp"])
+    expected = {model_set(m.split(" + ")) for m in ans["models"]}
+    assert {model_set(m.terms) for m in sol.models} == expected

@@ -1,0 +1,217 @@
+"""Intermediate solutions from directional expectations (Ragin & Sonnett 2005).
+
+For every pair of a conservative model ``Ci`` and a parsimonious model ``Pj`` (R's ``CiPj``):
+
+1. each conservative term ``c`` that is a subset of a parsimonious term ``p`` is simplified by
+   dropping the literals of ``c`` that are absent from ``p`` and run against the directional
+   expectations (e.g. ``~URB`` when the expectation is ``URB``): the remainders this lets in
+   are *easy counterfactuals*; literals that agree with an expectation, or have none, are kept
+   (dropping them would need difficult counterfactuals);
+2. the positive rows are minimized again with the easy counterfactuals as the only
+   don't-cares, and every minimal cover is an intermediate model.
+
+A conjunctural expectation such as ``"LIT*~URB"`` (Dusa 2019, sect. 8.7) applies to a term only
+when the term agrees with the rest of the conjunction: ``URB`` is dropped from a term holding
+``LIT`` but not from one holding ``~LIT``.
+
+References
+----------
+Ragin, C. C., & Sonnett, J. (2005). Between complexity and parsimony: limited diversity,
+counterfactual cases, and comparative analysis. In S. Kropp & M. Minkenberg (Eds.),
+*Vergleichen in der Politikwissenschaft* (pp. 180-197). VS Verlag.
+Ragin, C. C. (2008). *Redesigning Social Inquiry*, ch. 9. University of Chicago Press.
+Dusa, A. (2019). *QCA with R*, sect. 8.6-8.7. Springer.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+
+from .cover import DEFAULT_MAX_MODELS
+from .exceptions import QCAError
+from .expressions import parse
+from .minimize import Model, Solution, cube_string, minimize, solution_from_primes
+from .primes import configs_in, covers, prime_implicants, sort_cubes
+from .truth_table import TruthTable, row_numbers
+
+__all__ = ["intermediate_solution", "parse_directions"]
+
+Direction = dict[int, frozenset[int]]
+
+
+def parse_directions(dir_exp: Sequence[str] | str, tt: TruthTable) -> list[Direction]:
+    """Directional expectations as a list of ``{condition index: expected values}``.
+
+    Each item is a literal (``"DEV"``, ``"~IND"``, ``"A[1,2]"``) or a conjunction of them
+    (``"LIT*~URB"``); a comma-separated string is split into items.
+    """
+    items = [s.strip() for s in dir_exp.split(",")] if isinstance(dir_exp, str) else list(dir_exp)
+    levels = dict(zip(tt.conditions, tt.levels))
+    pos = {c: j for j, c in enumerate(tt.conditions)}
+    out: list[Direction] = []
+    for item in items:
+        if not isinstance(item, str) or not item.strip():
+            raise QCAError(f"dir_exp items must be expressions such as 'DEV' or '~IND'; got {item!r}")
+        expr = parse(item, levels=levels)
+        unknown = [c for c in expr.conditions if c not in pos]
+        if unknown:
+            raise QCAError(
+                f"dir_exp {item!r} names {', '.join(map(repr, unknown))}, which is not among the "
+                f"conditions analysed ({', '.join(tt.conditions)})"
+            )
+        if len(expr.terms) != 1:
+            raise QCAError(f"dir_exp {item!r} must be a literal or a conjunction, not a disjunction")
+        out.append({pos[c]: v for c, v in expr.terms[0].literals})
+    merged: dict[int, frozenset[int]] = {}
+    conjunctural = []
+    for d in out:
+        if len(d) == 1:
+            ((j, v),) = d.items()
+            merged[j] = merged.get(j, frozenset()) | v
+        else:
+            conjunctural.append(d)
+    return [{j: v} for j, v in merged.items()] + conjunctural
+
+
+def _simplify(c: np.ndarray, p: np.ndarray, directions: list[Direction]) -> np.ndarray:
+    """Drop the literals of ``c`` not in ``p`` that run against an applicable expectation."""
+    t = c.copy()
+    for j in np.flatnonzero((c >= 0) & (p < 0)):
+        for d in directions:
+            if j not in d or int(c[j]) in d[j]:
+                continue
+            others_agree = all(c[i] >= 0 and int(c[i]) in vals for i, vals in d.items() if i != j)
+            if others_agree:
+                t[j] = -1
+                break
+    return t
+
+
+def _remainder_mask(tt: TruthTable, configs: np.ndarray) -> np.ndarray:
+    numbers = row_numbers(configs, tt.levels)
+    observed = tt.rows.index[tt.rows["OUT"] != "?"].to_numpy()
+    blocked = np.union1d(observed, np.asarray(sorted(tt.exclude), dtype=np.int64))
+    return ~np.isin(numbers, blocked)
+
+
+def intermediate_solution(
+    tt: TruthTable,
+    dir_exp: Sequence[str] | str,
+    include: tuple[str, ...] = ("?",),
+    max_models: int = DEFAULT_MAX_MODELS,
+    method: str = "auto",
+) -> Solution:
+    """Intermediate solution of a truth table for the given directional expectations.
+
+    Parameters
+    ----------
+    tt : TruthTable
+    dir_exp : sequence of str
+        Directional expectations, e.g. ``["DEV", "URB", "LIT", "IND", "STB"]`` or
+        ``["~IND", "LIT*~URB"]``. Conditions without an expectation keep their literals.
+    include : tuple of str
+        Must contain ``"?"``; ``"C"`` also lets contradictions be covered.
+
+    Returns
+    -------
+    Solution
+        ``solution_type="intermediate"``; ``models`` are the distinct intermediate models over
+        every conservative x parsimonious pair; ``easy_counterfactuals`` and
+        ``simplifying_assumptions`` list R row numbers.
+
+    Examples
+    --------
+    >>> import pandas as pd, qca
+    >>> d = pd.DataFrame({"A": [1, 1, 0], "B": [1, 0, 0], "C": [1, 1, 0], "Y": [1, 1, 0]})
+    >>> tt = qca.truth_table(d, "Y")
+    >>> str(qca.minimize(tt, include="?", dir_exp=["A", "C"]).models[0])
+    'A*C'
+    """
+    directions = parse_directions(dir_exp, tt)
+    rest = tuple(i for i in include if i != "?")
+    conservative = minimize(tt, include=rest or None, max_models=max_models, method=method)
+    parsimonious = minimize(tt, include=include, max_models=max_models, method=method)
+    on = tt.configs_with("1")
+    contradictions = tt.configs_with("C") if "C" in include else np.zeros((0, len(tt.levels)), np.int64)
+
+    models: dict[frozenset, Model] = {}
+    primes_all = []
+    easy_all: set[int] = set()
+    pair_notes = []
+    complete = conservative.complete and parsimonious.complete
+    for ci, cmodel in enumerate(conservative.models, start=1):
+        for pj, pmodel in enumerate(parsimonious.models, start=1):
+            candidates = []
+            for c in cmodel.cubes:
+                corners = configs_in(c, tt.levels)
+                parents = [p for p in pmodel.cubes if covers(p[None, :], corners).all()]
+                if not parents:
+                    candidates.append(c)
+                candidates.extend(_simplify(c, p, directions) for p in parents)
+            inside = configs_in(np.asarray(candidates), tt.levels)
+            easy = inside[_remainder_mask(tt, inside)]
+            easy_all.update(int(r) for r in row_numbers(easy, tt.levels))
+            primes = prime_implicants(
+                on,
+                np.zeros((0, len(tt.levels)), np.int64),
+                tt.levels,
+                "negative",
+                dont_care=np.vstack([easy, contradictions]),
+                method="merge",
+            )
+            primes_all.append(primes)
+            sol = solution_from_primes(tt, primes, on, "intermediate", include, max_models=max_models)
+            complete = complete and sol.complete
+            for m in sol.models:
+                models.setdefault(frozenset(map(tuple, m.cubes.tolist())), m)
+            pair_notes.append(f"C{ci}P{pj}: " + "; ".join(str(m) for m in sol.models))
+
+    pis = sort_cubes(np.vstack(primes_all))
+    names = tuple(cube_string(c, tt.conditions, tt.multivalue) for c in pis)
+    chart = pd.DataFrame(
+        covers(pis, on), index=list(names), columns=[int(r) for r in row_numbers(on, tt.levels)]
+    )
+    notes = [f"directional expectations: {', '.join(_direction_strings(directions, tt))}"]
+    if len(pair_notes) > 1:
+        notes += pair_notes
+    ordered = sorted(models.values(), key=lambda m: (len(m.terms), m.complexity, m.terms))
+    return Solution(
+        truth_table=tt,
+        solution_type="intermediate",
+        include=include,
+        models=tuple(ordered),
+        prime_implicants=names,
+        pi_cubes=pis,
+        pi_chart=chart,
+        essential=(),
+        n_models=len(ordered),
+        complete=complete,
+        notes=tuple(notes),
+        simplifying_assumptions=tuple(_simplifying_assumptions(parsimonious)),
+        easy_counterfactuals=tuple(sorted(easy_all)),
+    )
+
+
+def _simplifying_assumptions(sol: Solution) -> list[int]:
+    if not sol.models:
+        return []
+    inside = configs_in(np.vstack([m.cubes for m in sol.models]), sol.truth_table.levels)
+    mask = _remainder_mask(sol.truth_table, inside)
+    return sorted(int(r) for r in row_numbers(inside[mask], sol.truth_table.levels))
+
+
+def _direction_strings(directions: list[Direction], tt: TruthTable) -> list[str]:
+    out = []
+    for d in directions:
+        lits = []
+        for j, vals in d.items():
+            name = tt.conditions[j]
+            if tt.multivalue or not vals <= {0, 1} or len(vals) > 1:
+                lits.append(f"{name}[{','.join(map(str, sorted(vals)))}]")
+            else:
+                lits.append(name if 1 in vals else f"~{name}")
+        out.append("*".join(lits))
+    return out

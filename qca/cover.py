@@ -58,12 +58,10 @@ def _popcount(x: int) -> int:
 def _to_masks(chart: np.ndarray) -> tuple[list[int], list[int]]:
     n_pi, n_rows = chart.shape
     pi_masks = [
-        int.from_bytes(np.packbits(chart[p], bitorder="little").tobytes(), "little")
-        for p in range(n_pi)
+        int.from_bytes(np.packbits(chart[p], bitorder="little").tobytes(), "little") for p in range(n_pi)
     ]
     row_masks = [
-        int.from_bytes(np.packbits(chart[:, r], bitorder="little").tobytes(), "little")
-        for r in range(n_rows)
+        int.from_bytes(np.packbits(chart[:, r], bitorder="little").tobytes(), "little") for r in range(n_rows)
     ]
     return pi_masks, row_masks
 
@@ -116,73 +114,110 @@ def minimum_covers(
         return CoverResult([tuple(essential)], len(essential), 1, True, tuple(essential))
 
     candidates = sorted({p for m in kept_rows for p in _bits(m)})
-    sub = np.array([[m >> p & 1 for m in kept_rows] for p in candidates], dtype=bool)
-    k = _minimum_size(sub)
-    cand_masks = [
-        int.from_bytes(np.packbits(sub[i], bitorder="little").tobytes(), "little")
-        for i in range(len(candidates))
-    ]
-    row_sets = [[i for i in range(len(candidates)) if sub[i, r]] for r in range(len(kept_rows))]
-    row_option_masks = [_set_mask(opts) for opts in row_sets]
+    search = _CoverSearch(
+        [[candidates.index(p) for p in _bits(m)] for m in kept_rows], len(candidates), max_nodes
+    )
+    k = search.minimum_size(
+        lambda: _minimum_size(np.array([[m >> p & 1 for m in kept_rows] for p in candidates], dtype=bool))
+    )
+    found, count, stopped = search.enumerate(k, max_models)
+    covers = sorted(tuple(sorted(essential + [candidates[i] for i in c])) for c in found)
+    return CoverResult(
+        covers=covers,
+        size=k + len(essential),
+        n_covers=count,
+        complete=not stopped and count <= max_models,
+        essential=tuple(essential),
+    )
 
-    found: list[tuple[int, ...]] = []
-    state = {"count": 0, "nodes": 0, "stopped": False}
-    all_rows = (1 << len(kept_rows)) - 1
 
-    def lower_bound(uncovered: int, forbidden: int) -> int:
-        # Rows whose allowed implicants are pairwise disjoint need one implicant each.
+#: Charts with at most this many candidate implicants are solved by search alone, without an
+#: integer program (whose set-up costs more than the search on small charts).
+SMALL_CHART = 40
+
+
+class _CoverSearch:
+    """Depth-first search for covers of a reduced chart given as bit masks."""
+
+    def __init__(self, row_sets: list[list[int]], n_candidates: int, max_nodes: int):
+        self.row_sets = row_sets
+        self.row_masks = [_set_mask(opts) for opts in row_sets]
+        self.n_candidates = n_candidates
+        masks = [0] * n_candidates
+        for r, opts in enumerate(row_sets):
+            for i in opts:
+                masks[i] |= 1 << r
+        self.cand_masks = masks
+        self.all_rows = (1 << len(row_sets)) - 1
+        self.max_nodes = max_nodes
+
+    def lower_bound(self, uncovered: int, forbidden: int) -> int:
+        """Rows whose allowed implicants are pairwise disjoint need one implicant each."""
         used = 0
         bound = 0
         for r in _bits(uncovered):
-            allowed = row_option_masks[r] & ~forbidden
+            allowed = self.row_masks[r] & ~forbidden
             if not allowed & used:
                 used |= allowed
                 bound += 1
         return bound
 
-    def search(uncovered: int, chosen: list[int], forbidden: int) -> None:
-        if state["stopped"]:
-            return
-        state["nodes"] += 1
-        if state["nodes"] > max_nodes:
-            state["stopped"] = True
-            return
-        if not uncovered:
-            state["count"] += 1
-            if len(found) < max_models:
-                found.append(tuple(sorted(chosen)))
-            return
-        left = k - len(chosen)
-        if left <= 0 or lower_bound(uncovered, forbidden) > left:
-            return
-        best_opts = None
-        for r in _bits(uncovered):
-            opts = [i for i in row_sets[r] if not forbidden >> i & 1]
-            if best_opts is None or len(opts) < len(best_opts):
-                best_opts = opts
-                if len(opts) <= 1:
-                    break
-        if not best_opts:
-            return
-        block = forbidden
-        for i in best_opts:
-            chosen.append(i)
-            search(uncovered & ~cand_masks[i], chosen, block)
-            chosen.pop()
-            block |= 1 << i
+    def greedy_size(self) -> int:
+        uncovered, size = self.all_rows, 0
+        while uncovered:
+            best = max(range(self.n_candidates), key=lambda i: (self.cand_masks[i] & uncovered).bit_count())
+            uncovered &= ~self.cand_masks[best]
+            size += 1
+        return size
 
-    search(all_rows, [], 0)
-    covers = sorted(
-        (tuple(sorted(essential + [candidates[i] for i in c])) for c in found),
-        key=lambda c: c,
-    )
-    return CoverResult(
-        covers=covers,
-        size=k + len(essential),
-        n_covers=state["count"],
-        complete=not state["stopped"] and state["count"] <= max_models,
-        essential=tuple(essential),
-    )
+    def minimum_size(self, integer_program) -> int:
+        low, high = self.lower_bound(self.all_rows, 0), self.greedy_size()
+        if low == high:
+            return low
+        if self.n_candidates > SMALL_CHART:
+            return integer_program()
+        for k in range(low, high):
+            found, _, stopped = self.enumerate(k, 1, first_only=True)
+            if found or stopped:
+                return k if found else integer_program()
+        return high
+
+    def enumerate(self, k: int, max_models: int, first_only: bool = False):
+        found: list[tuple[int, ...]] = []
+        state = {"count": 0, "nodes": 0, "stopped": False}
+        row_sets, cand_masks = self.row_sets, self.cand_masks
+
+        def visit(uncovered: int, chosen: list[int], forbidden: int) -> None:
+            if state["stopped"] or (first_only and found):
+                return
+            state["nodes"] += 1
+            if state["nodes"] > self.max_nodes:
+                state["stopped"] = True
+                return
+            if not uncovered:
+                state["count"] += 1
+                if len(found) < max_models:
+                    found.append(tuple(sorted(chosen)))
+                return
+            left = k - len(chosen)
+            if left <= 0 or self.lower_bound(uncovered, forbidden) > left:
+                return
+            best_opts = None
+            for r in _bits(uncovered):
+                opts = [i for i in row_sets[r] if not forbidden >> i & 1]
+                if best_opts is None or len(opts) < len(best_opts):
+                    best_opts = opts
+                    if len(opts) <= 1:
+                        break
+            block = forbidden
+            for i in best_opts or ():
+                chosen.append(i)
+                visit(uncovered & ~cand_masks[i], chosen, block)
+                chosen.pop()
+                block |= 1 << i
+
+        visit(self.all_rows, [], 0)
+        return found, state["count"], state["stopped"]
 
 
 def _set_mask(indices: list[int]) -> int:

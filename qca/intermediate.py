@@ -28,13 +28,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import numpy as np
-import pandas as pd
 
 from .cover import DEFAULT_MAX_MODELS
 from .exceptions import QCAError
 from .expressions import parse
 from .minimize import Model, Solution, cube_string, minimize, solution_from_primes
-from .primes import configs_in, covers, prime_implicants, sort_cubes
+from .primes import configs_in, prime_implicants, sort_cubes
 from .truth_table import TruthTable, row_numbers
 
 __all__ = ["intermediate_solution", "parse_directions"]
@@ -141,29 +140,31 @@ def intermediate_solution(
     primes_all = []
     easy_all: set[int] = set()
     pair_notes = []
+    solved: dict[frozenset, Solution] = {}
     complete = conservative.complete and parsimonious.complete
     for ci, cmodel in enumerate(conservative.models, start=1):
         for pj, pmodel in enumerate(parsimonious.models, start=1):
             candidates = []
             for c in cmodel.cubes:
-                corners = configs_in(c, tt.levels)
-                parents = [p for p in pmodel.cubes if covers(p[None, :], corners).all()]
+                parents = [p for p in pmodel.cubes if ((p < 0) | (p == c)).all()]
                 if not parents:
                     candidates.append(c)
                 candidates.extend(_simplify(c, p, directions) for p in parents)
-            inside = configs_in(np.asarray(candidates), tt.levels)
-            easy = inside[_remainder_mask(tt, inside)]
-            easy_all.update(int(r) for r in row_numbers(easy, tt.levels))
-            primes = prime_implicants(
-                on,
-                np.zeros((0, len(tt.levels)), np.int64),
-                tt.levels,
-                "negative",
-                dont_care=np.vstack([easy, contradictions]),
-                method="merge",
-            )
-            primes_all.append(primes)
-            sol = solution_from_primes(tt, primes, on, "intermediate", include, max_models=max_models)
+            key = frozenset(map(tuple, np.asarray(candidates).tolist()))
+            if key not in solved:
+                inside = configs_in(np.asarray(candidates), tt.levels)
+                easy = inside[_remainder_mask(tt, inside)]
+                easy_all.update(int(r) for r in row_numbers(easy, tt.levels))
+                dont_care = np.vstack([easy, contradictions])
+                no_off = np.zeros((0, len(tt.levels)), np.int64)
+                primes = prime_implicants(
+                    on, no_off, tt.levels, "negative", dont_care=dont_care, method=method
+                )
+                primes_all.append(primes)
+                solved[key] = solution_from_primes(
+                    tt, primes, on, "intermediate", include, max_models=max_models
+                )
+            sol = solved[key]
             complete = complete and sol.complete
             for m in sol.models:
                 models.setdefault(frozenset(map(tuple, m.cubes.tolist())), m)
@@ -171,9 +172,6 @@ def intermediate_solution(
 
     pis = sort_cubes(np.vstack(primes_all))
     names = tuple(cube_string(c, tt.conditions, tt.multivalue) for c in pis)
-    chart = pd.DataFrame(
-        covers(pis, on), index=list(names), columns=[int(r) for r in row_numbers(on, tt.levels)]
-    )
     notes = [f"directional expectations: {', '.join(_direction_strings(directions, tt))}"]
     if len(pair_notes) > 1:
         notes += pair_notes
@@ -185,7 +183,6 @@ def intermediate_solution(
         models=tuple(ordered),
         prime_implicants=names,
         pi_cubes=pis,
-        pi_chart=chart,
         essential=(),
         n_models=len(ordered),
         complete=complete,

@@ -27,7 +27,7 @@ from .exceptions import QCAError
 from .expressions import Expression, Term
 from .fit import disjunction_fit
 from .primes import covers, prime_implicants
-from .truth_table import TruthTable, row_memberships
+from .truth_table import TruthTable, row_memberships, row_numbers
 
 __all__ = ["Model", "Solution", "minimize", "cube_terms", "cube_string"]
 
@@ -63,19 +63,21 @@ class Model:
     cubes : int array (n_terms, n_conditions)
         The same implicants as cubes (-1 = condition absent).
     fit : dict
-        inclS, PRI and covS of the model.
+        inclS, PRI and covS of the model (computed on first use).
     term_fit : DataFrame
-        inclS, PRI, covS and covU of each term.
+        inclS, PRI, covS and covU of each term (computed on first use).
     """
 
     terms: tuple[str, ...]
     cubes: np.ndarray = field(repr=False)
-    conditions: tuple[str, ...] = field(repr=False)
-    fit: dict[str, float] = field(repr=False)
-    term_fit: pd.DataFrame = field(repr=False)
+    truth_table: TruthTable = field(repr=False)
 
     def __str__(self) -> str:
         return " + ".join(self.terms) if self.terms else "0"
+
+    @property
+    def conditions(self) -> tuple[str, ...]:
+        return self.truth_table.conditions
 
     @property
     def expression(self) -> Expression:
@@ -85,6 +87,21 @@ class Model:
     def complexity(self) -> int:
         """Number of literals."""
         return int((self.cubes >= 0).sum())
+
+    @cached_property
+    def _fit(self) -> tuple[dict[str, float], pd.DataFrame]:
+        memb = cube_memberships(self.cubes, self.truth_table)
+        overall, per = disjunction_fit(memb, self.truth_table.outcome_membership)
+        per.index = list(self.terms)
+        return overall, per
+
+    @property
+    def fit(self) -> dict[str, float]:
+        return self._fit[0]
+
+    @property
+    def term_fit(self) -> pd.DataFrame:
+        return self._fit[1]
 
 
 @dataclass(frozen=True)
@@ -113,13 +130,22 @@ class Solution:
     models: tuple[Model, ...]
     prime_implicants: tuple[str, ...]
     pi_cubes: np.ndarray = field(repr=False)
-    pi_chart: pd.DataFrame = field(repr=False)
     essential: tuple[str, ...]
     n_models: int
     complete: bool
     notes: tuple[str, ...] = ()
     simplifying_assumptions: tuple[int, ...] = ()
     easy_counterfactuals: tuple[int, ...] = ()
+
+    @cached_property
+    def pi_chart(self) -> pd.DataFrame:
+        """Prime implicants x positive row numbers, True where the implicant covers the row."""
+        on = self.truth_table.configs_with("1")
+        return pd.DataFrame(
+            covers(self.pi_cubes, on),
+            index=list(self.prime_implicants),
+            columns=[int(r) for r in row_numbers(on, self.truth_table.levels)],
+        )
 
     @cached_property
     def pi_fit(self) -> pd.DataFrame:
@@ -275,16 +301,10 @@ def solution_from_primes(
     conditions = tt.conditions
     mv = tt.multivalue
     names = tuple(cube_string(c, conditions, mv) for c in pis)
-    y = tt.outcome_membership
-    used = sorted({p for cov in res.covers for p in cov})
-    memb = {p: m for p, m in zip(used, cube_memberships(pis[used], tt))} if used else {}
-    models = []
-    for cov in sorted(res.covers, key=lambda c: (int((pis[list(c)] >= 0).sum()), c)):
-        overall, per = disjunction_fit(np.vstack([memb[p] for p in cov]), y)
-        per.index = [names[p] for p in cov]
-        models.append(Model(tuple(names[p] for p in cov), pis[list(cov)], conditions, overall, per))
-    row_ids = [int(r) for r in _row_numbers(tt, on)]
-    pi_chart = pd.DataFrame(chart, index=list(names), columns=row_ids)
+    models = [
+        Model(tuple(names[p] for p in cov), pis[list(cov)], tt)
+        for cov in sorted(res.covers, key=lambda c: (int((pis[list(c)] >= 0).sum()), c))
+    ]
     if not res.complete:
         warnings.warn(
             f"{res.n_covers} or more tied minimal models; only {len(models)} are listed "
@@ -299,7 +319,6 @@ def solution_from_primes(
         models=tuple(models),
         prime_implicants=names,
         pi_cubes=pis,
-        pi_chart=pi_chart,
         essential=tuple(names[p] for p in res.essential),
         n_models=res.n_covers,
         complete=res.complete,
@@ -308,7 +327,3 @@ def solution_from_primes(
     )
 
 
-def _row_numbers(tt: TruthTable, configs: np.ndarray) -> np.ndarray:
-    from .truth_table import row_numbers
-
-    return row_numbers(np.asarray(configs, dtype=np.int64), tt.levels)

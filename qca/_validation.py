@@ -10,7 +10,16 @@ import pandas as pd
 
 from .exceptions import QCAError
 
-__all__ = ["MAX_CONDITIONS", "check_data", "check_names", "check_cut", "check_fraction", "DataSpec"]
+__all__ = [
+    "MAX_CONDITIONS",
+    "check_data",
+    "check_matrix",
+    "check_frame",
+    "check_names",
+    "check_cut",
+    "check_fraction",
+    "DataSpec",
+]
 
 MAX_CONDITIONS = 30
 
@@ -28,9 +37,7 @@ class DataSpec:
         True where a column has values strictly between 0 and 1.
     """
 
-    def __init__(
-        self, values: dict[str, np.ndarray], levels: dict[str, int], fuzzy: dict[str, bool]
-    ):
+    def __init__(self, values: dict[str, np.ndarray], levels: dict[str, int], fuzzy: dict[str, bool]):
         self.values = values
         self.levels = levels
         self.fuzzy = fuzzy
@@ -66,9 +73,11 @@ def check_frame(data: object) -> pd.DataFrame:
     if data.shape[0] == 0:
         raise QCAError("data has no rows (cases)")
     columns = [str(c) for c in data.columns]
-    dup = sorted({c for c in columns if columns.count(c) > 1})
-    if dup:
+    if len(set(columns)) != len(columns):
+        dup = sorted({c for c in columns if columns.count(c) > 1})
         raise QCAError(f"data has duplicate column names: {', '.join(dup)}")
+    if all(isinstance(c, str) for c in data.columns):
+        return data
     return data.set_axis(columns, axis=1)
 
 
@@ -80,44 +89,59 @@ def check_data(data: pd.DataFrame, columns: Sequence[str], *, role: str = "condi
     a warning, because such a case belongs to no truth-table row (Ragin 2008, p. 30).
     """
     data = check_frame(data)
-    values: dict[str, np.ndarray] = {}
-    levels: dict[str, int] = {}
-    fuzzy: dict[str, bool] = {}
+    columns = list(columns)
+    dtypes = data.dtypes
     for name in columns:
-        col = data[name]
-        if not (pd.api.types.is_numeric_dtype(col) or pd.api.types.is_bool_dtype(col)):
-            bad = next((v for v in col if not _is_number(v)), None)
+        dtype = dtypes[name]
+        if not (pd.api.types.is_numeric_dtype(dtype) or pd.api.types.is_bool_dtype(dtype)):
+            bad = next((v for v in data[name] if not _is_number(v)), None)
             raise QCAError(
                 f"{role} column {name!r} is not numeric (found value {bad!r}); "
                 "QCA needs set memberships in [0, 1] or multi-value levels 0, 1, 2, ..."
             )
-        x = col.to_numpy(dtype=float, na_value=np.nan)
-        if np.isnan(x).any():
-            rows = list(data.index[np.isnan(x)][:5])
+    x = np.vstack([data[name].to_numpy(dtype=float, na_value=np.nan) for name in columns])
+    return check_matrix(x, columns, role=role, index=data.index)
+
+
+def check_matrix(
+    x: np.ndarray, columns: Sequence[str], *, role: str = "condition", index: Sequence | None = None
+) -> DataSpec:
+    """Validate a (columns x cases) float matrix of memberships or multi-value levels."""
+    x = np.asarray(x, dtype=float)
+    if x.ndim != 2 or x.shape[0] != len(columns):
+        raise QCAError(f"expected {len(columns)} {role} column(s); got an array of shape {x.shape}")
+    if x.shape[1] == 0:
+        raise QCAError("data has no rows (cases)")
+    if not np.isfinite(x).all():
+        j = int(np.flatnonzero(~np.isfinite(x).all(axis=1))[0])
+        missing = np.isnan(x[j])
+        if missing.any():
+            where = np.flatnonzero(missing)[:5]
+            rows = [index[i] for i in where] if index is not None else where.tolist()
             raise QCAError(
-                f"{role} column {name!r} has {int(np.isnan(x).sum())} missing value(s) "
+                f"{role} column {columns[j]!r} has {int(missing.sum())} missing value(s) "
                 f"(rows {rows}); remove or impute them first"
             )
-        if not np.isfinite(x).all():
-            raise QCAError(f"{role} column {name!r} has infinite values")
-        if (x < 0).any():
+        raise QCAError(f"{role} column {columns[j]!r} has infinite values")
+    lows, highs = x.min(axis=1), x.max(axis=1)
+    integral = (x == np.round(x)).all(axis=1)
+    values: dict[str, np.ndarray] = {}
+    levels: dict[str, int] = {}
+    fuzzy: dict[str, bool] = {}
+    for j, name in enumerate(columns):
+        if lows[j] < 0:
             raise QCAError(
-                f"{role} column {name!r} has negative values (min {x.min():g}); "
+                f"{role} column {name!r} has negative values (min {lows[j]:g}); "
                 "memberships must lie in [0, 1]"
             )
-        integral = np.all(x == np.round(x))
-        if x.max() > 1:
-            if not integral:
-                raise QCAError(
-                    f"{role} column {name!r} has values outside [0, 1] (max {x.max():g}) that are not "
-                    "multi-value levels; calibrate it first (qca.calibrate)"
-                )
-            levels[name] = int(x.max()) + 1
-            fuzzy[name] = False
-        else:
-            levels[name] = 2
-            fuzzy[name] = not integral
-        values[name] = x
+        if highs[j] > 1 and not integral[j]:
+            raise QCAError(
+                f"{role} column {name!r} has values outside [0, 1] (max {highs[j]:g}) that are not "
+                "multi-value levels; calibrate it first (qca.calibrate)"
+            )
+        levels[name] = int(highs[j]) + 1 if highs[j] > 1 else 2
+        fuzzy[name] = not integral[j]
+        values[name] = x[j]
     return DataSpec(values, levels, fuzzy)
 
 

@@ -16,18 +16,20 @@ import numpy as np
 import pandas as pd
 
 from ._validation import (
+    DataSpec,
     check_condition_count,
     check_cut,
     check_data,
     check_fraction,
     check_frame,
+    check_matrix,
     check_names,
     warn_half_memberships,
 )
 from .exceptions import QCAError
-from .expressions import Expression, evaluate, literal_membership, parse
+from .expressions import Expression, literal_membership, parse
 
-__all__ = ["TruthTable", "truth_table", "TOLERANCE"]
+__all__ = ["TruthTable", "truth_table", "truth_table_from_arrays", "TOLERANCE"]
 
 #: Cut-offs are compared with this absolute tolerance, as R's QCA compares with
 #: ``sqrt(.Machine$double.eps)``, so that an inclusion of 0.8 computed as 0.79999999 passes 0.8.
@@ -54,7 +56,6 @@ class TruthTable:
         Number of levels of each condition (2 for crisp and fuzzy).
     """
 
-    rows: pd.DataFrame
     conditions: tuple[str, ...]
     outcome: str
     levels: tuple[int, ...]
@@ -62,7 +63,15 @@ class TruthTable:
     n_cut: int
     pri_cut: float
     exclude: frozenset[int]
-    data: pd.DataFrame = field(repr=False)
+    row_ids: np.ndarray = field(repr=False)
+    configs: np.ndarray = field(repr=False)
+    out_codes: np.ndarray = field(repr=False)
+    n: np.ndarray = field(repr=False)
+    incl: np.ndarray = field(repr=False)
+    pri: np.ndarray = field(repr=False)
+    case_rows: np.ndarray = field(repr=False)
+    values: np.ndarray = field(repr=False)
+    case_index: pd.Index = field(repr=False)
     outcome_membership: np.ndarray = field(repr=False)
     fuzzy: tuple[bool, ...] = ()
 
@@ -71,24 +80,42 @@ class TruthTable:
         return any(n > 2 for n in self.levels)
 
     @cached_property
-    def configs(self) -> np.ndarray:
-        """Configurations of the listed rows as an int array (rows x conditions)."""
-        return self.rows[list(self.conditions)].to_numpy(dtype=np.int64)
+    def rows(self) -> pd.DataFrame:
+        """The truth table: one row per listed configuration, indexed by R's row number."""
+        columns: dict[str, object] = {c: self.configs[:, j] for j, c in enumerate(self.conditions)}
+        columns.update(
+            OUT=self.out_codes, n=self.n, incl=self.incl, PRI=self.pri, cases=self._case_lists()
+        )
+        return pd.DataFrame(columns, index=pd.Index(self.row_ids, name="row"))
+
+    def _case_lists(self) -> list[str]:
+        """Comma-separated names of the cases in each listed row."""
+        names = self.case_index.astype(str).to_numpy()
+        order = np.argsort(self.case_rows, kind="stable")
+        ids = self.case_rows[order]
+        starts = np.searchsorted(ids, self.row_ids, "left")
+        ends = np.searchsorted(ids, self.row_ids, "right")
+        return [",".join(names[order[a:b]]) for a, b in zip(starts, ends)]
+
+    @cached_property
+    def data(self) -> pd.DataFrame:
+        """The analysed condition memberships, one column per condition, cases as in the input."""
+        return pd.DataFrame(self.values.T, index=self.case_index, columns=list(self.conditions))
 
     def configs_with(self, *outs: str) -> np.ndarray:
-        mask = self.rows["OUT"].isin(outs).to_numpy()
-        return self.configs[mask]
+        """Configurations of the listed rows whose OUT is one of ``outs``."""
+        return self.configs[np.isin(self.out_codes, outs)]
 
     @cached_property
     def excluded_configs(self) -> np.ndarray:
         """Configurations of excluded rows that are not listed (remainders coded as negative)."""
-        listed = set(self.rows.index)
+        listed = set(self.row_ids.tolist())
         extra = sorted(r for r in self.exclude if r not in listed)
         return row_configs(np.asarray(extra, dtype=np.int64), self.levels)
 
     def condition_memberships(self) -> np.ndarray:
         """Case memberships in every condition, shape (n_conditions, n_cases)."""
-        return np.vstack([self.data[c].to_numpy(dtype=float) for c in self.conditions])
+        return self.values
 
     def summary(self) -> str:
         return str(self)
@@ -102,8 +129,7 @@ class TruthTable:
         shown["cases"] = shown["cases"].map(lambda s: s if len(s) <= 40 else s[:37] + "...")
         header = [
             f"Truth table: outcome {self.outcome}, conditions {', '.join(self.conditions)}",
-            f"  incl.cut {cut}   n.cut {self.n_cut}   pri.cut {self.pri_cut:g}   "
-            f"cases {self.data.shape[0]}",
+            f"  incl.cut {cut}   n.cut {self.n_cut}   pri.cut {self.pri_cut:g}   cases {self.data.shape[0]}",
             "",
         ]
         counts = self.rows["OUT"].value_counts()
@@ -141,9 +167,7 @@ def row_configs(numbers: np.ndarray, levels: Sequence[int]) -> np.ndarray:
 
 def case_configs(values: np.ndarray, levels: Sequence[int], fuzzy: Sequence[bool]) -> np.ndarray:
     """Configuration of each case (cases x conditions); -1 where a fuzzy membership is exactly 0.5."""
-    cfg = np.where(
-        np.asarray(fuzzy)[:, None], (values > 0.5).astype(np.int64), values.astype(np.int64)
-    ).T
+    cfg = np.where(np.asarray(fuzzy)[:, None], (values > 0.5).astype(np.int64), values.astype(np.int64)).T
     half = (values == 0.5) & np.asarray(fuzzy)[:, None]
     cfg[half.T] = -1
     return cfg
@@ -157,9 +181,7 @@ def row_memberships(configs: np.ndarray, values: np.ndarray, levels: Sequence[in
         fixed = configs[:, j] >= 0
         if not fixed.any():
             continue
-        table = np.vstack(
-            [literal_membership(values[j], frozenset({v}), n_levels) for v in range(n_levels)]
-        )
+        table = np.vstack([literal_membership(values[j], frozenset({v}), n_levels) for v in range(n_levels)])
         out[fixed] = np.minimum(out[fixed], table[configs[fixed, j]])
     return out
 
@@ -169,25 +191,24 @@ def _outcome_literal(outcome: str) -> Expression:
         raise QCAError(f"outcome must be a column name such as 'Y' or '~Y'; got {outcome!r}")
     expr = parse(outcome)
     if len(expr.terms) != 1 or len(expr.terms[0]) != 1:
-        raise QCAError(
-            f"outcome must be a single column or literal ('Y', '~Y', 'Y[2]'); got {outcome!r}"
-        )
+        raise QCAError(f"outcome must be a single column or literal ('Y', '~Y', 'Y[2]'); got {outcome!r}")
     return expr
 
 
 def _outcome(outcome: str, data: pd.DataFrame, conditions: Sequence[str]) -> tuple[np.ndarray, str]:
+    """Outcome membership from a column name or literal ("Y", "~Y", "Y[2]")."""
     expr = _outcome_literal(outcome)
-    name = expr.terms[0].conditions[0]
-    check_names([name], [str(c) for c in data.columns], "outcome")
+    name, vals = expr.terms[0].literals[0]
+    check_names([name], list(data.columns), "outcome")
     if name in conditions:
         raise QCAError(f"the outcome {name!r} is also listed among the conditions")
     spec = check_data(data, [name], role="outcome")
-    if spec.levels[name] > 2 and expr.terms[0].literals[0][1] == {1} and "[" not in outcome:
+    n_levels = spec.levels[name]
+    if n_levels > 2 and vals == {1} and "[" not in outcome:
         raise QCAError(
-            f"outcome {name!r} is multi-value (levels 0..{spec.levels[name] - 1}); "
-            f"name the level, e.g. '{name}[1]'"
+            f"outcome {name!r} is multi-value (levels 0..{n_levels - 1}); name the level, e.g. '{name}[1]'"
         )
-    return evaluate(expr, data), name
+    return literal_membership(spec.values[name], vals, n_levels), name
 
 
 def truth_table(
@@ -246,6 +267,66 @@ def truth_table(
     check_condition_count(conditions)
     y, _ = _outcome(outcome, data, conditions)
     spec = check_data(data, conditions)
+    return _from_spec(
+        spec, y, conditions, outcome.strip(), data.index, incl_cut, n_cut, pri_cut, exclude, complete
+    )
+
+
+def truth_table_from_arrays(
+    x: np.ndarray,
+    y: np.ndarray,
+    conditions: Sequence[str],
+    outcome: str = "Y",
+    incl_cut: float | Sequence[float] = 1.0,
+    n_cut: int = 1,
+    pri_cut: float = 0.0,
+    exclude: Iterable[int] | None = None,
+    complete: bool = False,
+    case_names: Sequence[str] | None = None,
+) -> TruthTable:
+    """:func:`truth_table` for data already held in arrays, without pandas overhead.
+
+    Parameters
+    ----------
+    x : array (n_cases, n_conditions)
+        Crisp, multi-value or fuzzy condition values, columns in the order of ``conditions``.
+    y : array (n_cases,)
+        Outcome membership in [0, 1] (already negated if the outcome is ``~Y``).
+    outcome : str
+        The outcome's label, used in printed output only.
+
+    Other parameters are those of :func:`truth_table`. Simulation studies call this thousands
+    of times; the same checks apply (missing values, ranges, cut-offs).
+    """
+    conditions = list(conditions)
+    if len(set(conditions)) != len(conditions):
+        raise QCAError(f"conditions name a column more than once: {conditions}")
+    check_condition_count(conditions)
+    x = np.asarray(x, dtype=float)
+    if x.ndim != 2 or x.shape[1] != len(conditions):
+        raise QCAError(f"x must have shape (n_cases, {len(conditions)}); got {x.shape}")
+    spec = check_matrix(x.T, conditions)
+    y_spec = check_matrix(np.asarray(y, dtype=float)[None, :], [outcome], role="outcome")
+    if y_spec.levels[outcome] > 2 or y.shape[0] != x.shape[0]:
+        raise QCAError(f"y must hold {x.shape[0]} memberships in [0, 1]")
+    index = pd.RangeIndex(x.shape[0]) if case_names is None else pd.Index(case_names)
+    return _from_spec(
+        spec, y_spec.values[outcome], conditions, outcome, index, incl_cut, n_cut, pri_cut, exclude, complete
+    )
+
+
+def _from_spec(
+    spec: DataSpec,
+    y: np.ndarray,
+    conditions: Sequence[str],
+    outcome: str,
+    case_index: pd.Index,
+    incl_cut: float | Sequence[float],
+    n_cut: int,
+    pri_cut: float,
+    exclude: Iterable[int] | None,
+    complete: bool,
+) -> TruthTable:
     warn_half_memberships(spec, conditions)
     ic1, ic0 = check_cut(incl_cut)
     pri_cut = check_fraction(pri_cut, "pri_cut")
@@ -259,11 +340,40 @@ def truth_table(
     if bad:
         raise QCAError(f"exclude: row numbers must be between 1 and {n_space}; got {sorted(bad)}")
     if complete and n_space > MAX_COMPLETE_ROWS:
-        raise QCAError(
-            f"complete=True would list {n_space:.0f} configurations (at most {MAX_COMPLETE_ROWS})"
-        )
-
+        raise QCAError(f"complete=True would list {n_space:.0f} configurations (at most {MAX_COMPLETE_ROWS})")
     values = np.vstack([spec.values[c] for c in conditions])
+    return _build(
+        values,
+        y,
+        tuple(conditions),
+        levels,
+        fuzzy,
+        outcome,
+        case_index,
+        (ic1, ic0),
+        int(n_cut),
+        pri_cut,
+        excluded,
+        complete,
+    )
+
+
+def _build(
+    values: np.ndarray,
+    y: np.ndarray,
+    conditions: tuple[str, ...],
+    levels: tuple[int, ...],
+    fuzzy: tuple[bool, ...],
+    outcome: str,
+    case_index: pd.Index,
+    incl_cut: tuple[float, float],
+    n_cut: int,
+    pri_cut: float,
+    excluded: frozenset[int],
+    complete: bool,
+) -> TruthTable:
+    """Assign cases to rows, compute n, inclusion and PRI, and code OUT (validated input)."""
+    n_space = int(np.prod(np.asarray(levels, dtype=float)))
     cfg = case_configs(values, levels, fuzzy)
     assigned = (cfg >= 0).all(axis=1)
     numbers = np.full(cfg.shape[0], -1, dtype=np.int64)
@@ -278,43 +388,28 @@ def truth_table(
     pri = np.full(listed.size, np.nan)
     has = n > 0
     if has.any():
-        fit = _row_fit(configs[has], values, levels, fuzzy, y, numbers, listed[has])
-        incl[has], pri[has] = fit
+        incl[has], pri[has] = _row_fit(configs[has], values, levels, fuzzy, y, numbers, listed[has])
 
-    out = _out_codes(incl, pri, n, ic1, ic0, n_cut, pri_cut)
-    excluded_listed = np.isin(listed, list(excluded))
-    out[excluded_listed] = "0"
+    out = _out_codes(incl, pri, n, incl_cut[0], incl_cut[1], n_cut, pri_cut)
+    out[np.isin(listed, list(excluded))] = "0"
 
-    case_names = np.asarray([str(i) for i in data.index])
-    order = np.argsort(numbers, kind="stable")
-    sorted_numbers = numbers[order]
-    cases = [
-        ",".join(
-            case_names[
-                order[
-                    np.searchsorted(sorted_numbers, r) : np.searchsorted(sorted_numbers, r, "right")
-                ]
-            ]
-        )
-        for r in listed
-    ]
-    rows = pd.DataFrame(configs, columns=list(conditions), index=pd.Index(listed, name="row"))
-    rows["OUT"] = out
-    rows["n"] = n
-    rows["incl"] = incl
-    rows["PRI"] = pri
-    rows["cases"] = cases
-    analysed = data[list(conditions)].copy()
     return TruthTable(
-        rows=rows,
-        conditions=tuple(conditions),
-        outcome=outcome.strip(),
+        conditions=conditions,
+        outcome=outcome,
         levels=levels,
-        incl_cut=(ic1, ic0),
-        n_cut=int(n_cut),
+        incl_cut=incl_cut,
+        n_cut=n_cut,
         pri_cut=pri_cut,
         exclude=excluded,
-        data=analysed,
+        row_ids=listed,
+        configs=configs,
+        out_codes=out,
+        n=n,
+        incl=incl,
+        pri=pri,
+        case_rows=numbers,
+        values=values,
+        case_index=case_index,
         outcome_membership=y,
         fuzzy=fuzzy,
     )

@@ -101,3 +101,18 @@ def test_malformed_expressions(text):
 def test_expression_with_unknown_condition(data):
     with pytest.raises(qca.ExpressionError, match="unknown condition\\(s\\) 'Z'"):
         qca.evaluate("A*Z", data)
+
+
+def test_array_entry_point_matches_dataframe_path():
+    from qca.truth_table import truth_table_from_arrays
+
+    rng = np.random.default_rng(3)
+    x, y = rng.uniform(size=(40, 4)), rng.uniform(size=40)
+    d = pd.DataFrame(np.c_[x, y], columns=["A", "B", "C", "D", "Y"])
+    a = truth_table_from_arrays(x, y, ["A", "B", "C", "D"], incl_cut=0.7)
+    b = qca.truth_table(d, "Y", incl_cut=0.7)
+    pd.testing.assert_frame_equal(a.rows, b.rows)
+    with pytest.raises(qca.QCAError, match="'B' has 1 missing value"):
+        truth_table_from_arrays(np.where(x == x[3, 1], np.nan, x), y, ["A", "B", "C", "D"])
+    with pytest.raises(qca.QCAError, match="shape"):
+        truth_table_from_arrays(x, y, ["A", "B"])

@@ -50,6 +50,7 @@ import pandas as pd
 
 import qca
 from qca import Expression, QCAError
+from qca.truth_table import truth_table_from_arrays
 
 from . import toy
 from .scoring import as_expression, case_agreement, score_model
@@ -286,6 +287,11 @@ def _anchors_for(x: np.ndarray, spec: AnalysisSpec, column: str) -> tuple[float,
 def calibrate_cohort(cohort: Mapping[str, np.ndarray] | pd.DataFrame,
                      spec: AnalysisSpec) -> pd.DataFrame:
     """Calibrated memberships of the analysed conditions and the outcome (one column each)."""
+    return pd.DataFrame(_calibrated_columns(cohort, spec))
+
+
+def _calibrated_columns(cohort: Mapping[str, np.ndarray] | pd.DataFrame,
+                        spec: AnalysisSpec) -> dict[str, np.ndarray]:
     out = {}
     for col in (*spec.conditions, spec.outcome):
         x = np.asarray(cohort[col], dtype=float)
@@ -294,7 +300,7 @@ def calibrate_cohort(cohort: Mapping[str, np.ndarray] | pd.DataFrame,
             out[col] = np.asarray(qca.calibrate(x, "fuzzy", thresholds=(e, c, i)), dtype=float)
         else:
             out[col] = np.asarray(qca.calibrate(x, "crisp", thresholds=[c]), dtype=np.int64)
-    return pd.DataFrame(out)
+    return out
 
 
 def _memberships(cubes: np.ndarray, values: np.ndarray) -> np.ndarray:
@@ -358,20 +364,21 @@ def analyse_cohort(cohort: Mapping[str, np.ndarray] | pd.DataFrame,
         :data:`SCORE_KEYS`. A solution that cannot be computed has ``s.status`` ``"no_model"``
         (no positive row: QCA returns nothing, which is error-free) or ``"error: ..."``.
     """
-    data = calibrate_cohort(cohort, spec)
+    data = _calibrated_columns(cohort, spec)
     true_recipe = np.asarray(cohort["true_recipe"]) if "true_recipe" in cohort else None
+    values = np.vstack([data[c] for c in spec.conditions]).astype(float)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        tt = qca.truth_table(data, spec.outcome, list(spec.conditions), incl_cut=spec.incl_cut,
-                             n_cut=spec.n_cut, pri_cut=spec.pri_cut)
-    out_codes = tt.rows["OUT"].to_numpy()
-    n_pos = int((out_codes == "1").sum())
+        tt = truth_table_from_arrays(values.T, data[spec.outcome].astype(float), list(spec.conditions),
+                                     outcome=spec.outcome, incl_cut=spec.incl_cut, n_cut=spec.n_cut,
+                                     pri_cut=spec.pri_cut)
+    n_pos = int((tt.out_codes == "1").sum())
+    n_kept = int((tt.n >= spec.n_cut).sum())
     rec: dict[str, Any] = {
-        "tt_rows": int((tt.rows["n"] >= spec.n_cut).sum()),
+        "tt_rows": n_kept,
         "tt_positive": n_pos,
-        "remainders": 2 ** len(spec.conditions) - int((tt.rows["n"] >= spec.n_cut).sum()),
+        "remainders": 2 ** len(spec.conditions) - n_kept,
     }
-    values = data[list(spec.conditions)].to_numpy(dtype=float).T
     for sol in spec.solutions:
         if n_pos == 0:
             res = _score_solution((), spec.truth, values, true_recipe)

@@ -91,7 +91,7 @@ def _simplify(c: np.ndarray, p: np.ndarray, directions: list[Direction]) -> np.n
 
 def _remainder_mask(tt: TruthTable, configs: np.ndarray) -> np.ndarray:
     numbers = row_numbers(configs, tt.levels)
-    observed = tt.rows.index[tt.rows["OUT"] != "?"].to_numpy()
+    observed = tt.row_ids[tt.out_codes != "?"]
     blocked = np.union1d(observed, np.asarray(sorted(tt.exclude), dtype=np.int64))
     return ~np.isin(numbers, blocked)
 

@@ -27,6 +27,9 @@ Parameters of a replication (a flat mapping; defaults in :data:`DEFAULTS`):
     ``"fuzzy"`` (logistic direct method) or ``"crisp"`` (threshold at the crossover).
 ``n_conditions``
     Analyse only the first ``n_conditions`` observed conditions (default: all).
+``conditions``
+    Analyse exactly these observed conditions (a list of column names; default: all), e.g. the
+    five that appear in the KBOP recipe, leaving out the measured but irrelevant ones.
 ``incl_cut``, ``n_cut``, ``pri_cut``
     Truth-table cut-offs.
 ``solutions``
@@ -78,6 +81,7 @@ DEFAULTS: dict[str, Any] = {
     "cal_type": "fuzzy",
     "percentiles": [10.0, 50.0, 90.0],
     "n_conditions": None,
+    "conditions": None,
     "incl_cut": 0.8,
     "n_cut": 1,
     "pri_cut": 0.0,
@@ -134,6 +138,10 @@ def normalise_params(params: Mapping[str, Any]) -> dict[str, Any]:
     if p["n_conditions"] is not None and not (
             isinstance(p["n_conditions"], int) and p["n_conditions"] >= 1):
         raise ValueError(f"n_conditions must be an integer >= 1, got {p['n_conditions']!r}")
+    if p["conditions"] is not None:
+        if isinstance(p["conditions"], str) or not all(isinstance(c, str) for c in p["conditions"]):
+            raise ValueError(f"conditions must be a list of column names, got {p['conditions']!r}")
+        p["conditions"] = list(p["conditions"])
     if p["reliability"] is not None and not 0 < p["reliability"] < 1:
         raise ValueError(f"reliability must be in (0, 1), got {p['reliability']!r}")
     return p
@@ -237,6 +245,12 @@ def _cell_setup(key: str) -> tuple[Any, AnalysisSpec]:
         base = sim.load_scenario(p["scenario"])
         scenario = base.with_overrides(_scenario_overrides(p, base))
     conds = tuple(scenario.observed_conditions)
+    if p["conditions"] is not None:
+        unknown = [c for c in p["conditions"] if c not in conds]
+        if unknown:
+            raise ValueError(f"conditions {unknown} are not observed in scenario {scenario.name!r}; "
+                             f"observed: {', '.join(conds)}")
+        conds = tuple(p["conditions"])
     if p["n_conditions"] is not None:
         if p["n_conditions"] > len(conds):
             raise ValueError(f"n_conditions = {p['n_conditions']} but scenario "

@@ -34,6 +34,7 @@ LABELS = {
     "equivalent": "first model logically equivalent to the recipe",
     "completeness": "completeness",
     "case_agreement": "case-level agreement with true membership",
+    "recall": "share of the true paths found (mean)",
 }
 
 
@@ -93,7 +94,7 @@ def build_report_data(store: Store, experiment: str) -> ReportData:
     exact_curves = aggregate(long, ["solution", "setting", "n_workers"], "any_exact")
     at_n = long[long["n_workers"] == headline_n]
     parts = []
-    for crit in (criterion, "any_exact", "error_free"):
+    for crit in (criterion, "any_exact", "error_free", "recall"):
         if crit in at_n.columns:
             a = aggregate(at_n, ["solution", "setting"], crit)
             a.insert(2, "criterion", crit)
@@ -139,7 +140,7 @@ def text_summary(d: ReportData) -> str:
             if g.empty or g["n"].sum() == 0:
                 continue
             cells = []
-            for crit in (d.criterion, "any_exact"):
+            for crit in (d.criterion, "any_exact", "recall"):
                 r = g[g["criterion"] == crit]
                 if len(r):
                     r = r.iloc[0]
@@ -268,7 +269,8 @@ def _headline_html(d: ReportData) -> str:
                         f"<small>[{100 * r['low']:.0f}-{100 * r['high']:.0f}]</small></td>")
 
             rows.append(f"<tr><td>{html.escape(str(setting))}</td><td>{sol}</td>"
-                        f"{cell('any_exact')}{cell(d.criterion)}{cell('error_free')}</tr>")
+                        f"{cell('any_exact')}{cell(d.criterion)}{cell('error_free')}"
+                        f"{cell('recall')}</tr>")
     main = h[(h["solution"] == d.solution) & (h["criterion"] == "any_exact")] if len(h) else h
     big = ""
     if len(main):
@@ -281,7 +283,8 @@ def _headline_html(d: ReportData) -> str:
             f"evaluation, how often does QCA recover the three paths?</b></p>{big}"
             f"<table><tr><th>setting</th><th>solution</th><th>exact recovery</th>"
             f"<th>{html.escape(LABELS.get(d.criterion, d.criterion))}</th><th>error-free</th>"
-            f"</tr>{''.join(rows)}</table><p>True recipe: <code>{html.escape(_truth_text(d))}"
+            f"<th>{LABELS['recall']}</th></tr>{''.join(rows)}</table>"
+            f"<p>True recipe: <code>{html.escape(_truth_text(d))}"
             f"</code></p></div>")
 
 

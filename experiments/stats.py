@@ -85,7 +85,8 @@ def long_scores(frame: pd.DataFrame, solutions: Sequence[str] | None = None) -> 
 
 def aggregate(long: pd.DataFrame, by: Sequence[str], criterion: str = "any_correct",
               level: float = 0.95) -> pd.DataFrame:
-    """Rate of ``criterion`` per group with its Wilson interval.
+    """Rate of ``criterion`` per group with its Wilson interval (binary scores) or a normal
+    interval for the mean of a fractional score such as ``recall``.
 
     Replications whose solution failed to compute (status ``"error: ..."``) are left out.
     Returns columns ``by + [n, rate, low, high]``.
@@ -99,7 +100,12 @@ def aggregate(long: pd.DataFrame, by: Sequence[str], criterion: str = "any_corre
         vals = vals[np.isfinite(vals)]
         n = int(vals.size)
         rate = float(vals.mean()) if n else float("nan")
-        lo, hi = wilson(rate * n, n, level) if n else (float("nan"), float("nan"))
+        if n and not np.isin(vals, (0.0, 1.0)).all():
+            # A mean of fractions (e.g. recall): normal interval, clipped to [0, 1].
+            half = float(norm.ppf(0.5 + level / 2) * vals.std(ddof=1) / np.sqrt(n)) if n > 1 else np.inf
+            lo, hi = max(0.0, rate - half), min(1.0, rate + half)
+        else:
+            lo, hi = wilson(rate * n, n, level) if n else (float("nan"), float("nan"))
         key = key if isinstance(key, tuple) else (key,)
         rows.append({**dict(zip(by, key)), "n": n, "rate": rate, "low": lo, "high": hi})
     return pd.DataFrame(rows)

@@ -142,15 +142,28 @@ def intermediate_solution(
     pair_notes = []
     solved: dict[frozenset, Solution] = {}
     complete = conservative.complete and parsimonious.complete
+    c_index = {tuple(c): i for i, c in enumerate(conservative.pi_cubes.tolist())}
+    p_index = {tuple(p): j for j, p in enumerate(parsimonious.pi_cubes.tolist())}
+    cp, pp = conservative.pi_cubes, parsimonious.pi_cubes
+    subset = ((cp[:, None, :] == pp[None, :, :]) | (pp[None, :, :] < 0)).all(axis=2)
+    simplified: dict[tuple[int, int], tuple[int, ...]] = {}
+
+    def simplify(i: int, j: int) -> tuple[int, ...]:
+        if (i, j) not in simplified:
+            simplified[i, j] = tuple(int(v) for v in _simplify(cp[i], pp[j], directions))
+        return simplified[i, j]
+
     for ci, cmodel in enumerate(conservative.models, start=1):
+        c_ids = [c_index[tuple(c)] for c in cmodel.cubes.tolist()]
         for pj, pmodel in enumerate(parsimonious.models, start=1):
+            p_ids = [p_index[tuple(p)] for p in pmodel.cubes.tolist()]
             candidates = []
-            for c in cmodel.cubes:
-                parents = [p for p in pmodel.cubes if ((p < 0) | (p == c)).all()]
+            for i in c_ids:
+                parents = [j for j in p_ids if subset[i, j]]
                 if not parents:
-                    candidates.append(c)
-                candidates.extend(_simplify(c, p, directions) for p in parents)
-            key = frozenset(map(tuple, np.asarray(candidates).tolist()))
+                    candidates.append(tuple(int(v) for v in cp[i]))
+                candidates.extend(simplify(i, j) for j in parents)
+            key = frozenset(candidates)
             if key not in solved:
                 inside = configs_in(np.asarray(candidates), tt.levels)
                 easy = inside[_remainder_mask(tt, inside)]
@@ -173,8 +186,10 @@ def intermediate_solution(
     pis = sort_cubes(np.vstack(primes_all))
     names = tuple(cube_string(c, tt.conditions, tt.multivalue) for c in pis)
     notes = [f"directional expectations: {', '.join(_direction_strings(directions, tt))}"]
-    if len(pair_notes) > 1:
+    if 1 < len(pair_notes) <= 12:
         notes += pair_notes
+    elif len(pair_notes) > 12:
+        notes.append(f"{len(pair_notes)} pairs of conservative and parsimonious models (CiPj) were combined")
     ordered = sorted(models.values(), key=lambda m: (len(m.terms), m.complexity, m.terms))
     return Solution(
         truth_table=tt,

@@ -1,3 +1,4 @@
+import numpy as np
 import pytest
 
 from experiments.design import DesignError, builtin_experiments, experiment_from_dict, load_experiment
@@ -8,7 +9,7 @@ def test_builtin_experiments_load():
     assert {"kbop_default", "null_fpr", "limited_diversity"} <= set(names)
     exp = load_experiment("kbop_default")
     cells = exp.cells()
-    assert len(cells) == len(exp.grid["n_workers"]) * len(exp.grid["reliability"])
+    assert len(cells) == int(np.prod([len(v) for v in exp.grid.values()]))
     assert cells[0].params["incl_cut"] == 0.8
     assert len({c.key for c in cells}) == len(cells)
     assert load_experiment("limited_diversity").kind == "limited_diversity"

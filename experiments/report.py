@@ -208,6 +208,7 @@ def _rate_figure(curves: pd.DataFrame, ylabel: str, target: float | None = None)
         ns = sorted(g["n_workers"].unique())
         ax.set_xticks(ns)
         ax.set_xticklabels([str(int(n)) for n in ns], fontsize=8)
+        ax.xaxis.set_minor_locator(matplotlib.ticker.NullLocator())
         ax.set_xlabel("workers (N)")
         ax.set_ylim(-0.02, 1.02)
     axes[0][0].set_ylabel(ylabel)
@@ -297,6 +298,9 @@ def html_report(d: ReportData) -> str:
          _rate_figure(d.curves, f"P[{d.criterion}]")),
         ("Exact recovery vs N", "the true recipe, term for term",
          _rate_figure(d.exact_curves, "P[exact recovery]")),
+        ("Paths found vs N", LABELS["recall"] + " (bands: normal 95 % intervals of the mean)",
+         _rate_figure(aggregate(d.long, ["solution", "setting", "n_workers"], "recall"),
+                      "mean share of true paths found")),
     ]
     power_rows = "".join(
         f"<tr><td>{html.escape(s)}</td><td>{_n(p.n_required)}</td><td>{_n(p.n_optimistic)} .. "
@@ -310,7 +314,8 @@ def html_report(d: ReportData) -> str:
              f"<h1>QCA recovery benchmark: {html.escape(d.experiment)}</h1>",
              _headline_html(d)]
     for title, sub, png in figs:
-        parts.append(f"<h2>{title}</h2><p>{html.escape(sub)}; bands: 95 % Wilson intervals; "
+        bands = "" if "bands:" in sub else "; bands: 95 % Wilson intervals"
+        parts.append(f"<h2>{title}</h2><p>{html.escape(sub)}{bands}; "
                      f"panels: solution types.</p><img alt='{title}' "
                      f"src='data:image/png;base64,{png}'>")
     parts.append(f"<h2>Power: sample size for P[{d.criterion}] &ge; {d.target:g} "

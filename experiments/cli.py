@@ -28,7 +28,9 @@ DB_NAME = "qcasim.db"
 def _user_errors() -> tuple[type[BaseException], ...]:
     from qca import QCAError
 
-    errors: list[type[BaseException]] = [QCAError, ValueError, KeyError, FileNotFoundError]
+    # OSError: unreadable or unwritable paths given on the command line (missing directory,
+    # permission denied, a directory where a file is expected).
+    errors: list[type[BaseException]] = [QCAError, ValueError, KeyError, OSError]
     try:
         from sim.errors import ScenarioError
 
@@ -54,6 +56,8 @@ class _Group(click.Group):
             msg = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
             if isinstance(exc, KeyError):
                 msg = msg.strip("'\"")
+            elif isinstance(exc, OSError) and exc.strerror and exc.filename:
+                msg = f"{exc.strerror}: {exc.filename}"
             kind = "error" if code == 2 else f"failed ({type(exc).__name__})"
             click.secho(f"qcasim: {kind}: {msg}", fg="red", err=True)
             ctx.exit(code)
@@ -85,10 +89,20 @@ def _run_options(f: Any) -> Any:
     return f
 
 
+def _validate_cells(exp: Any) -> None:
+    """Load every cell's scenario and analysis settings before anything is written, so that a
+    bad scenario or setting fails at once and leaves the results store untouched."""
+    from .pipeline import _cell_setup, _key
+
+    for cell in exp.cells():
+        _cell_setup(_key(cell.params))
+
+
 def _execute(exp: Any, db: Path, jobs: int, scheduler: str | None, progress: bool) -> None:
     from .runner import run_experiment
     from .store import Store
 
+    _validate_cells(exp)
     with Store(db) as store:
         s = run_experiment(exp, store, backend="joblib" if jobs != 1 else "serial",
                            n_jobs=jobs, scheduler=scheduler, progress=progress)
@@ -240,6 +254,9 @@ def export(run: str, output: str, experiment: str | None) -> None:
     if not db.is_file():
         raise FileNotFoundError(f"no results store at {db}")
     with Store(db) as store:
+        if experiment is not None and experiment not in store.experiments():
+            raise ValueError(f"no experiment {experiment!r} in {db}; it has "
+                             f"{', '.join(store.experiments()) or 'none'}")
         path = store.export(output, experiment)
         n = store.count(experiment)
     click.echo(f"{n} replications -> {path}")
@@ -261,14 +278,14 @@ def export(run: str, output: str, experiment: str | None) -> None:
 def analyze(csv: str, outcome: str, conditions: str | None, cal: str, anchors: str,
             incl_cut: float, n_cut: int, pri_cut: float, solution: str) -> None:
     """QCA of your own CSV: calibrate, truth table, minimize, print."""
+    import warnings
+
     import numpy as np
     import pandas as pd
 
     import qca
 
-    if not Path(csv).is_file():
-        raise FileNotFoundError(f"no such file: {csv}")
-    data = pd.read_csv(csv)
+    data = _read_csv(csv)
     conds = [c.strip() for c in conditions.split(",")] if conditions else [
         c for c in data.columns if c != outcome]
     missing = [c for c in [*conds, outcome] if c not in data.columns]
@@ -288,21 +305,64 @@ def analyze(csv: str, outcome: str, conditions: str | None, cal: str, anchors: s
                 except ValueError:
                     raise ValueError(f"--anchors: cannot read {part!r}; "
                                      "use COL=e,c,i") from None
+                if len(given[name.strip()]) != 3:
+                    raise ValueError(f"--anchors: {part!r} needs three numbers "
+                                     "(exclusion, crossover, inclusion): COL=e,c,i")
+            unknown = sorted(set(given) - {*conds, outcome})
+            if unknown:
+                raise ValueError(f"--anchors: no analysed column {', '.join(unknown)}")
         for col in [*conds, outcome]:
-            x = data[col].to_numpy(dtype=float)
+            x = pd.to_numeric(data[col], errors="coerce").to_numpy(dtype=float)
+            if np.isnan(x).any():
+                bad = data[col][np.isnan(x)]
+                raise ValueError(f"{csv}: column {col!r} has {len(bad)} missing or non-numeric "
+                                 f"value(s) (first: {bad.iloc[0]!r}); calibration needs numbers")
             e, c, i = given.get(col, tuple(np.percentile(x, [10, 50, 90])))
             if cal == "fuzzy":
                 data[col] = qca.calibrate(x, "fuzzy", thresholds=(e, c, i))
             else:
                 data[col] = qca.calibrate(x, "crisp", thresholds=[c])
-    tt = qca.truth_table(data, outcome, conds, incl_cut=incl_cut, n_cut=n_cut, pri_cut=pri_cut)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        tt = qca.truth_table(data, outcome, conds, incl_cut=incl_cut, n_cut=n_cut,
+                             pri_cut=pri_cut)
+        sols = [qca.minimize(tt, include="?" if kind == "parsimonious" else None)
+                for kind in (["conservative", "parsimonious"] if solution == "all"
+                             else [solution])]
+    for w in caught:  # one line each, no source line
+        click.secho(f"qcasim: warning: {w.message}", fg="yellow", err=True)
     click.echo(str(tt))
     click.echo("")
-    kinds = ["conservative", "parsimonious"] if solution == "all" else [solution]
-    for kind in kinds:
-        sol = qca.minimize(tt, include="?" if kind == "parsimonious" else None)
+    for sol in sols:
         click.echo(str(sol))
         click.echo("")
+
+
+def _read_csv(csv: str) -> Any:
+    """Read a user's CSV, with one clear message for each way it can be unusable."""
+    import csv as csvlib
+
+    import pandas as pd
+
+    path = Path(csv)
+    if not path.is_file():
+        raise FileNotFoundError(f"no such file: {csv}")
+    try:
+        with path.open(newline="", encoding="utf-8-sig") as fh:
+            header = next(csvlib.reader(fh), [])
+    except UnicodeDecodeError:
+        raise ValueError(f"{csv}: not a text (UTF-8) CSV file") from None
+    if not header:
+        raise ValueError(f"{csv}: the file is empty (no header line)")
+    seen: set[str] = set()
+    dups = sorted({h for h in header if h in seen or seen.add(h)})  # type: ignore[func-returns-value]
+    if dups:
+        raise ValueError(f"{csv}: duplicate column name(s) {', '.join(dups)}")
+    try:
+        return pd.read_csv(path, encoding="utf-8-sig")
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
+        detail = str(exc).strip().splitlines()[-1] if str(exc).strip() else type(exc).__name__
+        raise ValueError(f"{csv}: malformed CSV: {detail}") from None
 
 
 try:  # the simulator's command, registered when sim provides it

@@ -64,12 +64,25 @@ class Store:
 
     def __init__(self, path: str | Path):
         self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._con = sqlite3.connect(self.path, timeout=60.0)
-        self._con.execute("PRAGMA journal_mode=WAL")
-        self._con.execute("PRAGMA synchronous=NORMAL")
-        self._con.executescript(_SCHEMA)
-        self._con.commit()
+        if self.path.is_dir():
+            raise ValueError(f"results store {self.path} is a directory, not a file")
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise ValueError(f"cannot create the results store {self.path}: "
+                             f"{exc.strerror or exc}") from None
+        try:
+            self._con = sqlite3.connect(self.path, timeout=60.0)
+        except sqlite3.Error as exc:
+            raise ValueError(f"cannot open the results store {self.path}: {exc}") from None
+        try:
+            self._con.execute("PRAGMA journal_mode=WAL")
+            self._con.execute("PRAGMA synchronous=NORMAL")
+            self._con.executescript(_SCHEMA)
+            self._con.commit()
+        except sqlite3.DatabaseError as exc:
+            self._con.close()
+            raise ValueError(f"{self.path} is not a qcasim results store (SQLite: {exc})") from None
 
     def close(self) -> None:
         """Close the connection."""

@@ -6,12 +6,13 @@ The semantics follow the R package QCA (Dusa 2019) so that results can be compar
 from .calibrate import calibrate, find_thresholds
 from .diagnostics import esa, find_rows, row_dominance, simplifying_assumptions
 from .exceptions import ExpressionError, QCAError
-from .expressions import Expression, Term, evaluate, fuzzy_and, fuzzy_or, negate, parse
+from .expressions import Expression, Term, evaluate, fuzzy_and, fuzzy_or, parse
 from .fit import pof
 from .inference import false_positive_tests, holm
 from .minimize import Model, Solution, minimize
 from .necessity import SupersetResult, superset
 from .robustness import RobustnessResult, robustness
+from .simplify import negate, simplify
 from .truth_table import TruthTable, truth_table
 
 __all__ = [
@@ -24,6 +25,7 @@ __all__ = [
     "parse",
     "evaluate",
     "negate",
+    "simplify",
     "fuzzy_and",
     "fuzzy_or",
     "pof",

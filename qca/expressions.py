@@ -102,6 +102,7 @@ class Expression:
     """A sum of products (disjunctive normal form); equal to another with the same terms."""
 
     terms: tuple[Term, ...]
+    multivalue: bool = False
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, Expression) and frozenset(self.terms) == frozenset(other.terms)
@@ -123,7 +124,7 @@ class Expression:
         return " + ".join(t.to_string(multivalue, order) for t in self.terms)
 
     def __str__(self) -> str:
-        mv = any(not v <= {0, 1} for t in self.terms for _, v in t.literals)
+        mv = self.multivalue or any(not v <= {0, 1} for t in self.terms for _, v in t.literals)
         return self.to_string(multivalue=mv)
 
     def absorbed(self) -> Expression:
@@ -132,17 +133,12 @@ class Expression:
         keep = [
             t
             for i, t in enumerate(unique)
-            if not any(
-                j != i and t.implies(u) and not (u.implies(t) and j > i)
-                for j, u in enumerate(unique)
-            )
+            if not any(j != i and t.implies(u) and not (u.implies(t) and j > i) for j, u in enumerate(unique))
         ]
         return Expression(tuple(keep))
 
 
-_TOKEN = re.compile(
-    r"\s*(?:(?P<name>[A-Za-z_][A-Za-z0-9_.]*)(?:\[(?P<vals>[^\]]*)\])?|(?P<op>[~+*()!&|-]))"
-)
+_TOKEN = re.compile(r"\s*(?:(?P<name>[A-Za-z_][A-Za-z0-9_.]*)(?:\[(?P<vals>[^\]]*)\])?|(?P<op>[~+*()!&|-]))")
 
 
 def _tokenize(text: str) -> list[tuple[str, str, str | None, int]]:

@@ -80,9 +80,15 @@ def _minimum_size(chart: np.ndarray) -> int:
 
 
 def minimum_covers(
-    chart: np.ndarray, max_models: int = DEFAULT_MAX_MODELS, max_nodes: int = DEFAULT_MAX_NODES
+    chart: np.ndarray,
+    max_models: int = DEFAULT_MAX_MODELS,
+    max_nodes: int = DEFAULT_MAX_NODES,
+    irredundant: bool = False,
 ) -> CoverResult:
     """Every minimum-cardinality cover of a Boolean chart (implicants x rows).
+
+    With ``irredundant=True``, every irredundant cover instead (no implicant can be dropped),
+    whatever its size, as R's ``all.sol``; ``size`` is then the smallest size found.
 
     Parameters
     ----------
@@ -120,8 +126,13 @@ def minimum_covers(
     k = search.minimum_size(
         lambda: _minimum_size(np.array([[m >> p & 1 for m in kept_rows] for p in candidates], dtype=bool))
     )
-    found, count, stopped = search.enumerate(k, max_models)
-    covers = sorted(tuple(sorted(essential + [candidates[i] for i in c])) for c in found)
+    if irredundant:
+        found, count, stopped = search.enumerate(len(candidates), max_models, irredundant=True)
+    else:
+        found, count, stopped = search.enumerate(k, max_models)
+    covers = sorted(
+        (tuple(sorted(essential + [candidates[i] for i in c])) for c in found), key=lambda c: (len(c), c)
+    )
     return CoverResult(
         covers=covers,
         size=k + len(essential),
@@ -182,7 +193,17 @@ class _CoverSearch:
                 return k if found else integer_program()
         return high
 
-    def enumerate(self, k: int, max_models: int, first_only: bool = False):
+    def is_irredundant(self, chosen: list[int]) -> bool:
+        for i in chosen:
+            rest = 0
+            for j in chosen:
+                if j != i:
+                    rest |= self.cand_masks[j]
+            if rest & self.all_rows == self.all_rows:
+                return False
+        return True
+
+    def enumerate(self, k: int, max_models: int, first_only: bool = False, irredundant: bool = False):
         found: list[tuple[int, ...]] = []
         state = {"count": 0, "nodes": 0, "stopped": False}
         row_sets, cand_masks = self.row_sets, self.cand_masks
@@ -195,6 +216,8 @@ class _CoverSearch:
                 state["stopped"] = True
                 return
             if not uncovered:
+                if irredundant and not self.is_irredundant(chosen):
+                    return
                 state["count"] += 1
                 if len(found) < max_models:
                     found.append(tuple(sorted(chosen)))

@@ -29,6 +29,7 @@ import pandas as pd
 from .exceptions import QCAError
 from .expressions import Expression, parse
 from .minimize import Solution, minimize
+from .primes import configs_in
 from .truth_table import TruthTable, row_numbers, truth_table
 
 __all__ = ["find_rows", "esa", "simplifying_assumptions", "row_dominance", "remainder_rows"]
@@ -52,26 +53,10 @@ def _observed(tt: TruthTable) -> np.ndarray:
 
 def _cube_rows(cubes: np.ndarray, levels: Sequence[int]) -> np.ndarray:
     """Sorted row numbers of every configuration inside any of the cubes (-1 = free)."""
-    levels = list(levels)
-    found: list[np.ndarray] = []
-    total = 0
-    for cube in np.atleast_2d(np.asarray(cubes, dtype=np.int64)):
-        free = [j for j, v in enumerate(cube) if v < 0]
-        size = int(np.prod([levels[j] for j in free])) if free else 1
-        total += size
-        if total > MAX_ENUMERATED:
-            raise QCAError(
-                f"the expression covers more than {MAX_ENUMERATED:,} configurations; "
-                "too many to list (use fewer conditions or a more specific expression)"
-            )
-        grids = np.meshgrid(*[np.arange(levels[j]) for j in free], indexing="ij") if free else []
-        cfg = np.tile(cube, (size, 1))
-        for j, g in zip(free, grids):
-            cfg[:, j] = g.ravel()
-        found.append(row_numbers(cfg, levels))
-    if not found:
+    cubes = np.atleast_2d(np.asarray(cubes, dtype=np.int64))
+    if cubes.shape[0] == 0:
         return np.zeros(0, dtype=np.int64)
-    return np.unique(np.concatenate(found))
+    return np.unique(row_numbers(configs_in(cubes, levels), levels))
 
 
 def remainder_rows(tt: TruthTable) -> np.ndarray:

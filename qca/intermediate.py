@@ -32,7 +32,7 @@ import numpy as np
 from .cover import DEFAULT_MAX_MODELS
 from .exceptions import QCAError
 from .expressions import parse
-from .minimize import Model, Solution, cube_string, minimize, solution_from_primes
+from .minimize import Model, Solution, cube_string, minimize, remainder_mask, solution_from_primes
 from .primes import configs_in, prime_implicants, sort_cubes
 from .truth_table import TruthTable, row_numbers
 
@@ -87,13 +87,6 @@ def _simplify(c: np.ndarray, p: np.ndarray, directions: list[Direction]) -> np.n
                 t[j] = -1
                 break
     return t
-
-
-def _remainder_mask(tt: TruthTable, configs: np.ndarray) -> np.ndarray:
-    numbers = row_numbers(configs, tt.levels)
-    observed = tt.row_ids[tt.out_codes != "?"]
-    blocked = np.union1d(observed, np.asarray(sorted(tt.exclude), dtype=np.int64))
-    return ~np.isin(numbers, blocked)
 
 
 def intermediate_solution(
@@ -166,7 +159,7 @@ def intermediate_solution(
             key = frozenset(candidates)
             if key not in solved:
                 inside = configs_in(np.asarray(candidates), tt.levels)
-                easy = inside[_remainder_mask(tt, inside)]
+                easy = inside[remainder_mask(tt, inside)]
                 easy_all.update(int(r) for r in row_numbers(easy, tt.levels))
                 dont_care = np.vstack([easy, contradictions])
                 no_off = np.zeros((0, len(tt.levels)), np.int64)
@@ -202,17 +195,9 @@ def intermediate_solution(
         n_models=len(ordered),
         complete=complete,
         notes=tuple(notes),
-        simplifying_assumptions=tuple(_simplifying_assumptions(parsimonious)),
+        assumption_rows=parsimonious.simplifying_assumptions,
         easy_counterfactuals=tuple(sorted(easy_all)),
     )
-
-
-def _simplifying_assumptions(sol: Solution) -> list[int]:
-    if not sol.models:
-        return []
-    inside = configs_in(np.vstack([m.cubes for m in sol.models]), sol.truth_table.levels)
-    mask = _remainder_mask(sol.truth_table, inside)
-    return sorted(int(r) for r in row_numbers(inside[mask], sol.truth_table.levels))
 
 
 def _direction_strings(directions: list[Direction], tt: TruthTable) -> list[str]:

@@ -14,6 +14,7 @@ Dusa, A. (2019). *QCA with R: A Comprehensive Resource*, ch. 8. Springer.
 
 from __future__ import annotations
 
+import dataclasses
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -22,12 +23,13 @@ from functools import cached_property
 import numpy as np
 import pandas as pd
 
+from ._validation import check_fraction
 from .cover import DEFAULT_MAX_MODELS, DEFAULT_MAX_NODES, minimum_covers
 from .exceptions import QCAError
 from .expressions import Expression, Term
-from .fit import disjunction_fit
-from .primes import covers, prime_implicants
-from .truth_table import TruthTable, row_memberships, row_numbers
+from .fit import disjunction_fit, sufficiency
+from .primes import configs_in, covers, prime_implicants
+from .truth_table import TOLERANCE, TruthTable, row_memberships, row_numbers
 
 __all__ = ["Model", "Solution", "minimize", "cube_terms", "cube_string"]
 
@@ -47,8 +49,7 @@ def cube_string(cube: np.ndarray, conditions: Sequence[str], multivalue: bool) -
 
 def cube_terms(cubes: np.ndarray, conditions: Sequence[str]) -> tuple[Term, ...]:
     return tuple(
-        Term(tuple((c, frozenset({int(v)})) for c, v in zip(conditions, cube) if v >= 0))
-        for cube in cubes
+        Term(tuple((c, frozenset({int(v)})) for c, v in zip(conditions, cube) if v >= 0)) for cube in cubes
     )
 
 
@@ -134,8 +135,20 @@ class Solution:
     n_models: int
     complete: bool
     notes: tuple[str, ...] = ()
-    simplifying_assumptions: tuple[int, ...] = ()
+    assumption_rows: tuple[int, ...] | None = field(default=None, repr=False)
     easy_counterfactuals: tuple[int, ...] = ()
+
+    @cached_property
+    def simplifying_assumptions(self) -> tuple[int, ...]:
+        """Row numbers of the remainders the models cover (none without ``include="?"``).
+
+        For an intermediate solution, those of the parsimonious solution it starts from.
+        """
+        if self.assumption_rows is not None:
+            return self.assumption_rows
+        if "?" not in self.include or not self.models:
+            return ()
+        return tuple(remainders_covered(self.truth_table, np.vstack([m.cubes for m in self.models])))
 
     @cached_property
     def pi_chart(self) -> pd.DataFrame:
@@ -182,11 +195,22 @@ class Solution:
             lines += [body[0], "-" * width, *body[1:-1], "-" * width, body[-1], ""]
         notes = list(self.notes)
         if not self.complete:
-            notes.append(
-                f"{self.n_models} or more tied models; {len(self.models)} listed (raise max_models)"
-            )
+            notes.append(f"{self.n_models} or more tied models; {len(self.models)} listed (raise max_models)")
         lines += [f"[{i + 1}] {t}" for i, t in enumerate(notes)]
         return "\n".join(lines).rstrip()
+
+
+def remainder_mask(tt: TruthTable, configs: np.ndarray) -> np.ndarray:
+    """True for configurations that are logical remainders (not observed, not excluded)."""
+    numbers = row_numbers(configs, tt.levels)
+    blocked = np.union1d(tt.row_ids[tt.out_codes != "?"], np.asarray(sorted(tt.exclude), dtype=np.int64))
+    return ~np.isin(numbers, blocked)
+
+
+def remainders_covered(tt: TruthTable, cubes: np.ndarray) -> list[int]:
+    """Sorted row numbers of the remainders inside any of the cubes."""
+    inside = configs_in(cubes, tt.levels)
+    return sorted(int(r) for r in row_numbers(inside[remainder_mask(tt, inside)], tt.levels))
 
 
 def cube_memberships(cubes: np.ndarray, tt: TruthTable) -> np.ndarray:
@@ -206,13 +230,9 @@ def _parse_include(include: str | Sequence[str] | None) -> tuple[str, ...]:
     return tuple(dict.fromkeys(items))
 
 
-def _sets(
-    tt: TruthTable, include: tuple[str, ...]
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, str]:
+def _sets(tt: TruthTable, include: tuple[str, ...]) -> tuple[np.ndarray, np.ndarray, np.ndarray, str]:
     on = tt.configs_with("1")
-    dont_care = np.vstack(
-        [tt.configs_with("C") if "C" in include else np.zeros((0, len(tt.levels)), int)]
-    )
+    dont_care = np.vstack([tt.configs_with("C") if "C" in include else np.zeros((0, len(tt.levels)), int)])
     off = np.vstack([tt.configs_with("0"), *([] if "C" in include else [tt.configs_with("C")])])
     if "?" in include:
         # Remainders are don't-cares, except those excluded (coded negative) by the user.
@@ -226,6 +246,10 @@ def minimize(
     dir_exp: Sequence[str] | str | None = None,
     max_models: int = DEFAULT_MAX_MODELS,
     method: str = "auto",
+    pi_cons: float = 0.0,
+    sol_cons: float = 0.0,
+    row_dom: bool = False,
+    all_sol: bool = False,
 ) -> Solution:
     """Minimize a truth table, as R's QCA ``minimize()``.
 
@@ -243,6 +267,17 @@ def minimize(
         Most tied models listed; the number found is reported in ``Solution.n_models``.
     method : {"auto", "dense", "hitting", "merge"}
         Prime-implicant algorithm (see :mod:`qca.primes`); all give the same answer.
+    pi_cons : float
+        Prime implicants whose inclusion (consistency) is below this are left out of the chart
+        (R's ``pi.cons``).
+    sol_cons : float
+        Models whose inclusion is below this are dropped (R's ``sol.cons``).
+    row_dom : bool
+        Leave out prime implicants dominated by another (covering a subset of its positive
+        rows; of two with the same rows the first is kept), as R's ``row.dom``.
+    all_sol : bool
+        Every irredundant model, whatever its number of implicants (R's ``all.sol``), instead
+        of the minimal ones only.
 
     Returns
     -------
@@ -262,18 +297,21 @@ def minimize(
     'A + B'
     """
     if not isinstance(tt, TruthTable):
-        raise QCAError(
-            f"minimize needs a TruthTable (from qca.truth_table); got {type(tt).__name__}"
-        )
+        raise QCAError(f"minimize needs a TruthTable (from qca.truth_table); got {type(tt).__name__}")
     if not isinstance(max_models, int | np.integer) or max_models < 1:
         raise QCAError(f"max_models must be a whole number >= 1; got {max_models!r}")
     include_t = _parse_include(include)
+    pi_cons = check_fraction(pi_cons, "pi_cons")
+    sol_cons = check_fraction(sol_cons, "sol_cons")
+    if dir_exp is not None and (pi_cons or row_dom or all_sol):
+        raise QCAError("pi_cons, row_dom and all_sol are not available with an intermediate solution")
     if dir_exp is not None:
         from .intermediate import intermediate_solution
 
         if "?" not in include_t:
             raise QCAError("an intermediate solution (dir_exp) needs include='?'")
-        return intermediate_solution(tt, dir_exp, include_t, max_models=max_models, method=method)
+        sol = intermediate_solution(tt, dir_exp, include_t, max_models=max_models, method=method)
+        return _filter_models(sol, sol_cons)
     on, off, dont_care, remainders = _sets(tt, include_t)
     if on.shape[0] == 0:
         raise QCAError(
@@ -281,8 +319,45 @@ def minimize(
             f"(incl_cut {tt.incl_cut[0]:g}, n_cut {tt.n_cut}, pri_cut {tt.pri_cut:g})"
         )
     pis = prime_implicants(on, off, tt.levels, remainders, dont_care=dont_care, method=method)
+    notes = []
+    if pi_cons > 0:
+        incl = sufficiency(cube_memberships(pis, tt), tt.outcome_membership)["inclS"]
+        keep = np.nan_to_num(incl, nan=0.0) + TOLERANCE >= pi_cons
+        notes.append(f"{int((~keep).sum())} prime implicant(s) below pi_cons {pi_cons:g} left out")
+        pis = pis[keep]
+    if row_dom:
+        dominated = _dominated(covers(pis, on))
+        notes.append(f"{int(dominated.sum())} dominated prime implicant(s) left out (row_dom)")
+        pis = pis[~dominated]
+    uncovered = ~covers(pis, on).any(axis=0)
+    if uncovered.any():
+        rows = row_numbers(on[uncovered], tt.levels).tolist()
+        raise QCAError(
+            f"positive row(s) {rows} are covered by no prime implicant with inclS >= pi_cons {pi_cons:g}"
+        )
     kind = "parsimonious" if "?" in include_t else "conservative"
-    return solution_from_primes(tt, pis, on, kind, include_t, max_models=max_models)
+    sol = solution_from_primes(
+        tt, pis, on, kind, include_t, max_models=max_models, notes=notes, all_sol=all_sol
+    )
+    return _filter_models(sol, sol_cons)
+
+
+def _dominated(chart: np.ndarray) -> np.ndarray:
+    """Implicants whose covered rows are a subset of another's (the first of equals is kept)."""
+    n = chart.shape[0]
+    sub = (chart[:, None, :] <= chart[None, :, :]).all(axis=2)  # sub[p, q]: rows(p) within rows(q)
+    equal = sub & sub.T
+    earlier = np.tri(n, k=-1, dtype=bool)  # earlier[p, q]: q < p
+    strictly = sub & ~equal
+    return (strictly | (equal & earlier)).any(axis=1)
+
+
+def _filter_models(sol: Solution, sol_cons: float) -> Solution:
+    if sol_cons <= 0:
+        return sol
+    kept = tuple(m for m in sol.models if m.fit["inclS"] + TOLERANCE >= sol_cons)
+    note = f"{len(sol.models) - len(kept)} model(s) below sol_cons {sol_cons:g} dropped"
+    return dataclasses.replace(sol, models=kept, n_models=len(kept), notes=(*sol.notes, note))
 
 
 def solution_from_primes(
@@ -293,22 +368,22 @@ def solution_from_primes(
     include: tuple[str, ...],
     max_models: int = DEFAULT_MAX_MODELS,
     notes: Sequence[str] = (),
+    all_sol: bool = False,
     **extra: object,
 ) -> Solution:
     """Solve the prime-implicant chart of ``pis`` over the positive configurations ``on``."""
     chart = covers(pis, on)
-    res = minimum_covers(chart, max_models=max_models, max_nodes=DEFAULT_MAX_NODES)
+    res = minimum_covers(chart, max_models=max_models, max_nodes=DEFAULT_MAX_NODES, irredundant=all_sol)
     conditions = tt.conditions
     mv = tt.multivalue
     names = tuple(cube_string(c, conditions, mv) for c in pis)
     models = [
         Model(tuple(names[p] for p in cov), pis[list(cov)], tt)
-        for cov in sorted(res.covers, key=lambda c: (int((pis[list(c)] >= 0).sum()), c))
+        for cov in sorted(res.covers, key=lambda c: (len(c), int((pis[list(c)] >= 0).sum()), c))
     ]
     if not res.complete:
         warnings.warn(
-            f"{res.n_covers} or more tied minimal models; only {len(models)} are listed "
-            "(raise max_models)",
+            f"{res.n_covers} or more tied minimal models; only {len(models)} are listed (raise max_models)",
             UserWarning,
             stacklevel=3,
         )
@@ -325,5 +400,3 @@ def solution_from_primes(
         notes=tuple(notes),
         **extra,  # type: ignore[arg-type]
     )
-
-

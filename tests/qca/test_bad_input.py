@@ -7,6 +7,7 @@ import pandas as pd
 import pytest
 
 import qca
+import qca.primes
 
 
 @pytest.fixture
@@ -116,3 +117,26 @@ def test_array_entry_point_matches_dataframe_path():
         truth_table_from_arrays(np.where(x == x[3, 1], np.nan, x), y, ["A", "B", "C", "D"])
     with pytest.raises(qca.QCAError, match="shape"):
         truth_table_from_arrays(x, y, ["A", "B"])
+
+
+def test_minimize_options_pi_cons_sol_cons_row_dom_all_sol():
+    d = pd.read_csv(
+        __import__("pathlib").Path(__file__).parents[1] / "data" / "reference" / "datasets" / "LM.csv",
+        index_col="case",
+    )
+    tt = qca.truth_table(d, "SURV", ["DEV", "URB", "LIT", "IND", "STB"])
+    base = qca.minimize(tt, include="?")
+    assert base.n_models == 3
+    everything = qca.minimize(tt, include="?", all_sol=True)
+    assert {str(m) for m in base.models} <= {str(m) for m in everything.models}
+    for m in everything.models:  # irredundant: dropping any term uncovers a positive row
+        for i in range(len(m.terms)):
+            rest = np.delete(m.cubes, i, axis=0)
+            assert not qca.primes.covers(rest, tt.configs_with("1")).any(axis=0).all()
+    dom = qca.minimize(tt, include="?", row_dom=True)
+    assert dom.n_models >= 1 and len(dom.prime_implicants) <= len(base.prime_implicants)
+    assert qca.minimize(tt, include="?", sol_cons=0.99).n_models == 3
+    with pytest.raises(qca.QCAError, match="pi_cons must be in"):
+        qca.minimize(tt, pi_cons=2)
+    with pytest.raises(qca.QCAError, match="not available with an intermediate"):
+        qca.minimize(tt, include="?", dir_exp=["DEV"], all_sol=True)

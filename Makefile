@@ -25,7 +25,7 @@ slow: $(STAMP)  ## tests marked slow (kill -9 resume, Dask cluster, full grids)
 	$(BIN)/python -m pytest -m slow
 
 docs: $(STAMP)  ## API reference from the docstrings; warnings are errors
-	$(BIN)/python -W error -m pdoc --output-directory build/docs qca sim experiments
+	$(BIN)/python -W error -m pdoc --output-directory build/docs $$($(BIN)/python docs/modules.py)
 
 tutorials: $(STAMP)  ## run every tutorial as a script
 	@set -e; for f in experiments/tutorials/*.py; do echo "== $$f"; MPLBACKEND=Agg $(BIN)/python $$f > /dev/null; done

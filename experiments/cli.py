@@ -266,6 +266,7 @@ def export(run: str, output: str, experiment: str | None) -> None:
 @click.argument("csv", type=click.Path(dir_okay=False))
 @click.option("--outcome", "-y", required=True, help="Outcome column.")
 @click.option("--conditions", "-c", default=None, help="Comma-separated condition columns.")
+@click.option("--index", "index_col", default=None, help="Column holding the case names.")
 @click.option("--calibrate", "cal", default="none", show_default=True,
               type=click.Choice(["none", "fuzzy", "crisp"]))
 @click.option("--anchors", default="percentile",
@@ -274,9 +275,12 @@ def export(run: str, output: str, experiment: str | None) -> None:
 @click.option("--n-cut", default=1, show_default=True, type=int)
 @click.option("--pri-cut", default=0.0, show_default=True, type=float)
 @click.option("--solution", default="all", show_default=True,
-              type=click.Choice(["all", "conservative", "parsimonious"]))
+              type=click.Choice(["all", "conservative", "parsimonious", "intermediate"]))
+@click.option("--dir-exp", default=None,
+              help="Directional expectations for the intermediate solution, e.g. 'DEV,~IND'.")
 def analyze(csv: str, outcome: str, conditions: str | None, cal: str, anchors: str,
-            incl_cut: float, n_cut: int, pri_cut: float, solution: str) -> None:
+            incl_cut: float, n_cut: int, pri_cut: float, solution: str,
+            dir_exp: str | None, index_col: str | None = None) -> None:
     """QCA of your own CSV: calibrate, truth table, minimize, print."""
     import warnings
 
@@ -286,6 +290,11 @@ def analyze(csv: str, outcome: str, conditions: str | None, cal: str, anchors: s
     import qca
 
     data = _read_csv(csv)
+    if index_col is not None:
+        if index_col not in data.columns:
+            raise ValueError(f"{csv}: --index {index_col!r} is not a column; "
+                             f"it has {', '.join(map(str, data.columns))}")
+        data = data.set_index(index_col)
     conds = [c.strip() for c in conditions.split(",")] if conditions else [
         c for c in data.columns if c != outcome]
     missing = [c for c in [*conds, outcome] if c not in data.columns]
@@ -326,9 +335,14 @@ def analyze(csv: str, outcome: str, conditions: str | None, cal: str, anchors: s
         warnings.simplefilter("always")
         tt = qca.truth_table(data, outcome, conds, incl_cut=incl_cut, n_cut=n_cut,
                              pri_cut=pri_cut)
-        sols = [qca.minimize(tt, include="?" if kind == "parsimonious" else None)
-                for kind in (["conservative", "parsimonious"] if solution == "all"
-                             else [solution])]
+        kinds = ["conservative", "parsimonious"] if solution == "all" else [solution]
+        if solution == "all" and dir_exp:
+            kinds.append("intermediate")
+        if "intermediate" in kinds and not dir_exp:
+            raise ValueError("--solution intermediate needs --dir-exp, e.g. --dir-exp 'A,~B'")
+        sols = [qca.minimize(tt, include=None if kind == "conservative" else "?",
+                             dir_exp=dir_exp if kind == "intermediate" else None)
+                for kind in kinds]
     for w in caught:  # one line each, no source line
         click.secho(f"qcasim: warning: {w.message}", fg="yellow", err=True)
     click.echo(str(tt))

@@ -81,3 +81,16 @@ def test_analyze_csv(tmp_path):
     r = _run("analyze", str(f), "-y", "Z")
     assert r.exit_code == 2
     _one_red_line(r)
+
+
+def test_analyze_intermediate_with_case_index():
+    from pathlib import Path
+
+    lf = Path(__file__).parents[1] / "data" / "reference" / "datasets" / "LF.csv"
+    res = CliRunner().invoke(cli, ["analyze", str(lf), "-y", "SURV", "--index", "case",
+                                   "--solution", "intermediate", "--dir-exp", "DEV,URB,LIT,IND,STB"])
+    assert res.exit_code == 0, res.output
+    assert "M1: DEV*URB*LIT*STB + DEV*LIT*~IND*STB -> SURV" in res.output
+    res = CliRunner().invoke(cli, ["analyze", str(lf), "-y", "SURV", "--index", "case",
+                                   "--solution", "intermediate"])
+    assert res.exit_code == 2 and "needs --dir-exp" in res.output

@@ -134,3 +134,13 @@ def test_export_csv(tmp_path, toy_raw):
     df = pd.read_csv(out)
     assert len(df) == 24 and {"experiment", "cell", "rep", "seed", "version",
                               "parsimonious.correct", "n_workers"} <= set(df.columns)
+
+
+def test_export_parquet_round_trip(tmp_path, toy_raw):
+    exp = experiment_from_dict(toy_raw)
+    with Store(tmp_path / "a.db") as s:
+        run_experiment(exp, s, backend="serial", progress=False)
+        csv = pd.read_csv(s.export(tmp_path / "out.csv"))
+        parquet = pd.read_parquet(s.export(tmp_path / "out.parquet"))
+    assert list(parquet.columns) == list(csv.columns) and len(parquet) == len(csv) == 24
+    assert (parquet["rep"].to_numpy() == csv["rep"].to_numpy()).all()

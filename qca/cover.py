@@ -19,6 +19,8 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.optimize import Bounds, LinearConstraint, milp
 
+from ._bits import bits, set_mask
+
 __all__ = ["CoverResult", "minimum_covers", "DEFAULT_MAX_MODELS", "DEFAULT_MAX_NODES"]
 
 DEFAULT_MAX_MODELS = 1000
@@ -119,9 +121,9 @@ def minimum_covers(
     if not kept_rows:
         return CoverResult([tuple(essential)], len(essential), 1, True, tuple(essential))
 
-    candidates = sorted({p for m in kept_rows for p in _bits(m)})
+    candidates = sorted({p for m in kept_rows for p in bits(m)})
     search = _CoverSearch(
-        [[candidates.index(p) for p in _bits(m)] for m in kept_rows], len(candidates), max_nodes
+        [[candidates.index(p) for p in bits(m)] for m in kept_rows], len(candidates), max_nodes
     )
     k = search.minimum_size(
         lambda: _minimum_size(np.array([[m >> p & 1 for m in kept_rows] for p in candidates], dtype=bool))
@@ -152,7 +154,7 @@ class _CoverSearch:
 
     def __init__(self, row_sets: list[list[int]], n_candidates: int, max_nodes: int):
         self.row_sets = row_sets
-        self.row_masks = [_set_mask(opts) for opts in row_sets]
+        self.row_masks = [set_mask(opts) for opts in row_sets]
         self.n_candidates = n_candidates
         masks = [0] * n_candidates
         for r, opts in enumerate(row_sets):
@@ -166,7 +168,7 @@ class _CoverSearch:
         """Rows whose allowed implicants are pairwise disjoint need one implicant each."""
         used = 0
         bound = 0
-        for r in _bits(uncovered):
+        for r in bits(uncovered):
             allowed = self.row_masks[r] & ~forbidden
             if not allowed & used:
                 used |= allowed
@@ -226,7 +228,7 @@ class _CoverSearch:
             if left <= 0 or self.lower_bound(uncovered, forbidden) > left:
                 return
             best_opts = None
-            for r in _bits(uncovered):
+            for r in bits(uncovered):
                 opts = [i for i in row_sets[r] if not forbidden >> i & 1]
                 if best_opts is None or len(opts) < len(best_opts):
                     best_opts = opts
@@ -241,22 +243,6 @@ class _CoverSearch:
 
         visit(self.all_rows, [], 0)
         return found, state["count"], state["stopped"]
-
-
-def _set_mask(indices: list[int]) -> int:
-    m = 0
-    for i in indices:
-        m |= 1 << i
-    return m
-
-
-def _bits(mask: int) -> list[int]:
-    out = []
-    while mask:
-        low = mask & -mask
-        out.append(low.bit_length() - 1)
-        mask ^= low
-    return out
 
 
 def _bits_first(mask: int) -> int:

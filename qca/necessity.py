@@ -36,11 +36,11 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from ._validation import check_condition_count, check_data, check_fraction, check_names
+from ._validation import check_data, check_fraction
 from .exceptions import QCAError
 from .expressions import literal_membership
 from .fit import necessity, sufficiency
-from .truth_table import TOLERANCE, _outcome, _outcome_literal
+from .truth_table import TOLERANCE, outcome_and_conditions
 
 __all__ = ["superset", "SupersetResult", "MAX_CANDIDATES", "n_candidates"]
 
@@ -259,18 +259,11 @@ def superset(
         rel = "sufficiency"
     else:
         raise QCAError(f"relation must be 'necessity' or 'sufficiency'; got {relation!r}")
-    data = data.set_axis([str(c) for c in data.columns], axis=1)
-    columns = list(data.columns)
-    out_name = _outcome_literal(outcome).conditions[0]
-    if conditions is None:
-        conditions = [c for c in columns if c != out_name]
-    conditions = check_names(conditions, columns, "conditions")
-    check_condition_count(conditions)
+    data, conditions, y = outcome_and_conditions(data, outcome, conditions)
     incl_cut = check_fraction(incl_cut, "incl_cut")
     cov_cut = check_fraction(cov_cut, "cov_cut")
     ron_cut = check_fraction(ron_cut, "ron_cut")
     pri_cut = check_fraction(pri_cut, "pri_cut")
-    y, _ = _outcome(outcome, data, conditions)
     if y.sum() <= 0 and rel == "necessity":
         raise QCAError(f"outcome {outcome!r} has no member (all memberships 0): necessity is undefined")
     if depth is None:

@@ -36,6 +36,8 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from ._bits import bits
+
 __all__ = ["prime_implicants", "covers", "configs_in", "sort_cubes", "DENSE_LIMIT", "MAX_EXPANDED"]
 
 #: Largest cube space (product of levels + 1) tabulated by the dense algorithm.
@@ -207,7 +209,7 @@ def _minimal_transversals(edges: list[int]) -> list[int]:
     transversals = [0]
     for e in minimal_edges:
         hit = [t for t in transversals if t & e]
-        extended = {t | (1 << b) for t in transversals if not t & e for b in _bits(e)}
+        extended = {t | (1 << b) for t in transversals if not t & e for b in bits(e)}
         candidates = hit + [t for t in extended if not any(h & t == h for h in hit)]
         candidates.sort(key=lambda t: bin(t).count("1"))
         kept: list[int] = []
@@ -216,15 +218,6 @@ def _minimal_transversals(edges: list[int]) -> list[int]:
                 kept.append(t)
         transversals = kept
     return transversals
-
-
-def _bits(mask: int) -> list[int]:
-    out = []
-    while mask:
-        low = mask & -mask
-        out.append(low.bit_length() - 1)
-        mask ^= low
-    return out
 
 
 def _hitting(on: np.ndarray, off: np.ndarray) -> np.ndarray:
@@ -239,7 +232,7 @@ def _hitting(on: np.ndarray, off: np.ndarray) -> np.ndarray:
             edges = []
         for t in _minimal_transversals(edges):
             cube = np.full(k, -1, dtype=np.int64)
-            idx = _bits(t)
+            idx = bits(t)
             cube[idx] = p[idx]
             found.add(tuple(cube))
     return np.asarray(sorted(found), dtype=np.int8).reshape(-1, k)

@@ -211,6 +211,21 @@ def _outcome(outcome: str, data: pd.DataFrame, conditions: Sequence[str]) -> tup
     return literal_membership(spec.values[name], vals, n_levels), name
 
 
+def outcome_and_conditions(
+    data: pd.DataFrame, outcome: str, conditions: Sequence[str] | str | None
+) -> tuple[pd.DataFrame, list[str], np.ndarray]:
+    """Validated data frame, condition names (default: every other column) and outcome membership."""
+    data = check_frame(data)
+    columns = list(data.columns)
+    outcome_name = _outcome_literal(outcome).conditions[0]
+    if conditions is None:
+        conditions = [c for c in columns if c != outcome_name]
+    conditions = check_names(conditions, columns, "conditions")
+    check_condition_count(conditions)
+    y, _ = _outcome(outcome, data, conditions)
+    return data, conditions, y
+
+
 def truth_table(
     data: pd.DataFrame,
     outcome: str,
@@ -258,14 +273,7 @@ def truth_table(
     >>> truth_table(d, "Y", ["A", "B"]).rows["OUT"].tolist()
     ['0', '1', '1', '1']
     """
-    data = check_frame(data)
-    columns = list(data.columns)
-    outcome_name = _outcome_literal(outcome).conditions[0]
-    if conditions is None:
-        conditions = [c for c in columns if c != outcome_name]
-    conditions = check_names(conditions, columns, "conditions")
-    check_condition_count(conditions)
-    y, _ = _outcome(outcome, data, conditions)
+    data, conditions, y = outcome_and_conditions(data, outcome, conditions)
     spec = check_data(data, conditions)
     return _from_spec(
         spec, y, conditions, outcome.strip(), data.index, incl_cut, n_cut, pri_cut, exclude, complete

@@ -231,7 +231,9 @@ def _wrong_figure(d: ReportData) -> str | None:
     import matplotlib.pyplot as plt
     import seaborn as sns
 
-    w = d.wrong_models.head(10)
+    w = d.wrong_models.head(10).copy()
+    # Long models are shortened on the axis; the table under the figure has them in full.
+    w["model"] = [m if len(m) <= 60 else m[:57] + "..." for m in w["model"]]
     fig, ax = plt.subplots(figsize=(8, 0.4 * len(w) + 1))
     sns.barplot(data=w, y="model", x="count", ax=ax, color="#c44e52")
     ax.set_ylabel("")

@@ -33,6 +33,9 @@ from .truth_table import TOLERANCE, TruthTable, row_memberships, row_numbers
 
 __all__ = ["Model", "Solution", "minimize", "cube_terms", "cube_string"]
 
+#: Models printed by ``str(solution)``; every model stays available in ``solution.models``.
+PRINTED_MODELS = 20
+
 
 def cube_string(cube: np.ndarray, conditions: Sequence[str], multivalue: bool) -> str:
     """Write a cube (-1 = free) in QCA notation, conditions in truth-table order."""
@@ -182,10 +185,11 @@ class Solution:
             f"{'' if self.complete else '+ (list capped)'}   prime implicants {len(self.prime_implicants)}",
             "",
         ]
-        for i, m in enumerate(self.models, start=1):
+        shown = self.models[:PRINTED_MODELS]
+        for i, m in enumerate(shown, start=1):
             lines.append(f"M{i}: {m} -> {tt.outcome}")
         lines.append("")
-        for i, m in enumerate(self.models, start=1):
+        for i, m in enumerate(shown, start=1):
             table = m.term_fit.copy()
             table.index = [f"{j}  {t}" for j, t in enumerate(m.terms, start=1)]
             table.loc[f"   M{i}"] = [m.fit["inclS"], m.fit["PRI"], m.fit["covS"], np.nan]
@@ -194,6 +198,10 @@ class Solution:
             body = text.splitlines()
             lines += [body[0], "-" * width, *body[1:-1], "-" * width, body[-1], ""]
         notes = list(self.notes)
+        if len(self.models) > PRINTED_MODELS:
+            notes.append(
+                f"{len(self.models)} models; the first {PRINTED_MODELS} are printed (all in .models)"
+            )
         if not self.complete:
             notes.append(f"{self.n_models} or more tied models; {len(self.models)} listed (raise max_models)")
         lines += [f"[{i + 1}] {t}" for i, t in enumerate(notes)]

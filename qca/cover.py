@@ -40,8 +40,9 @@ class CoverResult:
     n_covers : int
         Number of minimum covers found (all of them when ``complete``).
     complete : bool
-        False when the search stopped at ``max_models`` or ``max_nodes``; then ``n_covers`` is a
-        lower bound.
+        False when not every cover is listed (``max_models`` or ``max_nodes`` reached).
+    counted_all : bool
+        False when the search budget ``max_nodes`` ran out: ``n_covers`` is then a lower bound.
     essential : tuple of int
         Implicants in every cover.
     """
@@ -51,6 +52,7 @@ class CoverResult:
     n_covers: int
     complete: bool
     essential: tuple[int, ...]
+    counted_all: bool = True
 
 
 def _popcount(x: int) -> int:
@@ -141,6 +143,7 @@ def minimum_covers(
         n_covers=count,
         complete=not stopped and count <= max_models,
         essential=tuple(essential),
+        counted_all=not stopped,
     )
 
 

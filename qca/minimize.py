@@ -126,6 +126,9 @@ class Solution:
         Number of tied models found; equal to ``len(models)`` unless the search was capped.
     complete : bool
         False when ``max_models`` or the search budget cut the list of models short.
+    n_models_exact : bool
+        False when the search budget ran out before every tied model was counted (then
+        ``n_models`` is a lower bound).
     """
 
     truth_table: TruthTable = field(repr=False)
@@ -139,6 +142,7 @@ class Solution:
     complete: bool
     notes: tuple[str, ...] = ()
     assumption_rows: tuple[int, ...] | None = field(default=None, repr=False)
+    n_models_exact: bool = True
     easy_counterfactuals: tuple[int, ...] = ()
 
     @cached_property
@@ -203,7 +207,8 @@ class Solution:
                 f"{len(self.models)} models; the first {PRINTED_MODELS} are printed (all in .models)"
             )
         if not self.complete:
-            notes.append(f"{self.n_models} or more tied models; {len(self.models)} listed (raise max_models)")
+            count = f"{self.n_models}" if self.n_models_exact else f"{self.n_models} or more"
+            notes.append(f"{count} tied models; {len(self.models)} listed (raise max_models)")
         lines += [f"[{i + 1}] {t}" for i, t in enumerate(notes)]
         return "\n".join(lines).rstrip()
 
@@ -391,7 +396,8 @@ def solution_from_primes(
     ]
     if not res.complete:
         warnings.warn(
-            f"{res.n_covers} or more tied minimal models; only {len(models)} are listed (raise max_models)",
+            f"{res.n_covers}{'' if res.counted_all else ' or more'} tied minimal models; "
+            f"only {len(models)} are listed (raise max_models)",
             UserWarning,
             stacklevel=3,
         )
@@ -405,6 +411,7 @@ def solution_from_primes(
         essential=tuple(names[p] for p in res.essential),
         n_models=res.n_covers,
         complete=res.complete,
+        n_models_exact=res.counted_all,
         notes=tuple(notes),
         **extra,  # type: ignore[arg-type]
     )

@@ -140,3 +140,13 @@ def test_minimize_options_pi_cons_sol_cons_row_dom_all_sol():
         qca.minimize(tt, pi_cons=2)
     with pytest.raises(qca.QCAError, match="not available with an intermediate"):
         qca.minimize(tt, include="?", dir_exp=["DEV"], all_sol=True)
+
+
+def test_cover_search_budget_reports_a_lower_bound():
+    from qca.cover import minimum_covers
+
+    chart = np.eye(12, dtype=bool).repeat(2, axis=0)  # 24 implicants, 2 per row: 2^12 minimum covers
+    full = minimum_covers(chart, max_models=5)
+    assert full.size == 12 and full.n_covers == 4096 and full.counted_all and not full.complete
+    capped = minimum_covers(chart, max_models=5, max_nodes=50)
+    assert not capped.complete and not capped.counted_all and 1 <= capped.n_covers < 4096

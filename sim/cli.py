@@ -6,7 +6,7 @@ Example::
     qcasim simulate --scenario gmbop --set recipe_hazard_ratio=0.6 \\
         --set conditions.ACT.reliability=0.7 -o gmbop.csv
 
-Bad input prints one line (``Error: ...``) to stderr and exits with status 2.
+Bad input prints one line (``qcasim: error: ...``) to stderr and exits with status 2.
 """
 
 from __future__ import annotations
@@ -23,9 +23,12 @@ __all__ = ["simulate_command", "parse_set"]
 
 
 class BadInput(click.ClickException):
-    """One-line error, exit status 2."""
+    """One-line error (``qcasim: error: ...``, as every qcasim command), exit status 2."""
 
     exit_code = 2
+
+    def show(self, file: Any = None) -> None:
+        click.secho(f"qcasim: error: {self.format_message()}", err=True, fg="red", file=file)
 
 
 def parse_set(items: tuple[str, ...]) -> dict[str, Any]:

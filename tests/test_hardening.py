@@ -271,7 +271,7 @@ def test_click_range_checks(args):
 def _sim_error(result, *fragments):
     assert result.exit_code == 2, result.output
     lines = [ln for ln in result.output.splitlines() if ln.strip()]
-    assert len(lines) == 1 and lines[0].startswith("Error: "), result.output
+    assert len(lines) == 1 and lines[0].startswith("qcasim: error: "), result.output
     for f in fragments:
         assert f in lines[0], (f, lines[0])
 

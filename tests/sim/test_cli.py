@@ -36,4 +36,4 @@ def test_bad_input_is_one_line_exit_2(tmp_path):
         res = CliRunner().invoke(simulate_command, [*args, "-o", str(tmp_path / "x.csv")])
         assert res.exit_code == 2, res.output
         lines = res.output.strip().splitlines()
-        assert len(lines) == 1 and lines[0].startswith("Error:"), res.output
+        assert len(lines) == 1 and lines[0].startswith("qcasim: error:"), res.output

@@ -42,10 +42,6 @@ class DataSpec:
         self.levels = levels
         self.fuzzy = fuzzy
 
-    @property
-    def multivalue(self) -> bool:
-        return any(v > 2 for v in self.levels.values())
-
 
 def check_names(names: Sequence[str] | str, columns: Sequence[str], what: str) -> list[str]:
     """Return ``names`` as a list, checking they are distinct columns of the data."""

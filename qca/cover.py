@@ -124,9 +124,8 @@ def minimum_covers(
         return CoverResult([tuple(essential)], len(essential), 1, True, tuple(essential))
 
     candidates = sorted({p for m in kept_rows for p in bits(m)})
-    search = _CoverSearch(
-        [[candidates.index(p) for p in bits(m)] for m in kept_rows], len(candidates), max_nodes
-    )
+    position = {p: i for i, p in enumerate(candidates)}
+    search = _CoverSearch([[position[p] for p in bits(m)] for m in kept_rows], len(candidates), max_nodes)
     k = search.minimum_size(
         lambda: _minimum_size(np.array([[m >> p & 1 for m in kept_rows] for p in candidates], dtype=bool))
     )

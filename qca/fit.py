@@ -13,7 +13,7 @@ Schneider, C. Q., & Wagemann, C. (2012). *Set-Theoretic Methods for the Social S
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
@@ -186,6 +186,3 @@ def _outcome_vector(outcome: pd.Series | np.ndarray | str, data: pd.DataFrame | 
     y = np.asarray(outcome, dtype=float)
     return _membership_matrix(y[None, :], ["outcome"])[0]
 
-
-def fit_table(fit: Mapping[str, float]) -> str:
-    return "  ".join(f"{k} {v:.3f}" for k, v in fit.items())

@@ -195,7 +195,7 @@ def intermediate_solution(
         n_models=len(ordered),
         complete=complete,
         notes=tuple(notes),
-        assumption_rows=parsimonious.simplifying_assumptions,
+        parsimonious=parsimonious,
         easy_counterfactuals=tuple(sorted(easy_all)),
     )
 

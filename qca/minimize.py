@@ -141,7 +141,7 @@ class Solution:
     n_models: int
     complete: bool
     notes: tuple[str, ...] = ()
-    assumption_rows: tuple[int, ...] | None = field(default=None, repr=False)
+    parsimonious: Solution | None = field(default=None, repr=False)
     n_models_exact: bool = True
     easy_counterfactuals: tuple[int, ...] = ()
 
@@ -151,8 +151,8 @@ class Solution:
 
         For an intermediate solution, those of the parsimonious solution it starts from.
         """
-        if self.assumption_rows is not None:
-            return self.assumption_rows
+        if self.parsimonious is not None:
+            return self.parsimonious.simplifying_assumptions
         if "?" not in self.include or not self.models:
             return ()
         return tuple(remainders_covered(self.truth_table, np.vstack([m.cubes for m in self.models])))
@@ -342,7 +342,8 @@ def minimize(
         dominated = _dominated(covers(pis, on))
         notes.append(f"{int(dominated.sum())} dominated prime implicant(s) left out (row_dom)")
         pis = pis[~dominated]
-    uncovered = ~covers(pis, on).any(axis=0)
+    chart = covers(pis, on)
+    uncovered = ~chart.any(axis=0)
     if uncovered.any():
         rows = row_numbers(on[uncovered], tt.levels).tolist()
         raise QCAError(
@@ -350,7 +351,7 @@ def minimize(
         )
     kind = "parsimonious" if "?" in include_t else "conservative"
     sol = solution_from_primes(
-        tt, pis, on, kind, include_t, max_models=max_models, notes=notes, all_sol=all_sol
+        tt, pis, on, kind, include_t, max_models=max_models, notes=notes, all_sol=all_sol, chart=chart
     )
     return _filter_models(sol, sol_cons)
 
@@ -382,10 +383,12 @@ def solution_from_primes(
     max_models: int = DEFAULT_MAX_MODELS,
     notes: Sequence[str] = (),
     all_sol: bool = False,
+    chart: np.ndarray | None = None,
     **extra: object,
 ) -> Solution:
     """Solve the prime-implicant chart of ``pis`` over the positive configurations ``on``."""
-    chart = covers(pis, on)
+    if chart is None:
+        chart = covers(pis, on)
     res = minimum_covers(chart, max_models=max_models, max_nodes=DEFAULT_MAX_NODES, irredundant=all_sol)
     conditions = tt.conditions
     mv = tt.multivalue

@@ -74,10 +74,13 @@ def covers(cubes: np.ndarray, configs: np.ndarray) -> np.ndarray:
     """Boolean matrix (cubes x configs): does each cube contain each configuration."""
     cubes = np.asarray(cubes)
     configs = np.asarray(configs)
-    if cubes.shape[0] == 0 or configs.shape[0] == 0:
-        return np.zeros((cubes.shape[0], configs.shape[0]), dtype=bool)
-    match = (cubes[:, None, :] == configs[None, :, :]) | (cubes[:, None, :] < 0)
-    return match.all(axis=2)
+    out = np.ones((cubes.shape[0], configs.shape[0]), dtype=bool)
+    if out.size == 0:
+        return out
+    for j in range(cubes.shape[1]):
+        col = cubes[:, j, None]
+        out &= (col < 0) | (col == configs[None, :, j])
+    return out
 
 
 def prime_implicants(

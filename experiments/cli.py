@@ -176,48 +176,174 @@ def benchmark(experiment_file: str, out: str, make_report: bool, jobs: int,
         _report(db, exp.name, None)
 
 
-@cli.command()
-@click.option("--scenario", default="kbop", show_default=True,
-              help="Built-in scenario, scenario TOML, or 'boolean:<recipe>'.")
-@click.option("--target", default=0.8, show_default=True, type=click.FloatRange(0, 1,
-              min_open=True, max_open=True))
-@click.option("--criterion", default="any_exact", show_default=True,
-              type=click.Choice(metric_names()), help="The recovery metric (registered metrics).")
-@click.option("--solution", default="parsimonious", show_default=True,
-              type=click.Choice(output_names()), help="The analysis output scored.")
-@click.option("--ns", default="15,20,30,40,50,65,80,100,130,160,200,250", show_default=True,
-              help="Comma-separated N grid.")
-@click.option("--reps", default=100, show_default=True, type=click.IntRange(1))
-@click.option("--seed", default=1, show_default=True, type=click.IntRange(0))
-@click.option("--reliability", default=None, type=float, help="Measurement reliability.")
-@click.option("--out", "-o", default=DEFAULT_DIR, show_default=True, type=click.Path())
-@_run_options
-def power(scenario: str, target: float, criterion: str, solution: str, ns: str, reps: int,
-          seed: int, reliability: float | None, out: str, jobs: int, scheduler: str | None,
-          progress: bool) -> None:
-    """Smallest N at which a recovery criterion reaches the target, with its curve."""
-    from .power import power_experiment, power_from_curve
-    from .stats import aggregate, long_scores
-    from .store import Store
+def _parse_value(text: str) -> Any:
+    """A --set value: a TOML literal (number, true/false, [list], "string") or a bare string."""
+    import tomllib
 
     try:
-        grid = [int(v) for v in ns.split(",") if v.strip()]
+        return tomllib.loads(f"v = {text}")["v"]
+    except tomllib.TOMLDecodeError:
+        return text
+
+
+def _parse_sets(sets: tuple[str, ...], option: str = "--set") -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for item in sets:
+        key, eq, value = item.partition("=")
+        key = key.strip()
+        if not eq or not key:
+            raise InputError(f"{option} {item!r}: use key=value")
+        if key in out:
+            raise InputError(f"{option}: {key!r} given twice")
+        out[key] = _parse_value(value.strip())
+    return out
+
+
+def _analysis_options(f: Any) -> Any:
+    """Options shared by power and ceiling: the cell's replication parameters."""
+    opts = [
+        click.option("--scenario", default="kbop", show_default=True,
+                     help="Built-in scenario, scenario TOML, or 'boolean:<recipe>'."),
+        click.option("--cal-type", type=click.Choice(["crisp", "fuzzy"]), default=None,
+                     help="Calibration type (default: the parameter default, fuzzy)."),
+        click.option("--conditions", default=None,
+                     help="Comma-separated conditions to analyse (default: all observed)."),
+        click.option("--incl-cut", type=float, default=None, help="Consistency cut-off."),
+        click.option("--reliability", default=None, type=float,
+                     help="Measurement reliability of every measured condition."),
+        click.option("--hazard-ratio", "hazard_ratio", default=None, type=float,
+                     help="The recipe's hazard ratio (effect size; 1 = null)."),
+        click.option("--set", "sets", multiple=True, metavar="KEY=VALUE",
+                     help="Any replication parameter (repeatable), e.g. --set n_cut=2 "
+                          "--set 'overrides={\"participants.frailty_sd\" = 0}'."),
+    ]
+    for o in reversed(opts):
+        f = o(f)
+    return f
+
+
+def _base_params(scenario: str, cal_type: str | None, conditions: str | None,
+                 incl_cut: float | None, reliability: float | None, hazard_ratio: float | None,
+                 sets: tuple[str, ...]) -> dict[str, Any]:
+    base = _parse_sets(sets)
+    named = {"cal_type": cal_type, "incl_cut": incl_cut, "reliability": reliability,
+             "recipe_hazard_ratio": hazard_ratio,
+             "conditions": [c.strip() for c in conditions.split(",") if c.strip()]
+             if conditions else None}
+    for key, value in named.items():
+        if value is None:
+            continue
+        if key in base:
+            raise InputError(f"{key} is given both by its option and by --set")
+        base[key] = value
+    if "scenario" in base:
+        raise InputError("give the scenario with --scenario, not --set")
+    base["scenario"] = scenario
+    return base
+
+
+def _int_list(text: str, option: str) -> list[int]:
+    try:
+        vals = [int(v) for v in text.split(",") if v.strip()]
     except ValueError:
-        raise click.BadParameter(f"must be comma-separated integers, got {ns!r}",
-                                param_hint="--ns") from None
-    base: dict[str, Any] = {"solutions": [solution]}
-    if reliability is not None:
-        base["reliability"] = reliability
-    exp = power_experiment(scenario, grid, reps, seed, base)
+        raise click.BadParameter(f"must be comma-separated integers, got {text!r}",
+                                 param_hint=option) from None
+    if not vals:
+        raise click.BadParameter("needs at least one value", param_hint=option)
+    return vals
+
+
+@cli.command()
+@_analysis_options
+@click.option("--target", default=0.8, show_default=True, type=click.FloatRange(0, 1,
+              min_open=True, max_open=True), help="Rate the criterion must reach.")
+@click.option("--criterion", default="any_exact", show_default=True,
+              type=click.Choice(metric_names("binary")),
+              help="The recovery criterion (a binary metric).")
+@click.option("--solution", default="parsimonious", show_default=True,
+              type=click.Choice(output_names()), help="The analysis output scored.")
+@click.option("--ns", default=",".join(str(n) for n in (15, 30, 65, 130, 250, 500, 1000)),
+              show_default=True, help="Comma-separated N grid.")
+@click.option("--over", default=None, metavar="PARAM=V1,V2,...",
+              help="A parameter whose values are searched separately, e.g. reliability=0.8,0.9,1 "
+                   "or recipe_hazard_ratio=0.7,0.4,0.2.")
+@click.option("--mde", "mde_n", type=click.IntRange(2), default=None, metavar="N",
+              help="Minimum detectable effect at this N instead of a sample size "
+                   "(searches --effects).")
+@click.option("--effects", default="0.9,0.7,0.4,0.2,0.1", show_default=True,
+              help="Hazard ratios searched by --mde.")
+@click.option("--reps", default=100, show_default=True, type=click.IntRange(1))
+@click.option("--seed", default=1, show_default=True, type=click.IntRange(0))
+@click.option("--explain/--no-explain", default=True, show_default=True,
+              help="When the target is never reached, say why (population ceiling).")
+@click.option("--out", "-o", default=DEFAULT_DIR, show_default=True, type=click.Path(),
+              help="Directory of the results store.")
+@_run_options
+def power(scenario: str, cal_type: str | None, conditions: str | None, incl_cut: float | None,
+          reliability: float | None, hazard_ratio: float | None, sets: tuple[str, ...],
+          target: float, criterion: str, solution: str, ns: str, over: str | None,
+          mde_n: int | None, effects: str, reps: int, seed: int, explain: bool, out: str,
+          jobs: int, scheduler: str | None, progress: bool) -> None:
+    """Sample size (or minimum detectable effect) at which a recovery criterion reaches the target.
+
+    The rate is fitted as a monotone curve with a ceiling (logistic in log N); when the ceiling
+    is below the target the answer is "never", with the cause from the population ceiling.
+    """
+    from .power import answers_from_frame, power_experiment
+    from .store import Store
+
+    base = _base_params(scenario, cal_type, conditions, incl_cut, reliability, hazard_ratio, sets)
+    base["solutions"] = [solution]
+    grid: dict[str, list[Any]] = {}
+    over_names: list[str] = []
+    if over is not None:
+        name, eq, values = over.partition("=")
+        name = name.strip()
+        if not eq or not values.strip():
+            raise click.BadParameter("use PARAM=V1,V2,...", param_hint="--over")
+        if name in base or name == "n_workers":
+            raise InputError(f"--over {name} conflicts with a fixed value of {name}")
+        grid[name] = [_parse_value(v.strip()) for v in values.split(",") if v.strip()]
+        over_names = [name]
+    if mde_n is not None:
+        if "recipe_hazard_ratio" in base or "recipe_hazard_ratio" in grid:
+            raise InputError("--mde searches the hazard ratio: do not also fix it")
+        try:
+            grid["recipe_hazard_ratio"] = [float(v) for v in effects.split(",") if v.strip()]
+        except ValueError:
+            raise click.BadParameter(f"must be comma-separated numbers, got {effects!r}",
+                                     param_hint="--effects") from None
+        exp = power_experiment(scenario, [mde_n], reps, seed, {k: v for k, v in base.items()
+                                                               if k != "scenario"}, grid=grid)
+        variable = "recipe_hazard_ratio"
+    else:
+        exp = power_experiment(scenario, _int_list(ns, "--ns"), reps, seed,
+                               {k: v for k, v in base.items() if k != "scenario"}, grid=grid)
+        variable = "n_workers"
     db = _db_path(out)
     _execute(exp, db, jobs, scheduler, progress)
     with Store(db) as store:
         frame = store.frame(exp.name)
     frame = frame[frame["cell"].isin({c.key for c in exp.cells()})]
-    long = long_scores(frame, [solution])
-    curve = aggregate(long, ["n_workers"], criterion)
-    res = power_from_curve(curve, target)
-    click.echo(res.summary(criterion, solution))
+    for ans in answers_from_frame(frame, variable, over_names, criterion, solution, target, base,
+                                  explain=explain):
+        click.echo(ans.summary(criterion, solution))
+        click.echo("")
+
+
+@cli.command()
+@_analysis_options
+@click.option("--population", default=100_000, show_default=True, type=click.IntRange(1000),
+              help="Cases in the simulated population.")
+@click.option("--seed", default=1, show_default=True, type=click.IntRange(0))
+def ceiling(scenario: str, cal_type: str | None, conditions: str | None, incl_cut: float | None,
+            reliability: float | None, hazard_ratio: float | None, sets: tuple[str, ...],
+            population: int, seed: int) -> None:
+    """Can QCA recover the recipe at ANY sample size? The population ceiling and its causes."""
+    from .ceiling import population_ceiling
+
+    base = _base_params(scenario, cal_type, conditions, incl_cut, reliability, hazard_ratio, sets)
+    click.echo(population_ceiling(base, n_population=population, seed=seed).summary())
 
 
 @cli.command()

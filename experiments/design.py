@@ -18,6 +18,10 @@ An experiment file has these tables (unknown keys are errors naming the key and 
     n_workers = [15, 30, 65, 100, 150, 250]
     reliability = [0.7, 0.85]
 
+    # or several blocks, [[grid]] ... [[grid]]: the cells are the union of the blocks'
+    # cartesian products (a cell listed twice runs once), e.g. one sweep per factor around a
+    # reference design instead of a full factorial
+
     [report]                       # what the report puts first
     headline_n = 65
     criterion = "any_correct"
@@ -76,22 +80,34 @@ class Experiment:
     seed: int = 1
     batch_size: int = 25
     base: dict[str, Any] = field(default_factory=dict)
-    grid: dict[str, list[Any]] = field(default_factory=dict)
+    grid: dict[str, list[Any]] | list[dict[str, list[Any]]] = field(default_factory=dict)
     report: dict[str, Any] = field(default_factory=dict)
     limited_diversity: dict[str, Any] = field(default_factory=dict)
     source: str = "<dict>"
 
+    @property
+    def blocks(self) -> list[dict[str, list[Any]]]:
+        """The grid as a list of blocks (one block for a plain ``[grid]`` table)."""
+        return [self.grid] if isinstance(self.grid, dict) else list(self.grid)
+
     def cells(self) -> list[Cell]:
-        """The grid's cells in declaration order (cartesian product of the grid lists)."""
-        keys = list(self.grid)
-        out = []
-        for idx, combo in enumerate(itertools.product(*(self.grid[k] for k in keys))):
-            varying = dict(zip(keys, combo))
-            params = normalise_params({**self.base, **varying},
-                                      f"{self.source}: cell {idx + 1} ({_describe(varying)})")
-            key = cell_key(params)
-            seed = cell_seed(self.seed, cell_key({k: params[k] for k in SEED_PARAMS}))
-            out.append(Cell(idx, key, params, seed, varying))
+        """The grid's cells in declaration order: the cartesian product of each block's lists,
+        blocks in order, a cell already listed by an earlier block skipped."""
+        out: list[Cell] = []
+        seen: set[str] = set()
+        for block in self.blocks:
+            keys = list(block)
+            for combo in itertools.product(*(block[k] for k in keys)):
+                varying = dict(zip(keys, combo))
+                idx = len(out)
+                params = normalise_params({**self.base, **varying},
+                                          f"{self.source}: cell {idx + 1} ({_describe(varying)})")
+                key = cell_key(params)
+                if key in seen:
+                    continue
+                seen.add(key)
+                seed = cell_seed(self.seed, cell_key({k: params[k] for k in SEED_PARAMS}))
+                out.append(Cell(idx, key, params, seed, varying))
         return out
 
     def to_dict(self) -> dict[str, Any]:
@@ -148,12 +164,22 @@ def experiment_from_dict(raw: dict[str, Any], source: str = "<dict>") -> Experim
     if kind not in KINDS:
         raise DesignError(f"{source}: experiment.kind = {kind!r} is not one of {', '.join(KINDS)}")
     base = _check_keys(raw.get("base", {}), set(param_names()), "base", source)
-    grid = _check_keys(raw.get("grid", {}), set(param_names()), "grid", source)
-    for k, v in grid.items():
-        if not isinstance(v, list) or not v:
-            raise DesignError(f"{source}: grid.{k} must be a non-empty list, got {v!r}")
-        if k in base:
-            raise DesignError(f"{source}: {k!r} is both in [base] and in [grid]")
+    raw_grid = raw.get("grid", {})
+    blocks = raw_grid if isinstance(raw_grid, list) else [raw_grid]
+    if isinstance(raw_grid, list) and not raw_grid:
+        raise DesignError(f"{source}: [[grid]] has no block")
+    checked = []
+    for b, block in enumerate(blocks):
+        where = "grid" if len(blocks) == 1 and not isinstance(raw_grid, list) else f"grid[{b + 1}]"
+        block = _check_keys(block, set(param_names()), where, source)
+        for k, v in block.items():
+            if not isinstance(v, list) or not v:
+                raise DesignError(f"{source}: {where}.{k} must be a non-empty list, got {v!r}")
+            if k in base:
+                raise DesignError(f"{source}: {k!r} is both in [base] and in [{where}]")
+        checked.append({k: list(v) for k, v in block.items()})
+    grid: dict[str, list[Any]] | list[dict[str, list[Any]]] = (
+        checked if isinstance(raw_grid, list) else checked[0])
     report = _check_keys(raw.get("report", {}), _REPORT, "report", source)
     if report.get("criterion", "any_correct") not in metric_names():
         raise DesignError(f"{source}: report.criterion = {report['criterion']!r}; "
@@ -170,7 +196,7 @@ def experiment_from_dict(raw: dict[str, Any], source: str = "<dict>") -> Experim
         replications=_int(exp, "replications", 100, 1, source),
         seed=_int(exp, "seed", 1, 0, source),
         batch_size=_int(exp, "batch_size", 25, 1, source),
-        base=dict(base), grid={k: list(v) for k, v in grid.items()}, report=dict(report),
+        base=dict(base), grid=grid, report=dict(report),
         limited_diversity=dict(ld), source=source,
     )
     if kind == "recovery":

@@ -1,11 +1,28 @@
-"""Power and sample-size planning: the smallest N at which QCA recovers the recipe often enough.
+"""Power and sample-size planning: at which N (or effect size) does QCA recover the recipe often
+enough, and when can it never?
 
-A recovery criterion (e.g. "the parsimonious solution contains a correct model") is a binomial
-success per replication; its rate is estimated at each N of a grid with a Wilson interval. The
-planned N is the smallest grid N whose estimated rate reaches the target; its uncertainty is
-given by the smallest N whose interval's lower bound reaches the target (conservative) and whose
-upper bound does (optimistic), and by the N where the rate curve, interpolated linearly in
-log N, crosses the target.
+A recovery criterion (a binary metric such as "the parsimonious solution is the true recipe")
+is a binomial success per replication, estimated at each value of a grid (of N, or of effect
+size at a fixed N). Rather than taking the first grid point that happens to reach the target
+(fragile on noisy, non-monotone estimates), the rate is modelled as a monotone curve with a
+ceiling, a three-parameter logistic in ``x`` (``log N``, or the log of the effect strength)::
+
+    P(x) = c / (1 + exp(-(a + b (x - x0))))      b >= 0, 0 < c <= 1
+
+fitted by binomial maximum likelihood. ``c`` is the highest rate any N reaches: when it is below
+the target, the answer is *never*, and the population-ceiling diagnostic
+(:mod:`experiments.ceiling`) says why. Otherwise the required N solves ``P(log N) = target``;
+its 95 % interval comes from a seeded parametric bootstrap of the grid's counts (refits of
+resampled binomial successes). Framing QCA as a matter of statistical power is itself debated
+(QCA's advocates treat cases as configurations, not samples); here it answers a practical
+question: how many cases make the recipe's recovery likely *if* the data behave like the
+simulation.
+
+References
+----------
+Wilson, E. B. (1927). Probable inference, the law of succession, and statistical inference.
+*JASA* 22(158), 209-212 (grid intervals). Efron, B., & Tibshirani, R. (1993). *An Introduction
+to the Bootstrap*. Chapman & Hall (parametric bootstrap).
 """
 
 from __future__ import annotations
@@ -15,94 +32,313 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 import pandas as pd
+from scipy.optimize import minimize as _minimize
 
 from .design import Experiment, experiment_from_dict
 from .errors import InputError
 
-__all__ = ["PowerResult", "power_from_curve", "power_experiment", "DEFAULT_NS"]
+__all__ = ["PowerResult", "PowerAnswer", "MonotoneFit", "fit_monotone", "power_from_curve",
+           "effect_from_curve", "power_experiment", "answers_from_frame", "DEFAULT_NS"]
 
-DEFAULT_NS = (15, 20, 30, 40, 50, 65, 80, 100, 130, 160, 200, 250)
+DEFAULT_NS = (15, 30, 65, 130, 250, 500, 1000, 2000)
+
+
+@dataclass(frozen=True)
+class MonotoneFit:
+    """A fitted monotone rate curve ``c / (1 + exp(-(a + b (x - x0))))`` (module docstring)."""
+
+    a: float
+    b: float
+    c: float
+    x0: float
+
+    def rate(self, x: np.ndarray | float) -> np.ndarray:
+        """The fitted rate at ``x``."""
+        z = self.a + self.b * (np.asarray(x, dtype=float) - self.x0)
+        return self.c / (1.0 + np.exp(-np.clip(z, -50, 50)))
+
+    def inverse(self, target: float) -> float | None:
+        """The ``x`` at which the curve reaches ``target`` (None when it never does)."""
+        if self.c <= target or self.b <= 1e-9:
+            return None
+        return self.x0 + (math.log(target / (self.c - target)) - self.a) / self.b
+
+
+def _nll(theta: np.ndarray, x: np.ndarray, k: np.ndarray, n: np.ndarray) -> float:
+    a, log_b, logit_c = (float(v) for v in np.clip(theta, -40, 40))
+    c = 1.0 / (1.0 + math.exp(-logit_c))
+    p = c / (1.0 + np.exp(-np.clip(a + math.exp(log_b) * x, -50, 50)))
+    p = np.clip(p, 1e-12, 1 - 1e-12)
+    return float(-(k * np.log(p) + (n - k) * np.log1p(-p)).sum())
+
+
+def fit_monotone(x: Sequence[float], successes: Sequence[float], trials: Sequence[float]
+                 ) -> MonotoneFit:
+    """Binomial maximum-likelihood fit of the monotone logistic with a ceiling.
+
+    Parameters
+    ----------
+    x : sequence of float
+        The grid (e.g. ``log N``).
+    successes, trials : sequences
+        Successes and replications at each grid point.
+    """
+    x = np.asarray(x, dtype=float)
+    k = np.asarray(successes, dtype=float)
+    n = np.asarray(trials, dtype=float)
+    x0 = float(x.mean())
+    xc = x - x0
+    top = float(np.clip((k / np.maximum(n, 1)).max() + 0.02, 0.02, 0.999))
+    best = None
+    for a0, b0 in ((0.0, 1.0), (2.0, 3.0), (-2.0, 0.3)):
+        theta0 = np.array([a0, math.log(b0), math.log(top / (1 - top))])
+        res = _minimize(_nll, theta0, args=(xc, k, n), method="Nelder-Mead",
+                        options={"xatol": 1e-6, "fatol": 1e-8, "maxiter": 4000})
+        if best is None or res.fun < best.fun:
+            best = res
+    a, log_b, logit_c = np.clip(best.x, -40, 40)
+    return MonotoneFit(float(a), float(math.exp(log_b)), float(1 / (1 + math.exp(-logit_c))), x0)
 
 
 @dataclass(frozen=True)
 class PowerResult:
-    """The answer of a sample-size search.
+    """The answer of a sample-size (or effect-size) search.
 
     Attributes
     ----------
     curve : DataFrame
-        ``n_workers, n, rate, low, high`` per grid N.
+        The grid: ``value`` (N or effect), ``n``, ``rate``, ``low``, ``high`` (Wilson) and
+        ``fitted`` (the monotone fit).
     target : float
-    n_required : int or None
-        Smallest grid N with rate >= target (None: not reached on the grid).
-    n_conservative, n_optimistic : int or None
-        Smallest N whose Wilson lower (upper) bound reaches the target.
-    n_interpolated : float or None
-        Where the curve, linear in log N between grid points, first crosses the target.
+    variable : str
+        ``"n_workers"`` or the effect parameter searched.
+    fit : MonotoneFit
+    required : float or None
+        The value at which the fitted curve reaches the target (None: never).
+    low, high : float or None
+        95 % bootstrap interval of ``required``, ``low <= high``. None marks a bound at which
+        the target is not reached: for N, ``high`` None (more than 2.5 % of the refits never
+        reach it); for a hazard ratio, ``low`` None (no effect size does).
+    ceiling : float
+        The fitted highest rate (``c``) and ``ceiling_high``, its 97.5 % bootstrap bound.
+    extrapolated : bool
+        ``required`` lies beyond the grid.
     """
 
     curve: pd.DataFrame
     target: float
-    n_required: int | None
-    n_conservative: int | None
-    n_optimistic: int | None
-    n_interpolated: float | None
+    variable: str
+    fit: MonotoneFit
+    required: float | None
+    low: float | None
+    high: float | None
+    ceiling: float
+    ceiling_high: float
+    extrapolated: bool
+
+    @property
+    def reachable(self) -> bool:
+        """The fitted curve reaches the target."""
+        return self.required is not None
+
+    @property
+    def n_required(self) -> int | None:
+        """The required N rounded up (sample-size searches)."""
+        return None if self.required is None else int(math.ceil(self.required - 1e-9))
+
+    def verdict(self, what: str = "recovery") -> str:
+        """One sentence for a planner."""
+        t = f"{100 * self.target:.0f} %"
+        if self.required is None:
+            sure = "" if self.ceiling_high >= self.target else " (even its 97.5 % bound)"
+            return (f"never: the fitted {what} rate levels off at {100 * self.ceiling:.0f} %{sure}, "
+                    f"below the target {t}")
+        v = _fmt_value(self.required, self.variable)
+        extra = " (extrapolated beyond the grid)" if self.extrapolated else ""
+        if self.variable == "n_workers":
+            rng = (f"{_fmt_value(self.low, self.variable)} to "
+                   f"{'not reached' if self.high is None else _fmt_value(self.high, self.variable)}")
+            return f"N = {v} reaches {t} {what}{extra}; 95 % interval {rng}"
+        rng = (f"{_fmt_value(self.high, self.variable)} .. "
+               f"{'unreachable' if self.low is None else _fmt_value(self.low, self.variable)}")
+        return (f"effects with {self.variable} <= {v} reach {t} {what}{extra}; 95 % interval "
+                f"of that {self.variable}: {rng}")
 
     def summary(self, criterion: str = "", solution: str = "") -> str:
         """A few lines for the terminal."""
         what = f"{criterion} ({solution})" if criterion else "recovery"
-        lines = [f"Power: smallest N with P[{what}] >= {self.target:g}"]
+        lines = [f"Power: P[{what}] by {self.variable}, target {self.target:g}"]
         for _, r in self.curve.iterrows():
-            mark = " <-" if self.n_required is not None and r["n_workers"] == self.n_required else ""
-            lines.append(f"  N = {int(r['n_workers']):4d}   rate {r['rate']:.3f}   "
-                         f"95% CI [{r['low']:.3f}, {r['high']:.3f}]   ({int(r['n'])} reps){mark}")
-        if self.n_required is None:
-            lines.append(f"  target not reached up to N = {int(self.curve['n_workers'].max())}")
-        else:
-            lines.append(f"  N required: {self.n_required} (interpolated "
-                         f"{_fmt(self.n_interpolated)}; 95% range {_fmt(self.n_optimistic)} .. "
-                         f"{_fmt(self.n_conservative)})")
+            lines.append(f"  {self.variable} = {_fmt_value(r['value'], self.variable):>6s}   rate "
+                         f"{r['rate']:.3f}   95% CI [{r['low']:.3f}, {r['high']:.3f}]   fitted "
+                         f"{r['fitted']:.3f}   ({int(r['n'])} reps)")
+        lines.append("  " + self.verdict(what))
         return "\n".join(lines)
 
 
-def _fmt(v: float | None) -> str:
-    return "not reached" if v is None else f"{v:.0f}"
+def _fmt_value(v: float | None, variable: str) -> str:
+    if v is None:
+        return "not reached"
+    if variable == "n_workers":
+        return f"{math.ceil(v - 1e-9):d}"
+    return f"{v:.3g}"
 
 
-def power_from_curve(curve: pd.DataFrame, target: float) -> PowerResult:
-    """Sample-size answer from a rate curve (columns ``n_workers, n, rate, low, high``)."""
+def _search(curve: pd.DataFrame, target: float, column: str, to_x: Any, from_x: Any,
+            increasing_in_value: bool, n_boot: int, seed: int) -> PowerResult:
     if not 0 < target < 1:
         raise InputError(f"target must be in (0, 1), got {target}")
-    c = curve.sort_values("n_workers").reset_index(drop=True)
+    c = curve.sort_values(column).reset_index(drop=True)
+    if c.empty:
+        raise InputError("power: the rate curve is empty")
+    x = to_x(c[column].to_numpy(dtype=float))
+    n = c["n"].to_numpy(dtype=float)
+    k = np.round(c["rate"].to_numpy(dtype=float) * n)
+    fit = fit_monotone(x, k, n)
+    x_req = fit.inverse(target)
+    rng = np.random.default_rng(seed)
+    p_hat = np.clip(k / np.maximum(n, 1), 0, 1)
+    boots, tops = [], []
+    for _ in range(n_boot):
+        kb = rng.binomial(n.astype(np.int64), p_hat)
+        fb = fit_monotone(x, kb, n)
+        tops.append(fb.c)
+        xb = fb.inverse(target)
+        boots.append(np.inf if xb is None else xb)
+    boots_arr = np.sort(np.asarray(boots))
+    lo_x = float(boots_arr[int(np.floor(0.025 * (n_boot - 1)))])
+    hi_x = float(boots_arr[int(np.ceil(0.975 * (n_boot - 1)))])
+    required = None if x_req is None else float(from_x(x_req))
+    low = None if not np.isfinite(lo_x) else float(from_x(lo_x))
+    high = None if not np.isfinite(hi_x) else float(from_x(hi_x))
+    if not increasing_in_value:
+        low, high = high, low
+    grid = c[column].to_numpy(dtype=float)
+    extrapolated = required is not None and not (grid.min() <= required <= grid.max())
+    out = c.rename(columns={column: "value"})[["value", "n", "rate", "low", "high"]].copy()
+    out["fitted"] = fit.rate(x)
+    return PowerResult(out, target, column, fit, required, low, high, fit.c,
+                       float(np.quantile(tops, 0.975)), extrapolated)
 
-    def first(col: str) -> int | None:
-        hit = c[c[col] >= target]
-        return int(hit["n_workers"].iloc[0]) if len(hit) else None
 
-    interp = None
-    for i in range(len(c)):
-        if c.loc[i, "rate"] >= target:
-            if i == 0:
-                interp = float(c.loc[0, "n_workers"])
-            else:
-                n0, n1 = c.loc[i - 1, "n_workers"], c.loc[i, "n_workers"]
-                r0, r1 = c.loc[i - 1, "rate"], c.loc[i, "rate"]
-                f = (target - r0) / (r1 - r0) if r1 != r0 else 1.0
-                interp = float(math.exp(math.log(n0) + f * (math.log(n1) - math.log(n0))))
-            break
-    return PowerResult(c, target, first("rate"), first("low"), first("high"), interp)
+def power_from_curve(curve: pd.DataFrame, target: float, n_boot: int = 200, seed: int = 1
+                     ) -> PowerResult:
+    """Sample size from a rate curve over N (columns ``n_workers, n, rate, low, high``).
+
+    Examples
+    --------
+    >>> curve = pd.DataFrame({"n_workers": [15, 30, 65, 130, 250], "n": [100] * 5,
+    ...                       "rate": [0.05, 0.2, 0.55, 0.85, 0.95], "low": 0, "high": 1})
+    >>> r = power_from_curve(curve, 0.8)
+    >>> 65 < r.n_required < 130
+    True
+    """
+    return _search(curve, target, "n_workers", np.log, np.exp, True, n_boot, seed)
+
+
+def effect_from_curve(curve: pd.DataFrame, target: float, column: str = "recipe_hazard_ratio",
+                      n_boot: int = 200, seed: int = 1) -> PowerResult:
+    """Minimum detectable effect at a fixed N from a rate curve over a hazard ratio.
+
+    The effect's strength is ``-log(HR)`` (HR = 1 is the null, smaller HR a stronger effect);
+    ``required`` is the largest hazard ratio (weakest effect) at which the fitted rate reaches
+    the target.
+    """
+    def to_x(hr: np.ndarray) -> np.ndarray:
+        if np.any(hr <= 0):
+            raise InputError(f"{column} values must be > 0")
+        return -np.log(hr)
+
+    return _search(curve, target, column, to_x, lambda x: np.exp(-x), False, n_boot, seed)
 
 
 def power_experiment(scenario: str = "kbop", ns: Sequence[int] = DEFAULT_NS,
                      replications: int = 100, seed: int = 1,
-                     base: dict[str, Any] | None = None, name: str | None = None) -> Experiment:
-    """A recovery experiment over N for power planning."""
+                     base: dict[str, Any] | None = None, name: str | None = None,
+                     grid: dict[str, list[Any]] | None = None) -> Experiment:
+    """A recovery experiment over N (and ``grid``) for power planning.
+
+    Its default name carries a hash of the whole definition, so power searches with other
+    settings never share stored results.
+    """
+    import hashlib
+    import json
+
+    full_grid = {"n_workers": sorted({int(n) for n in ns}), **(grid or {})}
+    defn = {"scenario": scenario, "base": base or {}, "grid": full_grid, "seed": seed,
+            "replications": replications}
+    digest = hashlib.sha256(json.dumps(defn, sort_keys=True, default=str).encode()).hexdigest()[:8]
     raw = {
-        "experiment": {"name": name or f"power_{scenario.replace(':', '_')}",
+        "experiment": {"name": name or f"power_{digest}",
+                       "description": f"power search: {json.dumps(defn, default=str)}",
                        "replications": replications, "seed": seed,
                        "batch_size": max(1, min(25, replications))},
         "base": {"scenario": scenario, **(base or {})},
-        "grid": {"n_workers": sorted({int(n) for n in ns})},
+        "grid": full_grid,
     }
     return experiment_from_dict(raw, "<power>")
+
+
+@dataclass(frozen=True)
+class PowerAnswer:
+    """One setting's answer: the setting, the search result and, when the target is never
+    reached, the cause read off the population ceiling (:mod:`experiments.ceiling`)."""
+
+    setting: dict[str, Any]
+    result: PowerResult
+    cause: str | None
+
+    def summary(self, criterion: str, solution: str) -> str:
+        head = ", ".join(f"{k} = {v}" for k, v in self.setting.items())
+        text = self.result.summary(criterion, solution)
+        if head:
+            text = f"[{head}]\n{text}"
+        if self.cause:
+            text += f"\n  why: {self.cause}"
+        return text
+
+
+def answers_from_frame(frame: pd.DataFrame, variable: str, over: Sequence[str], criterion: str,
+                       solution: str, target: float, base: dict[str, Any],
+                       explain: bool = True, n_population: int = 50_000) -> list[PowerAnswer]:
+    """Power answers per setting of ``over`` from stored replications.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        Stored replications (one row each) of a power experiment.
+    variable : {"n_workers", "recipe_hazard_ratio"}
+        What is searched (sample size, or the minimum detectable effect at a fixed N).
+    over : sequence of str
+        Parameters whose values define separate settings.
+    explain : bool
+        For settings that never reach the target, add the population ceiling's cause.
+    """
+    from .ceiling import population_ceiling
+    from .stats import aggregate, long_scores
+
+    long = long_scores(frame, [solution])
+    groups = [((), long)] if not over else list(long.groupby(list(over), sort=True))
+    out = []
+    for key, g in groups:
+        key = key if isinstance(key, tuple) else (key,)
+        setting = dict(zip(over, key))
+        curve = aggregate(g, [variable], criterion)
+        if variable == "n_workers":
+            res = power_from_curve(curve, target)
+        else:
+            res = effect_from_curve(curve, target, variable)
+        cause = None
+        if explain and not res.reachable:
+            params = {**base, **{k: _plain(v) for k, v in setting.items()}}
+            if variable != "n_workers":
+                params["recipe_hazard_ratio"] = float(curve[variable].min())
+            cause = population_ceiling(params, n_population=n_population).cause()
+        out.append(PowerAnswer(setting, res, cause))
+    return out
+
+
+def _plain(v: Any) -> Any:
+    return v.item() if hasattr(v, "item") else v

@@ -157,13 +157,7 @@ def text_summary(d: ReportData) -> str:
     lines.append("")
     for setting, p in d.power.items():
         head = f"[{setting}] " if d.settings else ""
-        if p.n_required is None:
-            lines.append(f"{head}{d.criterion} ({d.solution}) >= {d.target:g}: not reached up "
-                         f"to N = {int(p.curve['n_workers'].max())}")
-        else:
-            lines.append(f"{head}{d.criterion} ({d.solution}) >= {d.target:g} from N = "
-                         f"{p.n_required} (CI range {_n(p.n_optimistic)} .. "
-                         f"{_n(p.n_conservative)})")
+        lines.append(f"{head}{d.criterion} ({d.solution}): {p.verdict()}")
     if len(d.wrong_models):
         lines += ["", f"Most frequent wrong {d.solution} models at N = {d.headline_n}:"]
         for _, r in d.wrong_models.head(5).iterrows():
@@ -314,9 +308,7 @@ def html_report(d: ReportData) -> str:
                       "mean share of true paths found")),
     ]
     power_rows = "".join(
-        f"<tr><td>{html.escape(s)}</td><td>{_n(p.n_required)}</td><td>{_n(p.n_optimistic)} .. "
-        f"{_n(p.n_conservative)}</td><td>"
-        f"{'-' if p.n_interpolated is None else f'{p.n_interpolated:.0f}'}</td></tr>"
+        f"<tr><td>{html.escape(s)}</td><td>{html.escape(p.verdict())}</td></tr>"
         for s, p in d.power.items())
     wrong = _wrong_figure(d)
     settings = json.dumps(d.definition, indent=2, default=str)
@@ -331,8 +323,8 @@ def html_report(d: ReportData) -> str:
                      f"src='data:image/png;base64,{png}'>")
     parts.append(f"<h2>Power: sample size for P[{d.criterion}] &ge; {d.target:g} "
                  f"({d.solution})</h2><img alt='power' src='data:image/png;base64,"
-                 f"{_power_figure(d)}'><table><tr><th>setting</th><th>N required</th>"
-                 f"<th>95 % range</th><th>interpolated</th></tr>{power_rows}</table>")
+                 f"{_power_figure(d)}'><table><tr><th>setting</th><th>sample size (monotone fit, 95 % "
+                 f"bootstrap interval)</th></tr>{power_rows}</table>")
     parts.append(f"<h2>Most frequent wrong models (N = {d.headline_n}, {d.solution})</h2>")
     if wrong:
         parts.append(f"<img alt='wrong models' src='data:image/png;base64,{wrong}'>")

@@ -66,3 +66,18 @@ def test_cells_differing_in_effect_or_analysis_share_cohorts():
         "experiment": {"name": "crn", "replications": 2, "seed": 11},
         "base": {"scenario": "kbop", "n_workers": 40}})
     assert other.cells()[0].seed != cells[0].seed
+
+
+def test_grid_blocks_union_without_duplicates():
+    exp = experiment_from_dict({
+        "experiment": {"name": "blocks", "replications": 2, "seed": 1},
+        "base": {"scenario": "boolean:A*B + ~C*D", "cal_type": "crisp"},
+        "grid": [{"n_workers": [20, 40], "incl_cut": [0.8]},
+                 {"n_workers": [40], "incl_cut": [0.8, 0.6]}],
+    })
+    cells = exp.cells()
+    assert [(c.params["n_workers"], c.params["incl_cut"]) for c in cells] == [
+        (20, 0.8), (40, 0.8), (40, 0.6)]
+    with pytest.raises(DesignError, match=r"grid\[2\].n_cut must be a non-empty list"):
+        experiment_from_dict({"experiment": {"name": "b"}, "grid": [{"n_workers": [20]},
+                                                                    {"n_cut": 2}]})

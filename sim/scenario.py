@@ -316,6 +316,26 @@ class Scenario:
         SDs of the caseload away (the default :attr:`calibration_anchors` of the column)."""
         return self._default_calibration_anchors(c)
 
+    def expected_sustain_rate(self, membership: float = 0.0) -> float:
+        """Expected share of housed participants who sustain their tenancy, for a worker with
+        recipe membership ``membership`` (0 or 1 under crisp truth).
+
+        Exact under the model (no sampling): needs weighted by their chance of being housed
+        within the window, frailty integrated by 64-point Gauss-Hermite quadrature,
+        ``S0 ** (r * HR ** membership)``. It is the participant-weighted rate (total sustained /
+        total housed over many such workers). It uses the true effect, so it is a diagnostic of
+        the truth (how far apart recipe and non-recipe workers are), never an input to
+        calibration.
+        """
+        part = self.participants
+        pmf = stats.binom.pmf(np.arange(part.needs_max), part.needs_max - 1, part.needs_p)
+        housed = -np.expm1(self.log_q_table * self.programme.housing_window_weeks)
+        nodes, weights = np.polynomial.hermite_e.hermegauss(64)
+        log_r = (self.needs_log_hr_table[:, None] + part.frailty_sd * nodes[None, :]
+                 + membership * math.log(self.hazard.recipe_hazard_ratio))
+        surv = np.exp(self.baseline_log_survival[-1] * np.exp(log_r)) @ (weights / weights.sum())
+        return float((pmf * housed * surv).sum() / (pmf * housed).sum())
+
     @cached_property
     def _diagnostic_probabilities(self) -> np.ndarray:
         """(M, K) probability that each true crisp condition holds, over M latent draws."""

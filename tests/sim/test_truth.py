@@ -117,3 +117,16 @@ def test_participant_table_is_consistent():
     assert (parts.sustained + parts.failed == parts.housed).all()
     assert (parts.n_meetings == parts.exit_week - parts.referral_week + 1).all()
     assert isinstance(parts, pd.DataFrame)
+
+
+def test_expected_sustain_rate_matches_large_caseloads():
+    scen = load_scenario("kbop", {"referrals_per_worker": 200, "n_workers": 300})
+    many = sim.simulate_many(scen, n_reps=3, seed=1)
+    sums = many.groupby("true_recipe")[["n_sustained", "n_housed"]].sum()
+    rate = sums.n_sustained / sums.n_housed
+    assert abs(rate[0] - scen.expected_sustain_rate(0.0)) < 0.01
+    assert abs(rate[1] - scen.expected_sustain_rate(1.0)) < 0.01
+    rates = [scen.expected_sustain_rate(m) for m in np.linspace(0, 1, 5)]
+    assert np.all(np.diff(rates) > 0)
+    null = scen.with_overrides({"recipe_hazard_ratio": 1.0})
+    assert null.expected_sustain_rate(0.0) == pytest.approx(null.expected_sustain_rate(1.0))

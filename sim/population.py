@@ -115,6 +115,12 @@ def build_population(scenario: Scenario, seed: int | np.random.SeedSequence,
     return derive_population(scenario, draw_replications(scenario, seed, reps))
 
 
+def _log1m(u: np.ndarray) -> np.ndarray:
+    """``log(1 - u)`` computed as ``log1p(-u)`` in one new array."""
+    out = np.negative(u)
+    return np.log1p(out, out=out)
+
+
 def latent_membership(z: np.ndarray, c: ConditionSpec, scenario: Scenario) -> np.ndarray:
     """True membership (float64) of workers with latent values ``z`` in condition ``c``: 1 for
     ``z >= threshold`` else 0 under crisp truth; the logistic of the module docstring under fuzzy
@@ -183,6 +189,5 @@ def derive_population(scenario: Scenario, d: Draws) -> Population:
         worker=worker,
         referral_week=np.floor(d.referral_u * prog.referral_weeks).astype(np.int64),
         needs=needs, rel_hazard=np.exp(log_hr),
-        log_q=scenario.log_q_table[needs - 1], log_u=np.log1p(-d.entry_u),
-        log_v=np.log1p(-d.fail_u),
+        log_q=scenario.log_q_table[needs - 1], log_u=_log1m(d.entry_u), log_v=_log1m(d.fail_u),
     )

@@ -21,8 +21,11 @@ def anchors_for(x: np.ndarray, calibration: str, theory: tuple[float, float, flo
                 percentiles: Sequence[float]) -> tuple[float, float, float]:
     """The (exclusion, crossover, inclusion) anchors of one column.
 
-    Degenerate sample percentiles (many ties) are spread minimally around the crossover; a
-    crossover that equals a data value is moved just above it, so no case sits at exactly 0.5.
+    Degenerate sample percentiles (many ties) are spread minimally around the crossover. A
+    crossover that equals a data value (sample percentiles on a recording grid) is moved just
+    below it, so no case sits at exactly 0.5 and tied cases are *in*, the engine's crisp rule
+    (``qca.calibrate(type="crisp")``: a value equal to the threshold is in). Theory anchors of
+    the programme scenarios already lie between recording grid points.
     """
     if calibration == "theory":
         e, c, i = theory
@@ -32,7 +35,7 @@ def anchors_for(x: np.ndarray, calibration: str, theory: tuple[float, float, flo
         span = max(float(np.ptp(x)), 1e-6)
         e, i = min(e, c - 0.25 * span), max(i, c + 0.25 * span)
     if np.any(x == c):
-        c = c + 1e-6 * max(1.0, abs(c))
+        c = c - 1e-6 * max(1.0, abs(c))
     return e, c, i
 
 

@@ -17,12 +17,13 @@ from .boolean import (
     random_structure,
     select_cases,
 )
-from .errors import ScenarioError
+from .errors import ScenarioError, ScenarioWarning
 from .model import ProgrammeModel
 from .scenario import Scenario, builtin_scenarios, load_scenario
 
 __all__ = [
-    "simulate", "simulate_many", "load_scenario", "Scenario", "ScenarioError", "ProgrammeModel",
+    "simulate", "simulate_many", "load_scenario", "Scenario", "ScenarioError", "ScenarioWarning",
+    "ProgrammeModel",
     "builtin_scenarios", "random_structure", "ideal_data", "limit_diversity", "add_noise",
     "select_cases", "fuzzify", "boolean_dataset",
 ]

@@ -26,17 +26,24 @@ STATES = ("referred_later", "awaiting_housing", "housed", "sustained", "failed",
 
 
 class WorkerAgent(mesa.Agent):
-    """A front-line worker: true conditions, survey/record scores, recipe membership."""
+    """A front-line worker: true conditions, survey/record scores, recipe membership.
 
-    def __init__(self, model: ProgrammeModel, index: int, org: int, true: dict[str, bool],
-                 observed: dict[str, float], paths: tuple[bool, ...]):
+    ``true`` and ``paths`` are memberships in [0, 1] (0/1 under crisp truth);
+    ``recipe_membership`` is the maximum path membership and scales the recipe's effect on the
+    tenancy hazard of the worker's participants (see :mod:`sim.population`); ``in_recipe`` is
+    its crisp projection (membership above 0.5).
+    """
+
+    def __init__(self, model: ProgrammeModel, index: int, org: int, true: dict[str, float],
+                 observed: dict[str, float], paths: tuple[float, ...]):
         super().__init__(model)
         self.index = index
         self.org = org
         self.true = true
         self.observed = observed
         self.paths = paths
-        self.in_recipe = any(paths)
+        self.recipe_membership = max(paths, default=0.0)
+        self.in_recipe = self.recipe_membership > 0.5
         self.caseload: list[ParticipantAgent] = []
         self.meetings_this_week = 0
 

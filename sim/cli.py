@@ -6,18 +6,21 @@ Example::
     qcasim simulate --scenario gmbop --set recipe_hazard_ratio=0.6 \\
         --set conditions.ACT.reliability=0.7 -o gmbop.csv
 
-Bad input prints one line (``qcasim: error: ...``) to stderr and exits with status 2.
+Bad input prints one line (``qcasim: error: ...``) to stderr and exits with status 2; a scenario
+that QCA can hardly analyse (:class:`~sim.errors.ScenarioWarning`) prints one
+``qcasim: warning: ...`` line per reason after the cohort is written.
 """
 
 from __future__ import annotations
 
 import tomllib
+import warnings
 from typing import Any
 
 import click
 
 from .api import ENGINES, simulate
-from .errors import ScenarioError
+from .errors import ScenarioError, ScenarioWarning
 
 __all__ = ["simulate_command", "parse_set"]
 
@@ -65,11 +68,13 @@ def simulate_command(scenario: str, seed: int, n_workers: int | None, engine: st
                      sets: tuple[str, ...], output: str, participants_out: str | None) -> None:
     """Simulate one evaluation cohort (one row per worker) and write it as CSV."""
     overrides = parse_set(sets)
-    try:
-        result = simulate(scenario, n_workers=n_workers, seed=seed, engine=engine,
-                          participants=participants_out is not None, **overrides)
-    except ScenarioError as exc:
-        raise BadInput(str(exc)) from None
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", ScenarioWarning)
+        try:
+            result = simulate(scenario, n_workers=n_workers, seed=seed, engine=engine,
+                              participants=participants_out is not None, **overrides)
+        except ScenarioError as exc:
+            raise BadInput(str(exc)) from None
     cohort, parts = result if isinstance(result, tuple) else (result, None)
     try:
         if output == "-":
@@ -80,6 +85,9 @@ def simulate_command(scenario: str, seed: int, n_workers: int | None, engine: st
             parts.to_csv(participants_out, index=False)
     except OSError as exc:
         raise BadInput(f"cannot write output: {exc}") from None
+    for msg in dict.fromkeys(str(w.message) for w in caught
+                             if issubclass(w.category, ScenarioWarning)):
+        click.secho(f"qcasim: warning: {msg}", fg="yellow", err=True)
 
 
 if __name__ == "__main__":  # pragma: no cover

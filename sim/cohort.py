@@ -3,8 +3,9 @@
 Cohort columns, in order: ``rep`` (only from :func:`sim.simulate_many`), ``worker_id``, ``org``,
 one column per measured condition (raw summed Likert score, recorded value, or caseload count),
 ``n_participants``, ``n_housed``, ``n_sustained``, ``SUSTAIN_RATE`` (``n_sustained / n_housed``,
-0 when nobody was housed), then the truth: ``true_<condition>`` (0/1, every condition including
-unmeasured ones), ``true_recipe`` (0/1) and ``true_path_<i>`` (0/1, one per recipe term).
+0 when nobody was housed), then the truth: ``true_<condition>`` (every condition including
+unmeasured ones), ``true_recipe`` and ``true_path_<i>`` (one per recipe term): int64 0/1 under
+crisp truth, float64 memberships in [0, 1] under fuzzy truth (``scenario.truth``).
 """
 
 from __future__ import annotations
@@ -37,11 +38,12 @@ def cohort_arrays(scenario: Scenario, pop: Population, out: Outcomes) -> dict[st
     }
     cols.update(pop.observed)
     cols.update(n_participants=n_part, n_housed=n_housed, n_sustained=n_sust, SUSTAIN_RATE=rate)
+    dtype = np.float64 if scenario.fuzzy_truth else np.int64
     for k, name in enumerate(scenario.condition_names):
-        cols[f"true_{name}"] = pop.true[..., k].astype(np.int64)
-    cols["true_recipe"] = pop.in_recipe.astype(np.int64)
+        cols[f"true_{name}"] = pop.true[..., k].astype(dtype)
+    cols["true_recipe"] = pop.in_recipe.astype(dtype)
     for p in range(pop.paths.shape[-1]):
-        cols[f"true_path_{p + 1}"] = pop.paths[..., p].astype(np.int64)
+        cols[f"true_path_{p + 1}"] = pop.paths[..., p].astype(dtype)
     return cols
 
 

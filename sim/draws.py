@@ -116,14 +116,14 @@ def draw_replications(scenario: Scenario, seed: int | np.random.SeedSequence,
     std = np.empty((n_r, w, k))
     item_u = np.empty((n_r, w, n_items))
     record_e = np.empty((n_r, w, n_rec))
-    unif = np.empty((5, n_r, p))
+    unif = np.empty((n_r, 5, p))
     frailty = np.empty((n_r, p))
     for i, r in enumerate(reps):
         g_w, g_p = _streams(replication_seed(seed, r))
         g_w.standard_normal(out=std[i])
         g_w.random(out=item_u[i])
         g_w.standard_normal(out=record_e[i])
-        unif[:, i] = g_p.random((5, p))
+        g_p.random(out=unif[i])  # the same numbers as random((5, P)), drawn in place
         g_p.standard_normal(out=frailty[i])
     latent = correlate(std, scenario.cholesky)
-    return Draws(latent, item_u, record_e, *unif, frailty)
+    return Draws(latent, item_u, record_e, *unif.transpose(1, 0, 2), frailty)

@@ -147,19 +147,6 @@ def make_generator(scenario: str, settings: GeneratorSettings | None = None) -> 
 # ----------------------------------------------------------------------------- programme model
 
 
-def _outcome_anchors(scenario: Any) -> tuple[float, float, float]:
-    """Fallback anchors of the outcome proportion for scenarios that declare none: the
-    baseline sustainment rate and the rate under the recipe's hazard ratio, crossover halfway
-    (widened when the two are close)."""
-    s0 = float(scenario.hazard.baseline_sustain)
-    s1 = float(s0 ** scenario.hazard.recipe_hazard_ratio)
-    lo, hi = min(s0, s1), max(s0, s1)
-    if hi - lo < 0.1:
-        mid = (lo + hi) / 2
-        lo, hi = mid - 0.05, mid + 0.05
-    return (max(lo, 0.0), (lo + hi) / 2, min(hi, 1.0))
-
-
 class ProgrammeGenerator:
     """Cohorts of the agent-based programme model (:mod:`sim.model` / :mod:`sim.kernel`).
 
@@ -196,10 +183,9 @@ class ProgrammeGenerator:
 
     @property
     def calibration_anchors(self) -> dict[str, tuple[float, float, float]]:
-        anchors = dict(self.scenario.calibration_anchors)
-        if self.outcome not in anchors:
-            anchors[self.outcome] = _outcome_anchors(self.scenario)
-        return anchors
+        """The scenario's anchors, the outcome's programme-defined target included (the same
+        under the null and every effect size)."""
+        return dict(self.scenario.calibration_anchors)
 
     def cohorts(self, seed: int, reps: Sequence[int]) -> list[Cohort]:
         """Replications ``reps`` of ``seed``; replication ``r`` is the same whatever the other

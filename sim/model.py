@@ -74,9 +74,9 @@ class ProgrammeModel(Model):
         return [
             WorkerAgent(
                 self, i, int(pop.org[0, i]),
-                true={n: bool(pop.true[0, i, k]) for k, n in enumerate(names)},
+                true={n: float(pop.true[0, i, k]) for k, n in enumerate(names)},
                 observed={n: v[0, i].item() for n, v in pop.observed.items()},
-                paths=tuple(bool(b) for b in pop.paths[0, i]),
+                paths=tuple(float(b) for b in pop.paths[0, i]),
             )
             for i in range(pop.org.shape[1])
         ]

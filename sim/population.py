@@ -8,8 +8,18 @@ whether it is derived alone or in a batch. Everything random is in :mod:`sim.dra
 Derivations
 -----------
 * Worker ``i`` belongs to organisation ``i mod n_orgs``.
-* True crisp condition: latent ``z > Phi^-1(1 - prevalence)``; for the caseload condition,
-  caseload ``> high_above``.
+* True condition, crisp truth (``truth = "crisp"``): latent ``z >= Phi^-1(1 - prevalence)``; for
+  the caseload condition, caseload ``>= high_ratio * referrals_per_worker``. Membership is 1 or 0
+  (the tie rule of :mod:`sim.grids`: a value equal to the threshold is in).
+* True condition, fuzzy truth (``truth = "fuzzy"``): membership ``expit(log(19) * (z - threshold)
+  / membership_spread)``, i.e. 0.5 at the threshold and 0.95 / 0.05 at ``membership_spread``
+  latent SDs above / below it (a logistic of the latent value, as in the direct method of
+  calibration, Ragin 2008, and cna's ``makeFuzzy``); for the caseload condition, the direct-method
+  logistic of the count with :meth:`~sim.scenario.Scenario.caseload_truth_anchors`, so that
+  calibrating the observed caseload with the scenario's anchors reproduces it exactly.
+* Path membership: the minimum over the path's literals of the membership (``1 - membership``
+  for a negated literal); recipe membership ``m``: the maximum over paths (fuzzy AND / OR; with
+  crisp memberships these are the Boolean AND / OR).
 * Central allocation: participants, in the order of their allocation uniforms, go to the worker
   whose cumulative share of the allocation weights ``exp(capacity_sd * z_caseload)`` first exceeds
   the uniform (see :func:`allocate`).
@@ -17,8 +27,17 @@ Derivations
 * Needs: ``1 + Binomial(needs_max - 1, needs_p)`` by inverse CDF of the needs uniform.
 * Weekly housing-entry probability ``p = entry_weekly_prob * entry_needs_ratio ** (needs - mean)``.
 * Tenancy relative hazard (grouped-time proportional hazards; Prentice & Gloeckler 1978):
-  ``r = exp(needs_log_hr * (needs - mean) + frailty_sd * frailty) * HR**in_recipe``, so the
-  survival to tenancy week ``t`` is ``S0(t) ** r``, with ``HR = recipe_hazard_ratio``.
+  ``r = exp(needs_log_hr * (needs - mean) + frailty_sd * frailty) * HR**m``, so the
+  survival to tenancy week ``t`` is ``S0(t) ** r``, with ``HR = recipe_hazard_ratio`` and ``m``
+  the recipe membership of the participant's worker (0 or 1 under crisp truth; under fuzzy truth
+  the effect on the log hazard scales with membership).
+
+References
+----------
+Ragin, C. C. (2008). *Redesigning Social Inquiry*, ch. 5 (direct calibration, log-odds 3 at
+membership 0.95). Baumgartner, M. & Ambuehl, M. (2020). cna documentation, ``makeFuzzy`` (fuzzy
+data from crisp structures). Zadeh, L. A. (1965). Fuzzy sets. *Information and Control* 8
+(minimum and maximum as fuzzy AND and OR).
 """
 
 from __future__ import annotations
@@ -27,13 +46,15 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
+from scipy import special
 
 from .draws import Draws, draw_replications, item_columns, record_columns
 from .measurement import likert_scores, recorded_values
 from .recipe import path_membership
-from .scenario import Scenario
+from .scenario import LOG_ODDS_95, ConditionSpec, Scenario
 
-__all__ = ["Population", "allocate", "build_population", "derive_population"]
+__all__ = ["Population", "allocate", "build_population", "derive_population",
+           "latent_membership", "direct_membership"]
 
 
 @dataclass(frozen=True, eq=False)
@@ -42,10 +63,10 @@ class Population:
 
     org: np.ndarray            # (R, W) int64
     latent: np.ndarray         # (R, W, K)
-    true: np.ndarray           # (R, W, K) bool, scenario condition order
+    true: np.ndarray           # (R, W, K) float64 membership (0/1 under crisp truth), scenario order
     observed: dict[str, np.ndarray]  # measured condition -> (R, W) raw score / record / count
-    paths: np.ndarray          # (R, W, n_paths) bool
-    in_recipe: np.ndarray      # (R, W) bool
+    paths: np.ndarray          # (R, W, n_paths) float64 path membership
+    in_recipe: np.ndarray      # (R, W) float64 recipe membership
     worker: np.ndarray         # (R, P) int64, allocated worker (sorted)
     referral_week: np.ndarray  # (R, P) int64
     needs: np.ndarray          # (R, P) int64
@@ -94,12 +115,36 @@ def build_population(scenario: Scenario, seed: int | np.random.SeedSequence,
     return derive_population(scenario, draw_replications(scenario, seed, reps))
 
 
+def _log1m(u: np.ndarray) -> np.ndarray:
+    """``log(1 - u)`` computed as ``log1p(-u)`` in one new array."""
+    out = np.negative(u)
+    return np.log1p(out, out=out)
+
+
+def latent_membership(z: np.ndarray, c: ConditionSpec, scenario: Scenario) -> np.ndarray:
+    """True membership (float64) of workers with latent values ``z`` in condition ``c``: 1 for
+    ``z >= threshold`` else 0 under crisp truth; the logistic of the module docstring under fuzzy
+    truth."""
+    if not scenario.fuzzy_truth:
+        return (z >= c.threshold_z).astype(float)
+    return special.expit(LOG_ODDS_95 / scenario.membership_spread * (z - c.threshold_z))
+
+
+def direct_membership(x: np.ndarray, anchors: tuple[float, float, float]) -> np.ndarray:
+    """Direct-method logistic membership of raw values ``x`` with anchors (e, c, i): log-odds
+    ``log(19) * (x - c) / (i - c)`` at or above ``c``, ``log(19) * (x - c) / (c - e)`` below
+    (the formula of ``qca.calibrate(x, "fuzzy", thresholds=(e, c, i))``, Ragin 2008)."""
+    e, c, i = anchors
+    d = np.asarray(x, dtype=float) - c
+    return special.expit(LOG_ODDS_95 * np.where(d >= 0, d / (i - c), d / (c - e)))
+
+
 def derive_population(scenario: Scenario, d: Draws) -> Population:
     """Deterministic population of the replications in ``d`` (elementwise in the replication)."""
     prog, part, haz = scenario.programme, scenario.participants, scenario.hazard
     n_r, n_w = d.latent.shape[:2]
     items, records = item_columns(scenario), record_columns(scenario)
-    true = np.empty(d.latent.shape, dtype=bool)
+    true = np.empty(d.latent.shape, dtype=float)
     observed: dict[str, np.ndarray] = {}
     weights = np.ones((n_r, n_w))
     caseload_col = None
@@ -109,7 +154,7 @@ def derive_population(scenario: Scenario, d: Draws) -> Population:
             weights = np.exp(c.capacity_sd * z)
             caseload_col = k
             continue
-        true[..., k] = z > c.threshold_z
+        true[..., k] = latent_membership(z, c, scenario)
         if c.kind == "likert":
             observed[c.name] = likert_scores(z, d.item_u[..., items[c.name]], c)
         else:
@@ -119,23 +164,30 @@ def derive_population(scenario: Scenario, d: Draws) -> Population:
     caseload = np.bincount(flat, minlength=n_r * n_w).reshape(n_r, n_w).astype(np.int64)
     if caseload_col is not None:
         c = scenario.conditions[caseload_col]
-        true[..., caseload_col] = caseload > c.high_above
+        if scenario.fuzzy_truth:
+            true[..., caseload_col] = direct_membership(caseload,
+                                                        scenario.caseload_truth_anchors(c))
+        else:
+            true[..., caseload_col] = caseload >= scenario.caseload_cut(c)
         observed[c.name] = caseload
     observed = {c.name: observed[c.name] for c in scenario.conditions if c.measured}
     paths = path_membership(true, scenario.compiled_recipe)
-    in_recipe = paths.any(axis=-1)
+    in_recipe = paths.max(axis=-1)
     needs = np.ones(d.needs_u.shape, dtype=np.int64)
     for c in scenario.needs_cdf:  # inverse CDF: 1 + #{k : u >= F(k)}
         needs += d.needs_u >= c
-    worker_in_recipe = np.take_along_axis(in_recipe, worker, axis=1)
     log_hr = scenario.needs_log_hr_table[needs - 1] + part.frailty_sd * d.frailty
-    log_hr = np.where(worker_in_recipe, log_hr + math.log(haz.recipe_hazard_ratio), log_hr)
+    log_effect = math.log(haz.recipe_hazard_ratio)
+    if scenario.fuzzy_truth:
+        log_hr = log_hr + np.take_along_axis(in_recipe * log_effect, worker, axis=1)
+    else:  # 0/1 membership: add the effect where it is 1 (bit-identical to m * log HR)
+        log_hr = np.where(np.take_along_axis(in_recipe > 0.5, worker, axis=1),
+                          log_hr + log_effect, log_hr)
     return Population(
         org=np.broadcast_to(np.arange(n_w, dtype=np.int64) % prog.n_orgs, (n_r, n_w)),
         latent=d.latent, true=true, observed=observed, paths=paths, in_recipe=in_recipe,
         worker=worker,
         referral_week=np.floor(d.referral_u * prog.referral_weeks).astype(np.int64),
         needs=needs, rel_hazard=np.exp(log_hr),
-        log_q=scenario.log_q_table[needs - 1], log_u=np.log1p(-d.entry_u),
-        log_v=np.log1p(-d.fail_u),
+        log_q=scenario.log_q_table[needs - 1], log_u=_log1m(d.entry_u), log_v=_log1m(d.fail_u),
     )

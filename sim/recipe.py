@@ -1,7 +1,9 @@
-"""The causal recipe evaluated on true crisp conditions, vectorised.
+"""The causal recipe evaluated on the true conditions, vectorised.
 
-A recipe is a crisp sum of products in qca syntax (``qca.parse``); a worker is a member when
-their true configuration satisfies at least one path (term).
+A recipe is a sum of products of crisp literals in qca syntax (``qca.parse``). A worker's
+membership in a path is the minimum over its literals of the condition's membership (``1 -
+membership`` for a negated literal), and in the recipe the maximum over paths: the fuzzy AND and
+OR (Zadeh 1965), which reduce to Boolean AND and OR on 0/1 memberships (crisp truth).
 """
 
 from __future__ import annotations
@@ -24,12 +26,14 @@ def compile_recipe(expr: Expression, names: Sequence[str]) -> Compiled:
 
 
 def path_membership(true: np.ndarray, compiled: Compiled) -> np.ndarray:
-    """Boolean membership in each path, shape ``true.shape[:-1] + (n_paths,)``.
+    """Membership in each path (float64), shape ``true.shape[:-1] + (n_paths,)``.
 
-    ``true`` holds the crisp conditions on its last axis, in scenario order.
+    ``true`` holds the condition memberships in [0, 1] (0/1 for crisp truth, booleans accepted)
+    on its last axis, in scenario order.
     """
-    out = np.ones((*true.shape[:-1], len(compiled)), dtype=bool)
+    mem = np.asarray(true, dtype=float)
+    out = np.ones((*mem.shape[:-1], len(compiled)))
     for p, term in enumerate(compiled):
         for i, v in term:
-            out[..., p] &= true[..., i] == bool(v)
+            np.minimum(out[..., p], mem[..., i] if v else 1.0 - mem[..., i], out=out[..., p])
     return out

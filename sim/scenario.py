@@ -7,7 +7,14 @@ recipe. ``sim/scenarios/kbop.toml`` documents every key with its default and sou
 
 Validation is strict: an unknown key is an error naming the key and the file, a value out of range
 names the parameter and the value. Overrides (``--set key=value``, ``simulate(**overrides)``) are
-applied to the raw TOML mapping before validation, so they are checked the same way.
+applied to the raw TOML mapping before validation, so they are checked the same way. A scenario
+that is valid but unlikely to be analysable (a true condition with prevalence below 5 % or above
+95 %, a recipe path expected in fewer than 3 workers) raises a :class:`~sim.errors.ScenarioWarning`
+(:attr:`Scenario.diagnostics`).
+
+The truth is crisp (``truth = "crisp"``: a worker is in or out of each condition and of the recipe)
+or fuzzy (``truth = "fuzzy"``: graded memberships, the recipe's effect on the hazard scales with
+recipe membership); see :mod:`sim.population`.
 
 References
 ----------
@@ -20,6 +27,7 @@ from __future__ import annotations
 import copy
 import math
 import tomllib
+import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -33,7 +41,8 @@ from scipy import optimize, stats
 
 from qca import Expression, QCAError, parse
 
-from .errors import ScenarioError
+from .errors import ScenarioError, ScenarioWarning
+from .grids import ContinuousGrid, Grid, RatioGrid, StepGrid
 from .recipe import compile_recipe
 
 __all__ = [
@@ -41,6 +50,7 @@ __all__ = [
     "Programme",
     "Participants",
     "Hazard",
+    "OutcomeSpec",
     "Scenario",
     "load_scenario",
     "scenario_from_dict",
@@ -49,16 +59,22 @@ __all__ = [
 ]
 
 KINDS = ("likert", "recorded", "caseload")
+TRUTHS = ("crisp", "fuzzy")
 _TOP = {"name", "description", "recipe", "correlations", "programme", "participants", "hazard",
-        "conditions"}
+        "conditions", "outcome", "truth", "membership_spread"}
 _COND_KEYS = {
     "likert": {"kind", "label", "source", "measured", "prevalence", "anchors", "items", "scale",
                "item_mean", "item_sd", "reliability"},
     "recorded": {"kind", "label", "source", "measured", "prevalence", "anchors", "median",
                  "log_sd", "resolution", "reliability", "unit"},
-    "caseload": {"kind", "label", "source", "measured", "anchors", "capacity_sd", "high_above"},
+    "caseload": {"kind", "label", "source", "measured", "anchors", "capacity_sd", "high_ratio"},
 }
-ANCHOR_Z = 1.5  # latent SDs either side of the threshold for the default anchors
+ANCHOR_Z = 1.5  # default membership_spread: latent SDs from the threshold to the 0.05/0.95 anchors
+LOG_ODDS_95 = math.log(0.95 / 0.05)  # log-odds of membership 0.95 (R's QCA idm = 0.95)
+MIN_PREVALENCE = 0.05  # a true condition rarer (or commoner, 1 - this) gets a ScenarioWarning
+MIN_PATH_WORKERS = 3.0  # a recipe path expected in fewer workers gets a ScenarioWarning
+_DIAGNOSTIC_DRAWS = 20_000  # Monte Carlo draws of the expected path shares (fixed seed below)
+_DIAGNOSTIC_SEED = 20_240_501
 
 
 @dataclass(frozen=True)
@@ -87,12 +103,19 @@ class ConditionSpec:
     resolution: float = 0.0
     unit: str = ""
     capacity_sd: float = 0.0
-    high_above: float = 0.0
+    high_ratio: float = 0.0
 
     @cached_property
     def threshold_z(self) -> float:
-        """Latent z above which the true crisp condition is 1 (``1 - prevalence`` quantile)."""
+        """Latent z at or above which the true crisp condition is 1 (``1 - prevalence``
+        quantile; likert and recorded conditions)."""
         return NormalDist().inv_cdf(1.0 - self.prevalence)
+
+    def grid(self) -> Grid:
+        """The recording grid of the observed column (see :mod:`sim.grids`)."""
+        if self.kind in ("likert", "caseload"):
+            return StepGrid(1.0)
+        return StepGrid(self.resolution) if self.resolution > 0 else ContinuousGrid()
 
     @property
     def item_noise_sd(self) -> float:
@@ -148,14 +171,30 @@ class Hazard:
     recipe_hazard_ratio: float
 
 
+@dataclass(frozen=True)
+class OutcomeSpec:
+    """The programme's definition of the outcome set on the outcome proportion.
+
+    ``anchors`` (exclusion, crossover, inclusion) on ``SUSTAIN_RATE`` come from programme facts
+    (targets, comparable programmes), never from the simulated effect, so the outcome set is the
+    same under the null and every effect size.
+    """
+
+    anchors: tuple[float, float, float]
+    label: str = ""
+    source: str = ""
+
+
 @dataclass(frozen=True, eq=False)
 class Scenario:
     """A validated scenario. Build with :func:`load_scenario` or :func:`scenario_from_dict`.
 
-    Attributes used by the benchmark: :attr:`recipe` (qca syntax over true crisp conditions),
+    Attributes used by the benchmark: :attr:`recipe` (qca syntax over the true conditions),
     :attr:`observed_conditions` (cohort columns an analyst sees), :attr:`outcome` (cohort column of
     the outcome proportion), :attr:`calibration_anchors` (exclusion, crossover, inclusion per
-    observed column on its raw scale), :attr:`truth_columns`.
+    observed column and the outcome, raw scale, crossovers between recording grid points),
+    :attr:`grids`, :attr:`truth` (``"crisp"`` or ``"fuzzy"``), :attr:`truth_columns`,
+    :attr:`diagnostics`.
     """
 
     name: str
@@ -166,10 +205,18 @@ class Scenario:
     programme: Programme
     participants: Participants
     hazard: Hazard
+    outcome_spec: OutcomeSpec
     raw: Mapping[str, Any] = field(repr=False)
     source: str = "<dict>"
+    truth: str = "crisp"
+    membership_spread: float = ANCHOR_Z
 
     outcome = "SUSTAIN_RATE"
+
+    @property
+    def fuzzy_truth(self) -> bool:
+        """True when the truth is a fuzzy-set relation (``truth = "fuzzy"``)."""
+        return self.truth == "fuzzy"
 
     @property
     def condition_names(self) -> tuple[str, ...]:
@@ -209,10 +256,144 @@ class Scenario:
                 *(f"true_path_{i + 1}" for i in range(self.n_paths)))
 
     @cached_property
+    def grids(self) -> dict[str, Grid]:
+        """Recording grid of every observed column and the outcome (:mod:`sim.grids`): integer
+        steps for Likert sums and caseloads, the resolution for records, count ratios for the
+        outcome. Calibration code can check a crossover with ``grid.is_tie_free(c)`` and place a
+        sample-based one with ``grid.tie_free(c)``."""
+        out: dict[str, Grid] = {c.name: c.grid() for c in self.conditions if c.measured}
+        out[self.outcome] = RatioGrid()
+        return out
+
+    @cached_property
+    def theory_anchors(self) -> dict[str, tuple[float, float, float]]:
+        """(exclusion, crossover, inclusion) per observed column and the outcome, raw scale, as
+        the theory states them: the TOML ``anchors``, or the raw values at the truth threshold
+        and ``membership_spread`` latent SDs either side of it; ``[outcome] anchors``."""
+        out = {c.name: c.anchors or _default_anchors(c, self.programme, self.membership_spread)
+               for c in self.conditions if c.measured}
+        out[self.outcome] = self.outcome_spec.anchors
+        return out
+
+    @cached_property
     def calibration_anchors(self) -> dict[str, tuple[float, float, float]]:
-        """Suggested (exclusion, crossover, inclusion) anchors per observed column, raw scale."""
-        return {c.name: c.anchors or _default_anchors(c, self.programme)
-                for c in self.conditions if c.measured}
+        """Anchors for calibration: :attr:`theory_anchors` with each crossover moved between
+        recording grid points by the tie rule of :mod:`sim.grids` (a value equal to the theory
+        crossover is *in*, as in ``qca.calibrate(x, "crisp", thresholds=[c])``), so that no case
+        sits at the crossover. Crisp calibration at these crossovers classifies every possible
+        value exactly as the theory crossover does; the outcome's anchors are the programme's
+        (``[outcome]``) and do not depend on the effect size."""
+        out = {c.name: (self._tie_free(c.anchors, c.grid()) if c.anchors is not None
+                         else self._default_calibration_anchors(c))
+               for c in self.conditions if c.measured}
+        out[self.outcome] = self._tie_free(self.outcome_spec.anchors, RatioGrid())
+        return out
+
+    @staticmethod
+    def _tie_free(anchors: tuple[float, float, float], grid: Grid) -> tuple[float, float, float]:
+        e, c, i = anchors
+        return (e, grid.tie_free(c), i)
+
+    def _default_calibration_anchors(self, c: ConditionSpec) -> tuple[float, float, float]:
+        """Default anchors with the crossover between grid points; exclusion and inclusion are
+        widened to at least half a grid step from it when ``membership_spread`` is narrower."""
+        grid = c.grid()
+        e, cross, i = self._tie_free(_default_anchors(c, self.programme, self.membership_spread),
+                                     grid)
+        if isinstance(grid, StepGrid):
+            e, i = min(e, cross - grid.step / 2), max(i, cross + grid.step / 2)
+        return (e, cross, i)
+
+    def caseload_cut(self, c: ConditionSpec) -> int:
+        """Smallest caseload count in the true 'high caseload' set:
+        ``count >= high_ratio * referrals_per_worker`` (the tie rule of :mod:`sim.grids`)."""
+        t = c.high_ratio * self.programme.referrals_per_worker
+        return int(round(StepGrid(1.0).tie_free(t) + 0.5))
+
+    def caseload_truth_anchors(self, c: ConditionSpec) -> tuple[float, float, float]:
+        """Anchors of the fuzzy truth of a caseload condition: the crossover between
+        ``caseload_cut - 1`` and ``caseload_cut``, exclusion and inclusion ``membership_spread``
+        SDs of the caseload away (the default :attr:`calibration_anchors` of the column)."""
+        return self._default_calibration_anchors(c)
+
+    def expected_sustain_rate(self, membership: float = 0.0) -> float:
+        """Expected share of housed participants who sustain their tenancy, for a worker with
+        recipe membership ``membership`` (0 or 1 under crisp truth).
+
+        Exact under the model (no sampling): needs weighted by their chance of being housed
+        within the window, frailty integrated by 64-point Gauss-Hermite quadrature,
+        ``S0 ** (r * HR ** membership)``. It is the participant-weighted rate (total sustained /
+        total housed over many such workers). It uses the true effect, so it is a diagnostic of
+        the truth (how far apart recipe and non-recipe workers are), never an input to
+        calibration.
+        """
+        part = self.participants
+        pmf = stats.binom.pmf(np.arange(part.needs_max), part.needs_max - 1, part.needs_p)
+        housed = -np.expm1(self.log_q_table * self.programme.housing_window_weeks)
+        nodes, weights = np.polynomial.hermite_e.hermegauss(64)
+        log_r = (self.needs_log_hr_table[:, None] + part.frailty_sd * nodes[None, :]
+                 + membership * math.log(self.hazard.recipe_hazard_ratio))
+        surv = np.exp(self.baseline_log_survival[-1] * np.exp(log_r)) @ (weights / weights.sum())
+        return float((pmf * housed * surv).sum() / (pmf * housed).sum())
+
+    @cached_property
+    def _diagnostic_probabilities(self) -> np.ndarray:
+        """(M, K) probability that each true crisp condition holds, over M latent draws."""
+        rng = np.random.default_rng(_DIAGNOSTIC_SEED)
+        z = rng.standard_normal((_DIAGNOSTIC_DRAWS, len(self.conditions))) @ self.cholesky.T
+        probs = np.empty_like(z)
+        for k, c in enumerate(self.conditions):
+            if c.kind == "caseload":
+                # Poisson approximation of the multinomial allocation given the capacity weight.
+                lam = self.programme.referrals_per_worker * np.exp(
+                    c.capacity_sd * z[:, k] - c.capacity_sd**2 / 2)
+                probs[:, k] = stats.poisson.sf(self.caseload_cut(c) - 1, lam)
+            else:
+                probs[:, k] = z[:, k] >= c.threshold_z
+        return probs
+
+    @cached_property
+    def expected_prevalence(self) -> dict[str, float]:
+        """Expected share of workers in each true crisp condition (membership above 0.5 under
+        fuzzy truth): the stated prevalence, and for a caseload condition a Poisson-lognormal
+        approximation (Monte Carlo with a fixed seed, 20,000 draws)."""
+        probs = self._diagnostic_probabilities
+        return {c.name: (c.prevalence if c.kind != "caseload" else float(probs[:, k].mean()))
+                for k, c in enumerate(self.conditions)}
+
+    @cached_property
+    def expected_path_workers(self) -> tuple[float, ...]:
+        """Expected number of workers in each recipe path at ``programme.n_workers`` (same
+        approximation as :attr:`expected_prevalence`)."""
+        probs = self._diagnostic_probabilities
+        out = []
+        for term in self.compiled_recipe:
+            share = np.ones(len(probs))
+            for k, v in term:
+                share = share * (probs[:, k] if v else 1.0 - probs[:, k])
+            out.append(float(share.mean()) * self.programme.n_workers)
+        return tuple(out)
+
+    @cached_property
+    def diagnostics(self) -> tuple[str, ...]:
+        """Why this scenario may be unanalysable, one sentence each (empty when fine): a true
+        condition with expected prevalence below 5 % or above 95 %, a recipe path expected in
+        fewer than 3 workers. Each is also raised as a :class:`~sim.errors.ScenarioWarning`
+        when the scenario is built."""
+        out = []
+        for name, p in self.expected_prevalence.items():
+            if not MIN_PREVALENCE <= p <= 1 - MIN_PREVALENCE:
+                out.append(f"true condition {name} has expected prevalence {p:.3f}, outside "
+                           f"[{MIN_PREVALENCE}, {1 - MIN_PREVALENCE}]: QCA sees almost no "
+                           f"variation in it")
+        terms = self.recipe_expression.terms
+        for i, n in enumerate(self.expected_path_workers):
+            if n < MIN_PATH_WORKERS:
+                path = qca_term(terms[i])
+                out.append(f"recipe path {i + 1} ({path}) is expected in {n:.1f} of "
+                           f"{self.programme.n_workers} workers (< {MIN_PATH_WORKERS:g}): "
+                           f"too few cases to find it")
+        return tuple(out)
 
     @cached_property
     def compiled_recipe(self) -> tuple[tuple[tuple[int, int], ...], ...]:
@@ -273,13 +454,24 @@ def baseline_log_survival(hazard: Hazard, weeks: int) -> np.ndarray:
     return np.cumsum(np.log1p(-h * decay))
 
 
-def _default_anchors(c: ConditionSpec, prog: Programme) -> tuple[float, float, float]:
+def qca_term(term: Any) -> str:
+    """A product term in qca syntax (``~SBW*INNOV``)."""
+    return "*".join(("" if next(iter(v)) else "~") + cond for cond, v in term.literals)
+
+
+def _default_anchors(c: ConditionSpec, prog: Programme,
+                     spread: float) -> tuple[float, float, float]:
+    """Raw-scale anchors at the truth threshold and ``spread`` latent SDs either side of it
+    (caseload: ``spread`` SDs of the Poisson-lognormal caseload either side of the tie-free
+    crossover, with the threshold ``high_ratio * referrals_per_worker`` as crossover)."""
     if c.kind == "caseload":
         m = prog.referrals_per_worker
         sd = math.sqrt(m + (m * c.capacity_sd) ** 2)
-        cross = c.high_above + 0.5
-        return (round(max(0.0, cross - ANCHOR_Z * sd), 1), cross, round(cross + ANCHOR_Z * sd, 1))
-    zs = (c.threshold_z - ANCHOR_Z, c.threshold_z, c.threshold_z + ANCHOR_Z)
+        t = c.high_ratio * m
+        cross = StepGrid(1.0).tie_free(t)
+        return (round(max(0.0, cross - spread * sd), 2), round(t, 6),
+                round(cross + spread * sd, 2))
+    zs = (c.threshold_z - spread, c.threshold_z, c.threshold_z + spread)
     if c.kind == "likert":
         lo, hi = c.scale
         scale = c.item_sd / math.sqrt(1.0 + c.item_noise_sd**2)
@@ -446,10 +638,16 @@ def scenario_from_dict(raw: Mapping[str, Any], source: str = "<dict>") -> Scenar
     recipe = ck.string(raw, "recipe", "")
     _check_recipe(ck, recipe, names)
     corr = _correlation(ck, raw.get("correlations", []), names)
+    truth = ck.string(raw, "truth", "", default="crisp")
+    if truth not in TRUTHS:
+        raise ck.fail(f"truth = {truth!r} is not one of {', '.join(TRUTHS)}")
     scen = Scenario(
         name=name, description=ck.string(raw, "description", "", default=""), recipe=recipe,
         conditions=conds, correlation=corr, programme=prog, participants=part, hazard=haz,
-        raw=copy.deepcopy(raw), source=source,
+        outcome_spec=_outcome(ck, raw.get("outcome")), raw=copy.deepcopy(raw), source=source,
+        truth=truth,
+        membership_spread=ck.number(raw, "membership_spread", "", 0, 10, lo_open=True,
+                                    default=ANCHOR_Z),
     )
     try:
         scen.baseline_log_survival  # noqa: B018 - solve once to validate the hazard settings
@@ -458,6 +656,15 @@ def scenario_from_dict(raw: Mapping[str, Any], source: str = "<dict>") -> Scenar
             f"hazard: no weekly hazard gives baseline_sustain = {haz.baseline_sustain} with "
             f"decay = {haz.decay} over {prog.sustain_weeks} weeks"
         ) from None
+    for col, (e, c, i) in scen.calibration_anchors.items():
+        if not e < c < i:
+            where = "outcome" if col == scen.outcome else f"conditions.{col}"
+            raise ck.fail(
+                f"{where}: anchors {scen.theory_anchors[col]} give (exclusion, crossover, "
+                f"inclusion) = ({e:g}, {c:g}, {i:g}) once the crossover is placed between "
+                f"recording grid points; they must increase (set 'anchors' or 'prevalence')")
+    for msg in scen.diagnostics:
+        warnings.warn(f"{source}: {msg}", ScenarioWarning, stacklevel=2)
     return scen
 
 
@@ -474,6 +681,11 @@ def _conditions(ck: _Checker, table: Any) -> tuple[ConditionSpec, ...]:
         kind = ck.string(d, "kind", where)
         if kind not in KINDS:
             raise ck.fail(f"{where}.kind = {kind!r} is not one of {', '.join(KINDS)}")
+        if kind == "caseload" and "high_above" in d:
+            raise ck.fail(
+                f"{where}.high_above was replaced by high_ratio: high caseload = count >= "
+                f"high_ratio * programme.referrals_per_worker (the old 'high_above = H' is "
+                f"'high_ratio = (H + 1) / referrals_per_worker')")
         ck.keys(d, _COND_KEYS[kind], where)
         common = dict(
             name=name, kind=kind, label=ck.string(d, "label", where, default=""),
@@ -507,7 +719,7 @@ def _conditions(ck: _Checker, table: Any) -> tuple[ConditionSpec, ...]:
         else:
             spec = ConditionSpec(
                 **common, capacity_sd=ck.number(d, "capacity_sd", where, 0),
-                high_above=ck.number(d, "high_above", where, 0),
+                high_ratio=ck.number(d, "high_ratio", where, 0, 100, lo_open=True),
             )
         out.append(spec)
     if sum(c.kind == "caseload" for c in out) > 1:
@@ -525,6 +737,22 @@ def _anchors(ck: _Checker, d: dict, where: str) -> tuple[float, float, float] | 
         raise ck.fail(f"{where}.anchors must be [exclusion, crossover, inclusion], increasing; "
                       f"got {a!r}")
     return (float(a[0]), float(a[1]), float(a[2]))
+
+
+def _outcome(ck: _Checker, d: Any) -> OutcomeSpec:
+    if d is None:
+        raise ck.fail("missing [outcome] table: give anchors = [exclusion, crossover, inclusion] "
+                      "on the outcome proportion SUSTAIN_RATE, chosen from programme facts "
+                      "(targets, comparable programmes; see kbop.toml)")
+    d = ck.keys(d, {"anchors", "label", "source"}, "outcome")
+    anchors = _anchors(ck, d, "outcome")
+    if anchors is None:
+        raise ck.fail("missing required key 'outcome.anchors'")
+    if not (0 <= anchors[0] and anchors[2] <= 1):
+        raise ck.fail(f"outcome.anchors must lie in [0, 1] (the outcome is a proportion); "
+                      f"got {list(anchors)!r}")
+    return OutcomeSpec(anchors=anchors, label=ck.string(d, "label", "outcome", default=""),
+                       source=ck.string(d, "source", "outcome", default=""))
 
 
 def _programme(ck: _Checker, d: Any) -> Programme:

@@ -1,6 +1,7 @@
 """The ``qcasim simulate`` command."""
 
 import pandas as pd
+import pytest
 from click.testing import CliRunner
 
 import sim
@@ -25,8 +26,11 @@ def test_set_and_engine(tmp_path):
         "--set", "recipe_hazard_ratio=0.3", "--set", "conditions.ACT.reliability=0.7",
         "-o", str(out)])
     assert res.exit_code == 0, res.output
-    expected = sim.simulate("gmbop", n_workers=10, seed=1, recipe_hazard_ratio=0.3,
-                            conditions__ACT__reliability=0.7)
+    assert "qcasim: warning: gmbop.toml: recipe path 2 (SELFEFF*~CASELOAD*SPECIALIST) is " \
+           "expected in 1.1 of 10 workers" in res.stderr
+    with pytest.warns(sim.ScenarioWarning):
+        expected = sim.simulate("gmbop", n_workers=10, seed=1, recipe_hazard_ratio=0.3,
+                                conditions__ACT__reliability=0.7)
     pd.testing.assert_frame_equal(pd.read_csv(out), expected, check_dtype=False)
 
 

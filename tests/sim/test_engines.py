@@ -10,6 +10,9 @@ import sim
 from sim.api import resolve_scenario
 from sim.model import ProgrammeModel
 
+# Small cohorts are the point here; the warnings about too few workers per path are not.
+pytestmark = pytest.mark.filterwarnings("ignore::sim.ScenarioWarning")
+
 
 @pytest.mark.parametrize(
     ("scenario", "seed", "overrides"),
@@ -19,6 +22,8 @@ from sim.model import ProgrammeModel
         ("gmbop", 3, {}),
         ("gmbop", 11, {"programme.n_workers": 12, "frailty_sd": 1.2}),
         ("kbop", 0, {"n_workers": 15, "conditions.INNOV.reliability": 0.5, "decay": 1.01}),
+        ("kbop", 2, {"truth": "fuzzy"}),
+        ("gmbop", 5, {"truth": "fuzzy", "membership_spread": 0.7, "n_workers": 20}),
     ],
 )
 def test_mesa_and_batched_cohorts_are_identical(scenario, seed, overrides):
@@ -73,14 +78,24 @@ def test_datacollector_tracks_every_week():
     assert frame.meetings.sum() == model.participant_table().n_meetings.sum()
 
 
+def test_mesa_workers_carry_the_fuzzy_recipe_membership():
+    model = ProgrammeModel(resolve_scenario("kbop", 30, {"truth": "fuzzy"}), seed=3)
+    cohort = model.run().cohort()
+    got = [w.recipe_membership for w in model.workers]
+    np.testing.assert_array_equal(got, cohort.true_recipe.to_numpy())
+    assert [w.in_recipe for w in model.workers] == list(cohort.true_recipe > 0.5)
+
+
 @given(seed=st.integers(0, 2**63), n_workers=st.integers(2, 12),
        hr=st.floats(0.05, 3.0), rel=st.floats(0.3, 0.97), frailty=st.floats(0.0, 2.0),
-       scenario=st.sampled_from(["kbop", "gmbop"]), rep=st.integers(0, 5))
+       scenario=st.sampled_from(["kbop", "gmbop"]), rep=st.integers(0, 5),
+       truth=st.sampled_from(["crisp", "fuzzy"]), spread=st.floats(0.2, 3.0))
 @settings(max_examples=25, deadline=None)
-def test_engines_agree_on_random_settings(seed, n_workers, hr, rel, frailty, scenario, rep):
+def test_engines_agree_on_random_settings(seed, n_workers, hr, rel, frailty, scenario, rep,
+                                          truth, spread):
     scen = resolve_scenario(scenario, n_workers, {
         "recipe_hazard_ratio": hr, "frailty_sd": frailty,
-        "conditions.SELFEFF.reliability": rel})
+        "conditions.SELFEFF.reliability": rel, "truth": truth, "membership_spread": spread})
     many = sim.simulate_many(scen, n_reps=rep + 1, seed=seed)
     one = many[many.rep == rep].drop(columns="rep").reset_index(drop=True)
     pd.testing.assert_frame_equal(one, ProgrammeModel(scen, seed, rep).run().cohort(),

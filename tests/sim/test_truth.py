@@ -36,7 +36,7 @@ def test_cohort_columns_and_metadata():
                 "n_sustained", "SUSTAIN_RATE", *scen.truth_columns]
     assert list(cohort.columns) == expected
     assert len(cohort) == 65
-    assert set(scen.calibration_anchors) == set(scen.observed_conditions)
+    assert set(scen.calibration_anchors) == {*scen.observed_conditions, scen.outcome}
     for excl, cross, incl in scen.calibration_anchors.values():
         assert excl < cross < incl
     assert (cohort.CASELOAD == cohort.n_participants).all()
@@ -98,6 +98,7 @@ def test_omitted_condition_has_truth_but_no_observed_column():
     assert "SPECIALIST" not in scen.calibration_anchors
 
 
+@pytest.mark.filterwarnings("ignore::sim.ScenarioWarning")  # rare INNOV: rare paths
 def test_prevalence_controls_truth_share():
     many = sim.simulate_many("kbop", n_reps=30, seed=1, conditions__INNOV__prevalence=0.1)
     assert 0.05 < many.true_INNOV.mean() < 0.15
@@ -116,3 +117,16 @@ def test_participant_table_is_consistent():
     assert (parts.sustained + parts.failed == parts.housed).all()
     assert (parts.n_meetings == parts.exit_week - parts.referral_week + 1).all()
     assert isinstance(parts, pd.DataFrame)
+
+
+def test_expected_sustain_rate_matches_large_caseloads():
+    scen = load_scenario("kbop", {"referrals_per_worker": 200, "n_workers": 300})
+    many = sim.simulate_many(scen, n_reps=3, seed=1)
+    sums = many.groupby("true_recipe")[["n_sustained", "n_housed"]].sum()
+    rate = sums.n_sustained / sums.n_housed
+    assert abs(rate[0] - scen.expected_sustain_rate(0.0)) < 0.01
+    assert abs(rate[1] - scen.expected_sustain_rate(1.0)) < 0.01
+    rates = [scen.expected_sustain_rate(m) for m in np.linspace(0, 1, 5)]
+    assert np.all(np.diff(rates) > 0)
+    null = scen.with_overrides({"recipe_hazard_ratio": 1.0})
+    assert null.expected_sustain_rate(0.0) == pytest.approx(null.expected_sustain_rate(1.0))

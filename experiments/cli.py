@@ -5,8 +5,9 @@ TOML file), ``power`` (sample-size planning), ``report`` (HTML + terminal summar
 run), ``export`` (CSV/Parquet), ``analyze`` (QCA of a user's CSV) and ``simulate`` (from
 :mod:`sim.cli`, when present).
 
-Errors: a bad input (file, option, configuration) prints one red line on stderr and exits with
-status 2; a failed run exits with 1. ``--debug`` shows the traceback instead.
+Errors: a bad input (file, option, configuration, a usage error) prints one red line on stderr
+and exits with status 2; a failed run (every replication of an experiment failed, or an internal
+error) exits with 1. ``--debug`` shows the traceback instead.
 """
 
 from __future__ import annotations
@@ -40,8 +41,33 @@ def _user_errors() -> tuple[type[BaseException], ...]:
     return tuple(errors)
 
 
+def _usage_line(exc: click.UsageError) -> str:
+    """A usage error as one line: the message and where help is."""
+    msg = " ".join(exc.format_message().split())
+    sub = exc.ctx.command_path.split()[1:] if exc.ctx is not None else []
+    return f"qcasim: error: {msg} (see '{' '.join(['qcasim', *sub])} --help')"
+
+
 class _Group(click.Group):
     """A group that turns exceptions into one red line and an exit status."""
+
+    def main(self, args: Any = None, prog_name: str | None = None,  # type: ignore[override]
+             complete_var: str | None = None, standalone_mode: bool = True, **extra: Any) -> Any:
+        """Click's entry point, with usage errors printed as one line (exit status 2)."""
+        if not standalone_mode:
+            return super().main(args, prog_name, complete_var, standalone_mode, **extra)
+        try:
+            rv = super().main(args, prog_name, complete_var, False, **extra)
+        except click.UsageError as exc:
+            click.secho(_usage_line(exc), fg="red", err=True)
+            sys.exit(exc.exit_code)
+        except click.ClickException as exc:
+            exc.show()
+            sys.exit(exc.exit_code)
+        except click.Abort:
+            click.echo("Aborted!", err=True)
+            sys.exit(1)
+        sys.exit(rv if isinstance(rv, int) else 0)
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -80,13 +106,50 @@ def _db_path(run: str | Path) -> Path:
     return p
 
 
+def _check_jobs(ctx: click.Context, param: click.Parameter, value: int) -> int:
+    """-j: -1 or a positive number (checked while parsing, before anything starts)."""
+    if value == 0 or value < -1:
+        raise click.BadParameter(f"{value} is not -1 (every core) or a positive number",
+                                 ctx=ctx, param=param)
+    return value
+
+
+def _cap_jobs(jobs: int) -> int:
+    """More processes than cores only wait on each other: cap -j at the CPU count, saying so."""
+    import os
+
+    cores = os.cpu_count() or 1
+    if jobs > cores:
+        click.secho(f"qcasim: warning: -j {jobs} capped at {cores} (the number of CPU cores)",
+                    fg="yellow", err=True)
+        return cores
+    return jobs
+
+
 def _run_options(f: Any) -> Any:
-    f = click.option("--jobs", "-j", default=-1, show_default=True,
-                     help="Local worker processes (-1: all cores, 1: serial).")(f)
+    f = click.option("--jobs", "-j", default=-1, show_default=True, type=int,
+                     callback=_check_jobs,
+                     help="Local worker processes (-1: all cores, 1: serial; at most the "
+                          "number of cores). Not with --scheduler.")(f)
     f = click.option("--scheduler", default=None,
-                     help="Dask distributed scheduler address (runs there instead).")(f)
+                     help="Dask distributed scheduler address, e.g. tcp://HOST:8786 (runs "
+                          "there instead of local processes).")(f)
+    f = click.option("--overwrite", is_flag=True,
+                     help="Delete stored results of an experiment of the same name (or a "
+                          "store written by an older qcasim) and run it anew, instead of "
+                          "refusing a changed definition.")(f)
     f = click.option("--progress/--no-progress", default=True, show_default=True)(f)
     return f
+
+
+def _check_backend(jobs: int, scheduler: str | None) -> None:
+    """Reject -j together with --scheduler (the cluster decides its workers)."""
+    from click.core import ParameterSource
+
+    ctx = click.get_current_context()
+    if scheduler is not None and ctx.get_parameter_source("jobs") == ParameterSource.COMMANDLINE:
+        raise click.UsageError("-j/--jobs sets local processes and --scheduler runs on a Dask "
+                               "cluster; give one of them", ctx=ctx)
 
 
 def _validate_cells(exp: Any) -> None:
@@ -98,17 +161,35 @@ def _validate_cells(exp: Any) -> None:
         _cell_setup(_key(cell.params))
 
 
-def _execute(exp: Any, db: Path, jobs: int, scheduler: str | None, progress: bool) -> None:
+class ExperimentFailed(RuntimeError):
+    """Every replication of an experiment ended in an error (exit status 1)."""
+
+
+def _execute(exp: Any, db: Path, jobs: int, scheduler: str | None, progress: bool,
+             overwrite: bool = False) -> None:
     from .runner import run_experiment
     from .store import Store
 
+    _check_backend(jobs, scheduler)
+    jobs = _cap_jobs(jobs)
     _validate_cells(exp)
-    with Store(db) as store:
+    with Store(db, replace_legacy=overwrite) as store:
         s = run_experiment(exp, store, backend="joblib" if jobs != 1 else "serial",
-                           n_jobs=jobs, scheduler=scheduler, progress=progress)
+                           n_jobs=jobs, scheduler=scheduler, progress=progress,
+                           overwrite=overwrite)
+    for note in s.notes:
+        click.echo(f"qcasim: {note}", err=True)
+    cov = s.coverage
+    failed = ""
+    if cov is not None and cov.n_failed:
+        failed = (f"; {cov.n_failed} of {cov.n_stored} failed "
+                  f"(first: {cov.first_error})")
     click.echo(f"{s.experiment}: {s.n_run} replications run, {s.n_skipped} already stored "
                f"({s.n_total} in {s.n_cells} cells) in {s.seconds:.1f} s"
-               f"{f' ({s.rate:.0f} reps/s)' if s.n_run else ''}; store {db}", err=True)
+               f"{f' ({s.rate:.0f} reps/s)' if s.n_run else ''}{failed}; store {db}", err=True)
+    if cov is not None and cov.n_stored and cov.n_ok == 0:
+        raise ExperimentFailed(f"all {cov.n_stored} replications of {s.experiment!r} failed; "
+                               f"first error: {cov.first_error}")
 
 
 def _report(db: Path, experiment: str, out: Path | None) -> None:
@@ -118,8 +199,10 @@ def _report(db: Path, experiment: str, out: Path | None) -> None:
     with Store(db) as store:
         path, summary = write_report(store, experiment,
                                      out or db.parent / f"{experiment}.html")
+        covers = store.coverage(experiment).describe()
     click.echo(summary)
-    click.echo(f"\nReport: {path}")
+    click.echo(f"\nCovers {covers}.")
+    click.echo(f"Report: {path}")
 
 
 @cli.command()
@@ -128,7 +211,8 @@ def _report(db: Path, experiment: str, out: Path | None) -> None:
 @click.option("--reps", type=click.IntRange(1), default=None,
               help="Replications per cell (default: the experiment's).")
 @_run_options
-def run(out: str, reps: int | None, jobs: int, scheduler: str | None, progress: bool) -> None:
+def run(out: str, reps: int | None, jobs: int, scheduler: str | None, overwrite: bool,
+        progress: bool) -> None:
     """Run the default KBOP recovery study (embedded defaults) and write its report."""
     import dataclasses
 
@@ -138,20 +222,24 @@ def run(out: str, reps: int | None, jobs: int, scheduler: str | None, progress: 
     if reps is not None:
         exp = dataclasses.replace(exp, replications=reps)
     db = _db_path(out)
-    _execute(exp, db, jobs, scheduler, progress)
+    _execute(exp, db, jobs, scheduler, progress, overwrite)
     _report(db, exp.name, None)
 
 
 @cli.command()
 @click.argument("experiment_file")
-@click.option("--out", "-o", default=DEFAULT_DIR, show_default=True, type=click.Path())
-@click.option("--report/--no-report", "make_report", default=True, show_default=True)
+@click.option("--out", "-o", default=DEFAULT_DIR, show_default=True, type=click.Path(),
+              help="Directory for the results store (qcasim.db) and the report, or a .db "
+                   "file.")
+@click.option("--report/--no-report", "make_report", default=True, show_default=True,
+              help="Write the HTML report after the run.")
 @_run_options
 def benchmark(experiment_file: str, out: str, make_report: bool, jobs: int,
-              scheduler: str | None, progress: bool) -> None:
+              scheduler: str | None, overwrite: bool, progress: bool) -> None:
     """Run an experiment declared in a TOML file (resumes an interrupted run)."""
     from .design import load_experiment
 
+    _check_backend(jobs, scheduler)
     exp = load_experiment(experiment_file)
     db = _db_path(out)
     if exp.kind == "limited_diversity":
@@ -171,7 +259,7 @@ def benchmark(experiment_file: str, out: str, make_report: bool, jobs: int,
         click.echo(table.to_string())
         click.echo(f"\nRecords: {db.parent / (exp.name + '.csv')}")
         return
-    _execute(exp, db, jobs, scheduler, progress)
+    _execute(exp, db, jobs, scheduler, progress, overwrite)
     if make_report:
         _report(db, exp.name, None)
 
@@ -181,7 +269,10 @@ def benchmark(experiment_file: str, out: str, make_report: bool, jobs: int,
               help="Built-in scenario, scenario TOML, or 'boolean:<recipe>'.")
 @click.option("--target", default=0.8, show_default=True, type=click.FloatRange(0, 1,
               min_open=True, max_open=True))
-@click.option("--criterion", default="any_exact", show_default=True)
+@click.option("--criterion", default="any_exact", show_default=True,
+              help="Recovery criterion whose rate must reach the target: any_correct, "
+                   "all_correct, correct, error_free, exact, any_exact, equivalent, "
+                   "completeness, precision, recall or case_agreement.")
 @click.option("--solution", default="parsimonious", show_default=True,
               type=click.Choice(["conservative", "parsimonious", "intermediate"]))
 @click.option("--ns", default="15,20,30,40,50,65,80,100,130,160,200,250", show_default=True,
@@ -193,13 +284,14 @@ def benchmark(experiment_file: str, out: str, make_report: bool, jobs: int,
 @_run_options
 def power(scenario: str, target: float, criterion: str, solution: str, ns: str, reps: int,
           seed: int, reliability: float | None, out: str, jobs: int, scheduler: str | None,
-          progress: bool) -> None:
+          overwrite: bool, progress: bool) -> None:
     """Smallest N at which a recovery criterion reaches the target, with its curve."""
     from .design import CRITERIA
     from .power import power_experiment, power_from_curve
     from .stats import aggregate, long_scores
     from .store import Store
 
+    _check_backend(jobs, scheduler)
     if criterion not in CRITERIA:
         raise ValueError(f"--criterion {criterion!r}; allowed: {', '.join(CRITERIA)}")
     try:
@@ -211,7 +303,7 @@ def power(scenario: str, target: float, criterion: str, solution: str, ns: str, 
         base["reliability"] = reliability
     exp = power_experiment(scenario, grid, reps, seed, base)
     db = _db_path(out)
-    _execute(exp, db, jobs, scheduler, progress)
+    _execute(exp, db, jobs, scheduler, progress, overwrite)
     with Store(db) as store:
         frame = store.frame(exp.name)
     frame = frame[frame["cell"].isin({c.key for c in exp.cells()})]
@@ -243,23 +335,31 @@ def report(run: str, experiment: str | None, out: str | None) -> None:
 
 
 @cli.command()
-@click.argument("run", default=DEFAULT_DIR)
-@click.argument("output")
-@click.option("--experiment", "-e", default=None)
-def export(run: str, output: str, experiment: str | None) -> None:
-    """Export stored replications to OUTPUT (.csv, or .parquet with pyarrow)."""
+@click.argument("paths", nargs=-1, metavar="[RUN] OUTPUT")
+@click.option("--experiment", "-e", default=None,
+              help="Experiment name (default: every experiment in the store).")
+def export(paths: tuple[str, ...], experiment: str | None) -> None:
+    """Export the stored replications of the current experiment definitions to OUTPUT (.csv, or
+    .parquet with pyarrow), one row per replication, failed ones included (column ``error``).
+
+    RUN is the results directory or .db file (default: qcasim-results)."""
     from .store import Store
 
+    if len(paths) not in (1, 2):
+        raise click.UsageError(f"export takes [RUN] OUTPUT, got {len(paths)} argument(s)")
+    run, output = (DEFAULT_DIR, paths[0]) if len(paths) == 1 else paths
     db = _db_path(run)
     if not db.is_file():
         raise FileNotFoundError(f"no results store at {db}")
     with Store(db) as store:
-        if experiment is not None and experiment not in store.experiments():
+        names = store.experiments()
+        if experiment is not None and experiment not in names:
             raise ValueError(f"no experiment {experiment!r} in {db}; it has "
-                             f"{', '.join(store.experiments()) or 'none'}")
+                             f"{', '.join(names) or 'none'}")
         path = store.export(output, experiment)
-        n = store.count(experiment)
-    click.echo(f"{n} replications -> {path}")
+        covers = [store.coverage(name).describe() for name in ([experiment] if experiment
+                                                                 else names)]
+    click.echo(f"{path}: " + "; ".join(covers) if covers else f"{path}: no replications")
 
 
 @cli.command()

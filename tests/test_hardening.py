@@ -41,9 +41,13 @@ def _bad_input(result, *fragments):
 
 
 def _click_usage_error(result, *fragments):
-    """click's own option validation: exit 2, 'Error: ...' line, no traceback."""
+    """click's own option validation: exit 2, one 'qcasim: error: ...' line naming where help
+    is, no traceback."""
     assert result.exit_code == 2, result.output
     assert "Traceback" not in result.output
+    lines = [ln for ln in result.output.splitlines() if ln.strip()]
+    assert len(lines) == 1 and lines[0].startswith("qcasim: error: "), result.output
+    assert "--help')" in lines[0]
     for f in fragments:
         assert f in result.output
 
@@ -262,7 +266,7 @@ def test_power_bad_options(tmp_path, args, fragments):
      ["simulate", "--engine", "warp"]],
 )
 def test_click_range_checks(args):
-    _click_usage_error(_run(*args), "Error: Invalid value")
+    _click_usage_error(_run(*args), "Invalid value")
 
 
 # --------------------------------------------------------------------------- qcasim simulate

@@ -355,6 +355,13 @@ class Store:
         return Coverage(experiment, n_cells, reps, stored, failed or 0,
                         n_cells * reps - stored, total - stored, first[0] if first else "")
 
+    def written_range(self, experiment: str) -> tuple[float, float]:
+        """Times (seconds since the epoch) of the first and last stored replication of the
+        current definition (NaN when none)."""
+        lo, hi = self._con.execute(f"SELECT MIN(r.written), MAX(r.written) {_CURRENT} "
+                                   "AND r.experiment = ?", (experiment,)).fetchone()
+        return (float("nan"), float("nan")) if lo is None else (float(lo), float(hi))
+
     def frame(self, experiment: str | None = None) -> pd.DataFrame:
         """The replications of the current definition(s) as a flat table: experiment, cell,
         cell_index, rep, seed, version, elapsed, fingerprint, error (empty when it succeeded),

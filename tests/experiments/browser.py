@@ -28,6 +28,7 @@ _PROBE = """JSON.stringify({
     shown: i.getBoundingClientRect().width})),
   title: document.title,
   height: document.documentElement.scrollHeight,
+  scroll_width: document.documentElement.scrollWidth,
   text: document.body ? document.body.innerText : ""
 })"""
 
@@ -41,6 +42,7 @@ class PageCheck:
     title: str = ""
     text: str = ""
     height: int = 0
+    scroll_width: int = 0
     screenshot: bytes = b""
 
 
@@ -136,7 +138,7 @@ async def _drive(ws_url: str, page_url: str, width: int) -> PageCheck:
     res = await call("Runtime.evaluate", expression=_PROBE, returnByValue=True)
     probe = json.loads(res["result"]["value"])
     out.images, out.title, out.text = probe["images"], probe["title"], probe["text"]
-    out.height = int(probe["height"])
+    out.height, out.scroll_width = int(probe["height"]), int(probe["scroll_width"])
     shot = await call("Page.captureScreenshot", format="png", captureBeyondViewport=True)
     out.screenshot = base64.b64decode(shot["data"])
     ws.close()

@@ -35,6 +35,12 @@ def test_renders_without_console_errors(page):
     assert page.screenshot.startswith(b"\x89PNG")
 
 
+def test_reads_as_declared_and_fits_the_window(page):
+    assert page.text.index("A toy study.") < page.text.index("how often does the")
+    assert "True recipe: A*B + C" in page.text
+    assert page.scroll_width <= 1280  # nothing wider than the window
+
+
 def test_every_image_loads(page):
     assert page.images, "the report has no figure"
     for img in page.images:

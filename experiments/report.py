@@ -33,34 +33,35 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .errors import InputError
+from .metrics import Metric, get_metric
 from .power import PowerResult, power_from_curve
 from .stats import aggregate, long_scores, varying_columns
 from .store import Coverage, Store
 
 __all__ = ["ReportData", "build_report_data", "text_summary", "html_report", "write_report",
-           "METRIC_LABELS", "PARAM_LABELS"]
+           "QUESTIONS", "PARAM_LABELS"]
 
-#: Human labels of the recorded scores: (short axis label, phrase completing "how often does
-#: the solution ...").
-METRIC_LABELS: dict[str, tuple[str, str]] = {
-    "any_correct": ("share containing a correct model",
-                    "contain a correct model (one making no false causal claim)"),
-    "all_correct": ("share with every tied model correct", "have every tied model correct"),
-    "correct": ("share whose first model is correct", "return a correct first model"),
-    "error_free": ("share error-free (no model, or only correct ones)",
-                   "make no false causal claim (return no model, or only correct ones)"),
-    "exact": ("share whose first model is the true recipe",
-              "return the true recipe as its first model"),
-    "any_exact": ("share recovering the true recipe exactly",
-                  "recover the true recipe exactly (among its tied models)"),
-    "equivalent": ("share logically equivalent to the recipe",
-                   "return a model logically equivalent to the true recipe"),
-    "completeness": ("mean completeness", "reach a high completeness (mean)"),
-    "precision": ("mean share of terms that are true paths", "return true paths only (mean)"),
-    "recall": ("mean share of true paths found", "find the true paths (mean share found)"),
-    "case_agreement": ("mean case-level agreement", "agree with true case membership (mean)"),
-    "no_model": ("share returning no model", "return no model at all"),
+#: How the headline question reads for the built-in metrics: "how often does the <output>
+#: solution ...?" (a metric registered elsewhere reads "... score on '<its label>'?").
+QUESTIONS: dict[str, str] = {
+    "any_correct": "contain a correct model (one making no false causal claim)",
+    "all_correct": "have every tied model correct",
+    "correct": "return a correct first model",
+    "error_free": "make no false causal claim (return no model, or only correct ones)",
+    "exact": "return the true recipe as its first model",
+    "any_exact": "recover the true recipe exactly (among its tied models)",
+    "equivalent": "return a model logically equivalent to the true recipe",
+    "completeness": "reach a high completeness (mean)",
+    "precision": "return true paths only (mean share of its terms)",
+    "recall": "find the true paths (mean share found)",
+    "case_agreement": "agree with the true case membership (mean)",
+    "no_model": "return no model at all",
 }
+
+#: "No model returned" is read off the stored status, not a registered metric: shown so that an
+#: error-free rate made of empty results is said as such.
+_NO_MODEL = Metric("no_model", "binary", "no model returned", lambda o: not o.models)
 
 #: Human labels of replication parameters.
 PARAM_LABELS: dict[str, str] = {
@@ -74,8 +75,6 @@ PARAM_LABELS: dict[str, str] = {
     "engine": "simulation engine",
 }
 
-_SOLUTIONS = ("conservative", "intermediate", "parsimonious")
-
 #: Okabe & Ito (2008): distinguishable with every common colour-vision deficiency.
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442",
            "#000000")
@@ -83,12 +82,32 @@ _MARKERS = ("o", "s", "^", "D", "v", "P", "X", "*")
 _DPI = 160
 
 
+def _get(name: str) -> Metric:
+    return _NO_MODEL if name == "no_model" else get_metric(name)
+
+
 def _metric(name: str) -> str:
-    return METRIC_LABELS.get(name, (name.replace("_", " "), name.replace("_", " ")))[0]
+    """Axis label of a metric, from the registry: "share: ..." for a binary metric."""
+    m = _get(name)
+    return f"share: {m.label}" if m.kind == "binary" else m.label
 
 
 def _phrase(name: str) -> str:
-    return METRIC_LABELS.get(name, (name, name.replace("_", " ")))[1]
+    return QUESTIONS.get(name, f"score on '{_get(name).label}'")
+
+
+def _aggregate(long: pd.DataFrame, by: list[str], name: str) -> pd.DataFrame:
+    """:func:`experiments.stats.aggregate`, also for the status-derived ``no_model``."""
+    if name != "no_model":
+        return aggregate(long, by, name)
+    rows = []
+    for key, g in long.groupby(by, sort=True, dropna=False):
+        vals = g["no_model"].to_numpy(float)
+        rate, lo, hi = _NO_MODEL.interval(vals)
+        key = key if isinstance(key, tuple) else (key,)
+        rows.append({**dict(zip(by, key)), "n": int(np.isfinite(vals).sum()), "rate": rate,
+                     "low": lo, "high": hi})
+    return pd.DataFrame(rows)
 
 
 def _param(name: str) -> str:
@@ -135,19 +154,22 @@ def _setting_label(frame: pd.DataFrame, cols: list[str]) -> pd.Series:
 
 
 def _truth(definition: dict[str, Any]) -> tuple[str, bool]:
-    """The true recipe of the experiment's cells (as text) and whether it is a null study."""
-    from .pipeline import _cell_setup, _key, normalise_params
+    """The true recipe of the experiment's cells (as text) and whether it is a null study (the
+    recipe's hazard ratio is 1 in every cell: the outcome ignores the conditions)."""
+    from qca import QcasimError
 
-    cells = definition.get("cells") or [normalise_params(definition.get("base", {}))]
+    from .pipeline import cell_setup
+
+    cells = definition.get("cells") or [definition.get("base", {})]
     recipes, nulls = set(), []
     for params in cells:
         try:
-            scenario, spec = _cell_setup(_key(normalise_params(params)))
-        except Exception:  # a scenario file gone since the run: say what is known
+            gen, spec = cell_setup(params)
+        except QcasimError:  # e.g. a scenario file moved since the run: say what is known
             recipes.add(f"(scenario {params.get('scenario')!r} no longer loadable)")
             nulls.append(False)
             continue
-        hazard = getattr(scenario, "hazard", None)
+        hazard = getattr(getattr(gen, "scenario", None), "hazard", None)
         nulls.append(hazard is not None and float(hazard.recipe_hazard_ratio) == 1.0)
         recipes.add(str(spec.truth))
     return " | ".join(sorted(recipes)), bool(nulls) and all(nulls)
@@ -167,10 +189,12 @@ def build_report_data(store: Store, experiment: str) -> ReportData:
     frame = store.frame(experiment)
     coverage = store.coverage(experiment)
     if frame.empty:
-        raise ValueError(f"experiment {experiment!r} has no stored replications yet")
+        raise InputError(f"experiment {experiment!r} has no stored replications yet")
     rep = definition.get("report", {})
     criterion = rep.get("criterion", "any_correct")
-    solutions = [s for s in _SOLUTIONS if any(c.startswith(f"{s}.") for c in frame.columns)]
+    from .methods import output_names
+
+    solutions = [s for s in output_names() if any(c.startswith(f"{s}.") for c in frame.columns)]
     solution = rep.get("solution", "parsimonious")
     if solution not in solutions and solutions:
         solution = solutions[0]
@@ -191,7 +215,7 @@ def build_report_data(store: Store, experiment: str) -> ReportData:
         if null and crit in ("any_exact", "recall"):
             continue
         if crit in at_n.columns:
-            a = aggregate(at_n, ["solution", "setting"], crit)
+            a = _aggregate(at_n, ["solution", "setting"], crit)
             a.insert(2, "criterion", crit)
             parts.append(a)
     headline = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
@@ -349,9 +373,6 @@ def text_summary(d: ReportData) -> str:
 def _png(fig: Any) -> str:
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=_DPI, bbox_inches="tight")
-    import matplotlib.pyplot as plt
-
-    plt.close(fig)
     return base64.b64encode(buf.getvalue()).decode("ascii")
 
 
@@ -364,15 +385,18 @@ def _style() -> dict[str, Any]:
 def _rate_figure(curves: pd.DataFrame, ylabel: str, solutions: list[str],
                  target: float | None = None) -> str:
     """Rate vs N, one panel per solution type, one dodged series per setting."""
-    import matplotlib.pyplot as plt
+    from matplotlib import rc_context
+    from matplotlib.figure import Figure
     from matplotlib.ticker import NullLocator
 
     settings = sorted(curves["setting"].unique())
     sols = [s for s in solutions if s in set(curves["solution"])]
     ns = sorted(int(n) for n in curves["n_workers"].unique())
-    with plt.rc_context(_style()):
-        fig, axes = plt.subplots(1, len(sols), figsize=(4.6 * len(sols), 4.2), sharey=True,
-                                 squeeze=False)
+    # Figures of their own (no pyplot) and a temporary style: library code leaves
+    # matplotlib's global state alone.
+    with rc_context(_style()):
+        fig = Figure(figsize=(4.6 * len(sols), 4.2))
+        axes = fig.subplots(1, len(sols), sharey=True, squeeze=False)
         width = 0.035 * (len(settings) - 1)
         for ax, sol in zip(axes[0], sols):
             g = curves[curves["solution"] == sol]
@@ -405,13 +429,15 @@ def _rate_figure(curves: pd.DataFrame, ylabel: str, solutions: list[str],
 
 def _heatmap_figure(long: pd.DataFrame, criterion: str, solution: str, axis: str) -> str:
     """Rate of ``criterion`` over N x a second numeric grid axis (one panel)."""
-    import matplotlib.pyplot as plt
+    from matplotlib import rc_context
+    from matplotlib.figure import Figure
 
     sub = long[long["solution"] == solution]
-    agg = aggregate(sub, [axis, "n_workers"], criterion)
+    agg = _aggregate(sub, [axis, "n_workers"], criterion)
     table = agg.pivot(index=axis, columns="n_workers", values="rate").sort_index(ascending=False)
-    with plt.rc_context({**_style(), "axes.grid": False}):
-        fig, ax = plt.subplots(figsize=(1.0 * table.shape[1] + 2.5, 0.7 * table.shape[0] + 1.8))
+    with rc_context({**_style(), "axes.grid": False}):
+        fig = Figure(figsize=(1.0 * table.shape[1] + 2.5, 0.7 * table.shape[0] + 1.8))
+        ax = fig.subplots()
         im = ax.imshow(table.to_numpy(float), cmap="cividis", vmin=0, vmax=1, aspect="auto")
         ax.set_xticks(range(table.shape[1]), [str(int(c)) for c in table.columns])
         ax.set_yticks(range(table.shape[0]), [str(v) for v in table.index])
@@ -440,12 +466,14 @@ def _short_model(model: str, width: int = 46) -> str:
 def _wrong_figure(d: ReportData) -> str | None:
     if d.wrong_models.empty or int(d.wrong_models["count"].max()) < 2:
         return None  # nothing recurs: the table says it better
-    import matplotlib.pyplot as plt
+    from matplotlib import rc_context
+    from matplotlib.figure import Figure
     from matplotlib.ticker import MaxNLocator
 
     w = d.wrong_models.head(10).iloc[::-1]
-    with plt.rc_context(_style()):
-        fig, ax = plt.subplots(figsize=(9.5, 0.42 * len(w) + 1.2))
+    with rc_context(_style()):
+        fig = Figure(figsize=(9.5, 0.42 * len(w) + 1.2))
+        ax = fig.subplots()
         ax.barh(range(len(w)), w["count"], color=PALETTE[5], label="replications")
         ax.set_yticks(range(len(w)), [_short_model(m) for m in w["model"]], fontsize=9,
                       fontfamily="monospace")
@@ -571,7 +599,7 @@ def html_report(d: ReportData) -> str:
         for crit in ("any_exact", "recall"):
             if crit == d.criterion or crit not in d.long.columns:
                 continue
-            agg = aggregate(d.long, ["solution", "setting", "n_workers"], crit)
+            agg = _aggregate(d.long, ["solution", "setting", "n_workers"], crit)
             bars = "normal 95 % intervals of the mean" if crit == "recall" else \
                 "95 % Wilson intervals"
             parts.append(_figure(
@@ -579,7 +607,7 @@ def html_report(d: ReportData) -> str:
                 f"{_metric(crit).capitalize()} by number of workers (bars: {bars}); read how "
                 "far the solutions are from the true recipe.",
                 _rate_figure(agg, _metric(crit), d.solutions)))
-    agg = aggregate(d.long, ["solution", "setting", "n_workers"], "no_model")
+    agg = _aggregate(d.long, ["solution", "setting", "n_workers"], "no_model")
     if d.null:
         read = "here the correct answer, since the outcome is independent of the conditions"
     else:

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .design import Cell, Experiment
+from .errors import DesignError, InputError
 from .pipeline import run_batch
 from .provenance import cell_fingerprint, describe_changes, provenance
 from .store import Coverage, Store, StoreConflictError
@@ -102,12 +103,12 @@ def check_jobs(n_jobs: int) -> int:
 
     Raises
     ------
-    ValueError
+    InputError
         Zero, or negative other than -1.
     """
     cores = os.cpu_count() or 1
     if isinstance(n_jobs, bool) or not isinstance(n_jobs, int) or (n_jobs < 1 and n_jobs != -1):
-        raise ValueError(f"jobs must be -1 (every core) or a positive number, got {n_jobs!r}")
+        raise InputError(f"jobs must be -1 (every core) or a positive number, got {n_jobs!r}")
     return cores if n_jobs == -1 else min(n_jobs, cores)
 
 
@@ -199,7 +200,7 @@ def _reconcile(experiment: Experiment, store: Store, definition: dict[str, Any],
     if stale:
         try:
             old = store.definition(name)
-        except KeyError:
+        except InputError:
             old = {}
         changes = describe_changes(old, definition) or [
             f"{len(stale)} stored cells were computed under other settings"]
@@ -271,14 +272,14 @@ def run_experiment(
         written.
     """
     if experiment.kind != "recovery":
-        raise ValueError(f"experiment {experiment.name!r} is of kind {experiment.kind!r}; "
-                         "only 'recovery' experiments run on the grid runner")
+        raise DesignError(f"experiment {experiment.name!r} is of kind {experiment.kind!r}; "
+                          "only 'recovery' experiments run on the grid runner")
     if scheduler is not None:
         backend = "dask"
     if backend not in BACKENDS:
-        raise ValueError(f"backend must be one of {', '.join(BACKENDS)}, got {backend!r}")
+        raise DesignError(f"backend must be one of {', '.join(BACKENDS)}, got {backend!r}")
     if backend == "dask" and scheduler is None:
-        raise ValueError("the dask backend needs a scheduler address")
+        raise DesignError("the dask backend needs a scheduler address")
     n_jobs = check_jobs(n_jobs)
     cells = experiment.cells()
     fingerprints = {c.key: cell_fingerprint(c.params, c.seed) for c in cells}

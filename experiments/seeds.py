@@ -20,7 +20,7 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["cell_key", "cell_seed", "replication_seed"]
+__all__ = ["cell_key", "cell_seed"]
 
 
 def cell_key(params: Mapping[str, Any]) -> str:
@@ -44,8 +44,3 @@ def cell_seed(base_seed: int, key: str) -> int:
     ss = np.random.SeedSequence(int(base_seed), spawn_key=(int(key, 16) % 2**63,))
     lo, hi = (int(v) for v in ss.generate_state(2, np.uint32))
     return ((hi << 32) | lo) & (2**63 - 1)
-
-
-def replication_seed(seed: int, rep: int) -> np.random.SeedSequence:
-    """Seed sequence of replication ``rep`` of a cell seed (the protocol of :mod:`sim.draws`)."""
-    return np.random.SeedSequence(int(seed), spawn_key=(int(rep),))

@@ -42,6 +42,7 @@ from typing import Any
 import pandas as pd
 
 from . import __version__
+from .errors import InputError
 
 __all__ = ["Store", "StoreError", "StoreConflictError", "LegacyStoreError", "Coverage", "FORMAT"]
 
@@ -71,7 +72,7 @@ _CURRENT = ("FROM replications r JOIN cells c ON c.experiment = r.experiment AND
             "WHERE r.rep < e.replications")
 
 
-class StoreError(ValueError):
+class StoreError(InputError):
     """A results store that cannot be used as asked (one line naming the file and the way out)."""
 
 
@@ -300,7 +301,7 @@ class Store:
         row = self._con.execute("SELECT definition FROM experiments WHERE name = ?",
                                 (experiment,)).fetchone()
         if row is None:
-            raise KeyError(f"no experiment {experiment!r} in {self.path}")
+            raise InputError(f"no experiment {experiment!r} in {self.path}")
         return json.loads(row[0])
 
     def stored_cells(self, experiment: str) -> dict[str, tuple[str, int]]:
@@ -340,7 +341,7 @@ class Store:
         row = self._con.execute("SELECT replications FROM experiments WHERE name = ?",
                                 (experiment,)).fetchone()
         if row is None:
-            raise KeyError(f"no experiment {experiment!r} in {self.path}")
+            raise InputError(f"no experiment {experiment!r} in {self.path}")
         reps = int(row[0])
         n_cells = self._con.execute("SELECT COUNT(*) FROM cells WHERE experiment = ?",
                                     (experiment,)).fetchone()[0]

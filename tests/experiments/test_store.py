@@ -1,12 +1,14 @@
 """Store integrity: results keyed by a fingerprint of everything that determines them."""
 
+import dataclasses
 import sqlite3
 
 import pandas as pd
 import pytest
 
-from experiments import pipeline, provenance, runner
+from experiments import provenance, runner
 from experiments.design import experiment_from_dict
+from experiments.methods import _REGISTRY, get_method
 from experiments.runner import run_experiment
 from experiments.store import LegacyStoreError, Store, StoreConflictError, StoreError
 
@@ -64,10 +66,13 @@ def test_changed_definition_is_refused_naming_the_change(store, changes, named):
 
 
 def test_changed_default_and_results_version_are_refused(store, monkeypatch):
-    monkeypatch.setitem(pipeline.DEFAULTS, "max_models", 60)
+    qca_method = get_method("qca")
+    params = tuple(dataclasses.replace(p, default=60) if p.name == "max_models" else p
+                   for p in qca_method.params)
+    monkeypatch.setitem(_REGISTRY, "qca", dataclasses.replace(qca_method, params=params))
     with pytest.raises(StoreConflictError, match="max_models 50 -> 60"):
         _run(store, _raw())
-    monkeypatch.setitem(pipeline.DEFAULTS, "max_models", 50)
+    monkeypatch.setitem(_REGISTRY, "qca", qca_method)
     monkeypatch.setattr(provenance, "RESULTS_VERSION", provenance.RESULTS_VERSION + 1)
     with pytest.raises(StoreConflictError, match="results version"):
         _run(store, _raw())

@@ -369,25 +369,58 @@ def export(paths: tuple[str, ...], experiment: str | None) -> None:
 @click.option("--index", "index_col", default=None, help="Column holding the case names.")
 @click.option("--calibrate", "cal", default="none", show_default=True,
               type=click.Choice(["none", "fuzzy", "crisp"]))
-@click.option("--anchors", default="percentile",
-              help="'percentile' (10/50/90) or COL=e,c,i;COL2=e,c,i (theory anchors).")
+@click.option("--anchors", default="percentile", show_default=True,
+              help="With --calibrate: 'percentile' (10/50/90) or COL=e,c,i;COL2=e,c,i "
+                   "(theory anchors).")
 @click.option("--incl-cut", default=0.8, show_default=True, type=float)
 @click.option("--n-cut", default=1, show_default=True, type=int)
 @click.option("--pri-cut", default=0.0, show_default=True, type=float)
 @click.option("--solution", default="all", show_default=True,
               type=click.Choice(["all", "conservative", "parsimonious", "intermediate"]))
 @click.option("--dir-exp", default=None,
-              help="Directional expectations for the intermediate solution, e.g. 'DEV,~IND'.")
+              help="Directional expectations for the intermediate solution, e.g. 'DEV,~IND' "
+                   "(with --solution intermediate or all).")
+@click.option("--max-models", default=None, type=click.IntRange(1),
+              help="Tied models kept per solution (default: the engine's, 1000); all tied "
+                   "models are still counted.")
+@click.option("--progress/--no-progress", default=None,
+              help="Say what is being computed and how long it took (default: when stderr is "
+                   "a terminal).")
 def analyze(csv: str, outcome: str, conditions: str | None, cal: str, anchors: str,
             incl_cut: float, n_cut: int, pri_cut: float, solution: str,
-            dir_exp: str | None, index_col: str | None = None) -> None:
-    """QCA of your own CSV: calibrate, truth table, minimize, print."""
+            dir_exp: str | None, index_col: str | None = None, max_models: int | None = None,
+            progress: bool | None = None) -> None:
+    """QCA of your own CSV: calibrate, truth table, minimize, print.
+
+    The engine's search is bounded (``max_models`` and a node budget), so every call returns;
+    there is no wall-clock limit yet.
+    """
+    import time
     import warnings
 
     import numpy as np
     import pandas as pd
 
     import qca
+    from qca import QcasimError
+
+    ctx = click.get_current_context()
+    from click.core import ParameterSource
+
+    if cal == "none" and ctx.get_parameter_source("anchors") == ParameterSource.COMMANDLINE:
+        raise click.UsageError("--anchors sets calibration anchors; it needs --calibrate "
+                               "fuzzy or crisp", ctx=ctx)
+    if dir_exp and solution in ("conservative", "parsimonious"):
+        raise click.UsageError(f"--dir-exp applies to the intermediate solution only, not to "
+                               f"--solution {solution}; use --solution intermediate or all",
+                               ctx=ctx)
+    if solution == "intermediate" and not dir_exp:
+        raise InputError("--solution intermediate needs --dir-exp, e.g. --dir-exp 'A,~B'")
+    show = sys.stderr.isatty() if progress is None else progress
+
+    def step(msg: str) -> None:
+        if show:
+            click.echo(f"qcasim: {msg}", err=True)
 
     data = _read_csv(csv)
     if index_col is not None:
@@ -397,29 +430,28 @@ def analyze(csv: str, outcome: str, conditions: str | None, cal: str, anchors: s
         data = data.set_index(index_col)
     conds = [c.strip() for c in conditions.split(",")] if conditions else [
         c for c in data.columns if c != outcome]
+    if outcome in conds:
+        raise InputError(f"--conditions lists the outcome {outcome!r}; a column cannot be both "
+                         "a condition and the outcome")
+    twice = sorted({c for c in conds if conds.count(c) > 1})
+    if twice:
+        raise InputError(f"--conditions names {', '.join(twice)} twice")
     missing = [c for c in [*conds, outcome] if c not in data.columns]
     if missing:
         raise InputError(f"{csv}: no column(s) {', '.join(missing)}; "
                          f"it has {', '.join(map(str, data.columns))}")
-    data = data[[*conds, outcome]]
+    data = data[[*conds, outcome]].copy()
+    for col in data.columns:  # text that reads as numbers ("0", "1") is numbers
+        if data[col].dtype == object:
+            num = pd.to_numeric(data[col], errors="coerce")
+            bad = data[col][num.isna() & data[col].notna()]
+            if bad.empty:
+                data[col] = num
+    if len(data) == 1:
+        click.secho(f"qcasim: warning: {csv} has 1 case: a truth table of one row says nothing "
+                    "about which conditions matter", fg="yellow", err=True)
     if cal != "none":
-        given: dict[str, tuple[float, ...]] = {}
-        if anchors != "percentile":
-            for part in anchors.split(";"):
-                if not part.strip():
-                    continue
-                name, _, vals = part.partition("=")
-                try:
-                    given[name.strip()] = tuple(float(v) for v in vals.split(","))
-                except ValueError:
-                    raise InputError(f"--anchors: cannot read {part!r}; "
-                                     "use COL=e,c,i") from None
-                if len(given[name.strip()]) != 3:
-                    raise InputError(f"--anchors: {part!r} needs three numbers "
-                                     "(exclusion, crossover, inclusion): COL=e,c,i")
-            unknown = sorted(set(given) - {*conds, outcome})
-            if unknown:
-                raise InputError(f"--anchors: no analysed column {', '.join(unknown)}")
+        given = _parse_anchors(anchors, [*conds, outcome]) if anchors != "percentile" else {}
         for col in [*conds, outcome]:
             x = pd.to_numeric(data[col], errors="coerce").to_numpy(dtype=float)
             if np.isnan(x).any():
@@ -427,29 +459,74 @@ def analyze(csv: str, outcome: str, conditions: str | None, cal: str, anchors: s
                 raise InputError(f"{csv}: column {col!r} has {len(bad)} missing or non-numeric "
                                  f"value(s) (first: {bad.iloc[0]!r}); calibration needs numbers")
             e, c, i = given.get(col, tuple(np.percentile(x, [10, 50, 90])))
-            if cal == "fuzzy":
-                data[col] = qca.calibrate(x, "fuzzy", thresholds=(e, c, i))
-            else:
-                data[col] = qca.calibrate(x, "crisp", thresholds=[c])
+            where = (f"--anchors {col}={e:g},{c:g},{i:g}" if col in given else
+                     f"column {col!r} (percentile anchors {e:g}, {c:g}, {i:g})")
+            try:
+                if cal == "fuzzy":
+                    data[col] = qca.calibrate(x, "fuzzy", thresholds=(e, c, i))
+                else:
+                    data[col] = qca.calibrate(x, "crisp", thresholds=[c])
+            except QcasimError as exc:
+                raise InputError(f"calibrating {where}: {exc}") from None
+    limits = {} if max_models is None else {"max_models": max_models}
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
+        step(f"truth table of {len(data)} case{'s' * (len(data) != 1)} x {len(conds)} "
+             "conditions ...")
+        t0 = time.perf_counter()
         tt = qca.truth_table(data, outcome, conds, incl_cut=incl_cut, n_cut=n_cut,
                              pri_cut=pri_cut)
+        step(f"truth table done in {time.perf_counter() - t0:.1f} s")
         kinds = ["conservative", "parsimonious"] if solution == "all" else [solution]
         if solution == "all" and dir_exp:
             kinds.append("intermediate")
-        if "intermediate" in kinds and not dir_exp:
-            raise InputError("--solution intermediate needs --dir-exp, e.g. --dir-exp 'A,~B'")
-        sols = [qca.minimize(tt, include=None if kind == "conservative" else "?",
-                             dir_exp=dir_exp if kind == "intermediate" else None)
-                for kind in kinds]
-    for w in caught:  # one line each, no source line
-        click.secho(f"qcasim: warning: {w.message}", fg="yellow", err=True)
+        sols = []
+        for kind in kinds:
+            step(f"minimizing: {kind} solution ...")
+            t0 = time.perf_counter()
+            sols.append(qca.minimize(tt, include=None if kind == "conservative" else "?",
+                                     dir_exp=dir_exp if kind == "intermediate" else None,
+                                     **limits))
+            step(f"{kind} solution: {sols[-1].n_models} model(s) in "
+                 f"{time.perf_counter() - t0:.1f} s")
+    for w in caught:  # one line each, no source line; the engine's knob is an option here
+        msg = str(w.message).replace("raise max_models", "raise --max-models")
+        click.secho(f"qcasim: warning: {msg}", fg="yellow", err=True)
+    for kind, sol in zip(kinds, sols):
+        if any(not m.expression.terms or str(m) == "1" for m in sol.models):
+            click.secho(f"qcasim: warning: the {kind} solution is '1' (always true): no "
+                        "condition separates the positive cases from the others",
+                        fg="yellow", err=True)
     click.echo(str(tt))
     click.echo("")
     for sol in sols:
         click.echo(str(sol))
         click.echo("")
+
+
+def _parse_anchors(text: str, columns: list[str]) -> dict[str, tuple[float, float, float]]:
+    """``"COL=e,c,i;COL2=e,c,i"`` -> anchors per column; every error names the column."""
+    given: dict[str, tuple[float, float, float]] = {}
+    for part in text.split(";"):
+        if not part.strip():
+            continue
+        name, sep, vals = part.partition("=")
+        name = name.strip()
+        if not sep or not name:
+            raise InputError(f"--anchors: cannot read {part.strip()!r}; use COL=e,c,i")
+        try:
+            nums = tuple(float(v) for v in vals.split(","))
+        except ValueError:
+            raise InputError(f"--anchors: cannot read {part.strip()!r} (column {name!r}); "
+                             "use COL=e,c,i with three numbers") from None
+        if len(nums) != 3:
+            raise InputError(f"--anchors: {part.strip()!r} (column {name!r}) needs three numbers "
+                             "(exclusion, crossover, inclusion): COL=e,c,i")
+        given[name] = nums  # type: ignore[assignment]
+    unknown = sorted(set(given) - set(columns))
+    if unknown:
+        raise InputError(f"--anchors: no analysed column {', '.join(unknown)}")
+    return given
 
 
 def _read_csv(csv: str) -> Any:

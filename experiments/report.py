@@ -496,7 +496,8 @@ border-bottom:1px solid #ddd;padding-bottom:.2em}
 .answer{font-size:1.35em;font-weight:600;color:#0b4f7c;margin:.3em 0}
 table{border-collapse:collapse;font-size:.92em;margin:.6em 0;max-width:100%}
 td,th{border:1px solid #d6d6d6;padding:4px 9px;text-align:left;vertical-align:top;
-overflow-wrap:anywhere} th{background:#f4f4f4} pre{white-space:pre-wrap;overflow-wrap:anywhere}
+overflow-wrap:break-word} th{background:#f4f4f4} table.wrap td{overflow-wrap:anywhere}
+pre{white-space:pre-wrap;overflow-wrap:anywhere}
 td.num{text-align:right;white-space:nowrap} small{color:#555}
 figure{margin:1em 0} figure img{max-width:100%;height:auto} figcaption{font-size:.92em;
 color:#333;margin-top:.3em} code{font-size:.95em;background:#f4f4f4;padding:0 .25em}
@@ -510,7 +511,8 @@ def _esc(v: Any) -> str:
 
 def _figure(title: str, caption: str, png: str) -> str:
     return (f"<figure><img alt='{_esc(title)}' src='data:image/png;base64,{png}'>"
-            f"<figcaption><b>{_esc(title)}.</b> {_esc(caption)}</figcaption></figure>")
+            f"<figcaption><b>{_esc(title[:1].upper() + title[1:])}.</b> "
+            f"{_esc(caption[:1].upper() + caption[1:])}</figcaption></figure>")
 
 
 def _headline_table(d: ReportData) -> str:
@@ -539,21 +541,34 @@ def _headline_table(d: ReportData) -> str:
             f"{''.join(rows)}</table>")
 
 
+def _value_text(v: Any) -> str:
+    """A parameter value in words: None -> "not set", lists joined, mappings as k = v."""
+    if v is None:
+        return "not set"
+    if isinstance(v, dict):
+        return "; ".join(f"{k} = {x}" for k, x in v.items()) or "none"
+    if isinstance(v, list | tuple):
+        return ", ".join(_value_text(x) for x in v) or "none"
+    return str(v)
+
+
 def _settings_table(d: ReportData) -> str:
     cells = d.definition.get("cells") or []
     grid = d.definition.get("grid", {})
+    base = d.definition.get("base", {})
     rows = []
     keys = list(dict.fromkeys(k for p in cells for k in p))
     for k in keys:
         vals = list(dict.fromkeys(json.dumps(p.get(k), sort_keys=True, default=str)
                                   for p in cells))
-        shown = ", ".join(v.strip('"') for v in vals)
-        varied = "grid" if k in grid else ("declared" if k in d.definition.get("base", {})
-                                           else "default")
+        texts = [_value_text(json.loads(v)) for v in vals]
+        scalar = all(not isinstance(json.loads(v), list | dict) for v in vals)
+        shown = (", " if scalar else " | ").join(texts)
+        source = "grid" if k in grid else ("declared" if k in base else "default")
         rows.append(f"<tr><td>{_esc(_param(k))}</td><td><code>{_esc(k)}</code></td>"
-                    f"<td>{_esc(shown)}</td><td>{varied}</td></tr>")
-    return ("<table><tr><th>setting</th><th>parameter</th><th>value(s)</th><th>from</th></tr>"
-            f"{''.join(rows)}</table>")
+                    f"<td>{_esc(shown)}</td><td>{source}</td></tr>")
+    return ("<table class='wrap'><tr><th>setting</th><th>parameter</th><th>value(s)</th>"
+            "<th>from</th></tr>" + "".join(rows) + "</table>")
 
 
 def html_report(d: ReportData) -> str:
@@ -620,7 +635,8 @@ def html_report(d: ReportData) -> str:
     power_rows = "".join(f"<tr><td>{_esc(s)}</td><td>{_esc(_power_text(p, d))}</td>"
                          f"<td class='num'>{'n/a' if p.n_interpolated is None else round(p.n_interpolated)}"
                          f"</td></tr>" for s, p in d.power.items())
-    parts.append(f"<h2>Sample size: smallest N with {_esc(crit_label)} &ge; {d.target:g} "
+    parts.append(f"<h2>Sample size: smallest N with {_esc(_get(d.criterion).label)} &ge; "
+                 f"{d.target:g} "
                  f"({d.solution} solution)</h2>")
     sub = d.curves[d.curves["solution"] == d.solution]
     parts.append(_figure(
@@ -639,12 +655,14 @@ def html_report(d: ReportData) -> str:
             kind, f"How often each model was returned ({pooled}{d.n_returned} models returned, "
             f"{d.n_no_model} replications returned no model); read which false claims recur.",
             wrong))
-        parts.append(d.wrong_models.to_html(index=False, float_format=lambda v: f"{v:.3f}"))
+        parts.append(d.wrong_models.to_html(index=False, classes="wrap", border=0,
+                                              float_format=lambda v: f"{v:.3f}"))
     elif len(d.wrong_models):
         parts.append(f"<p>No model recurs: each of these was returned once ({pooled}"
                      f"{d.n_returned} models returned, {d.n_no_model} replications returned "
                      "no model).</p>")
-        parts.append(d.wrong_models.to_html(index=False, float_format=lambda v: f"{v:.3f}"))
+        parts.append(d.wrong_models.to_html(index=False, classes="wrap", border=0,
+                                              float_format=lambda v: f"{v:.3f}"))
     elif d.n_returned:
         parts.append("<p>None: every model returned was correct.</p>")
     else:

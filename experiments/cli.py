@@ -187,12 +187,19 @@ def _execute(exp: Any, db: Path, jobs: int, scheduler: str | None, progress: boo
     if cov is not None and cov.n_failed:
         failed = (f"; {cov.n_failed} of {cov.n_stored} failed "
                   f"(first: {cov.first_error})")
+    elif cov is not None and cov.n_no_output:
+        failed = (f"; no output computed in {cov.n_no_output} of {cov.n_stored} "
+                  f"(first: {cov.first_error})")
     click.echo(f"{s.experiment}: {s.n_run} replications run, {s.n_skipped} already stored "
                f"({s.n_total} in {s.n_cells} cells) in {s.seconds:.1f} s"
                f"{f' ({s.rate:.0f} reps/s)' if s.n_run else ''}{failed}; store {db}", err=True)
     if cov is not None and cov.n_stored and cov.n_ok == 0:
         raise ExperimentFailed(f"all {cov.n_stored} replications of {s.experiment!r} failed; "
                                f"first error: {cov.first_error}")
+    if cov is not None and cov.n_stored and cov.n_no_output == cov.n_stored:
+        raise ExperimentFailed(f"no output could be computed in any of the {cov.n_stored} "
+                               f"replications of {s.experiment!r}; first error: "
+                               f"{cov.first_error}")
 
 
 def _report(db: Path, experiment: str, out: Path | None) -> None:

@@ -103,7 +103,11 @@ class Coverage:
         Stored replications of this experiment name that the definition does not cover (beyond
         its replication count, or of cells no longer in it): never reported or exported.
     first_error : str
-        Message of one failed replication ("" when none failed).
+        Message of one failed replication, or else of one output that failed to compute (""
+        when nothing failed).
+    n_no_output : int
+        Replications in which no output was computed: failed ones, and those whose every
+        output (e.g. every QCA solution) ended in an error.
     """
 
     experiment: str
@@ -114,6 +118,7 @@ class Coverage:
     n_missing: int
     n_outside: int
     first_error: str = ""
+    n_no_output: int = 0
 
     @property
     def n_ok(self) -> int:
@@ -353,8 +358,18 @@ class Store:
         first = self._con.execute(
             f"SELECT r.error {_CURRENT} AND r.experiment = ? AND r.error IS NOT NULL "
             "ORDER BY c.idx, r.rep LIMIT 1", (experiment,)).fetchone()
+        if first is None:  # an output that failed inside a replication that ran
+            first = self._con.execute(
+                "SELECT (SELECT j.value FROM json_each(r.result) j WHERE j.key LIKE '%.status' "
+                f"AND j.value LIKE 'error%' LIMIT 1) AS e {_CURRENT} AND r.experiment = ? "
+                "AND e IS NOT NULL ORDER BY c.idx, r.rep LIMIT 1", (experiment,)).fetchone()
+        no_output = self._con.execute(
+            f"SELECT COUNT(*) {_CURRENT} AND r.experiment = ? AND NOT EXISTS (SELECT 1 FROM "
+            "json_each(r.result) j WHERE j.key LIKE '%.status' AND j.value NOT LIKE 'error%')",
+            (experiment,)).fetchone()[0]
         return Coverage(experiment, n_cells, reps, stored, failed or 0,
-                        n_cells * reps - stored, total - stored, first[0] if first else "")
+                        n_cells * reps - stored, total - stored, first[0] if first else "",
+                        no_output)
 
     def written_range(self, experiment: str) -> tuple[float, float]:
         """Times (seconds since the epoch) of the first and last stored replication of the

@@ -183,3 +183,22 @@ def test_usage_errors_are_one_line(args):
 
 def test_results_folder_is_git_ignored():
     assert "qcasim-results/" in (ROOT / ".gitignore").read_text().splitlines()
+
+
+def test_every_output_failing_exits_1(tmp_path, monkeypatch):
+    import qca
+    from qca import QCAError
+
+    def broken(*args, **kwargs):
+        raise QCAError("minimization exploded")
+
+    monkeypatch.setattr(qca, "minimize", broken)
+    f = tmp_path / "c.toml"
+    f.write_text(TOML.format(reps=2, seed=1, cut=0.5).replace("[20, 30]", "[40]"))
+    r = _bench(f, tmp_path / "run")
+    assert r.exit_code == 1, r.output
+    summary, line = r.stderr.strip().splitlines()
+    assert "no output computed in 2 of 2 (first: error: QCAError: minimization exploded)" \
+        in summary
+    assert line.startswith("qcasim: failed (ExperimentFailed): no output could be computed in "
+                           "any of the 2 replications of 'toy'")

@@ -42,7 +42,7 @@ from typing import Any
 from .errors import DesignError
 from .methods import output_names
 from .metrics import metric_names
-from .params import normalise_params, param_names
+from .params import SEED_PARAMS, normalise_params, param_names
 from .seeds import cell_key, cell_seed
 
 __all__ = ["DesignError", "Cell", "Experiment", "load_experiment", "builtin_experiments",
@@ -90,7 +90,8 @@ class Experiment:
             params = normalise_params({**self.base, **varying},
                                       f"{self.source}: cell {idx + 1} ({_describe(varying)})")
             key = cell_key(params)
-            out.append(Cell(idx, key, params, cell_seed(self.seed, key), varying))
+            seed = cell_seed(self.seed, cell_key({k: params[k] for k in SEED_PARAMS}))
+            out.append(Cell(idx, key, params, seed, varying))
         return out
 
     def to_dict(self) -> dict[str, Any]:

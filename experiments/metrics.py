@@ -301,3 +301,87 @@ def score_models(models: Sequence[Expression | str], truth: Expression | str) ->
 def error_scores() -> dict[str, float]:
     """The record of an output whose analysis failed: every metric NaN."""
     return {m.name: float("nan") for m in _REGISTRY.values()}
+
+
+# ----------------------------------------------------------------------------- partial signal
+# A model that is wrong as a whole can still carry signal: a true path found in part, the right
+# conditions with the right signs, few spurious terms. These metrics show it (issue: a planner
+# must see partial recovery, not only zeros).
+
+
+def _literals(term: Any) -> frozenset:
+    return frozenset(term.literals)
+
+
+def _part_of_truth(term: Any, truth: Expression) -> bool:
+    lits = _literals(term)
+    return any(lits <= _literals(t) for t in truth.terms)
+
+
+@metric("no_model", "binary", "no model returned",
+        "The analysis returned no model (e.g. no truth-table row passed the consistency cut-off).")
+def _no_model(o: SolutionOutcome) -> bool:
+    return not o.models
+
+
+@metric("paths_detected", "fraction", "share of the true paths detected (in part or whole)",
+        "Share of the true paths of which some term of the first model is a part (its literals "
+        "a subset of the path's): the path was found, perhaps with conditions missing.")
+def _paths_detected(o: SolutionOutcome) -> float:
+    if not o.truth.terms:
+        return float("nan")
+    if not o.models:
+        return 0.0
+    terms = [_literals(s) for s in o.models[0].terms]
+    return sum(any(s <= _literals(t) for s in terms) for t in o.truth.terms) / len(o.truth.terms)
+
+
+@metric("spurious_terms", "count", "terms that are part of no true path",
+        "Number of terms of the first model that are not a part of any true path (false causal "
+        "claims); 0 when no model.")
+def _spurious_terms(o: SolutionOutcome) -> int:
+    if not o.models:
+        return 0
+    return sum(not _part_of_truth(s, o.truth) for s in o.models[0].terms)
+
+
+@metric("term_fdr", "fraction", "share of the first model's terms that are spurious",
+        "Term false-discovery rate of the first model: spurious terms over terms (NaN when no "
+        "model: nothing claimed).")
+def _term_fdr(o: SolutionOutcome) -> float:
+    if not o.models or not o.models[0].terms:
+        return float("nan")
+    return _spurious_terms(o) / len(o.models[0].terms)
+
+
+def _recipe_literals(truth: Expression) -> set[tuple[str, frozenset]]:
+    return {lit for t in truth.terms for lit in t.literals}
+
+
+@metric("condition_sensitivity", "fraction", "share of the recipe's conditions in the model with "
+        "the right sign", "Share of the (condition, sign) literals of the true recipe, among the "
+        "analysed conditions, that appear in the first model (0 when no model).")
+def _condition_sensitivity(o: SolutionOutcome) -> float:
+    analysed = set(o.case_data) if o.case_data is not None else None
+    want = {lit for lit in _recipe_literals(o.truth) if analysed is None or lit[0] in analysed}
+    if not want:
+        return float("nan")
+    if not o.models:
+        return 0.0
+    have = {lit for s in o.models[0].terms for lit in s.literals}
+    return len(want & have) / len(want)
+
+
+@metric("condition_specificity", "fraction", "share of irrelevant conditions left out of the model",
+        "Share of the analysed conditions that are not in the true recipe and do not appear in the "
+        "first model (1 when no model; NaN when every analysed condition is in the recipe).")
+def _condition_specificity(o: SolutionOutcome) -> float:
+    if o.case_data is None:
+        return float("nan")
+    irrelevant = set(o.case_data) - set(o.truth.conditions)
+    if not irrelevant:
+        return float("nan")
+    if not o.models:
+        return 1.0
+    used = {c for s in o.models[0].terms for c, _ in s.literals}
+    return len(irrelevant - used) / len(irrelevant)

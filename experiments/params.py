@@ -32,8 +32,8 @@ from qca._params import Param, check_params
 from .errors import DesignError
 from .methods import get_method, method_of_output, methods, output_names
 
-__all__ = ["BASE_PARAMS", "defaults", "normalise_params", "method_params", "param_names", "DATA_PARAMS",
-           "param_schema"]
+__all__ = ["SEED_PARAMS", "BASE_PARAMS", "defaults", "normalise_params", "method_params",
+           "param_names", "DATA_PARAMS", "param_schema"]
 
 
 def _check_percentiles(v: Any) -> str | None:
@@ -81,6 +81,12 @@ BASE_PARAMS: tuple[Param, ...] = (
 
 #: Parameters that determine the simulated data (the rest only change the analysis).
 DATA_PARAMS = ("scenario", "n_workers", "reliability", "recipe_hazard_ratio", "overrides", "engine")
+
+#: Parameters a cell's seed derives from. The effect size and the engine (identical cohorts)
+#: are left out, as is every analysis setting: cells that differ only in those are simulated
+#: from the same random numbers (common random numbers), so the null and each effect size are
+#: compared on the same workers, and methods or cut-offs on the same cohorts (paired).
+SEED_PARAMS = ("scenario", "n_workers", "reliability", "overrides")
 
 
 def param_schema(outputs: list[str] | tuple[str, ...] | None = None) -> tuple[Param, ...]:

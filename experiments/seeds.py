@@ -1,10 +1,13 @@
 """Seeds: one explicit base seed per experiment, one derived seed per cell and replication.
 
-The seed of a cell depends only on the experiment's base seed and the cell's parameters (not on
-its position in the grid), and replication ``r`` of a cell is replication ``r`` of that seed in
-:mod:`sim`'s draw protocol (``SeedSequence(cell_seed, spawn_key=(r,))``). So results do not depend
-on the number of workers, the backend, the batch size or the order in which replications run,
-and adding a level to a grid does not change the other cells' results.
+The seed of a cell depends only on the experiment's base seed and the cell's data parameters
+(:data:`experiments.params.SEED_PARAMS`: scenario, cohort size, reliability, overrides; not its
+position in the grid, not the effect size, not the analysis settings: cells that differ only in
+those share their cohorts, common random numbers), and replication ``r`` of a cell is
+replication ``r`` of that seed in :mod:`sim`'s draw protocol
+(``SeedSequence(cell_seed, spawn_key=(r,))``). So results do not depend on the number of
+workers, the backend, the batch size or the order in which replications run, and adding a level
+to a grid does not change the other cells' results.
 
 References
 ----------

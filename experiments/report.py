@@ -59,10 +59,6 @@ QUESTIONS: dict[str, str] = {
     "no_model": "return no model at all",
 }
 
-#: "No model returned" is read off the stored status, not a registered metric: shown so that an
-#: error-free rate made of empty results is said as such.
-_NO_MODEL = Metric("no_model", "binary", "no model returned", lambda o: not o.models)
-
 #: Human labels of replication parameters.
 PARAM_LABELS: dict[str, str] = {
     "scenario": "scenario", "n_workers": "workers (N)", "reliability": "reliability",
@@ -83,7 +79,7 @@ _DPI = 160
 
 
 def _get(name: str) -> Metric:
-    return _NO_MODEL if name == "no_model" else get_metric(name)
+    return get_metric(name)
 
 
 def _metric(name: str) -> str:
@@ -94,20 +90,6 @@ def _metric(name: str) -> str:
 
 def _phrase(name: str) -> str:
     return QUESTIONS.get(name, f"score on '{_get(name).label}'")
-
-
-def _aggregate(long: pd.DataFrame, by: list[str], name: str) -> pd.DataFrame:
-    """:func:`experiments.stats.aggregate`, also for the status-derived ``no_model``."""
-    if name != "no_model":
-        return aggregate(long, by, name)
-    rows = []
-    for key, g in long.groupby(by, sort=True, dropna=False):
-        vals = g["no_model"].to_numpy(float)
-        rate, lo, hi = _NO_MODEL.interval(vals)
-        key = key if isinstance(key, tuple) else (key,)
-        rows.append({**dict(zip(by, key)), "n": int(np.isfinite(vals).sum()), "rate": rate,
-                     "low": lo, "high": hi})
-    return pd.DataFrame(rows)
 
 
 def _param(name: str) -> str:
@@ -200,8 +182,6 @@ def build_report_data(store: Store, experiment: str) -> ReportData:
         solution = solutions[0]
     target = float(rep.get("target", 0.8))
     long = long_scores(frame)
-    long["no_model"] = (long["status"] == "no_model").astype(float)
-    long.loc[long["status"].astype(str).str.startswith("error"), "no_model"] = float("nan")
     settings = varying_columns(frame, exclude=("n_workers",))
     long["setting"] = _setting_label(long, settings)
     ns = sorted(int(n) for n in long["n_workers"].unique())
@@ -215,7 +195,7 @@ def build_report_data(store: Store, experiment: str) -> ReportData:
         if null and crit in ("any_exact", "recall"):
             continue
         if crit in at_n.columns:
-            a = _aggregate(at_n, ["solution", "setting"], crit)
+            a = aggregate(at_n, ["solution", "setting"], crit)
             a.insert(2, "criterion", crit)
             parts.append(a)
     headline = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
@@ -433,7 +413,7 @@ def _heatmap_figure(long: pd.DataFrame, criterion: str, solution: str, axis: str
     from matplotlib.figure import Figure
 
     sub = long[long["solution"] == solution]
-    agg = _aggregate(sub, [axis, "n_workers"], criterion)
+    agg = aggregate(sub, [axis, "n_workers"], criterion)
     table = agg.pivot(index=axis, columns="n_workers", values="rate").sort_index(ascending=False)
     with rc_context({**_style(), "axes.grid": False}):
         fig = Figure(figsize=(1.0 * table.shape[1] + 2.5, 0.7 * table.shape[0] + 1.8))
@@ -614,7 +594,7 @@ def html_report(d: ReportData) -> str:
         for crit in ("any_exact", "recall"):
             if crit == d.criterion or crit not in d.long.columns:
                 continue
-            agg = _aggregate(d.long, ["solution", "setting", "n_workers"], crit)
+            agg = aggregate(d.long, ["solution", "setting", "n_workers"], crit)
             bars = "normal 95 % intervals of the mean" if crit == "recall" else \
                 "95 % Wilson intervals"
             parts.append(_figure(
@@ -622,7 +602,7 @@ def html_report(d: ReportData) -> str:
                 f"{_metric(crit).capitalize()} by number of workers (bars: {bars}); read how "
                 "far the solutions are from the true recipe.",
                 _rate_figure(agg, _metric(crit), d.solutions)))
-    agg = _aggregate(d.long, ["solution", "setting", "n_workers"], "no_model")
+    agg = aggregate(d.long, ["solution", "setting", "n_workers"], "no_model")
     if d.null:
         read = "here the correct answer, since the outcome is independent of the conditions"
     else:

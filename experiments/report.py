@@ -569,7 +569,7 @@ def html_report(d: ReportData) -> str:
         note = ("<p class='note'>Error-free counts replications that returned <b>no model</b> "
                 f"(no truth-table row passed the cut-offs) as free of errors: {d.n_no_model} of "
                 f"the {d.solution} replications at N = {d.headline_n} returned no model "
-                "(column 'share returning no model').</p>")
+                f"(column '{_esc(_metric('no_model'))}').</p>")
     parts.append(f"<div class='headline'><p><b>{_esc(_question(d))}</b></p>"
                  f"<p class='answer'>{_esc(_big_answer(d))}</p>"
                  f"<p>{_esc(_truth_line(d))}</p>{_headline_table(d)}{note}</div>")

@@ -103,7 +103,7 @@ def test_no_model_is_said_as_such(null):
     d, page, _ = null
     assert d.n_no_model > 0
     assert f"{d.n_no_model} of the parsimonious replications at N = 20 returned no model" in page
-    assert "returned <b>no model</b>" in page and "share returning no model" in page
+    assert "returned <b>no model</b>" in page and "(column 'share: no model returned')" in page
 
 
 def test_power_not_reached_is_said(boolean):

@@ -5,8 +5,9 @@ TOML file), ``power`` (sample-size planning), ``report`` (HTML + terminal summar
 run), ``export`` (CSV/Parquet), ``analyze`` (QCA of a user's CSV) and ``simulate`` (from
 :mod:`sim.cli`, when present).
 
-Errors: a bad input (file, option, configuration) prints one red line on stderr and exits with
-status 2; a failed run exits with 1. ``--debug`` shows the traceback instead.
+Errors: a bad input (file, option, configuration, a usage error) prints one red line on stderr
+and exits with status 2; a failed run (every replication of an experiment failed, or an internal
+error) exits with 1. ``--debug`` shows the traceback instead.
 """
 
 from __future__ import annotations
@@ -38,16 +39,44 @@ def _user_errors() -> tuple[type[BaseException], ...]:
     return (QcasimError, OSError)
 
 
+def _usage_line(exc: click.UsageError) -> str:
+    """A usage error as one line: the message and where help is."""
+    msg = " ".join(exc.format_message().split())
+    sub = exc.ctx.command_path.split()[1:] if exc.ctx is not None else []
+    return f"qcasim: error: {msg} (see '{' '.join(['qcasim', *sub])} --help')"
+
+
 class _Group(click.Group):
     """A group that turns exceptions into one red line and an exit status."""
+
+    def main(self, args: Any = None, prog_name: str | None = None,  # type: ignore[override]
+             complete_var: str | None = None, standalone_mode: bool = True, **extra: Any) -> Any:
+        """Click's entry point, with usage errors printed as one line (exit status 2)."""
+        if not standalone_mode:
+            return super().main(args, prog_name, complete_var, standalone_mode, **extra)
+        try:
+            rv = super().main(args, prog_name, complete_var, False, **extra)
+        except click.UsageError as exc:
+            click.secho(_usage_line(exc), fg="red", err=True)
+            sys.exit(exc.exit_code)
+        except click.ClickException as exc:
+            exc.show()
+            sys.exit(exc.exit_code)
+        except click.Abort:
+            click.echo("Aborted!", err=True)
+            sys.exit(1)
+        sys.exit(rv if isinstance(rv, int) else 0)
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
         except (click.exceptions.Exit, click.exceptions.Abort):
             raise
-        except click.ClickException as exc:
+        except click.UsageError as exc:
             # Usage errors too are one line (the command's --help says the rest).
+            click.secho(_usage_line(exc), fg="red", err=True)
+            ctx.exit(exc.exit_code)
+        except click.ClickException as exc:
             click.secho(f"qcasim: error: {exc.format_message()}", fg="red", err=True)
             ctx.exit(exc.exit_code)
         except Exception as exc:
@@ -80,13 +109,50 @@ def _db_path(run: str | Path) -> Path:
     return p
 
 
+def _check_jobs(ctx: click.Context, param: click.Parameter, value: int) -> int:
+    """-j: -1 or a positive number (checked while parsing, before anything starts)."""
+    if value == 0 or value < -1:
+        raise click.BadParameter(f"{value} is not -1 (every core) or a positive number",
+                                 ctx=ctx, param=param)
+    return value
+
+
+def _cap_jobs(jobs: int) -> int:
+    """More processes than cores only wait on each other: cap -j at the CPU count, saying so."""
+    import os
+
+    cores = os.cpu_count() or 1
+    if jobs > cores:
+        click.secho(f"qcasim: warning: -j {jobs} capped at {cores} (the number of CPU cores)",
+                    fg="yellow", err=True)
+        return cores
+    return jobs
+
+
 def _run_options(f: Any) -> Any:
-    f = click.option("--jobs", "-j", default=-1, show_default=True,
-                     help="Local worker processes (-1: all cores, 1: serial).")(f)
+    f = click.option("--jobs", "-j", default=-1, show_default=True, type=int,
+                     callback=_check_jobs,
+                     help="Local worker processes (-1: all cores, 1: serial; at most the "
+                          "number of cores). Not with --scheduler.")(f)
     f = click.option("--scheduler", default=None,
-                     help="Dask distributed scheduler address (runs there instead).")(f)
+                     help="Dask distributed scheduler address, e.g. tcp://HOST:8786 (runs "
+                          "there instead of local processes).")(f)
+    f = click.option("--overwrite", is_flag=True,
+                     help="Delete stored results of an experiment of the same name (or a "
+                          "store written by an older qcasim) and run it anew, instead of "
+                          "refusing a changed definition.")(f)
     f = click.option("--progress/--no-progress", default=True, show_default=True)(f)
     return f
+
+
+def _check_backend(jobs: int, scheduler: str | None) -> None:
+    """Reject -j together with --scheduler (the cluster decides its workers)."""
+    from click.core import ParameterSource
+
+    ctx = click.get_current_context()
+    if scheduler is not None and ctx.get_parameter_source("jobs") == ParameterSource.COMMANDLINE:
+        raise click.UsageError("-j/--jobs sets local processes and --scheduler runs on a Dask "
+                               "cluster; give one of them", ctx=ctx)
 
 
 def _validate_cells(exp: Any) -> None:
@@ -98,17 +164,42 @@ def _validate_cells(exp: Any) -> None:
         cell_setup(cell.params)
 
 
-def _execute(exp: Any, db: Path, jobs: int, scheduler: str | None, progress: bool) -> None:
+class ExperimentFailed(RuntimeError):  # not a user error: exit status 1
+    """Every replication of an experiment ended in an error (exit status 1)."""
+
+
+def _execute(exp: Any, db: Path, jobs: int, scheduler: str | None, progress: bool,
+             overwrite: bool = False) -> None:
     from .runner import run_experiment
     from .store import Store
 
+    _check_backend(jobs, scheduler)
+    jobs = _cap_jobs(jobs)
     _validate_cells(exp)
-    with Store(db) as store:
+    with Store(db, replace_legacy=overwrite) as store:
         s = run_experiment(exp, store, backend="joblib" if jobs != 1 else "serial",
-                           n_jobs=jobs, scheduler=scheduler, progress=progress)
+                           n_jobs=jobs, scheduler=scheduler, progress=progress,
+                           overwrite=overwrite)
+    for note in s.notes:
+        click.echo(f"qcasim: {note}", err=True)
+    cov = s.coverage
+    failed = ""
+    if cov is not None and cov.n_failed:
+        failed = (f"; {cov.n_failed} of {cov.n_stored} failed "
+                  f"(first: {cov.first_error})")
+    elif cov is not None and cov.n_no_output:
+        failed = (f"; no output computed in {cov.n_no_output} of {cov.n_stored} "
+                  f"(first: {cov.first_error})")
     click.echo(f"{s.experiment}: {s.n_run} replications run, {s.n_skipped} already stored "
                f"({s.n_total} in {s.n_cells} cells) in {s.seconds:.1f} s"
-               f"{f' ({s.rate:.0f} reps/s)' if s.n_run else ''}; store {db}", err=True)
+               f"{f' ({s.rate:.0f} reps/s)' if s.n_run else ''}{failed}; store {db}", err=True)
+    if cov is not None and cov.n_stored and cov.n_ok == 0:
+        raise ExperimentFailed(f"all {cov.n_stored} replications of {s.experiment!r} failed; "
+                               f"first error: {cov.first_error}")
+    if cov is not None and cov.n_stored and cov.n_no_output == cov.n_stored:
+        raise ExperimentFailed(f"no output could be computed in any of the {cov.n_stored} "
+                               f"replications of {s.experiment!r}; first error: "
+                               f"{cov.first_error}")
 
 
 def _report(db: Path, experiment: str, out: Path | None) -> None:
@@ -118,8 +209,10 @@ def _report(db: Path, experiment: str, out: Path | None) -> None:
     with Store(db) as store:
         path, summary = write_report(store, experiment,
                                      out or db.parent / f"{experiment}.html")
+        covers = store.coverage(experiment).describe()
     click.echo(summary)
-    click.echo(f"\nReport: {path}")
+    click.echo(f"\nCovers {covers}.")
+    click.echo(f"Report: {path}")
 
 
 @cli.command()
@@ -128,7 +221,8 @@ def _report(db: Path, experiment: str, out: Path | None) -> None:
 @click.option("--reps", type=click.IntRange(1), default=None,
               help="Replications per cell (default: the experiment's).")
 @_run_options
-def run(out: str, reps: int | None, jobs: int, scheduler: str | None, progress: bool) -> None:
+def run(out: str, reps: int | None, jobs: int, scheduler: str | None, overwrite: bool,
+        progress: bool) -> None:
     """Run the default KBOP recovery study (embedded defaults) and write its report."""
     import dataclasses
 
@@ -138,20 +232,24 @@ def run(out: str, reps: int | None, jobs: int, scheduler: str | None, progress: 
     if reps is not None:
         exp = dataclasses.replace(exp, replications=reps)
     db = _db_path(out)
-    _execute(exp, db, jobs, scheduler, progress)
+    _execute(exp, db, jobs, scheduler, progress, overwrite)
     _report(db, exp.name, None)
 
 
 @cli.command()
 @click.argument("experiment_file")
-@click.option("--out", "-o", default=DEFAULT_DIR, show_default=True, type=click.Path())
-@click.option("--report/--no-report", "make_report", default=True, show_default=True)
+@click.option("--out", "-o", default=DEFAULT_DIR, show_default=True, type=click.Path(),
+              help="Directory for the results store (qcasim.db) and the report, or a .db "
+                   "file.")
+@click.option("--report/--no-report", "make_report", default=True, show_default=True,
+              help="Write the HTML report after the run.")
 @_run_options
 def benchmark(experiment_file: str, out: str, make_report: bool, jobs: int,
-              scheduler: str | None, progress: bool) -> None:
+              scheduler: str | None, overwrite: bool, progress: bool) -> None:
     """Run an experiment declared in a TOML file (resumes an interrupted run)."""
     from .design import load_experiment
 
+    _check_backend(jobs, scheduler)
     exp = load_experiment(experiment_file)
     db = _db_path(out)
     if exp.kind == "limited_diversity":
@@ -171,7 +269,7 @@ def benchmark(experiment_file: str, out: str, make_report: bool, jobs: int,
         click.echo(table.to_string())
         click.echo(f"\nRecords: {db.parent / (exp.name + '.csv')}")
         return
-    _execute(exp, db, jobs, scheduler, progress)
+    _execute(exp, db, jobs, scheduler, progress, overwrite)
     if make_report:
         _report(db, exp.name, None)
 
@@ -283,7 +381,7 @@ def power(scenario: str, cal_type: str | None, conditions: str | None, incl_cut:
           reliability: float | None, hazard_ratio: float | None, sets: tuple[str, ...],
           target: float, criterion: str, solution: str, ns: str, over: str | None,
           mde_n: int | None, effects: str, reps: int, seed: int, explain: bool, out: str,
-          jobs: int, scheduler: str | None, progress: bool) -> None:
+          jobs: int, scheduler: str | None, overwrite: bool, progress: bool) -> None:
     """Sample size (or minimum detectable effect) at which a recovery criterion reaches the target.
 
     The rate is fitted as a monotone curve with a ceiling (logistic in log N); when the ceiling
@@ -321,7 +419,7 @@ def power(scenario: str, cal_type: str | None, conditions: str | None, incl_cut:
                                {k: v for k, v in base.items() if k != "scenario"}, grid=grid)
         variable = "n_workers"
     db = _db_path(out)
-    _execute(exp, db, jobs, scheduler, progress)
+    _execute(exp, db, jobs, scheduler, progress, overwrite)
     with Store(db) as store:
         frame = store.frame(exp.name)
     frame = frame[frame["cell"].isin({c.key for c in exp.cells()})]
@@ -368,23 +466,31 @@ def report(run: str, experiment: str | None, out: str | None) -> None:
 
 
 @cli.command()
-@click.argument("run", default=DEFAULT_DIR)
-@click.argument("output")
-@click.option("--experiment", "-e", default=None)
-def export(run: str, output: str, experiment: str | None) -> None:
-    """Export stored replications to OUTPUT (.csv, or .parquet with pyarrow)."""
+@click.argument("paths", nargs=-1, metavar="[RUN] OUTPUT")
+@click.option("--experiment", "-e", default=None,
+              help="Experiment name (default: every experiment in the store).")
+def export(paths: tuple[str, ...], experiment: str | None) -> None:
+    """Export the stored replications of the current experiment definitions to OUTPUT (.csv, or
+    .parquet with pyarrow), one row per replication, failed ones included (column ``error``).
+
+    RUN is the results directory or .db file (default: qcasim-results)."""
     from .store import Store
 
+    if len(paths) not in (1, 2):
+        raise click.UsageError(f"export takes [RUN] OUTPUT, got {len(paths)} argument(s)")
+    run, output = (DEFAULT_DIR, paths[0]) if len(paths) == 1 else paths
     db = _db_path(run)
     if not db.is_file():
         raise FileNotFoundError(f"no results store at {db}")
     with Store(db) as store:
-        if experiment is not None and experiment not in store.experiments():
+        names = store.experiments()
+        if experiment is not None and experiment not in names:
             raise InputError(f"no experiment {experiment!r} in {db}; it has "
-                             f"{', '.join(store.experiments()) or 'none'}")
+                             f"{', '.join(names) or 'none'}")
         path = store.export(output, experiment)
-        n = store.count(experiment)
-    click.echo(f"{n} replications -> {path}")
+        covers = [store.coverage(name).describe() for name in ([experiment] if experiment
+                                                                 else names)]
+    click.echo(f"{path}: " + "; ".join(covers) if covers else f"{path}: no replications")
 
 
 @cli.command()
@@ -394,25 +500,58 @@ def export(run: str, output: str, experiment: str | None) -> None:
 @click.option("--index", "index_col", default=None, help="Column holding the case names.")
 @click.option("--calibrate", "cal", default="none", show_default=True,
               type=click.Choice(["none", "fuzzy", "crisp"]))
-@click.option("--anchors", default="percentile",
-              help="'percentile' (10/50/90) or COL=e,c,i;COL2=e,c,i (theory anchors).")
+@click.option("--anchors", default="percentile", show_default=True,
+              help="With --calibrate: 'percentile' (10/50/90) or COL=e,c,i;COL2=e,c,i "
+                   "(theory anchors).")
 @click.option("--incl-cut", default=0.8, show_default=True, type=float)
 @click.option("--n-cut", default=1, show_default=True, type=int)
 @click.option("--pri-cut", default=0.0, show_default=True, type=float)
 @click.option("--solution", default="all", show_default=True,
               type=click.Choice(["all", "conservative", "parsimonious", "intermediate"]))
 @click.option("--dir-exp", default=None,
-              help="Directional expectations for the intermediate solution, e.g. 'DEV,~IND'.")
+              help="Directional expectations for the intermediate solution, e.g. 'DEV,~IND' "
+                   "(with --solution intermediate or all).")
+@click.option("--max-models", default=None, type=click.IntRange(1),
+              help="Tied models kept per solution (default: the engine's, 1000); all tied "
+                   "models are still counted.")
+@click.option("--progress/--no-progress", default=None,
+              help="Say what is being computed and how long it took (default: when stderr is "
+                   "a terminal).")
 def analyze(csv: str, outcome: str, conditions: str | None, cal: str, anchors: str,
             incl_cut: float, n_cut: int, pri_cut: float, solution: str,
-            dir_exp: str | None, index_col: str | None = None) -> None:
-    """QCA of your own CSV: calibrate, truth table, minimize, print."""
+            dir_exp: str | None, index_col: str | None = None, max_models: int | None = None,
+            progress: bool | None = None) -> None:
+    """QCA of your own CSV: calibrate, truth table, minimize, print.
+
+    The engine's search is bounded (``max_models`` and a node budget), so every call returns;
+    there is no wall-clock limit yet.
+    """
+    import time
     import warnings
 
     import numpy as np
     import pandas as pd
 
     import qca
+    from qca import QcasimError
+
+    ctx = click.get_current_context()
+    from click.core import ParameterSource
+
+    if cal == "none" and ctx.get_parameter_source("anchors") == ParameterSource.COMMANDLINE:
+        raise click.UsageError("--anchors sets calibration anchors; it needs --calibrate "
+                               "fuzzy or crisp", ctx=ctx)
+    if dir_exp and solution in ("conservative", "parsimonious"):
+        raise click.UsageError(f"--dir-exp applies to the intermediate solution only, not to "
+                               f"--solution {solution}; use --solution intermediate or all",
+                               ctx=ctx)
+    if solution == "intermediate" and not dir_exp:
+        raise InputError("--solution intermediate needs --dir-exp, e.g. --dir-exp 'A,~B'")
+    show = sys.stderr.isatty() if progress is None else progress
+
+    def step(msg: str) -> None:
+        if show:
+            click.echo(f"qcasim: {msg}", err=True)
 
     data = _read_csv(csv)
     if index_col is not None:
@@ -422,29 +561,28 @@ def analyze(csv: str, outcome: str, conditions: str | None, cal: str, anchors: s
         data = data.set_index(index_col)
     conds = [c.strip() for c in conditions.split(",")] if conditions else [
         c for c in data.columns if c != outcome]
+    if outcome in conds:
+        raise InputError(f"--conditions lists the outcome {outcome!r}; a column cannot be both "
+                         "a condition and the outcome")
+    twice = sorted({c for c in conds if conds.count(c) > 1})
+    if twice:
+        raise InputError(f"--conditions names {', '.join(twice)} twice")
     missing = [c for c in [*conds, outcome] if c not in data.columns]
     if missing:
         raise InputError(f"{csv}: no column(s) {', '.join(missing)}; "
                          f"it has {', '.join(map(str, data.columns))}")
-    data = data[[*conds, outcome]]
+    data = data[[*conds, outcome]].copy()
+    for col in data.columns:  # text that reads as numbers ("0", "1") is numbers
+        if data[col].dtype == object:
+            num = pd.to_numeric(data[col], errors="coerce")
+            bad = data[col][num.isna() & data[col].notna()]
+            if bad.empty:
+                data[col] = num
+    if len(data) == 1:
+        click.secho(f"qcasim: warning: {csv} has 1 case: a truth table of one row says nothing "
+                    "about which conditions matter", fg="yellow", err=True)
     if cal != "none":
-        given: dict[str, tuple[float, ...]] = {}
-        if anchors != "percentile":
-            for part in anchors.split(";"):
-                if not part.strip():
-                    continue
-                name, _, vals = part.partition("=")
-                try:
-                    given[name.strip()] = tuple(float(v) for v in vals.split(","))
-                except ValueError:
-                    raise InputError(f"--anchors: cannot read {part!r}; "
-                                     "use COL=e,c,i") from None
-                if len(given[name.strip()]) != 3:
-                    raise InputError(f"--anchors: {part!r} needs three numbers "
-                                     "(exclusion, crossover, inclusion): COL=e,c,i")
-            unknown = sorted(set(given) - {*conds, outcome})
-            if unknown:
-                raise InputError(f"--anchors: no analysed column {', '.join(unknown)}")
+        given = _parse_anchors(anchors, [*conds, outcome]) if anchors != "percentile" else {}
         for col in [*conds, outcome]:
             x = pd.to_numeric(data[col], errors="coerce").to_numpy(dtype=float)
             if np.isnan(x).any():
@@ -452,29 +590,74 @@ def analyze(csv: str, outcome: str, conditions: str | None, cal: str, anchors: s
                 raise InputError(f"{csv}: column {col!r} has {len(bad)} missing or non-numeric "
                                  f"value(s) (first: {bad.iloc[0]!r}); calibration needs numbers")
             e, c, i = given.get(col, tuple(np.percentile(x, [10, 50, 90])))
-            if cal == "fuzzy":
-                data[col] = qca.calibrate(x, "fuzzy", thresholds=(e, c, i))
-            else:
-                data[col] = qca.calibrate(x, "crisp", thresholds=[c])
+            where = (f"--anchors {col}={e:g},{c:g},{i:g}" if col in given else
+                     f"column {col!r} (percentile anchors {e:g}, {c:g}, {i:g})")
+            try:
+                if cal == "fuzzy":
+                    data[col] = qca.calibrate(x, "fuzzy", thresholds=(e, c, i))
+                else:
+                    data[col] = qca.calibrate(x, "crisp", thresholds=[c])
+            except QcasimError as exc:
+                raise InputError(f"calibrating {where}: {exc}") from None
+    limits = {} if max_models is None else {"max_models": max_models}
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
+        step(f"truth table of {len(data)} case{'s' * (len(data) != 1)} x {len(conds)} "
+             "conditions ...")
+        t0 = time.perf_counter()
         tt = qca.truth_table(data, outcome, conds, incl_cut=incl_cut, n_cut=n_cut,
                              pri_cut=pri_cut)
+        step(f"truth table done in {time.perf_counter() - t0:.1f} s")
         kinds = ["conservative", "parsimonious"] if solution == "all" else [solution]
         if solution == "all" and dir_exp:
             kinds.append("intermediate")
-        if "intermediate" in kinds and not dir_exp:
-            raise InputError("--solution intermediate needs --dir-exp, e.g. --dir-exp 'A,~B'")
-        sols = [qca.minimize(tt, include=None if kind == "conservative" else "?",
-                             dir_exp=dir_exp if kind == "intermediate" else None)
-                for kind in kinds]
-    for w in caught:  # one line each, no source line
-        click.secho(f"qcasim: warning: {w.message}", fg="yellow", err=True)
+        sols = []
+        for kind in kinds:
+            step(f"minimizing: {kind} solution ...")
+            t0 = time.perf_counter()
+            sols.append(qca.minimize(tt, include=None if kind == "conservative" else "?",
+                                     dir_exp=dir_exp if kind == "intermediate" else None,
+                                     **limits))
+            step(f"{kind} solution: {sols[-1].n_models} model(s) in "
+                 f"{time.perf_counter() - t0:.1f} s")
+    for w in caught:  # one line each, no source line; the engine's knob is an option here
+        msg = str(w.message).replace("raise max_models", "raise --max-models")
+        click.secho(f"qcasim: warning: {msg}", fg="yellow", err=True)
+    for kind, sol in zip(kinds, sols):
+        if any(not m.expression.terms or str(m) == "1" for m in sol.models):
+            click.secho(f"qcasim: warning: the {kind} solution is '1' (always true): no "
+                        "condition separates the positive cases from the others",
+                        fg="yellow", err=True)
     click.echo(str(tt))
     click.echo("")
     for sol in sols:
         click.echo(str(sol))
         click.echo("")
+
+
+def _parse_anchors(text: str, columns: list[str]) -> dict[str, tuple[float, float, float]]:
+    """``"COL=e,c,i;COL2=e,c,i"`` -> anchors per column; every error names the column."""
+    given: dict[str, tuple[float, float, float]] = {}
+    for part in text.split(";"):
+        if not part.strip():
+            continue
+        name, sep, vals = part.partition("=")
+        name = name.strip()
+        if not sep or not name:
+            raise InputError(f"--anchors: cannot read {part.strip()!r}; use COL=e,c,i")
+        try:
+            nums = tuple(float(v) for v in vals.split(","))
+        except ValueError:
+            raise InputError(f"--anchors: cannot read {part.strip()!r} (column {name!r}); "
+                             "use COL=e,c,i with three numbers") from None
+        if len(nums) != 3:
+            raise InputError(f"--anchors: {part.strip()!r} (column {name!r}) needs three numbers "
+                             "(exclusion, crossover, inclusion): COL=e,c,i")
+        given[name] = nums  # type: ignore[assignment]
+    unknown = sorted(set(given) - set(columns))
+    if unknown:
+        raise InputError(f"--anchors: no analysed column {', '.join(unknown)}")
+    return given
 
 
 def _read_csv(csv: str) -> Any:

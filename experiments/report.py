@@ -1,45 +1,99 @@
 """The report of a recovery experiment: a self-contained HTML page and a terminal summary.
 
-The page answers the headline question first ("with 65 workers as in the KBOP evaluation, how
-often does QCA recover the three paths?"), then shows recovery rate vs N per setting with 95 %
-Wilson intervals (solution types side by side), the power curve with the target line, the most
-frequent wrong models and the settings used. Figures are seaborn PNGs embedded in base64.
+Everything the page says comes from the experiment's own declaration (description, ``[report]``
+criterion, solution, headline N and target, grid) and from its stored replications (through
+:meth:`experiments.store.Store.frame`, i.e. exactly the replications of the current definition;
+:meth:`~experiments.store.Store.coverage` says which). A null study (recipe hazard ratio 1: the
+outcome is independent of the conditions) has no true recipe, so the page says so and reads
+every returned model as a false positive.
+
+Figures are matplotlib PNGs at 160 dpi embedded in base64 (one file to hand on), with human
+labels, a legend on every panel, the Okabe-Ito colour-blind-safe palette, dodged 95 % interval
+bars instead of overlapping bands, a heatmap when the grid has a second numeric axis, and a
+one-sentence caption saying what to read from each.
+
+References
+----------
+Okabe, M., & Ito, K. (2008). Color Universal Design (CUD): how to make figures and
+presentations that are friendly to colorblind people. https://jfly.uni-koeln.de/color/
 """
 
 from __future__ import annotations
 
 import base64
+import datetime as _dt
 import html
 import io
 import json
+import textwrap
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from .errors import InputError
+from .metrics import Metric, get_metric
 from .power import PowerResult, power_from_curve
 from .stats import aggregate, long_scores, varying_columns
-from .store import Store
+from .store import Coverage, Store
 
-__all__ = ["ReportData", "build_report_data", "text_summary", "html_report", "write_report"]
+__all__ = ["ReportData", "build_report_data", "text_summary", "html_report", "write_report",
+           "QUESTIONS", "PARAM_LABELS"]
+
+#: How the headline question reads for the built-in metrics: "how often does the <output>
+#: solution ...?" (a metric registered elsewhere reads "... score on '<its label>'?").
+QUESTIONS: dict[str, str] = {
+    "any_correct": "contain a correct model (one making no false causal claim)",
+    "all_correct": "have every tied model correct",
+    "correct": "return a correct first model",
+    "error_free": "make no false causal claim (return no model, or only correct ones)",
+    "exact": "return the true recipe as its first model",
+    "any_exact": "recover the true recipe exactly (among its tied models)",
+    "equivalent": "return a model logically equivalent to the true recipe",
+    "completeness": "reach a high completeness (mean)",
+    "precision": "return true paths only (mean share of its terms)",
+    "recall": "find the true paths (mean share found)",
+    "case_agreement": "agree with the true case membership (mean)",
+    "no_model": "return no model at all",
+}
+
+#: Human labels of replication parameters.
+PARAM_LABELS: dict[str, str] = {
+    "scenario": "scenario", "n_workers": "workers (N)", "reliability": "reliability",
+    "recipe_hazard_ratio": "recipe hazard ratio", "overrides": "scenario overrides",
+    "calibration": "calibration anchors", "cal_type": "calibration type",
+    "percentiles": "percentile anchors", "n_conditions": "conditions analysed (first k)",
+    "conditions": "conditions analysed", "incl_cut": "inclusion cut-off",
+    "n_cut": "frequency cut-off", "pri_cut": "PRI cut-off", "solutions": "solution types",
+    "dir_exp": "directional expectations", "max_models": "tied models kept (max)",
+    "engine": "simulation engine",
+}
+
+#: Okabe & Ito (2008): distinguishable with every common colour-vision deficiency.
+PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442",
+           "#000000")
+_MARKERS = ("o", "s", "^", "D", "v", "P", "X", "*")
+_DPI = 160
 
 
-
-def label(metric: str) -> str:
-    """The human label of a registered metric."""
-    from .metrics import get_metric
-
-    return get_metric(metric).label
+def _get(name: str) -> Metric:
+    return get_metric(name)
 
 
-def _outputs(frame: pd.DataFrame) -> list[str]:
-    """The outputs present, in registry order."""
-    from .methods import output_names
+def _metric(name: str) -> str:
+    """Axis label of a metric, from the registry: "share: ..." for a binary metric."""
+    m = _get(name)
+    return f"share: {m.label}" if m.kind == "binary" else m.label
 
-    present = set(frame["solution"]) if "solution" in frame.columns else set()
-    return [o for o in output_names() if o in present]
+
+def _phrase(name: str) -> str:
+    return QUESTIONS.get(name, f"score on '{_get(name).label}'")
+
+
+def _param(name: str) -> str:
+    return PARAM_LABELS.get(name, name.replace("_", " "))
 
 
 @dataclass
@@ -56,18 +110,51 @@ class ReportData:
     target: float
     headline: pd.DataFrame
     curves: pd.DataFrame
-    exact_curves: pd.DataFrame
     power: dict[str, PowerResult]
     wrong_models: pd.DataFrame
-    n_reps: int
+    n_returned: int
+    n_no_model: int
+    coverage: Coverage
     seconds: float
+    truth: str
+    null: bool
+    versions: list[str]
+    written: tuple[float, float]
+    solutions: list[str]
+
+    @property
+    def n_reps(self) -> int:
+        """Replications covered (failed ones included)."""
+        return self.coverage.n_stored
 
 
-def _setting_label(long: pd.DataFrame, cols: list[str]) -> pd.Series:
+def _setting_label(frame: pd.DataFrame, cols: list[str]) -> pd.Series:
     if not cols:
-        return pd.Series(["all"] * len(long), index=long.index)
-    return long[cols].astype(str).apply(
-        lambda r: ", ".join(f"{c}={v}" for c, v in zip(cols, r)), axis=1)
+        return pd.Series(["all cells"] * len(frame), index=frame.index)
+    return frame[cols].astype(str).apply(
+        lambda r: ", ".join(f"{_param(c)} = {v}" for c, v in zip(cols, r)), axis=1)
+
+
+def _truth(definition: dict[str, Any]) -> tuple[str, bool]:
+    """The true recipe of the experiment's cells (as text) and whether it is a null study (the
+    recipe's hazard ratio is 1 in every cell: the outcome ignores the conditions)."""
+    from qca import QcasimError
+
+    from .pipeline import cell_setup
+
+    cells = definition.get("cells") or [definition.get("base", {})]
+    recipes, nulls = set(), []
+    for params in cells:
+        try:
+            gen, spec = cell_setup(params)
+        except QcasimError:  # e.g. a scenario file moved since the run: say what is known
+            recipes.add(f"(scenario {params.get('scenario')!r} no longer loadable)")
+            nulls.append(False)
+            continue
+        hazard = getattr(getattr(gen, "scenario", None), "hazard", None)
+        nulls.append(hazard is not None and float(hazard.recipe_hazard_ratio) == 1.0)
+        recipes.add(str(spec.truth))
+    return " | ".join(sorted(recipes)), bool(nulls) and all(nulls)
 
 
 def build_report_data(store: Store, experiment: str) -> ReportData:
@@ -82,23 +169,31 @@ def build_report_data(store: Store, experiment: str) -> ReportData:
     """
     definition = store.definition(experiment)
     frame = store.frame(experiment)
+    coverage = store.coverage(experiment)
     if frame.empty:
         raise InputError(f"experiment {experiment!r} has no stored replications yet")
     rep = definition.get("report", {})
     criterion = rep.get("criterion", "any_correct")
+    from .methods import output_names
+
+    solutions = [s for s in output_names() if any(c.startswith(f"{s}.") for c in frame.columns)]
     solution = rep.get("solution", "parsimonious")
+    if solution not in solutions and solutions:
+        solution = solutions[0]
     target = float(rep.get("target", 0.8))
     long = long_scores(frame)
     settings = varying_columns(frame, exclude=("n_workers",))
     long["setting"] = _setting_label(long, settings)
-    ns = sorted(long["n_workers"].unique())
+    ns = sorted(int(n) for n in long["n_workers"].unique())
     want = int(rep.get("headline_n", 65))
     headline_n = int(min(ns, key=lambda n: (abs(n - want), n)))
+    truth, null = _truth(definition)
     curves = aggregate(long, ["solution", "setting", "n_workers"], criterion)
-    exact_curves = aggregate(long, ["solution", "setting", "n_workers"], "any_exact")
     at_n = long[long["n_workers"] == headline_n]
     parts = []
-    for crit in (criterion, "any_exact", "error_free", "recall"):
+    for crit in dict.fromkeys((criterion, "any_exact", "error_free", "no_model", "recall")):
+        if null and crit in ("any_exact", "recall"):
+            continue
         if crit in at_n.columns:
             a = aggregate(at_n, ["solution", "setting"], crit)
             a.insert(2, "criterion", crit)
@@ -108,65 +203,144 @@ def build_report_data(store: Store, experiment: str) -> ReportData:
     for setting, g in curves[curves["solution"] == solution].groupby("setting"):
         power[str(setting)] = power_from_curve(g[["n_workers", "n", "rate", "low", "high"]],
                                                target)
-    sel = at_n[(at_n["solution"] == solution) & (at_n["status"] == "ok")]
-    wrong = sel[~sel["correct"].astype(bool)]["model"].value_counts().head(10)
-    wrong_models = wrong.rename_axis("model").reset_index(name="count")
-    if len(sel):
-        wrong_models["share"] = wrong_models["count"] / len(sel)
-    return ReportData(experiment, definition, long, settings, headline_n, criterion, solution,
-                      target, headline, curves, exact_curves, power, wrong_models,
-                      int(len(frame)), float(frame["elapsed"].sum()))
+    sel = at_n[at_n["solution"] == solution]
+    returned = sel[sel["status"] == "ok"]
+    wrong = returned if null else returned[~returned["correct"].astype(bool)]
+    counts = wrong["model"].value_counts().head(10)
+    wrong_models = counts.rename_axis("model").reset_index(name="count")
+    if len(returned):
+        wrong_models["share of returned models"] = wrong_models["count"] / len(returned)
+    first, last = store.written_range(experiment)
+    return ReportData(
+        experiment, definition, long, settings, headline_n, criterion, solution, target,
+        headline, curves, power, wrong_models, int(len(returned)),
+        int((sel["status"] == "no_model").sum()), coverage, float(frame["elapsed"].sum()),
+        truth, null, sorted(frame["version"].astype(str).unique()), (first, last), solutions)
 
 
-def _truth_text(d: ReportData) -> str:
-    base = d.definition.get("base", {})
-    scen = base.get("scenario", "kbop")
-    from qca import QcasimError
+# ---------------------------------------------------------------------------- words
 
-    from .pipeline import cell_setup
 
-    try:
-        _, spec = cell_setup(base)
-    except QcasimError:
-        # The stored definition no longer loads here (e.g. a scenario file moved).
-        return str(scen)
-    return f"{scen}: {spec.truth}"
+def _pct(v: float) -> str:
+    return "n/a" if pd.isna(v) else f"{100 * v:.0f} %"
+
+
+def _ci(r: pd.Series) -> str:
+    if pd.isna(r["low"]):
+        return ""
+    return f"[{100 * r['low']:.0f}-{100 * r['high']:.0f}]"
+
+
+def _question(d: ReportData) -> str:
+    what = _phrase(d.criterion)
+    if d.null and d.criterion == "error_free":
+        what = "correctly return no model (the outcome is independent of the conditions)"
+    return f"With {d.headline_n} workers, how often does the {d.solution} solution {what}?"
+
+
+def _truth_line(d: ReportData) -> str:
+    if d.null:
+        return ("No true recipe: the recipe hazard ratio is 1, so the outcome is independent of "
+                "every condition and any model QCA returns is a false positive.")
+    return f"True recipe: {d.truth}"
+
+
+def _headline_rows(d: ReportData) -> pd.DataFrame:
+    h = d.headline
+    return h[(h["solution"] == d.solution) & (h["criterion"] == d.criterion)] if len(h) else h
+
+
+def _big_answer(d: ReportData) -> str:
+    rows = _headline_rows(d)
+    rows = rows[rows["n"] > 0] if len(rows) else rows
+    if rows.empty:
+        return (f"No {d.solution} solution could be scored at N = {d.headline_n} "
+                "(every replication failed).")
+    if len(rows) == 1:
+        r = rows.iloc[0]
+        return (f"{_pct(r['rate'])} of {int(r['n'])} replications (95 % CI "
+                f"{_ci(r).strip('[]')} %).")
+    nmin, nmax = int(rows["n"].min()), int(rows["n"].max())
+    each = f"{nmin} replications each" if nmin == nmax else f"{nmin}-{nmax} replications each"
+    lo, hi = rows.loc[rows["rate"].idxmin()], rows.loc[rows["rate"].idxmax()]
+    if _pct(lo["rate"]) == _pct(hi["rate"]):
+        return (f"{_pct(lo['rate'])} in every one of the {len(rows)} settings ({each}; "
+                f"95 % CI at most {_ci(rows.loc[rows['high'].idxmax()]).strip('[]')} %).")
+    return (f"From {_pct(lo['rate'])} ({lo['setting']}) to {_pct(hi['rate'])} "
+            f"({hi['setting']}) across the {len(rows)} settings ({each}).")
+
+
+def _power_text(p: PowerResult, d: ReportData) -> str:
+    return p.verdict(_get(d.criterion).label)
+
+
+def _when(ts: float) -> str:
+    return _dt.datetime.fromtimestamp(ts, _dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
+
+
+def _meta(d: ReportData) -> list[tuple[str, str]]:
+    from . import __version__
+
+    exp = d.definition.get("experiment", {})
+    cov = d.coverage
+    reps = (f"{cov.n_stored:,} ({cov.n_cells} cells x {cov.replications} replications)")
+    if cov.n_missing:
+        reps += f"; {cov.n_missing:,} not run yet"
+    if cov.n_outside:
+        reps += f"; {cov.n_outside:,} further stored replications outside this definition"
+    errors = "none"
+    if cov.n_failed:
+        errors = f"{cov.n_failed:,} replications failed (first: {cov.first_error})"
+    sol_err = d.long["status"].astype(str).str.startswith("error")
+    if "error" in d.long.columns:  # failed replications are counted above
+        sol_err &= d.long["error"].fillna("").astype(str) == ""
+    if int(sol_err.sum()):
+        errors += f"; {int(sol_err.sum()):,} solution computations ended in an error"
+    return [
+        ("report written", _when(_dt.datetime.now(_dt.UTC).timestamp())),
+        ("results computed", f"{_when(d.written[0])} to {_when(d.written[1])}"),
+        ("qcasim", f"{__version__} (results by {', '.join(d.versions)})"),
+        ("seed", str(exp.get("seed", ""))),
+        ("replications", reps),
+        ("errors", errors),
+        ("compute time", f"{d.seconds:,.1f} s (sum over replications)"),
+    ]
 
 
 def text_summary(d: ReportData) -> str:
     """Plain-text summary for the terminal."""
-    lines = [f"Experiment {d.experiment}: {d.n_reps} replications "
-             f"({d.seconds:.1f} s of compute)", f"True recipe  {_truth_text(d)}", ""]
-    lines.append(f"With {d.headline_n} workers, how often does QCA recover the paths?")
+    desc = d.definition.get("experiment", {}).get("description", "")
+    lines = [f"Experiment {d.experiment}" + (f": {desc}" if desc else "")]
+    lines += [f"  {k}: {v}" for k, v in _meta(d) if k != "report written"]
+    lines += [_truth_line(d), "", _question(d), "  " + _big_answer(d)]
     h = d.headline
+    crits = list(dict.fromkeys(h["criterion"])) if len(h) else []
     for setting in sorted(h["setting"].unique()) if len(h) else []:
         if d.settings:
             lines.append(f"  [{setting}]")
-        for sol in _outputs(h):
+        for sol in d.solutions:
             g = h[(h["solution"] == sol) & (h["setting"] == setting)]
             if g.empty or g["n"].sum() == 0:
                 continue
             cells = []
-            for crit in (d.criterion, "any_exact", "recall"):
+            for crit in crits:
                 r = g[g["criterion"] == crit]
                 if len(r):
                     r = r.iloc[0]
-                    cells.append(f"{crit} {100 * r['rate']:5.1f}% "
-                                 f"[{100 * r['low']:.0f}-{100 * r['high']:.0f}]")
+                    cells.append(f"{crit} {_pct(r['rate'])} {_ci(r)}")
             lines.append(f"    {sol:<13} " + "   ".join(cells))
     lines.append("")
     for setting, p in d.power.items():
         head = f"[{setting}] " if d.settings else ""
-        lines.append(f"{head}{d.criterion} ({d.solution}): {p.verdict()}")
+        lines.append(f"{head}{d.criterion} ({d.solution}) >= {d.target:g}: "
+                     f"{_power_text(p, d)}")
     if len(d.wrong_models):
-        lines += ["", f"Most frequent wrong {d.solution} models at N = {d.headline_n}:"]
+        kind = "models returned" if d.null else f"wrong {d.solution} models"
+        lines += ["", f"Most frequent {kind} at N = {d.headline_n} (all settings pooled; "
+                      f"{d.n_no_model} replications returned no model):"]
         for _, r in d.wrong_models.head(5).iterrows():
             lines.append(f"  {r['count']:5d}  {r['model']}")
     return "\n".join(lines)
-
-
-def _n(v: int | None) -> str:
-    return "-" if v is None else str(v)
 
 
 # ---------------------------------------------------------------------------- figures
@@ -174,166 +348,303 @@ def _n(v: int | None) -> str:
 
 def _png(fig: Any) -> str:
     buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=90, bbox_inches="tight")
+    fig.savefig(buf, format="png", dpi=_DPI, bbox_inches="tight")
     return base64.b64encode(buf.getvalue()).decode("ascii")
 
 
-def _rate_figure(curves: pd.DataFrame, ylabel: str, target: float | None = None) -> str:
-    import seaborn as sns
+def _style() -> dict[str, Any]:
+    return {"font.size": 10, "axes.titlesize": 11, "axes.labelsize": 10, "legend.fontsize": 9,
+            "xtick.labelsize": 9, "ytick.labelsize": 9, "axes.grid": True, "grid.alpha": 0.3,
+            "axes.spines.top": False, "axes.spines.right": False}
+
+
+def _rate_figure(curves: pd.DataFrame, ylabel: str, solutions: list[str],
+                 target: float | None = None) -> str:
+    """Rate vs N, one panel per solution type, one dodged series per setting."""
+    from matplotlib import rc_context
     from matplotlib.figure import Figure
-
-    sols = _outputs(curves)
-    # A Figure of its own (no pyplot, no global style): library code leaves matplotlib's
-    # global state alone.
-    with sns.axes_style("whitegrid"), sns.plotting_context("notebook"):
-        fig = Figure(figsize=(4.2 * max(len(sols), 1), 3.6))
-        axes = fig.subplots(1, max(len(sols), 1), sharey=True, squeeze=False)
-        _draw_rates(axes, sols, curves, ylabel, target)
-    return _png(fig)
-
-
-def _draw_rates(axes: Any, sols: list[str], curves: pd.DataFrame, ylabel: str,
-                target: float | None) -> None:
-    import seaborn as sns
     from matplotlib.ticker import NullLocator
 
-    palette = dict(zip(sorted(curves["setting"].unique()),
-                       sns.color_palette("deep", curves["setting"].nunique())))
-    for ax, sol in zip(axes[0], sols):
-        g = curves[curves["solution"] == sol]
-        for setting, gs in g.groupby("setting"):
-            gs = gs.sort_values("n_workers")
-            color = palette[setting]
-            ax.plot(gs["n_workers"], gs["rate"], marker="o", color=color, label=str(setting))
-            ax.fill_between(gs["n_workers"], gs["low"], gs["high"], color=color, alpha=0.2)
-        if target is not None:
-            ax.axhline(target, color="black", ls="--", lw=1)
-        ax.set_title(sol)
-        ax.set_xscale("log")
-        ns = sorted(g["n_workers"].unique())
-        ax.set_xticks(ns)
-        ax.set_xticklabels([str(int(n)) for n in ns], fontsize=8)
-        ax.xaxis.set_minor_locator(NullLocator())
+    settings = sorted(curves["setting"].unique())
+    sols = [s for s in solutions if s in set(curves["solution"])]
+    ns = sorted(int(n) for n in curves["n_workers"].unique())
+    # Figures of their own (no pyplot) and a temporary style: library code leaves
+    # matplotlib's global state alone.
+    with rc_context(_style()):
+        fig = Figure(figsize=(4.6 * len(sols), 4.2))
+        axes = fig.subplots(1, len(sols), sharey=True, squeeze=False)
+        width = 0.035 * (len(settings) - 1)
+        for ax, sol in zip(axes[0], sols):
+            g = curves[curves["solution"] == sol]
+            for i, setting in enumerate(settings):
+                gs = g[g["setting"] == setting].sort_values("n_workers")
+                if gs.empty:
+                    continue
+                shift = 10 ** ((i - (len(settings) - 1) / 2) * width / max(len(settings) - 1, 1))
+                x = gs["n_workers"].to_numpy(float) * shift
+                y = gs["rate"].to_numpy(float)
+                err = np.clip(np.nan_to_num([y - gs["low"].to_numpy(float),
+                                             gs["high"].to_numpy(float) - y]), 0, None)
+                ax.errorbar(x, y, yerr=err, color=PALETTE[i % len(PALETTE)],
+                            marker=_MARKERS[i % len(_MARKERS)], ms=5, lw=1.6, capsize=2.5,
+                            elinewidth=1, label="\n".join(textwrap.wrap(str(setting), 38)))
+            if target is not None:
+                ax.axhline(target, color="#444444", ls="--", lw=1.2, label=f"target {target:g}")
+            ax.set_title(f"{sol} solution")
+            ax.set_xscale("log")
+            ax.set_xticks(ns)
+            ax.set_xticklabels([str(n) for n in ns])
+            ax.xaxis.set_minor_locator(NullLocator())
+            ax.set_xlabel("workers (N)")
+            ax.set_ylim(-0.03, 1.03)
+            ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.18), frameon=False,
+                      ncol=1 if len(settings) > 2 else 2)
+        axes[0][0].set_ylabel(ylabel)
+        return _png(fig)
+
+
+def _heatmap_figure(long: pd.DataFrame, criterion: str, solution: str, axis: str) -> str:
+    """Rate of ``criterion`` over N x a second numeric grid axis (one panel)."""
+    from matplotlib import rc_context
+    from matplotlib.figure import Figure
+
+    sub = long[long["solution"] == solution]
+    agg = aggregate(sub, [axis, "n_workers"], criterion)
+    table = agg.pivot(index=axis, columns="n_workers", values="rate").sort_index(ascending=False)
+    with rc_context({**_style(), "axes.grid": False}):
+        fig = Figure(figsize=(1.0 * table.shape[1] + 2.5, 0.7 * table.shape[0] + 1.8))
+        ax = fig.subplots()
+        im = ax.imshow(table.to_numpy(float), cmap="cividis", vmin=0, vmax=1, aspect="auto")
+        ax.set_xticks(range(table.shape[1]), [str(int(c)) for c in table.columns])
+        ax.set_yticks(range(table.shape[0]), [str(v) for v in table.index])
+        for (i, j), v in pd.DataFrame(table.to_numpy(float)).stack().items():
+            ax.text(j, i, _pct(v), ha="center", va="center", fontsize=9,
+                    color="white" if v < 0.55 else "black")
         ax.set_xlabel("workers (N)")
-        ax.set_ylim(-0.02, 1.02)
-    axes[0][0].set_ylabel(ylabel)
-    if curves["setting"].nunique() > 1:
-        axes[0][-1].legend(fontsize=7, loc="best")
+        ax.set_ylabel(_param(axis))
+        ax.set_title(f"{solution} solution")
+        fig.colorbar(im, ax=ax, label=_metric(criterion), fraction=0.05)
+        return _png(fig)
 
 
-def _power_figure(d: ReportData) -> str:
-    sub = d.curves[d.curves["solution"] == d.solution]
-    return _rate_figure(sub, f"P[{d.criterion}]", d.target)
+def _short_model(model: str, width: int = 46) -> str:
+    """A model's first terms, with the number of terms left out (the table has it in full)."""
+    terms = [t.strip() for t in model.split(" + ")] if model else ["(empty)"]
+    shown: list[str] = []
+    for t in terms:
+        if shown and len(" + ".join([*shown, t])) > width:
+            break
+        shown.append(t)
+    rest = len(terms) - len(shown)
+    return " + ".join(shown) + (f" + {rest} more term{'s' * (rest > 1)}" if rest else "")
 
 
 def _wrong_figure(d: ReportData) -> str | None:
-    if d.wrong_models.empty:
-        return None
-    import seaborn as sns
+    if d.wrong_models.empty or int(d.wrong_models["count"].max()) < 2:
+        return None  # nothing recurs: the table says it better
+    from matplotlib import rc_context
     from matplotlib.figure import Figure
+    from matplotlib.ticker import MaxNLocator
 
-    w = d.wrong_models.head(10).copy()
-    # Long models are shortened on the axis; the table under the figure has them in full.
-    w["model"] = [m if len(m) <= 60 else m[:57] + "..." for m in w["model"]]
-    with sns.axes_style("whitegrid"), sns.plotting_context("notebook"):
-        fig = Figure(figsize=(8, 0.4 * len(w) + 1))
+    w = d.wrong_models.head(10).iloc[::-1]
+    with rc_context(_style()):
+        fig = Figure(figsize=(9.5, 0.42 * len(w) + 1.2))
         ax = fig.subplots()
-        sns.barplot(data=w, y="model", x="count", ax=ax, color="#c44e52")
-        ax.set_ylabel("")
-        ax.set_xlabel(f"replications at N = {d.headline_n} ({d.solution})")
-        ax.tick_params(axis="y", labelsize=8)
-    return _png(fig)
+        ax.barh(range(len(w)), w["count"], color=PALETTE[5], label="replications")
+        ax.set_yticks(range(len(w)), [_short_model(m) for m in w["model"]], fontsize=9,
+                      fontfamily="monospace")
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+        ax.set_xlabel(f"replications at N = {d.headline_n} ({d.solution} solution, all "
+                      "settings pooled)")
+        ax.legend(loc="lower right")
+        return _png(fig)
 
 
 # ---------------------------------------------------------------------------- HTML
 
 _CSS = """
-body{font-family:system-ui,sans-serif;max-width:1100px;margin:1.5em auto;padding:0 1em;color:#222}
-h1{font-size:1.5em} h2{font-size:1.2em;margin-top:1.6em;border-bottom:1px solid #ddd}
-.headline{background:#f3f6fb;border-left:5px solid #4c72b0;padding:.8em 1.2em;font-size:1.05em}
-table{border-collapse:collapse;font-size:.9em} td,th{border:1px solid #ddd;padding:3px 8px}
-th{background:#f6f6f6} img{max-width:100%} pre{background:#f6f6f6;padding:.6em;overflow-x:auto}
-.big{font-size:1.6em;font-weight:bold;color:#4c72b0}
+body{font-family:system-ui,-apple-system,'Segoe UI',sans-serif;max-width:1100px;margin:1.5em auto;
+padding:0 1em;color:#1a1a1a;line-height:1.45}
+h1{font-size:1.55em;margin-bottom:.2em} h2{font-size:1.2em;margin-top:1.8em;
+border-bottom:1px solid #ddd;padding-bottom:.2em}
+.desc{font-size:1.05em;color:#333;margin-top:0}
+.headline{background:#f3f6fb;border-left:5px solid #0072B2;padding:.8em 1.2em}
+.answer{font-size:1.35em;font-weight:600;color:#0b4f7c;margin:.3em 0}
+table{border-collapse:collapse;font-size:.92em;margin:.6em 0;max-width:100%}
+td,th{border:1px solid #d6d6d6;padding:4px 9px;text-align:left;vertical-align:top;
+overflow-wrap:break-word} th{background:#f4f4f4} table.wrap td{overflow-wrap:anywhere}
+pre{white-space:pre-wrap;overflow-wrap:anywhere}
+td.num{text-align:right;white-space:nowrap} small{color:#555}
+figure{margin:1em 0} figure img{max-width:100%;height:auto} figcaption{font-size:.92em;
+color:#333;margin-top:.3em} code{font-size:.95em;background:#f4f4f4;padding:0 .25em}
+.note{font-size:.9em;color:#444}
 """
 
 
-def _headline_html(d: ReportData) -> str:
+def _esc(v: Any) -> str:
+    return html.escape(str(v))
+
+
+def _figure(title: str, caption: str, png: str) -> str:
+    return (f"<figure><img alt='{_esc(title)}' src='data:image/png;base64,{png}'>"
+            f"<figcaption><b>{_esc(title[:1].upper() + title[1:])}.</b> "
+            f"{_esc(caption[:1].upper() + caption[1:])}</figcaption></figure>")
+
+
+def _headline_table(d: ReportData) -> str:
     h = d.headline
+    crits = list(dict.fromkeys(h["criterion"])) if len(h) else []
+    head = "".join(f"<th>{_esc(_metric(c))}</th>" for c in crits)
     rows = []
     for setting in sorted(h["setting"].unique()) if len(h) else []:
-        for sol in _outputs(h):
+        sols = [s for s in d.solutions if len(h[(h["solution"] == s) & (h["setting"] == setting)])]
+        for k, sol in enumerate(sols):
             g = h[(h["solution"] == sol) & (h["setting"] == setting)]
-            if g.empty or g["n"].sum() == 0:
-                continue
-
-            def cell(crit: str, g: pd.DataFrame = g) -> str:
+            cells = []
+            for crit in crits:
                 r = g[g["criterion"] == crit]
-                if r.empty:
-                    return "<td>-</td>"
+                if r.empty or int(r.iloc[0]["n"]) == 0:
+                    cells.append("<td class='num'>n/a</td>")
+                    continue
                 r = r.iloc[0]
-                return (f"<td><b>{100 * r['rate']:.0f} %</b> "
-                        f"<small>[{100 * r['low']:.0f}-{100 * r['high']:.0f}]</small></td>")
+                cells.append(f"<td class='num'><b>{_pct(r['rate'])}</b> "
+                             f"<small>{_ci(r)}</small></td>")
+            n = int(g["n"].max())
+            first = f"<td rowspan='{len(sols)}'>{_esc(setting)}</td>" if k == 0 else ""
+            rows.append(f"<tr>{first}<td>{sol}</td><td class='num'>{n}</td>"
+                        f"{''.join(cells)}</tr>")
+    return (f"<table><tr><th>setting</th><th>solution</th><th>replications</th>{head}</tr>"
+            f"{''.join(rows)}</table>")
 
-            rows.append(f"<tr><td>{html.escape(str(setting))}</td><td>{sol}</td>"
-                        f"{cell('any_exact')}{cell(d.criterion)}{cell('error_free')}"
-                        f"{cell('recall')}</tr>")
-    main = h[(h["solution"] == d.solution) & (h["criterion"] == "any_exact")] if len(h) else h
-    big = ""
-    if len(main):
-        r = main.iloc[0]
-        big = (f"<p><span class='big'>{100 * r['rate']:.0f} %</span> of replications: the "
-               f"{d.solution} solution recovers the true recipe exactly "
-               f"(95 % CI {100 * r['low']:.0f}-{100 * r['high']:.0f} %, {int(r['n'])} "
-               f"replications{', ' + html.escape(str(r['setting'])) if d.settings else ''}).</p>")
-    return (f"<div class='headline'><p><b>With {d.headline_n} workers, as in the KBOP "
-            f"evaluation, how often does QCA recover the three paths?</b></p>{big}"
-            f"<table><tr><th>setting</th><th>solution</th><th>exact recovery</th>"
-            f"<th>{html.escape(label(d.criterion))}</th><th>{html.escape(label('error_free'))}</th>"
-            f"<th>{html.escape(label('recall'))}</th></tr>{''.join(rows)}</table>"
-            f"<p>True recipe: <code>{html.escape(_truth_text(d))}"
-            f"</code></p></div>")
+
+def _value_text(v: Any) -> str:
+    """A parameter value in words: None -> "not set", lists joined, mappings as k = v."""
+    if v is None:
+        return "not set"
+    if isinstance(v, dict):
+        return "; ".join(f"{k} = {x}" for k, x in v.items()) or "none"
+    if isinstance(v, list | tuple):
+        return ", ".join(_value_text(x) for x in v) or "none"
+    return str(v)
+
+
+def _settings_table(d: ReportData) -> str:
+    cells = d.definition.get("cells") or []
+    grid = d.definition.get("grid", {})
+    base = d.definition.get("base", {})
+    rows = []
+    keys = list(dict.fromkeys(k for p in cells for k in p))
+    for k in keys:
+        vals = list(dict.fromkeys(json.dumps(p.get(k), sort_keys=True, default=str)
+                                  for p in cells))
+        texts = [_value_text(json.loads(v)) for v in vals]
+        scalar = all(not isinstance(json.loads(v), list | dict) for v in vals)
+        shown = (", " if scalar else " | ").join(texts)
+        source = "grid" if k in grid else ("declared" if k in base else "default")
+        rows.append(f"<tr><td>{_esc(_param(k))}</td><td><code>{_esc(k)}</code></td>"
+                    f"<td>{_esc(shown)}</td><td>{source}</td></tr>")
+    return ("<table class='wrap'><tr><th>setting</th><th>parameter</th><th>value(s)</th>"
+            "<th>from</th></tr>" + "".join(rows) + "</table>")
 
 
 def html_report(d: ReportData) -> str:
     """The self-contained HTML page."""
-    from . import __version__
-
-    figs = [
-        ("Recovery rate vs N", label(d.criterion),
-         _rate_figure(d.curves, f"P[{d.criterion}]")),
-        ("Exact recovery vs N", "the true recipe, term for term",
-         _rate_figure(d.exact_curves, "P[exact recovery]")),
-        ("Paths found vs N", label("recall") + " (bands: normal 95 % intervals of the mean)",
-         _rate_figure(aggregate(d.long, ["solution", "setting", "n_workers"], "recall"),
-                      "mean share of true paths found")),
-    ]
-    power_rows = "".join(
-        f"<tr><td>{html.escape(s)}</td><td>{html.escape(p.verdict())}</td></tr>"
-        for s, p in d.power.items())
-    wrong = _wrong_figure(d)
-    settings = json.dumps(d.definition, indent=2, default=str)
-    parts = [f"<!doctype html><html><head><meta charset='utf-8'><title>qcasim: {d.experiment}"
-             f"</title><style>{_CSS}</style></head><body>",
-             f"<h1>QCA recovery benchmark: {html.escape(d.experiment)}</h1>",
-             _headline_html(d)]
-    for title, sub, png in figs:
-        bands = "" if "bands:" in sub else "; bands: 95 % Wilson intervals"
-        parts.append(f"<h2>{title}</h2><p>{html.escape(sub)}{bands}; "
-                     f"panels: solution types.</p><img alt='{title}' "
-                     f"src='data:image/png;base64,{png}'>")
-    parts.append(f"<h2>Power: sample size for P[{d.criterion}] &ge; {d.target:g} "
-                 f"({d.solution})</h2><img alt='power' src='data:image/png;base64,"
-                 f"{_power_figure(d)}'><table><tr><th>setting</th><th>sample size (monotone fit, 95 % "
-                 f"bootstrap interval)</th></tr>{power_rows}</table>")
-    parts.append(f"<h2>Most frequent wrong models (N = {d.headline_n}, {d.solution})</h2>")
-    if wrong:
-        parts.append(f"<img alt='wrong models' src='data:image/png;base64,{wrong}'>")
-        parts.append(d.wrong_models.to_html(index=False, float_format=lambda v: f"{v:.3f}"))
+    exp = d.definition.get("experiment", {})
+    desc = exp.get("description", "")
+    crit_label = _metric(d.criterion)
+    parts = [f"<!doctype html><html lang='en'><head><meta charset='utf-8'>"
+             f"<meta name='viewport' content='width=device-width, initial-scale=1'>"
+             f"<title>qcasim report: {_esc(d.experiment)}</title><style>{_CSS}</style></head>"
+             f"<body><h1>{_esc(d.experiment)}</h1>"]
+    if desc:
+        parts.append(f"<p class='desc'>{_esc(desc)}</p>")
+    parts.append("<table>" + "".join(f"<tr><th>{_esc(k)}</th><td>{_esc(v)}</td></tr>"
+                                     for k, v in _meta(d)) + "</table>")
+    note = ""
+    if "error_free" in set(d.headline.get("criterion", [])) and d.n_no_model:
+        note = ("<p class='note'>Error-free counts replications that returned <b>no model</b> "
+                f"(no truth-table row passed the cut-offs) as free of errors: {d.n_no_model} of "
+                f"the {d.solution} replications at N = {d.headline_n} returned no model "
+                f"(column '{_esc(_metric('no_model'))}').</p>")
+    parts.append(f"<div class='headline'><p><b>{_esc(_question(d))}</b></p>"
+                 f"<p class='answer'>{_esc(_big_answer(d))}</p>"
+                 f"<p>{_esc(_truth_line(d))}</p>{_headline_table(d)}{note}</div>")
+    n_settings = d.long["setting"].nunique()
+    each = ("one line per setting" if n_settings > 1 else "one setting") + \
+        ", bars: 95 % Wilson intervals"
+    parts.append("<h2>Results by sample size</h2>")
+    parts.append(_figure(
+        f"{crit_label} vs N",
+        f"Share of replications whose solution would {_phrase(d.criterion)}, by number of "
+        f"workers ({each}); read whether and where it rises with N.",
+        _rate_figure(d.curves, crit_label, d.solutions)))
+    numeric = [c for c in d.settings if pd.api.types.is_numeric_dtype(d.long[c])
+               and d.long[c].nunique() >= 3]
+    if len(d.settings) == 1 and numeric:
+        parts.append(_figure(
+            f"{crit_label}: N x {_param(numeric[0])}",
+            f"{crit_label} of the {d.solution} solution for every combination of workers and "
+            f"{_param(numeric[0])} (darker = lower); read how the two interact.",
+            _heatmap_figure(d.long, d.criterion, d.solution, numeric[0])))
+    if not d.null:
+        for crit in ("any_exact", "recall"):
+            if crit == d.criterion or crit not in d.long.columns:
+                continue
+            agg = aggregate(d.long, ["solution", "setting", "n_workers"], crit)
+            bars = "normal 95 % intervals of the mean" if crit == "recall" else \
+                "95 % Wilson intervals"
+            parts.append(_figure(
+                f"{_metric(crit)} vs N",
+                f"{_metric(crit).capitalize()} by number of workers (bars: {bars}); read how "
+                "far the solutions are from the true recipe.",
+                _rate_figure(agg, _metric(crit), d.solutions)))
+    agg = aggregate(d.long, ["solution", "setting", "n_workers"], "no_model")
+    if d.null:
+        read = "here the correct answer, since the outcome is independent of the conditions"
     else:
+        read = "a high share means the cut-offs, not the recipe, decide what QCA reports"
+    parts.append(_figure(
+        "No model returned vs N",
+        "Share of replications in which no truth-table row passed the cut-offs, so QCA returned "
+        f"no model at all ({each}); {read}.",
+        _rate_figure(agg, _metric("no_model"), d.solutions)))
+    power_rows = "".join(f"<tr><td>{_esc(s)}</td><td>{_esc(_power_text(p, d))}</td></tr>"
+                         for s, p in d.power.items())
+    parts.append(f"<h2>Sample size: smallest N with {_esc(_get(d.criterion).label)} &ge; "
+                 f"{d.target:g} "
+                 f"({d.solution} solution)</h2>")
+    sub = d.curves[d.curves["solution"] == d.solution]
+    parts.append(_figure(
+        "Power curve",
+        f"{crit_label} of the {d.solution} solution by number of workers with the target "
+        f"{d.target:g} (dashed); the N required is where the monotone fit of the rate curve "
+        "(logistic in log N with a ceiling) reaches the line.",
+        _rate_figure(sub, crit_label, [d.solution], d.target)))
+    parts.append("<table><tr><th>setting</th><th>sample size (monotone fit, 95 % bootstrap "
+                 f"interval)</th></tr>{power_rows}</table>")
+    kind = "Models returned (all false positives)" if d.null else "Most frequent wrong models"
+    parts.append(f"<h2>{kind} at N = {d.headline_n} ({d.solution} solution)</h2>")
+    wrong = _wrong_figure(d)
+    pooled = (f"all {n_settings} settings pooled; " if n_settings > 1 else "")
+    if wrong:
+        parts.append(_figure(
+            kind, f"How often each model was returned ({pooled}{d.n_returned} models returned, "
+            f"{d.n_no_model} replications returned no model); read which false claims recur.",
+            wrong))
+        parts.append(d.wrong_models.to_html(index=False, classes="wrap", border=0,
+                                              float_format=lambda v: f"{v:.3f}"))
+    elif len(d.wrong_models):
+        parts.append(f"<p>No model recurs: each of these was returned once ({pooled}"
+                     f"{d.n_returned} models returned, {d.n_no_model} replications returned "
+                     "no model).</p>")
+        parts.append(d.wrong_models.to_html(index=False, classes="wrap", border=0,
+                                              float_format=lambda v: f"{v:.3f}"))
+    elif d.n_returned:
         parts.append("<p>None: every model returned was correct.</p>")
-    parts.append(f"<h2>Settings</h2><p>{d.n_reps} replications, {d.seconds:.1f} s of compute, "
-                 f"qcasim {__version__}.</p><pre>{html.escape(settings)}</pre>")
-    parts.append("<h2>Terminal summary</h2><pre>" + html.escape(text_summary(d)) + "</pre>")
+    else:
+        parts.append(f"<p>No model was returned at N = {d.headline_n}.</p>")
+    parts.append(f"<h2>Settings</h2>{_settings_table(d)}")
+    parts.append("<h2>Terminal summary</h2><pre>" + _esc(text_summary(d)) + "</pre>")
     parts.append("</body></html>")
     return "\n".join(parts)
 
@@ -345,4 +656,3 @@ def write_report(store: Store, experiment: str, path: str | Path) -> tuple[Path,
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(html_report(d), encoding="utf-8")
     return path, text_summary(d)
-

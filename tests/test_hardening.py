@@ -85,7 +85,7 @@ def ok_csv(tmp_path):
         (["-y", "Q"], ["no column(s) Q"]),
         (["-y", "Y*"], ["no column(s) Y*"]),
         (["-y", "Y", "-c", "A,Z"], ["no column(s) Z"]),
-        (["-y", "Y", "-c", "A,A"], ["duplicate column names: A"]),
+        (["-y", "Y", "-c", "A,A"], ["--conditions names A twice"]),
         (["-y", "Y", "--incl-cut", "1.5"], ["incl_cut must be in [0, 1]"]),
         (["-y", "Y", "--n-cut", "0"], ["n_cut must be"]),
         (["-y", "Y", "--pri-cut", "-1"], ["pri_cut must be in"]),

@@ -54,7 +54,7 @@ def test_benchmark_report_export(tmp_path):
     assert r.exit_code == 0, r.output
     assert "With 65 workers" in r.output
     html = (out / "toy.html").read_text()
-    assert "how often does QCA recover" in html and "data:image/png;base64," in html
+    assert "how often does the parsimonious solution" in html and "data:image/png;base64," in html
     r = _run("report", str(out))
     assert r.exit_code == 0 and "Report:" in r.output
     r = _run("export", str(out), str(tmp_path / "x.csv"))

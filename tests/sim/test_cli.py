@@ -41,3 +41,68 @@ def test_bad_input_is_one_line_exit_2(tmp_path):
         assert res.exit_code == 2, res.output
         lines = res.output.strip().splitlines()
         assert len(lines) == 1 and lines[0].startswith("qcasim: error:"), res.output
+
+
+def _err(res):
+    assert res.exit_code == 2, res.output
+    lines = res.output.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("qcasim: error:"), res.output
+    return lines[0]
+
+
+def test_set_n_workers_is_mapped(tmp_path):
+    out = tmp_path / "c.csv"
+    for args in (["--set", "n_workers=10"], ["--set", "programme.n_workers=10"],
+                 ["--n-workers", "10", "--set", "programme.n_workers=10"]):
+        res = CliRunner().invoke(simulate_command, [*args, "-o", str(out)])
+        assert res.exit_code == 0, res.output
+        pd.testing.assert_frame_equal(pd.read_csv(out), sim.simulate("kbop", n_workers=10),
+                                      check_dtype=False)
+
+
+def test_set_of_command_options_rejected(tmp_path):
+    for key, option in (("seed", "--seed"), ("engine", "--engine"),
+                        ("participants", "--participants"), ("scenario", "--scenario")):
+        line = _err(CliRunner().invoke(simulate_command, ["--set", f"{key}=1", "-o",
+                                                          str(tmp_path / "c.csv")]))
+        assert f"--set {key}=" in line and f"use {option}" in line
+    assert not (tmp_path / "c.csv").exists()
+
+
+def test_conflicting_n_workers_rejected(tmp_path):
+    line = _err(CliRunner().invoke(simulate_command, [
+        "--n-workers", "30", "--set", "programme.n_workers=40", "-o", str(tmp_path / "c.csv")]))
+    assert "--n-workers 30 contradicts --set programme.n_workers=40" in line
+    line = _err(CliRunner().invoke(simulate_command, [
+        "--set", "n_workers=30", "--set", "programme.n_workers=40", "-o", str(tmp_path / "c.csv")]))
+    assert "n_workers twice" in line
+
+
+def test_outputs_checked_before_anything_is_written(tmp_path):
+    out = tmp_path / "x.csv"
+    line = _err(CliRunner().invoke(simulate_command, [
+        "-o", str(out), "--participants", str(tmp_path / "bad" / "p.csv")]))
+    assert "no directory" in line and str(tmp_path / "bad") in line
+    assert not out.exists()
+    same = tmp_path / "same.csv"
+    same.write_text("keep me\n")
+    line = _err(CliRunner().invoke(simulate_command, [
+        "-o", str(same), "--participants", str(tmp_path / "." / "same.csv")]))
+    assert "--output and --participants name the same file" in line
+    assert same.read_text() == "keep me\n"
+    line = _err(CliRunner().invoke(simulate_command, ["-o", "-", "--participants", "-"]))
+    assert "both write to standard output" in line
+    line = _err(CliRunner().invoke(simulate_command, ["-o", str(tmp_path)]))
+    assert "is a directory" in line
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["same.csv"]
+
+
+def test_participants_to_stdout_and_cohort_to_file(tmp_path):
+    out = tmp_path / "c.csv"
+    res = CliRunner().invoke(simulate_command, ["--n-workers", "5", "-o", str(out),
+                                                "--participants", "-"])
+    assert res.exit_code == 0, res.output
+    assert len(pd.read_csv(out)) == 5
+    _, parts = sim.simulate("kbop", n_workers=5, participants=True)
+    assert res.output == parts.to_csv(index=False)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["c.csv"]  # no temporary file left

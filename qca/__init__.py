@@ -3,6 +3,7 @@
 The semantics follow the R package QCA (Dusa 2019) so that results can be compared with it.
 """
 
+from . import datasets
 from .calibrate import calibrate, find_thresholds
 from .diagnostics import esa, find_rows, row_dominance, simplifying_assumptions
 from .exceptions import ExpressionError, QCAError
@@ -16,6 +17,7 @@ from .simplify import negate, simplify
 from .truth_table import TruthTable, truth_table
 
 __all__ = [
+    "datasets",
     "QCAError",
     "calibrate",
     "find_thresholds",

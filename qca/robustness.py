@@ -40,9 +40,10 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from ._display import Report, Table
 from .exceptions import QCAError
 from .fit import sufficiency
-from .minimize import Solution, cube_memberships, minimize
+from .minimize import Solution, minimize
 from .truth_table import truth_table
 
 __all__ = ["robustness", "robustness_fit", "RobustnessResult", "solution_membership"]
@@ -77,13 +78,25 @@ class RobustnessResult:
     memberships: pd.DataFrame = field(repr=False)
     initial: Solution | None = field(default=None, repr=False)
 
+    def summary(self) -> Report:
+        """Robustness parameters, robust terms and every run, as one report."""
+        fit = pd.DataFrame({"value": list(self.fit.values())}, index=list(self.fit))
+        runs = self.runs.copy()
+        return Report(
+            "Robustness of the initial solution (Oana & Schneider 2024)",
+            (("robust terms", ", ".join(self.robust_terms) or "(none)"),),
+            (Table(fit), Table(runs)),
+        )
+
+    def to_frame(self) -> pd.DataFrame:
+        """Tidy table of the runs (one row per run, the initial one first)."""
+        return self.runs.reset_index()
+
     def __str__(self) -> str:
-        lines = ["Robustness of the initial solution (Oana & Schneider 2024)", ""]
-        lines += [f"  {k:<12}{v:.3f}" for k, v in self.fit.items()]
-        lines += ["", f"  robust terms: {', '.join(self.robust_terms) or '(none)'}", ""]
-        shown = self.runs.copy()
-        lines.append(shown.to_string(float_format=lambda v: f"{v:.3f}"))
-        return "\n".join(lines)
+        return self.summary().as_text()
+
+    def _repr_html_(self) -> str:
+        return self.summary().as_html()
 
 
 def solution_membership(sol: Solution | None, n_cases: int, model: int = 0) -> np.ndarray:
@@ -93,10 +106,7 @@ def solution_membership(sol: Solution | None, n_cases: int, model: int = 0) -> n
     """
     if sol is None or not sol.models:
         return np.zeros(n_cases)
-    m = sol.models[model]
-    if m.cubes.shape[0] == 0:
-        return np.zeros(n_cases)
-    return cube_memberships(m.cubes, sol.truth_table).max(axis=0)
+    return sol.models[model].membership().to_numpy()
 
 
 def _ratio(a: float, b: float) -> float:

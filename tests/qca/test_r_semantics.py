@@ -299,3 +299,18 @@ def test_membership_is_max_of_term_memberships(rows):
         np.testing.assert_allclose(m.membership().to_numpy(), terms.to_numpy().max(axis=1))
         if m.complexity:  # the tautology "1" has no expression to evaluate
             np.testing.assert_allclose(m.membership().to_numpy(), qca.evaluate(str(m), d))
+
+
+def test_superset_and_robustness_reports():
+    lf = dataset("LF")
+    sup = qca.superset(lf, "SURV", incl_cut=0.9, cov_cut=0.6)
+    text = str(sup)
+    assert "4  DEV+URB+IND  0.903  0.704  0.716" in text
+    assert sup.summary().as_html() == sup._repr_html_() and "<table" in sup._repr_html_()
+    assert sup.to_frame()["expression"].tolist() == ["LIT", "STB", "LIT*STB", "DEV+URB+IND"]
+    rob = qca.robustness(lf, "SURV", incl_cuts=[0.75, 0.85])
+    assert "robust terms URB*STB" in str(rob) and "<table" in rob._repr_html_()
+    assert rob.to_frame()["run"].tolist() == ["initial", "incl_cut 0.75", "incl_cut 0.85"]
+    # robustness recomputes memberships with Model.membership
+    sol = qca.minimize(qca.truth_table(lf, "SURV", incl_cut=0.8), include="?")
+    np.testing.assert_allclose(rob.memberships["IS"], sol.models[0].membership())

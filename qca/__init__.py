@@ -3,7 +3,7 @@
 The semantics follow the R package QCA (Dusa 2019) so that results can be compared with it.
 """
 
-from . import datasets
+from . import cases, datasets
 from .calibrate import calibrate, find_thresholds
 from .diagnostics import esa, find_rows, row_dominance, simplifying_assumptions
 from .exceptions import ExpressionError, QCAError
@@ -12,12 +12,16 @@ from .fit import pof
 from .inference import false_positive_tests, holm
 from .minimize import Model, Solution, minimize
 from .necessity import SupersetResult, superset
-from .robustness import RobustnessResult, robustness
+from .robustness import RobustnessResult, calib_range, incl_range, ncut_range, robustness
 from .simplify import negate, simplify
 from .truth_table import TruthTable, truth_table
 
 __all__ = [
     "datasets",
+    "cases",
+    "incl_range",
+    "ncut_range",
+    "calib_range",
     "QCAError",
     "calibrate",
     "find_thresholds",

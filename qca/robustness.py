@@ -36,6 +36,7 @@ import itertools
 import warnings
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -46,7 +47,15 @@ from .fit import sufficiency
 from .minimize import Solution, minimize
 from .truth_table import truth_table
 
-__all__ = ["robustness", "robustness_fit", "RobustnessResult", "solution_membership"]
+__all__ = [
+    "robustness",
+    "robustness_fit",
+    "RobustnessResult",
+    "solution_membership",
+    "incl_range",
+    "ncut_range",
+    "calib_range",
+]
 
 Calibration = Callable[[pd.DataFrame], pd.DataFrame] | pd.DataFrame
 
@@ -328,3 +337,226 @@ def robustness(
         memberships=memberships,
         initial=initial,
     )
+
+
+# --------------------------------------------------------------------------------------------
+# ranges of a choice over which the solution stays the same (SetMethods' rob.*range)
+# --------------------------------------------------------------------------------------------
+
+_RANGE_COLUMNS = ["parameter", "initial", "lower", "upper", "lower_stop", "upper_stop"]
+
+
+def _solution_key(sol: Solution | None) -> frozenset | None:
+    """The tied models as sets of terms (each a set of literals): order carries no meaning."""
+    if sol is None:
+        return None
+    return frozenset(frozenset(_term_key(t) for t in m.terms) for m in sol.models)
+
+
+def _scan(
+    initial: float, step: float, max_runs: int, same: Callable[[float], bool | None],
+    lo: float = -np.inf, hi: float = np.inf,
+) -> tuple[float, float, str, str]:
+    """Walk down and up from ``initial`` by ``step`` while ``same(value)`` holds.
+
+    ``same`` returns True (same solution), False (changed) or None (the value is not a valid
+    choice, e.g. anchors out of order). Returns (lower, upper, lower_stop, upper_stop), the
+    stops being "solution changes", "invalid value", "bound" or "max_runs".
+    """
+    out: list[float | str] = []
+    for direction in (-1, 1):
+        last, stop = initial, "max_runs"
+        for k in range(1, max_runs + 1):
+            value = round(initial + direction * k * step, 10)
+            if value < lo or value > hi:
+                stop = "bound"
+                break
+            verdict = same(value)
+            if verdict is None:
+                stop = "invalid value"
+                break
+            if not verdict:
+                stop = "solution changes"
+                break
+            last = value
+        out += [last, stop]
+    lower, lower_stop, upper, upper_stop = out
+    return float(lower), float(upper), str(lower_stop), str(upper_stop)
+
+
+def _check_step(step: object, max_runs: object) -> tuple[float, int]:
+    if isinstance(step, bool) or not isinstance(step, int | float) or not step > 0:
+        raise QCAError(f"step must be a positive number; got {step!r}")
+    if isinstance(max_runs, bool) or not isinstance(max_runs, int) or max_runs < 1:
+        raise QCAError(f"max_runs must be a whole number >= 1; got {max_runs!r}")
+    return float(step), int(max_runs)
+
+
+def _initial_key(data, outcome, conditions, incl_cut, n_cut, pri_cut, include) -> frozenset:
+    sol, note = _solve(data, outcome, conditions, incl_cut, n_cut, pri_cut, include)
+    if sol is None:
+        raise QCAError(f"the initial analysis has no solution ({note}); lower incl_cut or n_cut")
+    return _solution_key(sol)
+
+
+def incl_range(
+    data: pd.DataFrame,
+    outcome: str,
+    conditions: Sequence[str] | str | None = None,
+    incl_cut: float = 0.8,
+    n_cut: int = 1,
+    pri_cut: float = 0.0,
+    include: str = "?",
+    step: float = 0.01,
+    max_runs: int = 40,
+) -> pd.DataFrame:
+    """Range of the inclusion cut-off over which the solution stays the same.
+
+    As SetMethods' ``rob.inclrange`` (Oana & Schneider 2024): ``incl_cut`` is lowered and
+    raised by ``step`` (at most ``max_runs`` times each way, within [0, 1]) until the solution
+    changes; ``lower`` and ``upper`` are the furthest values that give the same solution.
+    "The same" means the same set of tied models (terms compared as sets of literals).
+
+    Returns
+    -------
+    DataFrame
+        One row: parameter, initial, lower, upper, and why each walk stopped
+        (``lower_stop`` / ``upper_stop``: "solution changes", "bound" or "max_runs").
+
+    Notes
+    -----
+    Where SetMethods reports NA because no change was met within ``max_runs``, we report the
+    furthest value tried with the stop "max_runs".
+    """
+    step, max_runs = _check_step(step, max_runs)
+    if isinstance(incl_cut, Sequence):
+        raise QCAError("incl_range varies one inclusion cut-off; give incl_cut as a single number")
+    key = _initial_key(data, outcome, conditions, incl_cut, n_cut, pri_cut, include)
+
+    def same(ic: float) -> bool:
+        sol, _ = _solve(data, outcome, conditions, ic, n_cut, pri_cut, include)
+        return _solution_key(sol) == key
+
+    lower, upper, ls, us = _scan(float(incl_cut), step, max_runs, same, 0.0, 1.0)
+    return pd.DataFrame([["incl_cut", float(incl_cut), lower, upper, ls, us]], columns=_RANGE_COLUMNS)
+
+
+def ncut_range(
+    data: pd.DataFrame,
+    outcome: str,
+    conditions: Sequence[str] | str | None = None,
+    incl_cut: float | Sequence[float] = 0.8,
+    n_cut: int = 1,
+    pri_cut: float = 0.0,
+    include: str = "?",
+    step: int = 1,
+    max_runs: int = 20,
+) -> pd.DataFrame:
+    """Range of the frequency cut-off over which the solution stays the same.
+
+    As SetMethods' ``rob.ncutrange``: ``n_cut`` is lowered (down to 1) and raised by ``step``
+    until the solution changes (a truth table without positive rows counts as a change).
+    Same columns as :func:`incl_range`.
+    """
+    if isinstance(step, bool) or not isinstance(step, int):
+        raise QCAError(f"step must be a whole number for n_cut; got {step!r}")
+    step_f, max_runs = _check_step(step, max_runs)
+    key = _initial_key(data, outcome, conditions, incl_cut, n_cut, pri_cut, include)
+
+    def same(nc: float) -> bool:
+        sol, _ = _solve(data, outcome, conditions, incl_cut, int(nc), pri_cut, include)
+        return _solution_key(sol) == key
+
+    lower, upper, ls, us = _scan(float(n_cut), step_f, max_runs, same, 1.0, float(data.shape[0]))
+    return pd.DataFrame([["n_cut", n_cut, int(lower), int(upper), ls, us]], columns=_RANGE_COLUMNS)
+
+
+def calib_range(
+    raw_data: pd.DataFrame,
+    data: pd.DataFrame,
+    condition: str,
+    thresholds: Sequence[float],
+    outcome: str,
+    conditions: Sequence[str] | str | None = None,
+    raw_condition: str | None = None,
+    type: str = "fuzzy",
+    incl_cut: float | Sequence[float] = 0.8,
+    n_cut: int = 1,
+    pri_cut: float = 0.0,
+    include: str = "?",
+    step: float = 1.0,
+    max_runs: int = 20,
+    **calibrate_kw: Any,
+) -> pd.DataFrame:
+    """Range of each calibration anchor of one condition over which the solution stays the same.
+
+    As SetMethods' ``rob.calibrange``: each anchor (the others fixed) is moved down and up by
+    ``step`` (at most ``max_runs`` times); the condition is recalibrated from ``raw_data`` with
+    :func:`qca.calibrate` (``type``, ``**calibrate_kw`` such as ``idm``) and the analysis is
+    rerun on ``data`` with that column replaced.
+
+    Parameters
+    ----------
+    raw_data : DataFrame
+        Raw values, same cases as ``data``.
+    data : DataFrame
+        Calibrated data of the initial analysis.
+    condition : str
+        Column of ``data`` to recalibrate; ``raw_condition`` names its raw column (default
+        the same name).
+    thresholds : sequence of float
+        The initial anchors: ``(e, c, i)`` for a fuzzy set, cut points for a crisp one.
+
+    Returns
+    -------
+    DataFrame
+        One row per anchor (``parameter`` "e", "c", "i", or "threshold 1", ...) with the
+        columns of :func:`incl_range`; the stop "invalid value" means the next value would
+        break the order of the anchors.
+
+    Notes
+    -----
+    Where we differ from SetMethods: an anchor is never moved past its neighbours (SetMethods
+    lets, e.g., the crossover fall below the exclusion anchor), and the initial solution is the
+    one of ``data`` as given.
+    """
+    from .calibrate import calibrate
+
+    step, max_runs = _check_step(step, max_runs)
+    raw_col = raw_condition or condition
+    if raw_col not in raw_data.columns:
+        raise QCAError(f"raw_data has no column {raw_col!r}")
+    if condition not in data.columns:
+        raise QCAError(f"data has no column {condition!r}")
+    if not raw_data.index.equals(data.index):
+        raise QCAError("raw_data and data must have the same cases (index)")
+    base = [float(t) for t in thresholds]
+    if type == "fuzzy" and len(base) != 3:
+        raise QCAError(f"calib_range varies 3 fuzzy anchors (e, c, i); got {len(base)}")
+    names = ["e", "c", "i"] if type == "fuzzy" else [f"threshold {k + 1}" for k in range(len(base))]
+    key = _initial_key(data, outcome, conditions, incl_cut, n_cut, pri_cut, include)
+
+    def valid(anchors: list[float]) -> bool:
+        if type == "fuzzy":
+            e, c, i = anchors
+            return e < c < i or i < c < e
+        return all(b > a for a, b in zip(anchors, anchors[1:]))
+
+    rows = []
+    for pos, name in enumerate(names):
+
+        def same(value: float, pos: int = pos) -> bool | None:
+            anchors = list(base)
+            anchors[pos] = value
+            if not valid(anchors):
+                return None
+            trial = data.copy()
+            trial[condition] = np.asarray(
+                calibrate(raw_data[raw_col], type, thresholds=anchors, **calibrate_kw), dtype=float
+            )
+            sol, _ = _solve(trial, outcome, conditions, incl_cut, n_cut, pri_cut, include)
+            return _solution_key(sol) == key
+
+        lower, upper, ls, us = _scan(base[pos], step, max_runs, same)
+        rows.append([name, base[pos], lower, upper, ls, us])
+    return pd.DataFrame(rows, columns=_RANGE_COLUMNS)

@@ -66,5 +66,6 @@ def test_unknown_dataset_is_a_clear_error():
 
 
 def test_load_returns_a_copy():
-    datasets.load("LF").iloc[0, 0] = 99
+    first = datasets.load("LF")
+    first.iloc[0, 0] = 99
     assert datasets.load("LF").iloc[0, 0] != 99

@@ -14,6 +14,7 @@ from .minimize import Model, Solution, minimize
 from .necessity import SupersetResult, superset
 from .robustness import RobustnessResult, calib_range, incl_range, ncut_range, robustness
 from .simplify import negate, simplify
+from .theory import ModelFit, model_fit
 from .truth_table import TruthTable, truth_table
 
 __all__ = [
@@ -22,6 +23,8 @@ __all__ = [
     "incl_range",
     "ncut_range",
     "calib_range",
+    "model_fit",
+    "ModelFit",
     "QCAError",
     "calibrate",
     "find_thresholds",

@@ -314,3 +314,37 @@ def test_superset_and_robustness_reports():
     # robustness recomputes memberships with Model.membership
     sol = qca.minimize(qca.truth_table(lf, "SURV", incl_cut=0.8), include="?")
     np.testing.assert_allclose(rob.memberships["IS"], sol.models[0].membership())
+
+
+# --- theory evaluation (modelFit) ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("name", "outcome"), [("LF", "SURV"), ("CVF", "PROTEST")])
+def test_model_fit_matches_r(name, outcome):
+    from qca.theory import model_fit
+
+    expected = R["model_fit"][name]
+    sol = qca.minimize(qca.truth_table(dataset(name), outcome, incl_cut=0.8), include="?")
+    results = model_fit(sol, expected["theory"])
+    assert list(results) == [f"M{i}" for i in range(1, len(sol.models) + 1)]
+    table = results["M1"].table
+    want = expected["tables"][0]
+    assert [str(r).strip() for r in want["rows"]][-6:] == list(table.index)[-6:]
+    for col in ("inclS", "PRI", "covS"):
+        np.testing.assert_allclose(table[col].to_numpy(), want["values"][col], atol=1e-9)
+
+
+def test_model_fit_expressions_and_errors():
+    from qca.theory import model_fit
+
+    lf = dataset("LF")
+    model = qca.minimize(qca.truth_table(lf, "SURV", incl_cut=0.8), include="?").models[0]
+    fit = model_fit(model, "DEV*STB")
+    # R: model*~theory ~DEV*URB*STB + DEV*~IND*~STB; ~model*~theory ~DEV*~URB + ~DEV*~STB + IND*~STB
+    assert fit.expressions["model*~theory"] == "~DEV*URB*STB + DEV*~IND*~STB"
+    assert fit.expressions["~model*~theory"] == "~DEV*~URB + ~DEV*~STB + IND*~STB"
+    assert "6  model*~theory" in str(fit) and "<table" in fit._repr_html_()
+    with pytest.raises(qca.QCAError):
+        model_fit(model, "GDP")
+    with pytest.raises(qca.QCAError, match="Model or Solution"):
+        model_fit("A", "B")

@@ -8,6 +8,7 @@ from .calibrate import calibrate, find_thresholds
 from .diagnostics import esa, find_rows, row_dominance, simplifying_assumptions
 from .exceptions import ExpressionError, QCAError
 from .expressions import Expression, Term, evaluate, fuzzy_and, fuzzy_or, parse
+from .factorize import factorize
 from .fit import pof
 from .inference import false_positive_tests, holm
 from .minimize import Model, Solution, minimize
@@ -24,6 +25,7 @@ __all__ = [
     "ncut_range",
     "calib_range",
     "model_fit",
+    "factorize",
     "ModelFit",
     "QCAError",
     "calibrate",

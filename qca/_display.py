@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-__all__ = ["Report", "Table", "fmt_number"]
+__all__ = ["Report", "Table", "fmt_number", "numbered"]
 
 
 def fmt_number(value: object, digits: int = 3) -> str:
@@ -24,6 +24,14 @@ def fmt_number(value: object, digits: int = 3) -> str:
     if isinstance(value, float | np.floating):
         return "" if np.isnan(value) else f"{value:.{digits}f}"
     return str(value)
+
+
+def numbered(labels: Sequence[str], extra: Sequence[str] = ()) -> list[str]:
+    """Row labels as R prints them: right-aligned numbers, then unnumbered ``extra`` rows
+    (e.g. the models' totals) indented to the same column."""
+    width = len(str(len(labels)))
+    out = [f"{i:>{width}}  {label}" for i, label in enumerate(labels, start=1)]
+    return out + [f"{'':>{width}}  {label}" for label in extra]
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from ._display import Report, Table
+from ._display import Report, Table, numbered
 from ._validation import check_data, check_frame, check_names
 from .exceptions import QCAError
 from .fit import disjunction_fit
@@ -91,11 +91,12 @@ def _single_table(model: Model, label: str, show_cases: bool) -> Table:
     frame = per[["inclS", "PRI", "covS", "covU"]].astype(object)
     if show_cases:
         frame["cases"] = term_cases(model.truth_table, model.cubes)
-    frame.index = [f"{i}  {t}" for i, t in enumerate(model.terms, start=1)]
+    labels = numbered(list(model.terms), [label])
+    frame.index = labels[:-1]
     total = {"inclS": model.fit["inclS"], "PRI": model.fit["PRI"], "covS": model.fit["covS"], "covU": np.nan}
     if show_cases:
         total["cases"] = ""
-    frame.loc[f"   {label}"] = pd.Series(total)
+    frame.loc[labels[-1]] = pd.Series(total)
     return Table(frame, rules=(len(model.terms),))
 
 
@@ -136,13 +137,14 @@ def _tied_table(sol: Solution, models: list[Model], labels: list[str], show_case
         frame[f"({label})"] = [per[t] if t in per.index else np.nan for t in terms]
     if show_cases:
         frame["cases"] = term_cases(tt, cubes)
-    frame.index = [f"{i}  {t}" for i, t in enumerate(terms, start=1)]
-    for m, label in zip(models, labels):
+    row_labels = numbered(terms, labels)
+    frame.index = row_labels[: len(terms)]
+    for m, row_label in zip(models, row_labels[len(terms) :]):
         row: dict[str, object] = {c: np.nan for c in frame.columns}
         row.update(inclS=m.fit["inclS"], PRI=m.fit["PRI"], covS=m.fit["covS"])
         if show_cases:
             row["cases"] = ""
-        frame.loc[f"   {label}"] = pd.Series(row)
+        frame.loc[row_label] = pd.Series(row)
     rules = tuple(r for r in (len(common), len(terms)) if r > 0)
     return Table(frame, rules=rules)
 

@@ -36,7 +36,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from ._display import Report, Table
+from ._display import Report, Table, numbered
 from ._validation import check_data, check_fraction
 from .exceptions import QCAError
 from .expressions import literal_membership
@@ -92,7 +92,7 @@ class SupersetResult:
         if self.table.empty:
             return Report(head, facts, ("no expression passes the cut-offs",))
         shown = self.table.copy()
-        shown.index = [f"{i}  {e}" for i, e in enumerate(shown.index, start=1)]
+        shown.index = numbered([str(e) for e in shown.index])
         return Report(head, facts, (Table(shown, rules=(len(shown),)),))
 
     def to_frame(self) -> pd.DataFrame:

@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ._display import Report, Table
+from ._display import Report, Table, numbered
 from .exceptions import QCAError
 from .expressions import Expression, Term, evaluate, parse
 from .fit import sufficiency
@@ -48,7 +48,7 @@ class ModelFit:
         width = max(len(k) for k in self.expressions) + 1
         lines = "\n".join(f"{(k + ':').ljust(width)} {v}" for k, v in self.expressions.items())
         shown = self.table.copy()
-        shown.index = [f"{i}  {e}" for i, e in enumerate(shown.index, start=1)]
+        shown.index = numbered([str(e) for e in shown.index])
         return Report("Theory evaluation (Ragin 1987; Schneider & Wagemann 2012)", (), (lines, Table(shown)))
 
     def to_frame(self) -> pd.DataFrame:

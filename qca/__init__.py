@@ -13,7 +13,7 @@ from .fit import pof
 from .inference import false_positive_tests, holm
 from .minimize import Model, Solution, minimize
 from .necessity import SupersetResult, superset
-from .robustness import RobustnessResult, calib_range, incl_range, ncut_range, robustness
+from .robustness import RobustnessResult, calib_range, incl_range, ncut_range, retention, robustness
 from .simplify import negate, simplify
 from .theory import ModelFit, model_fit
 from .truth_table import TruthTable, truth_table
@@ -24,6 +24,7 @@ __all__ = [
     "incl_range",
     "ncut_range",
     "calib_range",
+    "retention",
     "model_fit",
     "factorize",
     "ModelFit",

@@ -3,20 +3,32 @@
 The semantics follow the R package QCA (Dusa 2019) so that results can be compared with it.
 """
 
+from . import cases, datasets
 from .calibrate import calibrate, find_thresholds
 from .diagnostics import esa, find_rows, row_dominance, simplifying_assumptions
 from .exceptions import ExpressionError, QCAError, QcasimError, QCAWarning
 from .expressions import Expression, Term, evaluate, fuzzy_and, fuzzy_or, parse
+from .factorize import factorize
 from .fit import pof
 from .inference import false_positive_tests, holm
 from .minimize import Model, Solution, minimize
 from .necessity import SupersetResult, superset
-from .robustness import RobustnessResult, robustness
+from .robustness import RobustnessResult, calib_range, incl_range, ncut_range, retention, robustness
 from .simplify import negate, simplify
+from .theory import ModelFit, model_fit
 from .truth_table import TruthTable, truth_table
 
 __all__ = [
     "QcasimError",
+    "datasets",
+    "cases",
+    "incl_range",
+    "ncut_range",
+    "calib_range",
+    "retention",
+    "model_fit",
+    "factorize",
+    "ModelFit",
     "QCAError",
     "QCAWarning",
     "calibrate",

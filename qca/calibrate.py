@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import math
 import re
+import warnings
 from collections.abc import Mapping, Sequence
 from typing import Literal
 
@@ -63,9 +64,10 @@ def calibrate(
     type: Literal["fuzzy", "crisp"] = "fuzzy",
     thresholds: Thresholds | None = None,
     *,
-    method: Literal["direct", "indirect"] = "direct",
+    method: Literal["direct", "indirect", "TFR"] = "direct",
     logistic: bool = True,
     idm: float = 0.95,
+    ecdf: bool = False,
     below: float = 1.0,
     above: float = 1.0,
     targets: ArrayLike1D | None = None,
@@ -92,11 +94,17 @@ def calibrate(
         Anchors may be given positionally (a sequence, or a string ``"165, 175, 185"``) or by
         name (a mapping, or a string ``"e=165, c=175, i=185"``, as in R). For ``type="crisp"``
         and for the indirect method: one or more strictly increasing cut points.
-    method : {"direct", "indirect"}, default "direct"
-        ``"indirect"`` (fuzzy only) fits a binomial-logit model (fractional logit) of target
-        memberships on ``x`` and returns the fitted memberships (Ragin 2008, ch. 5). The targets
-        are either given per case in ``targets`` or derived from ``thresholds``: the k cut
-        points split ``x`` into k + 1 ordered groups scored 0, 1/k, ..., 1.
+    method : {"direct", "indirect", "TFR"}, default "direct"
+        ``"indirect"`` (fuzzy only) fits a fractional-polynomial logit model of target
+        memberships on ``x`` and returns the fitted memberships (Ragin 2008, ch. 5), as R does:
+        the linear predictor is ``b0 + b1 log(x) + b2 sqrt(x) + b3 x + b4 x^2`` (``x`` > 0; a 0
+        is read as 1e-5), fitted by quasi-binomial maximum likelihood (IRLS, R's ``glm``
+        settings), rounded to 6 decimals. The targets are either given per case in
+        ``targets`` or derived from ``thresholds``: the k cut points split ``x`` into k + 1
+        ordered groups (a value strictly above the j-th cut point is in group j) scored
+        0, 1/k, ..., 1 (rounded to 3 decimals, as R). ``"TFR"`` (Totally Fuzzy and Relative,
+        Cheli & Lemmi 1995) calibrates an ordinal scale such as a Likert item by its empirical
+        distribution function F: ``(F(x) - F(lowest)) / (1 - F(lowest))``.
     logistic : bool, default True
         3-anchor fuzzy sets only: use the logistic function (log-odds of membership linear in
         ``x`` on each side of the crossover). If False, use the piecewise power function shaped
@@ -105,6 +113,15 @@ def calibrate(
     idm : float, default 0.95
         Inclusion degree of membership for the logistic function: the membership at the
         inclusion anchor (the exclusion anchor gets ``1 - idm``). Must lie in (0.5, 1).
+        Ragin's published calibrations (e.g. R's LF and CVF data) use log-odds of exactly +-3 at
+        the anchors, i.e. ``idm = 1 / (1 + exp(-3)) = 0.9525741``; the default 0.95 gives
+        log-odds +-2.944 and memberships that differ in the third decimal.
+    ecdf : bool, default False
+        3-anchor fuzzy sets with ``logistic=False``: follow the empirical cumulative
+        distribution function F of the values of ``x`` that lie within the anchors instead of
+        a power function: ``F(x) / F(c) / 2`` between ``e`` and ``c`` and
+        ``1 - (1 - F(x)) / (1 - F(c)) / 2`` between ``c`` and ``i`` (mirrored for a decreasing
+        set), as R's ``ecdf = TRUE``.
     below, above : float, default 1.0
         Positive exponents of the power function on the out-of-set side of the crossover
         (memberships below 0.5) and on the in-set side (above 0.5): 1 is linear, values above
@@ -136,12 +153,19 @@ def calibrate(
     (Dusa 2019, ch. 4). Decreasing sets use the same expressions with the anchors reversed, so
     a decreasing set is the complement of the increasing set with mirrored anchors.
 
-    Differences from R's ``calibrate``: ``ecdf`` calibration is not implemented; crisp
-    thresholds must be strictly increasing (unsorted or repeated thresholds raise
-    :class:`QCAError` instead of being sorted silently); positional anchors are always read
-    in the name order ``(e, c, i)`` / ``(e1, c1, i1, i2, c2, e2)``; the indirect method fits
-    a logit that is linear in ``x`` (R fits a fractional polynomial), so its memberships
-    agree with R's only approximately.
+    As R, fuzzy memberships below 0.0001 are returned as exactly 0 and above 0.9999 as
+    exactly 1 (direct, ecdf and indirect methods).
+
+    Differences from R's ``calibrate``: crisp thresholds must be strictly increasing
+    (unsorted or repeated thresholds raise :class:`QCAError` instead of being sorted
+    silently); positional anchors are always read in the name order ``(e, c, i)`` /
+    ``(e1, c1, i1, i2, c2, e2)``; ``ecdf=True`` together with ``logistic=True`` is an error
+    (R silently uses the logistic function); with ``ecdf`` the distribution is always that of
+    the values within the anchors (R's code drops nothing, and fails, when no value lies
+    outside them); ``TFR`` measures from the lowest observed value, where R measures from 1
+    (the same for scales that start at 1 with the lowest category observed); the indirect
+    method accepts per-case ``targets`` (R has none) and raises :class:`QCAError` for
+    negative ``x`` (R's logarithm gives NaN).
 
     References
     ----------
@@ -152,6 +176,8 @@ def calibrate(
        Methodology*, pp. 87-121. Oxford University Press.
     .. [3] Dusa, A. (2019). *QCA with R: A Comprehensive Resource*, ch. 4 "Calibration".
        Springer; and the documentation of ``calibrate()`` in the R package QCA (3.x).
+    .. [4] Cheli, B., & Lemmi, A. (1995). A "totally" fuzzy and relative approach to the
+       multidimensional analysis of poverty. *Economic Notes* 24(1), 115-134.
 
     Examples
     --------
@@ -167,12 +193,14 @@ def calibrate(
     values, index, name = _check_x(x)
     if type not in ("fuzzy", "crisp"):
         raise QCAError(f'type must be "fuzzy" or "crisp"; got {type!r}')
-    if method not in ("direct", "indirect"):
-        raise QCAError(f'method must be "direct" or "indirect"; got {method!r}')
+    if method not in ("direct", "indirect", "TFR"):
+        raise QCAError(f'method must be "direct", "indirect" or "TFR"; got {method!r}')
+    if ecdf and (method != "direct" or type != "fuzzy"):
+        raise QCAError('ecdf=True applies to type="fuzzy", method="direct" only')
 
     if type == "crisp":
-        if method == "indirect":
-            raise QCAError('method="indirect" produces fuzzy sets; use type="fuzzy"')
+        if method != "direct":
+            raise QCAError(f'method="{method}" produces fuzzy sets; use type="fuzzy"')
         if targets is not None:
             raise QCAError('targets is used only with method="indirect"')
         cuts = _check_cuts(thresholds, "crisp calibration")
@@ -180,22 +208,37 @@ def calibrate(
 
     if method == "indirect":
         y = _indirect_targets(values, thresholds, targets)
-        return _wrap(_indirect(values, y), index, name)
+        if (values < 0).any():
+            raise QCAError(
+                "indirect calibration fits log(x) and sqrt(x) (R's fractional polynomial), so x must "
+                f"be >= 0; found {values.min():g}"
+            )
+        return _wrap(_clamp(np.round(_indirect(values, y), 6)), index, name)
+    if method == "TFR":
+        if thresholds is not None or targets is not None:
+            raise QCAError('method="TFR" takes no thresholds or targets')
+        return _wrap(_tfr(values), index, name)
 
     if targets is not None:
         raise QCAError('targets is used only with method="indirect"')
     anchors = _parse_anchors(thresholds)
     below = _check_exponent(below, "below")
     above = _check_exponent(above, "above")
+    if ecdf and logistic:
+        raise QCAError("ecdf=True and logistic=True are mutually exclusive; set logistic=False")
     if len(anchors) == 3:
         e, c, i = _check_s_anchors(anchors)
-        if logistic:
+        if ecdf:
+            out = _ecdf(values, e, c, i)
+        elif logistic:
             out = _logistic(values, e, c, i, _check_idm(idm))
         else:
             out = _power(values, e, c, i, below, above)
     else:
+        if ecdf:
+            raise QCAError("ecdf=True needs 3 anchors (e, c, i); bell shapes use the power function")
         out = _bell(values, anchors, below, above)
-    return _wrap(out, index, name)
+    return _wrap(_clamp(out), index, name)
 
 
 def find_thresholds(
@@ -328,36 +371,94 @@ def _crisp(x: np.ndarray, cuts: np.ndarray) -> np.ndarray:
     return np.searchsorted(cuts, x, side="right").astype(np.int64)
 
 
-def _indirect(x: np.ndarray, y: np.ndarray, max_iter: int = 100, tol: float = 1e-10) -> np.ndarray:
-    """Fitted values of a binomial-logit GLM of ``y`` (in [0, 1]) on ``x``, by IRLS.
+def _clamp(fs: np.ndarray) -> np.ndarray:
+    """R's final step: memberships within 1e-4 of 0 or 1 become exactly 0 or 1."""
+    out = np.asarray(fs, dtype=float).copy()
+    out[out < 0.0001] = 0.0
+    out[out > 0.9999] = 1.0
+    return out
 
-    The point estimates equal those of a quasi-binomial (fractional logit) fit.
+
+def _ecdf(x: np.ndarray, e: float, c: float, i: float) -> np.ndarray:
+    """Memberships along the empirical distribution of the values within the anchors."""
+    lo, hi = min(e, i), max(e, i)
+    within = np.sort(x[(x >= lo) & (x <= hi)])
+    if within.size == 0:
+        raise QCAError(f"ecdf calibration needs values of x between the anchors {lo:g} and {hi:g}")
+
+    def cdf(t: np.ndarray | float) -> np.ndarray:
+        return np.searchsorted(within, t, side="right") / within.size
+
+    fx, fc = cdf(x), float(cdf(c))
+    if not 0.0 < fc < 1.0:
+        raise QCAError(
+            "ecdf calibration needs values of x on both sides of the crossover, within the anchors"
+        )
+    tol = 1.5e-8  # R compares x with the anchors with this tolerance
+    lower = fx / fc / 2.0  # from the low anchor up to the crossover
+    upper = 1.0 - (1.0 - fx) / (1.0 - fc) / 2.0  # from the crossover up to the high anchor
+    if e < i:  # increasing
+        return np.select(
+            [x <= e + tol, x <= c + tol, x <= i + tol], [np.zeros_like(x), lower, upper], default=1.0
+        )
+    # decreasing (i < c < e): 1 up to i, then falling to 0 at e
+    return np.select(
+        [x <= i + tol, x <= c + tol, x <= e + tol],
+        [np.ones_like(x), 1.0 - lower, 1.0 - upper],
+        default=0.0,
+    )
+
+
+def _tfr(x: np.ndarray) -> np.ndarray:
+    """Totally Fuzzy and Relative memberships (Cheli & Lemmi 1995) from the empirical CDF."""
+    xs = np.sort(x)
+    f = np.searchsorted(xs, x, side="right") / xs.size
+    f_low = np.searchsorted(xs, xs[0], side="right") / xs.size
+    if f_low >= 1.0:
+        raise QCAError("TFR calibration needs at least two distinct values of x")
+    return np.maximum(0.0, (f - f_low) / (1.0 - f_low))
+
+
+def _indirect(x: np.ndarray, y: np.ndarray, max_iter: int = 25, tol: float = 1e-8) -> np.ndarray:
+    """Fitted values of a fractional-polynomial quasi-binomial logit of ``y`` on ``x``.
+
+    Linear predictor ``b0 + b1 log x + b2 sqrt x + b3 x + b4 x^2`` (Dusa 2019, ch. 4; a zero
+    ``x`` is read as 1e-5), fitted by iteratively reweighted least squares with the settings
+    of R's ``glm`` (start mu = (y + 0.5) / 2, relative deviance change below 1e-8, at most 25
+    iterations, fitted probabilities kept within machine epsilon of 0 and 1), so that nearly
+    separated targets give the same fitted memberships as R.
     """
-    sd = float(np.std(x))
-    if sd == 0.0:
-        raise QCAError("indirect calibration needs x with at least two distinct values")
-    design = np.column_stack([np.ones_like(x), (x - x.mean()) / sd])
+    xx = np.where(x == 0, 0.00001, x)
+    design = np.column_stack([np.ones_like(xx), np.log(xx), np.sqrt(xx), xx, xx**2])
+    scale = np.abs(design).max(axis=0)
+    design = design / np.where(scale > 0, scale, 1.0)  # rescaling columns leaves the fit unchanged
+    if np.linalg.matrix_rank(design) < design.shape[1]:
+        raise QCAError(
+            "indirect calibration needs at least 5 distinct values of x (the fractional polynomial "
+            "has 5 coefficients)"
+        )
+    eps = np.finfo(float).eps
     mu = (y + 0.5) / 2.0
     eta = np.log(mu / (1.0 - mu))
-    dev_old = math.inf
+    dev_old = _binomial_deviance(y, mu)
     for _ in range(max_iter):
-        w = np.maximum(mu * (1.0 - mu), 1e-12)
-        z = eta + (y - mu) / w
-        sw = np.sqrt(w)
-        beta, *_ = np.linalg.lstsq(design * sw[:, None], z * sw, rcond=None)
+        dmu = np.maximum(np.exp(-np.abs(eta)) / (1.0 + np.exp(-np.abs(eta))) ** 2, eps)
+        var = mu * (1.0 - mu)
+        z = eta + (y - mu) / dmu
+        w = np.sqrt(dmu**2 / var)
+        beta, *_ = np.linalg.lstsq(design * w[:, None], z * w, rcond=None)
         eta = design @ beta
-        mu = expit(eta)
+        mu = np.clip(expit(eta), eps, 1.0 - eps)
         dev = _binomial_deviance(y, mu)
-        if abs(dev - dev_old) <= tol * (abs(dev) + 0.1):
+        if abs(dev - dev_old) / (abs(dev) + 0.1) < tol:
             break
         dev_old = dev
     else:
-        raise QCAError("indirect calibration did not converge (the logit fit diverged)")
-    if np.max(np.abs(eta)) > 30:
-        raise QCAError(
-            "indirect calibration: the targets are perfectly separated by x (only 0/1 targets "
-            "split at one point), so the logit fit has no finite solution; give intermediate "
-            "target memberships or more thresholds"
+        warnings.warn(
+            f"indirect calibration: the logit fit did not converge in {max_iter} iterations (targets "
+            "nearly separated by x); the memberships are R's values after as many iterations",
+            UserWarning,
+            stacklevel=3,
         )
     return mu
 
@@ -553,7 +654,8 @@ def _indirect_targets(x: np.ndarray, thresholds: object, targets: object) -> np.
             )
     else:
         cuts = _check_cuts(thresholds, "indirect calibration")
-        y = _crisp(x, cuts) / cuts.size
+        # R: a value strictly above the j-th cut point is in group j; scores rounded to 3 decimals
+        y = np.round(np.searchsorted(cuts, x, side="left") / cuts.size, 3)
     if np.all(y == y[0]):
         raise QCAError(
             f"indirect calibration needs targets that vary across cases; all are {y[0]:g}"

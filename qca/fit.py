@@ -94,29 +94,43 @@ def disjunction_fit(
 
 
 def pof(
-    setms: pd.DataFrame | pd.Series | np.ndarray | str | Sequence[str],
-    outcome: pd.Series | np.ndarray | str,
+    setms: object,
+    outcome: pd.Series | np.ndarray | str | None = None,
     data: pd.DataFrame | None = None,
-    relation: str = "necessity",
+    relation: str | None = None,
 ) -> pd.DataFrame:
     """Parameters of fit of sets or expressions for an outcome, as R's QCA ``pof()``.
 
     Parameters
     ----------
-    setms : DataFrame, Series, array, expression string or list of expression strings
-        Set memberships (one column per set) or expressions evaluated on ``data``. An expression
-        with several terms (``"DEV*~IND + URB*STB"``) is reported term by term and as a whole.
-    outcome : Series, array or str
-        Outcome membership, or a column name / literal (``"~SURV"``) of ``data``.
+    setms : DataFrame, Series, array, str, list of str, Expression, Model or Solution
+        Set memberships (one column per set, each reported separately) or expressions
+        evaluated on ``data``. A string may use R's arrow notation: ``"A*B + C -> Y"``
+        (sufficiency of the expression for ``Y``) or ``"~A <- Y"`` (necessity); ``=>`` and
+        ``<=`` are accepted too. An expression with several terms is reported term by term
+        and as a whole (row ``expression``), as is a list of expression strings (taken as the
+        terms of one model). A :class:`~qca.Model` (or a :class:`~qca.Solution` with one
+        model) brings its outcome and, without ``data``, the memberships of its truth table.
+    outcome : Series, array or str, optional
+        Outcome membership, or a column name / literal (``"~SURV"``) of ``data``; optional when
+        ``setms`` names it with an arrow or is a model.
     data : DataFrame, optional
         Needed when ``setms`` or ``outcome`` are given as strings.
-    relation : {"necessity", "sufficiency"}
+    relation : {"necessity", "sufficiency"}, optional
+        Defaults to the arrow's direction, else "sufficiency" for a model or solution and
+        "necessity" otherwise (R's default).
 
     Returns
     -------
     DataFrame
-        One row per set: inclN, RoN, covN (necessity) or inclS, PRI, covS, covU (sufficiency);
-        for sufficiency of several sets a last row ``expression`` holds the fit of their union.
+        One row per set: inclN, RoN, covN (necessity) or inclS, PRI, covS, covU (sufficiency;
+        covU is the coverage lost when the set is left out of the union of all the sets).
+
+    Notes
+    -----
+    Where we differ from R: separate sets (columns of a DataFrame) get no extra union row,
+    as R does not report one for them either; R's arrow forms ``<->`` / ``<=>`` are refused
+    (necessity and sufficiency are computed separately).
 
     Examples
     --------
@@ -124,14 +138,25 @@ def pof(
     >>> d = pd.DataFrame({"A": [1, 1, 0, 0], "Y": [1, 1, 1, 0]})
     >>> pof(d[["A"]], d["Y"], relation="sufficiency").round(3).loc["A", "inclS"]
     np.float64(1.0)
+    >>> pof("A -> Y", data=d).round(3).loc["A", "covS"]
+    np.float64(0.667)
     """
     from .expressions import Expression, evaluate, parse
 
-    if relation not in ("necessity", "sufficiency", "nec", "suf"):
+    setms, outcome, data, arrow, model_like = _unpack(setms, outcome, data)
+    if relation is not None and relation not in ("necessity", "sufficiency", "nec", "suf"):
         raise QCAError(f"relation must be 'necessity' or 'sufficiency'; got {relation!r}")
-    relation = {"nec": "necessity", "suf": "sufficiency"}.get(relation, relation)
+    relation = {"nec": "necessity", "suf": "sufficiency"}.get(relation or "", relation)
+    if arrow is not None and relation is not None and relation != arrow:
+        raise QCAError(f"relation={relation!r} contradicts the arrow, which asks for {arrow}")
+    relation = relation or arrow or ("sufficiency" if model_like else "necessity")
+    if outcome is None:
+        raise QCAError("pof: give the outcome (argument outcome=, or 'expression -> Y')")
     y = _outcome_vector(outcome, data)
     names: list[str]
+    union_row = False
+    if isinstance(setms, Expression):
+        setms = str(setms)
     if isinstance(setms, str) or (
         isinstance(setms, Sequence) and len(setms) > 0 and all(isinstance(s, str) for s in setms)
     ):
@@ -141,6 +166,7 @@ def pof(
         exprs = [parse(s, conditions=known) for s in ([setms] if isinstance(setms, str) else setms)]
         if relation == "sufficiency" and len(exprs) == 1:
             exprs = [Expression((term,)) for term in exprs[0].terms]
+        union_row = True
         names = [str(e) for e in exprs]
         x = np.vstack([evaluate(e, data) for e in exprs])
     elif isinstance(setms, pd.DataFrame):
@@ -150,7 +176,13 @@ def pof(
         names = [str(setms.name) if setms.name is not None else "X"]
         x = _membership_matrix(setms.to_numpy(dtype=float, na_value=np.nan)[None, :], names)
     else:
-        arr = np.atleast_2d(np.asarray(setms, dtype=float))
+        try:
+            arr = np.atleast_2d(np.asarray(setms, dtype=float))
+        except (TypeError, ValueError):
+            raise QCAError(
+                "pof: setms must be memberships (DataFrame, Series, array), expression strings, "
+                f"an Expression, a Model or a Solution; got {type(setms).__name__}"
+            ) from None
         names = [f"X{i + 1}" for i in range(arr.shape[0])]
         x = _membership_matrix(arr, names)
     if x.shape[1] != y.shape[0]:
@@ -159,9 +191,59 @@ def pof(
         return pd.DataFrame(necessity(x, y), index=names)
     overall, per_term = disjunction_fit(x, y)
     per_term.index = names
-    if len(names) > 1:
+    if union_row and len(names) > 1:
         per_term.loc["expression"] = [overall["inclS"], overall["PRI"], overall["covS"], np.nan]
     return per_term
+
+
+_ARROWS = {"->": "sufficiency", "=>": "sufficiency", "<-": "necessity", "<=": "necessity"}
+
+
+def _split_arrow(text: str) -> tuple[str, str | None, str | None]:
+    """``"A*B -> Y"`` -> (``"A*B"``, ``"Y"``, ``"sufficiency"``); no arrow -> (text, None, None)."""
+    for bad in ("<->", "<=>"):
+        if bad in text:
+            raise QCAError(f"pof: {bad!r} is not supported; ask for '->' and '<-' separately")
+    found = [a for a in _ARROWS if a in text]
+    if not found:
+        return text, None, None
+    if len(found) > 1 or text.count(found[0]) > 1:
+        raise QCAError(f"pof: use one arrow ('->' or '<-') in {text!r}")
+    left, right = (part.strip() for part in text.split(found[0]))
+    if not left or not right:
+        raise QCAError(f"pof: write 'expression -> outcome' or 'expression <- outcome'; got {text!r}")
+    return left, right, _ARROWS[found[0]]
+
+
+def _unpack(
+    setms: object, outcome: object, data: pd.DataFrame | None
+) -> tuple[object, object, pd.DataFrame | None, str | None, bool]:
+    """Resolve arrow strings, Models and Solutions into (sets, outcome, data, arrow, model_like)."""
+    arrow = None
+    if isinstance(setms, str):
+        setms, named, arrow = _split_arrow(setms)
+        if named is not None:
+            if outcome is not None and not (isinstance(outcome, str) and outcome.strip() == named):
+                raise QCAError(
+                    f"pof: the outcome {named!r} after the arrow conflicts with outcome={outcome!r}"
+                )
+            outcome = named
+        return setms, outcome, data, arrow, False
+    models = getattr(setms, "models", None)
+    if models is not None and hasattr(setms, "prime_implicants"):  # a Solution
+        if len(models) != 1:
+            raise QCAError(
+                f"pof: the solution has {len(models)} tied models; pass one of them, e.g. solution.models[0]"
+            )
+        setms = models[0]
+    tt = getattr(setms, "truth_table", None)
+    if tt is not None and hasattr(setms, "terms"):  # a Model
+        if outcome is None or (isinstance(outcome, str) and outcome.strip() == tt.outcome and data is None):
+            outcome = tt.outcome_membership
+        if data is None:
+            data = tt.data
+        return str(setms), outcome, data, None, True
+    return setms, outcome, data, arrow, False
 
 
 def _membership_matrix(x: np.ndarray, names: Sequence[str]) -> np.ndarray:

@@ -133,6 +133,7 @@ def intermediate_solution(
     primes_all = []
     easy_all: set[int] = set()
     pair_notes = []
+    sources: list[tuple[str, list[frozenset]]] = []
     solved: dict[frozenset, Solution] = {}
     complete = conservative.complete and parsimonious.complete
     c_index = {tuple(c): i for i, c in enumerate(conservative.pi_cubes.tolist())}
@@ -172,8 +173,10 @@ def intermediate_solution(
                 )
             sol = solved[key]
             complete = complete and sol.complete
-            for m in sol.models:
-                models.setdefault(frozenset(map(tuple, m.cubes.tolist())), m)
+            keys = [frozenset(map(tuple, m.cubes.tolist())) for m in sol.models]
+            for k, m in zip(keys, sol.models):
+                models.setdefault(k, m)
+            sources.append((f"C{ci}P{pj}", keys))
             pair_notes.append(f"C{ci}P{pj}: " + "; ".join(str(m) for m in sol.models))
 
     pis = sort_cubes(np.vstack(primes_all))
@@ -184,6 +187,8 @@ def intermediate_solution(
     elif len(pair_notes) > 12:
         notes.append(f"{len(pair_notes)} pairs of conservative and parsimonious models (CiPj) were combined")
     ordered = sorted(models.values(), key=lambda m: (len(m.terms), m.complexity, m.terms))
+    position = {frozenset(map(tuple, m.cubes.tolist())): i for i, m in enumerate(ordered)}
+    model_sources = tuple((label, tuple(position[k] for k in keys)) for label, keys in sources)
     return Solution(
         truth_table=tt,
         solution_type="intermediate",
@@ -197,6 +202,7 @@ def intermediate_solution(
         notes=tuple(notes),
         parsimonious=parsimonious,
         easy_counterfactuals=tuple(sorted(easy_all)),
+        model_sources=model_sources,
     )
 
 

@@ -23,6 +23,7 @@ from functools import cached_property
 import numpy as np
 import pandas as pd
 
+from ._display import Report
 from ._validation import check_fraction
 from .cover import DEFAULT_MAX_MODELS, DEFAULT_MAX_NODES, minimum_covers
 from .exceptions import ModelsCappedWarning, QCAError
@@ -60,6 +61,9 @@ def cube_terms(cubes: np.ndarray, conditions: Sequence[str]) -> tuple[Term, ...]
 class Model:
     """One minimal model: a disjunction of prime implicants, with its parameters of fit.
 
+    ``str(model)`` is the model's expression (``"DEV*~IND + URB*STB"``), as R writes it;
+    :meth:`summary` gives the fit table (also shown by ``_repr_html_`` in Jupyter).
+
     Attributes
     ----------
     terms : tuple of str
@@ -92,6 +96,58 @@ class Model:
         """Number of literals."""
         return int((self.cubes >= 0).sum())
 
+    def term_memberships(self, data: pd.DataFrame | None = None) -> pd.DataFrame:
+        """Fuzzy membership of every case in every term: cases x terms.
+
+        Parameters
+        ----------
+        data : DataFrame, optional
+            Cases with (at least) the model's condition columns, crisp, multi-value or fuzzy
+            as in the truth table; defaults to the truth table's own cases.
+
+        Returns
+        -------
+        DataFrame
+            One column per term (minimum over its literals, Zadeh's fuzzy AND), indexed by
+            the cases.
+        """
+        from ._solution_report import condition_values
+
+        values, index = condition_values(self.truth_table, data)
+        memb = row_memberships(np.asarray(self.cubes, dtype=np.int64), values, self.truth_table.levels)
+        return pd.DataFrame(memb.T, index=index, columns=list(self.terms))
+
+    def membership(self, data: pd.DataFrame | None = None) -> pd.Series:
+        """Fuzzy membership of each case in the model (maximum over its terms).
+
+        The model's set as a whole: for crisp data 1 where some term holds; for fuzzy data
+        ``max_t min_l x_l`` (Ragin 2008, ch. 3), vectorised over cases and terms.
+
+        Parameters
+        ----------
+        data : DataFrame, optional
+            Cases with the model's condition columns; defaults to the truth table's cases.
+
+        Returns
+        -------
+        Series
+            Named after the model, indexed by the cases.
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> from qca import truth_table
+        >>> d = pd.DataFrame({"A": [0, 0, 1, 1], "B": [0, 1, 0, 1], "Y": [0, 1, 1, 1]})
+        >>> m = minimize(truth_table(d, "Y")).models[0]
+        >>> m.membership().tolist()
+        [0.0, 1.0, 1.0, 1.0]
+        >>> m.membership(pd.DataFrame({"A": [0.2], "B": [0.7]})).tolist()
+        [0.7]
+        """
+        terms = self.term_memberships(data)
+        values = terms.to_numpy().max(axis=1) if terms.shape[1] else np.zeros(terms.shape[0])
+        return pd.Series(values, index=terms.index, name=str(self))
+
     @cached_property
     def _fit(self) -> tuple[dict[str, float], pd.DataFrame]:
         memb = cube_memberships(self.cubes, self.truth_table)
@@ -107,10 +163,30 @@ class Model:
     def term_fit(self) -> pd.DataFrame:
         return self._fit[1]
 
+    def summary(self, show_cases: bool = True) -> Report:
+        """Fit table of the model and its terms as R prints it (with R's ``show.cases``)."""
+        from ._solution_report import model_report
+
+        return model_report(self, show_cases=show_cases)
+
+    def to_frame(self) -> pd.DataFrame:
+        """Tidy fit table: one row per term and a last row for the model (term ``None``)."""
+        from ._solution_report import model_frame
+
+        return model_frame(self)
+
+    def _repr_html_(self) -> str:
+        return self.summary().as_html()
+
 
 @dataclass(frozen=True)
 class Solution:
     """Result of :func:`minimize`.
+
+    ``str(solution)`` and :meth:`summary` print it as R does (tied models in one table with
+    the implicants common to all models on top and a covU column per model; identical
+    intermediate models grouped by the conservative x parsimonious pairs they come from);
+    ``_repr_html_`` shows the same in Jupyter; :meth:`to_frame` gives a tidy table.
 
     Attributes
     ----------
@@ -121,7 +197,9 @@ class Solution:
     pi_chart : DataFrame
         Prime implicants x positive row numbers, True where the implicant covers the row.
     essential : tuple of str
-        Prime implicants that are in every model.
+        The prime implicants present in every tied model, as R's ``essential`` (in PI order).
+        When the list of models is capped (``complete`` False) only the implicants that alone
+        cover some positive row are listed: those are in every model, counted or not.
     n_models : int
         Number of tied models found; equal to ``len(models)`` unless the search was capped.
     complete : bool
@@ -129,6 +207,9 @@ class Solution:
     n_models_exact : bool
         False when the search budget ran out before every tied model was counted (then
         ``n_models`` is a lower bound).
+    model_sources : tuple of (str, tuple of int)
+        Intermediate solutions only: each conservative x parsimonious pair (``"C1P2"``) and
+        the indices (into ``models``) of the intermediate models it gives.
     """
 
     truth_table: TruthTable = field(repr=False)
@@ -144,6 +225,17 @@ class Solution:
     parsimonious: Solution | None = field(default=None, repr=False)
     n_models_exact: bool = True
     easy_counterfactuals: tuple[int, ...] = ()
+    model_sources: tuple[tuple[str, tuple[int, ...]], ...] = ()
+
+    def __post_init__(self) -> None:
+        # R's essential prime implicants: those in every tied model. The cover search reports
+        # the chart-essential ones (alone covering a row), a subset of these; with every model
+        # listed, the intersection is exact.
+        if self.complete and self.models:
+            common = set(self.models[0].terms).intersection(*(m.terms for m in self.models[1:]))
+            order = {t: i for i, t in enumerate(self.prime_implicants)}
+            ranked = sorted(common, key=lambda t: (order.get(t, len(order)), t))
+            object.__setattr__(self, "essential", tuple(ranked))
 
     @cached_property
     def simplifying_assumptions(self) -> tuple[int, ...]:
@@ -177,40 +269,43 @@ class Solution:
         per.index = list(self.prime_implicants)
         return per
 
-    def summary(self) -> str:
-        return str(self)
+    def summary(self, show_cases: bool = False, max_models: int = PRINTED_MODELS) -> Report:
+        """The solution as R prints it with ``details = TRUE``.
+
+        Parameters
+        ----------
+        show_cases : bool
+            Add a cases column: the cases of the positive rows each term covers, rows
+            separated by "; " (R's ``show.cases``); never cut.
+        max_models : int
+            Most models printed (all stay in :attr:`models`).
+        """
+        from ._solution_report import solution_report
+
+        return solution_report(self, show_cases=show_cases, max_models=max_models)
+
+    def pi_chart_summary(self) -> Report:
+        """The prime-implicant chart printed with ``x`` / ``-`` marks, as R's ``PIchart``."""
+        from ._solution_report import pi_chart_report
+
+        return pi_chart_report(self)
+
+    def to_frame(self) -> pd.DataFrame:
+        """Tidy table of every model and term with its fit.
+
+        One row per (model, term) with columns ``model`` ("M1", ...), ``term``, ``essential``,
+        inclS, PRI, covS, covU (within the model) and ``cases``, plus one row per model with
+        ``term`` None holding the model's inclS, PRI and covS.
+        """
+        from ._solution_report import solution_frame
+
+        return solution_frame(self)
 
     def __str__(self) -> str:
-        tt = self.truth_table
-        lines = [
-            f"{self.solution_type.capitalize()} solution: outcome {tt.outcome}, "
-            f"conditions {', '.join(tt.conditions)}",
-            f"  include {','.join(self.include) or '-'}   models {self.n_models}"
-            f"{'' if self.complete else '+ (list capped)'}   prime implicants {len(self.prime_implicants)}",
-            "",
-        ]
-        shown = self.models[:PRINTED_MODELS]
-        for i, m in enumerate(shown, start=1):
-            lines.append(f"M{i}: {m} -> {tt.outcome}")
-        lines.append("")
-        for i, m in enumerate(shown, start=1):
-            table = m.term_fit.copy()
-            table.index = [f"{j}  {t}" for j, t in enumerate(m.terms, start=1)]
-            table.loc[f"   M{i}"] = [m.fit["inclS"], m.fit["PRI"], m.fit["covS"], np.nan]
-            text = table.to_string(float_format=lambda v: f"{v:.3f}", na_rep="")
-            width = max(len(r) for r in text.splitlines())
-            body = text.splitlines()
-            lines += [body[0], "-" * width, *body[1:-1], "-" * width, body[-1], ""]
-        notes = list(self.notes)
-        if len(self.models) > PRINTED_MODELS:
-            notes.append(
-                f"{len(self.models)} models; the first {PRINTED_MODELS} are printed (all in .models)"
-            )
-        if not self.complete:
-            count = f"{self.n_models}" if self.n_models_exact else f"{self.n_models} or more"
-            notes.append(f"{count} tied models; {len(self.models)} listed (raise max_models)")
-        lines += [f"[{i + 1}] {t}" for i, t in enumerate(notes)]
-        return "\n".join(lines).rstrip()
+        return self.summary().as_text()
+
+    def _repr_html_(self) -> str:
+        return self.summary().as_html()
 
 
 def remainder_mask(tt: TruthTable, configs: np.ndarray) -> np.ndarray:

@@ -36,6 +36,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from ._display import Report, Table, numbered
 from ._validation import check_data, check_fraction
 from .exceptions import QCAError
 from .expressions import literal_membership
@@ -84,22 +85,25 @@ class SupersetResult:
     def __len__(self) -> int:
         return self.table.shape[0]
 
-    def __str__(self) -> str:
-        head = (
-            f"{self.relation.capitalize()} relations for outcome {self.outcome} "
-            f"(incl.cut {self.incl_cut:g}, cov.cut {self.cov_cut:g})"
-        )
+    def summary(self) -> Report:
+        """The listed expressions and their fit, as R prints ``superSubset`` results."""
+        head = f"{self.relation.capitalize()} relations for outcome {self.outcome}"
+        facts = (("incl.cut", f"{self.incl_cut:g}"), ("cov.cut", f"{self.cov_cut:g}"))
         if self.table.empty:
-            return head + "\n  no expression passes the cut-offs"
+            return Report(head, facts, ("no expression passes the cut-offs",))
         shown = self.table.copy()
-        shown.index = [f"{i}  {e}" for i, e in enumerate(shown.index, start=1)]
-        body = shown.to_string(float_format=lambda v: f"{v:.3f}")
-        lines = body.splitlines()
-        width = max(len(line) for line in lines)
-        return "\n".join([head, "", lines[0], "-" * width, *lines[1:], "-" * width])
+        shown.index = numbered([str(e) for e in shown.index])
+        return Report(head, facts, (Table(shown, rules=(len(shown),)),))
+
+    def to_frame(self) -> pd.DataFrame:
+        """Tidy table: one row per expression (column ``expression``) with its fit."""
+        return self.table.rename_axis("expression").reset_index()
+
+    def __str__(self) -> str:
+        return self.summary().as_text()
 
     def _repr_html_(self) -> str:
-        return self.table._repr_html_()
+        return self.summary().as_html()
 
 
 def _literals(

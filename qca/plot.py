@@ -1,9 +1,11 @@
-"""Plots for QCA: XY plots of set relations, Venn diagrams of truth tables, truth-table heatmaps.
+"""Plots for QCA: XY plots of set relations and solutions, Venn diagrams of truth tables,
+truth-table heatmaps and prime-implicant charts.
 
-Every function returns a :class:`matplotlib.figure.Figure` (or draws on a given ``ax`` and
-returns its figure). Figures are created with :class:`matplotlib.figure.Figure`, not with
-``pyplot``, so nothing is shown, no global figure state is touched and the user's backend
-is left alone; call ``fig.savefig(...)`` or display the figure in a notebook.
+Every function draws on the ``ax`` it is given, or on a new pyplot figure, and returns the
+:class:`matplotlib.axes.Axes` (an array of them for :func:`xy_plot_solution`), as pandas and
+seaborn do: in Jupyter the plot shows inline, in a script ``plt.show()`` shows it, and
+``ax.figure.savefig(...)`` saves it. Library code never selects a backend nor changes
+rcParams; pyplot is imported only when a new figure is needed.
 
 References
 ----------
@@ -29,7 +31,7 @@ from .expressions import evaluate
 from .fit import necessity, sufficiency
 from .truth_table import TruthTable
 
-__all__ = ["xy_plot", "venn", "truth_table_heatmap", "OUT_COLORS"]
+__all__ = ["xy_plot", "xy_plot_solution", "pi_chart_plot", "venn", "truth_table_heatmap", "OUT_COLORS"]
 
 #: Fill colour of Venn regions by the OUT value of their truth-table row.
 OUT_COLORS = {"1": "#7fbf7f", "0": "#f2f2f2", "C": "#f4b26b", "?": "#ffffff"}
@@ -64,12 +66,15 @@ _SHAPES: dict[int, list[tuple[float, float, float, float, float]]] = {
 
 
 def _new_axes(ax: Axes | None, figsize: tuple[float, float]) -> tuple[Figure, Axes]:
+    """The given Axes, or one on a new pyplot figure (shown by ``plt.show()`` / Jupyter)."""
     if ax is not None:
         if not isinstance(ax, Axes):
             raise QCAError(f"ax must be a matplotlib Axes; got {type(ax).__name__}")
         return ax.figure, ax  # type: ignore[return-value]
-    fig = Figure(figsize=figsize)
-    return fig, fig.add_subplot(1, 1, 1)
+    import matplotlib.pyplot as plt
+
+    fig, new = plt.subplots(figsize=figsize)
+    return fig, new
 
 
 def _membership(
@@ -98,7 +103,7 @@ def xy_plot(
     title: str | None = None,
     figsize: tuple[float, float] = (5.5, 5.5),
     **scatter_kw: Any,
-) -> Figure:
+) -> Axes:
     """XY plot of a set relation: memberships in X (horizontal) against Y (vertical).
 
     Cases above the diagonal are consistent with sufficiency (X <= Y), cases below it with
@@ -122,7 +127,7 @@ def xy_plot(
 
     Returns
     -------
-    Figure
+    Axes
 
     References
     ----------
@@ -168,7 +173,7 @@ def xy_plot(
     ax.set_title(title if title is not None else f"{xname} {'->' if rel == 'sufficiency' else '<-'} {yname}\n"
                  f"{stats_text}", fontsize=10)
     ax.grid(True, color="#eeeeee", zorder=0)
-    return fig
+    return ax
 
 
 def _inside(shape: tuple[float, float, float, float, float], gx: np.ndarray, gy: np.ndarray) -> np.ndarray:
@@ -187,7 +192,7 @@ def venn(
     resolution: int = 500,
     colors: dict[str, str] | None = None,
     figsize: tuple[float, float] = (6.5, 6.5),
-) -> Figure:
+) -> Axes:
     """Venn diagram of a truth table for one to five crisp or fuzzy conditions.
 
     Each region is a truth-table row (a configuration): inside a condition's shape the
@@ -207,7 +212,7 @@ def venn(
 
     Returns
     -------
-    Figure
+    Axes
 
     Raises
     ------
@@ -286,7 +291,7 @@ def venn(
     ax.legend(handles=handles, loc="lower center", ncol=4, fontsize=8, frameon=False,
               bbox_to_anchor=(0.5, -0.06))
     ax.set_title(f"Truth table for {tt.outcome}", fontsize=11)
-    return fig
+    return ax
 
 
 def truth_table_heatmap(
@@ -295,7 +300,7 @@ def truth_table_heatmap(
     cmap: str = "Blues",
     annotate: bool = True,
     figsize: tuple[float, float] | None = None,
-) -> Figure:
+) -> Axes:
     """Heatmap of a truth table: one line per listed row, one column per condition, plus incl and PRI.
 
     Condition cells show the row's value (colour scaled to the number of levels), the incl and
@@ -312,7 +317,7 @@ def truth_table_heatmap(
 
     Returns
     -------
-    Figure
+    Axes
 
     References
     ----------
@@ -349,4 +354,136 @@ def truth_table_heatmap(
     ax.set_ylabel("row  OUT  n")
     ax.set_title(f"Truth table for {tt.outcome}", fontsize=11)
     ax.tick_params(axis="y", labelsize=8, rotation=0)
-    return fig
+    return ax
+
+
+def xy_plot_solution(
+    solution: Any,
+    model: int = 0,
+    data: pd.DataFrame | None = None,
+    terms: bool = True,
+    labels: bool = False,
+    axes: Sequence[Axes] | np.ndarray | None = None,
+    size: float = 3.6,
+    **scatter_kw: Any,
+) -> np.ndarray:
+    """XY plots of a model against its outcome: the whole model, then each of its terms.
+
+    The sufficiency plot of R's ``XYplot`` for a minimization result, one panel per set:
+    cases above the diagonal are consistent with sufficiency; titles give inclS, PRI, covS.
+
+    Parameters
+    ----------
+    solution : Solution or Model
+        From :func:`qca.minimize` (then ``model`` picks the tied model) or one of its models.
+    model : int
+        Index of the tied model of a Solution (0 = M1).
+    data : DataFrame, optional
+        Other cases with the condition columns and the outcome column; defaults to the
+        truth table's cases (memberships from :meth:`qca.Model.membership`).
+    terms : bool
+        Add one panel per term after the model's panel.
+    labels : bool
+        Annotate points with the case names.
+    axes : sequence of Axes, optional
+        Draw on these (one per panel) instead of a new figure.
+    size : float
+        Inches per panel of a new figure.
+
+    Returns
+    -------
+    numpy.ndarray of Axes
+        The model's panel first, then one per term.
+    """
+    chosen = _pick_model(solution, model)
+    tt = chosen.truth_table
+    if data is None:
+        y = np.asarray(tt.outcome_membership, dtype=float)
+        index = tt.case_index
+    else:
+        y = evaluate(tt.outcome, data)
+        index = data.index
+    sets = [(str(chosen), chosen.membership(data).to_numpy())]
+    if terms and len(chosen.terms) > 1:
+        tm = chosen.term_memberships(data)
+        sets += [(t, tm[t].to_numpy()) for t in chosen.terms]
+    n = len(sets)
+    if axes is None:
+        import matplotlib.pyplot as plt
+
+        cols = min(n, 3)
+        rows = -(-n // cols)
+        _, grid = plt.subplots(rows, cols, figsize=(size * cols, size * rows), squeeze=False)
+        flat = list(grid.ravel())
+        for extra in flat[n:]:
+            extra.set_visible(False)
+    else:
+        flat = list(np.ravel(np.asarray(axes, dtype=object)))
+        if len(flat) < n:
+            raise QCAError(f"axes: {n} panels needed (model + {n - 1} terms); got {len(flat)} Axes")
+    names = [str(i) for i in index] if labels else False
+    for (name, xm), ax in zip(sets, flat):
+        xy_plot(xm, y, labels=names, ax=ax, **scatter_kw)
+        ax.set_xlabel(name if len(name) <= 40 else name[:37] + "...")
+        ax.set_ylabel(tt.outcome)
+        stats = ax.get_title().split("\n", 1)[-1]
+        ax.set_title(f"{name} -> {tt.outcome}\n{stats}", fontsize=9)
+    return np.asarray(flat[:n], dtype=object)
+
+
+def _pick_model(solution: Any, model: int) -> Any:
+    if hasattr(solution, "models") and hasattr(solution, "prime_implicants"):
+        if not solution.models:
+            raise QCAError("the solution has no model to plot")
+        if not isinstance(model, int) or not 0 <= model < len(solution.models):
+            raise QCAError(f"model must be an index 0..{len(solution.models) - 1}; got {model!r}")
+        return solution.models[model]
+    if hasattr(solution, "terms") and hasattr(solution, "membership"):
+        return solution
+    raise QCAError(f"expected a Solution or Model from qca.minimize; got {type(solution).__name__}")
+
+
+def pi_chart_plot(solution: Any, ax: Axes | None = None, essential: bool = True) -> Axes:
+    """The prime-implicant chart as a grid: implicants (rows) x positive truth-table rows.
+
+    A filled cell (marked ``x``) means the implicant covers the row, as R's ``PIchart``
+    prints it; with ``essential`` the implicants in every tied model are drawn darker.
+
+    Parameters
+    ----------
+    solution : Solution
+        From :func:`qca.minimize`.
+    ax : Axes, optional
+
+    Returns
+    -------
+    Axes
+    """
+    if not (hasattr(solution, "pi_chart") and hasattr(solution, "essential")):
+        raise QCAError(f"pi_chart_plot needs a Solution from qca.minimize; got {type(solution).__name__}")
+    chart = solution.pi_chart
+    if chart.empty:
+        raise QCAError("the solution has no prime implicant chart to plot")
+    cells = chart.to_numpy().astype(float)
+    if essential:
+        core = np.isin(chart.index, list(solution.essential))
+        cells[core] *= 2.0
+    n_pi, n_rows = cells.shape
+    new = ax is None
+    _, ax = _new_axes(ax, (2.5 + 0.45 * n_rows, 1.0 + 0.32 * n_pi))
+    from matplotlib.colors import ListedColormap
+
+    ax.imshow(cells, cmap=ListedColormap(["#ffffff", "#9ecae1", "#3182bd"]), vmin=0, vmax=2, aspect="auto")
+    for i, j in zip(*np.nonzero(cells)):
+        ax.text(j, i, "x", ha="center", va="center", fontsize=8)
+    ax.set_xticks(range(n_rows), [str(c) for c in chart.columns], fontsize=8)
+    ax.set_yticks(range(n_pi), list(chart.index), fontsize=8)
+    ax.set_xticks(np.arange(-0.5, n_rows), minor=True)
+    ax.set_yticks(np.arange(-0.5, n_pi), minor=True)
+    ax.grid(which="minor", color="#cccccc", lw=0.5)
+    ax.tick_params(which="minor", length=0)
+    ax.set_xlabel("positive truth-table row")
+    ax.set_title(f"Prime implicant chart for {solution.truth_table.outcome}", fontsize=11)
+    if new:
+        ax.figure.tight_layout()
+    return ax

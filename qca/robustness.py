@@ -32,20 +32,32 @@ Skaaning, S.-E. (2011). Assessing the robustness of crisp-set and fuzzy-set QCA 
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import warnings
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from ._display import Report, Table
 from .exceptions import QCAError, QCAWarning
 from .fit import sufficiency
-from .minimize import Solution, cube_memberships, minimize
-from .truth_table import truth_table
+from .minimize import Solution, minimize
+from .truth_table import TOLERANCE, truth_table
 
-__all__ = ["robustness", "robustness_fit", "RobustnessResult", "solution_membership"]
+__all__ = [
+    "robustness",
+    "robustness_fit",
+    "RobustnessResult",
+    "solution_membership",
+    "incl_range",
+    "ncut_range",
+    "calib_range",
+    "retention",
+]
 
 Calibration = Callable[[pd.DataFrame], pd.DataFrame] | pd.DataFrame
 
@@ -77,13 +89,25 @@ class RobustnessResult:
     memberships: pd.DataFrame = field(repr=False)
     initial: Solution | None = field(default=None, repr=False)
 
+    def summary(self) -> Report:
+        """Robustness parameters, robust terms and every run, as one report."""
+        fit = pd.DataFrame({"value": list(self.fit.values())}, index=list(self.fit))
+        runs = self.runs.copy()
+        return Report(
+            "Robustness of the initial solution (Oana & Schneider 2024)",
+            (("robust terms", ", ".join(self.robust_terms) or "(none)"),),
+            (Table(fit), Table(runs)),
+        )
+
+    def to_frame(self) -> pd.DataFrame:
+        """Tidy table of the runs (one row per run, the initial one first)."""
+        return self.runs.reset_index()
+
     def __str__(self) -> str:
-        lines = ["Robustness of the initial solution (Oana & Schneider 2024)", ""]
-        lines += [f"  {k:<12}{v:.3f}" for k, v in self.fit.items()]
-        lines += ["", f"  robust terms: {', '.join(self.robust_terms) or '(none)'}", ""]
-        shown = self.runs.copy()
-        lines.append(shown.to_string(float_format=lambda v: f"{v:.3f}"))
-        return "\n".join(lines)
+        return self.summary().as_text()
+
+    def _repr_html_(self) -> str:
+        return self.summary().as_html()
 
 
 def solution_membership(sol: Solution | None, n_cases: int, model: int = 0) -> np.ndarray:
@@ -93,10 +117,7 @@ def solution_membership(sol: Solution | None, n_cases: int, model: int = 0) -> n
     """
     if sol is None or not sol.models:
         return np.zeros(n_cases)
-    m = sol.models[model]
-    if m.cubes.shape[0] == 0:
-        return np.zeros(n_cases)
-    return cube_memberships(m.cubes, sol.truth_table).max(axis=0)
+    return sol.models[model].membership().to_numpy()
 
 
 def _ratio(a: float, b: float) -> float:
@@ -318,3 +339,442 @@ def robustness(
         memberships=memberships,
         initial=initial,
     )
+
+
+# --------------------------------------------------------------------------------------------
+# ranges of a choice over which the solution stays the same (SetMethods' rob.*range)
+# --------------------------------------------------------------------------------------------
+
+_RANGE_COLUMNS = ["parameter", "initial", "lower", "upper", "lower_stop", "upper_stop"]
+
+
+def _solution_key(sol: Solution | None) -> frozenset | None:
+    """The tied models as sets of terms (each a set of literals): order carries no meaning."""
+    if sol is None:
+        return None
+    return frozenset(frozenset(_term_key(t) for t in m.terms) for m in sol.models)
+
+
+def _scan(
+    initial: float, step: float, max_runs: int, same: Callable[[float], bool | None],
+    lo: float = -np.inf, hi: float = np.inf,
+) -> tuple[float, float, str, str]:
+    """Walk down and up from ``initial`` by ``step`` while ``same(value)`` holds.
+
+    ``same`` returns True (same solution), False (changed) or None (the value is not a valid
+    choice, e.g. anchors out of order). Returns (lower, upper, lower_stop, upper_stop), the
+    stops being "solution changes", "invalid value", "bound" or "max_runs".
+    """
+    out: list[float | str] = []
+    for direction in (-1, 1):
+        last, stop = initial, "max_runs"
+        for k in range(1, max_runs + 1):
+            value = round(initial + direction * k * step, 10)
+            if value < lo or value > hi:
+                stop = "bound"
+                break
+            verdict = same(value)
+            if verdict is None:
+                stop = "invalid value"
+                break
+            if not verdict:
+                stop = "solution changes"
+                break
+            last = value
+        out += [last, stop]
+    lower, lower_stop, upper, upper_stop = out
+    return float(lower), float(upper), str(lower_stop), str(upper_stop)
+
+
+def _check_step(step: object, max_runs: object) -> tuple[float, int]:
+    if isinstance(step, bool) or not isinstance(step, int | float) or not step > 0:
+        raise QCAError(f"step must be a positive number; got {step!r}")
+    if isinstance(max_runs, bool) or not isinstance(max_runs, int) or max_runs < 1:
+        raise QCAError(f"max_runs must be a whole number >= 1; got {max_runs!r}")
+    return float(step), int(max_runs)
+
+
+def _initial_key(data, outcome, conditions, incl_cut, n_cut, pri_cut, include) -> frozenset:
+    sol, note = _solve(data, outcome, conditions, incl_cut, n_cut, pri_cut, include)
+    if sol is None:
+        raise QCAError(f"the initial analysis has no solution ({note}); lower incl_cut or n_cut")
+    return _solution_key(sol)
+
+
+def incl_range(
+    data: pd.DataFrame,
+    outcome: str,
+    conditions: Sequence[str] | str | None = None,
+    incl_cut: float = 0.8,
+    n_cut: int = 1,
+    pri_cut: float = 0.0,
+    include: str = "?",
+    step: float = 0.01,
+    max_runs: int = 40,
+) -> pd.DataFrame:
+    """Range of the inclusion cut-off over which the solution stays the same.
+
+    As SetMethods' ``rob.inclrange`` (Oana & Schneider 2024): ``incl_cut`` is lowered and
+    raised by ``step`` (at most ``max_runs`` times each way, within [0, 1]) until the solution
+    changes; ``lower`` and ``upper`` are the furthest values that give the same solution.
+    "The same" means the same set of tied models (terms compared as sets of literals).
+
+    Returns
+    -------
+    DataFrame
+        One row: parameter, initial, lower, upper, and why each walk stopped
+        (``lower_stop`` / ``upper_stop``: "solution changes", "bound" or "max_runs").
+
+    Notes
+    -----
+    Where SetMethods reports NA because no change was met within ``max_runs``, we report the
+    furthest value tried with the stop "max_runs".
+    """
+    step, max_runs = _check_step(step, max_runs)
+    if isinstance(incl_cut, Sequence):
+        raise QCAError("incl_range varies one inclusion cut-off; give incl_cut as a single number")
+    key = _initial_key(data, outcome, conditions, incl_cut, n_cut, pri_cut, include)
+
+    def same(ic: float) -> bool:
+        sol, _ = _solve(data, outcome, conditions, ic, n_cut, pri_cut, include)
+        return _solution_key(sol) == key
+
+    lower, upper, ls, us = _scan(float(incl_cut), step, max_runs, same, 0.0, 1.0)
+    return pd.DataFrame([["incl_cut", float(incl_cut), lower, upper, ls, us]], columns=_RANGE_COLUMNS)
+
+
+def ncut_range(
+    data: pd.DataFrame,
+    outcome: str,
+    conditions: Sequence[str] | str | None = None,
+    incl_cut: float | Sequence[float] = 0.8,
+    n_cut: int = 1,
+    pri_cut: float = 0.0,
+    include: str = "?",
+    step: int = 1,
+    max_runs: int = 20,
+) -> pd.DataFrame:
+    """Range of the frequency cut-off over which the solution stays the same.
+
+    As SetMethods' ``rob.ncutrange``: ``n_cut`` is lowered (down to 1) and raised by ``step``
+    until the solution changes (a truth table without positive rows counts as a change).
+    Same columns as :func:`incl_range`.
+    """
+    if isinstance(step, bool) or not isinstance(step, int):
+        raise QCAError(f"step must be a whole number for n_cut; got {step!r}")
+    step_f, max_runs = _check_step(step, max_runs)
+    key = _initial_key(data, outcome, conditions, incl_cut, n_cut, pri_cut, include)
+
+    def same(nc: float) -> bool:
+        sol, _ = _solve(data, outcome, conditions, incl_cut, int(nc), pri_cut, include)
+        return _solution_key(sol) == key
+
+    lower, upper, ls, us = _scan(float(n_cut), step_f, max_runs, same, 1.0, float(data.shape[0]))
+    return pd.DataFrame([["n_cut", n_cut, int(lower), int(upper), ls, us]], columns=_RANGE_COLUMNS)
+
+
+def calib_range(
+    raw_data: pd.DataFrame,
+    data: pd.DataFrame,
+    condition: str,
+    thresholds: Sequence[float],
+    outcome: str,
+    conditions: Sequence[str] | str | None = None,
+    raw_condition: str | None = None,
+    type: str = "fuzzy",
+    incl_cut: float | Sequence[float] = 0.8,
+    n_cut: int = 1,
+    pri_cut: float = 0.0,
+    include: str = "?",
+    step: float = 1.0,
+    max_runs: int = 20,
+    **calibrate_kw: Any,
+) -> pd.DataFrame:
+    """Range of each calibration anchor of one condition over which the solution stays the same.
+
+    As SetMethods' ``rob.calibrange``: each anchor (the others fixed) is moved down and up by
+    ``step`` (at most ``max_runs`` times); the condition is recalibrated from ``raw_data`` with
+    :func:`qca.calibrate` (``type``, ``**calibrate_kw`` such as ``idm``) and the analysis is
+    rerun on ``data`` with that column replaced.
+
+    Parameters
+    ----------
+    raw_data : DataFrame
+        Raw values, same cases as ``data``.
+    data : DataFrame
+        Calibrated data of the initial analysis.
+    condition : str
+        Column of ``data`` to recalibrate; ``raw_condition`` names its raw column (default
+        the same name).
+    thresholds : sequence of float
+        The initial anchors: ``(e, c, i)`` for a fuzzy set, cut points for a crisp one.
+
+    Returns
+    -------
+    DataFrame
+        One row per anchor (``parameter`` "e", "c", "i", or "threshold 1", ...) with the
+        columns of :func:`incl_range`; the stop "invalid value" means the next value would
+        break the order of the anchors.
+
+    Notes
+    -----
+    Where we differ from SetMethods: an anchor is never moved past its neighbours (SetMethods
+    lets, e.g., the crossover fall below the exclusion anchor), and the initial solution is the
+    one of ``data`` as given.
+    """
+    from .calibrate import calibrate
+
+    step, max_runs = _check_step(step, max_runs)
+    raw_col = raw_condition or condition
+    if raw_col not in raw_data.columns:
+        raise QCAError(f"raw_data has no column {raw_col!r}")
+    if condition not in data.columns:
+        raise QCAError(f"data has no column {condition!r}")
+    if not raw_data.index.equals(data.index):
+        raise QCAError("raw_data and data must have the same cases (index)")
+    base = [float(t) for t in thresholds]
+    if type == "fuzzy" and len(base) != 3:
+        raise QCAError(f"calib_range varies 3 fuzzy anchors (e, c, i); got {len(base)}")
+    names = ["e", "c", "i"] if type == "fuzzy" else [f"threshold {k + 1}" for k in range(len(base))]
+    key = _initial_key(data, outcome, conditions, incl_cut, n_cut, pri_cut, include)
+
+    def valid(anchors: list[float]) -> bool:
+        if type == "fuzzy":
+            e, c, i = anchors
+            return e < c < i or i < c < e
+        return all(b > a for a, b in zip(anchors, anchors[1:]))
+
+    rows = []
+    for pos, name in enumerate(names):
+
+        def same(value: float, pos: int = pos) -> bool | None:
+            anchors = list(base)
+            anchors[pos] = value
+            if not valid(anchors):
+                return None
+            trial = data.copy()
+            trial[condition] = np.asarray(
+                calibrate(raw_data[raw_col], type, thresholds=anchors, **calibrate_kw), dtype=float
+            )
+            sol, _ = _solve(trial, outcome, conditions, incl_cut, n_cut, pri_cut, include)
+            return _solution_key(sol) == key
+
+        lower, upper, ls, us = _scan(base[pos], step, max_runs, same)
+        rows.append([name, base[pos], lower, upper, ls, us])
+    return pd.DataFrame(rows, columns=_RANGE_COLUMNS)
+
+
+# --------------------------------------------------------------------------------------------
+# retention: probability of keeping the solution under case deletion or data corruption
+# --------------------------------------------------------------------------------------------
+
+#: Largest number of perturbation patterns :func:`retention` enumerates exactly.
+MAX_PATTERNS = 200_000
+
+
+def _crisp_arrays(data: pd.DataFrame, outcome: str, conditions: Sequence[str] | str | None) -> tuple:
+    from .truth_table import outcome_and_conditions
+
+    data, conds, y = outcome_and_conditions(data, outcome, conditions)
+    x = data[conds].to_numpy(dtype=float)
+    if not (np.isin(x, (0.0, 1.0)).all() and np.isin(y, (0.0, 1.0)).all()):
+        raise QCAError("retention needs bivalent crisp data: conditions and outcome coded 0 / 1")
+    return x.astype(np.int64), y.astype(np.int64), conds
+
+
+def _row_code(pos: int, neg: int, ic1: float, ic0: float, n_cut: int) -> str:
+    n = pos + neg
+    if n < n_cut or n == 0:
+        return "?"
+    incl = pos / n
+    if incl + TOLERANCE >= ic1:
+        return "1"
+    return "C" if incl + TOLERANCE >= ic0 else "0"
+
+
+def retention(
+    data: pd.DataFrame,
+    outcome: str,
+    conditions: Sequence[str] | str | None = None,
+    incl_cut: float | Sequence[float] = 1.0,
+    n_cut: int = 1,
+    include: str | None = None,
+    type: str = "deletion",
+    dependent: bool = True,
+    p_pert: float = 0.5,
+    n_pert: int = 1,
+    n_sim: int = 2000,
+    seed: int | None = None,
+) -> float:
+    """Probability that the solution is retained when cases are deleted or values corrupted.
+
+    After Thiem, Spöhel & Dusa (2016) and R's ``retention()``, for bivalent crisp data: the
+    solution (the set of tied models for ``include``, terms compared as sets of literals) is
+    recomputed under every perturbation and the probability of getting the same one is
+    returned.
+
+    Parameters
+    ----------
+    data, outcome, conditions, incl_cut, n_cut, include
+        The analysis (see :func:`qca.truth_table` and :func:`qca.minimize`).
+    type : {"deletion", "corruption"}
+        Delete whole cases, or flip condition values (0 <-> 1).
+    dependent : bool
+        True: the dependent perturbations assumption (DPA), exactly ``n_pert`` cases deleted
+        or ``n_pert`` condition values flipped, every choice equally likely. False: the
+        independent assumption (IPA), each case deleted / each value flipped independently
+        with probability ``p_pert``.
+    n_sim, seed
+        Corruption under IPA only: the probability is estimated from ``n_sim`` simulated data
+        sets drawn with ``numpy.random.default_rng(seed)`` (standard error at most
+        ``0.5 / sqrt(n_sim)``); ``seed`` is required there.
+
+    Returns
+    -------
+    float
+
+    Notes
+    -----
+    Deletion (DPA and IPA) is exact: the truth table only depends on how many positive and
+    negative cases each configuration keeps, so the probability is summed over those counts
+    row by row (the combinatorial approach of Thiem et al. 2016). Corruption under DPA is exact
+    by enumerating the ``C(N k, n_pert)`` sets of flipped values (at most
+    :data:`MAX_PATTERNS`). R's ``retention`` in QCA 3.25 fails with "'combint' is not an
+    exported object", so these values are not compared with R; the tests check them against
+    brute-force enumeration.
+
+    References
+    ----------
+    Thiem, A., Spöhel, R., & Dusa, A. (2016). Enhancing sensitivity diagnostics for
+    qualitative comparative analysis: a combinatorial approach. *Political Analysis* 24(1),
+    104-120.
+    """
+    from math import comb
+
+    from ._validation import check_cut
+    from .truth_table import truth_table_from_arrays
+
+    if type not in ("deletion", "corruption"):
+        raise QCAError(f'type must be "deletion" or "corruption"; got {type!r}')
+    if not 0.0 <= float(p_pert) <= 1.0:
+        raise QCAError(f"p_pert must be a probability in [0, 1]; got {p_pert!r}")
+    if isinstance(n_pert, bool) or not isinstance(n_pert, int) or n_pert < 0:
+        raise QCAError(f"n_pert must be a whole number >= 0; got {n_pert!r}")
+    x, y, conds = _crisp_arrays(data, outcome, conditions)
+    ic1, ic0 = check_cut(incl_cut)
+    n_cases, k = x.shape
+
+    def key_of(xs: np.ndarray, ys: np.ndarray) -> frozenset | None:
+        if xs.shape[0] == 0:
+            return None
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", QCAWarning)
+            tt = truth_table_from_arrays(xs, ys, conds, incl_cut=(ic1, ic0), n_cut=n_cut)
+            if not (tt.out_codes == "1").any():
+                return None
+            return _solution_key(minimize(tt, include=include))
+
+    base = key_of(x, y)
+    if base is None:
+        raise QCAError("the analysis has no solution (no positive row); lower incl_cut or n_cut")
+
+    if type == "deletion":
+        return _deletion_retention(x, y, conds, base, ic1, ic0, n_cut, include, dependent, p_pert, n_pert)
+
+    cells = n_cases * k
+    if dependent:
+        if n_pert == 0:
+            return 1.0
+        total = comb(cells, n_pert)
+        if total > MAX_PATTERNS:
+            raise QCAError(
+                f"corruption with n_pert={n_pert} has {total} patterns (more than {MAX_PATTERNS}); "
+                "use dependent=False"
+            )
+        same = 0
+        for flip in itertools.combinations(range(cells), n_pert):
+            xs = x.copy().ravel()
+            xs[list(flip)] = 1 - xs[list(flip)]
+            same += key_of(xs.reshape(n_cases, k), y) == base
+        return same / total
+    if seed is None:
+        raise QCAError("corruption under IPA is simulated: give seed= (an integer) for reproducibility")
+    rng = np.random.default_rng(seed)
+    same = 0
+    for _ in range(int(n_sim)):
+        flips = rng.random((n_cases, k)) < p_pert
+        same += key_of(np.where(flips, 1 - x, x), y) == base
+    return same / int(n_sim)
+
+
+def _deletion_retention(
+    x: np.ndarray, y: np.ndarray, conds: list[str], base: frozenset, ic1: float, ic0: float,
+    n_cut: int, include: str | None, dependent: bool, p_pert: float, n_pert: int,
+) -> float:
+    """Exact retention under case deletion, summed over the counts each row keeps."""
+    from math import comb
+
+    from .truth_table import row_numbers, truth_table_from_arrays
+
+    levels = [2] * len(conds)
+    rows = row_numbers(x, levels)
+    observed = np.unique(rows)
+    pos = np.array([int(((rows == r) & (y == 1)).sum()) for r in observed])
+    neg = np.array([int(((rows == r) & (y == 0)).sum()) for r in observed])
+    n_cases = int(pos.sum() + neg.sum())
+    if dependent and n_pert > n_cases:
+        raise QCAError(f"n_pert ({n_pert}) exceeds the number of cases ({n_cases})")
+
+    # per row: {(deleted, code): weight}; DPA weights count the ways, IPA weights are probabilities
+    states: dict[tuple[str, ...], np.ndarray | float] = {(): np.array([1.0]) if dependent else 1.0}
+    for a, b in zip(pos, neg):
+        options: dict[tuple[int, str], float] = {}
+        for da in range(a + 1):
+            for db in range(b + 1):
+                d = da + db
+                if dependent and d > n_pert:
+                    continue
+                ways = comb(int(a), da) * comb(int(b), db)
+                w = float(ways) if dependent else ways * p_pert**d * (1 - p_pert) ** (a + b - d)
+                code = _row_code(int(a - da), int(b - db), ic1, ic0, n_cut)
+                options[(d, code)] = options.get((d, code), 0.0) + w
+        new: dict[tuple[str, ...], np.ndarray | float] = {}
+        for codes, weight in states.items():
+            for (d, code), w in options.items():
+                key = (*codes, code)
+                if dependent:
+                    arr = np.zeros(n_pert + 1)
+                    prev = np.asarray(weight)
+                    arr[d : d + prev.size] = prev[: n_pert + 1 - d] * w
+                    new[key] = new.get(key, np.zeros(n_pert + 1)) + arr
+                else:
+                    new[key] = float(new.get(key, 0.0)) + float(weight) * w
+        states = new
+        if len(states) > MAX_PATTERNS:
+            raise QCAError(f"more than {MAX_PATTERNS} truth-table patterns to evaluate")
+
+    # one representative case per observed row: recode its OUT to each pattern's code
+    reps = np.array([int(np.flatnonzero(rows == r)[0]) for r in observed])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", QCAWarning)
+        template = truth_table_from_arrays(x[reps], y[reps], conds, incl_cut=1.0)
+    order = np.searchsorted(template.row_ids, observed)
+    kept = 0.0
+    total = 0.0
+    for codes, weight in states.items():
+        w = float(np.asarray(weight)[n_pert]) if dependent else float(weight)
+        if w == 0.0:
+            continue
+        total += w
+        out = template.out_codes.copy()
+        out[order] = np.asarray(codes, dtype=object)
+        if not (out == "1").any():
+            continue
+        tt = dataclasses.replace(template, out_codes=out)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", QCAWarning)
+            if _solution_key(minimize(tt, include=include)) == base:
+                kept += w
+    if dependent:
+        return kept / comb(n_cases, n_pert)
+    return kept / total if total else float("nan")

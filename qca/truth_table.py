@@ -8,6 +8,7 @@ membership in the row (minimum over the row's literals).
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -15,6 +16,7 @@ from functools import cached_property
 import numpy as np
 import pandas as pd
 
+from ._display import Report, Table, fmt_number
 from ._validation import (
     DataSpec,
     check_condition_count,
@@ -74,6 +76,8 @@ class TruthTable:
     case_index: pd.Index = field(repr=False)
     outcome_membership: np.ndarray = field(repr=False)
     fuzzy: tuple[bool, ...] = ()
+    recoded: tuple[int, ...] = ()
+    sort_by: tuple[str, ...] = ()
 
     @property
     def multivalue(self) -> bool:
@@ -84,7 +88,11 @@ class TruthTable:
         """The truth table: one row per listed configuration, indexed by R's row number."""
         columns: dict[str, object] = {c: self.configs[:, j] for j, c in enumerate(self.conditions)}
         columns.update(
-            OUT=self.out_codes, n=self.n, incl=self.incl, PRI=self.pri, cases=self._case_lists()
+            OUT=self.out_codes.copy(),
+            n=self.n.copy(),
+            incl=self.incl.copy(),
+            PRI=self.pri.copy(),
+            cases=self._case_lists(),
         )
         return pd.DataFrame(columns, index=pd.Index(self.row_ids, name="row"))
 
@@ -103,7 +111,11 @@ class TruthTable:
         return pd.DataFrame(self.values.T, index=self.case_index, columns=list(self.conditions))
 
     def configs_with(self, *outs: str) -> np.ndarray:
-        """Configurations of the listed rows whose OUT is one of ``outs``."""
+        """Configurations of the listed rows whose OUT is one of ``outs``.
+
+        Raises :class:`~qca.QCAError` if :attr:`rows` was edited in place (see :meth:`recode`).
+        """
+        self.check_unedited()
         return self.configs[np.isin(self.out_codes, outs)]
 
     @cached_property
@@ -117,36 +129,178 @@ class TruthTable:
         """Case memberships in every condition, shape (n_conditions, n_cases)."""
         return self.values
 
-    def summary(self) -> str:
-        return str(self)
+    # -- recoding -------------------------------------------------------------------------
 
-    def __str__(self) -> str:
+    def recode(self, rows: int | Iterable[int], value: str | int) -> TruthTable:
+        """A copy of the truth table with the OUT of ``rows`` set to ``value``.
+
+        The explicit form of R users' ``tt$tt$OUT[rows] <- value``: :func:`qca.minimize`
+        honours the new codes. ``rows`` (in :attr:`rows` and :attr:`row_ids`) stays a
+        read-only view; editing it raises :class:`~qca.QCAError` at the next use.
+
+        Parameters
+        ----------
+        rows : int or iterable of int
+            R's row numbers. Listed rows take the new code; a remainder that is not listed can
+            only be recoded to "0" (it is then excluded, as ``exclude=`` of :func:`truth_table`).
+        value : {"1", "0", "C", "?"} or 0 / 1
+            The new OUT code.
+
+        Returns
+        -------
+        TruthTable
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> d = pd.DataFrame({"A": [0, 0, 1, 1], "B": [0, 1, 0, 1], "Y": [0, 1, 1, 1]})
+        >>> truth_table(d, "Y").recode(4, "0").rows["OUT"].tolist()
+        ['0', '1', '1', '0']
+        """
+        code = str(value).strip()
+        if code not in ("1", "0", "C", "?"):
+            raise QCAError(f'recode: value must be "1", "0", "C" or "?"; got {value!r}')
+        numbers = [rows] if isinstance(rows, int | np.integer) else list(rows)
+        try:
+            numbers = sorted({int(r) for r in numbers})
+        except (TypeError, ValueError):
+            raise QCAError(f"recode: rows must be truth-table row numbers; got {rows!r}") from None
+        n_space = int(np.prod(np.asarray(self.levels, dtype=float)))
+        bad = [r for r in numbers if not 1 <= r <= n_space]
+        if bad:
+            raise QCAError(f"recode: row numbers must be between 1 and {n_space}; got {bad}")
+        listed = np.isin(numbers, self.row_ids)
+        unlisted = [r for r, ok in zip(numbers, listed) if not ok]
+        if unlisted and code != "0":
+            raise QCAError(
+                f"recode: rows {unlisted} are unobserved remainders; they can only be coded "
+                f'"0" (excluded), not {code!r}'
+            )
+        out = self.out_codes.copy()
+        out[np.isin(self.row_ids, numbers)] = code
+        return dataclasses.replace(
+            self,
+            out_codes=out,
+            exclude=self.exclude | frozenset(unlisted),
+            recoded=tuple(sorted({*self.recoded, *numbers})),
+        )
+
+    def check_unedited(self) -> None:
+        """Raise :class:`~qca.QCAError` if the OUT column of :attr:`rows` was edited in place.
+
+        :attr:`rows` is a view for reading; an edit there would not reach the minimization,
+        so it is refused instead of being silently ignored. Use :meth:`recode`.
+        """
+        shown = self.__dict__.get("rows")
+        if shown is None:
+            return
+        try:
+            same = shown.index.equals(pd.Index(self.row_ids)) and np.array_equal(
+                shown["OUT"].astype(str).to_numpy(), self.out_codes.astype(str)
+            )
+        except (KeyError, ValueError):
+            same = False
+        if not same:
+            changed = []
+            if "OUT" in shown and shown.index.equals(pd.Index(self.row_ids)):
+                diff = shown["OUT"].astype(str).to_numpy() != self.out_codes.astype(str)
+                changed = [int(r) for r in self.row_ids[diff]]
+            where = f" (rows {changed})" if changed else ""
+            raise QCAError(
+                f"tt.rows was edited{where}, but it is a read-only view of the truth table; "
+                "recode rows explicitly, e.g. tt = tt.recode([3, 7], '0'), then minimize(tt)"
+            )
+
+    # -- display -------------------------------------------------------------------------
+
+    def sorted_rows(
+        self, sort_by: str | Sequence[str] | None = None, decreasing: bool = True
+    ) -> pd.DataFrame:
+        """The rows ordered as R's ``sort.by`` (e.g. ``["incl", "n"]``, decreasing by default).
+
+        ``"OUT"`` sorts "1" before "C" before "0" before "?" when decreasing.
+        """
+        by = self.sort_by if sort_by is None else ([sort_by] if isinstance(sort_by, str) else list(sort_by))
+        frame = self.rows.copy()
+        if not by:
+            return frame
+        bad = [b for b in by if b not in ("OUT", "n", "incl", "PRI", *self.conditions)]
+        if bad:
+            raise QCAError(f"sort_by: unknown column(s) {bad}; use OUT, n, incl, PRI or a condition")
+        keys = frame[list(by)].copy()
+        if "OUT" in by:
+            keys["OUT"] = keys["OUT"].map({"?": 0, "0": 1, "C": 2, "1": 3})
+        keys = keys.fillna(-1.0)
+        sign = -1.0 if decreasing else 1.0
+        # np.lexsort sorts by the last key first; ties keep the row-number order.
+        order = np.lexsort(
+            [np.arange(len(frame))] + [sign * keys[b].to_numpy(dtype=float) for b in reversed(by)]
+        )
+        return frame.iloc[order]
+
+    def summary(
+        self,
+        sort_by: str | Sequence[str] | None = None,
+        show_cases: bool = True,
+        decreasing: bool = True,
+    ) -> Report:
+        """The truth table as R prints it (text via ``str()``, HTML in Jupyter).
+
+        Parameters
+        ----------
+        sort_by : str or sequence of str, optional
+            Columns to order the rows by (R's ``sort.by``), e.g. ``["incl", "n"]``; defaults to
+            the ``sort_by`` given to :func:`truth_table`, else row-number order.
+        show_cases : bool
+            Add the cases column (R's ``show.cases``); case lists are never cut.
+        decreasing : bool
+            Sort in decreasing order (R's default).
+        """
         ic1, ic0 = self.incl_cut
         cut = f"{ic1:g}" if ic1 == ic0 else f"{ic1:g} / {ic0:g}"
-        shown = self.rows.copy()
-        for col in ("incl", "PRI"):
-            shown[col] = shown[col].map(lambda v: "-" if pd.isna(v) else f"{v:.3f}")
-        shown["cases"] = shown["cases"].map(lambda s: s if len(s) <= 40 else s[:37] + "...")
-        header = [
-            f"Truth table: outcome {self.outcome}, conditions {', '.join(self.conditions)}",
-            f"  incl.cut {cut}   n.cut {self.n_cut}   pri.cut {self.pri_cut:g}   cases {self.data.shape[0]}",
-            "",
-        ]
+        shown = self.sorted_rows(sort_by, decreasing)
+        if not show_cases:
+            shown = shown.drop(columns="cases")
         counts = self.rows["OUT"].value_counts()
         notes = []
         if counts.get("C", 0):
             notes.append(f"{counts['C']} contradictory row(s) (OUT = C)")
-        n_space = int(np.prod(self.levels))
+        n_space = int(np.prod(np.asarray(self.levels, dtype=float)))
         n_rem = n_space - int((self.rows["n"] >= max(self.n_cut, 1)).sum())
         if n_rem:
             notes.append(f"{n_rem} of {n_space} configurations are logical remainders")
         if self.exclude:
             notes.append(f"rows excluded (coded 0): {', '.join(map(str, sorted(self.exclude)))}")
-        footer = [""] + [f"[{i + 1}] {t}" for i, t in enumerate(notes)]
-        return "\n".join(header) + shown.to_string() + "\n".join(footer)
+        if self.recoded:
+            notes.append(f"rows recoded by hand (recode): {', '.join(map(str, self.recoded))}")
+        return Report(
+            title=f"Truth table: outcome {self.outcome}, conditions {', '.join(self.conditions)}",
+            header=(
+                ("incl.cut", cut),
+                ("n.cut", str(self.n_cut)),
+                ("pri.cut", f"{self.pri_cut:g}"),
+                ("cases", str(self.data.shape[0])),
+            ),
+            blocks=(Table(shown, cell=_tt_cell),),
+            notes=tuple(notes),
+        )
+
+    def to_frame(self) -> pd.DataFrame:
+        """The truth table as a tidy DataFrame (a copy of :attr:`rows`)."""
+        return self.rows.copy()
+
+    def __str__(self) -> str:
+        return self.summary().as_text()
 
     def _repr_html_(self) -> str:
-        return self.rows._repr_html_()
+        return self.summary().as_html()
+
+
+def _tt_cell(value: object) -> str:
+    """Truth-table cell: incl and PRI with 3 decimals, "-" where a row has no cases."""
+    if isinstance(value, float) and np.isnan(value):
+        return "-"
+    return fmt_number(value, 3)
 
 
 def row_numbers(configs: np.ndarray, levels: Sequence[int]) -> np.ndarray:
@@ -235,6 +389,7 @@ def truth_table(
     pri_cut: float = 0.0,
     exclude: Iterable[int] | None = None,
     complete: bool = False,
+    sort_by: str | Sequence[str] | None = None,
 ) -> TruthTable:
     """Build the truth table of ``outcome`` on ``conditions``, as R's QCA ``truthTable()``.
 
@@ -251,11 +406,15 @@ def truth_table(
     n_cut : int
         Rows with fewer cases are logical remainders ("?").
     pri_cut : float
-        Rows whose PRI is below this get OUT "0" whatever their inclusion.
+        PRI only decides "1": a row with incl >= ic1 gets "1" when its PRI reaches ``pri_cut``
+        and "0" otherwise; a row with ic0 <= incl < ic1 is "C" whatever its PRI (R's rule).
     exclude : iterable of int, optional
         Row numbers coded as negative (OUT "0"), e.g. untenable remainders (ESA).
     complete : bool
         List every configuration, remainders included.
+    sort_by : str or sequence of str, optional
+        Order in which the table is printed (R's ``sort.by``), e.g. ``["incl", "n"]``,
+        decreasing; :attr:`TruthTable.rows` keeps row-number order.
 
     Returns
     -------
@@ -275,9 +434,15 @@ def truth_table(
     """
     data, conditions, y = outcome_and_conditions(data, outcome, conditions)
     spec = check_data(data, conditions)
-    return _from_spec(
+    tt = _from_spec(
         spec, y, conditions, outcome.strip(), data.index, incl_cut, n_cut, pri_cut, exclude, complete
     )
+    if sort_by is None:
+        return tt
+    order = (sort_by,) if isinstance(sort_by, str) else tuple(sort_by)
+    tt = dataclasses.replace(tt, sort_by=order)
+    tt.sorted_rows()  # validates the column names
+    return tt
 
 
 def truth_table_from_arrays(
@@ -472,8 +637,10 @@ def _out_codes(
     kept = n >= n_cut
     pri_ok = np.nan_to_num(pri, nan=0.0) + TOLERANCE >= pri_cut
     incl0 = np.nan_to_num(incl, nan=-1.0)
-    one = kept & (incl0 + TOLERANCE >= ic1) & pri_ok
-    contradiction = kept & ~one & (incl0 + TOLERANCE >= ic0) & pri_ok
+    high = incl0 + TOLERANCE >= ic1
+    one = kept & high & pri_ok
+    # R's rule: PRI only decides "1"; a row between the two cut-offs is "C" whatever its PRI.
+    contradiction = kept & ~high & (incl0 + TOLERANCE >= ic0)
     out[kept] = "0"
     out[one] = "1"
     out[contradiction] = "C"

@@ -18,7 +18,8 @@
 # Lipset's question: why did democracy survive between the two world wars in some European
 # countries (`SURV`) and break down in others? Five conditions: level of development (`DEV`),
 # urbanisation (`URB`), literacy (`LIT`), industrialisation (`IND`) and government stability
-# (`STB`). The R package QCA ships these data as `LF` (fuzzy sets, 18 countries); its answers
+# (`STB`). The R package QCA ships these data as `LF` (fuzzy sets, 18 countries), and so does
+# `qca.datasets.load("LF")` (`qca.datasets.describe("LF")` tells their source); R's answers
 # are stored in `tests/data/reference/datasets/answers/LF.json`. This walkthrough runs every step
 # with `qca` and asserts that each result equals R's. It runs in a few seconds.
 #
@@ -47,8 +48,8 @@ def find_root() -> Path:
     raise FileNotFoundError("run this tutorial from inside the qcasim repository")
 
 
-REF = find_root() / "tests" / "data" / "reference" / "datasets"
-LF = pd.read_csv(REF / "LF.csv", index_col="case")
+REF = find_root() / "tests" / "data" / "reference" / "datasets"  # R's answers
+LF = qca.datasets.load("LF")
 R = json.loads((REF / "answers" / "LF.json").read_text())
 CONDITIONS = ["DEV", "URB", "LIT", "IND", "STB"]
 print(LF)
@@ -86,7 +87,7 @@ assert np.allclose(raw["DEV (calibrated)"].round(2), LF["DEV"])
 # R's crisp Lipset data `LC` exactly.
 
 # %%
-LC = pd.read_csv(REF / "LC.csv", index_col="case").loc[LF.index]
+LC = qca.datasets.load("LC").loc[LF.index]
 crisp = pd.DataFrame({c: qca.calibrate(LF[c].to_numpy(), "crisp", thresholds=[0.5])
                       for c in LF.columns}, index=LF.index)
 assert (crisp.astype(int) == LC).all().all()
@@ -188,17 +189,17 @@ assert set(solutions["intermediate"].easy_counterfactuals) <= set(simplifying)
 tmp = tempfile.TemporaryDirectory(prefix="qcasim_lipset_")
 out_dir = Path(tmp.name)
 pars = solutions["parsimonious"].models[0]
-fig = qca.plot.xy_plot(str(pars.expression), "SURV", data=LF, labels=True)
-fig.savefig(out_dir / "xy_parsimonious.png", dpi=80)
-title = fig.axes[0].get_title()
+ax = qca.plot.xy_plot(str(pars.expression), "SURV", data=LF, labels=True)
+ax.figure.savefig(out_dir / "xy_parsimonious.png", dpi=80)
+title = ax.get_title()
 print(title)
 r_fit = R["parsimonious"]["fit"][0]
 assert f"inclS {r_fit['inclS']:.3f}" in title and f"covS {r_fit['covS']:.3f}" in title
 
-fig = qca.plot.venn(tt, labels="counts")
-fig.savefig(out_dir / "venn.png", dpi=80)
+ax = qca.plot.venn(tt, labels="counts")
+ax.figure.savefig(out_dir / "venn.png", dpi=80)
 # The region labels are the case counts of the 32 configurations, as in R's truth table.
-drawn = sorted(int(t.get_text()) for t in fig.axes[0].texts if t.get_text().isdigit())
+drawn = sorted(int(t.get_text()) for t in ax.texts if t.get_text().isdigit())
 assert drawn == sorted(e["n"] for e in R["truth_table"]) + [0] * (32 - len(R["truth_table"]))
 print("figures written to", out_dir, "(removed at the end)")
 tmp.cleanup()

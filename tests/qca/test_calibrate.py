@@ -193,7 +193,7 @@ def test_indirect_recovers_an_exact_logistic():
     x = np.linspace(0, 100, 30)
     target = 1 / (1 + np.exp(-(x - 40) / 8))
     out = calibrate(x, method="indirect", targets=target)
-    np.testing.assert_allclose(out, target, atol=1e-7)
+    np.testing.assert_allclose(out, target, atol=6e-7)  # R rounds the fit to 6 decimals
 
 
 def test_indirect_with_thresholds_is_increasing_fuzzy():
@@ -201,7 +201,7 @@ def test_indirect_with_thresholds_is_increasing_fuzzy():
                     thresholds="1000, 4000, 5000, 10000, 20000")
     assert isinstance(out, pd.Series) and out.name == "inc"
     order = np.argsort(INCOME)
-    assert np.all(np.diff(out.to_numpy()[order]) > 0)
+    assert np.all(np.diff(out.to_numpy()[order]) >= 0)  # R clamps the richest to exactly 1
     assert out.between(0, 1).all()
     assert out.iloc[0] > 0.95 and out.iloc[-1] < 0.15  # richest vs poorest country
 
@@ -215,8 +215,9 @@ def test_indirect_errors():
         calibrate([1, 2, 3], method="indirect", targets=[0, 0.5, 2])
     with pytest.raises(QCAError, match="one per case"):
         calibrate([1, 2, 3], method="indirect", targets=[0, 1])
-    with pytest.raises(QCAError, match="perfectly separated"):
-        calibrate(INCOME, method="indirect", thresholds=[5000])
+    with pytest.warns(UserWarning, match="did not converge"):  # R: glm.fit did not converge
+        crisp = calibrate(INCOME, method="indirect", thresholds=[5000])
+    assert set(np.unique(crisp)) == {0.0, 1.0}
     with pytest.raises(QCAError, match="vary"):
         calibrate([1, 2, 3], method="indirect", targets=[0.5, 0.5, 0.5])
     with pytest.raises(QCAError, match="fuzzy"):

@@ -5,7 +5,7 @@ The semantics follow the R package QCA (Dusa 2019) so that results can be compar
 
 from .calibrate import calibrate, find_thresholds
 from .diagnostics import esa, find_rows, row_dominance, simplifying_assumptions
-from .exceptions import ExpressionError, QCAError
+from .exceptions import ExpressionError, IncompleteSearchWarning, QCAError, QCAWarning
 from .expressions import Expression, Term, evaluate, fuzzy_and, fuzzy_or, parse
 from .fit import pof
 from .inference import false_positive_tests, holm
@@ -17,6 +17,8 @@ from .truth_table import TruthTable, truth_table
 
 __all__ = [
     "QCAError",
+    "QCAWarning",
+    "IncompleteSearchWarning",
     "calibrate",
     "find_thresholds",
     "ExpressionError",

@@ -1,30 +1,69 @@
-"""All minimum covers of a prime-implicant chart (exact set cover with every tie).
+"""All minimum covers of a prime-implicant chart (exact set cover with every tie), in bounded time.
 
-The chart is reduced without losing any minimum cover (essential implicants, dominated rows),
-the minimum number of implicants is found by integer programming (HiGHS through
-``scipy.optimize.milp``), and every cover of that size is enumerated by a depth-first search
-that branches on the hardest uncovered row and forbids the implicants of earlier branches, so
-each cover is produced exactly once (Petrick 1956 gives the same set of covers, by expansion).
+1. The chart is reduced without losing any minimum cover: essential implicants (alone covering
+   a row) are taken, and a row whose implicants include all those of another row is dropped.
+2. The remaining rows split into *independent blocks* (connected components of the graph in
+   which two rows are linked when an implicant covers both). Minimum covers of the whole
+   chart are exactly the products of minimum covers of the blocks, so tied models are
+   enumerated block by block and counted by multiplying the block counts: noisy tables with
+   thousands of tied models are counted exactly without listing them.
+3. The minimum size of each block is found by integer programming (HiGHS through
+   ``scipy.optimize.milp``, Land & Doig branch and bound) or, on small blocks, by a depth-first
+   search with the disjoint-rows lower bound; the first optimal cover the optimiser returns is
+   always kept, so a cover exists in the answer whenever the chart has one.
+4. Every cover of that size is enumerated by a depth-first search that branches on the
+   hardest uncovered row and forbids the implicants of earlier branches, so each cover is
+   produced exactly once (Petrick 1956 gives the same set of covers, by expansion).
+
+Every stage honours a shared deadline: when it passes, the answer says what is proven (the
+minimum size, or a lower and upper bound on it from the optimiser's dual bound and incumbent)
+and how many covers were counted. R's QCA has no budget (its ``minimize`` can run for hours or
+stop with an error); this is a deliberate difference.
 
 References
 ----------
 Petrick, S. R. (1956). A direct determination of the irredundant forms of a Boolean function
 from the set of prime implicants. AFCRC-TR-56-110.
+Land, A. H., & Doig, A. G. (1960). An automatic method of solving discrete programming
+problems. *Econometrica* 28(3), 497-520.
+Huangfu, Q., & Hall, J. A. J. (2018). Parallelizing the dual revised simplex method.
+*Mathematical Programming Computation* 10(1), 119-142 (HiGHS).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import math
+import time
+from dataclasses import dataclass, field
+from itertools import islice, product
 
 import numpy as np
 from scipy.optimize import Bounds, LinearConstraint, milp
+from scipy.sparse import csr_array
 
 from ._bits import bits, set_mask
 
-__all__ = ["CoverResult", "minimum_covers", "DEFAULT_MAX_MODELS", "DEFAULT_MAX_NODES"]
+__all__ = ["CoverResult", "minimum_covers", "DEFAULT_MAX_MODELS", "DEFAULT_MAX_NODES", "deadline_from"]
 
 DEFAULT_MAX_MODELS = 1000
-DEFAULT_MAX_NODES = 2_000_000
+#: No node budget by default: the search is bounded by the deadline (``time_limit``) instead.
+DEFAULT_MAX_NODES: int | None = None
+
+#: Search nodes between two looks at the clock.
+_CLOCK_EVERY = 256
+
+
+def deadline_from(time_limit: float | None) -> float | None:
+    """Absolute ``time.monotonic()`` deadline for a budget in seconds (None: no deadline)."""
+    return None if time_limit is None else time.monotonic() + float(time_limit)
+
+
+def _remaining(deadline: float | None) -> float | None:
+    return None if deadline is None else max(0.0, deadline - time.monotonic())
+
+
+def _expired(deadline: float | None) -> bool:
+    return deadline is not None and time.monotonic() >= deadline
 
 
 @dataclass(frozen=True)
@@ -34,17 +73,26 @@ class CoverResult:
     Attributes
     ----------
     covers : list of tuple of int
-        Implicant (chart row) indices of each minimum cover, at most ``max_models`` of them.
+        Implicant (chart row) indices of each cover listed, at most ``max_models`` of them;
+        at least one whenever the chart has a cover.
     size : int
-        Number of implicants in a minimum cover.
+        Number of implicants in the covers listed: the minimum when ``size_proven``, else the
+        best (smallest) cover found, an upper bound on the minimum.
     n_covers : int
-        Number of minimum covers found (all of them when ``complete``).
+        Number of minimum covers counted (all of them when ``counted_all``).
     complete : bool
-        False when not every cover is listed (``max_models`` or ``max_nodes`` reached).
-    counted_all : bool
-        False when the search budget ``max_nodes`` ran out: ``n_covers`` is then a lower bound.
+        True when every minimum cover is listed.
     essential : tuple of int
-        Implicants in every cover.
+        Implicants that alone cover some row (so are in every cover).
+    counted_all : bool
+        False when the deadline or node budget stopped the count: ``n_covers`` is then a lower
+        bound (and, if ``size_proven`` is False, counts covers of the best size found).
+    size_bounds : tuple of int
+        Proven lower bound and best upper bound on the minimum size (equal when proven).
+    stopped_by : {None, "max_models", "time_limit", "max_nodes"}
+        What cut the answer short, if anything (the deadline takes precedence).
+    n_blocks : int
+        Independent blocks of the reduced chart (see the module notes).
     """
 
     covers: list[tuple[int, ...]]
@@ -53,10 +101,13 @@ class CoverResult:
     complete: bool
     essential: tuple[int, ...]
     counted_all: bool = True
+    size_bounds: tuple[int, int] = field(default=(0, 0))
+    stopped_by: str | None = None
+    n_blocks: int = 0
 
-
-def _popcount(x: int) -> int:
-    return x.bit_count()
+    @property
+    def size_proven(self) -> bool:
+        return self.size_bounds[0] == self.size_bounds[1]
 
 
 def _to_masks(chart: np.ndarray) -> tuple[list[int], list[int]]:
@@ -70,24 +121,37 @@ def _to_masks(chart: np.ndarray) -> tuple[list[int], list[int]]:
     return pi_masks, row_masks
 
 
-def _minimum_size(chart: np.ndarray) -> int:
-    n_pi = chart.shape[0]
-    res = milp(
-        c=np.ones(n_pi),
-        constraints=LinearConstraint(chart.T.astype(float), lb=1, ub=np.inf),
-        integrality=np.ones(n_pi),
-        bounds=Bounds(0, 1),
-    )
-    if not res.success:  # pragma: no cover - the chart always has a cover
-        raise RuntimeError(f"integer program failed: {res.message}")
-    return int(round(res.fun))
+def _blocks(row_masks: list[int]) -> list[list[int]]:
+    """Indices of rows grouped into connected components (rows linked by a shared implicant)."""
+    parent = list(range(len(row_masks)))
+
+    def find(a: int) -> int:
+        while parent[a] != a:
+            parent[a] = parent[parent[a]]
+            a = parent[a]
+        return a
+
+    owner: dict[int, int] = {}
+    for r, m in enumerate(row_masks):
+        for p in bits(m):
+            if p in owner:
+                ra, rb = find(r), find(owner[p])
+                if ra != rb:
+                    parent[max(ra, rb)] = min(ra, rb)
+            else:
+                owner[p] = r
+    groups: dict[int, list[int]] = {}
+    for r in range(len(row_masks)):
+        groups.setdefault(find(r), []).append(r)
+    return list(groups.values())
 
 
 def minimum_covers(
     chart: np.ndarray,
     max_models: int = DEFAULT_MAX_MODELS,
-    max_nodes: int = DEFAULT_MAX_NODES,
+    max_nodes: int | None = DEFAULT_MAX_NODES,
     irredundant: bool = False,
+    deadline: float | None = None,
 ) -> CoverResult:
     """Every minimum-cardinality cover of a Boolean chart (implicants x rows).
 
@@ -99,9 +163,18 @@ def minimum_covers(
     chart : bool array (n_implicants, n_rows)
         ``chart[p, r]``: implicant ``p`` covers row ``r``. Every row must be coverable.
     max_models : int
-        Covers kept; the search goes on counting up to ``max_nodes`` search nodes.
-    max_nodes : int
-        Bound on the depth-first search, so that the call always returns.
+        Covers listed; counting goes on (until the deadline) beyond them.
+    max_nodes : int, optional
+        Search nodes per block, a deterministic budget (mainly for tests); None: no bound.
+    irredundant : bool
+        Every irredundant cover rather than the minimum ones.
+    deadline : float, optional
+        ``time.monotonic()`` value after which the search stops and reports what it has
+        (see :func:`deadline_from`); None: no time limit.
+
+    Returns
+    -------
+    CoverResult
     """
     chart = np.asarray(chart, dtype=bool)
     n_pi, n_rows = chart.shape
@@ -109,52 +182,169 @@ def minimum_covers(
         raise ValueError("a row of the chart is covered by no implicant")
     pi_masks, row_masks = _to_masks(chart)
 
-    essential = sorted({_bits_first(m) for m in row_masks if _popcount(m) == 1})
+    essential = sorted({_bits_first(m) for m in row_masks if m.bit_count() == 1})
     covered = 0
     for p in essential:
         covered |= pi_masks[p]
     remaining = [r for r in range(n_rows) if not covered >> r & 1]
     # Drop rows that are covered whenever another remaining row is (their PI set is a superset).
-    rows = sorted(set(row_masks[r] for r in remaining), key=_popcount)
+    rows = sorted(set(row_masks[r] for r in remaining), key=lambda m: (m.bit_count(), m))
     kept_rows: list[int] = []
     for m in rows:
         if not any(k & m == k for k in kept_rows):
             kept_rows.append(m)
+    n_ess = len(essential)
     if not kept_rows:
-        return CoverResult([tuple(essential)], len(essential), 1, True, tuple(essential))
+        return CoverResult(
+            [tuple(essential)], n_ess, 1, True, tuple(essential), True, (n_ess, n_ess), None, 0
+        )
 
-    candidates = sorted({p for m in kept_rows for p in bits(m)})
-    position = {p: i for i, p in enumerate(candidates)}
-    search = _CoverSearch([[position[p] for p in bits(m)] for m in kept_rows], len(candidates), max_nodes)
-    k = search.minimum_size(
-        lambda: _minimum_size(np.array([[m >> p & 1 for m in kept_rows] for p in candidates], dtype=bool))
-    )
+    blocks = [_Block([kept_rows[r] for r in group], max_nodes) for group in _blocks(kept_rows)]
+    blocks.sort(key=lambda b: len(b.candidates))
+    # First every block's minimum (or best) size and one cover, then the enumeration of ties.
+    for b in blocks:
+        b.solve_size(deadline, irredundant)
+    for b in blocks:
+        b.enumerate_ties(max_models, deadline, irredundant)
+
+    lists = [[tuple(b.candidates[i] for i in c) for c in b.found] for b in blocks]
+    combined = []
+    for parts in islice(product(*lists), max_models):
+        combined.append(tuple(sorted(essential + [p for part in parts for p in part])))
+    covers = sorted(combined, key=lambda c: (len(c), c))
+    n_covers = math.prod(b.count for b in blocks)
+    counted_all = all(b.counted_all for b in blocks)
+    listed_all = all(len(b.found) == b.count for b in blocks)
+    complete = counted_all and listed_all and n_covers <= max_models
+    low = n_ess + sum(b.low for b in blocks)
+    high = n_ess + sum(b.high for b in blocks)
     if irredundant:
-        found, count, stopped = search.enumerate(len(candidates), max_models, irredundant=True)
+        low = high = min(len(c) for c in covers)
+    if any(b.timed_out for b in blocks):
+        stopped_by = "time_limit"
+    elif any(b.out_of_nodes for b in blocks):
+        stopped_by = "max_nodes"
+    elif not complete:
+        stopped_by = "max_models"
     else:
-        found, count, stopped = search.enumerate(k, max_models)
-    covers = sorted(
-        (tuple(sorted(essential + [candidates[i] for i in c])) for c in found), key=lambda c: (len(c), c)
-    )
+        stopped_by = None
     return CoverResult(
         covers=covers,
-        size=k + len(essential),
-        n_covers=count,
-        complete=not stopped and count <= max_models,
+        size=high if not irredundant else low,
+        n_covers=n_covers,
+        complete=complete,
         essential=tuple(essential),
-        counted_all=not stopped,
+        counted_all=counted_all,
+        size_bounds=(low, high),
+        stopped_by=stopped_by,
+        n_blocks=len(blocks),
     )
 
 
-#: Charts with at most this many candidate implicants are solved by search alone, without an
+#: Blocks with at most this many candidate implicants are solved by search alone, without an
 #: integer program (whose set-up costs more than the search on small charts).
 SMALL_CHART = 40
+
+
+class _Block:
+    """One independent block of the reduced chart: its rows as bit masks over chart implicants."""
+
+    def __init__(self, row_masks: list[int], max_nodes: int | None):
+        self.candidates = sorted({p for m in row_masks for p in bits(m)})
+        position = {p: i for i, p in enumerate(self.candidates)}
+        self.search = _CoverSearch([[position[p] for p in bits(m)] for m in row_masks], len(self.candidates))
+        self.max_nodes = max_nodes
+        self.low = self.high = 0
+        self.first: tuple[int, ...] = ()
+        self.found: list[tuple[int, ...]] = []
+        self.count = 0
+        self.counted_all = True
+        self.timed_out = False
+        self.out_of_nodes = False
+
+    def _stop(self, reason: str | None) -> None:
+        if reason == "time_limit":
+            self.timed_out = True
+        elif reason == "max_nodes":
+            self.out_of_nodes = True
+
+    def solve_size(self, deadline: float | None, irredundant: bool) -> None:
+        s = self.search
+        self.low = s.lower_bound(s.all_rows, 0)
+        greedy = s.greedy_cover()
+        self.high, self.first = len(greedy), greedy
+        if irredundant or self.low == self.high:
+            return
+        if s.n_candidates <= SMALL_CHART:
+            for k in range(self.low, self.high):
+                found, _, stop = s.enumerate(k, 1, deadline, self.max_nodes, first_only=True)
+                if found:
+                    self.low = self.high = k
+                    self.first = found[0]
+                    return
+                if stop:
+                    self._stop(stop)
+                    return  # low stays the last size not refuted: k is still possible
+                self.low = k + 1
+            self.low = self.high
+            return
+        self._integer_program(deadline)
+
+    def _integer_program(self, deadline: float | None) -> None:
+        s = self.search
+        n_rows = len(s.row_sets)
+        indptr = np.cumsum([0] + [len(r) for r in s.row_sets])
+        indices = np.fromiter((i for r in s.row_sets for i in r), dtype=np.int64, count=int(indptr[-1]))
+        a = csr_array((np.ones(indices.size), indices, indptr), shape=(n_rows, s.n_candidates))
+        options: dict[str, float | bool] = {"disp": False}
+        left = _remaining(deadline)
+        if left is not None:
+            if left <= 0:
+                self._stop("time_limit")
+                return
+            options["time_limit"] = left
+        res = milp(
+            c=np.ones(s.n_candidates),
+            constraints=LinearConstraint(a, lb=1, ub=np.inf),
+            integrality=np.ones(s.n_candidates),
+            bounds=Bounds(0, 1),
+            options=options,
+        )
+        if res.x is not None:
+            cover = tuple(int(i) for i in np.flatnonzero(res.x > 0.5))
+            if s.covers_all(cover) and len(cover) <= self.high:
+                self.high, self.first = len(cover), cover
+        if res.status == 0:
+            self.low = self.high
+            return
+        self._stop("time_limit")
+        bound = getattr(res, "mip_dual_bound", None)
+        if bound is not None and np.isfinite(bound):
+            self.low = max(self.low, math.ceil(bound - 1e-6))
+        self.low = min(self.low, self.high)
+
+    def enumerate_ties(self, max_models: int, deadline: float | None, irredundant: bool) -> None:
+        s = self.search
+        if not irredundant and self.low < self.high:
+            # Minimum not proven: only the best cover found is offered, and counted as one.
+            self.found, self.count, self.counted_all = [self.first], 1, False
+            return
+        size = s.n_candidates if irredundant else self.high
+        found, count, stop = s.enumerate(size, max_models, deadline, self.max_nodes, irredundant=irredundant)
+        if stop:
+            self._stop(stop)
+            self.counted_all = False
+            first = tuple(sorted(self.first))
+            if not irredundant and first not in found:
+                found = [first, *found[: max_models - 1]]
+                count = max(count, len(found))
+        self.found, self.count = found, count
 
 
 class _CoverSearch:
     """Depth-first search for covers of a reduced chart given as bit masks."""
 
-    def __init__(self, row_sets: list[list[int]], n_candidates: int, max_nodes: int):
+    def __init__(self, row_sets: list[list[int]], n_candidates: int):
         self.row_sets = row_sets
         self.row_masks = [set_mask(opts) for opts in row_sets]
         self.n_candidates = n_candidates
@@ -164,7 +354,12 @@ class _CoverSearch:
                 masks[i] |= 1 << r
         self.cand_masks = masks
         self.all_rows = (1 << len(row_sets)) - 1
-        self.max_nodes = max_nodes
+
+    def covers_all(self, chosen: tuple[int, ...]) -> bool:
+        got = 0
+        for i in chosen:
+            got |= self.cand_masks[i]
+        return got == self.all_rows
 
     def lower_bound(self, uncovered: int, forbidden: int) -> int:
         """Rows whose allowed implicants are pairwise disjoint need one implicant each."""
@@ -177,25 +372,18 @@ class _CoverSearch:
                 bound += 1
         return bound
 
-    def greedy_size(self) -> int:
-        uncovered, size = self.all_rows, 0
+    def greedy_cover(self) -> tuple[int, ...]:
+        """Chvatal's greedy cover (most uncovered rows first), made irredundant."""
+        uncovered, chosen = self.all_rows, []
         while uncovered:
             best = max(range(self.n_candidates), key=lambda i: (self.cand_masks[i] & uncovered).bit_count())
             uncovered &= ~self.cand_masks[best]
-            size += 1
-        return size
-
-    def minimum_size(self, integer_program) -> int:
-        low, high = self.lower_bound(self.all_rows, 0), self.greedy_size()
-        if low == high:
-            return low
-        if self.n_candidates > SMALL_CHART:
-            return integer_program()
-        for k in range(low, high):
-            found, _, stopped = self.enumerate(k, 1, first_only=True)
-            if found or stopped:
-                return k if found else integer_program()
-        return high
+            chosen.append(best)
+        for i in list(chosen):
+            rest = tuple(j for j in chosen if j != i)
+            if self.covers_all(rest):
+                chosen = list(rest)
+        return tuple(sorted(chosen))
 
     def is_irredundant(self, chosen: list[int]) -> bool:
         for i in chosen:
@@ -207,22 +395,39 @@ class _CoverSearch:
                 return False
         return True
 
-    def enumerate(self, k: int, max_models: int, first_only: bool = False, irredundant: bool = False):
+    def enumerate(
+        self,
+        k: int,
+        max_models: int,
+        deadline: float | None = None,
+        max_nodes: int | None = None,
+        first_only: bool = False,
+        irredundant: bool = False,
+    ) -> tuple[list[tuple[int, ...]], int, str | None]:
+        """Covers of at most ``k`` implicants (exactly ``k`` when ``k`` is the minimum).
+
+        Returns the covers listed (at most ``max_models``), the number counted and what stopped
+        the search early (None, "time_limit" or "max_nodes").
+        """
         found: list[tuple[int, ...]] = []
-        state = {"count": 0, "nodes": 0, "stopped": False}
+        state: dict[str, int | str | None] = {"count": 0, "nodes": 0, "stop": None}
         row_sets, cand_masks = self.row_sets, self.cand_masks
+        node_cap = max_nodes if max_nodes is not None else -1
 
         def visit(uncovered: int, chosen: list[int], forbidden: int) -> None:
-            if state["stopped"] or (first_only and found):
+            if state["stop"] is not None or (first_only and found):
                 return
-            state["nodes"] += 1
-            if state["nodes"] > self.max_nodes:
-                state["stopped"] = True
+            nodes = state["nodes"] = int(state["nodes"]) + 1  # type: ignore[arg-type]
+            if nodes == node_cap:
+                state["stop"] = "max_nodes"
+                return
+            if deadline is not None and nodes % _CLOCK_EVERY == 0 and time.monotonic() >= deadline:
+                state["stop"] = "time_limit"
                 return
             if not uncovered:
                 if irredundant and not self.is_irredundant(chosen):
                     return
-                state["count"] += 1
+                state["count"] = int(state["count"]) + 1  # type: ignore[arg-type]
                 if len(found) < max_models:
                     found.append(tuple(sorted(chosen)))
                 return
@@ -244,7 +449,7 @@ class _CoverSearch:
                 block |= 1 << i
 
         visit(self.all_rows, [], 0)
-        return found, state["count"], state["stopped"]
+        return found, int(state["count"]), state["stop"]  # type: ignore[return-value]
 
 
 def _bits_first(mask: int) -> int:

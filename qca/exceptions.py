@@ -1,6 +1,6 @@
 """Exceptions raised by qca for bad input or impossible requests."""
 
-__all__ = ["QCAError", "ExpressionError"]
+__all__ = ["QCAError", "ExpressionError", "QCAWarning", "IncompleteSearchWarning"]
 
 
 class QCAError(ValueError):
@@ -12,3 +12,17 @@ class QCAError(ValueError):
 
 class ExpressionError(QCAError):
     """A Boolean expression string that cannot be parsed or does not fit the data."""
+
+
+class QCAWarning(UserWarning):
+    """Base class of every warning issued by qca."""
+
+
+class IncompleteSearchWarning(QCAWarning):
+    """A minimization returned before its search was complete.
+
+    Raised by :func:`qca.minimize` when the list of tied models was capped (``max_models``) or
+    the time budget ran out (``time_limit``); the message names the setting that would extend
+    the search, and the :class:`qca.Solution` says what is proven (``search_status``,
+    ``min_size_bounds``, ``search_complete``).
+    """

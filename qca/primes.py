@@ -21,6 +21,13 @@ Three exact algorithms are used, chosen by the size of the problem:
   configurations (McCluskey 1956), generalised to multi-value conditions (a condition is freed
   when every level of it is present).
 
+All three work from the observed configurations except ``dense``, which is used only while the
+cube space is small (its arrays are Boolean: one byte per cube). :func:`find_prime_implicants`
+takes a deadline: when it passes, the hitting-set and merge algorithms stop and return the
+prime implicants found so far, completed by one prime implicant for every positive
+configuration not yet covered (its own configuration with literals freed greedily while no
+negative configuration gets in), and say that the list is partial. R's QCA has no such budget.
+
 References
 ----------
 McCluskey, E. J. (1956). Minimization of Boolean functions. *Bell System Technical Journal*
@@ -32,16 +39,26 @@ Berge, C. (1989). *Hypergraphs*. North-Holland.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Sequence
 
 import numpy as np
 
 from ._bits import bits
 
-__all__ = ["prime_implicants", "covers", "configs_in", "sort_cubes", "DENSE_LIMIT", "MAX_EXPANDED"]
+__all__ = [
+    "prime_implicants",
+    "find_prime_implicants",
+    "covers",
+    "configs_in",
+    "sort_cubes",
+    "DENSE_LIMIT",
+    "MAX_EXPANDED",
+]
 
-#: Largest cube space (product of levels + 1) tabulated by the dense algorithm.
-DENSE_LIMIT = 2_000_000
+#: Largest cube space (product of levels + 1) tabulated by the dense algorithm (one byte per
+#: cube in each of a few Boolean arrays: 3^15 cubes, about 14 MB each, for 15 crisp conditions).
+DENSE_LIMIT = 15_000_000
 
 
 #: Most configurations :func:`configs_in` lists before it refuses.
@@ -110,6 +127,37 @@ def prime_implicants(
     int8 array (n_primes, k), -1 for free conditions, sorted by number of literals then
     lexicographically.
     """
+    return find_prime_implicants(on, off, levels, remainders, dont_care, method)[0]
+
+
+def find_prime_implicants(
+    on: np.ndarray,
+    off: np.ndarray,
+    levels: Sequence[int],
+    remainders: str,
+    dont_care: np.ndarray | None = None,
+    method: str = "auto",
+    deadline: float | None = None,
+) -> tuple[np.ndarray, bool]:
+    """Prime implicants as :func:`prime_implicants`, within a deadline.
+
+    Parameters
+    ----------
+    on, off, levels, remainders, dont_care, method
+        As :func:`prime_implicants`.
+    deadline : float, optional
+        ``time.monotonic()`` value after which generation stops.
+
+    Returns
+    -------
+    primes : int8 array (n_primes, k)
+        Sorted as :func:`prime_implicants`. When generation stopped early, the prime
+        implicants found so far plus, for every positive configuration none of them covers,
+        one prime implicant covering it (so the chart always has a cover).
+    complete : bool
+        False when the deadline stopped generation: ``primes`` is then a subset of the prime
+        implicants.
+    """
     k = len(levels)
     on = np.asarray(on, dtype=np.int64).reshape(-1, k)
     off = np.asarray(off, dtype=np.int64).reshape(-1, k)
@@ -121,26 +169,70 @@ def prime_implicants(
     if remainders not in ("dont_care", "negative"):
         raise ValueError(f"remainders must be 'dont_care' or 'negative'; got {remainders!r}")
     if on.shape[0] == 0:
-        return np.zeros((0, k), dtype=np.int8)
+        return np.zeros((0, k), dtype=np.int8), True
     space = float(np.prod(np.asarray(levels, dtype=float) + 1))
     if method == "auto":
         if space <= DENSE_LIMIT:
             method = "dense"
         else:
             method = "hitting" if remainders == "dont_care" else "merge"
+    complete = True
     if method == "dense":
         primes = _dense(on, off, dont_care, levels, remainders)
     elif method == "hitting":
         if remainders != "dont_care":
             raise ValueError("the hitting-set method needs remainders as don't-cares")
-        primes = _hitting(on, off)
+        primes, complete = _hitting(on, off, deadline)
     elif method == "merge":
         if remainders != "negative":
             raise ValueError("the merge method needs remainders as negative")
-        primes = _merge(on, dont_care, levels)
+        primes, complete = _merge(on, dont_care, levels, deadline)
     else:
         raise ValueError(f"unknown method {method!r}")
-    return sort_cubes(primes)
+    if not complete:
+        primes = _complete_cover(primes, on, off, dont_care, levels, remainders)
+    return sort_cubes(primes), complete
+
+
+def _complete_cover(
+    primes: np.ndarray,
+    on: np.ndarray,
+    off: np.ndarray,
+    dont_care: np.ndarray,
+    levels: Sequence[int],
+    remainders: str,
+) -> np.ndarray:
+    """Add one prime implicant for every positive configuration that ``primes`` leave uncovered."""
+    k = on.shape[1]
+    primes = np.asarray(primes, dtype=np.int8).reshape(-1, k)
+    missing = on[~covers(primes, on).any(axis=0)] if primes.shape[0] else on
+    if not missing.shape[0]:
+        return primes
+    allowed = None
+    if remainders == "negative":
+        allowed = {tuple(int(v) for v in r) for r in np.vstack([on, dont_care])}
+    extra = [_expand(p, off, levels, allowed) for p in np.unique(missing, axis=0)]
+    return np.vstack([primes, np.asarray(extra, dtype=np.int8)])
+
+
+def _expand(
+    p: np.ndarray, off: np.ndarray, levels: Sequence[int], allowed: set[tuple[int, ...]] | None
+) -> np.ndarray:
+    """A prime implicant containing configuration ``p``: free its conditions greedily, in order."""
+    cube = p.astype(np.int64).copy()
+    for j in range(len(cube)):
+        trial = cube.copy()
+        trial[j] = -1
+        if allowed is None:
+            ok = not covers(trial[None, :], off).any() if off.shape[0] else True
+        else:
+            size = float(np.prod([levels[i] for i in np.flatnonzero(trial < 0)]))
+            ok = size <= len(allowed) and all(
+                tuple(int(v) for v in c) in allowed for c in configs_in(trial, levels)
+            )
+        if ok:
+            cube = trial
+    return cube
 
 
 def sort_cubes(cubes: np.ndarray) -> np.ndarray:
@@ -163,12 +255,12 @@ def _literal_keys(cubes: np.ndarray) -> list[np.ndarray]:
     return keys
 
 
-def _zeta(arr: np.ndarray, levels: Sequence[int]) -> np.ndarray:
-    """Fill the 'free' slot of every axis with the sum over that axis's levels."""
+def _any_zeta(arr: np.ndarray, levels: Sequence[int]) -> np.ndarray:
+    """Fill the 'free' slot of every axis with the OR over that axis's levels."""
     for axis, n in enumerate(levels):
         idx = [slice(None)] * arr.ndim
         idx[axis] = slice(0, n)
-        total = arr[tuple(idx)].sum(axis=axis, keepdims=True)
+        total = arr[tuple(idx)].any(axis=axis, keepdims=True)
         idx[axis] = slice(n, n + 1)
         arr[tuple(idx)] = total
     return arr
@@ -178,18 +270,20 @@ def _dense(
     on: np.ndarray, off: np.ndarray, dont_care: np.ndarray, levels: Sequence[int], remainders: str
 ) -> np.ndarray:
     shape = tuple(n + 1 for n in levels)
-    forbidden = np.zeros(shape, dtype=np.int32)
+    forbidden = np.zeros(shape, dtype=bool)
     if remainders == "dont_care":
-        forbidden[tuple(off.T)] = 1
+        forbidden[tuple(off.T)] = True
     else:
-        forbidden[tuple(slice(0, n) for n in levels)] = 1
+        forbidden[tuple(slice(0, n) for n in levels)] = True
         allowed = np.vstack([on, dont_care])
-        forbidden[tuple(allowed.T)] = 0
-    positive = np.zeros(shape, dtype=np.int32)
-    positive[tuple(on.T)] = 1
-    _zeta(forbidden, levels)
-    _zeta(positive, levels)
-    implicant = (forbidden == 0) & (positive > 0)
+        forbidden[tuple(allowed.T)] = False
+    positive = np.zeros(shape, dtype=bool)
+    positive[tuple(on.T)] = True
+    _any_zeta(forbidden, levels)
+    _any_zeta(positive, levels)
+    implicant = positive
+    implicant &= ~forbidden
+    del forbidden
     prime = implicant.copy()
     for axis, n in enumerate(levels):
         idx = [slice(None)] * len(levels)
@@ -202,8 +296,11 @@ def _dense(
     return cubes
 
 
-def _minimal_transversals(edges: list[int]) -> list[int]:
-    """Minimal hitting sets of a family of bit-mask edges (Berge's sequential algorithm)."""
+def _minimal_transversals(edges: list[int], deadline: float | None = None) -> list[int] | None:
+    """Minimal hitting sets of a family of bit-mask edges (Berge's sequential algorithm).
+
+    None when the deadline passes first.
+    """
     edges = sorted(set(edges), key=lambda e: bin(e).count("1"))
     minimal_edges: list[int] = []
     for e in edges:
@@ -211,6 +308,8 @@ def _minimal_transversals(edges: list[int]) -> list[int]:
             minimal_edges.append(e)
     transversals = [0]
     for e in minimal_edges:
+        if deadline is not None and time.monotonic() >= deadline:
+            return None
         hit = [t for t in transversals if t & e]
         extended = {t | (1 << b) for t in transversals if not t & e for b in bits(e)}
         candidates = hit + [t for t in extended if not any(h & t == h for h in hit)]
@@ -223,29 +322,40 @@ def _minimal_transversals(edges: list[int]) -> list[int]:
     return transversals
 
 
-def _hitting(on: np.ndarray, off: np.ndarray) -> np.ndarray:
+def _hitting(on: np.ndarray, off: np.ndarray, deadline: float | None = None) -> tuple[np.ndarray, bool]:
     k = on.shape[1]
     weights = 1 << np.arange(k, dtype=object)
     found: set[tuple[int, ...]] = set()
+    complete = True
     for p in np.unique(on, axis=0):
         if off.shape[0]:
             diff = off != p
             edges = [int(m) for m in np.unique((diff * weights).sum(axis=1))]
         else:
             edges = []
-        for t in _minimal_transversals(edges):
+        transversals = _minimal_transversals(edges, deadline)
+        if transversals is None:
+            complete = False
+            break
+        for t in transversals:
             cube = np.full(k, -1, dtype=np.int64)
             idx = bits(t)
             cube[idx] = p[idx]
             found.add(tuple(cube))
-    return np.asarray(sorted(found), dtype=np.int8).reshape(-1, k)
+    return np.asarray(sorted(found), dtype=np.int8).reshape(-1, k), complete
 
 
-def _merge(on: np.ndarray, dont_care: np.ndarray, levels: Sequence[int]) -> np.ndarray:
+def _merge(
+    on: np.ndarray, dont_care: np.ndarray, levels: Sequence[int], deadline: float | None = None
+) -> tuple[np.ndarray, bool]:
     k = on.shape[1]
     current = {tuple(int(v) for v in row) for row in np.vstack([on, dont_care])}
     primes: set[tuple[int, ...]] = set()
+    complete = True
     while current:
+        if deadline is not None and time.monotonic() >= deadline:
+            complete = False
+            break
         merged: set[tuple[int, ...]] = set()
         absorbed: set[tuple[int, ...]] = set()
         for cube in current:
@@ -258,5 +368,6 @@ def _merge(on: np.ndarray, dont_care: np.ndarray, levels: Sequence[int]) -> np.n
                     absorbed.add(cube)
         primes |= current - absorbed
         current = merged
+    # Cubes left unmerged at a completed level are prime; an interrupted level adds nothing.
     cubes = np.asarray(sorted(primes), dtype=np.int8).reshape(-1, k)
-    return cubes[covers(cubes, on).any(axis=1)]
+    return cubes[covers(cubes, on).any(axis=1)], complete

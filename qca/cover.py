@@ -33,12 +33,13 @@ Huangfu, Q., & Hall, J. A. J. (2018). Parallelizing the dual revised simplex met
 from __future__ import annotations
 
 import math
+import sys
 import time
 from dataclasses import dataclass, field
 from itertools import islice, product
 
 import numpy as np
-from scipy.optimize import Bounds, LinearConstraint, milp
+from scipy.optimize import Bounds, LinearConstraint, linprog, milp
 from scipy.sparse import csr_array
 
 from ._bits import bits, set_mask
@@ -270,6 +271,8 @@ class _Block:
 
     def solve_size(self, deadline: float | None, irredundant: bool) -> None:
         s = self.search
+        if s.n_candidates > SMALL_CHART and not irredundant:
+            s.set_duals()
         self.low = s.lower_bound(s.all_rows, 0)
         greedy = s.greedy_cover()
         self.high, self.first = len(greedy), greedy
@@ -292,10 +295,7 @@ class _Block:
 
     def _integer_program(self, deadline: float | None) -> None:
         s = self.search
-        n_rows = len(s.row_sets)
-        indptr = np.cumsum([0] + [len(r) for r in s.row_sets])
-        indices = np.fromiter((i for r in s.row_sets for i in r), dtype=np.int64, count=int(indptr[-1]))
-        a = csr_array((np.ones(indices.size), indices, indptr), shape=(n_rows, s.n_candidates))
+        a = s.matrix()
         options: dict[str, float | bool] = {"disp": False}
         left = _remaining(deadline)
         if left is not None:
@@ -329,15 +329,23 @@ class _Block:
             # Minimum not proven: only the best cover found is offered, and counted as one.
             self.found, self.count, self.counted_all = [self.first], 1, False
             return
-        size = s.n_candidates if irredundant else self.high
-        found, count, stop = s.enumerate(size, max_models, deadline, self.max_nodes, irredundant=irredundant)
+        if irredundant:
+            found, count, stop = s.enumerate(
+                s.n_candidates, max_models, deadline, self.max_nodes, irredundant=True
+            )
+        else:
+            found, count, stop = _TieSearch(s, max_models, deadline, self.max_nodes).run(self.high)
         if stop:
             self._stop(stop)
             self.counted_all = False
-            first = tuple(sorted(self.first))
-            if not irredundant and first not in found:
-                found = [first, *found[: max_models - 1]]
-                count = max(count, len(found))
+            if not irredundant:
+                # The exact search ran out: list the minimum covers one swap apart from the
+                # optimiser's (each is a genuine tie); the count is a lower bound.
+                listed = dict.fromkeys([tuple(sorted(self.first)), *found])
+                for cover in s.swap_closure(tuple(sorted(self.first)), max_models, deadline):
+                    listed.setdefault(cover)
+                found = list(listed)[:max_models]
+                count = max(count, len(listed))
         self.found, self.count = found, count
 
 
@@ -354,6 +362,7 @@ class _CoverSearch:
                 masks[i] |= 1 << r
         self.cand_masks = masks
         self.all_rows = (1 << len(row_sets)) - 1
+        self.weights: list[float] | None = None
 
     def covers_all(self, chosen: tuple[int, ...]) -> bool:
         got = 0
@@ -361,15 +370,47 @@ class _CoverSearch:
             got |= self.cand_masks[i]
         return got == self.all_rows
 
+    def set_duals(self) -> None:
+        """Row weights from the dual of the linear relaxation, for :meth:`lower_bound`."""
+        a = self.matrix()
+        res = linprog(np.ones(self.n_candidates), A_ub=-a, b_ub=-np.ones(a.shape[0]), bounds=(0, None))
+        if res.status == 0 and res.ineqlin is not None:
+            y = np.maximum(-np.asarray(res.ineqlin.marginals, dtype=float), 0.0)
+            # Scale into strict dual feasibility (every implicant's rows weigh at most 1).
+            worst = float((a.T @ y).max()) if a.shape[0] else 0.0
+            if worst > 1.0:
+                y = y / worst
+            self.weights = [float(v) for v in y]
+
+    def matrix(self) -> csr_array:
+        """The chart as a sparse matrix, rows x candidates."""
+        indptr = np.cumsum([0] + [len(r) for r in self.row_sets])
+        indices = np.fromiter((i for r in self.row_sets for i in r), dtype=np.int64, count=int(indptr[-1]))
+        return csr_array(
+            (np.ones(indices.size), indices, indptr), shape=(len(self.row_sets), self.n_candidates)
+        )
+
     def lower_bound(self, uncovered: int, forbidden: int) -> int:
-        """Rows whose allowed implicants are pairwise disjoint need one implicant each."""
+        """Fewest implicants any cover of ``uncovered`` needs, by two valid bounds.
+
+        Rows whose allowed implicants are pairwise disjoint need one implicant each; and any
+        feasible solution of the dual of the linear relaxation (row weights such that no
+        implicant's rows weigh more than 1) bounds every sub-chart by its rows' total weight
+        (forbidding implicants only removes dual constraints).
+        """
         used = 0
         bound = 0
+        total = 0.0
+        weights = self.weights
         for r in bits(uncovered):
             allowed = self.row_masks[r] & ~forbidden
             if not allowed & used:
                 used |= allowed
                 bound += 1
+            if weights is not None:
+                total += weights[r]
+        if weights is not None:
+            bound = max(bound, math.ceil(total - 1e-7))
         return bound
 
     def greedy_cover(self) -> tuple[int, ...]:
@@ -384,6 +425,43 @@ class _CoverSearch:
             if self.covers_all(rest):
                 chosen = list(rest)
         return tuple(sorted(chosen))
+
+    def swap_closure(
+        self, first: tuple[int, ...], max_models: int, deadline: float | None
+    ) -> list[tuple[int, ...]]:
+        """Covers reached from ``first`` by replacing one implicant at a time, same size.
+
+        Breadth first, at most ``max_models`` covers (``first`` included) or until the deadline.
+        """
+        seen = {first}
+        queue = [first]
+        head = 0
+        while head < len(queue) and len(seen) < max_models:
+            if deadline is not None and time.monotonic() >= deadline:
+                break
+            cover = queue[head]
+            head += 1
+            once = twice = 0
+            for i in cover:
+                twice |= once & self.cand_masks[i]
+                once |= self.cand_masks[i]
+            once &= ~twice
+            chosen = set(cover)
+            for i in cover:
+                need = self.cand_masks[i] & once
+                if not need:
+                    continue  # redundant implicant: cannot happen in a minimum cover
+                r = _bits_first(need)
+                for j in self.row_sets[r]:
+                    if j in chosen or self.cand_masks[j] & need != need:
+                        continue
+                    new = tuple(sorted((chosen - {i}) | {j}))
+                    if new not in seen:
+                        seen.add(new)
+                        queue.append(new)
+                        if len(seen) >= max_models:
+                            return queue
+        return queue
 
     def is_irredundant(self, chosen: list[int]) -> bool:
         for i in chosen:
@@ -450,6 +528,145 @@ class _CoverSearch:
 
         visit(self.all_rows, [], 0)
         return found, int(state["count"]), state["stop"]  # type: ignore[return-value]
+
+
+class _TieSearch:
+    """Every cover of exactly the minimum size, counted by independent parts.
+
+    ``solve(U, F, L)`` lists the covers of the rows ``U`` (bit mask) by implicants not in ``F``
+    with exactly ``L`` implicants, under the invariant that no such cover has fewer: the root
+    is called with the proven minimum, and the invariant passes to every child. A node whose
+    rows split into independent parts (no allowed implicant shared) is solved part by part,
+    each at its own minimum (iterative deepening from its lower bound), and the counts
+    multiply; results of parts are cached (the same part recurs under different branches),
+    as in component caching for model counting (Bacchus, Dalmao & Pitassi 2003).
+    """
+
+    def __init__(self, search: _CoverSearch, max_models: int, deadline: float | None, max_nodes: int | None):
+        self.s = search
+        self.max_models = max_models
+        self.deadline = deadline
+        self.node_cap = max_nodes if max_nodes is not None else -1
+        self.nodes = 0
+        self.stopped: str | None = None
+        self.cache: dict[tuple[int, int, int], tuple[int, list[tuple[int, ...]]]] = {}
+
+    def run(self, size: int) -> tuple[list[tuple[int, ...]], int, str | None]:
+        limit = sys.getrecursionlimit()
+        if 4 * size + 200 > limit:
+            sys.setrecursionlimit(4 * size + 200)
+        try:
+            count, found, _ = self.solve(self.s.all_rows, 0, size)
+        finally:
+            sys.setrecursionlimit(limit)
+        return [tuple(sorted(c)) for c in found], count, self.stopped
+
+    def _tick(self) -> None:
+        self.nodes += 1
+        if self.nodes == self.node_cap:
+            self.stopped = "max_nodes"
+        elif (
+            self.deadline is not None and self.nodes % _CLOCK_EVERY == 0 and time.monotonic() >= self.deadline
+        ):
+            self.stopped = "time_limit"
+
+    def _components(self, uncovered: int, forbidden: int) -> list[int]:
+        row_masks, cand_masks = self.s.row_masks, self.s.cand_masks
+        parts = []
+        rest = uncovered
+        while rest:
+            part = frontier = rest & -rest
+            while frontier:
+                cands = 0
+                for r in bits(frontier):
+                    cands |= row_masks[r]
+                reach = 0
+                for c in bits(cands & ~forbidden):
+                    reach |= cand_masks[c]
+                reach &= rest
+                frontier = reach & ~part
+                part |= reach
+            parts.append(part)
+            rest &= ~part
+        return parts
+
+    def solve(self, uncovered: int, forbidden: int, size: int) -> tuple[int, list[tuple[int, ...]], bool]:
+        """(number of covers, covers listed, complete) for rows ``uncovered``, ``size`` implicants."""
+        if not uncovered:
+            return (1, [()], True) if size == 0 else (0, [], True)
+        if size <= 0:
+            return 0, [], True
+        if self.stopped:
+            return 0, [], False
+        self._tick()
+        relevant = 0
+        for r in bits(uncovered):
+            relevant |= self.s.row_masks[r]
+        key = (uncovered, forbidden & relevant, size)
+        hit = self.cache.get(key)
+        if hit is not None:
+            return hit[0], hit[1], True
+        if self.s.lower_bound(uncovered, forbidden) > size:
+            res: tuple[int, list[tuple[int, ...]], bool] = (0, [], True)
+        else:
+            parts = self._components(uncovered, forbidden)
+            if len(parts) == 1:
+                res = self._branch(uncovered, forbidden, size)
+            else:
+                res = self._product(parts, forbidden, size)
+        if res[2]:
+            self.cache[key] = (res[0], res[1])
+        return res
+
+    def _branch(self, uncovered: int, forbidden: int, size: int) -> tuple[int, list[tuple[int, ...]], bool]:
+        best: list[int] | None = None
+        for r in bits(uncovered):
+            opts = [i for i in self.s.row_sets[r] if not forbidden >> i & 1]
+            if best is None or len(opts) < len(best):
+                best = opts
+                if len(opts) <= 1:
+                    break
+        count, listed, complete = 0, [], True
+        block = forbidden
+        for i in best or ():
+            n, covers, ok = self.solve(uncovered & ~self.s.cand_masks[i], block, size - 1)
+            count += n
+            room = self.max_models - len(listed)
+            if room > 0:
+                listed.extend((i, *c) for c in covers[:room])
+            complete = complete and ok
+            if self.stopped:
+                return count, listed, False
+            block |= 1 << i
+        return count, listed, complete
+
+    def _product(
+        self, parts: list[int], forbidden: int, size: int
+    ) -> tuple[int, list[tuple[int, ...]], bool]:
+        parts.sort(key=lambda m: m.bit_count())
+        lows = [self.s.lower_bound(m, forbidden) for m in parts]
+        if sum(lows) > size:
+            return 0, [], True
+        used = 0
+        results = []
+        for i, part in enumerate(parts):
+            budget = size - used - sum(lows[i + 1 :])
+            for k in range(lows[i], budget + 1):
+                n, covers, ok = self.solve(part, forbidden, k)
+                if n:
+                    break
+                if not ok:
+                    return 0, [], False
+            else:
+                return 0, [], True
+            used += k
+            results.append((n, covers, ok))
+        count = math.prod(n for n, _, _ in results)
+        listed = [
+            tuple(i for c in combo for i in c)
+            for combo in islice(product(*(covers for _, covers, _ in results)), self.max_models)
+        ]
+        return count, listed, all(ok for _, _, ok in results)
 
 
 def _bits_first(mask: int) -> int:

@@ -147,12 +147,13 @@ def intermediate_solution(
     deadline = deadline_from(time_limit)
     rest = tuple(i for i in include if i != "?")
     with warnings.catch_warnings():
+        # One warning for the whole solution, below; each part keeps a share of the budget.
         warnings.simplefilter("ignore", QCAWarning)
         conservative = minimize(
-            tt, include=rest or None, max_models=max_models, method=method, time_limit=_left(deadline)
+            tt, include=rest or None, max_models=max_models, method=method, time_limit=_share(deadline, 3)
         )
         parsimonious = minimize(
-            tt, include=include, max_models=max_models, method=method, time_limit=_left(deadline)
+            tt, include=include, max_models=max_models, method=method, time_limit=_share(deadline, 2)
         )
     on = tt.configs_with("1")
     contradictions = tt.configs_with("C") if "C" in include else np.zeros((0, len(tt.levels)), np.int64)
@@ -261,8 +262,9 @@ def intermediate_solution(
     )
 
 
-def _left(deadline: float | None) -> float | None:
-    return None if deadline is None else max(0.0, deadline - time.monotonic())
+def _share(deadline: float | None, parts: int) -> float | None:
+    """One of ``parts`` equal shares of the time left before the deadline."""
+    return None if deadline is None else max(0.0, deadline - time.monotonic()) / parts
 
 
 def _status(
@@ -282,7 +284,8 @@ def _status(
             parts.append(f"{name}: {sol.search_status}")
             setting = setting or _setting(sol.search_status)
     if visited < n_pairs:
-        parts.append(f"search stopped at time_limit={time_limit:g} s after {visited} of {n_pairs} CiPj pairs")
+        tl = "no time limit" if time_limit is None else f"time_limit={time_limit:g} s"
+        parts.append(f"search stopped at {tl} after {visited} of {n_pairs} CiPj pairs")
         setting = "time_limit"
     for sol in pair_solutions:
         if not sol.search_complete:

@@ -155,7 +155,7 @@ def test_cover_search_budget_reports_a_lower_bound():
     for i in range(12):
         ring[[2 * i, 2 * i + 1], i] = ring[[2 * i, 2 * i + 1], (i + 1) % 12] = True
     exact = minimum_covers(ring, max_models=5)
-    capped = minimum_covers(ring, max_models=5, max_nodes=50)
+    capped = minimum_covers(ring, max_models=5, max_nodes=5)
     assert exact.counted_all and exact.n_blocks == 1 and exact.n_covers == 128 and exact.size == 6
     assert not capped.complete and not capped.counted_all and 1 <= capped.n_covers < exact.n_covers
     assert capped.stopped_by == "max_nodes" and capped.covers

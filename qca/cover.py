@@ -382,6 +382,23 @@ class _CoverSearch:
                 y = y / worst
             self.weights = [float(v) for v in y]
 
+    def reduced_cost_fixed(self, size: int) -> int:
+        """Implicants in no cover of ``size`` implicants, by their reduced costs (bit mask).
+
+        With dual weights ``y`` (total ``Y``) every cover ``S`` has ``|S| >= Y + sum of the
+        reduced costs 1 - y(rows(c)) over c in S``, so an implicant whose reduced cost exceeds
+        ``size - Y`` is in no cover of that size (reduced-cost fixing, as in LP-based branch
+        and bound).
+        """
+        if self.weights is None:
+            return 0
+        slack = size - sum(self.weights) + 1e-7
+        fixed = 0
+        for i, rows in enumerate(self.cand_masks):
+            if 1.0 - sum(self.weights[r] for r in bits(rows)) > slack:
+                fixed |= 1 << i
+        return fixed
+
     def matrix(self) -> csr_array:
         """The chart as a sparse matrix, rows x candidates."""
         indptr = np.cumsum([0] + [len(r) for r in self.row_sets])
@@ -556,7 +573,7 @@ class _TieSearch:
         if 4 * size + 200 > limit:
             sys.setrecursionlimit(4 * size + 200)
         try:
-            count, found, _ = self.solve(self.s.all_rows, 0, size)
+            count, found, _ = self.solve(self.s.all_rows, self.s.reduced_cost_fixed(size), size)
         finally:
             sys.setrecursionlimit(limit)
         return [tuple(sorted(c)) for c in found], count, self.stopped

@@ -57,8 +57,9 @@ __all__ = [
 ]
 
 #: Largest cube space (product of levels + 1) tabulated by the dense algorithm (one byte per
-#: cube in each of a few Boolean arrays: 3^15 cubes, about 14 MB each, for 15 crisp conditions).
-DENSE_LIMIT = 15_000_000
+#: cube in each of a few Boolean arrays: 3^14 cubes, about 5 MB each, for 14 crisp conditions;
+#: it cannot stop at a deadline, so it is kept to spaces it tabulates within a few seconds).
+DENSE_LIMIT = 5_000_000
 
 
 #: Most configurations :func:`configs_in` lists before it refuses.
@@ -182,7 +183,12 @@ def find_prime_implicants(
     elif method == "hitting":
         if remainders != "dont_care":
             raise ValueError("the hitting-set method needs remainders as don't-cares")
-        primes, complete = _hitting(on, off, deadline)
+        # The exact algorithm gets most of the budget; if it cannot finish, the rest goes to
+        # prime implicants grown greedily from every positive configuration in k orders.
+        share = None if deadline is None else time.monotonic() + 0.7 * max(0.0, deadline - time.monotonic())
+        primes, complete = _hitting(on, off, share)
+        if not complete:
+            primes = np.vstack([primes, _greedy_primes(on, off, deadline)])
     elif method == "merge":
         if remainders != "negative":
             raise ValueError("the merge method needs remainders as negative")
@@ -213,6 +219,33 @@ def _complete_cover(
         allowed = {tuple(int(v) for v in r) for r in np.vstack([on, dont_care])}
     extra = [_expand(p, off, levels, allowed) for p in np.unique(missing, axis=0)]
     return np.vstack([primes, np.asarray(extra, dtype=np.int8)])
+
+
+def _greedy_primes(on: np.ndarray, off: np.ndarray, deadline: float | None) -> np.ndarray:
+    """Prime implicants grown from each positive configuration, freeing conditions in k orders.
+
+    Order ``s`` tries to free conditions ``s, s+1, ..., k-1, 0, ..., s-1``; a condition is freed
+    when no negative configuration then falls inside the cube. Each result is prime (a literal
+    kept could not be dropped then, and freeing others later only enlarges the cube). Stops
+    at the deadline (checked between configurations).
+    """
+    k = on.shape[1]
+    found: set[tuple[int, ...]] = set()
+    for p in np.unique(on, axis=0):
+        if deadline is not None and time.monotonic() >= deadline:
+            break
+        diff = off != p
+        for start in range(k):
+            fixed = np.ones(k, dtype=bool)
+            count = diff.sum(axis=1)
+            for j in (*range(start, k), *range(start)):
+                col = diff[:, j]
+                if not (count[col] == 1).any():
+                    fixed[j] = False
+                    count = count - col
+            cube = np.where(fixed, p, -1)
+            found.add(tuple(int(v) for v in cube))
+    return np.asarray(sorted(found), dtype=np.int8).reshape(-1, k)
 
 
 def _expand(
@@ -312,10 +345,17 @@ def _minimal_transversals(edges: list[int], deadline: float | None = None) -> li
             return None
         hit = [t for t in transversals if t & e]
         extended = {t | (1 << b) for t in transversals if not t & e for b in bits(e)}
-        candidates = hit + [t for t in extended if not any(h & t == h for h in hit)]
+        candidates = list(hit)
+        for n, t in enumerate(extended):
+            if n % 512 == 511 and deadline is not None and time.monotonic() >= deadline:
+                return None
+            if not any(h & t == h for h in hit):
+                candidates.append(t)
         candidates.sort(key=lambda t: bin(t).count("1"))
         kept: list[int] = []
-        for t in candidates:
+        for n, t in enumerate(candidates):
+            if n % 512 == 511 and deadline is not None and time.monotonic() >= deadline:
+                return None
             if not any(s & t == s for s in kept):
                 kept.append(t)
         transversals = kept

@@ -111,15 +111,10 @@ class CoverResult:
         return self.size_bounds[0] == self.size_bounds[1]
 
 
-def _to_masks(chart: np.ndarray) -> tuple[list[int], list[int]]:
-    n_pi, n_rows = chart.shape
-    pi_masks = [
-        int.from_bytes(np.packbits(chart[p], bitorder="little").tobytes(), "little") for p in range(n_pi)
-    ]
-    row_masks = [
-        int.from_bytes(np.packbits(chart[:, r], bitorder="little").tobytes(), "little") for r in range(n_rows)
-    ]
-    return pi_masks, row_masks
+def _row_masks(chart: np.ndarray) -> list[int]:
+    """Each chart row (column of ``chart``) as the bit mask of the implicants covering it."""
+    packed = np.packbits(chart.T, axis=1, bitorder="little")
+    return [int.from_bytes(row.tobytes(), "little") for row in packed]
 
 
 def _blocks(row_masks: list[int]) -> list[list[int]]:
@@ -181,13 +176,11 @@ def minimum_covers(
     n_pi, n_rows = chart.shape
     if n_rows and not chart.any(axis=0).all():
         raise ValueError("a row of the chart is covered by no implicant")
-    pi_masks, row_masks = _to_masks(chart)
+    row_masks = _row_masks(chart)
 
     essential = sorted({_bits_first(m) for m in row_masks if m.bit_count() == 1})
-    covered = 0
-    for p in essential:
-        covered |= pi_masks[p]
-    remaining = [r for r in range(n_rows) if not covered >> r & 1]
+    covered = chart[essential].any(axis=0) if essential else np.zeros(n_rows, dtype=bool)
+    remaining = [r for r in range(n_rows) if not covered[r]]
     # Drop rows that are covered whenever another remaining row is (their PI set is a superset).
     rows = sorted(set(row_masks[r] for r in remaining), key=lambda m: (m.bit_count(), m))
     kept_rows: list[int] = []
@@ -271,13 +264,16 @@ class _Block:
 
     def solve_size(self, deadline: float | None, irredundant: bool) -> None:
         s = self.search
-        if s.n_candidates > SMALL_CHART and not irredundant:
-            s.set_duals()
         self.low = s.lower_bound(s.all_rows, 0)
         greedy = s.greedy_cover()
         self.high, self.first = len(greedy), greedy
         if irredundant or self.low == self.high:
             return
+        if s.n_candidates > SMALL_CHART:
+            s.set_duals()
+            self.low = s.lower_bound(s.all_rows, 0)
+            if self.low == self.high:
+                return
         if s.n_candidates <= SMALL_CHART:
             for k in range(self.low, self.high):
                 found, _, stop = s.enumerate(k, 1, deadline, self.max_nodes, first_only=True)
@@ -393,11 +389,10 @@ class _CoverSearch:
         if self.weights is None:
             return 0
         slack = size - sum(self.weights) + 1e-7
-        fixed = 0
-        for i, rows in enumerate(self.cand_masks):
-            if 1.0 - sum(self.weights[r] for r in bits(rows)) > slack:
-                fixed |= 1 << i
-        return fixed
+        if slack >= 1.0:
+            return 0  # reduced costs are at most 1
+        reduced = 1.0 - self.matrix().T @ np.asarray(self.weights)
+        return set_mask([int(i) for i in np.flatnonzero(reduced > slack)])
 
     def matrix(self) -> csr_array:
         """The chart as a sparse matrix, rows x candidates."""

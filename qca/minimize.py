@@ -517,6 +517,23 @@ def warn_incomplete(status: str, setting: str | None, stacklevel: int = 3) -> No
     warnings.warn(f"{status}; {advice}" if advice else status, IncompleteSearchWarning, stacklevel=stacklevel)
 
 
+def _cube_names(cubes: np.ndarray, conditions: Sequence[str], multivalue: bool) -> tuple[str, ...]:
+    """:func:`cube_string` of many cubes at once (the same strings, built from a literal table)."""
+    cubes = np.asarray(cubes)
+    if not cubes.size:
+        return ()
+    top = int(cubes.max()) + 1
+    if multivalue:
+        table = [[f"{c}[{v}]" for v in range(top)] for c in conditions]
+    else:
+        table = [[f"~{c}", c] + [f"{c}[{v}]" for v in range(2, top)] for c in conditions]
+    names = []
+    for cube in cubes.tolist():
+        lits = [table[j][v] for j, v in enumerate(cube) if v >= 0]
+        names.append("*".join(lits) if lits else "1")
+    return tuple(names)
+
+
 def solution_from_primes(
     tt: TruthTable,
     pis: np.ndarray,
@@ -543,9 +560,7 @@ def solution_from_primes(
     res = minimum_covers(
         chart, max_models=max_models, max_nodes=DEFAULT_MAX_NODES, irredundant=all_sol, deadline=deadline
     )
-    conditions = tt.conditions
-    mv = tt.multivalue
-    names = tuple(cube_string(c, conditions, mv) for c in pis)
+    names = _cube_names(pis, tt.conditions, tt.multivalue)
     models = [
         Model(tuple(names[p] for p in cov), pis[list(cov)], tt)
         for cov in sorted(res.covers, key=lambda c: (len(c), int((pis[list(c)] >= 0).sum()), c))

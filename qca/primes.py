@@ -268,9 +268,28 @@ def _expand(
     return cube
 
 
+def unique_cubes(cubes: np.ndarray) -> np.ndarray:
+    """Distinct rows of an int8 cube array (-1 = free), in no particular order.
+
+    Rows are packed into one integer each (radix ``max + 2``) when that fits in 63 bits, which
+    is much faster than ``np.unique(axis=0)``.
+    """
+    cubes = np.asarray(cubes, dtype=np.int8)
+    if cubes.shape[0] < 2:
+        return cubes
+    radix = int(cubes.max()) + 2
+    k = cubes.shape[1]
+    if k * np.log2(radix) > 62:
+        return np.unique(cubes, axis=0)
+    weights = radix ** np.arange(k, dtype=np.int64)
+    codes = (cubes.astype(np.int64) + 1) @ weights
+    _, first = np.unique(codes, return_index=True)
+    return cubes[first]
+
+
 def sort_cubes(cubes: np.ndarray) -> np.ndarray:
     """Sort cubes by number of literals, then by the position and level of their literals."""
-    cubes = np.unique(np.asarray(cubes, dtype=np.int8).reshape(-1, cubes.shape[-1]), axis=0)
+    cubes = unique_cubes(np.asarray(cubes, dtype=np.int8).reshape(-1, cubes.shape[-1]))
     if cubes.shape[0] == 0:
         return cubes
     return cubes[np.lexsort(_literal_keys(cubes))]
@@ -364,6 +383,8 @@ def _minimal_transversals(edges: list[int], deadline: float | None = None) -> li
 
 def _hitting(on: np.ndarray, off: np.ndarray, deadline: float | None = None) -> tuple[np.ndarray, bool]:
     k = on.shape[1]
+    if k <= 62:
+        return _hitting_vectorised(on, off, deadline)
     weights = 1 << np.arange(k, dtype=object)
     found: set[tuple[int, ...]] = set()
     complete = True
@@ -383,6 +404,67 @@ def _hitting(on: np.ndarray, off: np.ndarray, deadline: float | None = None) -> 
             cube[idx] = p[idx]
             found.add(tuple(cube))
     return np.asarray(sorted(found), dtype=np.int8).reshape(-1, k), complete
+
+
+#: Candidate transversals checked at once by :func:`_transversals_vectorised` (memory bound).
+_CHUNK = 65_536
+
+
+def _transversals_vectorised(edges: np.ndarray, deadline: float | None) -> np.ndarray | None:
+    """Minimal hitting sets of bit-mask edges (uint64), Berge's algorithm on numpy arrays.
+
+    A set ``t`` that hits every edge is a minimal transversal iff each of its elements has a
+    private edge (an edge ``f`` with ``f & t`` that element alone), which is checked for all
+    candidates at once with a population count. None when the deadline passes first.
+    """
+    edges = np.unique(edges)
+    order = np.argsort(np.bitwise_count(edges), kind="stable")
+    minimal: list[int] = []
+    for e in edges[order].tolist():
+        if not any(f & e == f for f in minimal):
+            minimal.append(e)
+    family = np.zeros(1, dtype=np.uint64)
+    seen: list[int] = []
+    for e in minimal:
+        if deadline is not None and time.monotonic() >= deadline:
+            return None
+        seen.append(e)
+        hits = (family & np.uint64(e)) != 0
+        miss = family[~hits]
+        if not miss.size:
+            continue
+        singles = np.asarray([1 << b for b in bits(e)], dtype=np.uint64)
+        extended = np.unique((miss[:, None] | singles[None, :]).ravel())
+        past = np.asarray(seen, dtype=np.uint64)
+        keep = np.empty(extended.size, dtype=bool)
+        for lo in range(0, extended.size, _CHUNK):
+            block = extended[lo : lo + _CHUNK]
+            inter = block[:, None] & past[None, :]
+            private = np.bitwise_or.reduce(np.where(np.bitwise_count(inter) == 1, inter, 0), axis=1)
+            keep[lo : lo + _CHUNK] = private == block
+        family = np.concatenate([family[hits], extended[keep]])
+    return family
+
+
+def _hitting_vectorised(on: np.ndarray, off: np.ndarray, deadline: float | None) -> tuple[np.ndarray, bool]:
+    k = on.shape[1]
+    shifts = np.arange(k, dtype=np.uint64)
+    found = []
+    complete = True
+    for p in np.unique(on, axis=0):
+        if off.shape[0]:
+            edges = ((off != p).astype(np.uint64) << shifts).sum(axis=1, dtype=np.uint64)
+        else:
+            edges = np.zeros(0, dtype=np.uint64)
+        family = _transversals_vectorised(edges, deadline)
+        if family is None:
+            complete = False
+            break
+        fixed = ((family[:, None] >> shifts[None, :]) & np.uint64(1)).astype(bool)
+        found.append(np.where(fixed, p[None, :], -1).astype(np.int8))
+    if not found:
+        return np.zeros((0, k), dtype=np.int8), complete
+    return unique_cubes(np.vstack(found)), complete
 
 
 def _merge(

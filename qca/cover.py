@@ -50,8 +50,8 @@ DEFAULT_MAX_MODELS = 1000
 #: No node budget by default: the search is bounded by the deadline (``time_limit``) instead.
 DEFAULT_MAX_NODES: int | None = None
 
-#: Search nodes between two looks at the clock.
-_CLOCK_EVERY = 256
+#: Search nodes between two looks at the clock (a node costs far more than a look).
+_CLOCK_EVERY = 8
 
 
 def deadline_from(time_limit: float | None) -> float | None:
@@ -270,7 +270,7 @@ class _Block:
         if irredundant or self.low == self.high:
             return
         if s.n_candidates > SMALL_CHART:
-            s.set_duals()
+            s.set_duals(deadline)
             self.low = s.lower_bound(s.all_rows, 0)
             if self.low == self.high:
                 return
@@ -366,10 +366,16 @@ class _CoverSearch:
             got |= self.cand_masks[i]
         return got == self.all_rows
 
-    def set_duals(self) -> None:
+    def set_duals(self, deadline: float | None = None) -> None:
         """Row weights from the dual of the linear relaxation, for :meth:`lower_bound`."""
         a = self.matrix()
-        res = linprog(np.ones(self.n_candidates), A_ub=-a, b_ub=-np.ones(a.shape[0]), bounds=(0, None))
+        left = _remaining(deadline)
+        if left is not None and left <= 0:
+            return
+        options = {} if left is None else {"time_limit": left}
+        res = linprog(
+            np.ones(self.n_candidates), A_ub=-a, b_ub=-np.ones(a.shape[0]), bounds=(0, None), options=options
+        )
         if res.status == 0 and res.ineqlin is not None:
             y = np.maximum(-np.asarray(res.ineqlin.marginals, dtype=float), 0.0)
             # Scale into strict dual feasibility (every implicant's rows weigh at most 1).
@@ -426,11 +432,13 @@ class _CoverSearch:
         return bound
 
     def greedy_cover(self) -> tuple[int, ...]:
-        """Chvatal's greedy cover (most uncovered rows first), made irredundant."""
-        uncovered, chosen = self.all_rows, []
-        while uncovered:
-            best = max(range(self.n_candidates), key=lambda i: (self.cand_masks[i] & uncovered).bit_count())
-            uncovered &= ~self.cand_masks[best]
+        """Chvatal's greedy cover (most uncovered rows first, lowest index on ties), irredundant."""
+        a = self.matrix().T.tocsr()  # candidates x rows
+        uncovered = np.ones(a.shape[1])
+        chosen = []
+        while uncovered.any():
+            best = int(np.argmax(a @ uncovered))
+            uncovered[a.indices[a.indptr[best] : a.indptr[best + 1]]] = 0.0
             chosen.append(best)
         for i in list(chosen):
             rest = tuple(j for j in chosen if j != i)
@@ -501,7 +509,7 @@ class _CoverSearch:
         """
         found: list[tuple[int, ...]] = []
         state: dict[str, int | str | None] = {"count": 0, "nodes": 0, "stop": None}
-        row_sets, cand_masks = self.row_sets, self.cand_masks
+        cand_masks = self.cand_masks
         node_cap = max_nodes if max_nodes is not None else -1
 
         def visit(uncovered: int, chosen: list[int], forbidden: int) -> None:
@@ -524,13 +532,7 @@ class _CoverSearch:
             left = k - len(chosen)
             if left <= 0 or self.lower_bound(uncovered, forbidden) > left:
                 return
-            best_opts = None
-            for r in bits(uncovered):
-                opts = [i for i in row_sets[r] if not forbidden >> i & 1]
-                if best_opts is None or len(opts) < len(best_opts):
-                    best_opts = opts
-                    if len(opts) <= 1:
-                        break
+            best_opts = _fewest_options(uncovered, forbidden, self.row_masks)
             block = forbidden
             for i in best_opts or ():
                 chosen.append(i)
@@ -631,13 +633,7 @@ class _TieSearch:
         return res
 
     def _branch(self, uncovered: int, forbidden: int, size: int) -> tuple[int, list[tuple[int, ...]], bool]:
-        best: list[int] | None = None
-        for r in bits(uncovered):
-            opts = [i for i in self.s.row_sets[r] if not forbidden >> i & 1]
-            if best is None or len(opts) < len(best):
-                best = opts
-                if len(opts) <= 1:
-                    break
+        best = _fewest_options(uncovered, forbidden, self.s.row_masks)
         count, listed, complete = 0, [], True
         block = forbidden
         for i in best or ():
@@ -679,6 +675,20 @@ class _TieSearch:
             for combo in islice(product(*(covers for _, covers, _ in results)), self.max_models)
         ]
         return count, listed, all(ok for _, _, ok in results)
+
+
+def _fewest_options(uncovered: int, forbidden: int, row_masks: list[int]) -> list[int]:
+    """Allowed implicants of the uncovered row that has fewest of them (the branching row)."""
+    allowed_all = ~forbidden
+    best = -1
+    best_count = 0
+    for r in bits(uncovered):
+        n = (row_masks[r] & allowed_all).bit_count()
+        if best < 0 or n < best_count:
+            best, best_count = r, n
+            if n <= 1:
+                break
+    return bits(row_masks[best] & allowed_all) if best >= 0 else []
 
 
 def _bits_first(mask: int) -> int:

@@ -518,20 +518,18 @@ def warn_incomplete(status: str, setting: str | None, stacklevel: int = 3) -> No
 
 
 def _cube_names(cubes: np.ndarray, conditions: Sequence[str], multivalue: bool) -> tuple[str, ...]:
-    """:func:`cube_string` of many cubes at once (the same strings, built from a literal table)."""
-    cubes = np.asarray(cubes)
+    """:func:`cube_string` of many cubes at once (the same strings, from a literal table)."""
+    cubes = np.asarray(cubes, dtype=np.int64)
     if not cubes.size:
         return ()
     top = int(cubes.max()) + 1
-    if multivalue:
-        table = [[f"{c}[{v}]" for v in range(top)] for c in conditions]
-    else:
-        table = [[f"~{c}", c] + [f"{c}[{v}]" for v in range(2, top)] for c in conditions]
-    names = []
-    for cube in cubes.tolist():
-        lits = [table[j][v] for j, v in enumerate(cube) if v >= 0]
-        names.append("*".join(lits) if lits else "1")
-    return tuple(names)
+    table = np.empty((len(conditions), top + 1), dtype=object)
+    for j, c in enumerate(conditions):
+        table[j, 0] = ""
+        for v in range(top):
+            table[j, v + 1] = f"{c}[{v}]" if multivalue or v > 1 else (c if v == 1 else f"~{c}")
+    literals = table[np.arange(len(conditions))[None, :], cubes + 1].tolist()
+    return tuple("*".join(filter(None, row)) or "1" for row in literals)
 
 
 def solution_from_primes(

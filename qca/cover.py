@@ -53,6 +53,9 @@ DEFAULT_MAX_NODES: int | None = None
 #: Search nodes between two looks at the clock (a node costs far more than a look).
 _CLOCK_EVERY = 8
 
+#: Seconds past the deadline allowed for listing the ties one swap apart from the first cover.
+_GRACE = 0.25
+
 
 def deadline_from(time_limit: float | None) -> float | None:
     """Absolute ``time.monotonic()`` deadline for a budget in seconds (None: no deadline)."""
@@ -336,12 +339,16 @@ class _Block:
             self.counted_all = False
             if not irredundant:
                 # The exact search ran out: list the minimum covers one swap apart from the
-                # optimiser's (each is a genuine tie); the count is a lower bound.
+                # optimiser's (each is a genuine tie), with a short grace period; the count is
+                # then a lower bound.
+                grace = None if deadline is None else max(deadline, time.monotonic()) + _GRACE
                 listed = dict.fromkeys([tuple(sorted(self.first)), *found])
-                for cover in s.swap_closure(tuple(sorted(self.first)), max_models, deadline):
+                for cover in s.swap_closure(tuple(sorted(self.first)), max_models, grace):
                     listed.setdefault(cover)
                 found = list(listed)[:max_models]
                 count = max(count, len(listed))
+            elif not found:
+                found, count = [tuple(sorted(self.first))], max(count, 1)  # greedy, made irredundant
         self.found, self.count = found, count
 
 

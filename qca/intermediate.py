@@ -284,7 +284,7 @@ def _status(
             parts.append(f"{name}: {sol.search_status}")
             setting = setting or _setting(sol.search_status)
     if visited < n_pairs:
-        tl = "no time limit" if time_limit is None else f"time_limit={time_limit:g} s"
+        tl = "no time limit" if time_limit is None else f"time_limit={time_limit:.3g} s"
         parts.append(f"search stopped at {tl} after {visited} of {n_pairs} CiPj pairs")
         setting = "time_limit"
     for sol in pair_solutions:
@@ -293,6 +293,8 @@ def _status(
             setting = setting or _setting(sol.search_status)
             break
     if not parts:
+        if n_models == 1:
+            return f"1 intermediate model (from {n_pairs} CiPj pair{'s' if n_pairs > 1 else ''})", None
         return f"all {n_models} intermediate models from {n_pairs} CiPj pair(s)", None
     return f"{n_models} intermediate model(s) found; " + "; ".join(parts), setting
 

@@ -475,7 +475,7 @@ def search_status(
     setting : {None, "max_models", "time_limit", "max_nodes"}
         What would extend the search (None when it is complete).
     """
-    tl = "no time limit" if time_limit is None else f"time_limit={time_limit:g} s"
+    tl = "no time limit" if time_limit is None else f"time_limit={time_limit:.3g} s"
     low, high = res.size_bounds
     n = res.n_covers
     if primes_lower_bound is not None:

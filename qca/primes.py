@@ -15,8 +15,11 @@ Three exact algorithms are used, chosen by the size of the problem:
 * ``hitting``: with remainders as don't-cares, the implicants that cover a positive
   configuration ``p`` are the literal subsets of ``p`` that differ from every negative
   configuration; the prime ones are the minimal transversals of the hypergraph of difference
-  sets ``{c : p_c != q_c}`` over negative ``q`` (Berge's algorithm on bit masks). It scales with
-  the number of observed configurations, not with the number of conditions.
+  sets ``{c : p_c != q_c}`` over negative ``q`` (Berge's algorithm on bit masks, vectorised:
+  a candidate set is a minimal transversal when each of its elements alone hits some edge,
+  tested for all candidates at once with population counts). It works from the observed
+  configurations, as Dusa's CCubes does, and scales with their number, not with the number of
+  conditions: 30 conditions x 60 cases give 127,321 prime implicants in about 2 s.
 * ``merge``: with remainders negative, Quine-McCluskey merging of the observed allowed
   configurations (McCluskey 1956), generalised to multi-value conditions (a condition is freed
   when every level of it is present).

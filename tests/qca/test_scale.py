@@ -238,3 +238,29 @@ def test_unproven_minimum_reports_bounds_and_keeps_the_best_cover():
     assert res.covers and low <= high == res.size == len(res.covers[0])
     assert chart[list(res.covers[0])].any(axis=0).all()
     assert res.stopped_by == "time_limit" and not res.complete
+
+
+def test_irredundant_listing_out_of_time_still_returns_an_irredundant_cover():
+    rng = np.random.default_rng(5)
+    chart = rng.random((60, 30)) < 0.1
+    chart[rng.integers(0, 60, size=30), np.arange(30)] = True
+    res = minimum_covers(chart, irredundant=True, deadline=time.monotonic())
+    assert res.covers and not res.complete
+    for cover in res.covers:
+        rows = chart[list(cover)]
+        assert rows.any(axis=0).all()
+        for i in range(len(cover)):  # no implicant can be dropped
+            assert not np.delete(rows, i, axis=0).any(axis=0).all()
+
+
+def test_swap_neighbours_are_listed_when_the_exact_count_runs_out():
+    # One ring block of 128 minimum covers, cut after 5 search nodes: the covers one swap away
+    # from the first are listed (each a genuine minimum cover) and counted as a lower bound.
+    ring = np.zeros((24, 12), dtype=bool)
+    for i in range(12):
+        ring[[2 * i, 2 * i + 1], i] = ring[[2 * i, 2 * i + 1], (i + 1) % 12] = True
+    res = minimum_covers(ring, max_models=50, max_nodes=5)
+    assert not res.counted_all and 1 < res.n_covers < 128 and len(res.covers) == min(50, res.n_covers)
+    assert len(set(res.covers)) == len(res.covers)
+    for cover in res.covers:
+        assert len(cover) == 6 and ring[list(cover)].any(axis=0).all()

@@ -79,8 +79,37 @@ def make_data(spec: dict):
     raise ValueError(kind)
 
 
+def pipeline_worker(spec: dict) -> dict:
+    """Replications per second of a recovery-benchmark cell, serial and on 2 processes."""
+    from joblib import Parallel, delayed
+
+    from experiments.pipeline import run_batch
+    from experiments.seeds import cell_key, cell_seed
+
+    params, reps = spec["params"], spec["reps"]
+    seed = cell_seed(1, cell_key(params))
+    run_batch(params, seed, [0])
+    start = time.perf_counter()
+    recs = run_batch(params, seed, list(range(reps)))
+    serial = time.perf_counter() - start
+    chunks = [list(range(i, min(i + 25, reps))) for i in range(0, reps, 25)]
+    Parallel(n_jobs=2)(delayed(run_batch)(params, seed, c[:1]) for c in chunks[:2])
+    start = time.perf_counter()
+    Parallel(n_jobs=2)(delayed(run_batch)(params, seed, c) for c in chunks)
+    parallel = time.perf_counter() - start
+    models = [r.get("intermediate.n_models") or 0 for r in recs]
+    return {
+        "serial": reps / serial,
+        "parallel": reps / parallel,
+        "mean_models": sum(models) / len(models),
+        "max_models": max(models),
+    }
+
+
 def worker(spec: dict) -> dict:
     """Run one case in this process (PYTHONPATH selects the engine) and describe the answer."""
+    if spec["kind"] == "pipeline":
+        return pipeline_worker(spec)
     import inspect
     import resource
     import warnings
@@ -122,7 +151,8 @@ def worker(spec: dict) -> dict:
 
 def run(spec: dict, root: Path, timeout: float) -> dict:
     cmd = [sys.executable, str(Path(__file__).resolve()), "--worker", json.dumps(spec)]
-    env = {"PYTHONPATH": str(root), "OMP_NUM_THREADS": "1", "PATH": "/usr/bin:/bin"}
+    # The engine's root first; experiments and sim always come from this tree.
+    env = {"PYTHONPATH": f"{root}:{ROOT}", "OMP_NUM_THREADS": "1", "PATH": "/usr/bin:/bin"}
     start = time.perf_counter()
     try:
         proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, env=env, cwd=root)
@@ -202,6 +232,23 @@ def main() -> None:
         print(
             f"| {name} | {describe(ours)} | {ours.get('rss_mb', 0):.0f} MB | {ours.get('search_status', '')} "
             f"| {q} | {base} | {R_ISSUE.get(name, '-')} |",
+            flush=True,
+        )
+    print()
+    print("| recovery benchmark cell | this engine: reps/s serial, 2 processes | baseline | tied models |")
+    print("|---|---|---|---|")
+    for cal in ("crisp", "fuzzy"):
+        spec = {
+            "kind": "pipeline",
+            "params": {"scenario": "kbop", "n_workers": 65, "cal_type": cal},
+            "reps": 200,
+        }
+        ours = run(spec, ROOT, 600)
+        base = run(spec, base_root, 600) if base_root is not None else {}
+        base_s = f"{base['serial']:.0f}, {base['parallel']:.0f}" if "serial" in base else "-"
+        print(
+            f"| kbop 65 workers {cal} | {ours['serial']:.0f}, {ours['parallel']:.0f} | {base_s} "
+            f"| intermediate: mean {ours['mean_models']:.1f}, max {ours['max_models']} |",
             flush=True,
         )
     print()

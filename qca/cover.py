@@ -440,13 +440,20 @@ class _CoverSearch:
 
     def greedy_cover(self) -> tuple[int, ...]:
         """Chvatal's greedy cover (most uncovered rows first, lowest index on ties), irredundant."""
-        a = self.matrix().T.tocsr()  # candidates x rows
-        uncovered = np.ones(a.shape[1])
         chosen = []
-        while uncovered.any():
-            best = int(np.argmax(a @ uncovered))
-            uncovered[a.indices[a.indptr[best] : a.indptr[best + 1]]] = 0.0
-            chosen.append(best)
+        if self.n_candidates <= 2000:  # bit masks; a sparse product pays off on wide charts only
+            left = self.all_rows
+            while left:
+                best = max(range(self.n_candidates), key=lambda i: (self.cand_masks[i] & left).bit_count())
+                left &= ~self.cand_masks[best]
+                chosen.append(best)
+        else:
+            a = self.matrix().T.tocsr()  # candidates x rows
+            uncovered = np.ones(a.shape[1])
+            while uncovered.any():
+                best = int(np.argmax(a @ uncovered))
+                uncovered[a.indices[a.indptr[best] : a.indptr[best + 1]]] = 0.0
+                chosen.append(best)
         for i in list(chosen):
             rest = tuple(j for j in chosen if j != i)
             if self.covers_all(rest):

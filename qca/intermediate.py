@@ -50,7 +50,7 @@ from .minimize import (
     solution_from_primes,
     warn_incomplete,
 )
-from .primes import configs_in, find_prime_implicants, sort_cubes
+from .primes import configs_in, covers, find_prime_implicants, sort_cubes
 from .truth_table import TruthTable, row_numbers
 
 __all__ = ["intermediate_solution", "parse_directions"]
@@ -176,11 +176,21 @@ def intermediate_solution(
             simplified[i, j] = tuple(int(v) for v in _simplify(cp[i], pp[j], directions))
         return simplified[i, j]
 
+    # Small spaces: every remainder listed once, then each candidate set is one chart lookup.
+    space = int(np.prod(tt.levels))
+    remainders = None
+    if space <= 1 << 16:
+        every = np.indices(tt.levels).reshape(len(tt.levels), -1).T
+        remainders = every[remainder_mask(tt, every)]
+
     def solve(candidates: list[tuple[int, ...]]) -> Solution:
         key = frozenset(candidates)
         if key not in by_candidates:
-            inside = configs_in(np.asarray(candidates), tt.levels)
-            easy = inside[remainder_mask(tt, inside)]
+            if remainders is not None:
+                easy = remainders[covers(np.asarray(candidates), remainders).any(axis=0)]
+            else:
+                inside = configs_in(np.asarray(candidates), tt.levels)
+                easy = inside[remainder_mask(tt, inside)]
             easy_rows = frozenset(int(r) for r in row_numbers(easy, tt.levels))
             by_candidates[key] = easy_rows
             if easy_rows not in solved:

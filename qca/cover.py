@@ -40,7 +40,8 @@ from itertools import islice, product
 
 import numpy as np
 from scipy.optimize import Bounds, LinearConstraint, linprog, milp
-from scipy.sparse import csr_array
+from scipy.sparse import coo_array, csr_array
+from scipy.sparse.csgraph import connected_components
 
 from ._bits import bits, set_mask
 
@@ -114,35 +115,64 @@ class CoverResult:
         return self.size_bounds[0] == self.size_bounds[1]
 
 
-def _row_masks(chart: np.ndarray) -> list[int]:
-    """Each chart row (column of ``chart``) as the bit mask of the implicants covering it."""
-    packed = np.packbits(chart.T, axis=1, bitorder="little")
-    return [int.from_bytes(row.tobytes(), "little") for row in packed]
+#: Charts (rows x implicants) above this size skip the row-dominance reduction, which costs a
+#: comparison of every pair of rows (it only speeds the search; every answer stays exact).
+_DOMINANCE_LIMIT = 20_000_000
 
 
-def _blocks(row_masks: list[int]) -> list[list[int]]:
-    """Indices of rows grouped into connected components (rows linked by a shared implicant)."""
-    parent = list(range(len(row_masks)))
+def _kept_rows(sub: np.ndarray) -> np.ndarray:
+    """Columns (rows of the chart) left after removing duplicates and dominated rows.
 
-    def find(a: int) -> int:
-        while parent[a] != a:
-            parent[a] = parent[parent[a]]
-            a = parent[a]
-        return a
+    A row whose implicants include all those of another row is covered whenever that row is,
+    so it can be dropped without changing any cover.
+    """
+    if not sub.shape[1]:
+        return sub
+    packed = np.ascontiguousarray(np.packbits(sub, axis=0, bitorder="little").T)
+    _, first = np.unique(packed.view(np.dtype((np.void, packed.shape[1]))).ravel(), return_index=True)
+    first = np.sort(first)
+    if sub.shape[0] * first.size > _DOMINANCE_LIMIT:
+        return sub[:, first]
+    masks = [int.from_bytes(packed[r].tobytes(), "little") for r in first]
+    order = sorted(range(len(first)), key=lambda i: (masks[i].bit_count(), masks[i]))
+    kept_masks: list[int] = []
+    kept: list[int] = []
+    for i in order:
+        m = masks[i]
+        if not any(k & m == k for k in kept_masks):
+            kept_masks.append(m)
+            kept.append(int(first[i]))
+    return sub[:, kept]
 
-    owner: dict[int, int] = {}
-    for r, m in enumerate(row_masks):
-        for p in bits(m):
-            if p in owner:
-                ra, rb = find(r), find(owner[p])
-                if ra != rb:
-                    parent[max(ra, rb)] = min(ra, rb)
-            else:
-                owner[p] = r
-    groups: dict[int, list[int]] = {}
-    for r in range(len(row_masks)):
-        groups.setdefault(find(r), []).append(r)
-    return list(groups.values())
+
+def _blocks(chart: np.ndarray) -> list[tuple[list[int], list[list[int]]]]:
+    """Independent blocks of a chart: (implicants, each row's implicants as block positions).
+
+    Blocks are the connected components of the bipartite graph of rows and implicants, listed
+    by their first row; within a block rows with fewer implicants come first (which tightens
+    the disjoint-rows bound).
+    """
+    n_pi, n_rows = chart.shape
+    row_idx, pi_idx = np.nonzero(chart.T)  # by row, then implicant
+    graph = coo_array(
+        (np.ones(pi_idx.size, dtype=np.int8), (row_idx, n_rows + pi_idx)), shape=(n_rows + n_pi,) * 2
+    )
+    _, labels = connected_components(graph, directed=False)
+    row_label, pi_label = labels[:n_rows], labels[n_rows:]
+    position = np.zeros(n_pi, dtype=np.int64)
+    order = np.argsort(row_label[row_idx], kind="stable")  # entries grouped by block, rows in order
+    entry_label = row_label[row_idx][order]
+    out = []
+    for label in dict.fromkeys(row_label.tolist()):
+        cands = np.flatnonzero(pi_label == label)
+        position[cands] = np.arange(cands.size)
+        lo, hi = np.searchsorted(entry_label, [label, label + 1])
+        rows_b = row_idx[order[lo:hi]]
+        cand_b = position[pi_idx[order[lo:hi]]]
+        splits = np.flatnonzero(np.diff(rows_b)) + 1
+        row_sets = sorted((part.tolist() for part in np.split(cand_b, splits)), key=len)
+        out.append((cands.tolist(), row_sets))
+    return out
 
 
 def minimum_covers(
@@ -179,24 +209,16 @@ def minimum_covers(
     n_pi, n_rows = chart.shape
     if n_rows and not chart.any(axis=0).all():
         raise ValueError("a row of the chart is covered by no implicant")
-    row_masks = _row_masks(chart)
-
-    essential = sorted({_bits_first(m) for m in row_masks if m.bit_count() == 1})
+    essential = sorted({int(np.argmax(chart[:, r])) for r in np.flatnonzero(chart.sum(axis=0) == 1)})
     covered = chart[essential].any(axis=0) if essential else np.zeros(n_rows, dtype=bool)
-    remaining = [r for r in range(n_rows) if not covered[r]]
-    # Drop rows that are covered whenever another remaining row is (their PI set is a superset).
-    rows = sorted(set(row_masks[r] for r in remaining), key=lambda m: (m.bit_count(), m))
-    kept_rows: list[int] = []
-    for m in rows:
-        if not any(k & m == k for k in kept_rows):
-            kept_rows.append(m)
+    kept = _kept_rows(chart[:, ~covered])
     n_ess = len(essential)
-    if not kept_rows:
+    if not kept.shape[1]:
         return CoverResult(
             [tuple(essential)], n_ess, 1, True, tuple(essential), True, (n_ess, n_ess), None, 0
         )
 
-    blocks = [_Block([kept_rows[r] for r in group], max_nodes) for group in _blocks(kept_rows)]
+    blocks = [_Block(cands, sets, max_nodes) for cands, sets in _blocks(kept)]
     blocks.sort(key=lambda b: len(b.candidates))
     # First every block's minimum (or best) size and one cover, then the enumeration of ties.
     for b in blocks:
@@ -244,12 +266,11 @@ SMALL_CHART = 40
 
 
 class _Block:
-    """One independent block of the reduced chart: its rows as bit masks over chart implicants."""
+    """One independent block of the reduced chart: its implicants and rows."""
 
-    def __init__(self, row_masks: list[int], max_nodes: int | None):
-        self.candidates = sorted({p for m in row_masks for p in bits(m)})
-        position = {p: i for i, p in enumerate(self.candidates)}
-        self.search = _CoverSearch([[position[p] for p in bits(m)] for m in row_masks], len(self.candidates))
+    def __init__(self, candidates: list[int], row_sets: list[list[int]], max_nodes: int | None):
+        self.candidates = candidates
+        self.search = _CoverSearch(row_sets, len(candidates))
         self.max_nodes = max_nodes
         self.low = self.high = 0
         self.first: tuple[int, ...] = ()

@@ -98,6 +98,20 @@ def covers(cubes: np.ndarray, configs: np.ndarray) -> np.ndarray:
     out = np.ones((cubes.shape[0], configs.shape[0]), dtype=bool)
     if out.size == 0:
         return out
+    k = cubes.shape[1]
+    if k <= 62 and out.size > 100_000 and cubes.max() <= 1 and configs.max() <= 1:
+        # Crisp: pack each cube into (fixed conditions, their values) and each configuration
+        # into its values; a cube holds a configuration when they agree on the fixed bits.
+        dtype = np.uint32 if k <= 32 else np.uint64
+        weights = np.left_shift(np.uint64(1), np.arange(k, dtype=np.uint64))
+        fixed = ((cubes >= 0) @ weights).astype(dtype)
+        values = ((cubes == 1) @ weights).astype(dtype)
+        points = ((configs == 1) @ weights).astype(dtype)
+        for lo in range(0, cubes.shape[0], 2048):  # blocks that stay in cache
+            part = points[None, :] ^ values[lo : lo + 2048, None]
+            part &= fixed[lo : lo + 2048, None]
+            np.equal(part, 0, out=out[lo : lo + 2048])
+        return out
     for j in range(cubes.shape[1]):
         col = cubes[:, j, None]
         out &= (col < 0) | (col == configs[None, :, j])

@@ -173,7 +173,7 @@ def baseline_tree(rev: str) -> Path:
 
 def describe(res: dict, timeout: float | None = None) -> str:
     if res.get("killed"):
-        return f"> {timeout:g} s (killed)"
+        return f"> {res['seconds']:.0f} s (killed)"
     if "error" in res:
         return f"{res['seconds']:.1f} s, error: {res['error']}"
     bounds = res.get("min_size_bounds")

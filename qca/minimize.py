@@ -15,6 +15,7 @@ Dusa, A. (2019). *QCA with R: A Comprehensive Resource*, ch. 8. Springer.
 from __future__ import annotations
 
 import dataclasses
+import time
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -414,24 +415,25 @@ def _check_time_limit(time_limit: float | None) -> float | None:
     return float(time_limit)
 
 
-def _incompatible_rows(on: np.ndarray, off: np.ndarray) -> int:
+def _incompatible_rows(on: np.ndarray, off: np.ndarray, seconds: float = 0.5) -> int:
     """Lower bound on the implicants of any cover: positive rows no single implicant can join.
 
     Two positive configurations share an implicant only if the smallest cube holding both
     (fixed where they agree) holds no negative configuration; a set of pairwise incompatible
-    positive configurations needs one implicant each (greedy, so a bound, not the maximum).
+    positive configurations needs one implicant each. The set is grown greedily for at most
+    ``seconds`` (any such set gives a valid bound, a larger one a better bound).
     """
     on = np.unique(on, axis=0)
-    n = on.shape[0]
-    agree = on[:, None, :] == on[None, :, :]
-    clash = np.zeros((n, n), dtype=bool)
-    for q in off:
-        clash |= (~agree | (on[:, None, :] == q[None, None, :])).all(axis=2)
-    chosen: list[int] = []
-    for i in np.argsort(-clash.sum(axis=1), kind="stable"):
-        if all(clash[i, j] for j in chosen):
-            chosen.append(int(i))
-    return max(1, len(chosen))
+    stop = time.monotonic() + seconds
+    chosen = on[:1]
+    for p in on[1:]:
+        if time.monotonic() >= stop:
+            break
+        agree = chosen == p  # (chosen, k)
+        inside = (~agree[:, None, :] | (off[None, :, :] == p[None, None, :])).all(axis=2)
+        if inside.any(axis=1).all():
+            chosen = np.vstack([chosen, p])
+    return max(1, chosen.shape[0])
 
 
 def _dominated(chart: np.ndarray) -> np.ndarray:

@@ -13,7 +13,12 @@
    always kept, so a cover exists in the answer whenever the chart has one.
 4. Every cover of that size is enumerated by a depth-first search that branches on the
    hardest uncovered row and forbids the implicants of earlier branches, so each cover is
-   produced exactly once (Petrick 1956 gives the same set of covers, by expansion).
+   produced exactly once (Petrick 1956 gives the same set of covers, by expansion). Nodes
+   are pruned by the disjoint-rows bound and by the dual of the linear relaxation (row
+   weights, valid for every sub-chart); a node whose rows fall apart into independent parts
+   is solved part by part with the counts multiplied, and parts are cached (component
+   caching, Bacchus, Dalmao & Pitassi 2003). If the deadline stops the count, the covers one
+   swap away from the optimiser's cover (each a genuine tie) are listed as well.
 
 Every stage honours a shared deadline: when it passes, the answer says what is proven (the
 minimum size, or a lower and upper bound on it from the optimiser's dual bound and incumbent)
@@ -26,6 +31,8 @@ Petrick, S. R. (1956). A direct determination of the irredundant forms of a Bool
 from the set of prime implicants. AFCRC-TR-56-110.
 Land, A. H., & Doig, A. G. (1960). An automatic method of solving discrete programming
 problems. *Econometrica* 28(3), 497-520.
+Bacchus, F., Dalmao, S., & Pitassi, T. (2003). Algorithms and complexity results for #SAT
+and Bayesian inference. *FOCS 2003*, 340-351.
 Huangfu, Q., & Hall, J. A. J. (2018). Parallelizing the dual revised simplex method.
 *Mathematical Programming Computation* 10(1), 119-142 (HiGHS).
 """

@@ -6,7 +6,13 @@ The semantics follow the R package QCA (Dusa 2019) so that results can be compar
 from . import cases, datasets
 from .calibrate import calibrate, find_thresholds
 from .diagnostics import esa, find_rows, row_dominance, simplifying_assumptions
-from .exceptions import ExpressionError, QCAError, QcasimError, QCAWarning
+from .exceptions import (
+    ExpressionError,
+    IncompleteSearchWarning,
+    QCAError,
+    QcasimError,
+    QCAWarning,
+)
 from .expressions import Expression, Term, evaluate, fuzzy_and, fuzzy_or, parse
 from .factorize import factorize
 from .fit import pof
@@ -31,6 +37,7 @@ __all__ = [
     "ModelFit",
     "QCAError",
     "QCAWarning",
+    "IncompleteSearchWarning",
     "calibrate",
     "find_thresholds",
     "ExpressionError",

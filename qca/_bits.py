@@ -2,9 +2,18 @@
 
 from __future__ import annotations
 
+import numpy as np
+
+#: Masks longer than this many bits are decoded with numpy (a Python loop over a long integer
+#: costs a pass over the whole integer per set bit).
+_LONG = 512
+
 
 def bits(mask: int) -> list[int]:
     """Positions of the set bits of ``mask``, lowest first."""
+    if mask.bit_length() > _LONG:
+        raw = np.frombuffer(mask.to_bytes((mask.bit_length() + 7) // 8, "little"), dtype=np.uint8)
+        return np.flatnonzero(np.unpackbits(raw, bitorder="little")).tolist()
     out = []
     while mask:
         low = mask & -mask
@@ -15,6 +24,11 @@ def bits(mask: int) -> list[int]:
 
 def set_mask(indices: list[int]) -> int:
     """The bit set holding ``indices``."""
+    if len(indices) > _LONG // 8:
+        idx = np.asarray(indices, dtype=np.int64)
+        flags = np.zeros(int(idx.max()) + 1, dtype=np.uint8)
+        flags[idx] = 1
+        return int.from_bytes(np.packbits(flags, bitorder="little").tobytes(), "little")
     m = 0
     for i in indices:
         m |= 1 << i

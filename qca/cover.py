@@ -1,30 +1,81 @@
-"""All minimum covers of a prime-implicant chart (exact set cover with every tie).
+"""All minimum covers of a prime-implicant chart (exact set cover with every tie), in bounded time.
 
-The chart is reduced without losing any minimum cover (essential implicants, dominated rows),
-the minimum number of implicants is found by integer programming (HiGHS through
-``scipy.optimize.milp``), and every cover of that size is enumerated by a depth-first search
-that branches on the hardest uncovered row and forbids the implicants of earlier branches, so
-each cover is produced exactly once (Petrick 1956 gives the same set of covers, by expansion).
+1. The chart is reduced without losing any minimum cover: essential implicants (alone covering
+   a row) are taken, and a row whose implicants include all those of another row is dropped.
+2. The remaining rows split into *independent blocks* (connected components of the graph in
+   which two rows are linked when an implicant covers both). Minimum covers of the whole
+   chart are exactly the products of minimum covers of the blocks, so tied models are
+   enumerated block by block and counted by multiplying the block counts: noisy tables with
+   thousands of tied models are counted exactly without listing them.
+3. The minimum size of each block is found by integer programming (HiGHS through
+   ``scipy.optimize.milp``, Land & Doig branch and bound) or, on small blocks, by a depth-first
+   search with the disjoint-rows lower bound; the first optimal cover the optimiser returns is
+   always kept, so a cover exists in the answer whenever the chart has one.
+4. Every cover of that size is enumerated by a depth-first search that branches on the
+   hardest uncovered row and forbids the implicants of earlier branches, so each cover is
+   produced exactly once (Petrick 1956 gives the same set of covers, by expansion). Nodes
+   are pruned by the disjoint-rows bound and by the dual of the linear relaxation (row
+   weights, valid for every sub-chart); a node whose rows fall apart into independent parts
+   is solved part by part with the counts multiplied, and parts are cached (component
+   caching, Bacchus, Dalmao & Pitassi 2003). If the deadline stops the count, the covers one
+   swap away from the optimiser's cover (each a genuine tie) are listed as well.
+
+Every stage honours a shared deadline: when it passes, the answer says what is proven (the
+minimum size, or a lower and upper bound on it from the optimiser's dual bound and incumbent)
+and how many covers were counted. R's QCA has no budget (its ``minimize`` can run for hours or
+stop with an error); this is a deliberate difference.
 
 References
 ----------
 Petrick, S. R. (1956). A direct determination of the irredundant forms of a Boolean function
 from the set of prime implicants. AFCRC-TR-56-110.
+Land, A. H., & Doig, A. G. (1960). An automatic method of solving discrete programming
+problems. *Econometrica* 28(3), 497-520.
+Bacchus, F., Dalmao, S., & Pitassi, T. (2003). Algorithms and complexity results for #SAT
+and Bayesian inference. *FOCS 2003*, 340-351.
+Huangfu, Q., & Hall, J. A. J. (2018). Parallelizing the dual revised simplex method.
+*Mathematical Programming Computation* 10(1), 119-142 (HiGHS).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import math
+import sys
+import time
+from dataclasses import dataclass, field
+from itertools import islice, product
 
 import numpy as np
-from scipy.optimize import Bounds, LinearConstraint, milp
+from scipy.optimize import Bounds, LinearConstraint, linprog, milp
+from scipy.sparse import coo_array, csr_array
+from scipy.sparse.csgraph import connected_components
 
 from ._bits import bits, set_mask
 
-__all__ = ["CoverResult", "minimum_covers", "DEFAULT_MAX_MODELS", "DEFAULT_MAX_NODES"]
+__all__ = ["CoverResult", "minimum_covers", "DEFAULT_MAX_MODELS", "DEFAULT_MAX_NODES", "deadline_from"]
 
 DEFAULT_MAX_MODELS = 1000
-DEFAULT_MAX_NODES = 2_000_000
+#: No node budget by default: the search is bounded by the deadline (``time_limit``) instead.
+DEFAULT_MAX_NODES: int | None = None
+
+#: Search nodes between two looks at the clock (a node costs far more than a look).
+_CLOCK_EVERY = 8
+
+#: Seconds past the deadline allowed for listing the ties one swap apart from the first cover.
+_GRACE = 0.25
+
+
+def deadline_from(time_limit: float | None) -> float | None:
+    """Absolute ``time.monotonic()`` deadline for a budget in seconds (None: no deadline)."""
+    return None if time_limit is None else time.monotonic() + float(time_limit)
+
+
+def _remaining(deadline: float | None) -> float | None:
+    return None if deadline is None else max(0.0, deadline - time.monotonic())
+
+
+def _expired(deadline: float | None) -> bool:
+    return deadline is not None and time.monotonic() >= deadline
 
 
 @dataclass(frozen=True)
@@ -34,17 +85,26 @@ class CoverResult:
     Attributes
     ----------
     covers : list of tuple of int
-        Implicant (chart row) indices of each minimum cover, at most ``max_models`` of them.
+        Implicant (chart row) indices of each cover listed, at most ``max_models`` of them;
+        at least one whenever the chart has a cover.
     size : int
-        Number of implicants in a minimum cover.
+        Number of implicants in the covers listed: the minimum when ``size_proven``, else the
+        best (smallest) cover found, an upper bound on the minimum.
     n_covers : int
-        Number of minimum covers found (all of them when ``complete``).
+        Number of minimum covers counted (all of them when ``counted_all``).
     complete : bool
-        False when not every cover is listed (``max_models`` or ``max_nodes`` reached).
-    counted_all : bool
-        False when the search budget ``max_nodes`` ran out: ``n_covers`` is then a lower bound.
+        True when every minimum cover is listed.
     essential : tuple of int
-        Implicants in every cover.
+        Implicants that alone cover some row (so are in every cover).
+    counted_all : bool
+        False when the deadline or node budget stopped the count: ``n_covers`` is then a lower
+        bound (and, if ``size_proven`` is False, counts covers of the best size found).
+    size_bounds : tuple of int
+        Proven lower bound and best upper bound on the minimum size (equal when proven).
+    stopped_by : {None, "max_models", "time_limit", "max_nodes"}
+        What cut the answer short, if anything (the deadline takes precedence).
+    n_blocks : int
+        Independent blocks of the reduced chart (see the module notes).
     """
 
     covers: list[tuple[int, ...]]
@@ -53,41 +113,81 @@ class CoverResult:
     complete: bool
     essential: tuple[int, ...]
     counted_all: bool = True
+    size_bounds: tuple[int, int] = field(default=(0, 0))
+    stopped_by: str | None = None
+    n_blocks: int = 0
+
+    @property
+    def size_proven(self) -> bool:
+        return self.size_bounds[0] == self.size_bounds[1]
 
 
-def _popcount(x: int) -> int:
-    return x.bit_count()
+#: Charts (rows x implicants) above this size skip the row-dominance reduction, which costs a
+#: comparison of every pair of rows (it only speeds the search; every answer stays exact).
+_DOMINANCE_LIMIT = 20_000_000
 
 
-def _to_masks(chart: np.ndarray) -> tuple[list[int], list[int]]:
+def _kept_rows(sub: np.ndarray) -> np.ndarray:
+    """Columns (rows of the chart) left after removing duplicates and dominated rows.
+
+    A row whose implicants include all those of another row is covered whenever that row is,
+    so it can be dropped without changing any cover.
+    """
+    if not sub.shape[1]:
+        return sub
+    packed = np.ascontiguousarray(np.packbits(sub, axis=0, bitorder="little").T)
+    _, first = np.unique(packed.view(np.dtype((np.void, packed.shape[1]))).ravel(), return_index=True)
+    first = np.sort(first)
+    if sub.shape[0] * first.size > _DOMINANCE_LIMIT:
+        return sub[:, first]
+    masks = [int.from_bytes(packed[r].tobytes(), "little") for r in first]
+    order = sorted(range(len(first)), key=lambda i: (masks[i].bit_count(), masks[i]))
+    kept_masks: list[int] = []
+    kept: list[int] = []
+    for i in order:
+        m = masks[i]
+        if not any(k & m == k for k in kept_masks):
+            kept_masks.append(m)
+            kept.append(int(first[i]))
+    return sub[:, kept]
+
+
+def _blocks(chart: np.ndarray) -> list[tuple[list[int], list[list[int]]]]:
+    """Independent blocks of a chart: (implicants, each row's implicants as block positions).
+
+    Blocks are the connected components of the bipartite graph of rows and implicants, listed
+    by their first row; within a block rows with fewer implicants come first (which tightens
+    the disjoint-rows bound).
+    """
     n_pi, n_rows = chart.shape
-    pi_masks = [
-        int.from_bytes(np.packbits(chart[p], bitorder="little").tobytes(), "little") for p in range(n_pi)
-    ]
-    row_masks = [
-        int.from_bytes(np.packbits(chart[:, r], bitorder="little").tobytes(), "little") for r in range(n_rows)
-    ]
-    return pi_masks, row_masks
-
-
-def _minimum_size(chart: np.ndarray) -> int:
-    n_pi = chart.shape[0]
-    res = milp(
-        c=np.ones(n_pi),
-        constraints=LinearConstraint(chart.T.astype(float), lb=1, ub=np.inf),
-        integrality=np.ones(n_pi),
-        bounds=Bounds(0, 1),
+    row_idx, pi_idx = np.nonzero(chart.T)  # by row, then implicant
+    graph = coo_array(
+        (np.ones(pi_idx.size, dtype=np.int8), (row_idx, n_rows + pi_idx)), shape=(n_rows + n_pi,) * 2
     )
-    if not res.success:  # pragma: no cover - the chart always has a cover
-        raise RuntimeError(f"integer program failed: {res.message}")
-    return int(round(res.fun))
+    _, labels = connected_components(graph, directed=False)
+    row_label, pi_label = labels[:n_rows], labels[n_rows:]
+    position = np.zeros(n_pi, dtype=np.int64)
+    order = np.argsort(row_label[row_idx], kind="stable")  # entries grouped by block, rows in order
+    entry_label = row_label[row_idx][order]
+    out = []
+    for label in dict.fromkeys(row_label.tolist()):
+        cands = np.flatnonzero(pi_label == label)
+        position[cands] = np.arange(cands.size)
+        lo, hi = np.searchsorted(entry_label, [label, label + 1])
+        rows_b = row_idx[order[lo:hi]]
+        cand_b = position[pi_idx[order[lo:hi]]]
+        splits = np.flatnonzero(np.diff(rows_b)) + 1
+        row_sets = sorted((part.tolist() for part in np.split(cand_b, splits)), key=len)
+        out.append((cands.tolist(), row_sets))
+    return out
 
 
 def minimum_covers(
     chart: np.ndarray,
     max_models: int = DEFAULT_MAX_MODELS,
-    max_nodes: int = DEFAULT_MAX_NODES,
+    max_nodes: int | None = DEFAULT_MAX_NODES,
     irredundant: bool = False,
+    deadline: float | None = None,
 ) -> CoverResult:
     """Every minimum-cardinality cover of a Boolean chart (implicants x rows).
 
@@ -99,62 +199,191 @@ def minimum_covers(
     chart : bool array (n_implicants, n_rows)
         ``chart[p, r]``: implicant ``p`` covers row ``r``. Every row must be coverable.
     max_models : int
-        Covers kept; the search goes on counting up to ``max_nodes`` search nodes.
-    max_nodes : int
-        Bound on the depth-first search, so that the call always returns.
+        Covers listed; counting goes on (until the deadline) beyond them.
+    max_nodes : int, optional
+        Search nodes per block, a deterministic budget (mainly for tests); None: no bound.
+    irredundant : bool
+        Every irredundant cover rather than the minimum ones.
+    deadline : float, optional
+        ``time.monotonic()`` value after which the search stops and reports what it has
+        (see :func:`deadline_from`); None: no time limit.
+
+    Returns
+    -------
+    CoverResult
     """
     chart = np.asarray(chart, dtype=bool)
     n_pi, n_rows = chart.shape
     if n_rows and not chart.any(axis=0).all():
         raise ValueError("a row of the chart is covered by no implicant")
-    pi_masks, row_masks = _to_masks(chart)
+    essential = sorted({int(np.argmax(chart[:, r])) for r in np.flatnonzero(chart.sum(axis=0) == 1)})
+    covered = chart[essential].any(axis=0) if essential else np.zeros(n_rows, dtype=bool)
+    kept = _kept_rows(chart[:, ~covered])
+    n_ess = len(essential)
+    if not kept.shape[1]:
+        return CoverResult(
+            [tuple(essential)], n_ess, 1, True, tuple(essential), True, (n_ess, n_ess), None, 0
+        )
 
-    essential = sorted({_bits_first(m) for m in row_masks if _popcount(m) == 1})
-    covered = 0
-    for p in essential:
-        covered |= pi_masks[p]
-    remaining = [r for r in range(n_rows) if not covered >> r & 1]
-    # Drop rows that are covered whenever another remaining row is (their PI set is a superset).
-    rows = sorted(set(row_masks[r] for r in remaining), key=_popcount)
-    kept_rows: list[int] = []
-    for m in rows:
-        if not any(k & m == k for k in kept_rows):
-            kept_rows.append(m)
-    if not kept_rows:
-        return CoverResult([tuple(essential)], len(essential), 1, True, tuple(essential))
+    blocks = [_Block(cands, sets, max_nodes) for cands, sets in _blocks(kept)]
+    blocks.sort(key=lambda b: len(b.candidates))
+    # First every block's minimum (or best) size and one cover, then the enumeration of ties.
+    for b in blocks:
+        b.solve_size(deadline, irredundant)
+    for b in blocks:
+        b.enumerate_ties(max_models, deadline, irredundant)
 
-    candidates = sorted({p for m in kept_rows for p in bits(m)})
-    position = {p: i for i, p in enumerate(candidates)}
-    search = _CoverSearch([[position[p] for p in bits(m)] for m in kept_rows], len(candidates), max_nodes)
-    k = search.minimum_size(
-        lambda: _minimum_size(np.array([[m >> p & 1 for m in kept_rows] for p in candidates], dtype=bool))
-    )
+    lists = [[tuple(b.candidates[i] for i in c) for c in b.found] for b in blocks]
+    combined = []
+    for parts in islice(product(*lists), max_models):
+        combined.append(tuple(sorted(essential + [p for part in parts for p in part])))
+    covers = sorted(combined, key=lambda c: (len(c), c))
+    n_covers = math.prod(b.count for b in blocks)
+    counted_all = all(b.counted_all for b in blocks)
+    listed_all = all(len(b.found) == b.count for b in blocks)
+    complete = counted_all and listed_all and n_covers <= max_models
+    low = n_ess + sum(b.low for b in blocks)
+    high = n_ess + sum(b.high for b in blocks)
     if irredundant:
-        found, count, stopped = search.enumerate(len(candidates), max_models, irredundant=True)
+        low = high = min(len(c) for c in covers)
+    if any(b.timed_out for b in blocks):
+        stopped_by = "time_limit"
+    elif any(b.out_of_nodes for b in blocks):
+        stopped_by = "max_nodes"
+    elif not complete:
+        stopped_by = "max_models"
     else:
-        found, count, stopped = search.enumerate(k, max_models)
-    covers = sorted(
-        (tuple(sorted(essential + [candidates[i] for i in c])) for c in found), key=lambda c: (len(c), c)
-    )
+        stopped_by = None
     return CoverResult(
         covers=covers,
-        size=k + len(essential),
-        n_covers=count,
-        complete=not stopped and count <= max_models,
+        size=high if not irredundant else low,
+        n_covers=n_covers,
+        complete=complete,
         essential=tuple(essential),
-        counted_all=not stopped,
+        counted_all=counted_all,
+        size_bounds=(low, high),
+        stopped_by=stopped_by,
+        n_blocks=len(blocks),
     )
 
 
-#: Charts with at most this many candidate implicants are solved by search alone, without an
+#: Blocks with at most this many candidate implicants are solved by search alone, without an
 #: integer program (whose set-up costs more than the search on small charts).
 SMALL_CHART = 40
+
+
+class _Block:
+    """One independent block of the reduced chart: its implicants and rows."""
+
+    def __init__(self, candidates: list[int], row_sets: list[list[int]], max_nodes: int | None):
+        self.candidates = candidates
+        self.search = _CoverSearch(row_sets, len(candidates))
+        self.max_nodes = max_nodes
+        self.low = self.high = 0
+        self.first: tuple[int, ...] = ()
+        self.found: list[tuple[int, ...]] = []
+        self.count = 0
+        self.counted_all = True
+        self.timed_out = False
+        self.out_of_nodes = False
+
+    def _stop(self, reason: str | None) -> None:
+        if reason == "time_limit":
+            self.timed_out = True
+        elif reason == "max_nodes":
+            self.out_of_nodes = True
+
+    def solve_size(self, deadline: float | None, irredundant: bool) -> None:
+        s = self.search
+        self.low = s.lower_bound(s.all_rows, 0)
+        greedy = s.greedy_cover()
+        self.high, self.first = len(greedy), greedy
+        if irredundant or self.low == self.high:
+            return
+        if s.n_candidates > SMALL_CHART:
+            s.set_duals(deadline)
+            self.low = s.lower_bound(s.all_rows, 0)
+            if self.low == self.high:
+                return
+        if s.n_candidates <= SMALL_CHART:
+            for k in range(self.low, self.high):
+                found, _, stop = s.enumerate(k, 1, deadline, self.max_nodes, first_only=True)
+                if found:
+                    self.low = self.high = k
+                    self.first = found[0]
+                    return
+                if stop:
+                    self._stop(stop)
+                    return  # low stays the last size not refuted: k is still possible
+                self.low = k + 1
+            self.low = self.high
+            return
+        self._integer_program(deadline)
+
+    def _integer_program(self, deadline: float | None) -> None:
+        s = self.search
+        a = s.matrix()
+        options: dict[str, float | bool] = {"disp": False}
+        left = _remaining(deadline)
+        if left is not None:
+            if left <= 0:
+                self._stop("time_limit")
+                return
+            options["time_limit"] = left
+        res = milp(
+            c=np.ones(s.n_candidates),
+            constraints=LinearConstraint(a, lb=1, ub=np.inf),
+            integrality=np.ones(s.n_candidates),
+            bounds=Bounds(0, 1),
+            options=options,
+        )
+        if res.x is not None:
+            cover = tuple(int(i) for i in np.flatnonzero(res.x > 0.5))
+            if s.covers_all(cover) and len(cover) <= self.high:
+                self.high, self.first = len(cover), cover
+        if res.status == 0:
+            self.low = self.high
+            return
+        self._stop("time_limit")
+        bound = getattr(res, "mip_dual_bound", None)
+        if bound is not None and np.isfinite(bound):
+            self.low = max(self.low, math.ceil(bound - 1e-6))
+        self.low = min(self.low, self.high)
+
+    def enumerate_ties(self, max_models: int, deadline: float | None, irredundant: bool) -> None:
+        s = self.search
+        if not irredundant and self.low < self.high:
+            # Minimum not proven: only the best cover found is offered, and counted as one.
+            self.found, self.count, self.counted_all = [self.first], 1, False
+            return
+        if irredundant:
+            found, count, stop = s.enumerate(
+                s.n_candidates, max_models, deadline, self.max_nodes, irredundant=True
+            )
+        else:
+            found, count, stop = _TieSearch(s, max_models, deadline, self.max_nodes).run(self.high)
+        if stop:
+            self._stop(stop)
+            self.counted_all = False
+            if not irredundant:
+                # The exact search ran out: list the minimum covers one swap apart from the
+                # optimiser's (each is a genuine tie), with a short grace period; the count is
+                # then a lower bound.
+                grace = None if deadline is None else max(deadline, time.monotonic()) + _GRACE
+                listed = dict.fromkeys([tuple(sorted(self.first)), *found])
+                for cover in s.swap_closure(tuple(sorted(self.first)), max_models, grace):
+                    listed.setdefault(cover)
+                found = list(listed)[:max_models]
+                count = max(count, len(listed))
+            elif not found:
+                found, count = [tuple(sorted(self.first))], max(count, 1)  # greedy, made irredundant
+        self.found, self.count = found, count
 
 
 class _CoverSearch:
     """Depth-first search for covers of a reduced chart given as bit masks."""
 
-    def __init__(self, row_sets: list[list[int]], n_candidates: int, max_nodes: int):
+    def __init__(self, row_sets: list[list[int]], n_candidates: int):
         self.row_sets = row_sets
         self.row_masks = [set_mask(opts) for opts in row_sets]
         self.n_candidates = n_candidates
@@ -164,38 +393,137 @@ class _CoverSearch:
                 masks[i] |= 1 << r
         self.cand_masks = masks
         self.all_rows = (1 << len(row_sets)) - 1
-        self.max_nodes = max_nodes
+        self.weights: list[float] | None = None
+
+    def covers_all(self, chosen: tuple[int, ...]) -> bool:
+        got = 0
+        for i in chosen:
+            got |= self.cand_masks[i]
+        return got == self.all_rows
+
+    def set_duals(self, deadline: float | None = None) -> None:
+        """Row weights from the dual of the linear relaxation, for :meth:`lower_bound`."""
+        a = self.matrix()
+        left = _remaining(deadline)
+        if left is not None and left <= 0:
+            return
+        options = {} if left is None else {"time_limit": left}
+        res = linprog(
+            np.ones(self.n_candidates), A_ub=-a, b_ub=-np.ones(a.shape[0]), bounds=(0, None), options=options
+        )
+        if res.status == 0 and res.ineqlin is not None:
+            y = np.maximum(-np.asarray(res.ineqlin.marginals, dtype=float), 0.0)
+            # Scale into strict dual feasibility (every implicant's rows weigh at most 1).
+            worst = float((a.T @ y).max()) if a.shape[0] else 0.0
+            if worst > 1.0:
+                y = y / worst
+            self.weights = [float(v) for v in y]
+
+    def reduced_cost_fixed(self, size: int) -> int:
+        """Implicants in no cover of ``size`` implicants, by their reduced costs (bit mask).
+
+        With dual weights ``y`` (total ``Y``) every cover ``S`` has ``|S| >= Y + sum of the
+        reduced costs 1 - y(rows(c)) over c in S``, so an implicant whose reduced cost exceeds
+        ``size - Y`` is in no cover of that size (reduced-cost fixing, as in LP-based branch
+        and bound).
+        """
+        if self.weights is None:
+            return 0
+        slack = size - sum(self.weights) + 1e-7
+        if slack >= 1.0:
+            return 0  # reduced costs are at most 1
+        reduced = 1.0 - self.matrix().T @ np.asarray(self.weights)
+        return set_mask([int(i) for i in np.flatnonzero(reduced > slack)])
+
+    def matrix(self) -> csr_array:
+        """The chart as a sparse matrix, rows x candidates."""
+        indptr = np.cumsum([0] + [len(r) for r in self.row_sets])
+        indices = np.fromiter((i for r in self.row_sets for i in r), dtype=np.int64, count=int(indptr[-1]))
+        return csr_array(
+            (np.ones(indices.size), indices, indptr), shape=(len(self.row_sets), self.n_candidates)
+        )
 
     def lower_bound(self, uncovered: int, forbidden: int) -> int:
-        """Rows whose allowed implicants are pairwise disjoint need one implicant each."""
+        """Fewest implicants any cover of ``uncovered`` needs, by two valid bounds.
+
+        Rows whose allowed implicants are pairwise disjoint need one implicant each; and any
+        feasible solution of the dual of the linear relaxation (row weights such that no
+        implicant's rows weigh more than 1) bounds every sub-chart by its rows' total weight
+        (forbidding implicants only removes dual constraints).
+        """
         used = 0
         bound = 0
+        total = 0.0
+        weights = self.weights
         for r in bits(uncovered):
             allowed = self.row_masks[r] & ~forbidden
             if not allowed & used:
                 used |= allowed
                 bound += 1
+            if weights is not None:
+                total += weights[r]
+        if weights is not None:
+            bound = max(bound, math.ceil(total - 1e-7))
         return bound
 
-    def greedy_size(self) -> int:
-        uncovered, size = self.all_rows, 0
-        while uncovered:
-            best = max(range(self.n_candidates), key=lambda i: (self.cand_masks[i] & uncovered).bit_count())
-            uncovered &= ~self.cand_masks[best]
-            size += 1
-        return size
+    def greedy_cover(self) -> tuple[int, ...]:
+        """Chvatal's greedy cover (most uncovered rows first, lowest index on ties), irredundant."""
+        chosen = []
+        if self.n_candidates <= 2000:  # bit masks; a sparse product pays off on wide charts only
+            left = self.all_rows
+            while left:
+                best = max(range(self.n_candidates), key=lambda i: (self.cand_masks[i] & left).bit_count())
+                left &= ~self.cand_masks[best]
+                chosen.append(best)
+        else:
+            a = self.matrix().T.tocsr()  # candidates x rows
+            uncovered = np.ones(a.shape[1])
+            while uncovered.any():
+                best = int(np.argmax(a @ uncovered))
+                uncovered[a.indices[a.indptr[best] : a.indptr[best + 1]]] = 0.0
+                chosen.append(best)
+        for i in list(chosen):
+            rest = tuple(j for j in chosen if j != i)
+            if self.covers_all(rest):
+                chosen = list(rest)
+        return tuple(sorted(chosen))
 
-    def minimum_size(self, integer_program) -> int:
-        low, high = self.lower_bound(self.all_rows, 0), self.greedy_size()
-        if low == high:
-            return low
-        if self.n_candidates > SMALL_CHART:
-            return integer_program()
-        for k in range(low, high):
-            found, _, stopped = self.enumerate(k, 1, first_only=True)
-            if found or stopped:
-                return k if found else integer_program()
-        return high
+    def swap_closure(
+        self, first: tuple[int, ...], max_models: int, deadline: float | None
+    ) -> list[tuple[int, ...]]:
+        """Covers reached from ``first`` by replacing one implicant at a time, same size.
+
+        Breadth first, at most ``max_models`` covers (``first`` included) or until the deadline.
+        """
+        seen = {first}
+        queue = [first]
+        head = 0
+        while head < len(queue) and len(seen) < max_models:
+            if deadline is not None and time.monotonic() >= deadline:
+                break
+            cover = queue[head]
+            head += 1
+            once = twice = 0
+            for i in cover:
+                twice |= once & self.cand_masks[i]
+                once |= self.cand_masks[i]
+            once &= ~twice
+            chosen = set(cover)
+            for i in cover:
+                need = self.cand_masks[i] & once
+                if not need:
+                    continue  # redundant implicant: cannot happen in a minimum cover
+                r = _bits_first(need)
+                for j in self.row_sets[r]:
+                    if j in chosen or self.cand_masks[j] & need != need:
+                        continue
+                    new = tuple(sorted((chosen - {i}) | {j}))
+                    if new not in seen:
+                        seen.add(new)
+                        queue.append(new)
+                        if len(seen) >= max_models:
+                            return queue
+        return queue
 
     def is_irredundant(self, chosen: list[int]) -> bool:
         for i in chosen:
@@ -207,35 +535,46 @@ class _CoverSearch:
                 return False
         return True
 
-    def enumerate(self, k: int, max_models: int, first_only: bool = False, irredundant: bool = False):
+    def enumerate(
+        self,
+        k: int,
+        max_models: int,
+        deadline: float | None = None,
+        max_nodes: int | None = None,
+        first_only: bool = False,
+        irredundant: bool = False,
+    ) -> tuple[list[tuple[int, ...]], int, str | None]:
+        """Covers of at most ``k`` implicants (exactly ``k`` when ``k`` is the minimum).
+
+        Returns the covers listed (at most ``max_models``), the number counted and what stopped
+        the search early (None, "time_limit" or "max_nodes").
+        """
         found: list[tuple[int, ...]] = []
-        state = {"count": 0, "nodes": 0, "stopped": False}
-        row_sets, cand_masks = self.row_sets, self.cand_masks
+        state: dict[str, int | str | None] = {"count": 0, "nodes": 0, "stop": None}
+        cand_masks = self.cand_masks
+        node_cap = max_nodes if max_nodes is not None else -1
 
         def visit(uncovered: int, chosen: list[int], forbidden: int) -> None:
-            if state["stopped"] or (first_only and found):
+            if state["stop"] is not None or (first_only and found):
                 return
-            state["nodes"] += 1
-            if state["nodes"] > self.max_nodes:
-                state["stopped"] = True
+            nodes = state["nodes"] = int(state["nodes"]) + 1  # type: ignore[arg-type]
+            if nodes == node_cap:
+                state["stop"] = "max_nodes"
+                return
+            if deadline is not None and nodes % _CLOCK_EVERY == 0 and time.monotonic() >= deadline:
+                state["stop"] = "time_limit"
                 return
             if not uncovered:
                 if irredundant and not self.is_irredundant(chosen):
                     return
-                state["count"] += 1
+                state["count"] = int(state["count"]) + 1  # type: ignore[arg-type]
                 if len(found) < max_models:
                     found.append(tuple(sorted(chosen)))
                 return
             left = k - len(chosen)
             if left <= 0 or self.lower_bound(uncovered, forbidden) > left:
                 return
-            best_opts = None
-            for r in bits(uncovered):
-                opts = [i for i in row_sets[r] if not forbidden >> i & 1]
-                if best_opts is None or len(opts) < len(best_opts):
-                    best_opts = opts
-                    if len(opts) <= 1:
-                        break
+            best_opts = _fewest_options(uncovered, forbidden, self.row_masks)
             block = forbidden
             for i in best_opts or ():
                 chosen.append(i)
@@ -244,7 +583,154 @@ class _CoverSearch:
                 block |= 1 << i
 
         visit(self.all_rows, [], 0)
-        return found, state["count"], state["stopped"]
+        return found, int(state["count"]), state["stop"]  # type: ignore[return-value]
+
+
+class _TieSearch:
+    """Every cover of exactly the minimum size, counted by independent parts.
+
+    ``solve(U, F, L)`` lists the covers of the rows ``U`` (bit mask) by implicants not in ``F``
+    with exactly ``L`` implicants, under the invariant that no such cover has fewer: the root
+    is called with the proven minimum, and the invariant passes to every child. A node whose
+    rows split into independent parts (no allowed implicant shared) is solved part by part,
+    each at its own minimum (iterative deepening from its lower bound), and the counts
+    multiply; results of parts are cached (the same part recurs under different branches),
+    as in component caching for model counting (Bacchus, Dalmao & Pitassi 2003).
+    """
+
+    def __init__(self, search: _CoverSearch, max_models: int, deadline: float | None, max_nodes: int | None):
+        self.s = search
+        self.max_models = max_models
+        self.deadline = deadline
+        self.node_cap = max_nodes if max_nodes is not None else -1
+        self.nodes = 0
+        self.stopped: str | None = None
+        self.cache: dict[tuple[int, int, int], tuple[int, list[tuple[int, ...]]]] = {}
+
+    def run(self, size: int) -> tuple[list[tuple[int, ...]], int, str | None]:
+        limit = sys.getrecursionlimit()
+        if 4 * size + 200 > limit:
+            sys.setrecursionlimit(4 * size + 200)
+        try:
+            count, found, _ = self.solve(self.s.all_rows, self.s.reduced_cost_fixed(size), size)
+        finally:
+            sys.setrecursionlimit(limit)
+        return [tuple(sorted(c)) for c in found], count, self.stopped
+
+    def _tick(self) -> None:
+        self.nodes += 1
+        if self.nodes == self.node_cap:
+            self.stopped = "max_nodes"
+        elif (
+            self.deadline is not None and self.nodes % _CLOCK_EVERY == 0 and time.monotonic() >= self.deadline
+        ):
+            self.stopped = "time_limit"
+
+    def _components(self, uncovered: int, forbidden: int) -> list[int]:
+        row_masks, cand_masks = self.s.row_masks, self.s.cand_masks
+        parts = []
+        rest = uncovered
+        while rest:
+            part = frontier = rest & -rest
+            while frontier:
+                cands = 0
+                for r in bits(frontier):
+                    cands |= row_masks[r]
+                reach = 0
+                for c in bits(cands & ~forbidden):
+                    reach |= cand_masks[c]
+                reach &= rest
+                frontier = reach & ~part
+                part |= reach
+            parts.append(part)
+            rest &= ~part
+        return parts
+
+    def solve(self, uncovered: int, forbidden: int, size: int) -> tuple[int, list[tuple[int, ...]], bool]:
+        """(number of covers, covers listed, complete) for rows ``uncovered``, ``size`` implicants."""
+        if not uncovered:
+            return (1, [()], True) if size == 0 else (0, [], True)
+        if size <= 0:
+            return 0, [], True
+        if self.stopped:
+            return 0, [], False
+        self._tick()
+        relevant = 0
+        for r in bits(uncovered):
+            relevant |= self.s.row_masks[r]
+        key = (uncovered, forbidden & relevant, size)
+        hit = self.cache.get(key)
+        if hit is not None:
+            return hit[0], hit[1], True
+        if self.s.lower_bound(uncovered, forbidden) > size:
+            res: tuple[int, list[tuple[int, ...]], bool] = (0, [], True)
+        else:
+            parts = self._components(uncovered, forbidden)
+            if len(parts) == 1:
+                res = self._branch(uncovered, forbidden, size)
+            else:
+                res = self._product(parts, forbidden, size)
+        if res[2]:
+            self.cache[key] = (res[0], res[1])
+        return res
+
+    def _branch(self, uncovered: int, forbidden: int, size: int) -> tuple[int, list[tuple[int, ...]], bool]:
+        best = _fewest_options(uncovered, forbidden, self.s.row_masks)
+        count, listed, complete = 0, [], True
+        block = forbidden
+        for i in best or ():
+            n, covers, ok = self.solve(uncovered & ~self.s.cand_masks[i], block, size - 1)
+            count += n
+            room = self.max_models - len(listed)
+            if room > 0:
+                listed.extend((i, *c) for c in covers[:room])
+            complete = complete and ok
+            if self.stopped:
+                return count, listed, False
+            block |= 1 << i
+        return count, listed, complete
+
+    def _product(
+        self, parts: list[int], forbidden: int, size: int
+    ) -> tuple[int, list[tuple[int, ...]], bool]:
+        parts.sort(key=lambda m: m.bit_count())
+        lows = [self.s.lower_bound(m, forbidden) for m in parts]
+        if sum(lows) > size:
+            return 0, [], True
+        used = 0
+        results = []
+        for i, part in enumerate(parts):
+            budget = size - used - sum(lows[i + 1 :])
+            for k in range(lows[i], budget + 1):
+                n, covers, ok = self.solve(part, forbidden, k)
+                if n:
+                    break
+                if not ok:
+                    return 0, [], False
+            else:
+                return 0, [], True
+            used += k
+            results.append((n, covers, ok))
+        count = math.prod(n for n, _, _ in results)
+        listed = [
+            tuple(i for c in combo for i in c)
+            for combo in islice(product(*(covers for _, covers, _ in results)), self.max_models)
+        ]
+        return count, listed, all(ok for _, _, ok in results)
+
+
+def _fewest_options(uncovered: int, forbidden: int, row_masks: list[int]) -> list[int]:
+    """Allowed implicants of the uncovered row that has fewest of them (the branching row)."""
+    allowed_all = ~forbidden
+    best = -1
+    best_count = 0
+    for r in bits(uncovered):
+        n = (row_masks[r] & allowed_all).bit_count()
+        if best < 0 or n < best_count:
+            best, best_count = r, n
+            if n <= 1:
+                break
+    return bits(row_masks[best] & allowed_all) if best >= 0 else []
 
 
 def _bits_first(mask: int) -> int:

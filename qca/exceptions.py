@@ -1,6 +1,6 @@
 """Exceptions raised by qca for bad input or impossible requests."""
 
-__all__ = ["QcasimError", "QCAError", "ExpressionError", "QCAWarning", "ModelsCappedWarning",
+__all__ = ["QcasimError", "QCAError", "ExpressionError", "QCAWarning", "IncompleteSearchWarning",
            "HalfMembershipWarning"]
 
 
@@ -28,12 +28,18 @@ class ExpressionError(QCAError):
 
 
 class QCAWarning(UserWarning):
-    """Base class of the engine's advisories (the analysis ran, but read this)."""
-
-
-class ModelsCappedWarning(QCAWarning):
-    """More tied minimal models exist than were listed (``max_models``)."""
+    """Base class of every warning issued by qca (the analysis ran, but read this)."""
 
 
 class HalfMembershipWarning(QCAWarning):
     """Cases with a membership of exactly 0.5 belong to no truth-table row."""
+
+
+class IncompleteSearchWarning(QCAWarning):
+    """A minimization returned before its search was complete.
+
+    Raised by :func:`qca.minimize` when the list of tied models was capped (``max_models``) or
+    the time budget ran out (``time_limit``); the message names the setting that would extend
+    the search, and the :class:`qca.Solution` says what is proven (``search_status``,
+    ``min_size_bounds``, ``search_complete``).
+    """

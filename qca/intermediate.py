@@ -10,6 +10,12 @@ For every pair of a conservative model ``Ci`` and a parsimonious model ``Pj`` (R
 2. the positive rows are minimized again with the easy counterfactuals as the only
    don't-cares, and every minimal cover is an intermediate model.
 
+Work shared between pairs is cached: the simplification of each (conservative implicant,
+parsimonious implicant) pair, and the re-minimization for each distinct set of easy
+counterfactuals (many pairs lead to the same set). The pairs are visited within the time budget
+of :func:`qca.minimize`; when it runs out, the models of the pairs visited so far are returned
+and the solution says how many pairs were left (R visits every pair, without a budget).
+
 A conjunctural expectation such as ``"LIT*~URB"`` (Dusa 2019, sect. 8.7) applies to a term only
 when the term agrees with the rest of the conjunction: ``URB`` is dropped from a term holding
 ``LIT`` but not from one holding ``~LIT``.
@@ -25,15 +31,26 @@ Dusa, A. (2019). *QCA with R*, sect. 8.6-8.7. Springer.
 
 from __future__ import annotations
 
+import time
+import warnings
 from collections.abc import Sequence
 
 import numpy as np
 
-from .cover import DEFAULT_MAX_MODELS
-from .exceptions import QCAError
+from .cover import DEFAULT_MAX_MODELS, deadline_from
+from .exceptions import QCAError, QCAWarning
 from .expressions import parse
-from .minimize import Model, Solution, cube_string, minimize, remainder_mask, solution_from_primes
-from .primes import configs_in, prime_implicants, sort_cubes
+from .minimize import (
+    DEFAULT_TIME_LIMIT,
+    Model,
+    Solution,
+    cube_string,
+    minimize,
+    remainder_mask,
+    solution_from_primes,
+    warn_incomplete,
+)
+from .primes import configs_in, covers, find_prime_implicants, sort_cubes
 from .truth_table import TruthTable, row_numbers
 
 __all__ = ["intermediate_solution", "parse_directions"]
@@ -95,6 +112,7 @@ def intermediate_solution(
     include: tuple[str, ...] = ("?",),
     max_models: int = DEFAULT_MAX_MODELS,
     method: str = "auto",
+    time_limit: float | None = DEFAULT_TIME_LIMIT,
 ) -> Solution:
     """Intermediate solution of a truth table for the given directional expectations.
 
@@ -106,6 +124,9 @@ def intermediate_solution(
         ``["~IND", "LIT*~URB"]``. Conditions without an expectation keep their literals.
     include : tuple of str
         Must contain ``"?"``; ``"C"`` also lets contradictions be covered.
+    max_models, method, time_limit
+        As :func:`qca.minimize`; the time budget covers the conservative and parsimonious
+        solutions and every pair.
 
     Returns
     -------
@@ -123,9 +144,17 @@ def intermediate_solution(
     'A*C'
     """
     directions = parse_directions(dir_exp, tt)
+    deadline = deadline_from(time_limit)
     rest = tuple(i for i in include if i != "?")
-    conservative = minimize(tt, include=rest or None, max_models=max_models, method=method)
-    parsimonious = minimize(tt, include=include, max_models=max_models, method=method)
+    with warnings.catch_warnings():
+        # One warning for the whole solution, below; each part keeps a share of the budget.
+        warnings.simplefilter("ignore", QCAWarning)
+        conservative = minimize(
+            tt, include=rest or None, max_models=max_models, method=method, time_limit=_share(deadline, 3)
+        )
+        parsimonious = minimize(
+            tt, include=include, max_models=max_models, method=method, time_limit=_share(deadline, 2)
+        )
     on = tt.configs_with("1")
     contradictions = tt.configs_with("C") if "C" in include else np.zeros((0, len(tt.levels)), np.int64)
 
@@ -134,8 +163,9 @@ def intermediate_solution(
     easy_all: set[int] = set()
     pair_notes = []
     sources: list[tuple[str, list[frozenset]]] = []
+    by_candidates: dict[frozenset, frozenset] = {}
     solved: dict[frozenset, Solution] = {}
-    complete = conservative.complete and parsimonious.complete
+    complete = conservative.search_complete and parsimonious.search_complete
     c_index = {tuple(c): i for i, c in enumerate(conservative.pi_cubes.tolist())}
     p_index = {tuple(p): j for j, p in enumerate(parsimonious.pi_cubes.tolist())}
     cp, pp = conservative.pi_cubes, parsimonious.pi_cubes
@@ -147,9 +177,52 @@ def intermediate_solution(
             simplified[i, j] = tuple(int(v) for v in _simplify(cp[i], pp[j], directions))
         return simplified[i, j]
 
+    # Small spaces: every remainder listed once, then each candidate set is one chart lookup.
+    space = int(np.prod(tt.levels))
+    remainders = None
+    if space <= 1 << 16:
+        every = np.indices(tt.levels).reshape(len(tt.levels), -1).T
+        remainders = every[remainder_mask(tt, every)]
+
+    def solve(candidates: list[tuple[int, ...]]) -> Solution:
+        key = frozenset(candidates)
+        if key not in by_candidates:
+            if remainders is not None:
+                easy = remainders[covers(np.asarray(candidates), remainders).any(axis=0)]
+            else:
+                inside = configs_in(np.asarray(candidates), tt.levels)
+                easy = inside[remainder_mask(tt, inside)]
+            easy_rows = frozenset(int(r) for r in row_numbers(easy, tt.levels))
+            by_candidates[key] = easy_rows
+            if easy_rows not in solved:
+                easy_all.update(easy_rows)
+                dont_care = np.vstack([easy, contradictions])
+                no_off = np.zeros((0, len(tt.levels)), np.int64)
+                primes, primes_done = find_prime_implicants(
+                    on, no_off, tt.levels, "negative", dont_care=dont_care, method=method, deadline=deadline
+                )
+                primes_all.append(primes)
+                solved[easy_rows] = solution_from_primes(
+                    tt,
+                    primes,
+                    on,
+                    "intermediate",
+                    include,
+                    max_models=max_models,
+                    deadline=deadline,
+                    time_limit=time_limit,
+                    primes_lower_bound=None if primes_done else 1,
+                    warn=False,
+                )
+        return solved[by_candidates[key]]
+
+    n_pairs = len(conservative.models) * len(parsimonious.models)
+    visited = 0
     for ci, cmodel in enumerate(conservative.models, start=1):
         c_ids = [c_index[tuple(c)] for c in cmodel.cubes.tolist()]
         for pj, pmodel in enumerate(parsimonious.models, start=1):
+            if visited and deadline is not None and time.monotonic() >= deadline:
+                break
             p_ids = [p_index[tuple(p)] for p in pmodel.cubes.tolist()]
             candidates = []
             for i in c_ids:
@@ -157,29 +230,17 @@ def intermediate_solution(
                 if not parents:
                     candidates.append(tuple(int(v) for v in cp[i]))
                 candidates.extend(simplify(i, j) for j in parents)
-            key = frozenset(candidates)
-            if key not in solved:
-                inside = configs_in(np.asarray(candidates), tt.levels)
-                easy = inside[remainder_mask(tt, inside)]
-                easy_all.update(int(r) for r in row_numbers(easy, tt.levels))
-                dont_care = np.vstack([easy, contradictions])
-                no_off = np.zeros((0, len(tt.levels)), np.int64)
-                primes = prime_implicants(
-                    on, no_off, tt.levels, "negative", dont_care=dont_care, method=method
-                )
-                primes_all.append(primes)
-                solved[key] = solution_from_primes(
-                    tt, primes, on, "intermediate", include, max_models=max_models
-                )
-            sol = solved[key]
-            complete = complete and sol.complete
+            sol = solve(candidates)
+            visited += 1
+            complete = complete and sol.search_complete
             keys = [frozenset(map(tuple, m.cubes.tolist())) for m in sol.models]
-            for k, m in zip(keys, sol.models):
-                models.setdefault(k, m)
+            for key, m in zip(keys, sol.models):
+                models.setdefault(key, m)
             sources.append((f"C{ci}P{pj}", keys))
             pair_notes.append(f"C{ci}P{pj}: " + "; ".join(str(m) for m in sol.models))
 
-    pis = sort_cubes(np.vstack(primes_all))
+    k = len(tt.levels)
+    pis = sort_cubes(np.vstack(primes_all)) if primes_all else np.zeros((0, k), dtype=np.int8)
     names = tuple(cube_string(c, tt.conditions, tt.multivalue) for c in pis)
     notes = [f"directional expectations: {', '.join(_direction_strings(directions, tt))}"]
     if 1 < len(pair_notes) <= 12:
@@ -189,6 +250,14 @@ def intermediate_solution(
     ordered = sorted(models.values(), key=lambda m: (len(m.terms), m.complexity, m.terms))
     position = {frozenset(map(tuple, m.cubes.tolist())): i for i, m in enumerate(ordered)}
     model_sources = tuple((label, tuple(position[k] for k in keys)) for label, keys in sources)
+    sizes = [len(m.terms) for m in ordered] or [0]
+    status, setting = _status(
+        conservative, parsimonious, solved.values(), visited, n_pairs, len(ordered), time_limit
+    )
+    complete = complete and visited == n_pairs
+    if not complete:
+        notes.append(status)
+        warn_incomplete(status, setting, stacklevel=5)
     return Solution(
         truth_table=tt,
         solution_type="intermediate",
@@ -203,7 +272,51 @@ def intermediate_solution(
         parsimonious=parsimonious,
         easy_counterfactuals=tuple(sorted(easy_all)),
         model_sources=model_sources,
+        search_complete=complete,
+        min_size_bounds=(min(sizes), min(sizes)),
+        search_status=status,
     )
+
+
+def _share(deadline: float | None, parts: int) -> float | None:
+    """One of ``parts`` equal shares of the time left before the deadline."""
+    return None if deadline is None else max(0.0, deadline - time.monotonic()) / parts
+
+
+def _status(
+    conservative: Solution,
+    parsimonious: Solution,
+    pair_solutions,
+    visited: int,
+    n_pairs: int,
+    n_models: int,
+    time_limit: float | None,
+) -> tuple[str, str | None]:
+    """Words for the completeness of an intermediate solution, and the setting to raise."""
+    parts = []
+    setting = None
+    for name, sol in (("conservative", conservative), ("parsimonious", parsimonious)):
+        if not sol.search_complete:
+            parts.append(f"{name}: {sol.search_status}")
+            setting = setting or _setting(sol.search_status)
+    if visited < n_pairs:
+        tl = "no time limit" if time_limit is None else f"time_limit={time_limit:.3g} s"
+        parts.append(f"search stopped at {tl} after {visited} of {n_pairs} CiPj pairs")
+        setting = "time_limit"
+    for sol in pair_solutions:
+        if not sol.search_complete:
+            parts.append(f"a CiPj pair: {sol.search_status}")
+            setting = setting or _setting(sol.search_status)
+            break
+    if not parts:
+        if n_models == 1:
+            return f"1 intermediate model (from {n_pairs} CiPj pair{'s' if n_pairs > 1 else ''})", None
+        return f"all {n_models} intermediate models from {n_pairs} CiPj pair(s)", None
+    return f"{n_models} intermediate model(s) found; " + "; ".join(parts), setting
+
+
+def _setting(status: str) -> str:
+    return "time_limit" if "time_limit" in status else "max_models"
 
 
 def _direction_strings(directions: list[Direction], tt: TruthTable) -> list[str]:

@@ -15,6 +15,7 @@ Dusa, A. (2019). *QCA with R: A Comprehensive Resource*, ch. 8. Springer.
 from __future__ import annotations
 
 import dataclasses
+import time
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -25,14 +26,17 @@ import pandas as pd
 
 from ._display import Report
 from ._validation import check_fraction
-from .cover import DEFAULT_MAX_MODELS, DEFAULT_MAX_NODES, minimum_covers
-from .exceptions import ModelsCappedWarning, QCAError
+from .cover import DEFAULT_MAX_MODELS, DEFAULT_MAX_NODES, CoverResult, deadline_from, minimum_covers
+from .exceptions import IncompleteSearchWarning, QCAError
 from .expressions import Expression, Term
 from .fit import disjunction_fit, sufficiency
-from .primes import configs_in, covers, prime_implicants
+from .primes import configs_in, covers, find_prime_implicants
 from .truth_table import TOLERANCE, TruthTable, row_memberships, row_numbers
 
-__all__ = ["Model", "Solution", "minimize", "cube_terms", "cube_string"]
+__all__ = ["Model", "Solution", "minimize", "cube_terms", "cube_string", "DEFAULT_TIME_LIMIT"]
+
+#: Default time budget of :func:`minimize`, in seconds.
+DEFAULT_TIME_LIMIT = 10.0
 
 #: Models printed by ``str(solution)``; every model stays available in ``solution.models``.
 PRINTED_MODELS = 20
@@ -210,6 +214,15 @@ class Solution:
     model_sources : tuple of (str, tuple of int)
         Intermediate solutions only: each conservative x parsimonious pair (``"C1P2"``) and
         the indices (into ``models``) of the intermediate models it gives.
+    search_complete : bool
+        True when the search finished: every prime implicant generated, the minimum number of
+        implicants proven and every tied model listed.
+    min_size_bounds : tuple of int
+        Lower and upper bound on the number of implicants of a minimal model (equal when
+        proven); the models listed have the upper bound.
+    search_status : str
+        What the search established, in words, e.g. ``"all 7 tied models"``,
+        ``"12 of at least 40 tied models (max_models)"``.
     """
 
     truth_table: TruthTable = field(repr=False)
@@ -226,6 +239,9 @@ class Solution:
     n_models_exact: bool = True
     easy_counterfactuals: tuple[int, ...] = ()
     model_sources: tuple[tuple[str, tuple[int, ...]], ...] = ()
+    search_complete: bool = True
+    min_size_bounds: tuple[int, int] = (0, 0)
+    search_status: str = ""
 
     def __post_init__(self) -> None:
         # R's essential prime implicants: those in every tied model. The cover search reports
@@ -358,8 +374,9 @@ def minimize(
     sol_cons: float = 0.0,
     row_dom: bool = False,
     all_sol: bool = False,
+    time_limit: float | None = DEFAULT_TIME_LIMIT,
 ) -> Solution:
-    """Minimize a truth table, as R's QCA ``minimize()``.
+    """Minimize a truth table, as R's QCA ``minimize()``, within a time budget.
 
     Parameters
     ----------
@@ -386,15 +403,29 @@ def minimize(
     all_sol : bool
         Every irredundant model, whatever its number of implicants (R's ``all.sol``), instead
         of the minimal ones only.
+    time_limit : float or None
+        Seconds the whole call may take (prime implicants, minimum size, tied models);
+        None: no limit. When the budget runs out the call returns what it has: at least one
+        model (the best cover found, minimal when ``min_size_bounds`` is tight), the models
+        enumerated so far, and an :class:`~qca.exceptions.IncompleteSearchWarning`.
+        R has no such budget: this is a deliberate difference.
 
     Returns
     -------
     Solution
+        ``search_complete``, ``min_size_bounds`` and ``search_status`` say how complete the
+        answer is.
 
     Raises
     ------
     QCAError
         When no row has OUT = "1", or for bad arguments.
+
+    Warns
+    -----
+    IncompleteSearchWarning
+        When not every tied model is listed, naming the setting (``max_models`` or
+        ``time_limit``) that would extend the search.
 
     Examples
     --------
@@ -408,6 +439,8 @@ def minimize(
         raise QCAError(f"minimize needs a TruthTable (from qca.truth_table); got {type(tt).__name__}")
     if not isinstance(max_models, int | np.integer) or max_models < 1:
         raise QCAError(f"max_models must be a whole number >= 1; got {max_models!r}")
+    time_limit = _check_time_limit(time_limit)
+    deadline = deadline_from(time_limit)
     include_t = _parse_include(include)
     pi_cons = check_fraction(pi_cons, "pi_cons")
     sol_cons = check_fraction(sol_cons, "sol_cons")
@@ -418,7 +451,9 @@ def minimize(
 
         if "?" not in include_t:
             raise QCAError("an intermediate solution (dir_exp) needs include='?'")
-        sol = intermediate_solution(tt, dir_exp, include_t, max_models=max_models, method=method)
+        sol = intermediate_solution(
+            tt, dir_exp, include_t, max_models=max_models, method=method, time_limit=time_limit
+        )
         return _filter_models(sol, sol_cons)
     on, off, dont_care, remainders = _sets(tt, include_t)
     if on.shape[0] == 0:
@@ -426,7 +461,9 @@ def minimize(
             f"no truth-table row has OUT = 1 for outcome {tt.outcome!r}: nothing to explain "
             f"(incl_cut {tt.incl_cut[0]:g}, n_cut {tt.n_cut}, pri_cut {tt.pri_cut:g})"
         )
-    pis = prime_implicants(on, off, tt.levels, remainders, dont_care=dont_care, method=method)
+    pis, primes_complete = find_prime_implicants(
+        on, off, tt.levels, remainders, dont_care=dont_care, method=method, deadline=deadline
+    )
     notes = []
     if pi_cons > 0:
         incl = sufficiency(cube_memberships(pis, tt), tt.outcome_membership)["inclS"]
@@ -445,10 +482,53 @@ def minimize(
             f"positive row(s) {rows} are covered by no prime implicant with inclS >= pi_cons {pi_cons:g}"
         )
     kind = "parsimonious" if "?" in include_t else "conservative"
+    lower = None if primes_complete else (_incompatible_rows(on, off) if remainders == "dont_care" else 1)
     sol = solution_from_primes(
-        tt, pis, on, kind, include_t, max_models=max_models, notes=notes, all_sol=all_sol, chart=chart
+        tt,
+        pis,
+        on,
+        kind,
+        include_t,
+        max_models=max_models,
+        notes=notes,
+        all_sol=all_sol,
+        chart=chart,
+        deadline=deadline,
+        time_limit=time_limit,
+        primes_lower_bound=lower,
     )
     return _filter_models(sol, sol_cons)
+
+
+def _check_time_limit(time_limit: float | None) -> float | None:
+    if time_limit is None:
+        return None
+    if isinstance(time_limit, bool) or not isinstance(time_limit, int | float | np.integer | np.floating):
+        raise QCAError(f"time_limit must be a number of seconds or None; got {time_limit!r}")
+    if not np.isfinite(time_limit) or time_limit < 0:
+        raise QCAError(f"time_limit must be a number of seconds >= 0 or None (no limit); got {time_limit!r}")
+    return float(time_limit)
+
+
+def _incompatible_rows(on: np.ndarray, off: np.ndarray, seconds: float = 0.5) -> int:
+    """Lower bound on the implicants of any cover: positive rows no single implicant can join.
+
+    Two positive configurations share an implicant only if the smallest cube holding both
+    (fixed where they agree) holds no negative configuration; a set of pairwise incompatible
+    positive configurations needs one implicant each. The set is grown greedily for at most
+    ``seconds`` (any such set gives a valid bound, a larger one a better bound).
+    """
+    on = np.unique(on, axis=0)
+    stop = time.monotonic() + seconds
+    chosen = on[:1]
+    for p in on[1:]:
+        if time.monotonic() >= stop:
+            break
+        agree = chosen == p  # (chosen, k)
+        inside = (~agree[:, None, :] | (off[None, :, :] == p[None, None, :])).all(axis=2)
+        if inside.any(axis=1).all():
+            chosen = np.vstack([chosen, p])
+    return max(1, chosen.shape[0])
 
 
 def _dominated(chart: np.ndarray) -> np.ndarray:
@@ -469,6 +549,86 @@ def _filter_models(sol: Solution, sol_cons: float) -> Solution:
     return dataclasses.replace(sol, models=kept, n_models=len(kept), notes=(*sol.notes, note))
 
 
+def search_status(
+    res: CoverResult, n_listed: int, time_limit: float | None, primes_lower_bound: int | None = None
+) -> tuple[str, tuple[int, int], str | None]:
+    """Words for how complete a cover search is, the size bounds, and the setting to raise.
+
+    Parameters
+    ----------
+    res : CoverResult
+    n_listed : int
+        Models listed.
+    time_limit : float or None
+        The budget, for the message.
+    primes_lower_bound : int, optional
+        Given when prime-implicant generation was cut short: a lower bound on the minimum size
+        valid for every implicant (the chart's own bound is then not valid).
+
+    Returns
+    -------
+    status : str
+    bounds : (int, int)
+    setting : {None, "max_models", "time_limit", "max_nodes"}
+        What would extend the search (None when it is complete).
+    """
+    tl = "no time limit" if time_limit is None else f"time_limit={time_limit:.3g} s"
+    low, high = res.size_bounds
+    n = res.n_covers
+    if primes_lower_bound is not None:
+        low = min(primes_lower_bound, high)
+        text = (
+            f"prime implicant generation stopped at {tl}: {n_listed} model(s) of size {high} "
+            f"from the prime implicants found, minimum between {low} and {high}"
+        )
+        return text, (low, high), "time_limit"
+    if low < high:
+        text = (
+            f"search stopped at {tl}: {n_listed} model(s) of size {high} found, "
+            f"minimum between {low} and {high}"
+        )
+        return text, (low, high), "time_limit"
+    if res.complete:
+        text = f"all {n} tied models" if n > 1 else "1 minimal model (no ties)"
+        return text, (low, high), None
+    if res.counted_all:
+        return f"{n_listed} of {n} tied models (max_models)", (low, high), "max_models"
+    reason = "max_nodes" if res.stopped_by == "max_nodes" else tl
+    if n_listed < n:
+        text = f"{n_listed} of at least {n} tied models (max_models; counting stopped at {reason})"
+        return text, (low, high), "max_models" if res.stopped_by != "time_limit" else "time_limit"
+    return (
+        f"search stopped at {reason}: {n_listed} tied model(s) of size {high} found, there may be more",
+        (low, high),
+        res.stopped_by,
+    )
+
+
+def warn_incomplete(status: str, setting: str | None, stacklevel: int = 3) -> None:
+    """Issue the :class:`IncompleteSearchWarning` naming the setting that extends the search."""
+    advice = {
+        "max_models": "raise max_models to list more",
+        "time_limit": "raise time_limit (None: no limit) to search further",
+        "max_nodes": "raise max_nodes to search further",
+    }.get(setting or "", "")
+    warnings.warn(f"{status}; {advice}" if advice else status, IncompleteSearchWarning, stacklevel=stacklevel)
+
+
+def _cube_names(cubes: np.ndarray, conditions: Sequence[str], multivalue: bool) -> tuple[str, ...]:
+    """:func:`cube_string` of many cubes at once (the same strings, from a literal table)."""
+    cubes = np.asarray(cubes, dtype=np.int64)
+    if not cubes.size:
+        return ()
+    top = int(cubes.max()) + 1
+    table = np.empty((len(conditions), top + 1), dtype=object)
+    for j, c in enumerate(conditions):
+        table[j, 0] = ""
+        for v in range(top):
+            table[j, v + 1] = f"{c}[{v}]" if multivalue or v > 1 else (c if v == 1 else f"~{c}")
+    literals = table[np.arange(len(conditions))[None, :], cubes + 1].tolist()
+    return tuple("*".join(filter(None, row)) or "1" for row in literals)
+
+
 def solution_from_primes(
     tt: TruthTable,
     pis: np.ndarray,
@@ -479,26 +639,34 @@ def solution_from_primes(
     notes: Sequence[str] = (),
     all_sol: bool = False,
     chart: np.ndarray | None = None,
+    deadline: float | None = None,
+    time_limit: float | None = None,
+    primes_lower_bound: int | None = None,
+    warn: bool = True,
     **extra: object,
 ) -> Solution:
-    """Solve the prime-implicant chart of ``pis`` over the positive configurations ``on``."""
+    """Solve the prime-implicant chart of ``pis`` over the positive configurations ``on``.
+
+    ``primes_lower_bound`` is given (a valid lower bound on the minimum size) when ``pis`` is
+    only part of the prime implicants (generation stopped at the deadline).
+    """
     if chart is None:
         chart = covers(pis, on)
-    res = minimum_covers(chart, max_models=max_models, max_nodes=DEFAULT_MAX_NODES, irredundant=all_sol)
-    conditions = tt.conditions
-    mv = tt.multivalue
-    names = tuple(cube_string(c, conditions, mv) for c in pis)
+    res = minimum_covers(
+        chart, max_models=max_models, max_nodes=DEFAULT_MAX_NODES, irredundant=all_sol, deadline=deadline
+    )
+    names = _cube_names(pis, tt.conditions, tt.multivalue)
     models = [
         Model(tuple(names[p] for p in cov), pis[list(cov)], tt)
         for cov in sorted(res.covers, key=lambda c: (len(c), int((pis[list(c)] >= 0).sum()), c))
     ]
-    if not res.complete:
-        warnings.warn(
-            f"{res.n_covers}{'' if res.counted_all else ' or more'} tied minimal models; "
-            f"only {len(models)} are listed (raise max_models)",
-            ModelsCappedWarning,
-            stacklevel=3,
-        )
+    status, bounds, setting = search_status(res, len(models), time_limit, primes_lower_bound)
+    search_complete = res.complete and primes_lower_bound is None
+    notes = list(notes)
+    if not search_complete:
+        notes.append(status)
+        if warn:
+            warn_incomplete(status, setting, stacklevel=4)
     return Solution(
         truth_table=tt,
         solution_type=kind,
@@ -508,8 +676,11 @@ def solution_from_primes(
         pi_cubes=pis,
         essential=tuple(names[p] for p in res.essential),
         n_models=res.n_covers,
-        complete=res.complete,
-        n_models_exact=res.counted_all,
+        complete=search_complete,
+        n_models_exact=res.counted_all and primes_lower_bound is None,
         notes=tuple(notes),
+        search_complete=search_complete,
+        min_size_bounds=bounds,
+        search_status=status,
         **extra,  # type: ignore[arg-type]
     )

@@ -15,11 +15,21 @@ Three exact algorithms are used, chosen by the size of the problem:
 * ``hitting``: with remainders as don't-cares, the implicants that cover a positive
   configuration ``p`` are the literal subsets of ``p`` that differ from every negative
   configuration; the prime ones are the minimal transversals of the hypergraph of difference
-  sets ``{c : p_c != q_c}`` over negative ``q`` (Berge's algorithm on bit masks). It scales with
-  the number of observed configurations, not with the number of conditions.
+  sets ``{c : p_c != q_c}`` over negative ``q`` (Berge's algorithm on bit masks, vectorised:
+  a candidate set is a minimal transversal when each of its elements alone hits some edge,
+  tested for all candidates at once with population counts). It works from the observed
+  configurations, as Dusa's CCubes does, and scales with their number, not with the number of
+  conditions: 30 conditions x 60 cases give 127,321 prime implicants in about 2 s.
 * ``merge``: with remainders negative, Quine-McCluskey merging of the observed allowed
   configurations (McCluskey 1956), generalised to multi-value conditions (a condition is freed
   when every level of it is present).
+
+All three work from the observed configurations except ``dense``, which is used only while the
+cube space is small (its arrays are Boolean: one byte per cube). :func:`find_prime_implicants`
+takes a deadline: when it passes, the hitting-set and merge algorithms stop and return the
+prime implicants found so far, completed by one prime implicant for every positive
+configuration not yet covered (its own configuration with literals freed greedily while no
+negative configuration gets in), and say that the list is partial. R's QCA has no such budget.
 
 References
 ----------
@@ -32,16 +42,27 @@ Berge, C. (1989). *Hypergraphs*. North-Holland.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Sequence
 
 import numpy as np
 
 from ._bits import bits
 
-__all__ = ["prime_implicants", "covers", "configs_in", "sort_cubes", "DENSE_LIMIT", "MAX_EXPANDED"]
+__all__ = [
+    "prime_implicants",
+    "find_prime_implicants",
+    "covers",
+    "configs_in",
+    "sort_cubes",
+    "DENSE_LIMIT",
+    "MAX_EXPANDED",
+]
 
-#: Largest cube space (product of levels + 1) tabulated by the dense algorithm.
-DENSE_LIMIT = 2_000_000
+#: Largest cube space (product of levels + 1) tabulated by the dense algorithm (one byte per
+#: cube in each of a few Boolean arrays: 3^14 cubes, about 5 MB each, for 14 crisp conditions;
+#: it cannot stop at a deadline, so it is kept to spaces it tabulates within a few seconds).
+DENSE_LIMIT = 5_000_000
 
 
 #: Most configurations :func:`configs_in` lists before it refuses.
@@ -77,6 +98,20 @@ def covers(cubes: np.ndarray, configs: np.ndarray) -> np.ndarray:
     out = np.ones((cubes.shape[0], configs.shape[0]), dtype=bool)
     if out.size == 0:
         return out
+    k = cubes.shape[1]
+    if k <= 62 and out.size > 100_000 and cubes.max() <= 1 and configs.max() <= 1:
+        # Crisp: pack each cube into (fixed conditions, their values) and each configuration
+        # into its values; a cube holds a configuration when they agree on the fixed bits.
+        dtype = np.uint32 if k <= 32 else np.uint64
+        weights = np.left_shift(np.uint64(1), np.arange(k, dtype=np.uint64))
+        fixed = ((cubes >= 0) @ weights).astype(dtype)
+        values = ((cubes == 1) @ weights).astype(dtype)
+        points = ((configs == 1) @ weights).astype(dtype)
+        for lo in range(0, cubes.shape[0], 2048):  # blocks that stay in cache
+            part = points[None, :] ^ values[lo : lo + 2048, None]
+            part &= fixed[lo : lo + 2048, None]
+            np.equal(part, 0, out=out[lo : lo + 2048])
+        return out
     for j in range(cubes.shape[1]):
         col = cubes[:, j, None]
         out &= (col < 0) | (col == configs[None, :, j])
@@ -110,6 +145,37 @@ def prime_implicants(
     int8 array (n_primes, k), -1 for free conditions, sorted by number of literals then
     lexicographically.
     """
+    return find_prime_implicants(on, off, levels, remainders, dont_care, method)[0]
+
+
+def find_prime_implicants(
+    on: np.ndarray,
+    off: np.ndarray,
+    levels: Sequence[int],
+    remainders: str,
+    dont_care: np.ndarray | None = None,
+    method: str = "auto",
+    deadline: float | None = None,
+) -> tuple[np.ndarray, bool]:
+    """Prime implicants as :func:`prime_implicants`, within a deadline.
+
+    Parameters
+    ----------
+    on, off, levels, remainders, dont_care, method
+        As :func:`prime_implicants`.
+    deadline : float, optional
+        ``time.monotonic()`` value after which generation stops.
+
+    Returns
+    -------
+    primes : int8 array (n_primes, k)
+        Sorted as :func:`prime_implicants`. When generation stopped early, the prime
+        implicants found so far plus, for every positive configuration none of them covers,
+        one prime implicant covering it (so the chart always has a cover).
+    complete : bool
+        False when the deadline stopped generation: ``primes`` is then a subset of the prime
+        implicants.
+    """
     k = len(levels)
     on = np.asarray(on, dtype=np.int64).reshape(-1, k)
     off = np.asarray(off, dtype=np.int64).reshape(-1, k)
@@ -121,31 +187,126 @@ def prime_implicants(
     if remainders not in ("dont_care", "negative"):
         raise ValueError(f"remainders must be 'dont_care' or 'negative'; got {remainders!r}")
     if on.shape[0] == 0:
-        return np.zeros((0, k), dtype=np.int8)
+        return np.zeros((0, k), dtype=np.int8), True
     space = float(np.prod(np.asarray(levels, dtype=float) + 1))
     if method == "auto":
         if space <= DENSE_LIMIT:
             method = "dense"
         else:
             method = "hitting" if remainders == "dont_care" else "merge"
+    complete = True
     if method == "dense":
         primes = _dense(on, off, dont_care, levels, remainders)
     elif method == "hitting":
         if remainders != "dont_care":
             raise ValueError("the hitting-set method needs remainders as don't-cares")
-        primes = _hitting(on, off)
+        # The exact algorithm gets most of the budget; if it cannot finish, the rest goes to
+        # prime implicants grown greedily from every positive configuration in k orders.
+        share = None if deadline is None else time.monotonic() + 0.7 * max(0.0, deadline - time.monotonic())
+        primes, complete = _hitting(on, off, share)
+        if not complete:
+            primes = np.vstack([primes, _greedy_primes(on, off, deadline)])
     elif method == "merge":
         if remainders != "negative":
             raise ValueError("the merge method needs remainders as negative")
-        primes = _merge(on, dont_care, levels)
+        primes, complete = _merge(on, dont_care, levels, deadline)
     else:
         raise ValueError(f"unknown method {method!r}")
-    return sort_cubes(primes)
+    if not complete:
+        primes = _complete_cover(primes, on, off, dont_care, levels, remainders)
+    return sort_cubes(primes), complete
+
+
+def _complete_cover(
+    primes: np.ndarray,
+    on: np.ndarray,
+    off: np.ndarray,
+    dont_care: np.ndarray,
+    levels: Sequence[int],
+    remainders: str,
+) -> np.ndarray:
+    """Add one prime implicant for every positive configuration that ``primes`` leave uncovered."""
+    k = on.shape[1]
+    primes = np.asarray(primes, dtype=np.int8).reshape(-1, k)
+    missing = on[~covers(primes, on).any(axis=0)] if primes.shape[0] else on
+    if not missing.shape[0]:
+        return primes
+    allowed = None
+    if remainders == "negative":
+        allowed = {tuple(int(v) for v in r) for r in np.vstack([on, dont_care])}
+    extra = [_expand(p, off, levels, allowed) for p in np.unique(missing, axis=0)]
+    return np.vstack([primes, np.asarray(extra, dtype=np.int8)])
+
+
+def _greedy_primes(on: np.ndarray, off: np.ndarray, deadline: float | None) -> np.ndarray:
+    """Prime implicants grown from each positive configuration, freeing conditions in k orders.
+
+    Order ``s`` tries to free conditions ``s, s+1, ..., k-1, 0, ..., s-1``; a condition is freed
+    when no negative configuration then falls inside the cube. Each result is prime (a literal
+    kept could not be dropped then, and freeing others later only enlarges the cube). Stops
+    at the deadline (checked between configurations).
+    """
+    k = on.shape[1]
+    found: set[tuple[int, ...]] = set()
+    for p in np.unique(on, axis=0):
+        if deadline is not None and time.monotonic() >= deadline:
+            break
+        diff = off != p
+        for start in range(k):
+            fixed = np.ones(k, dtype=bool)
+            count = diff.sum(axis=1)
+            for j in (*range(start, k), *range(start)):
+                col = diff[:, j]
+                if not (count[col] == 1).any():
+                    fixed[j] = False
+                    count = count - col
+            cube = np.where(fixed, p, -1)
+            found.add(tuple(int(v) for v in cube))
+    return np.asarray(sorted(found), dtype=np.int8).reshape(-1, k)
+
+
+def _expand(
+    p: np.ndarray, off: np.ndarray, levels: Sequence[int], allowed: set[tuple[int, ...]] | None
+) -> np.ndarray:
+    """A prime implicant containing configuration ``p``: free its conditions greedily, in order."""
+    cube = p.astype(np.int64).copy()
+    for j in range(len(cube)):
+        trial = cube.copy()
+        trial[j] = -1
+        if allowed is None:
+            ok = not covers(trial[None, :], off).any() if off.shape[0] else True
+        else:
+            size = float(np.prod([levels[i] for i in np.flatnonzero(trial < 0)]))
+            ok = size <= len(allowed) and all(
+                tuple(int(v) for v in c) in allowed for c in configs_in(trial, levels)
+            )
+        if ok:
+            cube = trial
+    return cube
+
+
+def unique_cubes(cubes: np.ndarray) -> np.ndarray:
+    """Distinct rows of an int8 cube array (-1 = free), in no particular order.
+
+    Rows are packed into one integer each (radix ``max + 2``) when that fits in 63 bits, which
+    is much faster than ``np.unique(axis=0)``.
+    """
+    cubes = np.asarray(cubes, dtype=np.int8)
+    if cubes.shape[0] < 2:
+        return cubes
+    radix = int(cubes.max()) + 2
+    k = cubes.shape[1]
+    if k * np.log2(radix) > 62:
+        return np.unique(cubes, axis=0)
+    weights = radix ** np.arange(k, dtype=np.int64)
+    codes = (cubes.astype(np.int64) + 1) @ weights
+    _, first = np.unique(codes, return_index=True)
+    return cubes[first]
 
 
 def sort_cubes(cubes: np.ndarray) -> np.ndarray:
     """Sort cubes by number of literals, then by the position and level of their literals."""
-    cubes = np.unique(np.asarray(cubes, dtype=np.int8).reshape(-1, cubes.shape[-1]), axis=0)
+    cubes = unique_cubes(np.asarray(cubes, dtype=np.int8).reshape(-1, cubes.shape[-1]))
     if cubes.shape[0] == 0:
         return cubes
     return cubes[np.lexsort(_literal_keys(cubes))]
@@ -163,12 +324,12 @@ def _literal_keys(cubes: np.ndarray) -> list[np.ndarray]:
     return keys
 
 
-def _zeta(arr: np.ndarray, levels: Sequence[int]) -> np.ndarray:
-    """Fill the 'free' slot of every axis with the sum over that axis's levels."""
+def _any_zeta(arr: np.ndarray, levels: Sequence[int]) -> np.ndarray:
+    """Fill the 'free' slot of every axis with the OR over that axis's levels."""
     for axis, n in enumerate(levels):
         idx = [slice(None)] * arr.ndim
         idx[axis] = slice(0, n)
-        total = arr[tuple(idx)].sum(axis=axis, keepdims=True)
+        total = arr[tuple(idx)].any(axis=axis, keepdims=True)
         idx[axis] = slice(n, n + 1)
         arr[tuple(idx)] = total
     return arr
@@ -178,18 +339,20 @@ def _dense(
     on: np.ndarray, off: np.ndarray, dont_care: np.ndarray, levels: Sequence[int], remainders: str
 ) -> np.ndarray:
     shape = tuple(n + 1 for n in levels)
-    forbidden = np.zeros(shape, dtype=np.int32)
+    forbidden = np.zeros(shape, dtype=bool)
     if remainders == "dont_care":
-        forbidden[tuple(off.T)] = 1
+        forbidden[tuple(off.T)] = True
     else:
-        forbidden[tuple(slice(0, n) for n in levels)] = 1
+        forbidden[tuple(slice(0, n) for n in levels)] = True
         allowed = np.vstack([on, dont_care])
-        forbidden[tuple(allowed.T)] = 0
-    positive = np.zeros(shape, dtype=np.int32)
-    positive[tuple(on.T)] = 1
-    _zeta(forbidden, levels)
-    _zeta(positive, levels)
-    implicant = (forbidden == 0) & (positive > 0)
+        forbidden[tuple(allowed.T)] = False
+    positive = np.zeros(shape, dtype=bool)
+    positive[tuple(on.T)] = True
+    _any_zeta(forbidden, levels)
+    _any_zeta(positive, levels)
+    implicant = positive
+    implicant &= ~forbidden
+    del forbidden
     prime = implicant.copy()
     for axis, n in enumerate(levels):
         idx = [slice(None)] * len(levels)
@@ -202,8 +365,11 @@ def _dense(
     return cubes
 
 
-def _minimal_transversals(edges: list[int]) -> list[int]:
-    """Minimal hitting sets of a family of bit-mask edges (Berge's sequential algorithm)."""
+def _minimal_transversals(edges: list[int], deadline: float | None = None) -> list[int] | None:
+    """Minimal hitting sets of a family of bit-mask edges (Berge's sequential algorithm).
+
+    None when the deadline passes first.
+    """
     edges = sorted(set(edges), key=lambda e: bin(e).count("1"))
     minimal_edges: list[int] = []
     for e in edges:
@@ -211,41 +377,124 @@ def _minimal_transversals(edges: list[int]) -> list[int]:
             minimal_edges.append(e)
     transversals = [0]
     for e in minimal_edges:
+        if deadline is not None and time.monotonic() >= deadline:
+            return None
         hit = [t for t in transversals if t & e]
         extended = {t | (1 << b) for t in transversals if not t & e for b in bits(e)}
-        candidates = hit + [t for t in extended if not any(h & t == h for h in hit)]
+        candidates = list(hit)
+        for n, t in enumerate(extended):
+            if n % 512 == 511 and deadline is not None and time.monotonic() >= deadline:
+                return None
+            if not any(h & t == h for h in hit):
+                candidates.append(t)
         candidates.sort(key=lambda t: bin(t).count("1"))
         kept: list[int] = []
-        for t in candidates:
+        for n, t in enumerate(candidates):
+            if n % 512 == 511 and deadline is not None and time.monotonic() >= deadline:
+                return None
             if not any(s & t == s for s in kept):
                 kept.append(t)
         transversals = kept
     return transversals
 
 
-def _hitting(on: np.ndarray, off: np.ndarray) -> np.ndarray:
+def _hitting(on: np.ndarray, off: np.ndarray, deadline: float | None = None) -> tuple[np.ndarray, bool]:
     k = on.shape[1]
+    if k <= 62:
+        return _hitting_vectorised(on, off, deadline)
     weights = 1 << np.arange(k, dtype=object)
     found: set[tuple[int, ...]] = set()
+    complete = True
     for p in np.unique(on, axis=0):
         if off.shape[0]:
             diff = off != p
             edges = [int(m) for m in np.unique((diff * weights).sum(axis=1))]
         else:
             edges = []
-        for t in _minimal_transversals(edges):
+        transversals = _minimal_transversals(edges, deadline)
+        if transversals is None:
+            complete = False
+            break
+        for t in transversals:
             cube = np.full(k, -1, dtype=np.int64)
             idx = bits(t)
             cube[idx] = p[idx]
             found.add(tuple(cube))
-    return np.asarray(sorted(found), dtype=np.int8).reshape(-1, k)
+    return np.asarray(sorted(found), dtype=np.int8).reshape(-1, k), complete
 
 
-def _merge(on: np.ndarray, dont_care: np.ndarray, levels: Sequence[int]) -> np.ndarray:
+#: Candidate transversals checked at once by :func:`_transversals_vectorised` (memory bound).
+_CHUNK = 65_536
+
+
+def _transversals_vectorised(edges: np.ndarray, deadline: float | None) -> np.ndarray | None:
+    """Minimal hitting sets of bit-mask edges (uint64), Berge's algorithm on numpy arrays.
+
+    A set ``t`` that hits every edge is a minimal transversal iff each of its elements has a
+    private edge (an edge ``f`` with ``f & t`` that element alone), which is checked for all
+    candidates at once with a population count. None when the deadline passes first.
+    """
+    edges = np.unique(edges)
+    order = np.argsort(np.bitwise_count(edges), kind="stable")
+    minimal: list[int] = []
+    for e in edges[order].tolist():
+        if not any(f & e == f for f in minimal):
+            minimal.append(e)
+    family = np.zeros(1, dtype=np.uint64)
+    seen: list[int] = []
+    for e in minimal:
+        if deadline is not None and time.monotonic() >= deadline:
+            return None
+        seen.append(e)
+        hits = (family & np.uint64(e)) != 0
+        miss = family[~hits]
+        if not miss.size:
+            continue
+        singles = np.asarray([1 << b for b in bits(e)], dtype=np.uint64)
+        extended = np.unique((miss[:, None] | singles[None, :]).ravel())
+        past = np.asarray(seen, dtype=np.uint64)
+        keep = np.empty(extended.size, dtype=bool)
+        for lo in range(0, extended.size, _CHUNK):
+            block = extended[lo : lo + _CHUNK]
+            inter = block[:, None] & past[None, :]
+            private = np.bitwise_or.reduce(np.where(np.bitwise_count(inter) == 1, inter, 0), axis=1)
+            keep[lo : lo + _CHUNK] = private == block
+        family = np.concatenate([family[hits], extended[keep]])
+    return family
+
+
+def _hitting_vectorised(on: np.ndarray, off: np.ndarray, deadline: float | None) -> tuple[np.ndarray, bool]:
+    k = on.shape[1]
+    shifts = np.arange(k, dtype=np.uint64)
+    found = []
+    complete = True
+    for p in np.unique(on, axis=0):
+        if off.shape[0]:
+            edges = ((off != p).astype(np.uint64) << shifts).sum(axis=1, dtype=np.uint64)
+        else:
+            edges = np.zeros(0, dtype=np.uint64)
+        family = _transversals_vectorised(edges, deadline)
+        if family is None:
+            complete = False
+            break
+        fixed = ((family[:, None] >> shifts[None, :]) & np.uint64(1)).astype(bool)
+        found.append(np.where(fixed, p[None, :], -1).astype(np.int8))
+    if not found:
+        return np.zeros((0, k), dtype=np.int8), complete
+    return unique_cubes(np.vstack(found)), complete
+
+
+def _merge(
+    on: np.ndarray, dont_care: np.ndarray, levels: Sequence[int], deadline: float | None = None
+) -> tuple[np.ndarray, bool]:
     k = on.shape[1]
     current = {tuple(int(v) for v in row) for row in np.vstack([on, dont_care])}
     primes: set[tuple[int, ...]] = set()
+    complete = True
     while current:
+        if deadline is not None and time.monotonic() >= deadline:
+            complete = False
+            break
         merged: set[tuple[int, ...]] = set()
         absorbed: set[tuple[int, ...]] = set()
         for cube in current:
@@ -258,5 +507,6 @@ def _merge(on: np.ndarray, dont_care: np.ndarray, levels: Sequence[int]) -> np.n
                     absorbed.add(cube)
         primes |= current - absorbed
         current = merged
+    # Cubes left unmerged at a completed level are prime; an interrupted level adds nothing.
     cubes = np.asarray(sorted(primes), dtype=np.int8).reshape(-1, k)
-    return cubes[covers(cubes, on).any(axis=1)]
+    return cubes[covers(cubes, on).any(axis=1)], complete

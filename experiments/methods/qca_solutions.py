@@ -67,6 +67,9 @@ PARAMS = (
           doc="Directional expectations of the intermediate solution: 'recipe' (read off the true "
               "recipe: a best case) or a list such as ['SBW', '~CASELOAD']."),
     Param("max_models", 50, "int", low=1, doc="Tied models listed per solution (all are counted)."),
+    Param("time_limit", 2.0, "float", low=0, low_open=True, nullable=True,
+          doc="Seconds each minimization may take (qca.minimize's budget; the first minimal "
+              "model is always returned)."),
 )
 
 
@@ -91,15 +94,18 @@ def _analyse(inp: AnalysisInput, params: Mapping[str, Any], outputs: tuple[str, 
                 continue
             try:
                 if out == "conservative":
-                    sol = qca.minimize(tt, max_models=params["max_models"])
+                    sol = qca.minimize(tt, max_models=params["max_models"],
+                                       time_limit=params["time_limit"])
                 elif out == "parsimonious":
-                    sol = qca.minimize(tt, include="?", max_models=params["max_models"])
+                    sol = qca.minimize(tt, include="?", max_models=params["max_models"],
+                                       time_limit=params["time_limit"])
                 else:
                     dir_exp = params["dir_exp"]
                     if dir_exp == "recipe":
                         dir_exp = _directions(inp.truth, inp.conditions)
                     sol = qca.minimize(tt, include="?", dir_exp=list(dir_exp),
-                                       max_models=params["max_models"])
+                                       max_models=params["max_models"],
+                                       time_limit=params["time_limit"])
             except QCAError as exc:
                 results[out] = MethodResult.error(exc)
                 continue

@@ -514,17 +514,21 @@ def export(paths: tuple[str, ...], experiment: str | None) -> None:
 @click.option("--max-models", default=None, type=click.IntRange(1),
               help="Tied models kept per solution (default: the engine's, 1000); all tied "
                    "models are still counted.")
+@click.option("--time-limit", default=10.0, show_default=True,
+              type=click.FloatRange(0, min_open=True),
+              help="Seconds each minimization may take; on a hard table the best cover found "
+                   "is returned with bounds on the minimum and a note of what is proven.")
 @click.option("--progress/--no-progress", default=None,
               help="Say what is being computed and how long it took (default: when stderr is "
                    "a terminal).")
 def analyze(csv: str, outcome: str, conditions: str | None, cal: str, anchors: str,
             incl_cut: float, n_cut: int, pri_cut: float, solution: str,
             dir_exp: str | None, index_col: str | None = None, max_models: int | None = None,
-            progress: bool | None = None) -> None:
+            progress: bool | None = None, time_limit: float = 10.0) -> None:
     """QCA of your own CSV: calibrate, truth table, minimize, print.
 
-    The engine's search is bounded (``max_models`` and a node budget), so every call returns;
-    there is no wall-clock limit yet.
+    Every minimization is bounded (``--max-models``, ``--time-limit``), so every call returns,
+    saying how complete its answer is.
     """
     import time
     import warnings
@@ -599,7 +603,9 @@ def analyze(csv: str, outcome: str, conditions: str | None, cal: str, anchors: s
                     data[col] = qca.calibrate(x, "crisp", thresholds=[c])
             except QcasimError as exc:
                 raise InputError(f"calibrating {where}: {exc}") from None
-    limits = {} if max_models is None else {"max_models": max_models}
+    limits: dict[str, Any] = {"time_limit": time_limit}
+    if max_models is not None:
+        limits["max_models"] = max_models
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         step(f"truth table of {len(data)} case{'s' * (len(data) != 1)} x {len(conds)} "
@@ -621,7 +627,8 @@ def analyze(csv: str, outcome: str, conditions: str | None, cal: str, anchors: s
             step(f"{kind} solution: {sols[-1].n_models} model(s) in "
                  f"{time.perf_counter() - t0:.1f} s")
     for w in caught:  # one line each, no source line; the engine's knob is an option here
-        msg = str(w.message).replace("raise max_models", "raise --max-models")
+        msg = str(w.message).replace("raise max_models", "raise --max-models").replace(
+            "raise time_limit", "raise --time-limit")
         click.secho(f"qcasim: warning: {msg}", fg="yellow", err=True)
     for kind, sol in zip(kinds, sols):
         if any(not m.expression.terms or str(m) == "1" for m in sol.models):

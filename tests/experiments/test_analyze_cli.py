@@ -36,7 +36,7 @@ def tied(tmp_path):
 
 def test_max_models_caps_the_listed_models(tied):
     r = _run(tied, "-y", "Y", "--solution", "parsimonious")
-    assert r.exit_code == 0 and "M2: ~B -> Y" in r.output
+    assert r.exit_code == 0 and "M2: (~B) -> Y" in r.output
     r = _run(tied, "-y", "Y", "--solution", "parsimonious", "--max-models", "1")
     assert r.exit_code == 0, r.output
     assert "M1: ~A -> Y" in r.output and "M2" not in r.output

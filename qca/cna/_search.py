@@ -4,8 +4,11 @@ The algorithm is CNA's (Baumgartner & Ambühl 2020, "Causal modeling with multi-
 Coincidence Analysis", PSRM 8(3); cna 4.0 ``cna()``): conjunctions of 1, 2, ... cause values that
 are instantiated in the data are tested for sufficiency; one that passes is an msc and its
 supersets are not tested. Disjunctions of 1, 2, ... msc are tested for sufficiency and necessity;
-one that passes is kept and its supersets are skipped. The inner loops are numpy: every candidate
-of one size is evaluated in one matrix operation.
+one that passes is kept and its supersets are skipped.
+
+Every candidate of one size is evaluated in one numpy operation. Crisp and multi-value data use
+bit sets over the configurations (AND for conjunctions, OR for disjunctions) and weighted
+popcounts through per-byte lookup tables; fuzzy data use min/max over membership rows.
 """
 
 from __future__ import annotations
@@ -20,7 +23,8 @@ from ._measures import fit
 
 __all__ = ["Msc", "find_msc", "find_asf"]
 
-_EPS = 1e-12  # R compares fit scores with a small tolerance; 1e-12 keeps exact ties (e.g. 0.8) in
+_EPS = 1e-12  # keeps exact ties with the threshold (e.g. 4/5 >= 0.8) despite rounding
+_CHUNK = 1 << 16
 
 
 @dataclass(frozen=True)
@@ -33,11 +37,58 @@ class Msc:
     cov: float
 
 
-def _combos(n: int, k: int) -> np.ndarray:
-    if k > n:
-        return np.empty((0, k), dtype=np.int64)
-    flat = np.fromiter(itertools.chain.from_iterable(itertools.combinations(range(n), k)), dtype=np.int64)
-    return flat.reshape(-1, k)
+class _Counter:
+    """Weighted case counts of bit sets over the configurations (crisp and mv data)."""
+
+    def __init__(self, weights: np.ndarray):
+        n = len(weights)
+        self.nbytes = (n + 7) // 8
+        w = np.zeros(self.nbytes * 8)
+        w[:n] = weights
+        bits = ((np.arange(256)[:, None] >> np.arange(8)[None, ::-1]) & 1).astype(float)  # packbits order
+        self.table = (w.reshape(self.nbytes, 8) @ bits.T)  # (nbytes, 256)
+        self.cols = np.arange(self.nbytes)
+
+    def pack(self, b: np.ndarray) -> np.ndarray:
+        return np.packbits(b.astype(bool), axis=-1)
+
+    def count(self, packed: np.ndarray) -> np.ndarray:
+        return self.table[self.cols, packed].sum(axis=-1)
+
+
+def fit_counts(s_X: np.ndarray, s_XY: np.ndarray, s_Y: float, n: float, names: tuple[str, ...]) -> dict[str, np.ndarray]:
+    """Measures of crisp antecedents from |Φ| and |ΦY| (the other counts follow; q = 0)."""
+    s_Xy = s_X - s_XY
+    s_xY = s_Y - s_XY
+    s_y = n - s_Y
+    s_x = n - s_X
+    s_xy = s_y - s_Xy
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out = {
+            "scon": s_XY / s_X,
+            "scov": s_XY / s_Y if s_Y > 0 else np.full_like(s_X, np.nan),
+            "ccon": s_xy / (s_xy + s_Xy),
+            "ccov": s_xy / (s_xy + s_xY),
+            "PAcon": s_XY / (s_XY + (s_Y / s_y if s_y > 0 else np.inf) * s_Xy),
+            "PACcov": s_xy / (s_xy + (s_y / s_Y if s_Y > 0 else np.inf) * s_xY),
+            "AACcon": s_xy / (s_xy + (s_x / s_X) * s_Xy),
+            "AAcov": s_XY / (s_XY + (s_X / s_x) * s_xY),
+        }
+    return {k: np.where(np.isfinite(out[k]) | ~np.isnan(out[k]), out[k], np.nan) for k in names}
+
+
+def _encode(c: np.ndarray, base: int) -> np.ndarray:
+    code = np.zeros(len(c), dtype=np.int64)
+    for j in range(c.shape[1]):
+        code = code * base + c[:, j]
+    return code
+
+
+def _in_sorted(codes: np.ndarray, ref: np.ndarray) -> np.ndarray:
+    if len(ref) == 0:
+        return np.zeros(len(codes), dtype=bool)
+    pos = np.clip(np.searchsorted(ref, codes), 0, len(ref) - 1)
+    return ref[pos] == codes
 
 
 def find_msc(
@@ -51,55 +102,70 @@ def find_msc(
 ) -> list[Msc]:
     """Every msc of ``outcome`` among conjunctions of up to ``max_len`` of the literals ``causes``.
 
-    A conjunction is tested when it is instantiated in a configuration (after rounding fuzzy values
-    at the cutoff) and, with ``only_minimal``, none of its proper parts is sufficient.
+    A conjunction is tested when it is instantiated in a configuration (fuzzy values rounded at the
+    cutoff) and, with ``only_minimal``, none of its proper parts is sufficient.
     """
-    y = data.memb[outcome]
-    w = data.weights
-    fuzzy = data.dtype == "fs"
-    suff_name, cov_name = measures
     causes = np.asarray(causes, dtype=np.int64)
+    causes = causes[np.lexsort((data.lit_value[causes], data.lit_factor[causes]))]
     fac = data.lit_factor[causes]
+    nc = len(causes)
+    crisp = data.dtype != "fs"
+    cnt = _Counter(data.weights)
+    inst_bits = cnt.pack(data.inst[causes] & (data.weights > 0))
+    y = data.memb[outcome]
+    n_all = float(data.weights.sum())
+    s_Y = float(data.weights @ y)
+    y_bits = cnt.pack(y > 0) if crisp else None
+    suff_name, cov_name = measures
     out: list[Msc] = []
-    # open candidates of the previous size (instantiated, not sufficient): tuples of positions in causes
-    prev: list[tuple[int, ...]] = [()]
-    prev_set = {()}
+    prev = np.empty((1, 0), dtype=np.int64)
+    prev_bits = np.full((1, cnt.nbytes), 255, dtype=np.uint8)
+    prev_memb = np.ones((1, data.n_configs)) if not crisp else None
+    open_codes = np.empty(0, dtype=np.int64)
     for k in range(1, max_len + 1):
-        cand = []
-        for base in prev:
-            start = base[-1] + 1 if base else 0
-            used = {int(fac[i]) for i in base}
-            for j in range(start, len(causes)):
-                if int(fac[j]) in used:
-                    continue
-                c = base + (j,)
-                if k > 1 and any(c[:i] + c[i + 1 :] not in prev_set for i in range(k - 1)):
-                    continue
-                cand.append(c)
-        if not cand:
+        if len(prev) == 0:
             break
-        idx = causes[np.array(cand, dtype=np.int64)]
-        seen = (data.inst[idx].all(axis=1) & (data.weights > 0)).any(axis=1)
-        idx = idx[seen]
-        cand = [c for c, s in zip(cand, seen) if s]
-        if not cand:
+        last = fac[prev[:, -1]] if k > 1 else np.full(len(prev), -1)
+        rows, js = np.nonzero(fac[None, :] > last[:, None])
+        if len(rows) == 0:
             break
-        memb = data.memb[idx].min(axis=1)
-        m = fit(memb, y, w, (suff_name, cov_name), fuzzy)
-        ok = m[suff_name] >= con - _EPS
-        ok &= ~np.isnan(m[suff_name])
-        nxt = []
-        for c, row, good, sc, cv in zip(cand, idx, ok, m[suff_name], m[cov_name]):
-            if good:
-                lits = tuple(sorted(int(v) for v in row))
-                out.append(Msc(outcome, lits, float(sc), float(cv)))
-                if not only_minimal:
-                    nxt.append(c)
-            else:
-                nxt.append(c)
-        prev = nxt
-        prev_set = set(nxt)
+        cand = np.hstack([prev[rows], js[:, None]])
+        keep = np.ones(len(cand), dtype=bool)
+        if k > 1:
+            for i in range(k - 1):  # dropping the last literal gives the parent, known to be open
+                sub = np.delete(cand, i, axis=1)
+                keep &= _in_sorted(_encode(sub, nc), open_codes)
+        bits = prev_bits[rows] & inst_bits[js]
+        keep &= bits.any(axis=1)
+        cand, rows, js, bits = cand[keep], rows[keep], js[keep], bits[keep]
+        if len(cand) == 0:
+            break
+        if crisp:
+            s_X = cnt.count(bits)
+            s_XY = cnt.count(bits & y_bits)
+            m = fit_counts(s_X, s_XY, s_Y, n_all, (suff_name, cov_name))
+            memb = None
+        else:
+            memb = np.minimum(prev_memb[rows], data.memb[causes[js]])
+            m = fit(memb, y, data.weights, (suff_name, cov_name), True)
+        sc = m[suff_name]
+        ok = (sc >= con - _EPS) & ~np.isnan(sc)
+        lits = causes[cand]
+        for i in np.flatnonzero(ok):
+            out.append(Msc(outcome, tuple(int(v) for v in lits[i]), float(sc[i]), float(m[cov_name][i])))
+        nxt = ~ok if only_minimal else np.ones(len(cand), dtype=bool)
+        prev, prev_bits = cand[nxt], bits[nxt]
+        if memb is not None:
+            prev_memb = memb[nxt]
+        open_codes = np.sort(_encode(prev, nc))
     return out
+
+
+def _combos(n: int, k: int) -> np.ndarray:
+    if k > n:
+        return np.empty((0, k), dtype=np.int64)
+    flat = np.fromiter(itertools.chain.from_iterable(itertools.combinations(range(n), k)), dtype=np.int64)
+    return flat.reshape(-1, k)
 
 
 def find_asf(
@@ -122,41 +188,50 @@ def find_asf(
     outcome = msc[0].outcome
     y = data.memb[outcome]
     w = data.weights
-    fuzzy = data.dtype == "fs"
+    crisp = data.dtype != "fs"
     suff_name, cov_name = measures
     memb = np.array([data.memb[list(m.conj)].min(axis=0) for m in msc])
+    if crisp:
+        cnt = _Counter(w)
+        bits = cnt.pack(memb > 0)
+        y_bits = cnt.pack(y > 0)
+        n_all, s_Y = float(w.sum()), float(w @ y)
     compl = np.array([len(m.conj) for m in msc])
     n = len(msc)
-    found: list[np.ndarray] = []  # index sets of passing disjunctions
-    found_mask = np.zeros((0, n), dtype=bool)
+    found_sets: list[tuple[int, ...]] = []
     out = []
     for k in range(1, max_disj + 1):
         combos = _combos(n, k)
         if len(combos) == 0:
             break
         combos = combos[compl[combos].sum(axis=1) <= max_compl]
-        if only_minimal and len(found_mask) and len(combos):
-            member = np.zeros((len(combos), n), dtype=bool)
-            np.put_along_axis(member, combos, True, axis=1)
-            hits = member.astype(np.int32) @ found_mask.T.astype(np.int32)
-            combos = combos[~(hits == found_mask.sum(axis=1)).any(axis=1)]
+        if only_minimal and found_sets and len(combos):
+            combos = combos[~_contains_any(combos, found_sets, n)]
         if len(combos) == 0:
             continue
         passed = []
-        for chunk in np.array_split(combos, max(1, len(combos) // 20000 + 1)):
-            if len(chunk) == 0:
-                continue
-            disj = memb[chunk].max(axis=1)
-            m = fit(disj, y, w, (suff_name, cov_name), fuzzy)
+        for start in range(0, len(combos), _CHUNK):
+            chunk = combos[start : start + _CHUNK]
+            if crisp:
+                u = np.bitwise_or.reduce(bits[chunk], axis=1)
+                m = fit_counts(cnt.count(u), cnt.count(u & y_bits), s_Y, n_all, (suff_name, cov_name))
+            else:
+                m = fit(memb[chunk].max(axis=1), y, w, (suff_name, cov_name), True)
             ok = (m[suff_name] >= con - _EPS) & (m[cov_name] >= cov - _EPS)
-            for c, sc, cv in zip(chunk[ok], m[suff_name][ok], m[cov_name][ok]):
-                passed.append(c)
-                dnf = tuple(sorted(msc[i].conj for i in c))
-                out.append((dnf, float(sc), float(cv)))
-        if passed:
-            add = np.zeros((len(passed), n), dtype=bool)
-            for r, c in enumerate(passed):
-                add[r, c] = True
-            found_mask = np.vstack([found_mask, add])
-            found.extend(passed)
+            for i in np.flatnonzero(ok):
+                c = chunk[i]
+                passed.append(tuple(int(v) for v in c))
+                dnf = tuple(sorted(msc[j].conj for j in c))
+                out.append((dnf, float(m[suff_name][i]), float(m[cov_name][i])))
+        found_sets.extend(passed)
     return out
+
+
+def _contains_any(combos: np.ndarray, sets: list[tuple[int, ...]], n: int) -> np.ndarray:
+    """Rows of ``combos`` that contain one of ``sets`` (all index tuples over range(n))."""
+    member = np.zeros((len(combos), n), dtype=bool)
+    np.put_along_axis(member, combos, True, axis=1)
+    hit = np.zeros(len(combos), dtype=bool)
+    for s in sets:
+        hit |= member[:, list(s)].all(axis=1)
+    return hit

@@ -144,7 +144,7 @@ def compare_table(ours: pd.DataFrame, theirs: list[dict], what: str, check_detai
 def check_answer(folder: str, ans: dict) -> list[str]:
     d, kw = load_call(folder, ans)
     res = cna(d, **kw)
-    problems = compare_table(res.msc, ans.get("msc") or [], "msc", check_details=False)
+    problems = compare_table(res.msc, ans["msc"], "msc", check_details=False) if "msc" in ans else []
     problems += compare_table(res.asf, ans.get("asf") or [], "asf")
     if ans.get("csf") is not None and ans.get("csf_call"):
         problems += compare_table(res.csf, ans["csf"], "csf")

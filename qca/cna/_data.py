@@ -79,6 +79,7 @@ class CNAData:
     memb: np.ndarray = field(repr=False)
     inst: np.ndarray = field(repr=False)
     notcols: tuple[str, ...] = ()
+    cache: dict = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def n_configs(self) -> int:

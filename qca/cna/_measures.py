@@ -129,6 +129,31 @@ def dnf_eval(
     return out
 
 
+def _lit_masks(data: CNAData, factors: tuple[int, ...]) -> dict[int, int]:
+    """Truth of every literal of ``factors`` over their full space, as Python-int bit sets."""
+    key = ("masks", factors)
+    if key in data.cache:
+        return data.cache[key]
+    space = full_space(data, factors)
+    out = {}
+    for col, f in enumerate(factors):
+        for lit in np.flatnonzero(data.lit_factor == f):
+            bits = np.packbits(space[:, col] == data.lit_value[lit])
+            out[int(lit)] = int.from_bytes(bits.tobytes(), "big")
+    data.cache[key] = out
+    return out
+
+
+def _dnf_mask(dnf, masks: dict[int, int], full: int) -> int:
+    out = 0
+    for conj in dnf:
+        t = full
+        for lit in conj:
+            t &= masks[lit]
+        out |= t
+    return out
+
+
 def formula_factors(data: CNAData, dnfs: Sequence[Sequence[Sequence[int]]], extra: Sequence[int] = ()) -> list[int]:
     fs = {int(data.lit_factor[lit]) for dnf in dnfs for conj in dnf for lit in conj}
     fs.update(extra)
@@ -141,20 +166,21 @@ def dnf_is_inus(dnf: tuple[tuple[int, ...], ...], data: CNAData) -> bool:
     No disjunct can be dropped and no literal dropped from a disjunct without changing the Boolean
     function, and the DNF is neither a tautology nor a contradiction (cna's ``is.inus`` for a DNF).
     """
-    factors = formula_factors(data, [dnf])
-    space = full_space(data, factors)
-    pos = {f: i for i, f in enumerate(factors)}
-    ref = dnf_eval(dnf, data, space, pos)
-    if ref.all() or not ref.any():
+    factors = tuple(formula_factors(data, [dnf]))
+    masks = _lit_masks(data, factors)
+    n_rows = len(full_space(data, factors))
+    full = int.from_bytes(np.packbits(np.ones(n_rows, dtype=bool)).tobytes(), "big")
+    ref = _dnf_mask(dnf, masks, full)
+    if ref == full or ref == 0:
         return False
     for i, conj in enumerate(dnf):
         rest = dnf[:i] + dnf[i + 1 :]
-        if len(dnf) > 1 and np.array_equal(dnf_eval(rest, data, space, pos), ref):
+        if len(dnf) > 1 and _dnf_mask(rest, masks, full) == ref:
             return False
         if len(conj) > 1:
             for j in range(len(conj)):
                 shorter = conj[:j] + conj[j + 1 :]
-                if np.array_equal(dnf_eval(rest + (shorter,), data, space, pos), ref):
+                if _dnf_mask(rest + (shorter,), masks, full) == ref:
                     return False
     return True
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any, Sequence
 
 import numpy as np
@@ -160,14 +161,29 @@ class CNAResult:
         The arguments of the call.
     """
 
-    msc: pd.DataFrame
-    asf: pd.DataFrame
-    csf: pd.DataFrame
+    msc_cols: dict = field(repr=False)
+    asf_cols: dict = field(repr=False)
+    csf_cols: dict = field(repr=False)
     asf_models: tuple = field(repr=False)
     csf_models: tuple = field(repr=False)
     data: CNAData = field(repr=False)
     params: dict = field(repr=False)
     notes: tuple[str, ...] = ()
+
+    @cached_property
+    def msc(self) -> pd.DataFrame:
+        """Minimally sufficient conditions (R's ``msc()``)."""
+        return _Cols(self.msc_cols).frame()
+
+    @cached_property
+    def asf(self) -> pd.DataFrame:
+        """Atomic solution formulas with every measure (R's ``asf(details = TRUE)``)."""
+        return _Cols(self.asf_cols).frame()
+
+    @cached_property
+    def csf(self) -> pd.DataFrame:
+        """Complex solution formulas with every measure (R's ``csf(details = TRUE)``)."""
+        return _Cols(self.csf_cols).frame()
 
     def to_frame(self, what: str = "csf") -> pd.DataFrame:
         """A copy of the ``"msc"``, ``"asf"`` or ``"csf"`` table."""
@@ -178,7 +194,7 @@ class CNAResult:
     @property
     def models(self) -> tuple[str, ...]:
         """The csf strings (asf when there is a single outcome)."""
-        return tuple(self.csf["condition"])
+        return tuple(self.csf_cols["condition"])
 
     def __str__(self) -> str:
         p = self.params
@@ -354,8 +370,14 @@ def cna(
                 continue
             asf_found.append(((o, dnf), c1, c2))
     msc_df = _msc_frame(msc_rows, d)
-    asf_df, asf_models = _asf_frame(asf_found, d, details)
-    csf_df, csf_models, notes = _build_csf(asf_found, d, params, details, inus_only)
+    asf_df, asf_models = _asf_frame(asf_found, d, details, inus_only)
+    if len({a[0] for a, _, _ in asf_found}) <= 1:  # one outcome: every asf is a csf
+        csf_df, csf_models, notes = _Cols(asf_df), asf_models, []
+        if details:
+            csf_df["coherence"] = [1.0] * len(asf_models)
+            csf_df["cyclic"] = [False] * len(asf_models)
+    else:
+        csf_df, csf_models, notes = _build_csf(asf_found, d, params, details, inus_only)
     return CNAResult(msc_df, asf_df, csf_df, asf_models, csf_models, d, params, tuple(notes))
 
 
@@ -370,67 +392,76 @@ def _varies(asf: Asf, d: CNAData) -> bool:
     return bool(np.any(rhs[comp]) and np.any(~rhs[comp]))
 
 
-def _sort(df: pd.DataFrame, outcome_order: list[str]) -> pd.DataFrame:
-    if df.empty:
-        return df.reset_index(drop=True)
-    rank = {o: i for i, o in enumerate(outcome_order)}
-    key = pd.DataFrame(
-        {"o": df["outcome"].map(lambda s: rank.get(s, len(rank))), "c": df["complexity"], "f": -(df["con"] * df["cov"])}
-    )
-    idx = key.sort_values(["o", "c", "f"], kind="stable").index
-    return df.loc[idx].reset_index(drop=True)
+def _order(outcome_rank: list[int], complexity: list[int], fitprod: list[float]) -> np.ndarray:
+    """R's order: per outcome, ascending complexity, then descending con x cov (stable)."""
+    if not outcome_rank:
+        return np.empty(0, dtype=np.int64)
+    return np.lexsort((-np.asarray(fitprod, dtype=float), np.asarray(complexity), np.asarray(outcome_rank)))
+
+
+class _Cols(dict):
+    """Columns of a result table, already in output order; turned into a DataFrame on demand."""
+
+    def frame(self) -> pd.DataFrame:
+        return pd.DataFrame(dict(self))
+
+
+def _frame(cols: dict[str, list], order: np.ndarray) -> _Cols:
+    return _Cols({k: [v[i] for i in order] for k, v in cols.items()})
 
 
 def _msc_frame(rows: list[Msc], d: CNAData) -> pd.DataFrame:
-    recs = [
-        {
-            "outcome": d.lit_names[m.outcome],
-            "condition": f"{conj_str(m.conj, d)}->{d.lit_names[m.outcome]}",
-            "con": m.con,
-            "cov": m.cov,
-            "complexity": len(m.conj),
-        }
-        for m in rows
-    ]
-    df = pd.DataFrame(recs, columns=["outcome", "condition", "con", "cov", "complexity"])
-    return _sort(df, list(dict.fromkeys(df["outcome"])))
+    names = [d.lit_names[m.outcome] for m in rows]
+    rank = {o: i for i, o in enumerate(dict.fromkeys(names))}
+    cols = {
+        "outcome": names,
+        "condition": [f"{conj_str(m.conj, d)}->{d.lit_names[m.outcome]}" for m in rows],
+        "con": [m.con for m in rows],
+        "cov": [m.cov for m in rows],
+        "complexity": [len(m.conj) for m in rows],
+    }
+    order = _order([rank[o] for o in names], cols["complexity"], [a * b for a, b in zip(cols["con"], cols["cov"])])
+    return _frame(cols, order)
 
 
 def _lhs_memb(dnf, d: CNAData) -> np.ndarray:
     return np.max([d.memb[list(c)].min(axis=0) for c in dnf], axis=0)
 
 
-def _asf_details(asf: Asf, d: CNAData, details: bool) -> dict[str, Any]:
-    o, dnf = asf
-    x = _lhs_memb(dnf, d)
-    m = fit(x, d.memb[o], d.weights, MEASURES, d.dtype == "fs")
-    rec: dict[str, Any] = {k: float(v[0]) for k, v in m.items()}
-    rec["inus"] = dnf_is_inus(dnf, d)
+def _asf_details(asfs: list[Asf], d: CNAData, details: bool, inus_known: bool) -> dict[str, list]:
+    """All measures, inus and (with ``details``) exhaustiveness/faithfulness of each asf."""
+    cols: dict[str, list] = {m: [np.nan] * len(asfs) for m in MEASURES}
+    by_out: dict[int, list[int]] = {}
+    for i, (o, _) in enumerate(asfs):
+        by_out.setdefault(o, []).append(i)
+    for o, idx in by_out.items():
+        x = np.array([_lhs_memb(asfs[i][1], d) for i in idx])
+        m = fit(x, d.memb[o], d.weights, MEASURES, d.dtype == "fs")
+        for k, v in m.items():
+            for j, i in enumerate(idx):
+                cols[k][i] = float(v[j])
+    cols["inus"] = [True if inus_known else dnf_is_inus(a[1], d) for a in asfs]
     if details:
-        rec["exhaustiveness"], rec["faithfulness"] = exhaustiveness_faithfulness([dnf], [o], d)
-    return rec
+        ef = [exhaustiveness_faithfulness([a[1]], [a[0]], d) for a in asfs]
+        cols["exhaustiveness"] = [e for e, _ in ef]
+        cols["faithfulness"] = [f for _, f in ef]
+    return cols
 
 
-def _asf_frame(found, d: CNAData, details: bool) -> tuple[pd.DataFrame, tuple]:
-    recs = []
-    for asf, c1, c2 in found:
-        r = {
-            "outcome": d.lit_names[asf[0]],
-            "condition": asf_str(asf, d),
-            "con": c1,
-            "cov": c2,
-            "complexity": sum(len(c) for c in asf[1]),
-        }
-        r.update(_asf_details(asf, d, details))
-        r["_i"] = len(recs)
-        recs.append(r)
-    cols = ["outcome", "condition", "con", "cov", "complexity", *MEASURES, "inus"]
-    if details:
-        cols += ["exhaustiveness", "faithfulness"]
-    df = pd.DataFrame(recs, columns=[*cols, "_i"])
-    df = _sort(df, list(dict.fromkeys(df["outcome"])))
-    models = tuple(found[i][0] for i in df["_i"])
-    return df.drop(columns="_i"), models
+def _asf_frame(found, d: CNAData, details: bool, inus_known: bool) -> tuple[pd.DataFrame, tuple]:
+    asfs = [a for a, _, _ in found]
+    names = [d.lit_names[a[0]] for a in asfs]
+    rank = {o: i for i, o in enumerate(dict.fromkeys(names))}
+    cols: dict[str, list] = {
+        "outcome": names,
+        "condition": [asf_str(a, d) for a in asfs],
+        "con": [c1 for _, c1, _ in found],
+        "cov": [c2 for _, _, c2 in found],
+        "complexity": [sum(len(c) for c in a[1]) for a in asfs],
+    }
+    cols.update(_asf_details(asfs, d, details, inus_known))
+    order = _order([rank[o] for o in names], cols["complexity"], [a * b for a, b in zip(cols["con"], cols["cov"])])
+    return _frame(cols, order), tuple(asfs[i] for i in order)
 
 
 def _asf_sub(x: Asf, y: Asf) -> bool:
@@ -509,49 +540,43 @@ def _build_csf(found, d: CNAData, params: dict, details: bool, inus_only: bool):
                 continue
             csfs.append(r)
     csfs = _drop_submodels(csfs)
-    recs = []
-    memb_cache: dict[Asf, np.ndarray] = {}
-    bicond_cache: dict[Asf, np.ndarray] = {}
-    meas_cache: dict[Asf, dict] = {}
+    uniq = list(dict.fromkeys(a for r in csfs for a in r))
+    det = _asf_details(uniq, d, False, inus_only)
+    meas = {a: {m: det[m][i] for m in (*MEASURES, "inus")} for i, a in enumerate(uniq)}
+    agree = {}
+    for a in uniq:
+        x = _lhs_memb(a[1], d)
+        agree[a] = 1 - np.abs(x - d.memb[a[0]])
+    cols: dict[str, list] = {k: [] for k in ("outcome", "condition", "con", "cov", "complexity", *MEASURES, "inus")}
+    if details:
+        for k in ("exhaustiveness", "faithfulness", "coherence", "cyclic"):
+            cols[k] = []
+    models = []
     for r in csfs:
         r = tuple(sorted(r, key=lambda a: d.lit_names[a[0]]))
-        for a in r:
-            if a not in memb_cache:
-                x = _lhs_memb(a[1], d)
-                y = d.memb[a[0]]
-                memb_cache[a] = x
-                bicond_cache[a] = 1 - np.abs(x - y)
-                meas_cache[a] = _asf_details(a, d, False)
+        models.append(r)
         idx = [lookup[a] for a in r]
-        rec: dict[str, Any] = {
-            "outcome": ",".join(d.lit_names[a[0]] for a in r),
-            "condition": csf_str(r, d),
-            "con": min(found[i][1] for i in idx),
-            "cov": min(found[i][2] for i in idx),
-            "complexity": sum(len(c) for a in r for c in a[1]),
-        }
+        cols["outcome"].append(",".join(d.lit_names[a[0]] for a in r))
+        cols["condition"].append(csf_str(r, d))
+        cols["con"].append(min(found[i][1] for i in idx))
+        cols["cov"].append(min(found[i][2] for i in idx))
+        cols["complexity"].append(sum(len(c) for a in r for c in a[1]))
         for m in MEASURES:
-            rec[m] = min(meas_cache[a][m] for a in r)
-        rec["inus"] = bool(
-            all(meas_cache[a]["inus"] for a in r)
-            and len(minimalize(r, d)[0]) == len(r)
-            and not has_psr(r, d, params["inus_def"])
+            cols[m].append(min(meas[a][m] for a in r))
+        cols["inus"].append(
+            bool(
+                all(meas[a]["inus"] for a in r)
+                and (inus_only or (len(minimalize(r, d)[0]) == len(r) and not has_psr(r, d, params["inus_def"])))
+            )
         )
         if details:
-            rec["exhaustiveness"], rec["faithfulness"] = exhaustiveness_faithfulness(
-                [a[1] for a in r], [a[0] for a in r], d
-            )
-            rec["coherence"] = coherence(r, d, [bicond_cache[a] for a in r])
-            rec["cyclic"] = is_cyclic(r, d)
-        rec["_m"] = r
-        recs.append(rec)
-    cols = ["outcome", "condition", "con", "cov", "complexity", *MEASURES, "inus"]
-    if details:
-        cols += ["exhaustiveness", "faithfulness", "coherence", "cyclic"]
-    df = pd.DataFrame(recs, columns=[*cols, "_m"])
-    df = _sort(df, sorted(set(df["outcome"]), key=lambda s: (s.count(","), s)))
-    models = tuple(df["_m"])
-    return df.drop(columns="_m"), models, notes
+            e, f = exhaustiveness_faithfulness([a[1] for a in r], [a[0] for a in r], d)
+            cols["exhaustiveness"].append(e)
+            cols["faithfulness"].append(f)
+            cols["coherence"].append(coherence(r, d, [agree[a] for a in r]))
+            cols["cyclic"].append(is_cyclic(r, d))
+    ranks = {o: i for i, o in enumerate(sorted(set(cols["outcome"]), key=lambda s: (s.count(","), s)))}
+    order = _order([ranks[o] for o in cols["outcome"]], cols["complexity"], [a * b for a, b in zip(cols["con"], cols["cov"])])
+    return _frame(cols, order), tuple(models[i] for i in order), notes
 
 
-_BLANK = re.compile(r"\s+")

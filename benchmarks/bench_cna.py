@@ -17,9 +17,9 @@ from __future__ import annotations
 
 import argparse
 import statistics
-import warnings
 import sys
 import time
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -77,17 +77,23 @@ def main() -> None:
     n_asf = [len(run_cna(d)) for d in datasets[:50]]
     med_c, med_q = statistics.median(t_cna), statistics.median(t_qca)
     print(f"data sets: {args.n} x 65 cases, 7 crisp conditions, con = cov = 0.8")
-    print(f"cna():            median {med_c * 1e3:.2f} ms, mean {statistics.mean(t_cna) * 1e3:.2f} ms, "
-          f"{1 / statistics.mean(t_cna):.0f} calls/s on one core; asf per data set (first 50): "
-          f"median {statistics.median(n_asf)}, max {max(n_asf)}")
-    print(f"cna() with details (exhaustiveness, faithfulness) and DataFrames: median "
-          f"{statistics.median(t_det) * 1e3:.2f} ms, mean {statistics.mean(t_det) * 1e3:.2f} ms")
+    print(
+        f"cna():            median {med_c * 1e3:.2f} ms, mean {statistics.mean(t_cna) * 1e3:.2f} ms, "
+        f"{1 / statistics.mean(t_cna):.0f} calls/s on one core; asf per data set (first 50): "
+        f"median {statistics.median(n_asf)}, max {max(n_asf)}"
+    )
+    print(
+        f"cna() with details (exhaustiveness, faithfulness) and DataFrames: median "
+        f"{statistics.median(t_det) * 1e3:.2f} ms, mean {statistics.mean(t_det) * 1e3:.2f} ms"
+    )
     print(f"QCA tt+minimize:  median {med_q * 1e3:.2f} ms, mean {statistics.mean(t_qca) * 1e3:.2f} ms")
     print(f"ratio cna / QCA (medians): {med_c / med_q:.2f}")
     t = time.perf_counter()
     fr = frscore(datasets[0], outcome="Y")
-    print(f"frscore (16 analyses, con/cov 1..0.7 by 0.1): {time.perf_counter() - t:.3f} s, "
-          f"{len(fr.table)} distinct models")
+    print(
+        f"frscore (16 analyses, con/cov 1..0.7 by 0.1): {time.perf_counter() - t:.3f} s, "
+        f"{len(fr.table)} distinct models"
+    )
 
 
 if __name__ == "__main__":

@@ -12,7 +12,7 @@ evaluated over every logically possible configuration of the factors in the csf.
 from __future__ import annotations
 
 import heapq
-from typing import Sequence
+from collections.abc import Sequence
 
 import numpy as np
 
@@ -36,7 +36,9 @@ def _bicond(asf: Asf, data: CNAData, space: np.ndarray, pos: dict[int, int]) -> 
     return dnf_eval(dnf, data, space, pos) == rhs
 
 
-def combine(asf_lists: Sequence[Sequence[int]], complexities: Sequence[Sequence[int]], n_init: int) -> list[tuple[int, ...]]:
+def combine(
+    asf_lists: Sequence[Sequence[int]], complexities: Sequence[Sequence[int]], n_init: int
+) -> list[tuple[int, ...]]:
     """Up to ``n_init`` combinations of one asf per outcome, lowest total complexity first.
 
     Each list holds asf positions; combinations are returned as tuples of positions. Ties in
@@ -84,7 +86,11 @@ def minimalize(csf: tuple[Asf, ...], data: CNAData) -> list[tuple[Asf, ...]]:
             return
         memo.add(keep)
         full = b[list(keep)].all(axis=0)
-        red = [i for i in keep if len(keep) > 1 and np.array_equal(b[[j for j in keep if j != i]].all(axis=0), full)]
+        red = [
+            i
+            for i in keep
+            if len(keep) > 1 and np.array_equal(b[[j for j in keep if j != i]].all(axis=0), full)
+        ]
         if not red:
             results.add(keep)
             return

@@ -8,8 +8,8 @@ rounded at ``cutoff`` to decide which configurations are instantiated.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Sequence
 
 import numpy as np
 import pandas as pd
@@ -90,8 +90,7 @@ class CNAData:
         hit = np.flatnonzero((self.lit_factor == factor) & (self.lit_value == value))
         if hit.size == 0:
             raise CNAError(
-                f"factor {self.factors[factor]!r} has no value {value} "
-                f"(values: {list(self.values[factor])})"
+                f"factor {self.factors[factor]!r} has no value {value} (values: {list(self.values[factor])})"
             )
         return int(hit[0])
 

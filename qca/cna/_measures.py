@@ -21,8 +21,8 @@ of the factors a formula mentions (R's ``full.ct``).
 from __future__ import annotations
 
 import itertools
+from collections.abc import Sequence
 from functools import lru_cache
-from typing import Sequence
 
 import numpy as np
 
@@ -154,7 +154,9 @@ def _dnf_mask(dnf, masks: dict[int, int], full: int) -> int:
     return out
 
 
-def formula_factors(data: CNAData, dnfs: Sequence[Sequence[Sequence[int]]], extra: Sequence[int] = ()) -> list[int]:
+def formula_factors(
+    data: CNAData, dnfs: Sequence[Sequence[Sequence[int]]], extra: Sequence[int] = ()
+) -> list[int]:
     fs = {int(data.lit_factor[lit]) for dnf in dnfs for conj in dnf for lit in conj}
     fs.update(extra)
     return sorted(fs)

@@ -46,7 +46,7 @@ class _Counter:
         w = np.zeros(self.nbytes * 8)
         w[:n] = weights
         bits = ((np.arange(256)[:, None] >> np.arange(8)[None, ::-1]) & 1).astype(float)  # packbits order
-        self.table = (w.reshape(self.nbytes, 8) @ bits.T)  # (nbytes, 256)
+        self.table = w.reshape(self.nbytes, 8) @ bits.T  # (nbytes, 256)
         self.cols = np.arange(self.nbytes)
 
     def pack(self, b: np.ndarray) -> np.ndarray:
@@ -56,7 +56,9 @@ class _Counter:
         return self.table[self.cols, packed].sum(axis=-1)
 
 
-def fit_counts(s_X: np.ndarray, s_XY: np.ndarray, s_Y: float, n: float, names: tuple[str, ...]) -> dict[str, np.ndarray]:
+def fit_counts(
+    s_X: np.ndarray, s_XY: np.ndarray, s_Y: float, n: float, names: tuple[str, ...]
+) -> dict[str, np.ndarray]:
     """Measures of crisp antecedents from |Φ| and |ΦY| (the other counts follow; q = 0)."""
     s_Xy = s_X - s_XY
     s_xY = s_Y - s_XY

@@ -14,17 +14,26 @@ Baumgartner & Ambühl 2020, PSRM 8(3)). Where we knowingly differ:
 
 from __future__ import annotations
 
-import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any, Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from ._csf import Asf, coherence, combine, has_psr, is_cyclic, minimalize
 from ._data import CNAData, CNAError, prepare_data
-from ._measures import MEASURE_ALIASES, MEASURES, NECESSITY, SUFFICIENCY, dnf_eval, dnf_is_inus, exhaustiveness_faithfulness, fit
+from ._measures import (
+    MEASURE_ALIASES,
+    MEASURES,
+    NECESSITY,
+    SUFFICIENCY,
+    dnf_eval,
+    dnf_is_inus,
+    exhaustiveness_faithfulness,
+    fit,
+)
 from ._search import Msc, find_asf, find_msc
 
 __all__ = ["cna", "CNAResult"]
@@ -38,7 +47,9 @@ DETAIL_COLUMNS = (*MEASURES, "inus", "exhaustiveness", "faithfulness")
 
 def _measures(measures: Sequence[str]) -> tuple[str, str]:
     if isinstance(measures, str) or len(measures) != 2:
-        raise CNAError("measures must be two names: a sufficiency and a necessity measure, e.g. ('scon', 'scov')")
+        raise CNAError(
+            "measures must be two names: a sufficiency and a necessity measure, e.g. ('scon', 'scov')"
+        )
     out = []
     for m, allowed in zip(measures, (SUFFICIENCY, NECESSITY)):
         m = MEASURE_ALIASES.get(m, m)
@@ -69,7 +80,9 @@ def _outcomes(outcome: str | Sequence[str] | None, data: CNAData) -> list[int]:
     if outcome is None or outcome is True:
         if data.dtype == "mv":
             return list(range(len(data.lit_names)))
-        return [data.literal(f, 0 if data.factors[f] in data.notcols else 1) for f in range(len(data.factors))]
+        return [
+            data.literal(f, 0 if data.factors[f] in data.notcols else 1) for f in range(len(data.factors))
+        ]
     names = [outcome] if isinstance(outcome, str) else list(outcome)
     out = []
     for n in names:
@@ -120,7 +133,9 @@ def _check_fraction(name: str, v: float) -> float:
 
 
 def conj_str(conj: Sequence[int], data: CNAData) -> str:
-    return "*".join(data.lit_names[i] for i in sorted(conj, key=lambda i: (data.lit_factor[i], data.lit_value[i])))
+    return "*".join(
+        data.lit_names[i] for i in sorted(conj, key=lambda i: (data.lit_factor[i], data.lit_value[i]))
+    )
 
 
 def dnf_str(dnf: Sequence[Sequence[int]], data: CNAData) -> str:
@@ -200,7 +215,8 @@ class CNAResult:
         p = self.params
         lines = [
             f"Coincidence Analysis ({self.data.dtype}): {self.data.n_configs} configurations, "
-            f"{int(self.data.weights.sum())} cases; con {p['con']:g}, cov {p['cov']:g}, maxstep {tuple(p['maxstep'])}",
+            f"{int(self.data.weights.sum())} cases; con {p['con']:g}, cov {p['cov']:g}, "
+            f"maxstep {tuple(p['maxstep'])}",
             f"  outcomes {', '.join(self.data.lit_names[o] for o in p['_outcomes'])}   "
             f"msc {len(self.msc)}   asf {len(self.asf)}   csf {len(self.csf)}",
             "",
@@ -216,7 +232,9 @@ class CNAResult:
                 shown = table[cols].head(PRINTED)
                 lines.append(shown.to_string(index=False, float_format=lambda v: f"{v:.3f}"))
                 if len(table) > PRINTED:
-                    lines.append(f"  ... {len(table) - PRINTED} more (see .{'asf' if 'Atomic' in name else 'csf'})")
+                    lines.append(
+                        f"  ... {len(table) - PRINTED} more (see .{'asf' if 'Atomic' in name else 'csf'})"
+                    )
             lines.append("")
         lines += [f"[{i + 1}] {t}" for i, t in enumerate(self.notes)]
         return "\n".join(lines).rstrip()
@@ -322,7 +340,9 @@ def cna(
     if inus_def not in ("implication", "equivalence"):
         raise CNAError(f"inus_def must be 'implication' or 'equivalence', got {inus_def!r}")
     if asf_selection not in ("cs", "none"):
-        raise CNAError(f"asf_selection must be 'cs' or 'none' ('fs' is not implemented), got {asf_selection!r}")
+        raise CNAError(
+            f"asf_selection must be 'cs' or 'none' ('fs' is not implemented), got {asf_selection!r}"
+        )
     if inus_only is None:
         inus_only = only_minimal_msc and only_minimal_asf
     if int(n_init) < 1:
@@ -341,9 +361,21 @@ def cna(
     tiers = _ordering(ordering, d)
     excluded = _exclusions(exclude, d) if exclude else {}
     params: dict[str, Any] = dict(
-        outcome=outcome, con=con, cov=cov, con_msc=con_msc, maxstep=tuple(ms), ordering=ordering,
-        strict=strict, exclude=exclude, measures=build, type=d.dtype, inus_only=inus_only,
-        inus_def=inus_def, asf_selection=asf_selection, acyclic_only=acyclic_only, n_init=n_init,
+        outcome=outcome,
+        con=con,
+        cov=cov,
+        con_msc=con_msc,
+        maxstep=tuple(ms),
+        ordering=ordering,
+        strict=strict,
+        exclude=exclude,
+        measures=build,
+        type=d.dtype,
+        inus_only=inus_only,
+        inus_def=inus_def,
+        asf_selection=asf_selection,
+        acyclic_only=acyclic_only,
+        n_init=n_init,
         _outcomes=tuple(outcomes),
     )
     msc_rows: list[Msc] = []
@@ -351,7 +383,8 @@ def cna(
     for o in outcomes:
         of = int(d.lit_factor[o])
         allowed = [
-            f for f in range(len(d.factors))
+            f
+            for f in range(len(d.factors))
             if f != of and (tiers[f] < tiers[of] or (tiers[f] == tiers[of] and not strict))
         ]
         causes = np.flatnonzero(np.isin(d.lit_factor, allowed))
@@ -420,7 +453,9 @@ def _msc_frame(rows: list[Msc], d: CNAData) -> pd.DataFrame:
         "cov": [m.cov for m in rows],
         "complexity": [len(m.conj) for m in rows],
     }
-    order = _order([rank[o] for o in names], cols["complexity"], [a * b for a, b in zip(cols["con"], cols["cov"])])
+    order = _order(
+        [rank[o] for o in names], cols["complexity"], [a * b for a, b in zip(cols["con"], cols["cov"])]
+    )
     return _frame(cols, order)
 
 
@@ -460,7 +495,9 @@ def _asf_frame(found, d: CNAData, details: bool, inus_known: bool) -> tuple[pd.D
         "complexity": [sum(len(c) for c in a[1]) for a in asfs],
     }
     cols.update(_asf_details(asfs, d, details, inus_known))
-    order = _order([rank[o] for o in names], cols["complexity"], [a * b for a, b in zip(cols["con"], cols["cov"])])
+    order = _order(
+        [rank[o] for o in names], cols["complexity"], [a * b for a, b in zip(cols["con"], cols["cov"])]
+    )
     return _frame(cols, order), tuple(asfs[i] for i in order)
 
 
@@ -505,7 +542,7 @@ def _drop_submodels(csfs: list[tuple[Asf, ...]]) -> list[tuple[Asf, ...]]:
     if len(sizes) <= 1:
         return csfs
     out = []
-    for i, c in enumerate(csfs):
+    for c in csfs:
         if any(len(o) > len(c) and _csf_sub(c, o) for o in csfs):
             continue
         out.append(c)
@@ -547,7 +584,9 @@ def _build_csf(found, d: CNAData, params: dict, details: bool, inus_only: bool):
     for a in uniq:
         x = _lhs_memb(a[1], d)
         agree[a] = 1 - np.abs(x - d.memb[a[0]])
-    cols: dict[str, list] = {k: [] for k in ("outcome", "condition", "con", "cov", "complexity", *MEASURES, "inus")}
+    cols: dict[str, list] = {
+        k: [] for k in ("outcome", "condition", "con", "cov", "complexity", *MEASURES, "inus")
+    }
     if details:
         for k in ("exhaustiveness", "faithfulness", "coherence", "cyclic"):
             cols[k] = []
@@ -566,7 +605,10 @@ def _build_csf(found, d: CNAData, params: dict, details: bool, inus_only: bool):
         cols["inus"].append(
             bool(
                 all(meas[a]["inus"] for a in r)
-                and (inus_only or (len(minimalize(r, d)[0]) == len(r) and not has_psr(r, d, params["inus_def"])))
+                and (
+                    inus_only
+                    or (len(minimalize(r, d)[0]) == len(r) and not has_psr(r, d, params["inus_def"]))
+                )
             )
         )
         if details:
@@ -576,7 +618,9 @@ def _build_csf(found, d: CNAData, params: dict, details: bool, inus_only: bool):
             cols["coherence"].append(coherence(r, d, [agree[a] for a in r]))
             cols["cyclic"].append(is_cyclic(r, d))
     ranks = {o: i for i, o in enumerate(sorted(set(cols["outcome"]), key=lambda s: (s.count(","), s)))}
-    order = _order([ranks[o] for o in cols["outcome"]], cols["complexity"], [a * b for a, b in zip(cols["con"], cols["cov"])])
+    order = _order(
+        [ranks[o] for o in cols["outcome"]],
+        cols["complexity"],
+        [a * b for a, b in zip(cols["con"], cols["cov"])],
+    )
     return _frame(cols, order), tuple(models[i] for i in order), notes
-
-

@@ -62,9 +62,10 @@ class FRScoreResult:
 
     def __str__(self) -> str:
         p = self.params
+        hi, lo = p.get("fit_range", ("?", "?"))
         head = (
-            f"Fit-robustness scores: {len(self.runs)} re-analyses, con/cov from {p.get('fit_range', ('?',))[0]} "
-            f"to {p.get('fit_range', ('?', '?'))[1]} by {p.get('granularity')}; {len(self.table)} distinct models"
+            f"Fit-robustness scores: {len(self.runs)} re-analyses, con/cov from {hi} to {lo} "
+            f"by {p.get('granularity')}; {len(self.table)} distinct models"
         )
         if self.table.empty:
             return head + "\n  (no model at any threshold)"
@@ -100,7 +101,9 @@ def score_models(models: list[str], normalize: str = "truemax", maxsols: int = 5
     order = sorted(range(len(names)), key=lambda i: -counts[i])[: max(1, int(maxsols))]
     n = np.array([counts[i] for i in order])
     k = len(order)
-    sub = np.array([[_sub(parsed[order[i]], parsed[order[j]]) for j in range(k)] for i in range(k)], dtype=int)
+    sub = np.array(
+        [[_sub(parsed[order[i]], parsed[order[j]]) for j in range(k)] for i in range(k)], dtype=int
+    )
     # relations of one occurrence of model i with every other occurrence in the series
     rel = sub + sub.T  # identical: 2, proper sub- or supermodel: 1
     score = rel @ n - np.diag(rel)  # every other occurrence, not this one itself
@@ -118,7 +121,9 @@ def score_models(models: list[str], normalize: str = "truemax", maxsols: int = 5
             "norm_score": norm if normalize == "truemax" else score.astype(float),
         }
     )
-    return df.sort_values(["score", "complexity"], ascending=[False, True], kind="stable").reset_index(drop=True)
+    return df.sort_values(["score", "complexity"], ascending=[False, True], kind="stable").reset_index(
+        drop=True
+    )
 
 
 def frscore(
@@ -169,5 +174,7 @@ def frscore(
             found.extend(models)
             runs.append({"con": con, "cov": cov, "n_models": len(models)})
     table = score_models(found, normalize=normalize, maxsols=maxsols)
-    params = dict(fit_range=(hi, lo), granularity=granularity, output=output, normalize=normalize, **cna_kwargs)
+    params = dict(
+        fit_range=(hi, lo), granularity=granularity, output=output, normalize=normalize, **cna_kwargs
+    )
     return FRScoreResult(table, pd.DataFrame(runs), params)

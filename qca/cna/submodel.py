@@ -12,8 +12,8 @@ for crisp (``A``/``a``), fuzzy (same syntax) and multi-value (``A=2``) formulas,
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from functools import lru_cache
-from typing import Sequence
 
 import numpy as np
 

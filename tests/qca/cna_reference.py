@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import math
 import re
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 import numpy as np
@@ -29,12 +29,12 @@ ARG_MAP = {
 }
 
 
-@lru_cache(maxsize=None)
+@cache
 def answers(folder: str) -> list[dict]:
     return json.loads((ROOT / folder / "answers.json").read_text())["answers"]
 
 
-@lru_cache(maxsize=None)
+@cache
 def cases(folder: str) -> dict[str, dict]:
     return {c["id"]: c for c in json.loads((ROOT / folder / "cases.json").read_text())["cases"]}
 
@@ -118,9 +118,14 @@ def compare_table(ours: pd.DataFrame, theirs: list[dict], what: str, check_detai
     missing = set(r_rows) - set(o_rows)
     extra = set(o_rows) - set(r_rows)
     if missing:
-        problems.append(f"{what}: {len(missing)} of R's missing, e.g. {[r_rows[k]['condition'] for k in list(missing)[:3]]}")
+        problems.append(
+            f"{what}: {len(missing)} of R's missing, "
+            f"e.g. {[r_rows[k]['condition'] for k in list(missing)[:3]]}"
+        )
     if extra:
-        problems.append(f"{what}: {len(extra)} extra, e.g. {[o_rows[k]['condition'] for k in list(extra)[:3]]}")
+        problems.append(
+            f"{what}: {len(extra)} extra, e.g. {[o_rows[k]['condition'] for k in list(extra)[:3]]}"
+        )
     for k in set(r_rows) & set(o_rows):
         r, o = r_rows[k], o_rows[k]
         cols = [c for c in (*MEASURE_COLS, "complexity") if c in r]

@@ -194,7 +194,20 @@ def prepare_data(
         keep = ~np.any(x == cutoff, axis=1)
         x, w = x[keep], w[keep]
     # merge identical cases into configurations (order of first appearance, like configTable)
-    uniq, first, inv = np.unique(x, axis=0, return_index=True, return_inverse=True)
+    if dtype != "fs":
+        # integer rows: one mixed-radix key per row makes the merge a 1-D unique (much faster)
+        xi = x.astype(np.int64)
+        radix = xi.max(axis=0) + 1
+        if float(np.prod(radix.astype(float))) < 2**62:
+            key = np.zeros(len(xi), dtype=np.int64)
+            for j in range(xi.shape[1]):
+                key = key * radix[j] + xi[:, j]
+            _, first, inv = np.unique(key, return_index=True, return_inverse=True)
+            uniq = x[first]
+        else:
+            uniq, first, inv = np.unique(x, axis=0, return_index=True, return_inverse=True)
+    else:
+        uniq, first, inv = np.unique(x, axis=0, return_index=True, return_inverse=True)
     inv = inv.ravel()
     wsum = np.bincount(inv, weights=w, minlength=len(uniq))
     order = np.argsort(first, kind="stable")

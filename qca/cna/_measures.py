@@ -144,6 +144,29 @@ def _lit_masks(data: CNAData, factors: tuple[int, ...]) -> dict[int, int]:
     return out
 
 
+_MAX_SHARED_ROWS = 1 << 14
+
+
+def _logic_factors(data: CNAData, dnf) -> tuple[int, ...]:
+    """Factors spanning the space a DNF is checked over.
+
+    Equivalence of two formulas does not depend on factors neither mentions, so when the space of
+    all factors is small it is built once per data set and shared by every check.
+    """
+    n_rows = int(np.prod([len(v) for v in data.values], dtype=float))
+    if n_rows <= _MAX_SHARED_ROWS:
+        return tuple(range(len(data.factors)))
+    return tuple(formula_factors(data, [dnf]))
+
+
+def _full_mask(data: CNAData, factors: tuple[int, ...]) -> int:
+    key = ("full", factors)
+    if key not in data.cache:
+        n_rows = len(full_space(data, factors))
+        data.cache[key] = int.from_bytes(np.packbits(np.ones(n_rows, dtype=bool)).tobytes(), "big")
+    return data.cache[key]
+
+
 def _dnf_mask(dnf, masks: dict[int, int], full: int) -> int:
     out = 0
     for conj in dnf:
@@ -168,10 +191,9 @@ def dnf_is_inus(dnf: tuple[tuple[int, ...], ...], data: CNAData) -> bool:
     No disjunct can be dropped and no literal dropped from a disjunct without changing the Boolean
     function, and the DNF is neither a tautology nor a contradiction (cna's ``is.inus`` for a DNF).
     """
-    factors = tuple(formula_factors(data, [dnf]))
+    factors = _logic_factors(data, dnf)
     masks = _lit_masks(data, factors)
-    n_rows = len(full_space(data, factors))
-    full = int.from_bytes(np.packbits(np.ones(n_rows, dtype=bool)).tobytes(), "big")
+    full = _full_mask(data, factors)
     ref = _dnf_mask(dnf, masks, full)
     if ref == full or ref == 0:
         return False

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
@@ -65,18 +66,18 @@ def fit_counts(
     s_y = n - s_Y
     s_x = n - s_X
     s_xy = s_y - s_Xy
+    formulas = {
+        "scon": lambda: s_XY / s_X,
+        "scov": lambda: s_XY / s_Y if s_Y > 0 else np.full_like(s_X, np.nan),
+        "ccon": lambda: s_xy / (s_xy + s_Xy),
+        "ccov": lambda: s_xy / (s_xy + s_xY),
+        "PAcon": lambda: s_XY / (s_XY + (s_Y / s_y if s_y > 0 else np.inf) * s_Xy),
+        "PACcov": lambda: s_xy / (s_xy + (s_y / s_Y if s_Y > 0 else np.inf) * s_xY),
+        "AACcon": lambda: s_xy / (s_xy + (s_x / s_X) * s_Xy),
+        "AAcov": lambda: s_XY / (s_XY + (s_X / s_x) * s_xY),
+    }
     with np.errstate(divide="ignore", invalid="ignore"):
-        out = {
-            "scon": s_XY / s_X,
-            "scov": s_XY / s_Y if s_Y > 0 else np.full_like(s_X, np.nan),
-            "ccon": s_xy / (s_xy + s_Xy),
-            "ccov": s_xy / (s_xy + s_xY),
-            "PAcon": s_XY / (s_XY + (s_Y / s_y if s_y > 0 else np.inf) * s_Xy),
-            "PACcov": s_xy / (s_xy + (s_y / s_Y if s_Y > 0 else np.inf) * s_xY),
-            "AACcon": s_xy / (s_xy + (s_x / s_X) * s_Xy),
-            "AAcov": s_XY / (s_XY + (s_X / s_x) * s_xY),
-        }
-    return {k: np.where(np.isfinite(out[k]) | ~np.isnan(out[k]), out[k], np.nan) for k in names}
+        return {k: formulas[k]() for k in names}
 
 
 def _encode(c: np.ndarray, base: int) -> np.ndarray:
@@ -163,11 +164,15 @@ def find_msc(
     return out
 
 
+@lru_cache(maxsize=256)
 def _combos(n: int, k: int) -> np.ndarray:
+    """All k-subsets of range(n) as rows (cached; read-only)."""
     if k > n:
         return np.empty((0, k), dtype=np.int64)
     flat = np.fromiter(itertools.chain.from_iterable(itertools.combinations(range(n), k)), dtype=np.int64)
-    return flat.reshape(-1, k)
+    out = flat.reshape(-1, k)
+    out.setflags(write=False)
+    return out
 
 
 def find_asf(
@@ -182,8 +187,10 @@ def find_asf(
 ) -> list[tuple[tuple[tuple[int, ...], ...], float, float]]:
     """Disjunctions of up to ``max_disj`` msc (total complexity <= ``max_compl``) reaching con and cov.
 
-    Returns ``(dnf, con, cov)`` for each; with ``only_minimal`` a disjunction containing a
-    passing smaller one is not tested.
+    Returns ``(dnf, con, cov, varies)`` for each; with ``only_minimal`` a disjunction containing
+    a passing smaller one is not tested. ``varies`` is cna's ``asf.selection = "cs"`` test: among
+    the cases compatible with the asf (fuzzy values rounded at the cutoff) the outcome is present
+    in some and absent in others.
     """
     if not msc:
         return []
@@ -193,8 +200,12 @@ def find_asf(
     crisp = data.dtype != "fs"
     suff_name, cov_name = measures
     memb = np.array([data.memb[list(m.conj)].min(axis=0) for m in msc])
+    cnt = _Counter(w)
+    present = data.weights > 0
+    inst_bits = cnt.pack(np.array([data.inst[list(m.conj)].all(axis=0) for m in msc]) & present)
+    y_in = cnt.pack(data.inst[outcome] & present)
+    y_out = cnt.pack(~data.inst[outcome] & present)
     if crisp:
-        cnt = _Counter(w)
         bits = cnt.pack(memb > 0)
         y_bits = cnt.pack(y > 0)
         n_all, s_Y = float(w.sum()), float(w @ y)
@@ -220,11 +231,16 @@ def find_asf(
             else:
                 m = fit(memb[chunk].max(axis=1), y, w, (suff_name, cov_name), True)
             ok = (m[suff_name] >= con - _EPS) & (m[cov_name] >= cov - _EPS)
-            for i in np.flatnonzero(ok):
+            hits = np.flatnonzero(ok)
+            if len(hits) == 0:
+                continue
+            lhs = np.bitwise_or.reduce(inst_bits[chunk[hits]], axis=1)
+            varies = (lhs & y_in).any(axis=1) & (~lhs & y_out).any(axis=1)
+            for i, v in zip(hits, varies):
                 c = chunk[i]
-                passed.append(tuple(int(v) for v in c))
+                passed.append(tuple(int(x) for x in c))
                 dnf = tuple(sorted(msc[j].conj for j in c))
-                out.append((dnf, float(m[suff_name][i]), float(m[cov_name][i])))
+                out.append((dnf, float(m[suff_name][i]), float(m[cov_name][i]), bool(v)))
         found_sets.extend(passed)
     return out
 

@@ -29,7 +29,6 @@ from ._measures import (
     MEASURES,
     NECESSITY,
     SUFFICIENCY,
-    dnf_eval,
     dnf_is_inus,
     exhaustiveness_faithfulness,
     fit,
@@ -396,10 +395,11 @@ def cna(
         msc_rows.extend(msc)
         if suff_only or not msc:
             continue
-        for dnf, c1, c2 in find_asf(d, msc, con, cov, build, int(ms[1]), int(ms[2]), only_minimal_asf):
+        passing = find_asf(d, msc, con, cov, build, int(ms[1]), int(ms[2]), only_minimal_asf)
+        for dnf, c1, c2, varies in passing:
             if inus_only and not dnf_is_inus(dnf, d):
                 continue
-            if asf_selection == "cs" and not _varies((o, dnf), d):
+            if asf_selection == "cs" and not varies:
                 continue
             asf_found.append(((o, dnf), c1, c2))
     msc_df = _msc_frame(msc_rows, d)
@@ -412,17 +412,6 @@ def cna(
     else:
         csf_df, csf_models, notes = _build_csf(asf_found, d, params, details, inus_only)
     return CNAResult(msc_df, asf_df, csf_df, asf_models, csf_models, d, params, tuple(notes))
-
-
-def _varies(asf: Asf, d: CNAData) -> bool:
-    """asf.selection = "cs": the outcome takes both values among the cases compatible with the asf."""
-    o, dnf = asf
-    fac = list(range(len(d.factors)))
-    pos = {f: f for f in fac}
-    lhs = dnf_eval(dnf, d, d.crisp, pos)
-    rhs = d.inst[o]
-    comp = (lhs == rhs) & (d.weights > 0)
-    return bool(np.any(rhs[comp]) and np.any(~rhs[comp]))
 
 
 def _order(outcome_rank: list[int], complexity: list[int], fitprod: list[float]) -> np.ndarray:
@@ -494,7 +483,8 @@ def _asf_frame(found, d: CNAData, details: bool, inus_known: bool) -> tuple[pd.D
         "cov": [c2 for _, _, c2 in found],
         "complexity": [sum(len(c) for c in a[1]) for a in asfs],
     }
-    cols.update(_asf_details(asfs, d, details, inus_known))
+    if details:
+        cols.update(_asf_details(asfs, d, details, inus_known))
     order = _order(
         [rank[o] for o in names], cols["complexity"], [a * b for a, b in zip(cols["con"], cols["cov"])]
     )

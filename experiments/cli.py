@@ -18,6 +18,9 @@ from typing import Any
 import click
 
 from . import __version__
+from .errors import InputError
+from .methods import output_names
+from .metrics import metric_names
 
 __all__ = ["cli", "main"]
 
@@ -26,18 +29,13 @@ DB_NAME = "qcasim.db"
 
 
 def _user_errors() -> tuple[type[BaseException], ...]:
-    from qca import QCAError
+    """The exceptions that mean "your input is wrong" (exit 2); anything else is a failure of
+    qcasim itself (exit 1), reported as such so that a bug never looks like a user mistake."""
+    from qca import QcasimError
 
     # OSError: unreadable or unwritable paths given on the command line (missing directory,
     # permission denied, a directory where a file is expected).
-    errors: list[type[BaseException]] = [QCAError, ValueError, KeyError, OSError]
-    try:
-        from sim.errors import ScenarioError
-
-        errors.append(ScenarioError)
-    except ImportError:  # pragma: no cover
-        pass
-    return tuple(errors)
+    return (QcasimError, OSError)
 
 
 class _Group(click.Group):
@@ -46,17 +44,19 @@ class _Group(click.Group):
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
-        except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
+        except (click.exceptions.Exit, click.exceptions.Abort):
             raise
+        except click.ClickException as exc:
+            # Usage errors too are one line (the command's --help says the rest).
+            click.secho(f"qcasim: error: {exc.format_message()}", fg="red", err=True)
+            ctx.exit(exc.exit_code)
         except Exception as exc:
             debug = bool(ctx.obj and ctx.obj.get("debug")) or "--debug" in sys.argv[1:2]
             if debug:
                 raise
             code = 2 if isinstance(exc, _user_errors()) else 1
             msg = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-            if isinstance(exc, KeyError):
-                msg = msg.strip("'\"")
-            elif isinstance(exc, OSError) and exc.strerror and exc.filename:
+            if isinstance(exc, OSError) and exc.strerror and exc.filename:
                 msg = f"{exc.strerror}: {exc.filename}"
             kind = "error" if code == 2 else f"failed ({type(exc).__name__})"
             click.secho(f"qcasim: {kind}: {msg}", fg="red", err=True)
@@ -92,10 +92,10 @@ def _run_options(f: Any) -> Any:
 def _validate_cells(exp: Any) -> None:
     """Load every cell's scenario and analysis settings before anything is written, so that a
     bad scenario or setting fails at once and leaves the results store untouched."""
-    from .pipeline import _cell_setup, _key
+    from .pipeline import cell_setup
 
     for cell in exp.cells():
-        _cell_setup(_key(cell.params))
+        cell_setup(cell.params)
 
 
 def _execute(exp: Any, db: Path, jobs: int, scheduler: str | None, progress: bool) -> None:
@@ -181,9 +181,10 @@ def benchmark(experiment_file: str, out: str, make_report: bool, jobs: int,
               help="Built-in scenario, scenario TOML, or 'boolean:<recipe>'.")
 @click.option("--target", default=0.8, show_default=True, type=click.FloatRange(0, 1,
               min_open=True, max_open=True))
-@click.option("--criterion", default="any_exact", show_default=True)
+@click.option("--criterion", default="any_exact", show_default=True,
+              type=click.Choice(metric_names()), help="The recovery metric (registered metrics).")
 @click.option("--solution", default="parsimonious", show_default=True,
-              type=click.Choice(["conservative", "parsimonious", "intermediate"]))
+              type=click.Choice(output_names()), help="The analysis output scored.")
 @click.option("--ns", default="15,20,30,40,50,65,80,100,130,160,200,250", show_default=True,
               help="Comma-separated N grid.")
 @click.option("--reps", default=100, show_default=True, type=click.IntRange(1))
@@ -195,17 +196,15 @@ def power(scenario: str, target: float, criterion: str, solution: str, ns: str, 
           seed: int, reliability: float | None, out: str, jobs: int, scheduler: str | None,
           progress: bool) -> None:
     """Smallest N at which a recovery criterion reaches the target, with its curve."""
-    from .design import CRITERIA
     from .power import power_experiment, power_from_curve
     from .stats import aggregate, long_scores
     from .store import Store
 
-    if criterion not in CRITERIA:
-        raise ValueError(f"--criterion {criterion!r}; allowed: {', '.join(CRITERIA)}")
     try:
         grid = [int(v) for v in ns.split(",") if v.strip()]
     except ValueError:
-        raise ValueError(f"--ns must be comma-separated integers, got {ns!r}") from None
+        raise click.BadParameter(f"must be comma-separated integers, got {ns!r}",
+                                param_hint="--ns") from None
     base: dict[str, Any] = {"solutions": [solution]}
     if reliability is not None:
         base["reliability"] = reliability
@@ -235,10 +234,10 @@ def report(run: str, experiment: str | None, out: str | None) -> None:
     with Store(db) as store:
         names = store.experiments()
     if not names:
-        raise ValueError(f"{db} holds no experiment")
+        raise InputError(f"{db} holds no experiment")
     name = experiment or names[-1]
     if name not in names:
-        raise ValueError(f"no experiment {name!r} in {db}; it has {', '.join(names)}")
+        raise InputError(f"no experiment {name!r} in {db}; it has {', '.join(names)}")
     _report(db, name, Path(out) if out else None)
 
 
@@ -255,7 +254,7 @@ def export(run: str, output: str, experiment: str | None) -> None:
         raise FileNotFoundError(f"no results store at {db}")
     with Store(db) as store:
         if experiment is not None and experiment not in store.experiments():
-            raise ValueError(f"no experiment {experiment!r} in {db}; it has "
+            raise InputError(f"no experiment {experiment!r} in {db}; it has "
                              f"{', '.join(store.experiments()) or 'none'}")
         path = store.export(output, experiment)
         n = store.count(experiment)
@@ -292,14 +291,14 @@ def analyze(csv: str, outcome: str, conditions: str | None, cal: str, anchors: s
     data = _read_csv(csv)
     if index_col is not None:
         if index_col not in data.columns:
-            raise ValueError(f"{csv}: --index {index_col!r} is not a column; "
+            raise InputError(f"{csv}: --index {index_col!r} is not a column; "
                              f"it has {', '.join(map(str, data.columns))}")
         data = data.set_index(index_col)
     conds = [c.strip() for c in conditions.split(",")] if conditions else [
         c for c in data.columns if c != outcome]
     missing = [c for c in [*conds, outcome] if c not in data.columns]
     if missing:
-        raise ValueError(f"{csv}: no column(s) {', '.join(missing)}; "
+        raise InputError(f"{csv}: no column(s) {', '.join(missing)}; "
                          f"it has {', '.join(map(str, data.columns))}")
     data = data[[*conds, outcome]]
     if cal != "none":
@@ -312,19 +311,19 @@ def analyze(csv: str, outcome: str, conditions: str | None, cal: str, anchors: s
                 try:
                     given[name.strip()] = tuple(float(v) for v in vals.split(","))
                 except ValueError:
-                    raise ValueError(f"--anchors: cannot read {part!r}; "
+                    raise InputError(f"--anchors: cannot read {part!r}; "
                                      "use COL=e,c,i") from None
                 if len(given[name.strip()]) != 3:
-                    raise ValueError(f"--anchors: {part!r} needs three numbers "
+                    raise InputError(f"--anchors: {part!r} needs three numbers "
                                      "(exclusion, crossover, inclusion): COL=e,c,i")
             unknown = sorted(set(given) - {*conds, outcome})
             if unknown:
-                raise ValueError(f"--anchors: no analysed column {', '.join(unknown)}")
+                raise InputError(f"--anchors: no analysed column {', '.join(unknown)}")
         for col in [*conds, outcome]:
             x = pd.to_numeric(data[col], errors="coerce").to_numpy(dtype=float)
             if np.isnan(x).any():
                 bad = data[col][np.isnan(x)]
-                raise ValueError(f"{csv}: column {col!r} has {len(bad)} missing or non-numeric "
+                raise InputError(f"{csv}: column {col!r} has {len(bad)} missing or non-numeric "
                                  f"value(s) (first: {bad.iloc[0]!r}); calibration needs numbers")
             e, c, i = given.get(col, tuple(np.percentile(x, [10, 50, 90])))
             if cal == "fuzzy":
@@ -339,7 +338,7 @@ def analyze(csv: str, outcome: str, conditions: str | None, cal: str, anchors: s
         if solution == "all" and dir_exp:
             kinds.append("intermediate")
         if "intermediate" in kinds and not dir_exp:
-            raise ValueError("--solution intermediate needs --dir-exp, e.g. --dir-exp 'A,~B'")
+            raise InputError("--solution intermediate needs --dir-exp, e.g. --dir-exp 'A,~B'")
         sols = [qca.minimize(tt, include=None if kind == "conservative" else "?",
                              dir_exp=dir_exp if kind == "intermediate" else None)
                 for kind in kinds]
@@ -365,18 +364,18 @@ def _read_csv(csv: str) -> Any:
         with path.open(newline="", encoding="utf-8-sig") as fh:
             header = next(csvlib.reader(fh), [])
     except UnicodeDecodeError:
-        raise ValueError(f"{csv}: not a text (UTF-8) CSV file") from None
+        raise InputError(f"{csv}: not a text (UTF-8) CSV file") from None
     if not header:
-        raise ValueError(f"{csv}: the file is empty (no header line)")
+        raise InputError(f"{csv}: the file is empty (no header line)")
     seen: set[str] = set()
     dups = sorted({h for h in header if h in seen or seen.add(h)})  # type: ignore[func-returns-value]
     if dups:
-        raise ValueError(f"{csv}: duplicate column name(s) {', '.join(dups)}")
+        raise InputError(f"{csv}: duplicate column name(s) {', '.join(dups)}")
     try:
         return pd.read_csv(path, encoding="utf-8-sig")
     except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
         detail = str(exc).strip().splitlines()[-1] if str(exc).strip() else type(exc).__name__
-        raise ValueError(f"{csv}: malformed CSV: {detail}") from None
+        raise InputError(f"{csv}: malformed CSV: {detail}") from None
 
 
 try:  # the simulator's command, registered when sim provides it

@@ -39,7 +39,10 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from .pipeline import DEFAULTS, SCORE_KEYS, SOLUTION_TYPES, normalise_params
+from .errors import DesignError
+from .methods import output_names
+from .metrics import metric_names
+from .params import SEED_PARAMS, normalise_params, param_names
 from .seeds import cell_key, cell_seed
 
 __all__ = ["DesignError", "Cell", "Experiment", "load_experiment", "builtin_experiments",
@@ -50,13 +53,6 @@ _TOP = {"experiment", "base", "grid", "report", "limited_diversity"}
 _EXPERIMENT = {"name", "kind", "description", "replications", "seed", "batch_size"}
 _REPORT = {"headline_n", "criterion", "solution", "target"}
 _LD = {"truth", "conditions", "deletions"}
-CRITERIA = ("any_correct", "all_correct", "correct", "error_free", "exact", "any_exact",
-            "equivalent", "completeness", "precision", "recall", "case_agreement")
-
-
-class DesignError(ValueError):
-    """A bad experiment file: one line naming the file, the key and what is allowed."""
-
 
 @dataclass(frozen=True)
 class Cell:
@@ -91,9 +87,11 @@ class Experiment:
         out = []
         for idx, combo in enumerate(itertools.product(*(self.grid[k] for k in keys))):
             varying = dict(zip(keys, combo))
-            params = normalise_params({**self.base, **varying})
+            params = normalise_params({**self.base, **varying},
+                                      f"{self.source}: cell {idx + 1} ({_describe(varying)})")
             key = cell_key(params)
-            out.append(Cell(idx, key, params, cell_seed(self.seed, key), varying))
+            seed = cell_seed(self.seed, cell_key({k: params[k] for k in SEED_PARAMS}))
+            out.append(Cell(idx, key, params, seed, varying))
         return out
 
     def to_dict(self) -> dict[str, Any]:
@@ -109,6 +107,10 @@ class Experiment:
     def n_replications(self) -> int:
         """Total replications of the experiment."""
         return len(self.cells()) * self.replications if self.kind == "recovery" else 0
+
+
+def _describe(varying: dict[str, Any]) -> str:
+    return ", ".join(f"{k}={v!r}" for k, v in varying.items()) or "base"
 
 
 def _check_keys(d: Any, allowed: set[str], where: str, source: str) -> dict[str, Any]:
@@ -145,20 +147,20 @@ def experiment_from_dict(raw: dict[str, Any], source: str = "<dict>") -> Experim
     kind = exp.get("kind", "recovery")
     if kind not in KINDS:
         raise DesignError(f"{source}: experiment.kind = {kind!r} is not one of {', '.join(KINDS)}")
-    base = _check_keys(raw.get("base", {}), set(DEFAULTS), "base", source)
-    grid = _check_keys(raw.get("grid", {}), set(DEFAULTS), "grid", source)
+    base = _check_keys(raw.get("base", {}), set(param_names()), "base", source)
+    grid = _check_keys(raw.get("grid", {}), set(param_names()), "grid", source)
     for k, v in grid.items():
         if not isinstance(v, list) or not v:
             raise DesignError(f"{source}: grid.{k} must be a non-empty list, got {v!r}")
         if k in base:
             raise DesignError(f"{source}: {k!r} is both in [base] and in [grid]")
     report = _check_keys(raw.get("report", {}), _REPORT, "report", source)
-    if report.get("criterion", "any_correct") not in CRITERIA:
+    if report.get("criterion", "any_correct") not in metric_names():
         raise DesignError(f"{source}: report.criterion = {report['criterion']!r}; "
-                          f"allowed: {', '.join(CRITERIA)}")
-    if report.get("solution", "parsimonious") not in SOLUTION_TYPES:
+                          f"allowed: {', '.join(metric_names())}")
+    if report.get("solution", "parsimonious") not in output_names():
         raise DesignError(f"{source}: report.solution = {report['solution']!r}; "
-                          f"allowed: {', '.join(SOLUTION_TYPES)}")
+                          f"allowed: {', '.join(output_names())}")
     t = report.get("target", 0.8)
     if isinstance(t, bool) or not isinstance(t, int | float) or not 0 < t < 1:
         raise DesignError(f"{source}: report.target must be in (0, 1), got {t!r}")
@@ -172,10 +174,20 @@ def experiment_from_dict(raw: dict[str, Any], source: str = "<dict>") -> Experim
         limited_diversity=dict(ld), source=source,
     )
     if kind == "recovery":
-        try:
-            out.cells()
-        except ValueError as exc:
-            raise DesignError(f"{source}: {exc}") from None
+        from qca import QcasimError
+
+        from .pipeline import cell_setup
+
+        # Every cell's generator and analysis settings are built now, so that a bad scenario,
+        # an unobserved condition or a bad dir_exp fails before anything is stored.
+        for cell in out.cells():
+            try:
+                cell_setup(cell.params)
+            except DesignError:
+                raise
+            except QcasimError as exc:
+                raise DesignError(f"{source}: cell {cell.index + 1} "
+                                  f"({_describe(cell.varying)}): {exc}") from None
     return out
 
 
@@ -208,7 +220,3 @@ def load_experiment(path: str | Path) -> Experiment:
     except tomllib.TOMLDecodeError as exc:
         raise DesignError(f"{source}: invalid TOML: {exc}") from None
     return experiment_from_dict(raw, source)
-
-
-# keep the score names importable from here for the report
-SCORES = SCORE_KEYS

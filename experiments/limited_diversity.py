@@ -20,12 +20,12 @@ import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-import numpy as np
 import pandas as pd
 
 import qca
 
-from .scoring import as_expression, score_models
+from .metrics import score_models
+from .scoring import as_expression
 
 __all__ = ["LimitedDiversityResult", "full_truth_data", "limited_diversity"]
 
@@ -55,12 +55,11 @@ class LimitedDiversityResult:
 
 
 def full_truth_data(truth: str, conditions: Sequence[str], outcome: str = "Y") -> pd.DataFrame:
-    """The complete crisp truth table of ``truth``: every configuration of ``conditions`` once."""
-    k = len(conditions)
-    grid = ((np.arange(2**k)[:, None] >> np.arange(k)[::-1]) & 1).astype(np.int64)
-    data = pd.DataFrame(grid, columns=list(conditions))
-    data[outcome] = qca.evaluate(as_expression(truth), data).astype(np.int64)
-    return data
+    """The complete crisp truth table of ``truth``: every configuration of ``conditions`` once
+    (:func:`sim.boolean.ideal_data`, the one Boolean data generator)."""
+    from sim.boolean import ideal_data
+
+    return ideal_data(truth, list(conditions), outcome)
 
 
 def limited_diversity(

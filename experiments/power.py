@@ -18,6 +18,7 @@ from typing import Any
 import pandas as pd
 
 from .design import Experiment, experiment_from_dict
+from .errors import InputError
 
 __all__ = ["PowerResult", "power_from_curve", "power_experiment", "DEFAULT_NS"]
 
@@ -72,7 +73,7 @@ def _fmt(v: float | None) -> str:
 def power_from_curve(curve: pd.DataFrame, target: float) -> PowerResult:
     """Sample-size answer from a rate curve (columns ``n_workers, n, rate, low, high``)."""
     if not 0 < target < 1:
-        raise ValueError(f"target must be in (0, 1), got {target}")
+        raise InputError(f"target must be in (0, 1), got {target}")
     c = curve.sort_values("n_workers").reset_index(drop=True)
 
     def first(col: str) -> int | None:

@@ -18,24 +18,28 @@ from typing import Any
 
 import pandas as pd
 
+from .errors import InputError
 from .power import PowerResult, power_from_curve
 from .stats import aggregate, long_scores, varying_columns
 from .store import Store
 
 __all__ = ["ReportData", "build_report_data", "text_summary", "html_report", "write_report"]
 
-LABELS = {
-    "any_correct": "contains a correct model (no false causal claim)",
-    "all_correct": "every tied model correct",
-    "correct": "first model correct",
-    "error_free": "error-free (no model, or only correct ones)",
-    "exact": "first model = the true recipe",
-    "any_exact": "recovers the true recipe exactly",
-    "equivalent": "first model logically equivalent to the recipe",
-    "completeness": "completeness",
-    "case_agreement": "case-level agreement with true membership",
-    "recall": "share of the true paths found (mean)",
-}
+
+
+def label(metric: str) -> str:
+    """The human label of a registered metric."""
+    from .metrics import get_metric
+
+    return get_metric(metric).label
+
+
+def _outputs(frame: pd.DataFrame) -> list[str]:
+    """The outputs present, in registry order."""
+    from .methods import output_names
+
+    present = set(frame["solution"]) if "solution" in frame.columns else set()
+    return [o for o in output_names() if o in present]
 
 
 @dataclass
@@ -79,7 +83,7 @@ def build_report_data(store: Store, experiment: str) -> ReportData:
     definition = store.definition(experiment)
     frame = store.frame(experiment)
     if frame.empty:
-        raise ValueError(f"experiment {experiment!r} has no stored replications yet")
+        raise InputError(f"experiment {experiment!r} has no stored replications yet")
     rep = definition.get("report", {})
     criterion = rep.get("criterion", "any_correct")
     solution = rep.get("solution", "parsimonious")
@@ -117,13 +121,16 @@ def build_report_data(store: Store, experiment: str) -> ReportData:
 def _truth_text(d: ReportData) -> str:
     base = d.definition.get("base", {})
     scen = base.get("scenario", "kbop")
-    try:
-        from .pipeline import _cell_setup, _key, normalise_params
+    from qca import QcasimError
 
-        _, spec = _cell_setup(_key(normalise_params(base)))
-        return f"{scen}: {spec.truth}"
-    except Exception:
+    from .pipeline import cell_setup
+
+    try:
+        _, spec = cell_setup(base)
+    except QcasimError:
+        # The stored definition no longer loads here (e.g. a scenario file moved).
         return str(scen)
+    return f"{scen}: {spec.truth}"
 
 
 def text_summary(d: ReportData) -> str:
@@ -135,7 +142,7 @@ def text_summary(d: ReportData) -> str:
     for setting in sorted(h["setting"].unique()) if len(h) else []:
         if d.settings:
             lines.append(f"  [{setting}]")
-        for sol in ("conservative", "intermediate", "parsimonious"):
+        for sol in _outputs(h):
             g = h[(h["solution"] == sol) & (h["setting"] == setting)]
             if g.empty or g["n"].sum() == 0:
                 continue
@@ -174,24 +181,28 @@ def _n(v: int | None) -> str:
 def _png(fig: Any) -> str:
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=90, bbox_inches="tight")
-    import matplotlib.pyplot as plt
-
-    plt.close(fig)
     return base64.b64encode(buf.getvalue()).decode("ascii")
 
 
 def _rate_figure(curves: pd.DataFrame, ylabel: str, target: float | None = None) -> str:
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
     import seaborn as sns
+    from matplotlib.figure import Figure
 
-    sns.set_theme(style="whitegrid", context="notebook")
-    sols = [s for s in ("conservative", "intermediate", "parsimonious")
-            if s in set(curves["solution"])]
-    fig, axes = plt.subplots(1, max(len(sols), 1), figsize=(4.2 * max(len(sols), 1), 3.6),
-                             sharey=True, squeeze=False)
+    sols = _outputs(curves)
+    # A Figure of its own (no pyplot, no global style): library code leaves matplotlib's
+    # global state alone.
+    with sns.axes_style("whitegrid"), sns.plotting_context("notebook"):
+        fig = Figure(figsize=(4.2 * max(len(sols), 1), 3.6))
+        axes = fig.subplots(1, max(len(sols), 1), sharey=True, squeeze=False)
+        _draw_rates(axes, sols, curves, ylabel, target)
+    return _png(fig)
+
+
+def _draw_rates(axes: Any, sols: list[str], curves: pd.DataFrame, ylabel: str,
+                target: float | None) -> None:
+    import seaborn as sns
+    from matplotlib.ticker import NullLocator
+
     palette = dict(zip(sorted(curves["setting"].unique()),
                        sns.color_palette("deep", curves["setting"].nunique())))
     for ax, sol in zip(axes[0], sols):
@@ -208,13 +219,12 @@ def _rate_figure(curves: pd.DataFrame, ylabel: str, target: float | None = None)
         ns = sorted(g["n_workers"].unique())
         ax.set_xticks(ns)
         ax.set_xticklabels([str(int(n)) for n in ns], fontsize=8)
-        ax.xaxis.set_minor_locator(matplotlib.ticker.NullLocator())
+        ax.xaxis.set_minor_locator(NullLocator())
         ax.set_xlabel("workers (N)")
         ax.set_ylim(-0.02, 1.02)
     axes[0][0].set_ylabel(ylabel)
     if curves["setting"].nunique() > 1:
         axes[0][-1].legend(fontsize=7, loc="best")
-    return _png(fig)
 
 
 def _power_figure(d: ReportData) -> str:
@@ -225,20 +235,19 @@ def _power_figure(d: ReportData) -> str:
 def _wrong_figure(d: ReportData) -> str | None:
     if d.wrong_models.empty:
         return None
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
     import seaborn as sns
+    from matplotlib.figure import Figure
 
     w = d.wrong_models.head(10).copy()
     # Long models are shortened on the axis; the table under the figure has them in full.
     w["model"] = [m if len(m) <= 60 else m[:57] + "..." for m in w["model"]]
-    fig, ax = plt.subplots(figsize=(8, 0.4 * len(w) + 1))
-    sns.barplot(data=w, y="model", x="count", ax=ax, color="#c44e52")
-    ax.set_ylabel("")
-    ax.set_xlabel(f"replications at N = {d.headline_n} ({d.solution})")
-    ax.tick_params(axis="y", labelsize=8)
+    with sns.axes_style("whitegrid"), sns.plotting_context("notebook"):
+        fig = Figure(figsize=(8, 0.4 * len(w) + 1))
+        ax = fig.subplots()
+        sns.barplot(data=w, y="model", x="count", ax=ax, color="#c44e52")
+        ax.set_ylabel("")
+        ax.set_xlabel(f"replications at N = {d.headline_n} ({d.solution})")
+        ax.tick_params(axis="y", labelsize=8)
     return _png(fig)
 
 
@@ -258,7 +267,7 @@ def _headline_html(d: ReportData) -> str:
     h = d.headline
     rows = []
     for setting in sorted(h["setting"].unique()) if len(h) else []:
-        for sol in ("conservative", "intermediate", "parsimonious"):
+        for sol in _outputs(h):
             g = h[(h["solution"] == sol) & (h["setting"] == setting)]
             if g.empty or g["n"].sum() == 0:
                 continue
@@ -285,8 +294,8 @@ def _headline_html(d: ReportData) -> str:
     return (f"<div class='headline'><p><b>With {d.headline_n} workers, as in the KBOP "
             f"evaluation, how often does QCA recover the three paths?</b></p>{big}"
             f"<table><tr><th>setting</th><th>solution</th><th>exact recovery</th>"
-            f"<th>{html.escape(LABELS.get(d.criterion, d.criterion))}</th><th>error-free</th>"
-            f"<th>{LABELS['recall']}</th></tr>{''.join(rows)}</table>"
+            f"<th>{html.escape(label(d.criterion))}</th><th>{html.escape(label('error_free'))}</th>"
+            f"<th>{html.escape(label('recall'))}</th></tr>{''.join(rows)}</table>"
             f"<p>True recipe: <code>{html.escape(_truth_text(d))}"
             f"</code></p></div>")
 
@@ -296,11 +305,11 @@ def html_report(d: ReportData) -> str:
     from . import __version__
 
     figs = [
-        ("Recovery rate vs N", LABELS.get(d.criterion, d.criterion),
+        ("Recovery rate vs N", label(d.criterion),
          _rate_figure(d.curves, f"P[{d.criterion}]")),
         ("Exact recovery vs N", "the true recipe, term for term",
          _rate_figure(d.exact_curves, "P[exact recovery]")),
-        ("Paths found vs N", LABELS["recall"] + " (bands: normal 95 % intervals of the mean)",
+        ("Paths found vs N", label("recall") + " (bands: normal 95 % intervals of the mean)",
          _rate_figure(aggregate(d.long, ["solution", "setting", "n_workers"], "recall"),
                       "mean share of true paths found")),
     ]

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .design import Cell, Experiment
+from .errors import DesignError
 from .pipeline import run_batch
 from .store import Store
 
@@ -129,14 +130,14 @@ def run_experiment(
     RunSummary
     """
     if experiment.kind != "recovery":
-        raise ValueError(f"experiment {experiment.name!r} is of kind {experiment.kind!r}; "
+        raise DesignError(f"experiment {experiment.name!r} is of kind {experiment.kind!r}; "
                          "only 'recovery' experiments run on the grid runner")
     if scheduler is not None:
         backend = "dask"
     if backend not in BACKENDS:
-        raise ValueError(f"backend must be one of {', '.join(BACKENDS)}, got {backend!r}")
+        raise DesignError(f"backend must be one of {', '.join(BACKENDS)}, got {backend!r}")
     if backend == "dask" and scheduler is None:
-        raise ValueError("the dask backend needs a scheduler address")
+        raise DesignError("the dask backend needs a scheduler address")
     cells = experiment.cells()
     store.register(experiment.name, experiment.to_dict(),
                    [(c.key, c.index, c.params, c.seed) for c in cells])

@@ -27,12 +27,13 @@ coincidence analysis. *Political Science Research and Methods* 8(3), 526-542.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from functools import lru_cache
 
 import numpy as np
 
 from qca import Expression, Term, parse
+from qca.expressions import crisp_configurations
 
 __all__ = [
     "as_expression",
@@ -46,7 +47,6 @@ __all__ = [
     "term_precision_recall",
     "case_agreement",
     "score_model",
-    "score_models",
 ]
 
 
@@ -192,7 +192,7 @@ def is_exact(model: Expression | str, truth: Expression | str) -> bool:
 @lru_cache(maxsize=4096)
 def _truth_vector(expr: Expression, conditions: tuple[str, ...]) -> bytes:
     k = len(conditions)
-    grid = ((np.arange(2**k)[:, None] >> np.arange(k)[::-1]) & 1).astype(np.int64)
+    grid = crisp_configurations(k)
     idx = {c: i for i, c in enumerate(conditions)}
     out = np.zeros(2**k, dtype=bool)
     for term in expr.terms:
@@ -253,41 +253,3 @@ def score_model(model: Expression | str, truth: Expression | str) -> dict[str, f
         "recall": recall,
         "complexity": complexity(m),
     }
-
-
-def score_models(models: Iterable[Expression | str], truth: Expression | str) -> dict[str, object]:
-    """Scores of a solution (all its tied models) against the truth.
-
-    Returns
-    -------
-    dict
-        ``n_models``; ``any_correct`` / ``all_correct`` (at least one / every model correct);
-        ``error_free`` (no model, or every model correct); ``any_exact``, ``any_equivalent``;
-        and the scores of the first model (``correct``, ``completeness``, ``exact``,
-        ``equivalent``, ``precision``, ``recall``, ``complexity``), the one a researcher
-        would usually report.
-    """
-    t = as_expression(truth)
-    scored = [score_model(m, t) for m in models]
-    out: dict[str, object] = {"n_models": len(scored)}
-    if not scored:
-        out.update(any_correct=False, all_correct=False, error_free=True, any_exact=False,
-                   any_equivalent=False, correct=False, completeness=0.0, exact=False,
-                   equivalent=False, precision=float("nan"), recall=0.0, complexity=0)
-        return out
-    first = scored[0]
-    out.update(
-        any_correct=any(s["correct"] for s in scored),
-        all_correct=all(s["correct"] for s in scored),
-        error_free=all(s["error_free"] for s in scored),
-        any_exact=any(s["exact"] for s in scored),
-        any_equivalent=any(s["equivalent"] for s in scored),
-        correct=first["correct"],
-        completeness=first["completeness"],
-        exact=first["exact"],
-        equivalent=first["equivalent"],
-        precision=first["precision"],
-        recall=first["recall"],
-        complexity=first["complexity"],
-    )
-    return out

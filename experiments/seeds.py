@@ -1,10 +1,13 @@
 """Seeds: one explicit base seed per experiment, one derived seed per cell and replication.
 
-The seed of a cell depends only on the experiment's base seed and the cell's parameters (not on
-its position in the grid), and replication ``r`` of a cell is replication ``r`` of that seed in
-:mod:`sim`'s draw protocol (``SeedSequence(cell_seed, spawn_key=(r,))``). So results do not depend
-on the number of workers, the backend, the batch size or the order in which replications run,
-and adding a level to a grid does not change the other cells' results.
+The seed of a cell depends only on the experiment's base seed and the cell's data parameters
+(:data:`experiments.params.SEED_PARAMS`: scenario, cohort size, reliability, overrides; not its
+position in the grid, not the effect size, not the analysis settings: cells that differ only in
+those share their cohorts, common random numbers), and replication ``r`` of a cell is
+replication ``r`` of that seed in :mod:`sim`'s draw protocol
+(``SeedSequence(cell_seed, spawn_key=(r,))``). So results do not depend on the number of
+workers, the backend, the batch size or the order in which replications run, and adding a level
+to a grid does not change the other cells' results.
 
 References
 ----------
@@ -20,7 +23,7 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["cell_key", "cell_seed", "replication_seed"]
+__all__ = ["cell_key", "cell_seed"]
 
 
 def cell_key(params: Mapping[str, Any]) -> str:
@@ -44,8 +47,3 @@ def cell_seed(base_seed: int, key: str) -> int:
     ss = np.random.SeedSequence(int(base_seed), spawn_key=(int(key, 16) % 2**63,))
     lo, hi = (int(v) for v in ss.generate_state(2, np.uint32))
     return ((hi << 32) | lo) & (2**63 - 1)
-
-
-def replication_seed(seed: int, rep: int) -> np.random.SeedSequence:
-    """Seed sequence of replication ``rep`` of a cell seed (the protocol of :mod:`sim.draws`)."""
-    return np.random.SeedSequence(int(seed), spawn_key=(int(rep),))

@@ -19,11 +19,6 @@ from scipy.stats import norm
 
 __all__ = ["wilson", "long_scores", "aggregate", "varying_columns"]
 
-#: Columns of a replication record that are not scores.
-META = ("experiment", "cell", "cell_index", "rep", "seed", "version", "elapsed", "sim_seconds",
-        "analysis_seconds", "n_cases", "tt_rows", "tt_positive", "remainders")
-
-
 def wilson(successes: float, n: float, level: float = 0.95) -> tuple[float, float]:
     """Wilson score interval for a binomial proportion.
 
@@ -60,17 +55,38 @@ def wilson(successes: float, n: float, level: float = 0.95) -> tuple[float, floa
 
 def varying_columns(frame: pd.DataFrame, exclude: Sequence[str] = ()) -> list[str]:
     """Parameter columns that take more than one value (the grid's axes)."""
-    from .pipeline import DEFAULTS
+    from .params import param_names
 
-    return [c for c in DEFAULTS if c in frame.columns and c not in exclude
+    return [c for c in param_names() if c in frame.columns and c not in exclude
             and frame[c].astype(str).nunique() > 1]
 
 
 def long_scores(frame: pd.DataFrame, solutions: Sequence[str] | None = None) -> pd.DataFrame:
-    """Reshape ``<solution>.<score>`` columns into one row per replication and solution."""
-    sols = solutions or sorted({c.split(".", 1)[0] for c in frame.columns if "." in c
-                                and c.split(".", 1)[0] in ("conservative", "parsimonious",
-                                                           "intermediate")})
+    """Reshape ``<output>.<metric>`` columns into one row per replication and output.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        Stored replications (one row each).
+    solutions : sequence of str, optional
+        The outputs to keep (default: every output of a registered analysis method present).
+
+    Raises
+    ------
+    ValueError
+        When ``frame`` has ``<prefix>.<metric>`` columns whose prefix is no registered output
+        (e.g. results of a method that is not installed): they are never dropped silently.
+    """
+    from .methods import output_names
+
+    known = output_names()
+    prefixes = {c.split(".", 1)[0] for c in frame.columns if "." in c}
+    unknown = sorted(prefixes - set(known))
+    if unknown:
+        raise ValueError(f"stored results have columns of output(s) {', '.join(unknown)}, which no "
+                         f"registered analysis method produces (registered: {', '.join(known)}); "
+                         "import the module that registers it")
+    sols = list(solutions) if solutions else [o for o in known if o in prefixes]
     keep = [c for c in frame.columns if "." not in c]
     parts = []
     for s in sols:
@@ -85,27 +101,27 @@ def long_scores(frame: pd.DataFrame, solutions: Sequence[str] | None = None) -> 
 
 def aggregate(long: pd.DataFrame, by: Sequence[str], criterion: str = "any_correct",
               level: float = 0.95) -> pd.DataFrame:
-    """Rate of ``criterion`` per group with its Wilson interval (binary scores) or a normal
-    interval for the mean of a fractional score such as ``recall``.
+    """Mean of the metric ``criterion`` per group with the interval its kind calls for
+    (:meth:`experiments.metrics.Metric.interval`: Wilson for binary metrics, normal for means
+    of fractions and counts).
 
-    Replications whose solution failed to compute (status ``"error: ..."``) are left out.
-    Returns columns ``by + [n, rate, low, high]``.
+    Replications whose output failed to compute (status ``"error: ..."``) are left out of the
+    rate and counted in ``n_errors``. Returns columns ``by + [n, rate, low, high, n_errors]``.
     """
-    data = long
-    if "status" in data.columns:
-        data = data[~data["status"].astype(str).str.startswith("error")]
+    from .metrics import get_metric
+
+    m = get_metric(criterion)
+    errors = pd.Series(False, index=long.index)
+    if "status" in long.columns:
+        errors = long["status"].astype(str).str.startswith("error")
+    data = long.assign(_error=errors)
     rows = []
     for key, g in data.groupby(list(by), sort=True, dropna=False):
-        vals = pd.to_numeric(g[criterion], errors="coerce").astype(float)
+        ok = g[~g["_error"]]
+        vals = pd.to_numeric(ok[criterion], errors="coerce").astype(float).to_numpy()
         vals = vals[np.isfinite(vals)]
-        n = int(vals.size)
-        rate = float(vals.mean()) if n else float("nan")
-        if n and not np.isin(vals, (0.0, 1.0)).all():
-            # A mean of fractions (e.g. recall): normal interval, clipped to [0, 1].
-            half = float(norm.ppf(0.5 + level / 2) * vals.std(ddof=1) / np.sqrt(n)) if n > 1 else np.inf
-            lo, hi = max(0.0, rate - half), min(1.0, rate + half)
-        else:
-            lo, hi = wilson(rate * n, n, level) if n else (float("nan"), float("nan"))
+        rate, lo, hi = m.interval(vals, level)
         key = key if isinstance(key, tuple) else (key,)
-        rows.append({**dict(zip(by, key)), "n": n, "rate": rate, "low": lo, "high": hi})
+        rows.append({**dict(zip(by, key)), "n": int(vals.size), "rate": rate, "low": lo,
+                     "high": hi, "n_errors": int(g["_error"].sum())})
     return pd.DataFrame(rows)

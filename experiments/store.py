@@ -26,6 +26,7 @@ from typing import Any
 import pandas as pd
 
 from . import __version__
+from .errors import InputError
 
 __all__ = ["Store"]
 
@@ -65,16 +66,16 @@ class Store:
     def __init__(self, path: str | Path):
         self.path = Path(path)
         if self.path.is_dir():
-            raise ValueError(f"results store {self.path} is a directory, not a file")
+            raise InputError(f"results store {self.path} is a directory, not a file")
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
-            raise ValueError(f"cannot create the results store {self.path}: "
+            raise InputError(f"cannot create the results store {self.path}: "
                              f"{exc.strerror or exc}") from None
         try:
             self._con = sqlite3.connect(self.path, timeout=60.0)
         except sqlite3.Error as exc:
-            raise ValueError(f"cannot open the results store {self.path}: {exc}") from None
+            raise InputError(f"cannot open the results store {self.path}: {exc}") from None
         try:
             self._con.execute("PRAGMA journal_mode=WAL")
             self._con.execute("PRAGMA synchronous=NORMAL")
@@ -82,7 +83,7 @@ class Store:
             self._con.commit()
         except sqlite3.DatabaseError as exc:
             self._con.close()
-            raise ValueError(f"{self.path} is not a qcasim results store (SQLite: {exc})") from None
+            raise InputError(f"{self.path} is not a qcasim results store (SQLite: {exc})") from None
 
     def close(self) -> None:
         """Close the connection."""
@@ -137,7 +138,7 @@ class Store:
         row = self._con.execute("SELECT definition FROM experiments WHERE name = ?",
                                 (experiment,)).fetchone()
         if row is None:
-            raise KeyError(f"no experiment {experiment!r} in {self.path}")
+            raise InputError(f"no experiment {experiment!r} in {self.path}")
         return json.loads(row[0])
 
     def done(self, experiment: str, cell: str) -> set[int]:
@@ -183,11 +184,11 @@ class Store:
             try:
                 import pyarrow  # noqa: F401
             except ImportError:
-                raise ValueError("Parquet export needs pyarrow, which is not installed; "
+                raise InputError("Parquet export needs pyarrow, which is not installed; "
                                  "export to .csv instead") from None
             df.to_parquet(path, index=False)
         elif path.suffix == ".csv":
             df.to_csv(path, index=False)
         else:
-            raise ValueError(f"export: unknown file type {path.suffix!r}; use .csv or .parquet")
+            raise InputError(f"export: unknown file type {path.suffix!r}; use .csv or .parquet")
         return path

@@ -6,7 +6,7 @@ The semantics follow the R package QCA (Dusa 2019) so that results can be compar
 from .calibrate import calibrate, find_thresholds
 from .cna import CNAError, CNAResult, cna, frscore, identical_model, is_submodel
 from .diagnostics import esa, find_rows, row_dominance, simplifying_assumptions
-from .exceptions import ExpressionError, QCAError
+from .exceptions import ExpressionError, QCAError, QcasimError, QCAWarning
 from .expressions import Expression, Term, evaluate, fuzzy_and, fuzzy_or, parse
 from .fit import pof
 from .inference import false_positive_tests, holm
@@ -17,7 +17,9 @@ from .simplify import negate, simplify
 from .truth_table import TruthTable, truth_table
 
 __all__ = [
+    "QcasimError",
     "QCAError",
+    "QCAWarning",
     "calibrate",
     "find_thresholds",
     "ExpressionError",

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from .exceptions import QCAError
+from .exceptions import HalfMembershipWarning, QCAError
 
 __all__ = [
     "MAX_CONDITIONS",
@@ -158,7 +158,7 @@ def warn_half_memberships(spec: DataSpec, columns: Sequence[str]) -> None:
                 warnings.warn(
                     f"condition {name!r} has {k} case(s) with membership exactly 0.5; they belong to "
                     "no truth-table row (recalibrate with a crossover that avoids 0.5)",
-                    UserWarning,
+                    HalfMembershipWarning,
                     stacklevel=3,
                 )
 

@@ -26,7 +26,7 @@ from collections.abc import Iterable, Sequence
 import numpy as np
 import pandas as pd
 
-from .exceptions import QCAError
+from .exceptions import QCAError, QCAWarning
 from .expressions import Expression, parse
 from .minimize import Solution, minimize
 from .primes import configs_in
@@ -111,7 +111,7 @@ def _rebuild(tt: TruthTable, negated: bool = False, exclude: Iterable[int] | Non
     data, name = _data_with_outcome(tt)
     complete = bool((tt.rows["n"] == 0).any())
     with warnings.catch_warnings():
-        warnings.simplefilter("ignore", UserWarning)
+        warnings.simplefilter("ignore", QCAWarning)
         new = truth_table(
             data,
             f"~{name}" if negated else name,
@@ -176,7 +176,7 @@ def _csa(tt: TruthTable, neg: TruthTable) -> np.ndarray:
         if not (table.rows["OUT"] == "1").any():
             return np.zeros(0, dtype=np.int64)
         with warnings.catch_warnings():
-            warnings.simplefilter("ignore", UserWarning)
+            warnings.simplefilter("ignore", QCAWarning)
             sol = minimize(table, include="?")
         sas.append(simplifying_assumptions(sol))
     return np.intersect1d(sas[0], sas[1])

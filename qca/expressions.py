@@ -19,11 +19,16 @@ import pandas as pd
 
 from .exceptions import ExpressionError
 
+_ONE = frozenset({1})
+_ZERO = frozenset({0})
+
 __all__ = [
     "Term",
     "Expression",
     "parse",
     "evaluate",
+    "evaluate_arrays",
+    "crisp_configurations",
     "negate",
     "term_from_string",
     "fuzzy_and",
@@ -359,6 +364,47 @@ def evaluate(expr: Expression | str, data: pd.DataFrame) -> np.ndarray:
             m = np.minimum(m, literal_membership(spec.values[cond], vals, spec.levels[cond]))
         out = np.maximum(out, m)
     return out
+
+
+def evaluate_arrays(expr: Expression, columns: Mapping[str, np.ndarray]) -> np.ndarray:
+    """Membership of each case in a crisp or fuzzy expression, from columns of arrays.
+
+    The array counterpart of :func:`evaluate` for simulation loops: no validation, no pandas.
+    Literals with value set ``{1}`` are ``x``, ``{0}`` are ``1 - x`` (Zadeh); AND is the
+    minimum, OR the maximum. Multi-value literals are not supported here (use :func:`evaluate`).
+
+    Parameters
+    ----------
+    expr : Expression
+    columns : mapping of condition -> 1-d array
+        Memberships in [0, 1] (crisp 0/1 or fuzzy), all of one length.
+    """
+    n = len(next(iter(columns.values()))) if columns else 0
+    out = np.zeros(n)
+    for term in expr.terms:
+        m = np.ones(n)
+        for cond, vals in term.literals:
+            x = np.asarray(columns[cond], dtype=float)
+            if vals == _ONE:
+                m = np.minimum(m, x)
+            elif vals == _ZERO:
+                m = np.minimum(m, 1.0 - x)
+            else:
+                raise ExpressionError(f"evaluate_arrays: multi-value literal of {cond!r}; "
+                                      "use qca.evaluate")
+        out = np.maximum(out, m)
+    return out
+
+
+def crisp_configurations(k: int) -> np.ndarray:
+    """All ``2**k`` crisp configurations of ``k`` conditions, shape ``(2**k, k)``, int64.
+
+    Row ``i`` is ``i`` in binary with the first condition as the most significant bit (the
+    row order of R's truth tables and of ``itertools.product((0, 1), repeat=k)``).
+    """
+    if k > 30:
+        raise ExpressionError(f"crisp_configurations: 2**{k} configurations are too many")
+    return ((np.arange(2**k)[:, None] >> np.arange(k)[::-1]) & 1).astype(np.int64)
 
 
 def fuzzy_and(*memberships: np.ndarray) -> np.ndarray:

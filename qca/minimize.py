@@ -25,7 +25,7 @@ import pandas as pd
 
 from ._validation import check_fraction
 from .cover import DEFAULT_MAX_MODELS, DEFAULT_MAX_NODES, minimum_covers
-from .exceptions import QCAError
+from .exceptions import ModelsCappedWarning, QCAError
 from .expressions import Expression, Term
 from .fit import disjunction_fit, sufficiency
 from .primes import configs_in, covers, prime_implicants
@@ -401,7 +401,7 @@ def solution_from_primes(
         warnings.warn(
             f"{res.n_covers}{'' if res.counted_all else ' or more'} tied minimal models; "
             f"only {len(models)} are listed (raise max_models)",
-            UserWarning,
+            ModelsCappedWarning,
             stacklevel=3,
         )
     return Solution(

@@ -40,7 +40,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from .exceptions import QCAError
+from .exceptions import QCAError, QCAWarning
 from .fit import sufficiency
 from .minimize import Solution, cube_memberships, minimize
 from .truth_table import truth_table
@@ -155,7 +155,7 @@ def _solve(
     include: str,
 ) -> tuple[Solution | None, str]:
     with warnings.catch_warnings():
-        warnings.simplefilter("ignore", UserWarning)
+        warnings.simplefilter("ignore", QCAWarning)
         tt = truth_table(data, outcome, conditions, incl_cut=incl_cut, n_cut=n_cut, pri_cut=pri_cut)
         if not (tt.rows["OUT"] == "1").any():
             return None, "no positive row"

@@ -22,18 +22,19 @@ Ambuehl, M. & Baumgartner, M. (2024). cna: Causal modeling with Coincidence Anal
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
 
 from qca import Expression, Term, evaluate, parse
+from qca.expressions import crisp_configurations, evaluate_arrays
 
 from .errors import ScenarioError
+from .generators import GeneratorSettings, register_generator
 
-__all__ = ["random_structure", "ideal_data", "limit_diversity", "add_noise", "select_cases",
-           "fuzzify", "boolean_dataset"]
+__all__ = ["BooleanGenerator", "random_structure", "ideal_data", "limit_diversity", "add_noise",
+           "select_cases", "fuzzify", "boolean_dataset"]
 
 Seed = int | np.random.SeedSequence
 
@@ -59,7 +60,7 @@ def _names(conditions: int | Sequence[str]) -> list[str]:
 
 def _configurations(k: int) -> np.ndarray:
     """All 2**k crisp configurations, shape (2**k, k), in lexicographic order."""
-    return np.array(list(itertools.product((0, 1), repeat=k)), dtype=np.int64)
+    return crisp_configurations(k)
 
 
 def _truth(terms: Sequence[dict[int, int]], configs: np.ndarray) -> np.ndarray:
@@ -243,3 +244,124 @@ def _check_int_seed(seed: object) -> int:
     if isinstance(seed, bool) or not isinstance(seed, int | np.integer) or seed < 0:
         raise ScenarioError(f"seed must be a non-negative integer or SeedSequence, got {seed!r}")
     return int(seed)
+
+
+# ----------------------------------------------------------------------------- the generator
+
+BOOLEAN_OPTIONS = ("extra", "outcome_sd", "low", "high", "reliability")
+
+
+class BooleanGenerator:
+    """A Boolean data-generating structure as a :class:`sim.generators.DataGenerator`.
+
+    ``scenario = "boolean:<recipe>"`` in the benchmark uses it. Each condition of the recipe
+    (plus ``extra`` irrelevant ones, named ``X1, X2, ...``) has a standard-normal latent value;
+    the true crisp condition is ``latent > 0``; the observed score is the latent value plus
+    normal measurement error giving the stated ``reliability`` (variance ratio); the outcome is
+    a proportion around ``high`` for cases in the recipe and ``low`` otherwise, plus normal noise
+    of SD ``outcome_sd``, clipped to [0, 1]. With perfect reliability and no outcome noise QCA
+    should recover the recipe given full diversity (a sanity check of the machinery).
+
+    Parameters
+    ----------
+    recipe : str
+        The true structure (any :func:`qca.parse` expression over crisp conditions).
+    n_cases : int
+        Cases per cohort.
+    reliability : float
+        In (0, 1]; 1 = conditions measured without error.
+    extra : int
+        Irrelevant conditions added.
+    outcome_sd, low, high : float
+        Outcome noise and the outcome's levels outside and inside the recipe.
+    """
+
+    outcome = "SUSTAIN_RATE"
+
+    def __init__(self, recipe: str, n_cases: int = 65, reliability: float = 1.0, extra: int = 0,
+                 outcome_sd: float = 0.05, low: float = 0.6, high: float = 0.85):
+        try:
+            expr = parse(recipe)
+        except ValueError as exc:
+            raise ScenarioError(f"boolean scenario: {exc}") from None
+        if not expr.terms:
+            raise ScenarioError(f"boolean scenario: the recipe {recipe!r} has no term")
+        if isinstance(extra, bool) or not isinstance(extra, int) or extra < 0:
+            raise ScenarioError(f"boolean scenario: extra must be an integer >= 0, got {extra!r}")
+        if not 0 < reliability <= 1:
+            raise ScenarioError(f"boolean scenario: reliability must be in (0, 1], got {reliability}")
+        if outcome_sd < 0:
+            raise ScenarioError(f"boolean scenario: outcome_sd must be >= 0, got {outcome_sd}")
+        if isinstance(n_cases, bool) or not isinstance(n_cases, int) or n_cases < 1:
+            raise ScenarioError(f"boolean scenario: n_cases must be an integer >= 1, got {n_cases!r}")
+        self.recipe = recipe
+        self.name = "boolean"
+        self._truth = expr
+        self._conditions = tuple(sorted(expr.conditions)) + tuple(f"X{i + 1}" for i in range(extra))
+        self._n = int(n_cases)
+        self.reliability = float(reliability)
+        self.outcome_sd = float(outcome_sd)
+        self.low, self.high = float(low), float(high)
+
+    @property
+    def truth(self) -> Expression:
+        return self._truth
+
+    @property
+    def observed_conditions(self) -> tuple[str, ...]:
+        return self._conditions
+
+    @property
+    def n_cases(self) -> int:
+        return self._n
+
+    @property
+    def calibration_anchors(self) -> dict[str, tuple[float, float, float]]:
+        """Anchors: latent +-1.5 SD of the observed score; the outcome's two levels."""
+        sd = 1.0 / np.sqrt(self.reliability)
+        anchors = {c: (-1.5 * sd, 0.0, 1.5 * sd) for c in self._conditions}
+        anchors[self.outcome] = (self.low, (self.low + self.high) / 2, self.high)
+        return anchors
+
+    def cohort(self, seed: int, rep: int) -> dict[str, np.ndarray]:
+        """Columns of replication ``rep`` of ``seed`` (``SeedSequence(seed, spawn_key=(rep,))``)."""
+        rng = np.random.Generator(np.random.PCG64(
+            np.random.SeedSequence(int(seed), spawn_key=(int(rep),))))
+        n, k = self._n, len(self._conditions)
+        latent = rng.standard_normal((n, k))
+        noise = rng.standard_normal((n, k)) * np.sqrt(1.0 / self.reliability - 1.0)
+        out_noise = rng.standard_normal(n) * self.outcome_sd
+        true = (latent > 0).astype(np.int64)
+        in_recipe = evaluate_arrays(self._truth, {c: true[:, j] for j, c in enumerate(self._conditions)})
+        cols: dict[str, np.ndarray] = {c: latent[:, j] + noise[:, j]
+                                       for j, c in enumerate(self._conditions)}
+        cols[self.outcome] = np.clip(np.where(in_recipe > 0.5, self.high, self.low) + out_noise, 0, 1)
+        cols["true_recipe"] = (in_recipe > 0.5).astype(np.int64)
+        for j, c in enumerate(self._conditions):
+            cols[f"true_{c}"] = true[:, j]
+        return cols
+
+    def cohorts(self, seed: int, reps: Sequence[int]) -> list[dict[str, np.ndarray]]:
+        return [self.cohort(seed, r) for r in reps]
+
+
+def _boolean_factory(spec: str, settings: GeneratorSettings) -> BooleanGenerator:
+    options = dict(settings.overrides)
+    unknown = sorted(set(options) - set(BOOLEAN_OPTIONS))
+    if unknown:
+        raise ScenarioError(f"boolean scenario: unknown override {unknown[0]!r}; "
+                            f"allowed: {', '.join(BOOLEAN_OPTIONS)}")
+    if settings.effect is not None:
+        raise ScenarioError("boolean scenario: recipe_hazard_ratio does not apply (the Boolean "
+                            "generator has no hazard); set overrides low / high instead")
+    rel = settings.reliability if settings.reliability is not None else options.pop(
+        "reliability", 1.0)
+    options.pop("reliability", None)
+    try:
+        return BooleanGenerator(spec, settings.n_cases, float(rel), **options)
+    except TypeError as exc:
+        raise ScenarioError(f"boolean scenario: {exc}") from None
+
+
+register_generator("boolean", _boolean_factory,
+                   "a Boolean structure over standard-normal latent conditions: 'boolean:A*B + ~C*D'")

@@ -41,11 +41,8 @@ def _bad_input(result, *fragments):
 
 
 def _click_usage_error(result, *fragments):
-    """click's own option validation: exit 2, 'Error: ...' line, no traceback."""
-    assert result.exit_code == 2, result.output
-    assert "Traceback" not in result.output
-    for f in fragments:
-        assert f in result.output
+    """click's own option validation: exit 2, one 'qcasim: error:' line, no traceback."""
+    _bad_input(result, *fragments)
 
 
 # --------------------------------------------------------------------------- qcasim analyze
@@ -242,11 +239,11 @@ def test_report_errors(tmp_path, store_with_records):
 @pytest.mark.parametrize(
     ("args", "fragments"),
     [
-        (["--ns", "a,b"], ["--ns must be comma-separated integers"]),
+        (["--ns", "a,b"], ["--ns", "must be comma-separated integers"]),
         (["--ns", ""], ["grid.n_workers"]),
         (["--ns", "1,20"], ["n_workers must be an integer >= 2"]),
-        (["--criterion", "bogus"], ["--criterion 'bogus'"]),
-        (["--reliability", "2", "--ns", "20"], ["reliability must be in (0, 1)"]),
+        (["--criterion", "bogus"], ["--criterion", "'bogus' is not one of"]),
+        (["--reliability", "2", "--ns", "20"], ["reliability must be a number in (0, 1]"]),
         (["--scenario", "nope", "--ns", "20"], ["scenario 'nope'"]),
     ],
 )
@@ -262,7 +259,7 @@ def test_power_bad_options(tmp_path, args, fragments):
      ["simulate", "--engine", "warp"]],
 )
 def test_click_range_checks(args):
-    _click_usage_error(_run(*args), "Error: Invalid value")
+    _click_usage_error(_run(*args), "Invalid value")
 
 
 # --------------------------------------------------------------------------- qcasim simulate

@@ -51,3 +51,18 @@ def test_load_errors(tmp_path):
         load_experiment(bad)
     with pytest.raises(DesignError, match="neither a file"):
         load_experiment(tmp_path / "missing.toml")
+
+
+def test_cells_differing_in_effect_or_analysis_share_cohorts():
+    exp = experiment_from_dict({
+        "experiment": {"name": "crn", "replications": 2, "seed": 11},
+        "base": {"scenario": "kbop", "n_workers": 30},
+        "grid": {"recipe_hazard_ratio": [1.0, 0.4], "incl_cut": [0.7, 0.9],
+                 "cal_type": ["crisp", "fuzzy"]},
+    })
+    cells = exp.cells()
+    assert len({c.key for c in cells}) == 8 and len({c.seed for c in cells}) == 1
+    other = experiment_from_dict({
+        "experiment": {"name": "crn", "replications": 2, "seed": 11},
+        "base": {"scenario": "kbop", "n_workers": 40}})
+    assert other.cells()[0].seed != cells[0].seed

@@ -3,6 +3,7 @@ import math
 import numpy as np
 import pytest
 
+from experiments.metrics import score_models
 from experiments.scoring import (
     as_expression,
     case_agreement,
@@ -12,7 +13,6 @@ from experiments.scoring import (
     is_equivalent,
     is_exact,
     is_submodel,
-    score_models,
     submodels,
     term_precision_recall,
 )

@@ -19,12 +19,28 @@ def test_wilson_known_values():
         wilson(11, 10)
 
 
-def test_aggregate_skips_errors():
-    long = pd.DataFrame({"g": [1, 1, 1, 2], "ok": [True, False, True, True],
+def test_aggregate_skips_and_counts_errors():
+    long = pd.DataFrame({"g": [1, 1, 1, 2], "any_correct": [True, False, True, True],
                          "status": ["ok", "ok", "error: x", "no_model"]})
-    a = aggregate(long, ["g"], "ok")
-    assert a.loc[0, "n"] == 2 and a.loc[0, "rate"] == 0.5
-    assert a.loc[1, "rate"] == 1.0
+    a = aggregate(long, ["g"], "any_correct")
+    assert a.loc[0, "n"] == 2 and a.loc[0, "rate"] == 0.5 and a.loc[0, "n_errors"] == 1
+    assert a.loc[1, "rate"] == 1.0 and a.loc[1, "n_errors"] == 0
+
+
+def test_aggregate_interval_follows_metric_kind():
+    # A count metric (n_models) is not clipped to [0, 1]; a binary one gets Wilson.
+    long = pd.DataFrame({"g": [1] * 4, "n_models": [2, 4, 6, 8],
+                         "any_correct": [True, True, False, False]})
+    a = aggregate(long, ["g"], "n_models").iloc[0]
+    assert a["rate"] == 5.0 and a["high"] > 5.0 > a["low"] > 0.0
+    b = aggregate(long, ["g"], "any_correct").iloc[0]
+    lo, hi = wilson(2, 4)
+    assert (b["low"], b["high"]) == pytest.approx((lo, hi))
+
+
+def test_aggregate_unknown_metric_is_an_error():
+    with pytest.raises(ValueError, match="unknown metric 'ok'"):
+        aggregate(pd.DataFrame({"g": [1], "ok": [1]}), ["g"], "ok")
 
 
 def test_power_from_curve():

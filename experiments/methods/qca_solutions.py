@@ -1,0 +1,120 @@
+"""QCA as an analysis method: truth table, then the conservative, parsimonious and intermediate
+solutions (the semantics of R's QCA ``truthTable`` and ``minimize``; see :mod:`qca`).
+
+The truth table is built once per cohort and shared by the three outputs. A cohort without a
+positive row gives every output the status ``"no_model"`` (QCA returns nothing).
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Mapping, Sequence
+from functools import lru_cache
+from typing import Any
+
+import qca
+from qca import Expression, QCAError, QCAWarning
+from qca._params import Param
+from qca.truth_table import truth_table_from_arrays
+
+from ..scoring import as_expression
+from . import AnalysisInput, AnalysisMethod, MethodResult, MethodResults, register_method
+
+__all__ = ["recipe_directions", "QCA_METHOD"]
+
+
+def recipe_directions(truth: Expression | str, conditions: Sequence[str]) -> tuple[str, ...]:
+    """Directional expectations read off the true recipe.
+
+    A condition that appears only present (only absent) in the recipe is expected present
+    (absent); one that appears with both signs, or not at all, gets no expectation. This is a
+    best case: a real study's expectations come from theory, not from the truth.
+    """
+    signs: dict[str, set[int]] = {}
+    for term in as_expression(truth).terms:
+        for cond, vals in term.literals:
+            signs.setdefault(cond, set()).update(vals)
+    out = []
+    for c in conditions:
+        s = signs.get(c, set())
+        if s == {1}:
+            out.append(c)
+        elif s == {0}:
+            out.append(f"~{c}")
+    return tuple(out)
+
+
+@lru_cache(maxsize=1024)
+def _directions(truth: Expression, conditions: tuple[str, ...]) -> tuple[str, ...]:
+    return recipe_directions(truth, conditions)
+
+
+def _check_dir_exp(value: Any) -> str | None:
+    if value == "recipe":
+        return None
+    if isinstance(value, str) or not isinstance(value, list | tuple) or not all(
+            isinstance(v, str) and v.strip().lstrip("~").strip().isidentifier() for v in value):
+        return ("'recipe' or a list of condition names, each optionally negated with ~ "
+                "(e.g. [\"SBW\", \"~CASELOAD\"]; a single string is not split)")
+    return None
+
+
+PARAMS = (
+    Param("incl_cut", 0.8, "float", low=0, high=1, doc="Truth-table inclusion (consistency) cut-off."),
+    Param("n_cut", 1, "int", low=1, doc="Minimum number of cases for a row to count as observed."),
+    Param("pri_cut", 0.0, "float", low=0, high=1, doc="Minimum PRI for a row to be positive."),
+    Param("dir_exp", "recipe", "any", check=_check_dir_exp,
+          doc="Directional expectations of the intermediate solution: 'recipe' (read off the true "
+              "recipe: a best case) or a list such as ['SBW', '~CASELOAD']."),
+    Param("max_models", 50, "int", low=1, doc="Tied models listed per solution (all are counted)."),
+)
+
+
+def _analyse(inp: AnalysisInput, params: Mapping[str, Any], outputs: tuple[str, ...]) -> MethodResults:
+    values = inp.values
+    with warnings.catch_warnings():
+        # The engine's advisories (rows at exactly 0.5, capped model lists) are expected in a
+        # simulation loop and recorded in the results (n_models, status); other warnings show.
+        warnings.simplefilter("ignore", QCAWarning)
+        tt = truth_table_from_arrays(values, inp.data[inp.outcome].astype(float),
+                                     list(inp.conditions), outcome=inp.outcome,
+                                     incl_cut=params["incl_cut"], n_cut=params["n_cut"],
+                                     pri_cut=params["pri_cut"])
+        n_pos = int((tt.out_codes == "1").sum())
+        n_kept = int((tt.n >= params["n_cut"]).sum())
+        diagnostics = {"tt_rows": n_kept, "tt_positive": n_pos,
+                       "remainders": 2 ** len(inp.conditions) - n_kept}
+        results: dict[str, MethodResult] = {}
+        for out in outputs:
+            if n_pos == 0:
+                results[out] = MethodResult()
+                continue
+            try:
+                if out == "conservative":
+                    sol = qca.minimize(tt, max_models=params["max_models"])
+                elif out == "parsimonious":
+                    sol = qca.minimize(tt, include="?", max_models=params["max_models"])
+                else:
+                    dir_exp = params["dir_exp"]
+                    if dir_exp == "recipe":
+                        dir_exp = _directions(inp.truth, inp.conditions)
+                    sol = qca.minimize(tt, include="?", dir_exp=list(dir_exp),
+                                       max_models=params["max_models"])
+            except QCAError as exc:
+                results[out] = MethodResult.error(exc)
+                continue
+            models = tuple(m.expression for m in sol.models)
+            results[out] = MethodResult(models=models, n_models=int(sol.n_models),
+                                        status="ok" if models else "no_model",
+                                        model_text=str(sol.models[0]) if models else "")
+    return MethodResults(results, diagnostics)
+
+
+QCA_METHOD = register_method(AnalysisMethod(
+    name="qca",
+    outputs=("conservative", "parsimonious", "intermediate"),
+    params=PARAMS,
+    analyse=_analyse,
+    description="Qualitative Comparative Analysis: truth table and minimization (R's QCA semantics)",
+    diagnostics=("tt_rows", "tt_positive", "remainders"),
+))

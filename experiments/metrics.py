@@ -1,0 +1,387 @@
+"""The registry of recovery metrics: how an analysis result is scored against the truth.
+
+A metric is one function of a :class:`SolutionOutcome` (the models an analysis returned, the
+true recipe and the case data) with a name, a kind that fixes how replications are aggregated,
+and a human label for reports::
+
+    @metric("spurious_terms", kind="count", label="terms that are not part of a true path")
+    def spurious_terms(outcome: SolutionOutcome) -> int:
+        ...
+
+Registered metrics are computed for every output of every analysis method
+(:mod:`experiments.methods`), stored as ``<output>.<metric>`` columns, aggregated by
+:func:`experiments.stats.aggregate` with the interval their kind calls for, and offered by the
+report, the experiment files (``[report] criterion``) and ``qcasim power --criterion``.
+
+Kinds
+-----
+``binary``
+    True/False per replication; the rate gets a Wilson score interval.
+``fraction``
+    A number in [0, 1] per replication; the mean gets a normal interval clipped to [0, 1].
+``count``
+    A non-negative number per replication; the mean gets a normal interval, floored at 0.
+
+The built-in metrics follow Baumgartner & Thiem (2020) (:mod:`experiments.scoring` defines
+submodels, correctness, completeness, exactness).
+
+References
+----------
+Baumgartner, M., & Thiem, A. (2020). Often trusted but never (properly) tested: evaluating
+qualitative comparative analysis. *Sociological Methods & Research* 49(2), 279-311.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from functools import cached_property, lru_cache
+from typing import Any
+
+import numpy as np
+
+from qca import Expression
+from qca.expressions import evaluate_arrays
+
+from .scoring import as_expression, case_agreement, score_model
+
+__all__ = ["Metric", "SolutionOutcome", "metric", "register_metric", "get_metric", "metrics",
+           "metric_names", "score_solution", "KINDS"]
+
+KINDS = ("binary", "fraction", "count")
+
+
+@dataclass(frozen=True)
+class Metric:
+    """A registered metric.
+
+    Attributes
+    ----------
+    name : str
+        Column suffix in the records (``<output>.<name>``).
+    kind : {"binary", "fraction", "count"}
+        How replications are aggregated (module docstring).
+    label : str
+        Human label for reports and help texts.
+    func : callable
+        ``func(outcome: SolutionOutcome) -> value``.
+    description : str
+        One sentence: what the metric measures.
+    """
+
+    name: str
+    kind: str
+    label: str
+    func: Callable[[SolutionOutcome], Any]
+    description: str = ""
+
+    def interval(self, values: np.ndarray, level: float = 0.95) -> tuple[float, float, float]:
+        """``(mean, low, high)`` of the finite ``values`` with the interval of this kind."""
+        from .stats import wilson
+
+        vals = np.asarray(values, dtype=float)
+        vals = vals[np.isfinite(vals)]
+        n = vals.size
+        if n == 0:
+            return float("nan"), float("nan"), float("nan")
+        mean = float(vals.mean())
+        if self.kind == "binary":
+            lo, hi = wilson(float(vals.sum()), n, level)
+            return mean, lo, hi
+        from scipy.stats import norm
+
+        half = float(norm.ppf(0.5 + level / 2) * vals.std(ddof=1) / math.sqrt(n)) if n > 1 \
+            else math.inf
+        lo, hi = mean - half, mean + half
+        if self.kind == "fraction":
+            return mean, max(0.0, lo), min(1.0, hi)
+        return mean, max(0.0, lo), hi
+
+
+_REGISTRY: dict[str, Metric] = {}
+
+
+def register_metric(m: Metric) -> Metric:
+    """Add a metric to the registry (replacing one of the same name)."""
+    if m.kind not in KINDS:
+        raise ValueError(f"metric {m.name!r}: kind must be one of {', '.join(KINDS)}, got {m.kind!r}")
+    if not m.name.isidentifier():
+        raise ValueError(f"metric name must be an identifier, got {m.name!r}")
+    _REGISTRY[m.name] = m
+    return m
+
+
+def metric(name: str, kind: str, label: str, description: str = ""
+           ) -> Callable[[Callable[[SolutionOutcome], Any]], Callable[[SolutionOutcome], Any]]:
+    """Decorator registering ``func(outcome) -> value`` as a metric (see the module docstring)."""
+    def deco(func: Callable[[SolutionOutcome], Any]) -> Callable[[SolutionOutcome], Any]:
+        register_metric(Metric(name, kind, label, func, description or (func.__doc__ or "").strip()))
+        return func
+    return deco
+
+
+def get_metric(name: str) -> Metric:
+    """The registered metric ``name``.
+
+    Raises
+    ------
+    ValueError
+        Naming the unknown metric and the registered ones.
+    """
+    try:
+        return _REGISTRY[name]
+    except KeyError:
+        raise ValueError(f"unknown metric {name!r}; registered: {', '.join(_REGISTRY)}") from None
+
+
+def metrics() -> tuple[Metric, ...]:
+    """Every registered metric, in registration order."""
+    return tuple(_REGISTRY.values())
+
+
+def metric_names(kind: str | None = None) -> tuple[str, ...]:
+    """Names of the registered metrics (of one kind, when given)."""
+    return tuple(m.name for m in _REGISTRY.values() if kind is None or m.kind == kind)
+
+
+@lru_cache(maxsize=65536)
+def _cached_score(model: Expression, truth: Expression) -> dict[str, Any]:
+    return score_model(model, truth)
+
+
+class SolutionOutcome:
+    """What a metric sees: one analysis output of one replication, and the truth.
+
+    Parameters
+    ----------
+    models : sequence of Expression
+        The tied models returned (listed), first the one a researcher would report; empty when
+        the analysis returned no model.
+    truth : Expression
+        The true recipe.
+    n_models : int, optional
+        The number of tied models (may exceed ``len(models)`` when the listing was capped).
+    case_data : mapping of condition -> array, optional
+        Calibrated memberships of the analysed conditions (for case-level metrics).
+    true_membership : array, optional
+        Each case's true membership in the recipe.
+    """
+
+    def __init__(self, models: Sequence[Expression], truth: Expression, n_models: int | None = None,
+                 case_data: Mapping[str, np.ndarray] | None = None,
+                 true_membership: np.ndarray | None = None):
+        self.models = tuple(models)
+        self.truth = truth
+        self.n_models = len(self.models) if n_models is None else int(n_models)
+        self.case_data = case_data
+        self.true_membership = true_membership
+
+    @cached_property
+    def scores(self) -> list[dict[str, Any]]:
+        """:func:`experiments.scoring.score_model` of each listed model (cached)."""
+        return [_cached_score(m, self.truth) for m in self.models]
+
+    @property
+    def first(self) -> dict[str, Any] | None:
+        """Scores of the first model, or None when there is none."""
+        return self.scores[0] if self.models else None
+
+    @cached_property
+    def first_membership(self) -> np.ndarray | None:
+        """Each case's membership in the first model, or None without case data or model."""
+        if not self.models or self.case_data is None:
+            return None
+        return evaluate_arrays(self.models[0], self.case_data)
+
+
+# ----------------------------------------------------------------------------- built-in metrics
+
+
+@metric("n_models", "count", "number of tied models",
+        "How many tied models the analysis returned (model ambiguity).")
+def _n_models(o: SolutionOutcome) -> int:
+    return o.n_models
+
+
+@metric("any_correct", "binary", "contains a correct model (no false causal claim)",
+        "At least one tied model is a non-empty submodel of the truth.")
+def _any_correct(o: SolutionOutcome) -> bool:
+    return any(s["correct"] for s in o.scores)
+
+
+@metric("all_correct", "binary", "every tied model correct",
+        "A model was returned and every tied model is a non-empty submodel of the truth.")
+def _all_correct(o: SolutionOutcome) -> bool:
+    return bool(o.scores) and all(s["correct"] for s in o.scores)
+
+
+@metric("error_free", "binary", "no false causal claim (no model returned counts as error-free)",
+        "No model was returned, or every tied model is correct.")
+def _error_free(o: SolutionOutcome) -> bool:
+    return all(s["error_free"] for s in o.scores)
+
+
+@metric("correct", "binary", "first model correct",
+        "The first (reported) model is a non-empty submodel of the truth.")
+def _correct(o: SolutionOutcome) -> bool:
+    return bool(o.first and o.first["correct"])
+
+
+@metric("completeness", "fraction", "completeness of the first model",
+        "Literals of the first model over literals of the truth, when correct (else 0).")
+def _completeness(o: SolutionOutcome) -> float:
+    return o.first["completeness"] if o.first else 0.0
+
+
+@metric("exact", "binary", "first model = the true recipe",
+        "The first model has exactly the true recipe's terms.")
+def _exact(o: SolutionOutcome) -> bool:
+    return bool(o.first and o.first["exact"])
+
+
+@metric("equivalent", "binary", "first model logically equivalent to the recipe",
+        "The first model is the same Boolean function as the truth.")
+def _equivalent(o: SolutionOutcome) -> bool:
+    return bool(o.first and o.first["equivalent"])
+
+
+@metric("any_exact", "binary", "recovers the true recipe exactly",
+        "One of the tied models has exactly the true recipe's terms.")
+def _any_exact(o: SolutionOutcome) -> bool:
+    return any(s["exact"] for s in o.scores)
+
+
+@metric("precision", "fraction", "share of the first model's terms that are true paths",
+        "Exact-term precision of the first model (NaN when no model: nothing claimed).")
+def _precision(o: SolutionOutcome) -> float:
+    return o.first["precision"] if o.first else float("nan")
+
+
+@metric("recall", "fraction", "share of the true paths found exactly (mean)",
+        "Share of the true paths that appear, term for term, in the first model.")
+def _recall(o: SolutionOutcome) -> float:
+    return o.first["recall"] if o.first else 0.0
+
+
+@metric("complexity", "count", "literals in the first model",
+        "Number of literals of the first model (0 when no model).")
+def _complexity(o: SolutionOutcome) -> int:
+    return o.first["complexity"] if o.first else 0
+
+
+@metric("case_agreement", "fraction", "case-level agreement with true membership",
+        "Share of cases whose crisp membership in the first model equals their true one.")
+def _case_agreement(o: SolutionOutcome) -> float:
+    if o.first_membership is None or o.true_membership is None:
+        return float("nan")
+    return case_agreement(o.first_membership, o.true_membership)
+
+
+# ----------------------------------------------------------------------------- scoring
+
+
+def score_solution(outcome: SolutionOutcome) -> dict[str, Any]:
+    """Every registered metric of one outcome, by name, in registration order."""
+    return {m.name: m.func(outcome) for m in _REGISTRY.values()}
+
+
+def score_models(models: Sequence[Expression | str], truth: Expression | str) -> dict[str, Any]:
+    """Every registered metric of a list of tied models against the truth (no case data).
+
+    Examples
+    --------
+    >>> s = score_models(["~A*B + D"], "~A*B + B*~C + D")
+    >>> s["any_correct"], s["exact"], s["n_models"]
+    (True, False, 1)
+    """
+    return score_solution(SolutionOutcome([as_expression(m) for m in models], as_expression(truth)))
+
+
+def error_scores() -> dict[str, float]:
+    """The record of an output whose analysis failed: every metric NaN."""
+    return {m.name: float("nan") for m in _REGISTRY.values()}
+
+
+# ----------------------------------------------------------------------------- partial signal
+# A model that is wrong as a whole can still carry signal: a true path found in part, the right
+# conditions with the right signs, few spurious terms. These metrics show it (issue: a planner
+# must see partial recovery, not only zeros).
+
+
+def _literals(term: Any) -> frozenset:
+    return frozenset(term.literals)
+
+
+def _part_of_truth(term: Any, truth: Expression) -> bool:
+    lits = _literals(term)
+    return any(lits <= _literals(t) for t in truth.terms)
+
+
+@metric("no_model", "binary", "no model returned",
+        "The analysis returned no model (e.g. no truth-table row passed the consistency cut-off).")
+def _no_model(o: SolutionOutcome) -> bool:
+    return not o.models
+
+
+@metric("paths_detected", "fraction", "share of the true paths detected (in part or whole)",
+        "Share of the true paths of which some term of the first model is a part (its literals "
+        "a subset of the path's): the path was found, perhaps with conditions missing.")
+def _paths_detected(o: SolutionOutcome) -> float:
+    if not o.truth.terms:
+        return float("nan")
+    if not o.models:
+        return 0.0
+    terms = [_literals(s) for s in o.models[0].terms]
+    return sum(any(s <= _literals(t) for s in terms) for t in o.truth.terms) / len(o.truth.terms)
+
+
+@metric("spurious_terms", "count", "terms that are part of no true path",
+        "Number of terms of the first model that are not a part of any true path (false causal "
+        "claims); 0 when no model.")
+def _spurious_terms(o: SolutionOutcome) -> int:
+    if not o.models:
+        return 0
+    return sum(not _part_of_truth(s, o.truth) for s in o.models[0].terms)
+
+
+@metric("term_fdr", "fraction", "share of the first model's terms that are spurious",
+        "Term false-discovery rate of the first model: spurious terms over terms (NaN when no "
+        "model: nothing claimed).")
+def _term_fdr(o: SolutionOutcome) -> float:
+    if not o.models or not o.models[0].terms:
+        return float("nan")
+    return _spurious_terms(o) / len(o.models[0].terms)
+
+
+def _recipe_literals(truth: Expression) -> set[tuple[str, frozenset]]:
+    return {lit for t in truth.terms for lit in t.literals}
+
+
+@metric("condition_sensitivity", "fraction", "share of the recipe's conditions in the model with "
+        "the right sign", "Share of the (condition, sign) literals of the true recipe, among the "
+        "analysed conditions, that appear in the first model (0 when no model).")
+def _condition_sensitivity(o: SolutionOutcome) -> float:
+    analysed = set(o.case_data) if o.case_data is not None else None
+    want = {lit for lit in _recipe_literals(o.truth) if analysed is None or lit[0] in analysed}
+    if not want:
+        return float("nan")
+    if not o.models:
+        return 0.0
+    have = {lit for s in o.models[0].terms for lit in s.literals}
+    return len(want & have) / len(want)
+
+
+@metric("condition_specificity", "fraction", "share of irrelevant conditions left out of the model",
+        "Share of the analysed conditions that are not in the true recipe and do not appear in the "
+        "first model (1 when no model; NaN when every analysed condition is in the recipe).")
+def _condition_specificity(o: SolutionOutcome) -> float:
+    if o.case_data is None:
+        return float("nan")
+    irrelevant = set(o.case_data) - set(o.truth.conditions)
+    if not irrelevant:
+        return float("nan")
+    if not o.models:
+        return 1.0
+    used = {c for s in o.models[0].terms for c, _ in s.literals}
+    return len(irrelevant - used) / len(irrelevant)

@@ -10,7 +10,11 @@ truth table + parsimonious minimization (``qca.truth_table`` + ``qca.minimize(in
 with the ratio. Also times one ``frscore`` series (16 analyses). Target: well under 3.3 ms per
 call (>= 300 replications/s end to end with simulation and scoring on 2 processes).
 
-Usage: ``python benchmarks/bench_cna.py [--n 200] [--seed 1]``
+End to end (``--reps``): the benchmark pipeline (``experiments.pipeline.run_batch``: KBOP
+simulation, crisp calibration, analysis, scoring) with output ``cna_fixed`` against
+``parsimonious`` QCA on the same cells, serially and on all local cores (joblib).
+
+Usage: ``python benchmarks/bench_cna.py [--n 200] [--seed 1] [--reps 400] [--jobs -1]``
 """
 
 from __future__ import annotations
@@ -55,6 +59,8 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--n", type=int, default=200, help="number of data sets")
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--reps", type=int, default=400, help="pipeline replications (0: skip)")
+    ap.add_argument("--jobs", type=int, default=-1)
     args = ap.parse_args()
     warnings.simplefilter("ignore")  # QCA's "tied models capped" warnings
     seeds = np.random.SeedSequence(args.seed).spawn(args.n)
@@ -94,6 +100,38 @@ def main() -> None:
         f"frscore (16 analyses, con/cov 1..0.7 by 0.1): {time.perf_counter() - t:.3f} s, "
         f"{len(fr.table)} distinct models"
     )
+    if args.reps:
+        pipeline(args.reps, args.jobs)
+
+
+def pipeline(reps: int, jobs: int, batch: int = 50) -> None:
+    """Replications per second of the benchmark pipeline with cna_fixed vs parsimonious QCA."""
+    import os
+
+    from joblib import Parallel, delayed
+
+    from experiments.pipeline import run_batch
+    from experiments.seeds import cell_key, cell_seed
+
+    n_jobs = os.cpu_count() if jobs == -1 else jobs
+    chunks = [list(range(i, min(i + batch, reps))) for i in range(0, reps, batch)]
+    for out in ("cna_fixed", "parsimonious"):
+        params = {"scenario": "kbop", "n_workers": 65, "cal_type": "crisp", "solutions": [out]}
+        seed = cell_seed(1, cell_key(params))
+        run_batch(params, seed, [0])
+        t0 = time.perf_counter()
+        recs = [r for c in chunks for r in run_batch(params, seed, c)]
+        serial = time.perf_counter() - t0
+        ana = sum(r["analysis_seconds"] for r in recs) / len(recs)
+        Parallel(n_jobs=n_jobs)(delayed(run_batch)(params, seed, c[:1]) for c in chunks[:n_jobs])
+        t1 = time.perf_counter()
+        par = Parallel(n_jobs=n_jobs)(delayed(run_batch)(params, seed, c) for c in chunks)
+        parallel = time.perf_counter() - t1
+        n_par = sum(len(p) for p in par)
+        print(
+            f"pipeline {out:13s} (KBOP, 65 workers, crisp): serial {reps / serial:6.1f} reps/s "
+            f"(analysis {1000 * ana:.2f} ms/rep), {n_jobs} processes {n_par / parallel:6.1f} reps/s"
+        )
 
 
 if __name__ == "__main__":

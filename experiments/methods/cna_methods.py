@@ -20,7 +20,6 @@ from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
-import pandas as pd
 
 from qca import Expression, QCAError, parse
 from qca._params import Param
@@ -86,10 +85,10 @@ def asf_expression(lhs: str) -> Expression:
     return parse(" + ".join(terms))
 
 
-def _frame(inp: AnalysisInput) -> pd.DataFrame:
+def _frame(inp: AnalysisInput) -> dict[str, np.ndarray]:
     cols = {c: np.asarray(inp.data[c], dtype=float) for c in inp.conditions}
     cols[inp.outcome] = np.asarray(inp.data[inp.outcome], dtype=float)
-    return pd.DataFrame(cols)
+    return cols
 
 
 def _result(conditions: list[str]) -> MethodResult:

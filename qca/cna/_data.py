@@ -8,7 +8,7 @@ rounded at ``cutoff`` to decide which configurations are instantiated.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -130,7 +130,7 @@ def _detect_type(x: np.ndarray) -> str:
 
 
 def prepare_data(
-    data: pd.DataFrame,
+    data: pd.DataFrame | Mapping[str, np.ndarray],
     *,
     dtype: str = "auto",
     frequency: Sequence[float] | np.ndarray | None = None,
@@ -147,19 +147,32 @@ def prepare_data(
     columns or ``"all"``) makes value 0 of a cs/fs factor its default outcome, fuzzy values equal to
     ``cutoff`` are rounded up (``border="up"``) or down, or such cases dropped (``"drop"``).
     """
-    if not isinstance(data, pd.DataFrame):
-        raise CNAError(f"data must be a pandas DataFrame, got {type(data).__name__}")
-    if data.shape[1] < 2:
-        raise CNAError(f"data needs at least two factors (columns), got {data.shape[1]}")
-    if data.shape[0] == 0:
+    if isinstance(data, Mapping):  # column name -> array: skips pandas in simulation loops
+        try:
+            factors = tuple(str(c) for c in data)
+            x = np.column_stack([np.asarray(v, dtype=float) for v in data.values()]) if data else None
+        except (TypeError, ValueError):
+            raise CNAError(
+                "every column of data must be numeric (0/1, integer values or memberships)"
+            ) from None
+        if x is None or x.ndim != 2:
+            raise CNAError("data needs at least two factors (columns) of equal length")
+    elif isinstance(data, pd.DataFrame):
+        factors = tuple(str(c) for c in data.columns)
+        try:
+            x = data.to_numpy(dtype=float)
+        except (TypeError, ValueError):
+            raise CNAError(
+                "every column of data must be numeric (0/1, integer values or memberships)"
+            ) from None
+    else:
+        raise CNAError(f"data must be a pandas DataFrame or a mapping of columns, got {type(data).__name__}")
+    if x.shape[1] < 2:
+        raise CNAError(f"data needs at least two factors (columns), got {x.shape[1]}")
+    if x.shape[0] == 0:
         raise CNAError("data has no rows")
-    factors = tuple(str(c) for c in data.columns)
     if len(set(factors)) != len(factors):
         raise CNAError("data has duplicate column names")
-    try:
-        x = data.to_numpy(dtype=float)
-    except (TypeError, ValueError):
-        raise CNAError("every column of data must be numeric (0/1, integer values or memberships)") from None
     if not np.all(np.isfinite(x)):
         raise CNAError("data has missing or infinite values; remove or impute them first")
     if np.any(x < 0):

@@ -14,7 +14,7 @@ Baumgartner & Ambühl 2020, PSRM 8(3)). Where we knowingly differ:
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
@@ -248,7 +248,7 @@ class CNAResult:
 
 
 def cna(
-    data: pd.DataFrame,
+    data: pd.DataFrame | Mapping[str, np.ndarray],
     *,
     outcome: str | Sequence[str] | None = None,
     con: float = 1.0,
@@ -280,7 +280,7 @@ def cna(
 
     Parameters
     ----------
-    data : DataFrame
+    data : DataFrame or mapping of column name -> array
         One column per factor: 0/1 (crisp), non-negative integers (multi-value) or memberships in
         [0, 1] (fuzzy). The type is detected unless ``type`` is ``"cs"``, ``"mv"`` or ``"fs"``.
     outcome : str or list of str, optional
@@ -386,7 +386,10 @@ def cna(
             for f in range(len(d.factors))
             if f != of and (tiers[f] < tiers[of] or (tiers[f] == tiers[of] and not strict))
         ]
-        causes = np.flatnonzero(np.isin(d.lit_factor, allowed))
+        allowed_set = set(allowed)
+        causes = np.array(
+            [i for i, f in enumerate(d.lit_factor.tolist()) if f in allowed_set], dtype=np.int64
+        )
         if o in excluded:
             causes = np.array([c for c in causes if int(c) not in excluded[o]], dtype=np.int64)
         if len(causes) == 0:

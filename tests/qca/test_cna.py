@@ -158,10 +158,17 @@ def test_bad_data():
         cna(pd.DataFrame({"A": ["x", "y"], "B": [1, 0]}))
     with pytest.raises(CNAError, match="missing"):
         cna(pd.DataFrame({"A": [1.0, np.nan], "B": [1, 0]}))
-    with pytest.raises(CNAError, match="DataFrame"):
+    with pytest.raises(CNAError, match="DataFrame or a mapping"):
         cna([[1, 0], [0, 1]])
     with pytest.raises(CNAError, match="no '<->'"):
         is_submodel("A + B", "A <-> C")
     with pytest.raises(CNAError, match="con and cov"):
         frscore(pd.DataFrame({"A": [1, 0], "B": [1, 0]}), con=0.8)
     assert issubclass(CNAError, qca.QCAError)
+
+
+def test_mapping_input_gives_the_same_result():
+    d = _ideal(lambda r: (r["A"] and not r["B"]) or r["C"], "ABCD", "E")
+    a = cna(d, outcome="E")
+    b = cna({c: d[c].to_numpy() for c in d.columns}, outcome="E")
+    assert a.models == b.models == ("C+A*b<->E",)

@@ -153,10 +153,11 @@ def _logic_factors(data: CNAData, dnf) -> tuple[int, ...]:
     Equivalence of two formulas does not depend on factors neither mentions, so when the space of
     all factors is small it is built once per data set and shared by every check.
     """
-    n_rows = int(np.prod([len(v) for v in data.values], dtype=float))
-    if n_rows <= _MAX_SHARED_ROWS:
-        return tuple(range(len(data.factors)))
-    return tuple(formula_factors(data, [dnf]))
+    shared = data.cache.get("shared")
+    if shared is None:
+        n_rows = float(np.prod([len(v) for v in data.values], dtype=float))
+        shared = data.cache["shared"] = tuple(range(len(data.factors))) if n_rows <= _MAX_SHARED_ROWS else ()
+    return shared or tuple(formula_factors(data, [dnf]))
 
 
 def _full_mask(data: CNAData, factors: tuple[int, ...]) -> int:

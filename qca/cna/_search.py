@@ -242,7 +242,33 @@ def find_asf(
                 dnf = tuple(sorted(msc[j].conj for j in c))
                 out.append((dnf, float(m[suff_name][i]), float(m[cov_name][i]), bool(v)))
         found_sets.extend(passed)
+    if only_minimal and _nested(msc):
+        out = _drop_supermodels(out)
     return out
+
+
+def _nested(msc: list[Msc]) -> bool:
+    """Some msc is a proper part of another (only when ``only_minimal_msc=False``)."""
+    sets = [frozenset(m.conj) for m in msc]
+    return any(a < b for a in sets for b in sets)
+
+
+def _drop_supermodels(found: list) -> list:
+    """Drop every disjunction that has a passing proper submodel (cna 4.0 with non-minimal msc).
+
+    A submodel's disjuncts each lie in a different disjunct of the larger formula. With minimal
+    msc this is the same as the sub-disjunction rule of the search itself.
+    """
+    from .submodel import _matches
+
+    dnfs = [[frozenset(c) for c in f[0]] for f in found]
+    keep = []
+    for i, x in enumerate(dnfs):
+        sx = set(x)
+        if any(j != i and set(y) != sx and _matches(y, x) for j, y in enumerate(dnfs)):
+            continue
+        keep.append(found[i])
+    return keep
 
 
 def _contains_any(combos: np.ndarray, sets: list[tuple[int, ...]], n: int) -> np.ndarray:

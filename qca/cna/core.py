@@ -13,9 +13,6 @@ Baumgartner & Ambühl 2020, PSRM 8(3)). Where we knowingly differ:
   reproduces every shared R answer.
 * ``inus_def="equivalence"`` is honoured; R 4.0's ``csf()`` resets it to ``"implication"``
   whenever ``inus.only`` is logical, so R's equivalence answers equal its implication answers.
-* With ``only_minimal_msc=False`` and ``inus_only=False`` R skips more non-minimal asf than we do
-  (we return every disjunction of sufficient conjunctions reaching con and cov that contains no
-  passing smaller one).
 * Exhaustiveness and faithfulness of fuzzy data read memberships at 0.5 as R's ``round`` does;
   with memberships of exactly 0.5 R's values can differ.
 * ``cycle.type = "value"``, ``maxSol``, ``what`` and ``rm.dup.factors`` are not offered.

@@ -15,9 +15,6 @@ KNOWN = {
     "gen_cyclic_acyclic": "same n.init cap as gen_cyclic",
     "pacts_asfsel_none": "exhaustiveness/faithfulness of fuzzy data with memberships of exactly 0.5",
     "gen_minmsc_nonminimal": "faithfulness of fuzzy data with memberships of exactly 0.5",
-    "jobsecurity_ctrl_noninus": (
-        "only.minimal.msc = FALSE with inus.only = FALSE: R skips more non-minimal asf"
-    ),
 }
 SLOW = {"volatile_ordering_ms6616", "volatile_outcome_ms4416", "volatile_ordering_ms444", "highdim_default"}
 

@@ -218,14 +218,20 @@ def exhaustiveness_faithfulness(
     Following cna 4.0 (``exhaustiveness``/``faithfulness`` details): over the factors in the model,
     *exhaustiveness* is the share of the logically possible configurations compatible with the
     model that occur in the data; *faithfulness* is the share of the configurations occurring in
-    the data that are compatible with the model. Fuzzy data are rounded at 0.5 (half to even, as
-    R's ``round``) whatever the analysis ``cutoff``, which is what R's values show. Known
-    difference: on fuzzy data with memberships of exactly 0.5, R's values can differ from ours.
+    the data that are compatible with the model. Fuzzy data are read at 0.5 whatever the
+    analysis ``cutoff`` (what R's values show): a membership of exactly 0.5 leaves the factor
+    undetermined, so that case is in no logically possible configuration (it counts among the
+    data's configurations but is compatible with no model). Known difference: on d.pacts R's
+    values differ from ours (tests/qca/test_cna_reference.py).
     """
     factors = formula_factors(data, dnfs, [int(data.lit_factor[o]) for o in outcomes])
     pos = {f: i for i, f in enumerate(factors)}
     space = full_space(data, factors)
-    crisp = np.round(data.scores).astype(np.int64) if data.dtype == "fs" else data.crisp
+    if data.dtype == "fs":
+        x = data.scores
+        crisp = np.where(x > 0.5, 1, np.where(x < 0.5, 0, -1)).astype(np.int64)
+    else:
+        crisp = data.crisp
     obs = np.unique(crisp[:, factors], axis=0)
     return _exh_faith(dnfs, outcomes, data, space, obs, pos)
 
@@ -241,7 +247,7 @@ def _compatible(dnfs, outcomes, data, rows, pos) -> np.ndarray:
 
 def _exh_faith(dnfs, outcomes, data, space, obs, pos) -> tuple[float, float]:
     comp_space = _compatible(dnfs, outcomes, data, space, pos)
-    comp_obs = _compatible(dnfs, outcomes, data, obs, pos)
+    comp_obs = _compatible(dnfs, outcomes, data, obs, pos) & ~(obs < 0).any(axis=1)
     n_comp = int(comp_space.sum())
     exh = float(comp_obs.sum()) / n_comp if n_comp else float("nan")
     faith = float(comp_obs.sum()) / len(obs) if len(obs) else float("nan")

@@ -13,8 +13,7 @@ KNOWN = {
     "irrigate_noordering": "csf(n.init = 50): R picks other asf combinations than ours below its cap",
     "gen_cyclic": "csf(n.init = 1000) cuts 1.9M combinations short; R picks other ones than ours",
     "gen_cyclic_acyclic": "same n.init cap as gen_cyclic",
-    "pacts_asfsel_none": "exhaustiveness/faithfulness of fuzzy data with memberships of exactly 0.5",
-    "gen_minmsc_nonminimal": "faithfulness of fuzzy data with memberships of exactly 0.5",
+    "pacts_asfsel_none": "exhaustiveness/faithfulness of d.pacts (fuzzy, many memberships of 0.5)",
 }
 SLOW = {"volatile_ordering_ms6616", "volatile_outcome_ms4416", "volatile_ordering_ms444", "highdim_default"}
 

@@ -39,37 +39,46 @@ def _bicond(asf: Asf, data: CNAData, space: np.ndarray, pos: dict[int, int]) -> 
 def combine(
     asf_lists: Sequence[Sequence[int]], complexities: Sequence[Sequence[int]], n_init: int
 ) -> list[tuple[int, ...]]:
-    """Up to ``n_init`` combinations of one asf per outcome, lowest total complexity first.
+    """The first ``n_init`` combinations of one asf per outcome, by ascending total complexity.
 
-    Each list holds asf positions; combinations are returned as tuples of positions. Ties in
-    total complexity at the ``n_init`` boundary are kept, so the result can be a little longer
-    (cna 4.0 also builds "approximately n.init" csf; its choice among equally complex
-    combinations beyond the cap may differ from ours).
+    Ties keep the order of the full product of the lists (first list slowest), which, with the
+    outcomes in alphabetical order and each list in output order, reproduces the combinations
+    R's ``csf()`` tries under its ``n.init`` cap on the shared examples. Products beyond
+    ``_MAX_PRODUCT`` combinations are walked best-first instead (ties then in heap order).
     """
     sizes = [len(a) for a in asf_lists]
     if not sizes or min(sizes) == 0:
         return []
-    comp = [np.asarray(c) for c in complexities]
-    order = [np.argsort(c, kind="stable") for c in comp]
+    comp = [np.asarray(c, dtype=np.int64) for c in complexities]
+    total = float(np.prod(sizes, dtype=float))
+    if total <= _MAX_PRODUCT:
+        grids = np.meshgrid(*comp, indexing="ij")
+        tot = np.sum(grids, axis=0).ravel()
+        first = np.argsort(tot, kind="stable")[:n_init]
+        idx = np.array(np.unravel_index(first, sizes)).T
+        return [tuple(asf_lists[i][j] for i, j in enumerate(row)) for row in idx]
     start = tuple(0 for _ in sizes)
-    total = lambda t: int(sum(comp[i][order[i][j]] for i, j in enumerate(t)))  # noqa: E731
-    heap = [(total(start), start)]
+    order = [np.argsort(c, kind="stable") for c in comp]
+
+    def cost(t: tuple[int, ...]) -> int:
+        return int(sum(comp[i][order[i][j]] for i, j in enumerate(t)))
+
+    heap = [(cost(start), start)]
     seen = {start}
     out: list[tuple[int, ...]] = []
-    last = None
-    while heap:
-        t, idx = heapq.heappop(heap)
-        if len(out) >= n_init and t != last:
-            break
-        out.append(tuple(asf_lists[i][order[i][j]] for i, j in enumerate(idx)))
-        last = t
+    while heap and len(out) < n_init:
+        _, idx_t = heapq.heappop(heap)
+        out.append(tuple(asf_lists[i][order[i][j]] for i, j in enumerate(idx_t)))
         for i in range(len(sizes)):
-            if idx[i] + 1 < sizes[i]:
-                nxt = idx[:i] + (idx[i] + 1,) + idx[i + 1 :]
+            if idx_t[i] + 1 < sizes[i]:
+                nxt = idx_t[:i] + (idx_t[i] + 1,) + idx_t[i + 1 :]
                 if nxt not in seen:
                     seen.add(nxt)
-                    heapq.heappush(heap, (total(nxt), nxt))
+                    heapq.heappush(heap, (cost(nxt), nxt))
     return out
+
+
+_MAX_PRODUCT = 5_000_000
 
 
 def minimalize(csf: tuple[Asf, ...], data: CNAData) -> list[tuple[Asf, ...]]:

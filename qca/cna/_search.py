@@ -13,9 +13,7 @@ popcounts through per-byte lookup tables; fuzzy data use min/max over membership
 
 from __future__ import annotations
 
-import itertools
 from dataclasses import dataclass
-from functools import lru_cache
 
 import numpy as np
 
@@ -164,17 +162,6 @@ def find_msc(
     return out
 
 
-@lru_cache(maxsize=256)
-def _combos(n: int, k: int) -> np.ndarray:
-    """All k-subsets of range(n) as rows (cached; read-only)."""
-    if k > n:
-        return np.empty((0, k), dtype=np.int64)
-    flat = np.fromiter(itertools.chain.from_iterable(itertools.combinations(range(n), k)), dtype=np.int64)
-    out = flat.reshape(-1, k)
-    out.setflags(write=False)
-    return out
-
-
 def find_asf(
     data: CNAData,
     msc: list[Msc],
@@ -211,18 +198,27 @@ def find_asf(
         n_all, s_Y = float(w.sum()), float(w @ y)
     compl = np.array([len(m.conj) for m in msc])
     n = len(msc)
-    found_sets: list[tuple[int, ...]] = []
     out = []
+    prev = np.empty((1, 0), dtype=np.int64)  # open disjunctions of the previous size
+    open_codes = np.empty(0, dtype=np.int64)
     for k in range(1, max_disj + 1):
-        combos = _combos(n, k)
+        if len(prev) == 0:
+            break
+        # Apriori: extend open (k-1)-disjunctions by a later msc; with only_minimal, every
+        # (k-1)-part must be open too (not passing, not containing a passing one). Parts over
+        # the complexity limit make the whole exceed it, so they need not be open.
+        last = prev[:, -1] if k > 1 else np.full(len(prev), -1)
+        rows, js = np.nonzero(np.arange(n)[None, :] > last[:, None])
+        combos = np.hstack([prev[rows], js[:, None]])
+        combos = combos[compl[combos].sum(axis=1) <= max_compl]
+        if only_minimal and k > 1 and len(combos):
+            keep = np.ones(len(combos), dtype=bool)
+            for i in range(k - 1):
+                keep &= _is_open(np.delete(combos, i, axis=1), open_codes, n)
+            combos = combos[keep]
         if len(combos) == 0:
             break
-        combos = combos[compl[combos].sum(axis=1) <= max_compl]
-        if only_minimal and found_sets and len(combos):
-            combos = combos[~_contains_any(combos, found_sets, n)]
-        if len(combos) == 0:
-            continue
-        passed = []
+        passing = np.zeros(len(combos), dtype=bool)
         for start in range(0, len(combos), _CHUNK):
             chunk = combos[start : start + _CHUNK]
             if crisp:
@@ -231,17 +227,17 @@ def find_asf(
             else:
                 m = fit(memb[chunk].max(axis=1), y, w, (suff_name, cov_name), True)
             ok = (m[suff_name] >= con - _EPS) & (m[cov_name] >= cov - _EPS)
+            passing[start : start + len(chunk)] = ok
             hits = np.flatnonzero(ok)
             if len(hits) == 0:
                 continue
             lhs = np.bitwise_or.reduce(inst_bits[chunk[hits]], axis=1)
             varies = (lhs & y_in).any(axis=1) & (~lhs & y_out).any(axis=1)
             for i, v in zip(hits, varies):
-                c = chunk[i]
-                passed.append(tuple(int(x) for x in c))
-                dnf = tuple(sorted(msc[j].conj for j in c))
+                dnf = tuple(sorted(msc[j].conj for j in chunk[i]))
                 out.append((dnf, float(m[suff_name][i]), float(m[cov_name][i]), bool(v)))
-        found_sets.extend(passed)
+        prev = combos[~passing] if only_minimal else combos
+        open_codes = _codes(prev, n)
     if only_minimal and _nested(msc):
         out = _drop_supermodels(out)
     return out
@@ -271,11 +267,14 @@ def _drop_supermodels(found: list) -> list:
     return keep
 
 
-def _contains_any(combos: np.ndarray, sets: list[tuple[int, ...]], n: int) -> np.ndarray:
-    """Rows of ``combos`` that contain one of ``sets`` (all index tuples over range(n))."""
-    member = np.zeros((len(combos), n), dtype=bool)
-    np.put_along_axis(member, combos, True, axis=1)
-    hit = np.zeros(len(combos), dtype=bool)
-    for s in sets:
-        hit |= member[:, list(s)].all(axis=1)
-    return hit
+def _codes(rows: np.ndarray, n: int) -> np.ndarray | set:
+    """Sorted int64 codes of index rows (a set of tuples when the codes would overflow)."""
+    if float(n) ** rows.shape[1] < 2.0**62:
+        return np.sort(_encode(rows, n))
+    return {tuple(r) for r in rows.tolist()}
+
+
+def _is_open(rows: np.ndarray, ref: np.ndarray | set, n: int) -> np.ndarray:
+    if isinstance(ref, set):
+        return np.array([tuple(r) in ref for r in rows.tolist()], dtype=bool)
+    return _in_sorted(_encode(rows, n), ref)

@@ -5,6 +5,7 @@ The semantics follow the R package QCA (Dusa 2019) so that results can be compar
 
 from . import cases, datasets
 from .calibrate import calibrate, find_thresholds
+from .cna import CNAError, CNAResult, cna, frscore, identical_model, is_submodel
 from .diagnostics import esa, find_rows, row_dominance, simplifying_assumptions
 from .exceptions import (
     ExpressionError,
@@ -65,5 +66,11 @@ __all__ = [
     "holm",
     "robustness",
     "RobustnessResult",
+    "cna",
+    "CNAResult",
+    "CNAError",
+    "frscore",
+    "is_submodel",
+    "identical_model",
 ]
 __version__ = "0.1.0"

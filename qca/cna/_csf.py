@@ -1,0 +1,216 @@
+"""Complex solution formulas (csf): combining asf of several outcomes, removing redundancies.
+
+cna 4.0 semantics (``csf()``; Baumgartner & Falk 2023, "Boolean difference-making: a modern
+regularity theory of causation", BJPS 74(1)): one asf per outcome is conjoined; an asf that is
+*structurally redundant* (the csf without it is logically equivalent to the csf) is removed
+(``minimalizeCsf``, recursively, which can give several reduced csf); a csf with a *partial
+structural redundancy* (it logically implies, ``inus_def="implication"``, or is equivalent to,
+``"equivalence"``, a proper submodel of itself) is not in INUS form and is dropped. All logic is
+evaluated over every logically possible configuration of the factors in the csf.
+"""
+
+from __future__ import annotations
+
+import heapq
+from collections.abc import Sequence
+
+import numpy as np
+
+from ._data import CNAData
+from ._measures import dnf_eval, formula_factors, full_space
+
+__all__ = ["Asf", "combine", "minimalize", "has_psr", "is_cyclic", "coherence"]
+
+Dnf = tuple[tuple[int, ...], ...]
+Asf = tuple[int, Dnf]  # (outcome literal, lhs DNF)
+
+
+def _space_for(csf: Sequence[Asf], data: CNAData) -> tuple[np.ndarray, dict[int, int]]:
+    factors = formula_factors(data, [a[1] for a in csf], [int(data.lit_factor[a[0]]) for a in csf])
+    return full_space(data, factors), {f: i for i, f in enumerate(factors)}
+
+
+def _bicond(asf: Asf, data: CNAData, space: np.ndarray, pos: dict[int, int]) -> np.ndarray:
+    o, dnf = asf
+    rhs = space[:, pos[int(data.lit_factor[o])]] == data.lit_value[o]
+    return dnf_eval(dnf, data, space, pos) == rhs
+
+
+def combine(
+    asf_lists: Sequence[Sequence[int]], complexities: Sequence[Sequence[int]], n_init: int
+) -> list[tuple[int, ...]]:
+    """The first ``n_init`` combinations of one asf per outcome, by ascending total complexity.
+
+    Ties keep the order of the full product of the lists (first list slowest), which, with the
+    outcomes in alphabetical order and each list in output order, reproduces the combinations
+    R's ``csf()`` tries under its ``n.init`` cap on the shared examples. Products beyond
+    ``_MAX_PRODUCT`` combinations are walked best-first instead (ties then in heap order).
+    """
+    sizes = [len(a) for a in asf_lists]
+    if not sizes or min(sizes) == 0:
+        return []
+    comp = [np.asarray(c, dtype=np.int64) for c in complexities]
+    total = float(np.prod(sizes, dtype=float))
+    if total <= _MAX_PRODUCT:
+        grids = np.meshgrid(*comp, indexing="ij")
+        tot = np.sum(grids, axis=0).ravel()
+        first = np.argsort(tot, kind="stable")[:n_init]
+        idx = np.array(np.unravel_index(first, sizes)).T
+        return [tuple(asf_lists[i][j] for i, j in enumerate(row)) for row in idx]
+    start = tuple(0 for _ in sizes)
+    order = [np.argsort(c, kind="stable") for c in comp]
+
+    def cost(t: tuple[int, ...]) -> int:
+        return int(sum(comp[i][order[i][j]] for i, j in enumerate(t)))
+
+    heap = [(cost(start), start)]
+    seen = {start}
+    out: list[tuple[int, ...]] = []
+    while heap and len(out) < n_init:
+        _, idx_t = heapq.heappop(heap)
+        out.append(tuple(asf_lists[i][order[i][j]] for i, j in enumerate(idx_t)))
+        for i in range(len(sizes)):
+            if idx_t[i] + 1 < sizes[i]:
+                nxt = idx_t[:i] + (idx_t[i] + 1,) + idx_t[i + 1 :]
+                if nxt not in seen:
+                    seen.add(nxt)
+                    heapq.heappush(heap, (cost(nxt), nxt))
+    return out
+
+
+_MAX_PRODUCT = 5_000_000
+
+
+def minimalize(csf: tuple[Asf, ...], data: CNAData) -> list[tuple[Asf, ...]]:
+    """Every csf obtained by removing structurally redundant asf until none is left."""
+    if len(csf) == 1:
+        return [csf]
+    space, pos = _space_for(csf, data)
+    b = np.array([_bicond(a, data, space, pos) for a in csf])
+    results: set[tuple[int, ...]] = set()
+    memo: set[tuple[int, ...]] = set()
+
+    def rec(keep: tuple[int, ...]) -> None:
+        if keep in memo:
+            return
+        memo.add(keep)
+        full = b[list(keep)].all(axis=0)
+        red = [
+            i
+            for i in keep
+            if len(keep) > 1 and np.array_equal(b[[j for j in keep if j != i]].all(axis=0), full)
+        ]
+        if not red:
+            results.add(keep)
+            return
+        for i in red:
+            rec(tuple(j for j in keep if j != i))
+
+    rec(tuple(range(len(csf))))
+    return [tuple(csf[i] for i in keep) for keep in sorted(results)]
+
+
+def _one_step_reductions(dnf: Dnf) -> list[Dnf]:
+    out = []
+    for i, conj in enumerate(dnf):
+        rest = dnf[:i] + dnf[i + 1 :]
+        if rest:
+            out.append(rest)
+        for j in range(len(conj)):
+            if len(conj) > 1:
+                out.append(tuple(sorted(rest + (conj[:j] + conj[j + 1 :],))))
+    return out
+
+
+def has_psr(csf: tuple[Asf, ...], data: CNAData, definition: str = "implication") -> bool:
+    """True when a csf has a partial structural redundancy.
+
+    The csf implies (or, with ``definition="equivalence"``, is equivalent to) a csf obtained by
+    dropping one literal or one disjunct from one of its asf; or, among the configurations
+    compatible with the csf, one of its outcome values is constant (cna's ``is.inus`` rejects
+    constant factors). We knowingly check single-step
+    reductions only; cna 4.0 speaks of any proper submodel.
+    """
+    if len(csf) < 2:
+        return False
+    space, pos = _space_for(csf, data)
+    b = np.array([_bicond(a, data, space, pos) for a in csf])
+    full = b.all(axis=0)
+    for o, _ in csf:
+        # an outcome value that the csf makes constant (cna's "constant factors" check)
+        val = space[full, pos[int(data.lit_factor[o])]] == data.lit_value[o]
+        if val.all() or not val.any():
+            return True
+    for i, (o, dnf) in enumerate(csf):
+        others = b[[j for j in range(len(csf)) if j != i]].all(axis=0)
+        for red in _one_step_reductions(dnf):
+            sub = others & _bicond((o, red), data, space, pos)
+            if definition == "implication":
+                if not np.any(full & ~sub):
+                    return True
+            elif np.array_equal(full, sub):
+                return True
+    return False
+
+
+def is_cyclic(csf: Sequence[Asf], data: CNAData) -> bool:
+    """A factor reaches itself along cause -> outcome edges (cna's ``cycle.type = "factor"``)."""
+    edges: dict[int, set[int]] = {}
+    for o, dnf in csf:
+        of = int(data.lit_factor[o])
+        for conj in dnf:
+            for lit in conj:
+                edges.setdefault(int(data.lit_factor[lit]), set()).add(of)
+    state: dict[int, int] = {}
+
+    def visit(v: int) -> bool:
+        state[v] = 1
+        for u in edges.get(v, ()):
+            if state.get(u) == 1 or (u not in state and visit(u)):
+                return True
+        state[v] = 2
+        return False
+
+    return any(v not in state and visit(v) for v in list(edges))
+
+
+def coherence(csf: Sequence[Asf], data: CNAData, asf_memb: Sequence[np.ndarray]) -> float:
+    """|asf1 * asf2 * ...| / |asf1 + asf2 + ...| over the cases, minimum over groups of asf sharing factors.
+
+    cna 4.0 ``coherence``: a case satisfies an asf to the degree 1 - |lhs - rhs| (1 or 0 in crisp
+    data; checked against R's values on fuzzy data); 1 for a single asf. ``asf_memb`` holds these
+    degrees per asf.
+    """
+    if len(csf) == 1:
+        return 1.0
+    facs = []
+    for o, dnf in csf:
+        fs = {int(data.lit_factor[o])}
+        fs.update(int(data.lit_factor[lit]) for conj in dnf for lit in conj)
+        facs.append(fs)
+    # connected groups of asf that share a factor
+    group = list(range(len(csf)))
+
+    def find(i: int) -> int:
+        while group[i] != i:
+            group[i] = group[group[i]]
+            i = group[i]
+        return i
+
+    for i in range(len(csf)):
+        for j in range(i + 1, len(csf)):
+            if facs[i] & facs[j]:
+                group[find(i)] = find(j)
+    roots: dict[int, list[int]] = {}
+    for i in range(len(csf)):
+        roots.setdefault(find(i), []).append(i)
+    w = data.weights
+    best = np.inf
+    for members in roots.values():
+        if len(members) == 1:
+            best = min(best, 1.0)
+            continue
+        m = np.array([asf_memb[i] for i in members])
+        den = float(m.max(axis=0) @ w)
+        best = min(best, float(m.min(axis=0) @ w) / den if den > 0 else np.nan)
+    return float(best)

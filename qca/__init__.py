@@ -3,6 +3,8 @@
 The semantics follow the R package QCA (Dusa 2019) so that results can be compared with it.
 """
 
+from qcasim import __version__ as __version__  # the one version source of the distribution
+
 from .calibrate import calibrate, find_thresholds
 from .diagnostics import esa, find_rows, row_dominance, simplifying_assumptions
 from .exceptions import ExpressionError, QCAError
@@ -45,4 +47,3 @@ __all__ = [
     "robustness",
     "RobustnessResult",
 ]
-__version__ = "0.1.0"

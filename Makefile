@@ -33,6 +33,7 @@ slow: $(DEV_STAMP)  ## tests marked slow (kill -9 resume, Dask cluster, full gri
 	$(BIN)/python -m pytest -m slow
 
 site: $(DEV_STAMP)  ## the documentation site in build/site (runs every tutorial); warnings are errors
+	rm -rf build/site
 	MPLBACKEND=Agg $(BIN)/python -m sphinx -W --keep-going -q -b html docs build/site
 	@echo "site: build/site/index.html"
 

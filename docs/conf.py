@@ -28,7 +28,6 @@ release = version = qcasim.__version__
 extensions = [
     "sphinx.ext.autodoc",
     "sphinx.ext.autosummary",
-    "sphinx.ext.mathjax",
     "sphinx.ext.viewcode",
     "numpydoc",
     "myst_parser",
@@ -37,8 +36,10 @@ extensions = [
 
 source_suffix = {".rst": "restructuredtext", ".md": "markdown"}
 exclude_patterns = ["_build", "tutorials/*.ipynb", "tutorials/*.py", "**/*.codeobj.json",
-                    "tutorials/*.md5", "tutorials/*.zip"]
-myst_enable_extensions = ["colon_fence", "dollarmath", "deflist"]
+                    "tutorials/*.md5", "tutorials/*.zip", "sg_execution_times.rst",
+                    "tutorials/sg_execution_times.rst"]
+myst_enable_extensions = ["colon_fence", "deflist"]
+myst_update_mathjax = False  # no math on the site: no MathJax from a CDN
 myst_heading_anchors = 3
 
 # API reference: one page per module, from the numpydoc docstrings.
@@ -65,6 +66,8 @@ sphinx_gallery_conf = {
     "abort_on_example_error": True,
     "show_memory": False,
     "min_reported_time": 1,
+    # The computation-times pages load DataTables from CDNs; the site must work offline.
+    "write_computation_times": False,
     "reset_modules": ("matplotlib",),
 }
 
@@ -72,6 +75,7 @@ html_theme = "pydata_sphinx_theme"
 html_title = f"qcasim {release}"
 html_static_path = ["_static"]
 html_css_files = ["qcasim.css"]
+html_favicon = "_static/favicon.svg"  # two overlapping sets
 html_theme_options = {
     "navigation_with_keys": False,
     "show_toc_level": 2,
@@ -101,6 +105,18 @@ def _build_report() -> None:
                     "--reps", reps, "--jobs", "1", "--no-progress"],
                    check=True, env=env, stdout=subprocess.DEVNULL)
     (REPORT_DIR / "kbop_default.html").replace(out / "kbop_default.html")
+    _favicon(REPORT_DIR / "extra" / "favicon.ico")
+
+
+def _favicon(path: Path) -> None:
+    """The site icon as ``/favicon.ico`` (pages without an icon link, like the report, get it)."""
+    from PIL import Image, ImageDraw
+
+    img = Image.new("RGBA", (64, 64), (0, 0, 0, 0))
+    draw = ImageDraw.Draw(img, "RGBA")
+    draw.ellipse((6, 14, 42, 50), fill=(31, 119, 180, 180))
+    draw.ellipse((22, 14, 58, 50), fill=(255, 127, 14, 180))
+    img.save(path, sizes=[(16, 16), (32, 32), (64, 64)])
 
 
 if not os.environ.get("QCASIM_SITE_SKIP_REPORT"):

@@ -17,6 +17,7 @@ from pathlib import Path
 DOCS = Path(__file__).resolve().parent
 ROOT = DOCS.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(DOCS / "_ext"))
 
 import qcasim  # noqa: E402
 
@@ -62,7 +63,8 @@ sphinx_gallery_conf = {
     "download_all_examples": False,
     "remove_config_comments": True,
     "matplotlib_animations": False,
-    "image_scrapers": ("matplotlib",),
+    # qca.plot returns figures not registered with pyplot: a scraper of our own shows them.
+    "image_scrapers": ("qcasim_gallery.qca_figures", "matplotlib"),
     "abort_on_example_error": True,
     "show_memory": False,
     "min_reported_time": 1,
@@ -82,6 +84,8 @@ html_theme_options = {
     "header_links_before_dropdown": 8,
     "footer_start": ["copyright"],
     "footer_end": ["sphinx-version"],
+    # Wide pages: R and Python side by side, the embedded report.
+    "secondary_sidebar_items": {"**": ["page-toc"], "r_to_python": [], "report": []},
 }
 html_context = {"default_mode": "light"}
 html_show_sourcelink = False

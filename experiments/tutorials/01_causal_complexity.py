@@ -238,12 +238,20 @@ assert all(inus.values())
 
 # %%
 # A Venn diagram of the truth table of the five recipe conditions (true values, crisp) shows the
-# same structure at once: one region per configuration, coloured by whether the configuration
-# is sufficient for ``SUST`` at a consistency of 0.7; the three paths are three separate groups
-# of regions.
+# same structure at once: one region per configuration (labelled with its number of workers),
+# green where the configuration is sufficient for ``SUST`` at a consistency of 0.7. The green
+# regions are exactly the configurations covered by the three paths: inside ``INNOV`` but outside
+# ``SBW`` and ``CASELOAD`` (path 1), inside ``LONGMEET`` but outside ``INNOV`` and ``WORKLOAD``
+# (path 2), and inside all of ``WORKLOAD``, ``INNOV`` and ``LONGMEET`` (path 3).
 
 tt_true = qca.truth_table(true, "SUST", recipe_conds, incl_cut=0.7)
 fig = qca.plot.venn(tt_true, labels="counts")
+
+# sphinx_gallery_start_ignore
+rows_true = tt_true.rows
+on_recipe = qca.evaluate(recipe, rows_true[recipe_conds].astype(int)) == 1
+assert ((rows_true["OUT"] == "1").to_numpy() == on_recipe).all()
+# sphinx_gallery_end_ignore
 
 # %%
 # Necessity under equifinality, and SUIN conditions

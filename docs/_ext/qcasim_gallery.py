@@ -15,17 +15,19 @@ from typing import Any
 _SHOWN: weakref.WeakSet = weakref.WeakSet()
 
 
-def qca_figures(block: Any, block_vars: dict[str, Any], gallery_conf: dict[str, Any]) -> str:
-    """Save the new pyplot-free figures of a code block and return their reST.
+def _pyplot_figure(fig: Any) -> bool:
+    """Figures made by pyplot carry a figure number (kept after ``plt.close``); sphinx-gallery's
+    matplotlib scraper shows those."""
+    return hasattr(fig, "number")
 
-    Runs before sphinx-gallery's matplotlib scraper: pyplot figures still have their manager
-    then, and are left to it.
-    """
+
+def qca_figures(block: Any, block_vars: dict[str, Any], gallery_conf: dict[str, Any]) -> str:
+    """Save the new pyplot-free figures of a code block and return their reST."""
     from matplotlib.figure import Figure
     from sphinx_gallery.scrapers import figure_rst
 
     figures = [v for v in block_vars["example_globals"].values()
-               if isinstance(v, Figure) and v.canvas.manager is None and v not in _SHOWN]
+               if isinstance(v, Figure) and not _pyplot_figure(v) and v not in _SHOWN]
     paths = []
     for fig in figures:
         path = next(block_vars["image_path_iterator"])

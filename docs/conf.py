@@ -28,7 +28,6 @@ release = version = qcasim.__version__
 
 extensions = [
     "sphinx.ext.autodoc",
-    "sphinx.ext.autosummary",
     "sphinx.ext.viewcode",
     "numpydoc",
     "myst_parser",
@@ -43,8 +42,9 @@ myst_enable_extensions = ["colon_fence", "deflist"]
 myst_update_mathjax = False  # no math on the site: no MathJax from a CDN
 myst_heading_anchors = 3
 
-# API reference: one page per module, from the numpydoc docstrings.
-autosummary_generate = True
+# API reference: one page per module, from the numpydoc docstrings (pages written below by
+# _write_api_pages; autosummary's name lookup cannot be used because some modules share their
+# name with the function the package re-exports, e.g. qca.calibrate).
 # Each object is documented once, in the module that defines it (``qca.calibrate.calibrate``);
 # the packages re-export the public names (``qca.calibrate``), so ``__all__`` is not followed.
 autodoc_default_options = {"members": True, "show-inheritance": True, "ignore-module-all": True}
@@ -88,6 +88,8 @@ html_theme_options = {
     "secondary_sidebar_items": {"**": ["page-toc"], "r_to_python": [], "report": []},
 }
 html_context = {"default_mode": "light"}
+# Section navigation only where a section has pages (tutorials, API reference).
+html_sidebars = {page: [] for page in ("index", "sim", "odd", "guide/*", "r_to_python", "report")}
 html_show_sourcelink = False
 
 # The report of the default study (`qcasim run`), regenerated at each build with few
@@ -123,5 +125,32 @@ def _favicon(path: Path) -> None:
     img.save(path, sizes=[(16, 16), (32, 32), (64, 64)])
 
 
+def _write(path: Path, text: str) -> None:
+    if not path.is_file() or path.read_text() != text:  # unchanged pages keep their build
+        path.write_text(text)
+
+
+def _write_api_pages() -> None:
+    """One reST page per public module of qca, sim and experiments, and one per package."""
+    import importlib
+    import pkgutil
+
+    out = DOCS / "generated"
+    out.mkdir(exist_ok=True)
+    for package in ("qca", "sim", "experiments"):
+        pkg = importlib.import_module(package)
+        modules = [f"{package}.{m.name}" for m in pkgutil.iter_modules(pkg.__path__)
+                   if not m.name.startswith("_") and m.name != "tutorials"]
+        title = f"``{package}``"
+        _write(out / f"{package}.rst", "\n".join([
+            title, "=" * len(title), "", f".. automodule:: {package}", "   :no-members:", "",
+            ".. toctree::", "   :maxdepth: 1", "", *(f"   {m}" for m in modules), ""]))
+        for m in modules:
+            title = f"``{m}``"
+            _write(out / f"{m}.rst", "\n".join([
+                title, "=" * len(title), "", f".. automodule:: {m}", ""]))
+
+
+_write_api_pages()
 if not os.environ.get("QCASIM_SITE_SKIP_REPORT"):
     _build_report()

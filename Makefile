@@ -2,35 +2,54 @@
 PY ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed
+PIP := $(BIN)/python -m pip install --quiet --disable-pip-version-check
+RUN_STAMP := $(VENV)/.installed-run
+DEV_STAMP := $(VENV)/.installed-dev
 
-.PHONY: run test check lint slow docs tutorials clean
+.PHONY: run test check lint slow site docs tutorials lock clean
 
-$(STAMP): requirements.lock pyproject.toml
+# The runtime set (requirements.lock: pinned, with hashes), then qcasim itself.
+$(RUN_STAMP): requirements.lock pyproject.toml
 	$(PY) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
+	$(PIP) --require-hashes -r requirements.lock
+	$(PIP) --no-deps -e .
 	touch $@
 
-run: $(STAMP)  ## set up (once) and run the default KBOP recovery study
+# Adds the test, lint and documentation tools and the optional extras (requirements-dev.lock).
+$(DEV_STAMP): $(RUN_STAMP) requirements-dev.lock
+	$(PIP) --require-hashes -r requirements-dev.lock
+	touch $@
+
+run: $(RUN_STAMP)  ## set up (once) and run the default KBOP recovery study
 	$(BIN)/qcasim run
 
-test: $(STAMP)  ## the fast test suite
+test: $(DEV_STAMP)  ## the fast test suite
 	$(BIN)/python -m pytest
 
-lint: $(STAMP)
+lint: $(DEV_STAMP)
 	$(BIN)/ruff check .
 
-slow: $(STAMP)  ## tests marked slow (kill -9 resume, Dask cluster, full grids)
+slow: $(DEV_STAMP)  ## tests marked slow (kill -9 resume, Dask cluster, full grids, the site in a browser)
 	$(BIN)/python -m pytest -m slow
 
-docs: $(STAMP)  ## API reference from the docstrings; warnings are errors
-	$(BIN)/python -W error -m pdoc --output-directory build/docs $$($(BIN)/python docs/modules.py)
+site: $(DEV_STAMP)  ## the documentation site in build/site (runs every tutorial); warnings are errors
+	rm -rf build/site
+	MPLBACKEND=Agg $(BIN)/python -m sphinx -W --keep-going -q -b html docs build/site
+	@echo "site: build/site/index.html"
 
-tutorials: $(STAMP)  ## run every tutorial as a script
+docs: site  ## the API reference is part of the site
+
+tutorials: $(DEV_STAMP)  ## run every tutorial as a plain script
 	@set -e; for f in experiments/tutorials/*.py; do echo "== $$f"; MPLBACKEND=Agg $(BIN)/python $$f > /dev/null; done
 
-check: test lint slow docs tutorials
+lock: $(RUN_STAMP)  ## re-resolve both lock files (keeps current pins unless pyproject.toml needs others)
+	$(PIP) pip-tools
+	$(BIN)/pip-compile --quiet --generate-hashes --strip-extras --no-emit-options \
+	    -o requirements.lock pyproject.toml
+	$(BIN)/pip-compile --quiet --generate-hashes --strip-extras --no-emit-options --allow-unsafe \
+	    --extra parquet --extra dask --extra test --extra docs -o requirements-dev.lock pyproject.toml
+
+check: test lint site slow
 
 clean:
-	rm -rf $(VENV) build
+	rm -rf $(VENV) build docs/tutorials docs/generated docs/sg_execution_times.rst

@@ -11,16 +11,6 @@ and summarised in an HTML report (:mod:`experiments.report`).
 
 from __future__ import annotations
 
+from qcasim import __version__ as __version__  # the one version source of the distribution
+
 __all__ = ["__version__"]
-
-
-def _version() -> str:
-    try:
-        from importlib.metadata import version
-
-        return version("qcasim")
-    except Exception:  # pragma: no cover - not installed
-        return "0.1.0"
-
-
-__version__ = _version()

@@ -3,6 +3,8 @@
 The semantics follow the R package QCA (Dusa 2019) so that results can be compared with it.
 """
 
+from qcasim import __version__ as __version__  # the one version source of the distribution
+
 from . import cases, datasets
 from .calibrate import calibrate, find_thresholds
 from .cna import CNAError, CNAResult, cna, frscore, identical_model, is_submodel
@@ -73,4 +75,3 @@ __all__ = [
     "is_submodel",
     "identical_model",
 ]
-__version__ = "0.1.0"

@@ -50,7 +50,7 @@ class Batch:
 
 def first_true(coef: np.ndarray, rhs: np.ndarray, factors: np.ndarray, guess: np.ndarray,
                sentinel: float) -> np.ndarray:
-    """Smallest week ``k`` in ``1..n`` with ``coef * factors[k - 1] < rhs``; ``n + 1`` if none.
+    """Smallest week ``k`` in ``1, ..., n`` with ``coef * factors[k - 1] < rhs``; ``n + 1`` if none.
 
     The predicate must be monotone in ``k`` (it is: ``factors`` is monotone and ``coef`` has one
     sign). ``guess`` must be close; it is corrected by evaluating the exact comparison, first on
@@ -118,7 +118,7 @@ def participant_outcomes(referral_week: np.ndarray, log_q: np.ndarray, log_u: np
 
 def run_batch(scenario: Scenario, seed: int | np.random.SeedSequence, n_reps: int,
               start: int = 0) -> Batch:
-    """Simulate replications ``start .. start + n_reps - 1`` of ``seed`` at once."""
+    """Simulate replications ``start`` to ``start + n_reps - 1`` of ``seed`` at once."""
     pop = build_population(scenario, seed, range(start, start + n_reps))
     out = participant_outcomes(pop.referral_week, pop.log_q, pop.log_u, pop.rel_hazard,
                                pop.log_v, scenario.baseline_log_survival,

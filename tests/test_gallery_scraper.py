@@ -1,0 +1,34 @@
+"""The site's image scraper shows the figures qca.plot returns, and only those."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+pytest.importorskip("sphinx_gallery")
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "docs" / "_ext"))
+
+import matplotlib.pyplot as plt  # noqa: E402
+import qcasim_gallery  # noqa: E402
+
+import qca.plot  # noqa: E402
+
+
+def test_scraper_saves_qca_figures_once_and_leaves_pyplot_figures(tmp_path):
+    lf = pd.DataFrame({"X": [0.1, 0.6, 0.9], "Y": [0.2, 0.8, 0.95]})
+    qca_fig = qca.plot.xy_plot("X", "Y", data=lf)
+    pyplot_fig, _ = plt.subplots()
+    paths = (tmp_path / f"img_{i}.png" for i in range(10))
+    block_vars = {"example_globals": {"a": qca_fig, "b": pyplot_fig, "c": 1},
+                  "image_path_iterator": paths}
+    conf = {"src_dir": str(tmp_path)}
+    rst = qcasim_gallery.qca_figures(None, block_vars, conf)
+    assert sorted(p.name for p in tmp_path.glob("*.png")) == ["img_0.png"]
+    assert "img_0.png" in rst
+    # The next code block sees the same globals: nothing new to show.
+    assert qcasim_gallery.qca_figures(None, block_vars, conf).strip() == ""
+    plt.close(pyplot_fig)
+    assert qcasim_gallery.qca_figures(None, block_vars, conf).strip() == ""

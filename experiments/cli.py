@@ -68,8 +68,23 @@ class _Group(click.Group):
         sys.exit(rv if isinstance(rv, int) else 0)
 
     def invoke(self, ctx: click.Context) -> Any:
+        import warnings
+
+        from sim.errors import ScenarioWarning
+
         try:
-            return super().invoke(ctx)
+            # A scenario that QCA can hardly analyse is worth one line per reason, said once
+            # (cells of a grid repeat them), after the command's own output.
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always", ScenarioWarning)
+                out = super().invoke(ctx)
+            for msg in dict.fromkeys(str(w.message) for w in caught
+                                     if issubclass(w.category, ScenarioWarning)):
+                click.secho(f"qcasim: warning: {msg}", fg="yellow", err=True)
+            for w in caught:
+                if not issubclass(w.category, ScenarioWarning):
+                    warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+            return out
         except (click.exceptions.Exit, click.exceptions.Abort):
             raise
         except click.UsageError as exc:

@@ -20,7 +20,8 @@ An experiment file has these tables (unknown keys are errors naming the key and 
 
     # or several blocks, [[grid]] ... [[grid]]: the cells are the union of the blocks'
     # cartesian products (a cell listed twice runs once), e.g. one sweep per factor around a
-    # reference design instead of a full factorial
+    # reference design instead of a full factorial; a block's values take precedence over
+    # [base]
 
     [report]                       # what the report puts first
     headline_n = 65
@@ -175,7 +176,7 @@ def experiment_from_dict(raw: dict[str, Any], source: str = "<dict>") -> Experim
         for k, v in block.items():
             if not isinstance(v, list) or not v:
                 raise DesignError(f"{source}: {where}.{k} must be a non-empty list, got {v!r}")
-            if k in base:
+            if k in base and not isinstance(raw_grid, list):
                 raise DesignError(f"{source}: {k!r} is both in [base] and in [{where}]")
         checked.append({k: list(v) for k, v in block.items()})
     grid: dict[str, list[Any]] | list[dict[str, list[Any]]] = (

@@ -44,7 +44,7 @@ import numpy as np
 from qca import Expression
 from qca.expressions import evaluate_arrays
 
-from .scoring import as_expression, case_agreement, score_model
+from .scoring import as_expression, case_agreement, is_correct, score_model
 
 __all__ = ["Metric", "SolutionOutcome", "metric", "register_metric", "get_metric", "metrics",
            "metric_names", "score_solution", "KINDS"]
@@ -150,6 +150,12 @@ def _cached_score(model: Expression, truth: Expression) -> dict[str, Any]:
     return score_model(model, truth)
 
 
+@lru_cache(maxsize=65536)
+def _cached_light_score(model: Expression, truth: Expression) -> dict[str, bool]:
+    correct = is_correct(model, truth)
+    return {"correct": correct, "error_free": correct or not model.terms, "exact": model == truth}
+
+
 class SolutionOutcome:
     """What a metric sees: one analysis output of one replication, and the truth.
 
@@ -178,14 +184,15 @@ class SolutionOutcome:
         self.true_membership = true_membership
 
     @cached_property
-    def scores(self) -> list[dict[str, Any]]:
-        """:func:`experiments.scoring.score_model` of each listed model (cached)."""
-        return [_cached_score(m, self.truth) for m in self.models]
+    def scores(self) -> list[dict[str, bool]]:
+        """``correct``, ``error_free`` and ``exact`` of each listed model (cached)."""
+        return [_cached_light_score(m, self.truth) for m in self.models]
 
-    @property
+    @cached_property
     def first(self) -> dict[str, Any] | None:
-        """Scores of the first model, or None when there is none."""
-        return self.scores[0] if self.models else None
+        """Every score of :func:`experiments.scoring.score_model` of the first model, or None
+        when there is none."""
+        return _cached_score(self.models[0], self.truth) if self.models else None
 
     @cached_property
     def first_membership(self) -> np.ndarray | None:

@@ -23,14 +23,21 @@ from sim.generators import DataGenerator, GeneratorSettings, make_generator
 from .analysis import AnalysisSpec, analyse_cohort
 from .errors import DesignError
 from .methods.qca_solutions import recipe_directions
-from .params import normalise_params
+from .params import DATA_PARAMS, normalise_params
 
 __all__ = ["cell_setup", "run_one", "run_batch", "recipe_directions", "normalise_params",
            "analyse_cohort", "AnalysisSpec"]
 
 
 def generator_for(p: Mapping[str, Any]) -> DataGenerator:
-    """The data generator of normalised replication parameters ``p``."""
+    """The data generator of normalised replication parameters ``p`` (cached by the data
+    parameters: cells that differ only in analysis settings share it)."""
+    return _generator(json.dumps({k: p[k] for k in DATA_PARAMS}, sort_keys=True, default=str))
+
+
+@lru_cache(maxsize=256)
+def _generator(key: str) -> DataGenerator:
+    p = json.loads(key)
     return make_generator(p["scenario"], GeneratorSettings(
         n_cases=p["n_workers"], reliability=p["reliability"], effect=p["recipe_hazard_ratio"],
         overrides=p["overrides"], engine=p["engine"]))

@@ -66,16 +66,35 @@ class MonotoneFit:
         return self.x0 + (math.log(target / (self.c - target)) - self.a) / self.b
 
 
-def _nll(theta: np.ndarray, x: np.ndarray, k: np.ndarray, n: np.ndarray) -> float:
-    a, log_b, logit_c = (float(v) for v in np.clip(theta, -40, 40))
+def _nll_grad(theta: np.ndarray, x: np.ndarray, k: np.ndarray, n: np.ndarray
+              ) -> tuple[float, np.ndarray]:
+    """Negative binomial log-likelihood of the curve and its gradient in
+    ``(a, log b, logit c)``."""
+    a, log_b, logit_c = (min(max(float(v), -40.0), 40.0) for v in theta)
+    b = math.exp(log_b)
     c = 1.0 / (1.0 + math.exp(-logit_c))
-    p = c / (1.0 + np.exp(-np.clip(a + math.exp(log_b) * x, -50, 50)))
-    p = np.clip(p, 1e-12, 1 - 1e-12)
-    return float(-(k * np.log(p) + (n - k) * np.log1p(-p)).sum())
+    s = 1.0 / (1.0 + np.exp(-np.clip(a + b * x, -50, 50)))
+    p = np.clip(c * s, 1e-12, 1 - 1e-12)
+    nll = float(-(k * np.log(p) + (n - k) * np.log1p(-p)).sum())
+    dp = -(k / p - (n - k) / (1 - p))
+    ds = c * s * (1 - s)
+    grad = np.array([float((dp * ds).sum()), float((dp * ds * x).sum()) * b,
+                     float((dp * s).sum()) * c * (1 - c)])
+    return nll, grad
 
 
-def fit_monotone(x: Sequence[float], successes: Sequence[float], trials: Sequence[float]
-                 ) -> MonotoneFit:
+def _fit(x: np.ndarray, k: np.ndarray, n: np.ndarray, starts: list[np.ndarray]) -> np.ndarray:
+    best = None
+    for theta0 in starts:
+        res = _minimize(_nll_grad, theta0, args=(x, k, n), jac=True, method="L-BFGS-B",
+                        bounds=[(-40, 40), (-10, 5), (-20, 20)], options={"maxiter": 300})
+        if best is None or res.fun < best.fun:
+            best = res
+    return best.x
+
+
+def fit_monotone(x: Sequence[float], successes: Sequence[float], trials: Sequence[float],
+                 start: np.ndarray | None = None) -> MonotoneFit:
     """Binomial maximum-likelihood fit of the monotone logistic with a ceiling.
 
     Parameters
@@ -84,22 +103,26 @@ def fit_monotone(x: Sequence[float], successes: Sequence[float], trials: Sequenc
         The grid (e.g. ``log N``).
     successes, trials : sequences
         Successes and replications at each grid point.
+    start : array, optional
+        Starting parameters ``(a, log b, logit c)`` (e.g. a previous fit's, for bootstraps);
+        default: three spread starts.
     """
     x = np.asarray(x, dtype=float)
     k = np.asarray(successes, dtype=float)
     n = np.asarray(trials, dtype=float)
     x0 = float(x.mean())
-    xc = x - x0
-    top = float(np.clip((k / np.maximum(n, 1)).max() + 0.02, 0.02, 0.999))
-    best = None
-    for a0, b0 in ((0.0, 1.0), (2.0, 3.0), (-2.0, 0.3)):
-        theta0 = np.array([a0, math.log(b0), math.log(top / (1 - top))])
-        res = _minimize(_nll, theta0, args=(xc, k, n), method="Nelder-Mead",
-                        options={"xatol": 1e-6, "fatol": 1e-8, "maxiter": 4000})
-        if best is None or res.fun < best.fun:
-            best = res
-    a, log_b, logit_c = np.clip(best.x, -40, 40)
+    top = float(np.clip((k / np.maximum(n, 1)).max() + 0.02, 0.02, 0.98))
+    lc = math.log(top / (1 - top))
+    starts = [start] if start is not None else [
+        np.array([0.0, 0.0, lc]), np.array([2.0, math.log(3.0), lc]),
+        np.array([-2.0, math.log(0.3), lc])]
+    a, log_b, logit_c = _fit(x - x0, k, n, starts)
     return MonotoneFit(float(a), float(math.exp(log_b)), float(1 / (1 + math.exp(-logit_c))), x0)
+
+
+def _params(fit: MonotoneFit) -> np.ndarray:
+    c = min(max(fit.c, 1e-9), 1 - 1e-9)
+    return np.array([fit.a, math.log(max(fit.b, 1e-9)), math.log(c / (1 - c))])
 
 
 @dataclass(frozen=True)
@@ -125,6 +148,10 @@ class PowerResult:
         The fitted highest rate (``c``) and ``ceiling_high``, its 97.5 % bootstrap bound.
     extrapolated : bool
         ``required`` lies beyond the grid.
+    plateau : bool
+        The fitted curve has levelled off within the grid (its rate at the largest grid value
+        is at least 90 % of its ceiling). Without a plateau the ceiling is not identified by the
+        grid, and "not reached" means "not within the grid", never "never".
     """
 
     curve: pd.DataFrame
@@ -137,6 +164,7 @@ class PowerResult:
     ceiling: float
     ceiling_high: float
     extrapolated: bool
+    plateau: bool = True
 
     @property
     def reachable(self) -> bool:
@@ -151,7 +179,13 @@ class PowerResult:
     def verdict(self, what: str = "recovery") -> str:
         """One sentence for a planner."""
         t = f"{100 * self.target:.0f} %"
-        if self.required is None:
+        if self.required is None or (self.extrapolated and not self.plateau):
+            last = self.curve.iloc[-1] if self.variable == "n_workers" else self.curve.iloc[0]
+            if not self.plateau:
+                return (f"not reached within the grid ({self.variable} up to "
+                        f"{_fmt_value(float(last['value']), self.variable)}): the {what} rate is "
+                        f"still rising there ({100 * float(last['rate']):.0f} %), so the grid "
+                        f"cannot tell where, or whether, it reaches {t}")
             sure = "" if self.ceiling_high >= self.target else " (even its 97.5 % bound)"
             return (f"never: the fitted {what} rate levels off at {100 * self.ceiling:.0f} %{sure}, "
                     f"below the target {t}")
@@ -193,23 +227,39 @@ def _search(curve: pd.DataFrame, target: float, column: str, to_x: Any, from_x: 
     c = curve.sort_values(column).reset_index(drop=True)
     if c.empty:
         raise InputError("power: the rate curve is empty")
+    c = c[c["n"] > 0].reset_index(drop=True)
     x = to_x(c[column].to_numpy(dtype=float))
     n = c["n"].to_numpy(dtype=float)
     k = np.round(c["rate"].to_numpy(dtype=float) * n)
+    out = c.rename(columns={column: "value"})[["value", "n", "rate", "low", "high"]].copy()
+    if k.sum() == 0:
+        # Never a success anywhere: the ceiling is 0 on the grid; its 97.5 % bound is the
+        # Wilson bound of the pooled zero count.
+        from .stats import wilson
+
+        out["fitted"] = 0.0
+        return PowerResult(out, target, column, MonotoneFit(0.0, 0.0, 0.0, float(x.mean())),
+                           None, None, None, 0.0, wilson(0, float(n.sum()))[1], False, True)
     fit = fit_monotone(x, k, n)
     x_req = fit.inverse(target)
+    plateau = bool(fit.rate(x.max()) >= 0.9 * fit.c) if fit.c > 0 else True
     rng = np.random.default_rng(seed)
     p_hat = np.clip(k / np.maximum(n, 1), 0, 1)
-    boots, tops = [], []
-    for _ in range(n_boot):
+    boots, tops = [np.inf], [1.0]
+    start = _params(fit)
+    # Without a plateau the grid does not identify the ceiling: the answer is "not within the
+    # grid" whatever the refits say, so none is run.
+    for _ in range(n_boot if plateau else 0):
         kb = rng.binomial(n.astype(np.int64), p_hat)
-        fb = fit_monotone(x, kb, n)
+        fb = fit_monotone(x, kb, n, start=start)
         tops.append(fb.c)
         xb = fb.inverse(target)
         boots.append(np.inf if xb is None else xb)
+    if plateau:
+        boots, tops = boots[1:], tops[1:]
     boots_arr = np.sort(np.asarray(boots))
-    lo_x = float(boots_arr[int(np.floor(0.025 * (n_boot - 1)))])
-    hi_x = float(boots_arr[int(np.ceil(0.975 * (n_boot - 1)))])
+    lo_x = float(boots_arr[int(np.floor(0.025 * (len(boots_arr) - 1)))])
+    hi_x = float(boots_arr[int(np.ceil(0.975 * (len(boots_arr) - 1)))])
     required = None if x_req is None else float(from_x(x_req))
     low = None if not np.isfinite(lo_x) else float(from_x(lo_x))
     high = None if not np.isfinite(hi_x) else float(from_x(hi_x))
@@ -217,13 +267,12 @@ def _search(curve: pd.DataFrame, target: float, column: str, to_x: Any, from_x: 
         low, high = high, low
     grid = c[column].to_numpy(dtype=float)
     extrapolated = required is not None and not (grid.min() <= required <= grid.max())
-    out = c.rename(columns={column: "value"})[["value", "n", "rate", "low", "high"]].copy()
     out["fitted"] = fit.rate(x)
     return PowerResult(out, target, column, fit, required, low, high, fit.c,
-                       float(np.quantile(tops, 0.975)), extrapolated)
+                       float(np.quantile(tops, 0.975)), extrapolated, plateau)
 
 
-def power_from_curve(curve: pd.DataFrame, target: float, n_boot: int = 200, seed: int = 1
+def power_from_curve(curve: pd.DataFrame, target: float, n_boot: int = 100, seed: int = 1
                      ) -> PowerResult:
     """Sample size from a rate curve over N (columns ``n_workers, n, rate, low, high``).
 
@@ -239,7 +288,7 @@ def power_from_curve(curve: pd.DataFrame, target: float, n_boot: int = 200, seed
 
 
 def effect_from_curve(curve: pd.DataFrame, target: float, column: str = "recipe_hazard_ratio",
-                      n_boot: int = 200, seed: int = 1) -> PowerResult:
+                      n_boot: int = 100, seed: int = 1) -> PowerResult:
     """Minimum detectable effect at a fixed N from a rate curve over a hazard ratio.
 
     The effect's strength is ``-log(HR)`` (HR = 1 is the null, smaller HR a stronger effect);

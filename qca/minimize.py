@@ -19,7 +19,7 @@ import time
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 import numpy as np
 import pandas as pd
@@ -56,9 +56,13 @@ def cube_string(cube: np.ndarray, conditions: Sequence[str], multivalue: bool) -
 
 
 def cube_terms(cubes: np.ndarray, conditions: Sequence[str]) -> tuple[Term, ...]:
-    return tuple(
-        Term(tuple((c, frozenset({int(v)})) for c, v in zip(conditions, cube) if v >= 0)) for cube in cubes
-    )
+    conds = tuple(conditions)
+    return tuple(_cube_term(tuple(cube), conds) for cube in np.asarray(cubes).tolist())
+
+
+@lru_cache(maxsize=65536)
+def _cube_term(cube: tuple[int, ...], conditions: tuple[str, ...]) -> Term:
+    return Term(tuple((c, frozenset({v})) for c, v in zip(conditions, cube) if v >= 0))
 
 
 @dataclass(frozen=True)

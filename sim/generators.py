@@ -24,6 +24,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any, Protocol, runtime_checkable
 
 import numpy as np
@@ -232,10 +233,19 @@ def programme_overrides(scenario: Any, settings: GeneratorSettings) -> dict[str,
     return ov
 
 
-def _programme_factory(spec: str, settings: GeneratorSettings) -> ProgrammeGenerator:
+@lru_cache(maxsize=64)
+def _base_scenario(spec: str, stamp: float) -> Any:
     from .scenario import load_scenario
 
-    base = load_scenario(spec)
+    return load_scenario(spec)
+
+
+def _programme_factory(spec: str, settings: GeneratorSettings) -> ProgrammeGenerator:
+    import os
+
+    # The validated base scenario is cached per file version (its modification time).
+    stamp = os.path.getmtime(spec) if os.path.isfile(spec) else 0.0
+    base = _base_scenario(spec, stamp)
     return ProgrammeGenerator(base.with_overrides(programme_overrides(base, settings)),
                               settings.engine)
 

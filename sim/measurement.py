@@ -40,7 +40,10 @@ def likert_scores(z: np.ndarray, item_u: np.ndarray, spec: ConditionSpec) -> np.
     lo, hi = spec.scale
     scale = spec.item_sd / math.sqrt(1.0 + s * s)
     bounds = (np.arange(lo, hi, dtype=float) + 0.5 - spec.item_mean) / scale  # y-scale, (C,)
-    cdf = special.ndtr((bounds - z[..., None]) / s)  # P(y <= bound | z), (..., C)
+    if s > 0:
+        cdf = special.ndtr((bounds - z[..., None]) / s)  # P(y <= bound | z), (..., C)
+    else:  # reliability 1: every item is the latent trait's category, without error
+        cdf = (bounds - z[..., None] >= 0).astype(float)
     category = np.zeros(item_u.shape, dtype=np.int8 if len(bounds) < 128 else np.int32)
     for c in range(len(bounds)):
         category += item_u > cdf[..., c:c + 1]

@@ -120,10 +120,11 @@ class ConditionSpec:
     @property
     def item_noise_sd(self) -> float:
         """SD of item-level error giving Cronbach's alpha ``reliability`` for ``items`` parallel
-        items (Spearman-Brown: item reliability ``rho = a / (k - (k - 1) a)``)."""
+        items (Spearman-Brown: item reliability ``rho = a / (k - (k - 1) a)``); 0 at ``a = 1``
+        (measured without error: the sum score is the latent trait's, on the item scale)."""
         k, a = self.items, self.reliability
         rho = a / (k - (k - 1) * a)
-        return math.sqrt(1.0 / rho - 1.0)
+        return math.sqrt(max(1.0 / rho - 1.0, 0.0))
 
     @property
     def record_noise_sd(self) -> float:
@@ -704,7 +705,7 @@ def _conditions(ck: _Checker, table: Any) -> tuple[ConditionSpec, ...]:
                 **common, items=items, scale=(scale[0], scale[1]),
                 item_mean=ck.number(d, "item_mean", where, scale[0], scale[1]),
                 item_sd=ck.number(d, "item_sd", where, 0, lo_open=True),
-                reliability=ck.number(d, "reliability", where, 0, 1, lo_open=True, hi_open=True),
+                reliability=ck.number(d, "reliability", where, 0, 1, lo_open=True),
                 prevalence=ck.number(d, "prevalence", where, 0, 1, lo_open=True, hi_open=True),
             )
         elif kind == "recorded":

@@ -54,8 +54,10 @@ def test_power_from_curve_monotone_fit():
     assert 30 < p.n_required < 100 and p.low <= p.required <= p.high
     assert np.all(np.diff(p.curve["fitted"]) >= 0)
     assert "reaches 80 %" in p.summary()
-    q = power_from_curve(curve.assign(rate=[0.05, 0.1, 0.2, 0.25, 0.3]), 0.8)
-    assert q.n_required is None and q.ceiling < 0.5 and "never" in q.summary()
+    q = power_from_curve(curve.assign(rate=[0.05, 0.25, 0.3, 0.31, 0.3]), 0.8)
+    assert q.n_required is None and q.plateau and q.ceiling < 0.5 and "never" in q.summary()
+    rising = power_from_curve(curve.assign(rate=[0.0, 0.01, 0.03, 0.1, 0.3]), 0.8)
+    assert not rising.plateau and "not reached within the grid" in rising.verdict()
 
 
 def test_power_is_deterministic_for_a_seed():

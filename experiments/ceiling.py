@@ -24,6 +24,9 @@ counterfactuals computed on the same population:
 ``both``
     true conditions and the noise-free outcome.
 
+With a PRI cut-off (``pri_cut > 0``) a row below it is never positive: other rows below it do
+not count against the window, and a recipe row below it makes the recipe unrecoverable.
+
 A row is a *recipe row* when its configuration satisfies the true recipe (all recipe
 conditions analysed), else when most of its cases are truly in the recipe. Rows with fewer
 than ``min_cases`` population cases are left out (their consistency is not yet a population
@@ -227,6 +230,8 @@ def population_ceiling(params: Mapping[str, Any], n_population: int = 100_000, s
         "both": (true_x, noise_free[spec.outcome]),
     }
     ic = next((prm.get("incl_cut") for _, _, prm in spec.plan if "incl_cut" in prm), None)
+    pri_cut = float(next((prm.get("pri_cut") for _, _, prm in spec.plan if "pri_cut" in prm), 0.0)
+                    or 0.0)
     rows, table = {}, []
     for name, (x, y) in variants.items():
         r = row_consistencies(x, np.asarray(y, dtype=float), conds, truth, true_membership,
@@ -234,10 +239,12 @@ def population_ceiling(params: Mapping[str, Any], n_population: int = 100_000, s
         rows[name] = r
         counted = r[r["counted"]]
         rec = counted[counted["recipe_row"]]
-        other = counted[~counted["recipe_row"]]
+        # A row below the PRI cut-off is never positive, whatever its consistency: such other
+        # rows cannot be confused with recipe rows, and such recipe rows cannot be found.
+        other = counted[~counted["recipe_row"] & (counted["PRI"] >= pri_cut)]
         lo = float(rec["incl"].min()) if len(rec) else float("nan")
         hi = float(other["incl"].max()) if len(other) else 0.0
-        ok = bool(len(rec)) and lo > hi
+        ok = bool(len(rec)) and lo > hi and bool((rec["PRI"] >= pri_cut).all())
         table.append({"counterfactual": name, "lowest_recipe": lo, "highest_other": hi,
                       "lowest_recipe_pri": float(rec["PRI"].min()) if len(rec) else float("nan"),
                       "recipe_rows": int(len(rec)), "other_rows": int(len(other)),

@@ -14,10 +14,12 @@ from __future__ import annotations
 
 import json
 import time
+import warnings
 from collections.abc import Mapping, Sequence
 from functools import lru_cache
 from typing import Any
 
+from sim.errors import ScenarioWarning
 from sim.generators import DataGenerator, GeneratorSettings, make_generator
 
 from .analysis import AnalysisSpec, analyse_cohort
@@ -115,7 +117,11 @@ def run_batch(params: Mapping[str, Any], seed: int, reps: Sequence[int]) -> list
         batch), ``sim_seconds``, ``analysis_seconds``, ``n_cases`` and the record of
         :func:`experiments.analysis.analyse_cohort`.
     """
-    gen, spec = cell_setup(params)
+    with warnings.catch_warnings():
+        # A scenario's ScenarioWarnings are said when the experiment is loaded (in the main
+        # process, once); replications in worker processes need not repeat them.
+        warnings.simplefilter("ignore", ScenarioWarning)
+        gen, spec = cell_setup(params)
     t0 = time.perf_counter()
     cohorts = gen.cohorts(seed, reps)
     sim_each = (time.perf_counter() - t0) / max(len(cohorts), 1)

@@ -40,7 +40,7 @@ from .stats import aggregate, long_scores, varying_columns
 from .store import Coverage, Store
 
 __all__ = ["ReportData", "build_report_data", "text_summary", "html_report", "write_report",
-           "QUESTIONS", "PARAM_LABELS"]
+           "QUESTIONS", "PARAM_LABELS", "comparison_rates", "method_comparison_html", "n_methods"]
 
 #: How the headline question reads for the built-in metrics: "how often does the <output>
 #: solution ...?" (a metric registered elsewhere reads "... score on '<its label>'?").
@@ -460,6 +460,160 @@ def _wrong_figure(d: ReportData) -> str | None:
         return _png(fig)
 
 
+# ---------------------------------------------------------------------------- methods
+
+#: The three rates of the method comparison: (column, metric whose label and interval apply).
+_COMPARE = (("any_exact", "any_exact"), ("false_positive", "error_free"),
+            ("no_model", "no_model"))
+
+
+def n_methods(solutions: list[str]) -> int:
+    """The number of distinct analysis methods whose outputs are in ``solutions``."""
+    from .methods import method_of_output
+
+    return len({method_of_output(s).name for s in solutions})
+
+
+def _compare_label(col: str) -> str:
+    if col == "false_positive":
+        return "share: false causal claim (a tied model that is not a submodel of the truth)"
+    return _metric(col)
+
+
+def comparison_rates(long: pd.DataFrame, by: list[str]) -> pd.DataFrame:
+    """Per method output and group: recovery, false-claim and no-model rates with 95 % Wilson
+    intervals, in long form: columns ``by + ["solution", "rate_name", "n", "rate", "low",
+    "high"]``, ``rate_name`` one of ``any_exact``, ``false_positive``, ``no_model``.
+
+    Recovery is the metric ``any_exact`` (the true recipe among the tied models). A false
+    positive is a returned model list making a false causal claim (``not error_free``: some
+    tied model is not a submodel of the truth; Baumgartner & Thiem 2020's correctness); in a
+    null cell (recipe hazard ratio 1: there is no true recipe) every returned model is one
+    (``not no_model``) and recovery is undefined (left out). Replications whose output failed
+    to compute are left out.
+    """
+    data = long.copy()
+    null = pd.Series(False, index=data.index)
+    if "recipe_hazard_ratio" in data.columns:
+        null = pd.to_numeric(data["recipe_hazard_ratio"], errors="coerce") == 1.0
+    fp = ~data["error_free"].astype("boolean").fillna(True)
+    fp_null = ~data["no_model"].astype("boolean").fillna(True)
+    data["false_positive"] = np.where(null, fp_null, fp).astype(float)
+    errors = data["status"].astype(str).str.startswith("error")
+    data = data[~errors]
+    rows = []
+    for key, g in data.groupby([*by, "solution"], sort=True, dropna=False):
+        key = key if isinstance(key, tuple) else (key,)
+        for col, metric_name in _COMPARE:
+            vals = pd.to_numeric(g[col], errors="coerce").astype(float).to_numpy()
+            if col == "any_exact":
+                vals = np.where(null.loc[g.index].to_numpy(), np.nan, vals)
+            rate, lo, hi = _get(metric_name).interval(vals)
+            rows.append({**dict(zip([*by, "solution"], key)), "rate_name": col,
+                         "n": int(np.isfinite(vals).sum()), "rate": rate, "low": lo, "high": hi})
+    return pd.DataFrame(rows)
+
+
+def _short_setting(setting: str) -> str:
+    """A setting label without the parameters that do not apply to it (``= nan``, ``= {}``)."""
+    kept = [p for p in str(setting).split(", ")
+            if not (p.endswith(" = nan") or p.endswith(" = {}") or p.endswith(" = None"))]
+    return ", ".join(kept) if kept else str(setting)
+
+
+def _method_order(d: ReportData) -> list[str]:
+    """The outputs in the order the experiment requested them (then any others)."""
+    wanted = d.definition.get("base", {}).get("solutions") or []
+    return [s for s in wanted if s in d.solutions] + [s for s in d.solutions if s not in wanted]
+
+
+def _comparison_figure(rates: pd.DataFrame, solutions: list[str], n: int) -> str:
+    """Three panels (recovery, false positive, no model) at one N: horizontal bars per setting,
+    one colour per method output, 95 % Wilson intervals."""
+    from matplotlib import rc_context
+    from matplotlib.figure import Figure
+
+    sub = rates[rates["n_workers"] == n]
+    settings = sorted(sub["setting"].unique())
+    sols = [s for s in solutions if s in set(sub["solution"])]
+    height = max(3.0, 0.32 * len(settings) * len(sols) + 1.6)
+    bar = 0.8 / max(len(sols), 1)
+    with rc_context({**_style(), "axes.grid": False}):
+        fig = Figure(figsize=(13.5, height))
+        axes = fig.subplots(1, len(_COMPARE), sharey=True, squeeze=False)[0]
+        for ax, (col, _) in zip(axes, _COMPARE):
+            g = sub[sub["rate_name"] == col]
+            for i, sol in enumerate(sols):
+                gs = g[g["solution"] == sol].set_index("setting").reindex(settings)
+                y = np.arange(len(settings)) + (i - (len(sols) - 1) / 2) * bar
+                r = gs["rate"].to_numpy(float)
+                err = np.clip(np.nan_to_num([r - gs["low"].to_numpy(float),
+                                             gs["high"].to_numpy(float) - r]), 0, None)
+                ax.barh(y, np.nan_to_num(r), height=bar * 0.9, xerr=err,
+                        color=PALETTE[i % len(PALETTE)], label=sol,
+                        error_kw={"elinewidth": 0.8, "capsize": 1.5, "ecolor": "#333333"})
+            ax.set_xlim(0, 1.02)
+            ax.grid(axis="x", alpha=0.3)
+            ax.set_xlabel("\n".join(textwrap.wrap(_compare_label(col), 34)))
+        axes[0].set_yticks(range(len(settings)),
+                           ["\n".join(textwrap.wrap(_short_setting(s), 30)) for s in settings],
+                           fontsize=8)
+        axes[0].invert_yaxis()
+        axes[-1].legend(loc="upper left", bbox_to_anchor=(1.02, 1.0), frameon=False,
+                        title="method output")
+        return _png(fig)
+
+
+def _comparison_table(rates: pd.DataFrame, solutions: list[str]) -> str:
+    sols = [s for s in solutions if s in set(rates["solution"])]
+    head = "".join(f"<th>{_esc(s)}</th>" for s in sols)
+    rows = []
+    for (setting, n), g in rates.groupby(["setting", "n_workers"], sort=True):
+        cells = []
+        for sol in sols:
+            gs = g[g["solution"] == sol].set_index("rate_name")
+            parts = []
+            for col, short in (("any_exact", "recovered"), ("false_positive", "false claim"),
+                               ("no_model", "none")):
+                if col in gs.index and int(gs.loc[col, "n"]):
+                    parts.append(f"{short} {_pct(gs.loc[col, 'rate'])}")
+            reps = int(gs["n"].max()) if len(gs) else 0
+            cells.append(f"<td class='num'>{'<br>'.join(parts)}<br><small>n = {reps}</small></td>")
+        rows.append(f"<tr><td>{_esc(_short_setting(setting))}</td><td class='num'>{int(n)}</td>"
+                    f"{''.join(cells)}</tr>")
+    return (f"<table class='wrap'><tr><th>setting</th><th>workers (N)</th>{head}</tr>"
+            f"{''.join(rows)}</table>")
+
+
+def method_comparison_html(d: ReportData) -> str:
+    """The side-by-side comparison of analysis methods on the same cohorts (HTML section).
+
+    Shown when the outputs of more than one analysis method are stored. Every method analysed
+    the same simulated cohorts, so the differences between methods are paired comparisons.
+    """
+    rates = comparison_rates(d.long, ["setting", "n_workers"])
+    null_note = ""
+    if "recipe_hazard_ratio" in d.long.columns and (
+            pd.to_numeric(d.long["recipe_hazard_ratio"], errors="coerce") == 1.0).any():
+        null_note = (" In null cells (recipe hazard ratio 1) there is no true recipe: recovery "
+                     "is not defined and every returned model counts as a false claim.")
+    parts = [
+        "<h2>Methods side by side</h2>",
+        "<p>Every method analysed the same simulated cohorts and was scored against the same "
+        "truth: <b>recovered</b> = the true recipe is among its tied models; <b>false claim</b> "
+        "= one of its tied models is not a submodel of the truth (a false causal claim); "
+        f"<b>none</b> = it returned no model.{_esc(null_note)}</p>",
+        _figure(
+            "Methods compared at N = " + str(d.headline_n),
+            f"Recovery, false-claim and no-model rates of each method output at N = "
+            f"{d.headline_n} (bars: 95 % Wilson intervals), one group of bars per setting; "
+            "read which method finds the recipe without false claims, and which one is silent.",
+            _comparison_figure(rates, _method_order(d), d.headline_n)),
+        _comparison_table(rates, _method_order(d)),
+    ]
+    return "\n".join(parts)
+
+
 # ---------------------------------------------------------------------------- HTML
 
 _CSS = """
@@ -608,6 +762,8 @@ def html_report(d: ReportData) -> str:
         "Share of replications in which no truth-table row passed the cut-offs, so QCA returned "
         f"no model at all ({each}); {read}.",
         _rate_figure(agg, _metric("no_model"), d.solutions)))
+    if n_methods(d.solutions) > 1:
+        parts.append(method_comparison_html(d))
     power_rows = "".join(f"<tr><td>{_esc(s)}</td><td>{_esc(_power_text(p, d))}</td></tr>"
                          for s, p in d.power.items())
     parts.append(f"<h2>Sample size: smallest N with {_esc(_get(d.criterion).label)} &ge; "

@@ -81,3 +81,21 @@ def test_bad_input_is_one_clear_error():
         audit(RECIPE, DESIGN, DataQuality(effects=(0.9,)), reps=2)
     with pytest.raises(DesignError, match="reps"):
         audit(RECIPE, DESIGN, PERFECT, reps=0)
+
+
+def test_cli_audit_prints_verdict_and_writes_html(tmp_path):
+    from click.testing import CliRunner
+
+    from experiments.cli import cli
+
+    out = tmp_path / "audit.html"
+    res = CliRunner().invoke(cli, ["audit", RECIPE, "--scenario", "boolean", "--n", "60",
+                                   "--conditions", "A,B,C,D,E", "--effects", "0.25",
+                                   "--reliability", "1", "--sensitivity-reliabilities", "1",
+                                   "--reps", "4", "--seed", "2", "--html", str(out)])
+    assert res.exit_code == 0, res.output
+    assert res.output.startswith("This result is") and "Likelihood ratio" in res.output
+    assert "<section" in out.read_text()
+    bad = CliRunner().invoke(cli, ["audit", "A*Z", "--scenario", "boolean", "--conditions",
+                                   "A,B", "--reps", "2"])
+    assert bad.exit_code == 2 and "not among the analysed conditions" in bad.output

@@ -477,7 +477,7 @@ def _float_list(text: str | None, option: str) -> tuple[float, ...] | None:
 @click.option("--effects", default=None,
               help="Effect sizes under which the solution is taken as true (hazard ratios; "
                    "outcome gaps for Boolean scenarios).")
-@click.option("--sensitivity-reliabilities", "sens_rel", default="0.7,0.85,1", show_default=True,
+@click.option("--sensitivity-reliabilities", "sens_rel", default="0.7,0.85,0.98", show_default=True,
               help="Reliabilities of the sensitivity table.")
 @click.option("--reps", default=100, show_default=True, type=click.IntRange(1),
               help="Replications per truth.")

@@ -29,6 +29,7 @@ def test_perfect_boolean_data_strongly_favour_the_true_recipe(perfect):
     assert (perfect.truths.loc[perfect.truths["kind"] == "alternative", "exact"] == 0).all()
     assert perfect.lr.loc["null", "lr"] > 10 and perfect.lr.loc["null", "low"] > 1
     assert perfect.lr.loc["alternatives", "lr"] > 10
+    assert perfect.lr.loc["null (>= 1 path)", "lr"] > 1
     assert perfect.recoverable
     assert perfect.spurious_share < 0.1
     assert "evidence for the reported recipe" in perfect.verdict()

@@ -2,8 +2,8 @@
 
 Commands: ``run`` (the default KBOP recovery study and its report), ``benchmark`` (an experiment
 TOML file), ``power`` (sample-size planning), ``report`` (HTML + terminal summary of a stored
-run), ``export`` (CSV/Parquet), ``analyze`` (QCA of a user's CSV) and ``simulate`` (from
-:mod:`sim.cli`, when present).
+run), ``export`` (CSV/Parquet), ``audit`` (evidence of a reported solution), ``analyze`` (QCA
+of a user's CSV) and ``simulate`` (from :mod:`sim.cli`, when present).
 
 Errors: a bad input (file, option, configuration, a usage error) prints one red line on stderr
 and exits with status 2; a failed run (every replication of an experiment failed, or an internal
@@ -457,6 +457,66 @@ def ceiling(scenario: str, cal_type: str | None, conditions: str | None, incl_cu
 
     base = _base_params(scenario, cal_type, conditions, incl_cut, reliability, hazard_ratio, sets)
     click.echo(population_ceiling(base, n_population=population, seed=seed).summary())
+
+
+def _float_list(text: str | None, option: str) -> tuple[float, ...] | None:
+    if text is None:
+        return None
+    try:
+        vals = tuple(float(v) for v in text.split(",") if v.strip())
+    except ValueError:
+        raise click.BadParameter(f"must be comma-separated numbers, got {text!r}",
+                                 param_hint=option) from None
+    if not vals:
+        raise click.BadParameter("needs at least one value", param_hint=option)
+    return vals
+
+
+@cli.command()
+@click.argument("reported")
+@click.option("--scenario", default="kbop", show_default=True,
+              help="Built-in scenario, scenario TOML, or 'boolean' (the solution's conditions as "
+                   "a Boolean structure).")
+@click.option("--n", "n_cases", default=65, show_default=True, type=click.IntRange(2),
+              help="Number of cases analysed in the study.")
+@click.option("--conditions", default=None,
+              help="Comma-separated conditions analysed (default: all the scenario observes).")
+@click.option("--cal-type", type=click.Choice(["crisp", "fuzzy"]), default="crisp",
+              show_default=True)
+@click.option("--incl-cut", default=0.8, show_default=True, type=click.FloatRange(0, 1))
+@click.option("--n-cut", default=1, show_default=True, type=click.IntRange(1))
+@click.option("--solution", default="parsimonious", show_default=True,
+              type=click.Choice(["parsimonious", "conservative", "intermediate"]))
+@click.option("--reliability", default=None, type=click.FloatRange(0, 1, min_open=True),
+              help="Assumed measurement reliability (default: the scenario's).")
+@click.option("--effects", default=None,
+              help="Effect sizes under which the solution is taken as true (hazard ratios; "
+                   "outcome gaps for Boolean scenarios).")
+@click.option("--sensitivity-reliabilities", "sens_rel", default="0.7,0.85,0.98", show_default=True,
+              help="Reliabilities of the sensitivity table.")
+@click.option("--reps", default=100, show_default=True, type=click.IntRange(1),
+              help="Replications per truth.")
+@click.option("--seed", default=1, show_default=True, type=click.IntRange(0))
+@click.option("--html", "html_out", default=None, type=click.Path(),
+              help="Also write the audit as an HTML section to this file.")
+def audit(reported: str, scenario: str, n_cases: int, conditions: str | None, cal_type: str,
+          incl_cut: float, n_cut: int, solution: str, reliability: float | None,
+          effects: str | None, sens_rel: str, reps: int, seed: int,
+          html_out: str | None) -> None:
+    """How much evidence is a REPORTED QCA solution, given its design and data quality?"""
+    from .audit import AuditDesign, DataQuality, audit_html
+    from .audit import audit as run_audit
+
+    design = AuditDesign(scenario=scenario, n_cases=n_cases, conditions=tuple(
+        c.strip() for c in conditions.split(",") if c.strip()) if conditions else None,
+        cal_type=cal_type, incl_cut=incl_cut, n_cut=n_cut, solution=solution)
+    quality = DataQuality(reliability=reliability, effects=_float_list(effects, "--effects"),
+                          sensitivity_reliabilities=_float_list(
+                              sens_rel, "--sensitivity-reliabilities") or ())
+    result = run_audit(reported, design, quality, reps=reps, seed=seed)
+    click.echo(result.summary())
+    if html_out:
+        Path(html_out).write_text(audit_html(result), encoding="utf-8")
 
 
 @cli.command()

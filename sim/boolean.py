@@ -248,7 +248,7 @@ def _check_int_seed(seed: object) -> int:
 
 # ----------------------------------------------------------------------------- the generator
 
-BOOLEAN_OPTIONS = ("extra", "outcome_sd", "low", "high", "reliability")
+BOOLEAN_OPTIONS = ("extra", "outcome_sd", "low", "high", "reliability", "observed")
 
 
 class BooleanGenerator:
@@ -274,12 +274,17 @@ class BooleanGenerator:
         Irrelevant conditions added.
     outcome_sd, low, high : float
         Outcome noise and the outcome's levels outside and inside the recipe.
+    observed : sequence of str, optional
+        Further named conditions observed although not in the recipe (irrelevant to the
+        outcome). With the same ``observed`` set, recipes over those conditions share their
+        conditions' draws for a seed (matched cohorts, used by :mod:`experiments.audit`).
     """
 
     outcome = "SUSTAIN_RATE"
 
     def __init__(self, recipe: str, n_cases: int = 65, reliability: float = 1.0, extra: int = 0,
-                 outcome_sd: float = 0.05, low: float = 0.6, high: float = 0.85):
+                 outcome_sd: float = 0.05, low: float = 0.6, high: float = 0.85,
+                 observed: Sequence[str] = ()):
         try:
             expr = parse(recipe)
         except ValueError as exc:
@@ -297,7 +302,12 @@ class BooleanGenerator:
         self.recipe = recipe
         self.name = "boolean"
         self._truth = expr
-        self._conditions = tuple(sorted(expr.conditions)) + tuple(f"X{i + 1}" for i in range(extra))
+        if isinstance(observed, str) or not all(isinstance(c, str) and c.isidentifier()
+                                                 for c in observed):
+            raise ScenarioError(f"boolean scenario: observed must be a list of condition names, "
+                                f"got {observed!r}")
+        self._conditions = (tuple(sorted(set(expr.conditions) | set(observed)))
+                            + tuple(f"X{i + 1}" for i in range(extra)))
         self._n = int(n_cases)
         self.reliability = float(reliability)
         self.outcome_sd = float(outcome_sd)

@@ -17,12 +17,19 @@ import qcasim_gallery  # noqa: E402
 import qca.plot  # noqa: E402
 
 
-def test_scraper_saves_qca_figures_once_and_leaves_pyplot_figures(tmp_path):
+def test_scraper_saves_untracked_figures_once_and_leaves_pyplot_figures(tmp_path):
+    from matplotlib.figure import Figure
+
+    # qca.plot draws on pyplot figures (sphinx-gallery's own scraper shows those); a Figure
+    # made without pyplot (as the report's figures are) is what this scraper adds.
     lf = pd.DataFrame({"X": [0.1, 0.6, 0.9], "Y": [0.2, 0.8, 0.95]})
-    qca_fig = qca.plot.xy_plot("X", "Y", data=lf)
+    ax = qca.plot.xy_plot("X", "Y", data=lf)
+    assert ax.figure.number in plt.get_fignums()
+    own = Figure()
+    own.subplots().plot([0, 1], [0, 1])
     pyplot_fig, _ = plt.subplots()
     paths = (tmp_path / f"img_{i}.png" for i in range(10))
-    block_vars = {"example_globals": {"a": qca_fig, "b": pyplot_fig, "c": 1},
+    block_vars = {"example_globals": {"a": own, "b": pyplot_fig, "c": 1, "d": ax},
                   "image_path_iterator": paths}
     conf = {"src_dir": str(tmp_path)}
     rst = qcasim_gallery.qca_figures(None, block_vars, conf)
@@ -30,5 +37,5 @@ def test_scraper_saves_qca_figures_once_and_leaves_pyplot_figures(tmp_path):
     assert "img_0.png" in rst
     # The next code block sees the same globals: nothing new to show.
     assert qcasim_gallery.qca_figures(None, block_vars, conf).strip() == ""
-    plt.close(pyplot_fig)
+    plt.close("all")
     assert qcasim_gallery.qca_figures(None, block_vars, conf).strip() == ""

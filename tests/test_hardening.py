@@ -240,7 +240,7 @@ def test_report_errors(tmp_path, store_with_records):
     ("args", "fragments"),
     [
         (["--ns", "a,b"], ["--ns", "must be comma-separated integers"]),
-        (["--ns", ""], ["grid.n_workers"]),
+        (["--ns", ""], ["--ns", "needs at least one value"]),
         (["--ns", "1,20"], ["n_workers must be an integer >= 2"]),
         (["--criterion", "bogus"], ["--criterion", "'bogus' is not one of"]),
         (["--reliability", "2", "--ns", "20"], ["reliability must be a number in (0, 1]"]),

@@ -104,5 +104,5 @@ def test_participants_to_stdout_and_cohort_to_file(tmp_path):
     assert res.exit_code == 0, res.output
     assert len(pd.read_csv(out)) == 5
     _, parts = sim.simulate("kbop", n_workers=5, participants=True)
-    assert res.output == parts.to_csv(index=False)
+    assert res.stdout == parts.to_csv(index=False)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["c.csv"]  # no temporary file left

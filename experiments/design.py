@@ -28,6 +28,7 @@ An experiment file has these tables (unknown keys are errors naming the key and 
     criterion = "any_correct"
     solution = "parsimonious"
     target = 0.8
+    reference = { incl_cut = 0.8 }  # parameters of the cell whose population ceiling is shown
 
     [limited_diversity]            # kind = "limited_diversity" only
     truth = "~A*B + B*~C + D"
@@ -56,7 +57,7 @@ __all__ = ["DesignError", "Cell", "Experiment", "load_experiment", "builtin_expe
 KINDS = ("recovery", "limited_diversity")
 _TOP = {"experiment", "base", "grid", "report", "limited_diversity"}
 _EXPERIMENT = {"name", "kind", "description", "replications", "seed", "batch_size"}
-_REPORT = {"headline_n", "criterion", "solution", "target"}
+_REPORT = {"headline_n", "criterion", "solution", "target", "reference"}
 _LD = {"truth", "conditions", "deletions"}
 
 @dataclass(frozen=True)
@@ -188,6 +189,10 @@ def experiment_from_dict(raw: dict[str, Any], source: str = "<dict>") -> Experim
     if report.get("solution", "parsimonious") not in output_names():
         raise DesignError(f"{source}: report.solution = {report['solution']!r}; "
                           f"allowed: {', '.join(output_names())}")
+    if not isinstance(report.get("reference", {}), dict) or any(
+            k not in param_names() for k in report.get("reference", {})):
+        raise DesignError(f"{source}: report.reference must be a table of replication parameters, "
+                          f"got {report.get('reference')!r}")
     t = report.get("target", 0.8)
     if isinstance(t, bool) or not isinstance(t, int | float) or not 0 < t < 1:
         raise DesignError(f"{source}: report.target must be in (0, 1), got {t!r}")

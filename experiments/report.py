@@ -121,6 +121,7 @@ class ReportData:
     versions: list[str]
     written: tuple[float, float]
     solutions: list[str]
+    ceiling: Any = None
 
     @property
     def n_reps(self) -> int:
@@ -215,7 +216,30 @@ def build_report_data(store: Store, experiment: str) -> ReportData:
         experiment, definition, long, settings, headline_n, criterion, solution, target,
         headline, curves, power, wrong_models, int(len(returned)),
         int((sel["status"] == "no_model").sum()), coverage, float(frame["elapsed"].sum()),
-        truth, null, sorted(frame["version"].astype(str).unique()), (first, last), solutions)
+        truth, null, sorted(frame["version"].astype(str).unique()), (first, last), solutions,
+        None if null else _reference_ceiling(definition, headline_n))
+
+
+def _reference_ceiling(definition: dict[str, Any], headline_n: int) -> Any:
+    """The population ceiling of the experiment's reference cell: the first cell at the
+    headline N whose recipe has an effect and whose parameters match ``[report] reference``
+    (None when it cannot be computed, e.g. a stored definition that no longer loads)."""
+    from qca import QcasimError
+
+    from .ceiling import population_ceiling
+    from .design import experiment_from_dict
+
+    try:
+        raw = {k: v for k, v in definition.items()
+               if k in ("experiment", "base", "grid", "report", "limited_diversity")}
+        exp = experiment_from_dict(raw, str(definition.get("source", "<stored>")))
+        ref = dict(definition.get("report", {}).get("reference", {}) or {})
+        cells = [c for c in exp.cells() if c.params["n_workers"] == headline_n
+                 and c.params.get("recipe_hazard_ratio") != 1.0
+                 and all(c.params.get(k) == v for k, v in ref.items())] or exp.cells()
+        return population_ceiling(cells[0].params, n_population=50_000)
+    except QcasimError:
+        return None
 
 
 # ---------------------------------------------------------------------------- words
@@ -313,6 +337,8 @@ def text_summary(d: ReportData) -> str:
     lines = [f"Experiment {d.experiment}" + (f": {desc}" if desc else "")]
     lines += [f"  {k}: {v}" for k, v in _meta(d) if k != "report written"]
     lines += [_truth_line(d), "", _question(d), "  " + _big_answer(d)]
+    if d.ceiling is not None:
+        lines += ["", "Why (population ceiling of the reference cell): " + d.ceiling.cause()]
     h = d.headline
     crits = list(dict.fromkeys(h["criterion"])) if len(h) else []
     for setting in sorted(h["setting"].unique()) if len(h) else []:
@@ -701,6 +727,27 @@ def _settings_table(d: ReportData) -> str:
             "<th>from</th></tr>" + "".join(rows) + "</table>")
 
 
+def _ceiling_html(c: Any) -> str:
+    """The population-ceiling section: why QCA fails or succeeds at large N, and what fixes it."""
+    t = c.table
+    rows = "".join(
+        f"<tr><td>{_esc(name)}</td><td class='num'>{r['lowest_recipe']:.3f}</td>"
+        f"<td class='num'>{r['highest_other']:.3f}</td><td>"
+        + (f"({r['window_low']:.2f}, {r['window_high']:.2f}]" if r["recoverable"] else "empty")
+        + "</td></tr>" for name, r in t.iterrows())
+    setting = ", ".join(f"{k} = {v}" for k, v in c.params.items()
+                        if k in ("scenario", "cal_type", "incl_cut", "pri_cut", "reliability",
+                                 "recipe_hazard_ratio", "conditions") and v is not None)
+    return ("<h2>Why: the population ceiling</h2>"
+            f"<p>{_esc(c.cause())}</p>"
+            f"<p class='note'>Population consistency of the recipe's rows and of the other rows in "
+            f"{c.n_population:,} simulated cases of the reference cell ({_esc(setting)}): QCA can "
+            "recover the recipe at large N only with a consistency cut-off inside the window; "
+            "the counterfactual rows show which noise closes it (qcasim ceiling).</p>"
+            "<table><tr><th>data</th><th>lowest recipe row</th><th>highest other row</th>"
+            f"<th>separating cut-offs</th></tr>{rows}</table>")
+
+
 def html_report(d: ReportData) -> str:
     """The self-contained HTML page."""
     exp = d.definition.get("experiment", {})
@@ -726,6 +773,8 @@ def html_report(d: ReportData) -> str:
     n_settings = d.long["setting"].nunique()
     each = ("one line per setting" if n_settings > 1 else "one setting") + \
         ", bars: 95 % Wilson intervals"
+    if d.ceiling is not None:
+        parts.append(_ceiling_html(d.ceiling))
     parts.append("<h2>Results by sample size</h2>")
     parts.append(_figure(
         f"{crit_label} vs N",

@@ -58,7 +58,7 @@ def varying_columns(frame: pd.DataFrame, exclude: Sequence[str] = ()) -> list[st
     from .params import param_names
 
     return [c for c in param_names() if c in frame.columns and c not in exclude
-            and frame[c].astype(str).nunique() > 1]
+            and frame[c].astype(str).nunique(dropna=False) > 1]
 
 
 def long_scores(frame: pd.DataFrame, solutions: Sequence[str] | None = None) -> pd.DataFrame:

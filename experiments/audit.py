@@ -147,7 +147,7 @@ def likelihood_ratio(k1: int, n1: int, k0: int, n0: int, level: float = 0.95
     Examples
     --------
     >>> [round(v, 2) for v in likelihood_ratio(20, 40, 5, 40)[:3]]
-    [4.0, 1.66, 9.65]
+    [4.0, 1.66, 9.61]
     """
     if n1 <= 0 or n0 <= 0:
         return float("nan"), float("nan"), float("nan"), False

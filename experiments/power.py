@@ -149,8 +149,8 @@ class PowerResult:
     extrapolated : bool
         ``required`` lies beyond the grid.
     plateau : bool
-        The fitted curve has levelled off within the grid (its rate at the largest grid value
-        is at least 90 % of its ceiling). Without a plateau the ceiling is not identified by the
+        The fitted curve has levelled off within the grid (its rate at the second-largest grid
+        value is at least 90 % of its ceiling). Without a plateau the ceiling is not identified by the
         grid, and "not reached" means "not within the grid", never "never".
     """
 
@@ -242,20 +242,24 @@ def _search(curve: pd.DataFrame, target: float, column: str, to_x: Any, from_x: 
                            None, None, None, 0.0, wilson(0, float(n.sum()))[1], False, True)
     fit = fit_monotone(x, k, n)
     x_req = fit.inverse(target)
-    plateau = bool(fit.rate(x.max()) >= 0.9 * fit.c) if fit.c > 0 else True
+    # A plateau must be seen on the grid: the fit is at 90 % of its ceiling already at the
+    # second-largest grid value (a rise at the last point alone is no evidence of a ceiling).
+    xs = np.sort(x)
+    plateau = bool(len(xs) >= 2 and fit.rate(xs[-2]) >= 0.9 * fit.c) if fit.c > 0 else True
     rng = np.random.default_rng(seed)
     p_hat = np.clip(k / np.maximum(n, 1), 0, 1)
     boots, tops = [np.inf], [1.0]
     start = _params(fit)
-    # Without a plateau the grid does not identify the ceiling: the answer is "not within the
-    # grid" whatever the refits say, so none is run.
-    for _ in range(n_boot if plateau else 0):
+    # Without a plateau and without reaching the target the grid does not identify the
+    # ceiling: the answer is "not within the grid" whatever the refits say, so none is run.
+    run_boot = plateau or x_req is not None
+    for _ in range(n_boot if run_boot else 0):
         kb = rng.binomial(n.astype(np.int64), p_hat)
         fb = fit_monotone(x, kb, n, start=start)
         tops.append(fb.c)
         xb = fb.inverse(target)
         boots.append(np.inf if xb is None else xb)
-    if plateau:
+    if run_boot:
         boots, tops = boots[1:], tops[1:]
     boots_arr = np.sort(np.asarray(boots))
     lo_x = float(boots_arr[int(np.floor(0.025 * (len(boots_arr) - 1)))])

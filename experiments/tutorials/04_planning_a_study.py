@@ -1,33 +1,35 @@
 r"""
-Planning a study: how many workers does an evaluation like KBOP need?
-=====================================================================
+Planning a study: can QCA recover the recipe, and with how many workers?
+=======================================================================
 
 A power analysis for QCA asks: if the causal recipe is true, how often does the analysis we
-plan recover it, as a function of the number of cases N? ``experiments.power`` answers it by
-simulation. Each replication simulates a cohort with the known recipe, runs the planned
-analysis (calibration, truth table, minimization) and scores the solution. The recovery rate is
-estimated at each N of a grid with a 95 % Wilson interval; the planned N is the smallest N whose
-rate reaches the target (here 0.8).
+plan recover it, as a function of the number of cases N? Before asking "how many", ask "can it
+at all": the **population ceiling** (``experiments.ceiling``) simulates a very large population
+and checks whether any consistency cut-off separates the recipe's truth-table rows from the
+others. If none does, no N helps, and the useful question is what to change in the design.
 
-The same from the command line (default: 100 replications per N, all cores):
+Framing QCA in terms of statistical power is itself debated: QCA's advocates treat cases as
+configurations to be understood, not as a sample from a population (Ragin 2008; Thiem, Baumgartner
+& Bol 2016 for the opposite view). Here the simulation answers a practical question: *if* the
+evaluation's data behave like the simulated ones, how often would the planned analysis find the
+recipe?
 
-.. code-block:: bash
+The same from the command line::
 
-    qcasim power --scenario kbop --criterion any_correct --solution parsimonious \
-        --ns 30,65,130,250 --reps 100 --target 0.8
+    qcasim ceiling --cal-type crisp --incl-cut 0.8
+    qcasim power --cal-type crisp --incl-cut 0.6 --conditions SBW,INNOV,CASELOAD,WORKLOAD,LONGMEET
+    qcasim power --mde 250 --effects 0.7,0.4,0.2,0.1 --cal-type crisp --incl-cut 0.6
 
-This tutorial uses **20 replications per N** so that it runs in seconds; the intervals are
-therefore wide. Use at least 100 for a real plan.
+This tutorial uses **20 replications per N** so that it runs in about a minute; the intervals
+are therefore wide. Use at least 100 for a real plan.
 """
 
 import tempfile
 from pathlib import Path
 
-import numpy as np
-import pandas as pd
+import matplotlib.pyplot as plt
 
-import qca
-import sim
+from experiments.ceiling import population_ceiling
 from experiments.power import power_experiment, power_from_curve
 from experiments.runner import run_experiment
 from experiments.stats import aggregate, long_scores
@@ -37,7 +39,7 @@ REPS = 20
 TARGET = 0.8
 
 
-def power_curve(scenario: str, ns: list[int], base: dict, criterion: str = "any_correct"):
+def power_curve(scenario: str, ns: list[int], base: dict, criterion: str = "any_exact"):
     """Run a power experiment in a temporary store; return (PowerResult, replication frame)."""
     exp = power_experiment(scenario, ns, REPS, seed=1, base={"solutions": ["parsimonious"], **base})
     with tempfile.TemporaryDirectory() as tmp, Store(Path(tmp) / "power.db") as store:
@@ -48,79 +50,78 @@ def power_curve(scenario: str, ns: list[int], base: dict, criterion: str = "any_
 
 
 # %%
-# 1. KBOP as it would be analysed
-# -------------------------------
+# 1. The ceiling of the evaluation as reported
+# --------------------------------------------
 #
-# The KBOP scenario: 7 measured conditions (5 in the true recipe, 2 irrelevant), survey scales
-# with reliability 0.80-0.88, about 20 participants per worker, a 12-month sustainment outcome.
-# The planned analysis: fuzzy calibration with theory anchors, consistency cut-off 0.8, the
-# parsimonious solution. Criterion: the solution contains a correct model (no false causal
-# claim, at least one true part found).
+# KBOP as its evaluation analysed it: all seven measured worker conditions, crisp calibration at
+# the scenario's theory anchors, consistency cut-off 0.8. The ceiling compares the population
+# consistency of the recipe's rows with that of every other row, and repeats the comparison with
+# the conditions measured perfectly and with a noise-free outcome (the counterfactuals tell
+# which source of noise closes the window).
 
-kbop, kbop_frame = power_curve("kbop", [30, 65, 130, 250], {})
-print(kbop.summary("any_correct", "parsimonious"))
-print("\nmean number of positive truth-table rows by N:")
-print(kbop_frame.groupby("n_workers")["tt_positive"].mean().round(2))
-
+kbop = {"scenario": "kbop", "cal_type": "crisp", "incl_cut": 0.8}
+ceiling = population_ceiling(kbop, n_population=30_000, seed=1)
+print(ceiling.summary())
 
 # %%
-# The target is not reached on this grid: recovery stays near zero whatever N, and more workers
-# mostly mean fewer positive truth-table rows. The bottleneck is not the number of cases.
+# The window lies well below 0.8: at the reported cut-off even infinite N recovers nothing. A
+# cut-off inside the window is the first design change to consider; fewer conditions (the five
+# of the recipe) widen the window and, with 32 instead of 128 configurations, need far fewer
+# workers per row.
 #
-# 2. Why: the outcome of each worker is noisy
-# -------------------------------------------
+# 2. The power curve where it can work
+# ------------------------------------
 #
-# Give the analysis the *true* crisp conditions of a large cohort (2,000 workers) so that only the
-# outcome is uncertain. A worker's sustainment rate rests on about 20 participants, so workers who
-# satisfy the recipe still often fall short of the outcome set: even with perfectly measured
-# conditions, most recipe rows stay below the 0.8 consistency cut-off (with seed 2: 4 of 11 reach
-# it, mean 0.79), so the parsimonious solution cannot contain the whole recipe.
+# The five recipe conditions, cut-off 0.6 (inside their window), the parsimonious solution.
+# Criterion: the solution is exactly the true recipe (``any_exact``); a weaker one,
+# ``paths_detected``, shows partial recovery.
 
-scen = sim.load_scenario("kbop")
-recipe_conds = list(scen.recipe_conditions)
-big = sim.simulate("kbop", n_workers=2000, seed=2)
-true = big[[f"true_{c}" for c in recipe_conds]].set_axis(recipe_conds, axis=1)
-true["SUST"] = qca.calibrate(big["SUSTAIN_RATE"].to_numpy(), "fuzzy", thresholds=(0.70, 0.78, 0.87))
-tt = qca.truth_table(true, "SUST", recipe_conds, incl_cut=0.8)
-in_recipe = qca.evaluate(scen.recipe_expression, tt.rows[recipe_conds].astype(int)) == 1
-print(pd.DataFrame({"rows": [int(in_recipe.sum()), int((~in_recipe).sum())],
-                    "mean incl": [tt.rows["incl"][in_recipe].mean(), tt.rows["incl"][~in_recipe].mean()],
-                    "rows with incl >= 0.8": [int((tt.rows["incl"][in_recipe] >= 0.8).sum()),
-                                              int((tt.rows["incl"][~in_recipe] >= 0.8).sum())]},
-                   index=["recipe rows", "other rows"]).round(3))
-assert (tt.rows["incl"][in_recipe] < 0.8).sum() > in_recipe.sum() / 2
-
+design = {"cal_type": "crisp", "incl_cut": 0.6,
+          "conditions": ["SBW", "INNOV", "CASELOAD", "WORKLOAD", "LONGMEET"]}
+result, frame = power_curve("kbop", [65, 250, 1000], design)
+print(result.summary("any_exact", "parsimonious"))
+paths = aggregate(long_scores(frame, ["parsimonious"]), ["n_workers"], "paths_detected")
+print(paths[["n_workers", "rate", "low", "high"]].round(2))
 
 # %%
-# So the design question is not only "how many workers?" but "how reliable is each worker's
-# outcome?". More participants per worker shrink that noise; measurement error in the conditions
-# lowers consistency further. Simulate the design you can afford (e.g. ``--set
-# programme.referrals_per_worker=...``, ``--reliability ...``) before trusting any N.
+# The exact recipe needs many hundreds of workers even here; the paths are detected in part
+# much earlier. ``verdict()`` separates three answers: an N (with a bootstrap interval), "not
+# reached within the grid" (the curve is still rising at its largest N: extend the grid), and
+# "never" (it levels off below the target).
 #
-# 3. A design where N is the limit
-# --------------------------------
+# 3. A design where N is the only limit
+# -------------------------------------
 #
-# For contrast, a setting where the outcome is clean and the difficulty is limited diversity:
-# the Boolean scenario ``~A*B + B*~C + D`` (tutorial 03), crisp calibration, reliability 0.99.
-# Criterion: the parsimonious solution is *exactly* the true structure (``any_exact``). (With the
-# weaker criterion "contains a correct model" the parsimonious curve is not monotone in N on this
-# scenario: simplifying assumptions often happen to be right when few rows are observed. Always
-# look at the whole curve, not only at the first N that reaches the target.)
+# For contrast, the Boolean structure ``~A*B + B*~C + D`` (tutorial 03) with crisp calibration
+# and reliable conditions: the outcome is clean and the difficulty is limited diversity.
 
-toy, toy_frame = power_curve("boolean:~A*B + B*~C + D", [16, 32, 64, 128, 256, 512],
-                             {"cal_type": "crisp", "reliability": 0.99}, criterion="any_exact")
+toy, _ = power_curve("boolean:~A*B + B*~C + D", [16, 32, 64, 128, 256],
+                     {"cal_type": "crisp", "reliability": 0.99})
 print(toy.summary("any_exact", "parsimonious"))
-curve = toy.curve.set_index("n_workers")
-assert curve["rate"].iloc[-1] > curve["rate"].iloc[0]
 
+fig, ax = plt.subplots(figsize=(6, 3.5))
+c = toy.curve
+ax.errorbar(c["value"], c["rate"], yerr=[c["rate"] - c["low"], c["high"] - c["rate"]], fmt="o",
+            label="simulated (95 % Wilson)")
+ax.plot(c["value"], c["fitted"], label="monotone fit")
+ax.axhline(TARGET, ls="--", color="grey", label=f"target {TARGET}")
+ax.set_xscale("log")
+ax.set_xlabel("cases (N)")
+ax.set_ylabel("P(exact recovery)")
+ax.legend(fontsize=8)
+fig.tight_layout()
 
 # %%
-# ``n_required`` is the smallest grid N whose estimated rate reaches the target; ``n_conservative``
-# (``n_optimistic``) uses the lower (upper) Wilson bound instead, so the interval between them shows
-# how much the answer depends on simulation error. With 20 replications per N that range is wide;
-# rerun with more replications around the N of interest.
-
-print("N required:", toy.n_required, "| range:", toy.n_optimistic, "..", toy.n_conservative,
-      "| interpolated:", None if toy.n_interpolated is None else round(toy.n_interpolated))
-print("remainders by N:", toy_frame.groupby("n_workers")["remainders"].mean().round(1).to_dict())
-assert np.all(np.diff(toy.curve["n_workers"]) > 0)
+# Exercises
+# ---------
+#
+# 1. Run ``qcasim ceiling --cal-type crisp --reliability 1`` and compare the window with the one
+#    above. Which counterfactual row predicted it?
+# 2. With ``qcasim power --mde 250 ...`` find the weakest effect (largest hazard ratio) that the
+#    five-condition design detects in 80 % of cohorts.
+#
+# **Solutions.** 1. Perfect measurement widens the window (the "conditions measured perfectly"
+# row shows by how much; the observed scores keep some discretisation, so it is a little
+# narrower than that row). 2. The answer depends on the grid and replications; with few
+# replications the verdict is often "not reached within the grid": extend ``--effects`` towards
+# 0.1 and raise ``--reps``.

@@ -265,8 +265,9 @@ def _search(curve: pd.DataFrame, target: float, column: str, to_x: Any, from_x: 
     lo_x = float(boots_arr[int(np.floor(0.025 * (len(boots_arr) - 1)))])
     hi_x = float(boots_arr[int(np.ceil(0.975 * (len(boots_arr) - 1)))])
     required = None if x_req is None else float(from_x(x_req))
-    low = None if not np.isfinite(lo_x) else float(from_x(lo_x))
-    high = None if not np.isfinite(hi_x) else float(from_x(hi_x))
+    # Bounds beyond e^50 of the grid's scale are "not reached" (no finite answer to report).
+    low = float(from_x(lo_x)) if np.isfinite(lo_x) and abs(lo_x) < 50 else None
+    high = float(from_x(hi_x)) if np.isfinite(hi_x) and abs(hi_x) < 50 else None
     if not increasing_in_value:
         low, high = high, low
     grid = c[column].to_numpy(dtype=float)

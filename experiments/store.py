@@ -17,7 +17,7 @@ A replication that ended in an error is stored with its message (column ``error`
 and exported, never dropped, and retried by the next run (a fixed bug then replaces it).
 
 Tables (store format :data:`FORMAT`, SQLite ``user_version``)
-------------------------------------------------------------
+-------------------------------------------------------------
 ``experiments``: name, the experiment definition (JSON: declaration, every cell's parameters,
 provenance), replications per cell, creation and update time.
 ``cells``: experiment, cell key, cell index, parameters (JSON), cell seed, fingerprint.

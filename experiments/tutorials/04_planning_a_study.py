@@ -1,6 +1,6 @@
 r"""
 Planning a study: can QCA recover the recipe, and with how many workers?
-=======================================================================
+========================================================================
 
 A power analysis for QCA asks: if the causal recipe is true, how often does the analysis we
 plan recover it, as a function of the number of cases N? Before asking "how many", ask "can it

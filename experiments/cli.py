@@ -356,10 +356,14 @@ def _base_params(scenario: str, cal_type: str | None, conditions: str | None,
 
 
 def _int_list(text: str, option: str) -> list[int]:
+    return list(_number_list(text, option, int, "integers"))
+
+
+def _number_list(text: str, option: str, cast: Any, what: str) -> tuple[Any, ...]:
     try:
-        vals = [int(v) for v in text.split(",") if v.strip()]
+        vals = tuple(cast(v) for v in text.split(",") if v.strip())
     except ValueError:
-        raise click.BadParameter(f"must be comma-separated integers, got {text!r}",
+        raise click.BadParameter(f"must be comma-separated {what}, got {text!r}",
                                  param_hint=option) from None
     if not vals:
         raise click.BadParameter("needs at least one value", param_hint=option)
@@ -460,16 +464,7 @@ def ceiling(scenario: str, cal_type: str | None, conditions: str | None, incl_cu
 
 
 def _float_list(text: str | None, option: str) -> tuple[float, ...] | None:
-    if text is None:
-        return None
-    try:
-        vals = tuple(float(v) for v in text.split(",") if v.strip())
-    except ValueError:
-        raise click.BadParameter(f"must be comma-separated numbers, got {text!r}",
-                                 param_hint=option) from None
-    if not vals:
-        raise click.BadParameter("needs at least one value", param_hint=option)
-    return vals
+    return None if text is None else _number_list(text, option, float, "numbers")
 
 
 @cli.command()

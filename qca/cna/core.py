@@ -506,26 +506,10 @@ def _asf_sub(x: Asf, y: Asf) -> bool:
     """is.submodel for two asf of the same outcome: x's disjuncts sit in distinct disjuncts of y."""
     if x[0] != y[0]:
         return False
-    return _match([set(c) for c in x[1]], [set(c) for c in y[1]])
+    from .submodel import _matches
 
+    return _matches([frozenset(c) for c in x[1]], [frozenset(c) for c in y[1]])
 
-def _match(xs: list[set], ys: list[set]) -> bool:
-    """Each set in xs is a subset of a different set in ys (bipartite matching)."""
-    if len(xs) > len(ys):
-        return False
-    owner: dict[int, int] = {}
-
-    def augment(i: int, seen: set[int]) -> bool:
-        for j, yj in enumerate(ys):
-            if j in seen or not xs[i] <= yj:
-                continue
-            seen.add(j)
-            if j not in owner or augment(owner[j], seen):
-                owner[j] = i
-                return True
-        return False
-
-    return all(augment(i, set()) for i in range(len(xs)))
 
 
 def _csf_sub(x: tuple[Asf, ...], y: tuple[Asf, ...]) -> bool:

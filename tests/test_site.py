@@ -15,19 +15,17 @@ import functools
 import http.server
 import json
 import os
-import shutil
-import subprocess
 import sys
-import tempfile
 import threading
 import time
-import urllib.request
 from collections.abc import Iterator
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import pytest
+
+from tests.chromium import devtools_page, find_chromium
 
 SITE = Path(__file__).resolve().parents[1] / "build" / "site"
 CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -220,38 +218,21 @@ class Browser:
 @pytest.fixture(scope="module")
 def browser(site) -> Iterator[tuple[Browser, str]]:
     pytest.importorskip("websocket", reason="websocket-client is not installed")
-    exe = shutil.which("chromium") or shutil.which("chromium-browser")
+    exe = find_chromium()
     if exe is None:
         pytest.skip("chromium is not installed")
     server = _Server(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(site)))
     threading.Thread(target=server.serve_forever, daemon=True).start()
     base = f"http://127.0.0.1:{server.server_address[1]}/"
-    profile = tempfile.mkdtemp(prefix="qcasim-chromium-")
-    proc = subprocess.Popen([exe, *CHROMIUM_FLAGS, "--remote-debugging-port=0",
-                             f"--user-data-dir={profile}", "about:blank"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
-        port_file = Path(profile) / "DevToolsActivePort"
-        end = time.monotonic() + 30
-        while not port_file.is_file() or not port_file.read_text().strip():
-            if time.monotonic() > end or proc.poll() is not None:
-                pytest.skip("chromium did not start its DevTools endpoint")
-            time.sleep(0.1)
-        port = port_file.read_text().split()[0]
-        with urllib.request.urlopen(f"http://127.0.0.1:{port}/json/list", timeout=10) as r:
-            targets = json.load(r)
-        page = next(t for t in targets if t.get("type") == "page")
-        b = Browser(page["webSocketDebuggerUrl"])
-        yield b, base
-        b.close()
+        with devtools_page(exe, CHROMIUM_FLAGS) as url:
+            b = Browser(url)
+            yield b, base
+            b.close()
+    except RuntimeError as exc:
+        pytest.skip(str(exc))
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
         server.shutdown()
-        shutil.rmtree(profile, ignore_errors=True)
 
 
 def test_every_page_renders_without_errors(browser, site):

@@ -10,17 +10,13 @@ from __future__ import annotations
 
 import base64
 import json
-import shutil
-import subprocess
-import tempfile
-import time
-import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-CHROMIUM = next((shutil.which(n) for n in ("chromium", "chromium-browser", "google-chrome")
-                 if shutil.which(n)), None)
+from tests.chromium import devtools_page, find_chromium
+
+CHROMIUM = find_chromium()
 
 _PROBE = """JSON.stringify({
   images: Array.from(document.images).map(i => ({
@@ -59,33 +55,11 @@ def check_page(path: str | Path, width: int = 1280, timeout: float = 60.0) -> Pa
     """Open ``path`` in headless Chromium and return a :class:`PageCheck`."""
     from tornado.ioloop import IOLoop
 
-    profile = tempfile.mkdtemp(prefix="qcasim-chromium-")
-    proc = subprocess.Popen(
-        [CHROMIUM, "--headless=new", "--no-sandbox", "--disable-gpu", "--no-first-run",
-         "--disable-extensions", "--remote-debugging-port=0", f"--user-data-dir={profile}",
-         "about:blank"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        port_file = Path(profile) / "DevToolsActivePort"
-        deadline = time.time() + timeout
-        while not (port_file.is_file() and port_file.read_text().count("\n") >= 1):
-            if time.time() > deadline or proc.poll() is not None:
-                raise RuntimeError("chromium did not start")
-            time.sleep(0.1)
-        port = int(port_file.read_text().splitlines()[0])
-        with urllib.request.urlopen(f"http://127.0.0.1:{port}/json/list", timeout=10) as r:
-            pages = [t for t in json.load(r) if t.get("type") == "page"]
-        url = pages[0]["webSocketDebuggerUrl"]
+    flags = ["--headless=new", "--no-sandbox", "--disable-gpu", "--no-first-run",
+             "--disable-extensions"]
+    with devtools_page(CHROMIUM, flags, timeout) as url:
         return IOLoop.current().run_sync(
             lambda: _drive(url, Path(path).resolve().as_uri(), width), timeout=timeout)
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-        shutil.rmtree(profile, ignore_errors=True)
 
 
 async def _drive(ws_url: str, page_url: str, width: int) -> PageCheck:

@@ -10,9 +10,9 @@ others. If none does, no N helps, and the useful question is what to change in t
 
 Framing QCA in terms of statistical power is itself debated: QCA's advocates treat cases as
 configurations to be understood, not as a sample from a population (Ragin 2008), while its
-critics test it as an estimator of causal structure on simulated data. Here the simulation answers a practical question: *if* the
-evaluation's data behave like the simulated ones, how often would the planned analysis find the
-recipe?
+critics test it as an estimator of causal structure on simulated data. Here the simulation
+answers a practical question: *if* the evaluation's data behave like the simulated ones, how
+often would the planned analysis find the recipe?
 
 The same from the command line::
 

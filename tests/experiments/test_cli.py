@@ -1,7 +1,7 @@
 import pandas as pd
 from click.testing import CliRunner
 
-from experiments.cli import cli
+from qcasim.cli import cli
 
 
 def _run(*args):

@@ -282,6 +282,8 @@ class BooleanGenerator:
 
     outcome = "SUSTAIN_RATE"
 
+    case_noun = "cases"  # what one case is, for reports
+
     def __init__(self, recipe: str, n_cases: int = 65, reliability: float = 1.0, extra: int = 0,
                  outcome_sd: float = 0.05, low: float = 0.6, high: float = 0.85,
                  observed: Sequence[str] = ()):

@@ -375,5 +375,8 @@ def _boolean_factory(spec: str, settings: GeneratorSettings) -> BooleanGenerator
         raise ScenarioError(f"boolean scenario: {exc}") from None
 
 
-register_generator("boolean", _boolean_factory,
+#: The scenario scheme of this generator: ``"boolean:<recipe>"``.
+SCHEME = "boolean"
+
+register_generator(SCHEME, _boolean_factory,
                    "a Boolean structure over standard-normal latent conditions: 'boolean:A*B + ~C*D'")

@@ -57,10 +57,10 @@ from sim.generators import scheme_of
 from .analysis import analyse_cohort
 from .ceiling import population_ceiling
 from .errors import DesignError
+from .intervals import wilson
 from .metrics import score_models
 from .pipeline import cell_setup
 from .scoring import as_expression, submodels
-from .stats import wilson
 
 __all__ = ["AuditDesign", "DataQuality", "AuditResult", "audit", "audit_html",
            "likelihood_ratio"]

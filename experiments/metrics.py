@@ -45,6 +45,7 @@ from qca import Expression
 from qca.expressions import evaluate_arrays
 from qca.registry import Registry
 
+from .intervals import interval_by_kind
 from .scoring import as_expression, case_agreement, is_correct, score_model
 
 __all__ = ["Metric", "SolutionOutcome", "metric", "register_metric", "get_metric", "metrics",
@@ -102,26 +103,9 @@ class Metric:
         return f"{low:.2g}-{high:.2g}"
 
     def interval(self, values: np.ndarray, level: float = 0.95) -> tuple[float, float, float]:
-        """``(mean, low, high)`` of the finite ``values`` with the interval of this kind."""
-        from .stats import wilson
-
-        vals = np.asarray(values, dtype=float)
-        vals = vals[np.isfinite(vals)]
-        n = vals.size
-        if n == 0:
-            return float("nan"), float("nan"), float("nan")
-        mean = float(vals.mean())
-        if self.kind == "binary":
-            lo, hi = wilson(float(vals.sum()), n, level)
-            return mean, lo, hi
-        from scipy.stats import norm
-
-        half = float(norm.ppf(0.5 + level / 2) * vals.std(ddof=1) / math.sqrt(n)) if n > 1 \
-            else math.inf
-        lo, hi = mean - half, mean + half
-        if self.kind == "fraction":
-            return mean, max(0.0, lo), min(1.0, hi)
-        return mean, max(0.0, lo), hi
+        """``(mean, low, high)`` of the finite ``values`` with the interval of this kind
+        (:func:`experiments.intervals.interval_by_kind`)."""
+        return interval_by_kind(self.kind, values, level)
 
 
 #: Plugins register metrics from modules named by entry points of this group.

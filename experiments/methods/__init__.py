@@ -33,7 +33,7 @@ from typing import Any
 import numpy as np
 
 from qca import Expression
-from qca._params import Param
+from qca.params import Param
 from qca.registry import Registry
 
 __all__ = ["AnalysisInput", "MethodResult", "MethodResults", "AnalysisMethod", "register_method",

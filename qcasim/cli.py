@@ -93,7 +93,7 @@ class _Group(click.Group):
     A command that fails to import fails loudly, never by vanishing from the list.
     """
 
-    lazy = {"simulate": ("sim.cli", "simulate_command",
+    lazy: dict[str, tuple[str, str, str]] = {"simulate": ("sim.cli", "simulate_command",
                          "Simulate one evaluation cohort (one row per worker) and write it as CSV.")}
 
     def list_commands(self, ctx: click.Context) -> list[str]:
@@ -108,15 +108,13 @@ class _Group(click.Group):
         return super().get_command(ctx, cmd_name)
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
-        from click.utils import make_default_short_help
-
         names = self.list_commands(ctx)
         limit = formatter.width - 6 - max(map(len, names))
         rows = []
         for name in names:
             cmd = self.commands.get(name)
-            help_text = (cmd.get_short_help_str(limit) if cmd is not None
-                         else make_default_short_help(self.lazy[name][2], limit))
+            shown = cmd if cmd is not None else click.Command(name, help=self.lazy[name][2])
+            help_text = shown.get_short_help_str(limit)
             if cmd is None or not cmd.hidden:
                 rows.append((name, help_text))
         if rows:

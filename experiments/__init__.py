@@ -11,6 +11,12 @@ and summarised in an HTML report (:mod:`experiments.report`).
 
 from __future__ import annotations
 
-from qcasim import __version__ as __version__  # the one version source of the distribution
+from importlib.metadata import PackageNotFoundError
+from importlib.metadata import version as _version
+
+try:  # the version of the installed distribution (set in qcasim/__init__.py)
+    __version__ = _version("qcasim")
+except PackageNotFoundError:  # a source tree on sys.path, not installed: no version to report
+    __version__ = "0+unknown"
 
 __all__ = ["__version__"]

@@ -50,15 +50,17 @@ import pandas as pd
 from scipy.stats import norm
 
 from qca import Expression, parse
+from sim.boolean import SCHEME as BOOLEAN_SCHEME
 from sim.boolean import random_structure
+from sim.generators import scheme_of
 
 from .analysis import analyse_cohort
 from .ceiling import population_ceiling
 from .errors import DesignError
+from .intervals import wilson
 from .metrics import score_models
 from .pipeline import cell_setup
 from .scoring import as_expression, submodels
-from .stats import wilson
 
 __all__ = ["AuditDesign", "DataQuality", "AuditResult", "audit", "audit_html",
            "likelihood_ratio"]
@@ -101,7 +103,9 @@ class AuditDesign:
 
     @property
     def boolean(self) -> bool:
-        return self.scenario == "boolean" or self.scenario.startswith("boolean:")
+        """The Boolean generator: the bare scheme name (the reported solution's conditions as a
+        Boolean structure) or a ``"<scheme>:<recipe>"`` scenario that the registry maps to it."""
+        return self.scenario == BOOLEAN_SCHEME or scheme_of(self.scenario) == BOOLEAN_SCHEME
 
 
 @dataclass(frozen=True)
@@ -201,7 +205,7 @@ def _params(design: AuditDesign, quality: DataQuality, recipe: Expression, effec
         p["reliability"] = float(reliability)
     ov = dict(quality.overrides)
     if design.boolean:
-        p["scenario"] = f"boolean:{recipe}"
+        p["scenario"] = f"{BOOLEAN_SCHEME}:{recipe}"
         gap = 0.0 if effect is None else effect
         ov.update({"observed": list(conditions), "low": BOOLEAN_LOW, "high": BOOLEAN_LOW + gap})
     else:

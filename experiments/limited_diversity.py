@@ -19,6 +19,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 import pandas as pd
 
@@ -27,7 +28,7 @@ import qca
 from .metrics import score_models
 from .scoring import as_expression
 
-__all__ = ["LimitedDiversityResult", "full_truth_data", "limited_diversity"]
+__all__ = ["LimitedDiversityResult", "full_truth_data", "limited_diversity", "run_study"]
 
 SOLUTIONS = {"conservative": None, "parsimonious": "?"}
 
@@ -52,6 +53,14 @@ class LimitedDiversityResult:
     def percent(self, k: int, solution: str, column: str = "any_correct") -> float:
         """The share in percent, rounded to 2 decimals, e.g. ``percent(1, "conservative")``."""
         return round(100.0 * float(self.table.loc[(k, solution), column]), 2)
+
+    def summary(self, truth: str = "", name: str = "limited_diversity") -> str:
+        """The shares in percent, one row per (k, solution), under a one-line title."""
+        table = self.table.copy()
+        for c in ("any_correct", "all_correct", "exact", "no_solution"):
+            table[c] = (100 * table[c]).round(2)
+        return (f"{name}: share (%) of deletion patterns whose solution contains a correct model "
+                f"(truth {truth})\n{table.to_string()}")
 
 
 def full_truth_data(truth: str, conditions: Sequence[str], outcome: str = "Y") -> pd.DataFrame:
@@ -120,3 +129,17 @@ def limited_diversity(
         no_solution=("no_solution", "mean"),
     )
     return LimitedDiversityResult(table=table, records=rec_df)
+
+
+def run_study(settings: dict, name: str, directory: Path) -> tuple[LimitedDiversityResult, str, Path]:
+    """Run a ``kind = "limited_diversity"`` experiment definition's ``[limited_diversity]`` table.
+
+    Writes the records to ``directory/<name>.csv``; returns the result, its truth and that path.
+    """
+    truth = settings.get("truth", "~A*B + B*~C + D")
+    res = limited_diversity(truth, settings.get("conditions", ["A", "B", "C", "D"]),
+                            settings.get("deletions", [1, 2]))
+    directory.mkdir(parents=True, exist_ok=True)
+    path = directory / f"{name}.csv"
+    res.records.to_csv(path, index=False)
+    return res, truth, path

@@ -43,13 +43,16 @@ import numpy as np
 
 from qca import Expression
 from qca.expressions import evaluate_arrays
+from qca.registry import Registry
 
+from .intervals import interval_by_kind
 from .scoring import as_expression, case_agreement, is_correct, score_model
 
 __all__ = ["Metric", "SolutionOutcome", "metric", "register_metric", "get_metric", "metrics",
-           "metric_names", "score_solution", "KINDS"]
+           "metric_names", "score_solution", "KINDS", "ENTRY_POINT_GROUP"]
 
 KINDS = ("binary", "fraction", "count")
+DIRECTIONS = ("higher", "lower", "neither")
 
 
 @dataclass(frozen=True)
@@ -68,6 +71,11 @@ class Metric:
         ``func(outcome: SolutionOutcome) -> value``.
     description : str
         One sentence: what the metric measures.
+    direction : {"higher", "lower", "neither"}
+        Which values are better ("neither" for a descriptive count such as complexity).
+
+    The display format follows the kind (:meth:`format`, :meth:`format_range`): a binary or
+    fraction metric is a percentage, a count is a number, never a percentage.
     """
 
     name: str
@@ -75,48 +83,53 @@ class Metric:
     label: str
     func: Callable[[SolutionOutcome], Any]
     description: str = ""
+    direction: str = "higher"
+
+    @property
+    def is_share(self) -> bool:
+        """Whether the aggregated value is a share in [0, 1] (binary and fraction kinds)."""
+        return self.kind != "count"
+
+    def format(self, value: float) -> str:
+        """One aggregated value as displayed: ``"40 %"`` for a share, ``"2.5"`` for a count."""
+        if value is None or (isinstance(value, float) and math.isnan(value)):
+            return "n/a"
+        return f"{100 * value:.0f} %" if self.is_share else f"{value:.2g}"
+
+    def format_range(self, low: float, high: float) -> str:
+        """An interval as displayed: ``"20-60 %"`` for a share, ``"1.5-3.5"`` for a count."""
+        if self.is_share:
+            return f"{100 * low:.0f}-{100 * high:.0f} %"
+        return f"{low:.2g}-{high:.2g}"
 
     def interval(self, values: np.ndarray, level: float = 0.95) -> tuple[float, float, float]:
-        """``(mean, low, high)`` of the finite ``values`` with the interval of this kind."""
-        from .stats import wilson
-
-        vals = np.asarray(values, dtype=float)
-        vals = vals[np.isfinite(vals)]
-        n = vals.size
-        if n == 0:
-            return float("nan"), float("nan"), float("nan")
-        mean = float(vals.mean())
-        if self.kind == "binary":
-            lo, hi = wilson(float(vals.sum()), n, level)
-            return mean, lo, hi
-        from scipy.stats import norm
-
-        half = float(norm.ppf(0.5 + level / 2) * vals.std(ddof=1) / math.sqrt(n)) if n > 1 \
-            else math.inf
-        lo, hi = mean - half, mean + half
-        if self.kind == "fraction":
-            return mean, max(0.0, lo), min(1.0, hi)
-        return mean, max(0.0, lo), hi
+        """``(mean, low, high)`` of the finite ``values`` with the interval of this kind
+        (:func:`experiments.intervals.interval_by_kind`)."""
+        return interval_by_kind(self.kind, values, level)
 
 
-_REGISTRY: dict[str, Metric] = {}
+#: Plugins register metrics from modules named by entry points of this group.
+ENTRY_POINT_GROUP = "qcasim.metrics"
+
+_REGISTRY: Registry[Metric] = Registry("metric", ENTRY_POINT_GROUP)
 
 
 def register_metric(m: Metric) -> Metric:
     """Add a metric to the registry (replacing one of the same name)."""
     if m.kind not in KINDS:
         raise ValueError(f"metric {m.name!r}: kind must be one of {', '.join(KINDS)}, got {m.kind!r}")
-    if not m.name.isidentifier():
-        raise ValueError(f"metric name must be an identifier, got {m.name!r}")
-    _REGISTRY[m.name] = m
-    return m
+    if m.direction not in DIRECTIONS:
+        raise ValueError(f"metric {m.name!r}: direction must be one of {', '.join(DIRECTIONS)}, "
+                         f"got {m.direction!r}")
+    return _REGISTRY.add(m.name, m)
 
 
-def metric(name: str, kind: str, label: str, description: str = ""
+def metric(name: str, kind: str, label: str, description: str = "", direction: str = "higher"
            ) -> Callable[[Callable[[SolutionOutcome], Any]], Callable[[SolutionOutcome], Any]]:
     """Decorator registering ``func(outcome) -> value`` as a metric (see the module docstring)."""
     def deco(func: Callable[[SolutionOutcome], Any]) -> Callable[[SolutionOutcome], Any]:
-        register_metric(Metric(name, kind, label, func, description or (func.__doc__ or "").strip()))
+        register_metric(Metric(name, kind, label, func, description or (func.__doc__ or "").strip(),
+                               direction))
         return func
     return deco
 
@@ -129,20 +142,17 @@ def get_metric(name: str) -> Metric:
     ValueError
         Naming the unknown metric and the registered ones.
     """
-    try:
-        return _REGISTRY[name]
-    except KeyError:
-        raise ValueError(f"unknown metric {name!r}; registered: {', '.join(_REGISTRY)}") from None
+    return _REGISTRY.get_entry(name)
 
 
 def metrics() -> tuple[Metric, ...]:
     """Every registered metric, in registration order."""
-    return tuple(_REGISTRY.values())
+    return _REGISTRY.entries()
 
 
 def metric_names(kind: str | None = None) -> tuple[str, ...]:
     """Names of the registered metrics (of one kind, when given)."""
-    return tuple(m.name for m in _REGISTRY.values() if kind is None or m.kind == kind)
+    return tuple(m.name for m in _REGISTRY.entries() if kind is None or m.kind == kind)
 
 
 @lru_cache(maxsize=65536)
@@ -206,7 +216,7 @@ class SolutionOutcome:
 
 
 @metric("n_models", "count", "number of tied models",
-        "How many tied models the analysis returned (model ambiguity).")
+        "How many tied models the analysis returned (model ambiguity).", direction="lower")
 def _n_models(o: SolutionOutcome) -> int:
     return o.n_models
 
@@ -272,7 +282,7 @@ def _recall(o: SolutionOutcome) -> float:
 
 
 @metric("complexity", "count", "literals in the first model",
-        "Number of literals of the first model (0 when no model).")
+        "Number of literals of the first model (0 when no model).", direction="neither")
 def _complexity(o: SolutionOutcome) -> int:
     return o.first["complexity"] if o.first else 0
 
@@ -326,7 +336,8 @@ def _part_of_truth(term: Any, truth: Expression) -> bool:
 
 
 @metric("no_model", "binary", "no model returned",
-        "The analysis returned no model (e.g. no truth-table row passed the consistency cut-off).")
+        "The analysis returned no model (e.g. no truth-table row passed the consistency cut-off).",
+        direction="lower")
 def _no_model(o: SolutionOutcome) -> bool:
     return not o.models
 
@@ -345,7 +356,7 @@ def _paths_detected(o: SolutionOutcome) -> float:
 
 @metric("spurious_terms", "count", "terms that are part of no true path",
         "Number of terms of the first model that are not a part of any true path (false causal "
-        "claims); 0 when no model.")
+        "claims); 0 when no model.", direction="lower")
 def _spurious_terms(o: SolutionOutcome) -> int:
     if not o.models:
         return 0
@@ -354,7 +365,7 @@ def _spurious_terms(o: SolutionOutcome) -> int:
 
 @metric("term_fdr", "fraction", "share of the first model's terms that are spurious",
         "Term false-discovery rate of the first model: spurious terms over terms (NaN when no "
-        "model: nothing claimed).")
+        "model: nothing claimed).", direction="lower")
 def _term_fdr(o: SolutionOutcome) -> float:
     if not o.models or not o.models[0].terms:
         return float("nan")

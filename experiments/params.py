@@ -27,7 +27,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from qca._params import Param, check_params
+from qca.params import Param, check_params
 
 from .errors import DesignError
 from .methods import get_method, method_of_output, methods, output_names

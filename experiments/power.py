@@ -235,7 +235,7 @@ def _search(curve: pd.DataFrame, target: float, column: str, to_x: Any, from_x: 
     if k.sum() == 0:
         # Never a success anywhere: the ceiling is 0 on the grid; its 97.5 % bound is the
         # Wilson bound of the pooled zero count.
-        from .stats import wilson
+        from .intervals import wilson
 
         out["fitted"] = 0.0
         return PowerResult(out, target, column, MonotoneFit(0.0, 0.0, 0.0, float(x.mean())),

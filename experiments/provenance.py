@@ -30,13 +30,13 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from sim.generators import PROGRAMME, scheme_of
+
 __all__ = ["RESULTS_VERSION", "scenario_digest", "cell_fingerprint", "provenance",
            "describe_changes"]
 
 #: Version of the results the analysis code produces; bump when records change for given seeds.
 RESULTS_VERSION = 3
-
-_BOOLEAN = "boolean:"
 
 
 def _sha(text: str) -> str:
@@ -54,17 +54,17 @@ def scenario_digest(scenario: str) -> str:
     ----------
     scenario : str
         A built-in scenario name (``"kbop"``), a path to a scenario TOML file, or a
-        ``"boolean:<recipe>"`` specification.
+        ``"<scheme>:<spec>"`` specification of a registered generator (``"boolean:<recipe>"``).
 
     Returns
     -------
     str
-        ``"inline"`` for a Boolean specification (fully described by the parameters), otherwise
+        ``"inline"`` for a generator specification (fully described by the parameters), otherwise
         the first 16 hex digits of the SHA-256 of the file's text. A missing file gives
         ``"missing"`` (the run itself then fails with the scenario loader's message).
     """
     name = str(scenario)
-    if name.startswith(_BOOLEAN):
+    if scheme_of(name) != PROGRAMME:
         return "inline"
     text = _scenario_text(name)
     return "missing" if text is None else _sha(text)[:16]

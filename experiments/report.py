@@ -61,7 +61,7 @@ QUESTIONS: dict[str, str] = {
 
 #: Human labels of replication parameters.
 PARAM_LABELS: dict[str, str] = {
-    "scenario": "scenario", "n_workers": "workers (N)", "reliability": "reliability",
+    "scenario": "scenario", "n_workers": "sample size (N)", "reliability": "reliability",
     "recipe_hazard_ratio": "recipe hazard ratio", "overrides": "scenario overrides",
     "calibration": "calibration anchors", "cal_type": "calibration type",
     "percentiles": "percentile anchors", "n_conditions": "conditions analysed (first k)",
@@ -122,6 +122,7 @@ class ReportData:
     written: tuple[float, float]
     solutions: list[str]
     ceiling: Any = None
+    unit: str = "cases"
 
     @property
     def n_reps(self) -> int:
@@ -217,7 +218,22 @@ def build_report_data(store: Store, experiment: str) -> ReportData:
         headline, curves, power, wrong_models, int(len(returned)),
         int((sel["status"] == "no_model").sum()), coverage, float(frame["elapsed"].sum()),
         truth, null, sorted(frame["version"].astype(str).unique()), (first, last), solutions,
-        None if null else _reference_ceiling(definition, headline_n))
+        None if null else _reference_ceiling(definition, headline_n), _case_noun(frame))
+
+
+def _case_noun(frame: pd.DataFrame) -> str:
+    """What one case is, from the scenarios' generators ("workers" for a programme, "cases" for
+    a Boolean structure); "cases" when the experiment mixes them or one no longer loads."""
+    from qca import QcasimError
+    from sim.generators import make_generator
+
+    nouns = set()
+    for scenario in frame["scenario"].astype(str).unique() if "scenario" in frame else ["kbop"]:
+        try:
+            nouns.add(getattr(make_generator(scenario), "case_noun", "cases"))
+        except QcasimError:
+            nouns.add("cases")
+    return nouns.pop() if len(nouns) == 1 else "cases"
 
 
 def _reference_ceiling(definition: dict[str, Any], headline_n: int) -> Any:
@@ -249,17 +265,28 @@ def _pct(v: float) -> str:
     return "n/a" if pd.isna(v) else f"{100 * v:.0f} %"
 
 
-def _ci(r: pd.Series) -> str:
+def _value(v: float, criterion: str) -> str:
+    """An aggregated value of ``criterion`` as its metric displays it (a count is no percentage)."""
+    return "n/a" if pd.isna(v) else _get(criterion).format(float(v))
+
+
+def _ci(r: pd.Series, criterion: str = "any_correct") -> str:
+    """``[low-high]``: in percent for a share, as numbers for a count."""
     if pd.isna(r["low"]):
         return ""
-    return f"[{100 * r['low']:.0f}-{100 * r['high']:.0f}]"
+    if _get(criterion).is_share:
+        return f"[{100 * r['low']:.0f}-{100 * r['high']:.0f}]"
+    return f"[{r['low']:.2g}-{r['high']:.2g}]"
 
 
 def _question(d: ReportData) -> str:
+    if not _get(d.criterion).is_share:
+        return (f"With {d.headline_n} {d.unit}, what is the mean {_get(d.criterion).label} of the "
+                f"{d.solution} solution?")
     what = _phrase(d.criterion)
     if d.null and d.criterion == "error_free":
         what = "correctly return no model (the outcome is independent of the conditions)"
-    return f"With {d.headline_n} workers, how often does the {d.solution} solution {what}?"
+    return f"With {d.headline_n} {d.unit}, how often does the {d.solution} solution {what}?"
 
 
 def _truth_line(d: ReportData) -> str:
@@ -280,22 +307,30 @@ def _big_answer(d: ReportData) -> str:
     if rows.empty:
         return (f"No {d.solution} solution could be scored at N = {d.headline_n} "
                 "(every replication failed).")
+    crit = d.criterion
+    share = _get(crit).is_share
+    pct = " %" if share else ""
+    of = "of" if share else "(mean) over"
     if len(rows) == 1:
         r = rows.iloc[0]
-        return (f"{_pct(r['rate'])} of {int(r['n'])} replications (95 % CI "
-                f"{_ci(r).strip('[]')} %).")
+        return (f"{_value(r['rate'], crit)} {of} {int(r['n'])} replications (95 % CI "
+                f"{_ci(r, crit).strip('[]')}{pct}).")
     nmin, nmax = int(rows["n"].min()), int(rows["n"].max())
     each = f"{nmin} replications each" if nmin == nmax else f"{nmin}-{nmax} replications each"
     lo, hi = rows.loc[rows["rate"].idxmin()], rows.loc[rows["rate"].idxmax()]
-    if _pct(lo["rate"]) == _pct(hi["rate"]):
-        return (f"{_pct(lo['rate'])} in every one of the {len(rows)} settings ({each}; "
-                f"95 % CI at most {_ci(rows.loc[rows['high'].idxmax()]).strip('[]')} %).")
-    return (f"From {_pct(lo['rate'])} ({lo['setting']}) to {_pct(hi['rate'])} "
+    if _value(lo["rate"], crit) == _value(hi["rate"], crit):
+        return (f"{_value(lo['rate'], crit)} in every one of the {len(rows)} settings ({each}; "
+                f"95 % CI at most {_ci(rows.loc[rows['high'].idxmax()], crit).strip('[]')}{pct}).")
+    return (f"From {_value(lo['rate'], crit)} ({lo['setting']}) to {_value(hi['rate'], crit)} "
             f"({hi['setting']}) across the {len(rows)} settings ({each}).")
 
 
 def _power_text(p: PowerResult, d: ReportData) -> str:
-    return p.verdict(_get(d.criterion).label)
+    m = _get(d.criterion)
+    if not m.is_share:  # a rate target ("80 %") means nothing for a count
+        return (f"not planned: the target is a share and {m.name} is a count (mean "
+                f"{m.label}); choose a binary or fraction criterion to plan the sample size")
+    return p.verdict(m.label)
 
 
 def _when(ts: float) -> str:
@@ -353,7 +388,7 @@ def text_summary(d: ReportData) -> str:
                 r = g[g["criterion"] == crit]
                 if len(r):
                     r = r.iloc[0]
-                    cells.append(f"{crit} {_pct(r['rate'])} {_ci(r)}")
+                    cells.append(f"{crit} {_value(r['rate'], crit)} {_ci(r, crit)}")
             lines.append(f"    {sol:<13} " + "   ".join(cells))
     lines.append("")
     for setting, p in d.power.items():
@@ -385,7 +420,7 @@ def _style() -> dict[str, Any]:
 
 
 def _rate_figure(curves: pd.DataFrame, ylabel: str, solutions: list[str],
-                 target: float | None = None) -> str:
+                 target: float | None = None, unit: str = "cases") -> str:
     """Rate vs N, one panel per solution type, one dodged series per setting."""
     from matplotlib import rc_context
     from matplotlib.figure import Figure
@@ -421,7 +456,7 @@ def _rate_figure(curves: pd.DataFrame, ylabel: str, solutions: list[str],
             ax.set_xticks(ns)
             ax.set_xticklabels([str(n) for n in ns])
             ax.xaxis.set_minor_locator(NullLocator())
-            ax.set_xlabel("workers (N)")
+            ax.set_xlabel(f"{unit} (N)")
             ax.set_ylim(-0.03, 1.03)
             ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.18), frameon=False,
                       ncol=1 if len(settings) > 2 else 2)
@@ -429,7 +464,8 @@ def _rate_figure(curves: pd.DataFrame, ylabel: str, solutions: list[str],
         return _png(fig)
 
 
-def _heatmap_figure(long: pd.DataFrame, criterion: str, solution: str, axis: str) -> str:
+def _heatmap_figure(long: pd.DataFrame, criterion: str, solution: str, axis: str,
+                    unit: str = "cases") -> str:
     """Rate of ``criterion`` over N x a second numeric grid axis (one panel)."""
     from matplotlib import rc_context
     from matplotlib.figure import Figure
@@ -440,13 +476,17 @@ def _heatmap_figure(long: pd.DataFrame, criterion: str, solution: str, axis: str
     with rc_context({**_style(), "axes.grid": False}):
         fig = Figure(figsize=(1.0 * table.shape[1] + 2.5, 0.7 * table.shape[0] + 1.8))
         ax = fig.subplots()
-        im = ax.imshow(table.to_numpy(float), cmap="cividis", vmin=0, vmax=1, aspect="auto")
+        values = table.to_numpy(float)
+        share = _get(criterion).is_share  # a count is coloured over its own range
+        vmin, vmax = (0.0, 1.0) if share else (float(np.nanmin(values)), float(np.nanmax(values)))
+        im = ax.imshow(values, cmap="cividis", vmin=vmin, vmax=vmax, aspect="auto")
         ax.set_xticks(range(table.shape[1]), [str(int(c)) for c in table.columns])
         ax.set_yticks(range(table.shape[0]), [str(v) for v in table.index])
-        for (i, j), v in pd.DataFrame(table.to_numpy(float)).stack().items():
-            ax.text(j, i, _pct(v), ha="center", va="center", fontsize=9,
-                    color="white" if v < 0.55 else "black")
-        ax.set_xlabel("workers (N)")
+        for (i, j), v in pd.DataFrame(values).stack().items():
+            dark = (v - vmin) < 0.55 * (vmax - vmin) if vmax > vmin else v < 0.55
+            ax.text(j, i, _value(v, criterion), ha="center", va="center", fontsize=9,
+                    color="white" if dark else "black")
+        ax.set_xlabel(f"{unit} (N)")
         ax.set_ylabel(_param(axis))
         ax.set_title(f"{solution} solution")
         fig.colorbar(im, ax=ax, label=_metric(criterion), fraction=0.05)
@@ -590,7 +630,7 @@ def _comparison_figure(rates: pd.DataFrame, solutions: list[str], n: int) -> str
         return _png(fig)
 
 
-def _comparison_table(rates: pd.DataFrame, solutions: list[str]) -> str:
+def _comparison_table(rates: pd.DataFrame, solutions: list[str], unit: str = "cases") -> str:
     sols = [s for s in solutions if s in set(rates["solution"])]
     head = "".join(f"<th>{_esc(s)}</th>" for s in sols)
     rows = []
@@ -607,7 +647,7 @@ def _comparison_table(rates: pd.DataFrame, solutions: list[str]) -> str:
             cells.append(f"<td class='num'>{'<br>'.join(parts)}<br><small>n = {reps}</small></td>")
         rows.append(f"<tr><td>{_esc(_short_setting(setting))}</td><td class='num'>{int(n)}</td>"
                     f"{''.join(cells)}</tr>")
-    return (f"<table class='wrap'><tr><th>setting</th><th>workers (N)</th>{head}</tr>"
+    return (f"<table class='wrap'><tr><th>setting</th><th>{unit} (N)</th>{head}</tr>"
             f"{''.join(rows)}</table>")
 
 
@@ -635,7 +675,7 @@ def method_comparison_html(d: ReportData) -> str:
             f"{d.headline_n} (bars: 95 % Wilson intervals), one group of bars per setting; "
             "read which method finds the recipe without false claims, and which one is silent.",
             _comparison_figure(rates, _method_order(d), d.headline_n)),
-        _comparison_table(rates, _method_order(d)),
+        _comparison_table(rates, _method_order(d), d.unit),
     ]
     return "\n".join(parts)
 
@@ -687,8 +727,8 @@ def _headline_table(d: ReportData) -> str:
                     cells.append("<td class='num'>n/a</td>")
                     continue
                 r = r.iloc[0]
-                cells.append(f"<td class='num'><b>{_pct(r['rate'])}</b> "
-                             f"<small>{_ci(r)}</small></td>")
+                cells.append(f"<td class='num'><b>{_value(r['rate'], crit)}</b> "
+                             f"<small>{_ci(r, crit)}</small></td>")
             n = int(g["n"].max())
             first = f"<td rowspan='{len(sols)}'>{_esc(setting)}</td>" if k == 0 else ""
             rows.append(f"<tr>{first}<td>{sol}</td><td class='num'>{n}</td>"
@@ -779,16 +819,18 @@ def html_report(d: ReportData) -> str:
     parts.append(_figure(
         f"{crit_label} vs N",
         f"Share of replications whose solution would {_phrase(d.criterion)}, by number of "
-        f"workers ({each}); read whether and where it rises with N.",
-        _rate_figure(d.curves, crit_label, d.solutions)))
+        f"{d.unit} ({each}); read whether and where it rises with N." if _get(d.criterion).is_share
+        else f"Mean {_get(d.criterion).label} by number of {d.unit} ({each}); read whether and "
+        "where it changes with N.",
+        _rate_figure(d.curves, crit_label, d.solutions, unit=d.unit)))
     numeric = [c for c in d.settings if pd.api.types.is_numeric_dtype(d.long[c])
                and d.long[c].nunique() >= 3]
     if len(d.settings) == 1 and numeric:
         parts.append(_figure(
             f"{crit_label}: N x {_param(numeric[0])}",
-            f"{crit_label} of the {d.solution} solution for every combination of workers and "
+            f"{crit_label} of the {d.solution} solution for every combination of {d.unit} and "
             f"{_param(numeric[0])} (darker = lower); read how the two interact.",
-            _heatmap_figure(d.long, d.criterion, d.solution, numeric[0])))
+            _heatmap_figure(d.long, d.criterion, d.solution, numeric[0], d.unit)))
     if not d.null:
         for crit in ("any_exact", "recall"):
             if crit == d.criterion or crit not in d.long.columns:
@@ -798,9 +840,9 @@ def html_report(d: ReportData) -> str:
                 "95 % Wilson intervals"
             parts.append(_figure(
                 f"{_metric(crit)} vs N",
-                f"{_metric(crit).capitalize()} by number of workers (bars: {bars}); read how "
+                f"{_metric(crit).capitalize()} by number of {d.unit} (bars: {bars}); read how "
                 "far the solutions are from the true recipe.",
-                _rate_figure(agg, _metric(crit), d.solutions)))
+                _rate_figure(agg, _metric(crit), d.solutions, unit=d.unit)))
     agg = aggregate(d.long, ["solution", "setting", "n_workers"], "no_model")
     if d.null:
         read = "here the correct answer, since the outcome is independent of the conditions"
@@ -810,7 +852,7 @@ def html_report(d: ReportData) -> str:
         "No model returned vs N",
         "Share of replications in which no truth-table row passed the cut-offs, so QCA returned "
         f"no model at all ({each}); {read}.",
-        _rate_figure(agg, _metric("no_model"), d.solutions)))
+        _rate_figure(agg, _metric("no_model"), d.solutions, unit=d.unit)))
     if n_methods(d.solutions) > 1:
         parts.append(method_comparison_html(d))
     power_rows = "".join(f"<tr><td>{_esc(s)}</td><td>{_esc(_power_text(p, d))}</td></tr>"
@@ -821,10 +863,10 @@ def html_report(d: ReportData) -> str:
     sub = d.curves[d.curves["solution"] == d.solution]
     parts.append(_figure(
         "Power curve",
-        f"{crit_label} of the {d.solution} solution by number of workers with the target "
+        f"{crit_label} of the {d.solution} solution by number of {d.unit} with the target "
         f"{d.target:g} (dashed); the N required is where the monotone fit of the rate curve "
         "(logistic in log N with a ceiling) reaches the line.",
-        _rate_figure(sub, crit_label, [d.solution], d.target)))
+        _rate_figure(sub, crit_label, [d.solution], d.target, unit=d.unit)))
     parts.append("<table><tr><th>setting</th><th>sample size (monotone fit, 95 % bootstrap "
                  f"interval)</th></tr>{power_rows}</table>")
     kind = "Models returned (all false positives)" if d.null else "Most frequent wrong models"

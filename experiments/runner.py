@@ -25,6 +25,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from qca.registry import restore, snapshot
+
 from .design import Cell, Experiment
 from .errors import DesignError, InputError
 from .pipeline import run_batch
@@ -163,14 +165,17 @@ def _joblib(tasks: list[Task], n_jobs: int) -> Iterator[tuple[Task, list[dict]]]
     from joblib import Parallel, delayed
 
     par = Parallel(n_jobs=n_jobs, return_as="generator_unordered")
-    results = par(delayed(_indexed)(i, t.cell.params, t.cell.seed, t.reps)
+    registered = snapshot()  # methods, metrics, generators registered at run time travel too
+    results = par(delayed(_indexed)(i, t.cell.params, t.cell.seed, t.reps, registered)
                   for i, t in enumerate(tasks))
     for i, recs in results:
         yield tasks[i], recs
 
 
-def _indexed(i: int, params: dict[str, Any], seed: int,
-             reps: tuple[int, ...]) -> tuple[int, list[dict]]:
+def _indexed(i: int, params: dict[str, Any], seed: int, reps: tuple[int, ...],
+             registered: dict[str, dict[str, Any]] | None = None) -> tuple[int, list[dict]]:
+    if registered is not None:
+        restore(registered)
     return i, _execute(params, seed, reps)
 
 
@@ -178,10 +183,11 @@ def _dask(tasks: list[Task], address: str) -> Iterator[tuple[Task, list[dict]]]:
     from distributed import Client, as_completed
 
     with Client(address) as client:
-        futures = {client.submit(_execute, t.cell.params, t.cell.seed, t.reps, pure=False): t
-                   for t in tasks}
+        registered = snapshot()
+        futures = {client.submit(_indexed, i, t.cell.params, t.cell.seed, t.reps, registered,
+                                 pure=False): t for i, t in enumerate(tasks)}
         for fut in as_completed(futures):
-            yield futures[fut], fut.result()
+            yield futures[fut], fut.result()[1]
 
 
 def _reconcile(experiment: Experiment, store: Store, definition: dict[str, Any],

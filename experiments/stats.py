@@ -1,62 +1,25 @@
-"""Aggregating replications: recovery rates with Wilson score intervals.
+"""Aggregating replications: one row per replication and output, rates per group.
 
-References
-----------
-Wilson, E. B. (1927). Probable inference, the law of succession, and statistical inference.
-*JASA* 22(158), 209-212.
-Brown, L. D., Cai, T. T., & DasGupta, A. (2001). Interval estimation for a binomial proportion.
-*Statistical Science* 16(2), 101-133.
+The intervals themselves live in :mod:`experiments.intervals` (``wilson`` is re-exported here
+for existing callers); each metric's kind picks its interval (:mod:`experiments.metrics`).
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
-from scipy.stats import norm
+
+from .intervals import wilson
+from .methods import output_names
+from .metrics import get_metric
+from .params import param_names
 
 __all__ = ["wilson", "long_scores", "aggregate", "varying_columns"]
 
-def wilson(successes: float, n: float, level: float = 0.95) -> tuple[float, float]:
-    """Wilson score interval for a binomial proportion.
-
-    Parameters
-    ----------
-    successes : float
-        Number of successes (may be fractional for averaged scores).
-    n : float
-        Number of trials.
-    level : float
-        Confidence level.
-
-    Returns
-    -------
-    (low, high) : tuple of float
-        ``(nan, nan)`` when ``n == 0``.
-
-    Examples
-    --------
-    >>> [round(v, 4) for v in wilson(8, 10)]
-    [0.4902, 0.9433]
-    """
-    if n <= 0:
-        return float("nan"), float("nan")
-    if not 0 <= successes <= n:
-        raise ValueError(f"wilson: successes must be in [0, n], got {successes} of {n}")
-    z = float(norm.ppf(0.5 + level / 2))
-    p = successes / n
-    den = 1 + z * z / n
-    centre = (p + z * z / (2 * n)) / den
-    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / den
-    return max(0.0, centre - half), min(1.0, centre + half)
-
-
 def varying_columns(frame: pd.DataFrame, exclude: Sequence[str] = ()) -> list[str]:
     """Parameter columns that take more than one value (the grid's axes)."""
-    from .params import param_names
-
     return [c for c in param_names() if c in frame.columns and c not in exclude
             and frame[c].astype(str).nunique(dropna=False) > 1]
 
@@ -77,8 +40,6 @@ def long_scores(frame: pd.DataFrame, solutions: Sequence[str] | None = None) -> 
         When ``frame`` has ``<prefix>.<metric>`` columns whose prefix is no registered output
         (e.g. results of a method that is not installed): they are never dropped silently.
     """
-    from .methods import output_names
-
     known = output_names()
     prefixes = {c.split(".", 1)[0] for c in frame.columns if "." in c}
     unknown = sorted(prefixes - set(known))
@@ -108,8 +69,6 @@ def aggregate(long: pd.DataFrame, by: Sequence[str], criterion: str = "any_corre
     Replications whose output failed to compute (status ``"error: ..."``) are left out of the
     rate and counted in ``n_errors``. Returns columns ``by + [n, rate, low, high, n_errors]``.
     """
-    from .metrics import get_metric
-
     m = get_metric(criterion)
     errors = pd.Series(False, index=long.index)
     if "status" in long.columns:

@@ -3,7 +3,13 @@
 The semantics follow the R package QCA (Dusa 2019) so that results can be compared with it.
 """
 
-from qcasim import __version__ as __version__  # the one version source of the distribution
+from importlib.metadata import PackageNotFoundError
+from importlib.metadata import version as _version
+
+try:  # the version of the installed distribution (set in qcasim/__init__.py)
+    __version__ = _version("qcasim")
+except PackageNotFoundError:  # a source tree on sys.path, not installed: no version to report
+    __version__ = "0+unknown"
 
 from . import cases, datasets
 from .calibrate import calibrate, find_thresholds

@@ -1,10 +1,11 @@
 """qcasim: can QCA be trusted on your data?
 
-The distribution ``qcasim`` ships three packages: :mod:`qca` (the QCA engine), :mod:`sim` (the
-agent-based data generator with known causal recipes) and :mod:`experiments` (the recovery
-benchmark and the ``qcasim`` command line). This small package holds the one version string of
-the distribution (read by ``pyproject.toml``, :mod:`qca` and :mod:`experiments`) and makes
-``python -m qcasim`` run the command line.
+The distribution ``qcasim`` ships four packages: :mod:`qca` (the QCA engine), :mod:`sim` (the
+agent-based data generator with known causal recipes), :mod:`experiments` (the recovery
+benchmark) and this one, the top floor: the ``qcasim`` command line (:mod:`qcasim.cli`), a thin
+face over library calls of the other three. ``pyproject.toml`` reads the version string below;
+the other packages read it from the installed distribution's metadata
+(:func:`importlib.metadata.version`), so none of them imports this package.
 """
 
 __all__ = ["__version__"]

@@ -1,6 +1,6 @@
-"""``python -m qcasim``: the ``qcasim`` command line (:func:`experiments.cli.main`)."""
+"""``python -m qcasim``: the ``qcasim`` command line (:func:`qcasim.cli.main`)."""
 
-from experiments.cli import main
+from qcasim.cli import main
 
 if __name__ == "__main__":
     main()

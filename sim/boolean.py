@@ -29,6 +29,7 @@ import pandas as pd
 
 from qca import Expression, Term, evaluate, parse
 from qca.expressions import crisp_configurations, evaluate_arrays
+from qca.params import Param, check_params
 
 from .errors import ScenarioError
 from .generators import GeneratorSettings, register_generator
@@ -248,7 +249,25 @@ def _check_int_seed(seed: object) -> int:
 
 # ----------------------------------------------------------------------------- the generator
 
-BOOLEAN_OPTIONS = ("extra", "outcome_sd", "low", "high", "reliability", "observed")
+def _identifiers(names: Sequence[str]) -> str | None:
+    bad = [c for c in names if not c.isidentifier()]
+    return f"a list of condition names (not {bad[0]!r})" if bad else None
+
+
+#: The settings of the Boolean generator (:mod:`qca.params`): the constructor's arguments; all
+#: but ``n_cases`` may be given as scenario overrides.
+BOOLEAN_PARAMS = (
+    Param("n_cases", 65, "int", low=1, doc="Cases per cohort."),
+    Param("reliability", 1.0, "float", low=0, high=1, low_open=True,
+          doc="Measurement reliability of the conditions (1 = no error)."),
+    Param("extra", 0, "int", low=0, doc="Irrelevant conditions added (X1, X2, ...)."),
+    Param("outcome_sd", 0.05, "float", low=0, doc="SD of the outcome noise."),
+    Param("low", 0.6, "float", low=0, high=1, doc="Outcome level outside the recipe."),
+    Param("high", 0.85, "float", low=0, high=1, doc="Outcome level inside the recipe."),
+    Param("observed", [], "str_list", check=_identifiers,
+          doc="Further conditions observed (besides the recipe's)."),
+)
+BOOLEAN_OPTIONS = tuple(p.name for p in BOOLEAN_PARAMS if p.name != "n_cases")
 
 
 class BooleanGenerator:
@@ -282,6 +301,8 @@ class BooleanGenerator:
 
     outcome = "SUSTAIN_RATE"
 
+    case_noun = "cases"  # what one case is, for reports
+
     def __init__(self, recipe: str, n_cases: int = 65, reliability: float = 1.0, extra: int = 0,
                  outcome_sd: float = 0.05, low: float = 0.6, high: float = 0.85,
                  observed: Sequence[str] = ()):
@@ -291,21 +312,13 @@ class BooleanGenerator:
             raise ScenarioError(f"boolean scenario: {exc}") from None
         if not expr.terms:
             raise ScenarioError(f"boolean scenario: the recipe {recipe!r} has no term")
-        if isinstance(extra, bool) or not isinstance(extra, int) or extra < 0:
-            raise ScenarioError(f"boolean scenario: extra must be an integer >= 0, got {extra!r}")
-        if not 0 < reliability <= 1:
-            raise ScenarioError(f"boolean scenario: reliability must be in (0, 1], got {reliability}")
-        if outcome_sd < 0:
-            raise ScenarioError(f"boolean scenario: outcome_sd must be >= 0, got {outcome_sd}")
-        if isinstance(n_cases, bool) or not isinstance(n_cases, int) or n_cases < 1:
-            raise ScenarioError(f"boolean scenario: n_cases must be an integer >= 1, got {n_cases!r}")
+        check_params({"n_cases": n_cases, "reliability": reliability, "extra": extra,
+                      "outcome_sd": outcome_sd, "low": low, "high": high,
+                      "observed": list(observed) if isinstance(observed, tuple) else observed},
+                     BOOLEAN_PARAMS, "boolean scenario", error=ScenarioError)
         self.recipe = recipe
         self.name = "boolean"
         self._truth = expr
-        if isinstance(observed, str) or not all(isinstance(c, str) and c.isidentifier()
-                                                 for c in observed):
-            raise ScenarioError(f"boolean scenario: observed must be a list of condition names, "
-                                f"got {observed!r}")
         self._conditions = (tuple(sorted(set(expr.conditions) | set(observed)))
                             + tuple(f"X{i + 1}" for i in range(extra)))
         self._n = int(n_cases)
@@ -358,7 +371,7 @@ class BooleanGenerator:
 def _boolean_factory(spec: str, settings: GeneratorSettings) -> BooleanGenerator:
     options = dict(settings.overrides)
     unknown = sorted(set(options) - set(BOOLEAN_OPTIONS))
-    if unknown:
+    if unknown:  # the generic message would also offer n_cases, which is no override
         raise ScenarioError(f"boolean scenario: unknown override {unknown[0]!r}; "
                             f"allowed: {', '.join(BOOLEAN_OPTIONS)}")
     if settings.effect is not None:
@@ -368,10 +381,13 @@ def _boolean_factory(spec: str, settings: GeneratorSettings) -> BooleanGenerator
         "reliability", 1.0)
     options.pop("reliability", None)
     try:
-        return BooleanGenerator(spec, settings.n_cases, float(rel), **options)
+        return BooleanGenerator(spec, settings.n_cases, rel, **options)
     except TypeError as exc:
         raise ScenarioError(f"boolean scenario: {exc}") from None
 
 
-register_generator("boolean", _boolean_factory,
+#: The scenario scheme of this generator: ``"boolean:<recipe>"``.
+SCHEME = "boolean"
+
+register_generator(SCHEME, _boolean_factory,
                    "a Boolean structure over standard-normal latent conditions: 'boolean:A*B + ~C*D'")

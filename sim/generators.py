@@ -30,10 +30,12 @@ from typing import Any, Protocol, runtime_checkable
 import numpy as np
 
 from qca import Expression
+from qca.registry import Registry
 
 from .errors import ScenarioError
 
 __all__ = ["DataGenerator", "GeneratorSettings", "ProgrammeGenerator", "register_generator",
+           "scheme_of", "ENTRY_POINT_GROUP",
            "make_generator", "generator_schemes", "Cohort"]
 
 Cohort = dict[str, np.ndarray]
@@ -89,8 +91,13 @@ class GeneratorSettings:
 
 
 Factory = Callable[[str, GeneratorSettings], DataGenerator]
-_REGISTRY: dict[str, tuple[Factory, str]] = {}
 PROGRAMME = "programme"
+#: Plugins register generators from modules named by entry points of this group.
+ENTRY_POINT_GROUP = "qcasim.generators"
+
+#: scheme -> (factory, description); the built-in Boolean generator registers itself.
+_REGISTRY: Registry[tuple[Factory, str]] = Registry("data generator", ENTRY_POINT_GROUP,
+                                                    ("sim.boolean",))
 
 
 def register_generator(scheme: str, factory: Factory, description: str = "") -> None:
@@ -105,20 +112,21 @@ def register_generator(scheme: str, factory: Factory, description: str = "") -> 
     description : str
         One line for listings.
     """
-    if not scheme.isidentifier():
-        raise ValueError(f"generator scheme must be an identifier, got {scheme!r}")
-    _REGISTRY[scheme] = (factory, description)
+    _REGISTRY.add(scheme, (factory, description))
 
 
 def generator_schemes() -> dict[str, str]:
     """Registered schemes and their descriptions."""
-    _load_builtins()
+    _REGISTRY.discover()
     return {k: d for k, (_, d) in sorted(_REGISTRY.items())}
 
 
-def _load_builtins() -> None:
-    if "boolean" not in _REGISTRY:
-        from . import boolean  # noqa: F401  (registers itself)
+def scheme_of(scenario: str) -> str:
+    """The registered generator scheme of a scenario string (``"boolean"`` for
+    ``"boolean:A*B"``), or ``"programme"`` for a programme scenario name or path."""
+    _REGISTRY.discover()
+    scheme, sep, _ = str(scenario).partition(":")
+    return scheme if sep and scheme in _REGISTRY and scheme != PROGRAMME else PROGRAMME
 
 
 def make_generator(scenario: str, settings: GeneratorSettings | None = None) -> DataGenerator:
@@ -136,12 +144,10 @@ def make_generator(scenario: str, settings: GeneratorSettings | None = None) -> 
     ScenarioError
         Unknown scenario, bad spec or a setting the generator cannot honour.
     """
-    _load_builtins()
     settings = settings or GeneratorSettings()
-    scheme, sep, spec = str(scenario).partition(":")
-    if sep and scheme in _REGISTRY and scheme != PROGRAMME:
-        factory = _REGISTRY[scheme][0]
-        return factory(spec.strip(), settings)
+    scheme = scheme_of(scenario)
+    if scheme != PROGRAMME:
+        return _REGISTRY[scheme][0](str(scenario).partition(":")[2].strip(), settings)
     return _REGISTRY[PROGRAMME][0](str(scenario), settings)
 
 
@@ -158,6 +164,10 @@ class ProgrammeGenerator:
     engine : {"batched", "mesa"}
         The numpy kernel or the Mesa model: identical cohorts for the same seed.
     """
+
+    #: What one case is, for reports ("With 65 workers ..."): the programme model's unit of
+    #: analysis. A generator without this attribute is read as speaking of "cases".
+    case_noun = "workers"
 
     def __init__(self, scenario: Any, engine: str = "batched"):
         if engine not in ("batched", "mesa"):

@@ -20,10 +20,10 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner
 
-from experiments.cli import cli
 from experiments.design import experiment_from_dict
 from experiments.runner import run_experiment
 from experiments.store import Store
+from qcasim.cli import cli
 
 ROOT = Path(__file__).resolve().parents[1]
 TIMING = ["elapsed", "sim_seconds", "analysis_seconds"]

@@ -16,8 +16,8 @@ from click.testing import CliRunner
 
 import qca
 import qca.plot
-from experiments.cli import cli
 from experiments.store import Store
+from qcasim.cli import cli
 
 GOOD_TOML = ('[experiment]\nname = "{name}"\nreplications = 2\nseed = 1\n'
              '[base]\nscenario = "boolean:A*B + C"\nsolutions = ["parsimonious"]\n{extra}'

@@ -26,8 +26,6 @@ requested.
 
 from __future__ import annotations
 
-import importlib
-import pkgutil
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -35,7 +33,8 @@ from typing import Any
 import numpy as np
 
 from qca import Expression
-from qca._params import Param
+from qca.params import Param
+from qca.registry import Registry
 
 __all__ = ["AnalysisInput", "MethodResult", "MethodResults", "AnalysisMethod", "register_method",
            "get_method", "methods", "output_names", "method_of_output", "ENTRY_POINT_GROUP"]
@@ -142,8 +141,7 @@ class AnalysisMethod:
     diagnostics: tuple[str, ...] = ()
 
 
-_REGISTRY: dict[str, AnalysisMethod] = {}
-_discovered = False
+_REGISTRY: Registry[AnalysisMethod] = Registry("analysis method", ENTRY_POINT_GROUP, __name__)
 
 
 def register_method(method: AnalysisMethod) -> AnalysisMethod:
@@ -165,38 +163,17 @@ def register_method(method: AnalysisMethod) -> AnalysisMethod:
         if pclash:
             raise ValueError(f"method {method.name!r}: parameter {sorted(pclash)[0]!r} already "
                              f"belongs to method {other.name!r}")
-    _REGISTRY[method.name] = method
-    return method
-
-
-def _discover() -> None:
-    """Import every module of this package and every entry point of the plugin group (once)."""
-    global _discovered
-    if _discovered:
-        return
-    _discovered = True
-    for info in pkgutil.iter_modules(__path__):
-        importlib.import_module(f"{__name__}.{info.name}")
-    from importlib.metadata import entry_points
-
-    for ep in entry_points(group=ENTRY_POINT_GROUP):
-        ep.load()
+    return _REGISTRY.add(method.name, method)
 
 
 def methods() -> tuple[AnalysisMethod, ...]:
-    """Every registered method."""
-    _discover()
-    return tuple(_REGISTRY.values())
+    """Every registered method (the built-in modules of this package and the plugins)."""
+    return _REGISTRY.entries()
 
 
 def get_method(name: str) -> AnalysisMethod:
     """The registered method ``name`` (ValueError naming the registered ones)."""
-    _discover()
-    try:
-        return _REGISTRY[name]
-    except KeyError:
-        raise ValueError(f"unknown analysis method {name!r}; registered: "
-                         f"{', '.join(_REGISTRY)}") from None
+    return _REGISTRY.get_entry(name)
 
 
 def output_names() -> tuple[str, ...]:

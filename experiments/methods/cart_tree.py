@@ -38,8 +38,8 @@ from typing import Any
 import numpy as np
 
 from qca import Expression, QCAError
-from qca._params import Param
 from qca.expressions import Term
+from qca.params import Param
 from qca.simplify import simplify
 
 from . import AnalysisInput, AnalysisMethod, MethodResult, MethodResults, register_method

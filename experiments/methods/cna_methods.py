@@ -22,8 +22,8 @@ from typing import Any
 import numpy as np
 
 from qca import Expression, QCAError, parse
-from qca._params import Param
 from qca.cna import cna, frscore
+from qca.params import Param
 
 from . import AnalysisInput, AnalysisMethod, MethodResult, MethodResults, register_method
 

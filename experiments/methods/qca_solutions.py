@@ -14,7 +14,7 @@ from typing import Any
 
 import qca
 from qca import Expression, QCAError, QCAWarning
-from qca._params import Param
+from qca.params import Param
 from qca.truth_table import truth_table_from_arrays
 
 from ..scoring import as_expression

@@ -171,7 +171,7 @@ def find_asf(
     max_disj: int,
     max_compl: int,
     only_minimal: bool = True,
-) -> list[tuple[tuple[tuple[int, ...], ...], float, float]]:
+) -> list[tuple[tuple[tuple[int, ...], ...], float, float, bool]]:
     """Disjunctions of up to ``max_disj`` msc (total complexity <= ``max_compl``) reaching con and cov.
 
     Returns ``(dnf, con, cov, varies)`` for each; with ``only_minimal`` a disjunction containing

@@ -5,7 +5,7 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner
 
-from experiments.cli import cli
+from qcasim.cli import cli
 
 
 def _run(*args):

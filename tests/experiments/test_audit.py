@@ -87,7 +87,7 @@ def test_bad_input_is_one_clear_error():
 def test_cli_audit_prints_verdict_and_writes_html(tmp_path):
     from click.testing import CliRunner
 
-    from experiments.cli import cli
+    from qcasim.cli import cli
 
     out = tmp_path / "audit.html"
     res = CliRunner().invoke(cli, ["audit", RECIPE, "--scenario", "boolean", "--n", "60",

@@ -1,7 +1,7 @@
 import pandas as pd
 from click.testing import CliRunner
 
-from experiments.cli import cli
+from qcasim.cli import cli
 
 
 def _run(*args):
@@ -52,7 +52,7 @@ def test_benchmark_report_export(tmp_path):
     out = tmp_path / "run"
     r = _run("benchmark", str(f), "-o", str(out), "-j", "1", "--no-progress")
     assert r.exit_code == 0, r.output
-    assert "With 65 workers" in r.output
+    assert "With 65 cases" in r.output  # a Boolean study speaks of cases, not workers
     html = (out / "toy.html").read_text()
     assert "how often does the parsimonious solution" in html and "data:image/png;base64," in html
     r = _run("report", str(out))

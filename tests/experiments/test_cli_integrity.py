@@ -10,8 +10,8 @@ import pytest
 from click.testing import CliRunner
 
 from experiments import runner
-from experiments.cli import cli
 from experiments.metrics import metric_names
+from qcasim.cli import cli
 
 ROOT = Path(__file__).resolve().parents[2]
 

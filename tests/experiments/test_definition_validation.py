@@ -3,7 +3,7 @@
 import pytest
 from click.testing import CliRunner
 
-from experiments.cli import cli
+from qcasim.cli import cli
 
 BASE = ('[experiment]\nname = "v"\nreplications = 1\n[base]\nscenario = "boolean:A*B + C"\n'
         '{extra}\n[grid]\nn_workers = [20]\n')

@@ -13,7 +13,7 @@ from experiments.params import normalise_params
 from experiments.report import build_report_data, html_report, text_summary
 from experiments.runner import run_experiment
 from experiments.store import Store
-from qca._params import Param
+from qca.params import Param
 
 
 @pytest.fixture

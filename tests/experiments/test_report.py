@@ -51,8 +51,10 @@ def null(tmp_path_factory):
 def test_headline_comes_from_the_declaration(boolean):
     d, page, text = boolean
     assert "KBOP" not in page and "three paths" not in page
-    q = "With 40 workers, how often does the conservative solution find the true paths"
+    # A Boolean study speaks of cases; programme words ("workers") come from a programme scenario.
+    q = "With 40 cases, how often does the conservative solution find the true paths"
     assert q in page and q in text
+    assert "workers (N)" not in page and "by number of cases" in page
     assert page.index("Recovery of A*B + C from noisy Boolean data.") < page.index(q)
     assert "True recipe: A*B + C" in page
     from experiments.metrics import get_metric

@@ -4,7 +4,7 @@ every image loads. Skipped when Chromium (Debian package ``chromium``) or tornad
 import pytest
 from click.testing import CliRunner
 
-from experiments.cli import cli
+from qcasim.cli import cli
 
 from . import browser
 

@@ -1,9 +1,15 @@
-"""The ``qcasim`` command line: one click group.
+"""The ``qcasim`` command line: one click group, each command a thin face over a library call.
 
 Commands: ``run`` (the default KBOP recovery study and its report), ``benchmark`` (an experiment
-TOML file), ``power`` (sample-size planning), ``report`` (HTML + terminal summary of a stored
-run), ``export`` (CSV/Parquet), ``audit`` (evidence of a reported solution), ``analyze`` (QCA
-of a user's CSV) and ``simulate`` (from :mod:`sim.cli`, when present).
+TOML file), ``power`` (sample-size planning, :mod:`experiments.power`), ``ceiling``
+(:mod:`experiments.ceiling`), ``report`` (HTML + terminal summary of a stored run,
+:mod:`experiments.report`), ``export`` (CSV/Parquet, :class:`experiments.store.Store`), ``audit``
+(evidence of a reported solution, :mod:`experiments.audit`), ``analyze`` (QCA of a user's CSV,
+:func:`experiments.analyze.analyze`) and ``simulate`` (:mod:`sim.cli`).
+
+The library modules are imported inside the commands, so that ``qcasim --help`` and a usage error
+do not pay for numpy, pandas and Mesa (start-up time); option choices that come from a registry
+(metrics, analysis outputs) are read when a command's options are parsed.
 
 Errors: a bad input (file, option, configuration, a usage error) prints one red line on stderr
 and exits with status 2; a failed run (every replication of an experiment failed, or an internal
@@ -19,14 +25,47 @@ from typing import Any
 import click
 
 from . import __version__
-from .errors import InputError
-from .methods import output_names
-from .metrics import metric_names
 
 __all__ = ["cli", "main"]
 
 DEFAULT_DIR = "qcasim-results"
 DB_NAME = "qcasim.db"
+
+
+def InputError(message: str) -> Exception:  # noqa: N802 (reads as the exception it builds)
+    """:class:`experiments.errors.InputError`, imported when raised (start-up time)."""
+    from experiments.errors import InputError as _InputError
+
+    return _InputError(message)
+
+
+class _RegistryChoice(click.Choice):
+    """A choice among the names of a registry, read when an option is parsed or its help shown,
+    so that defining the command line imports no registry (start-up time)."""
+
+    def __init__(self, names: Any) -> None:
+        self._names = names
+        super().__init__(())
+
+    @property  # type: ignore[override]
+    def choices(self) -> tuple[str, ...]:
+        return tuple(self._names())
+
+    @choices.setter
+    def choices(self, value: Any) -> None:
+        pass
+
+
+def _metric_names_binary() -> tuple[str, ...]:
+    from experiments.metrics import metric_names
+
+    return metric_names("binary")
+
+
+def _output_names() -> tuple[str, ...]:
+    from experiments.methods import output_names
+
+    return output_names()
 
 
 def _user_errors() -> tuple[type[BaseException], ...]:
@@ -47,7 +86,40 @@ def _usage_line(exc: click.UsageError) -> str:
 
 
 class _Group(click.Group):
-    """A group that turns exceptions into one red line and an exit status."""
+    """A group that turns exceptions into one red line and an exit status.
+
+    Commands defined in another package are loaded when invoked (``lazy``: name -> (module,
+    attribute, one-line help)), so that ``qcasim --help`` does not import Mesa (start-up time).
+    A command that fails to import fails loudly, never by vanishing from the list.
+    """
+
+    lazy: dict[str, tuple[str, str, str]] = {"simulate": ("sim.cli", "simulate_command",
+                         "Simulate one evaluation cohort (one row per worker) and write it as CSV.")}
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted([*super().list_commands(ctx), *self.lazy])
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name in self.lazy and cmd_name not in self.commands:
+            import importlib
+
+            module, attr, _ = self.lazy[cmd_name]
+            self.add_command(getattr(importlib.import_module(module), attr), cmd_name)
+        return super().get_command(ctx, cmd_name)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        names = self.list_commands(ctx)
+        limit = formatter.width - 6 - max(map(len, names))
+        rows = []
+        for name in names:
+            cmd = self.commands.get(name)
+            shown = cmd if cmd is not None else click.Command(name, help=self.lazy[name][2])
+            help_text = shown.get_short_help_str(limit)
+            if cmd is None or not cmd.hidden:
+                rows.append((name, help_text))
+        if rows:
+            with formatter.section("Commands"):
+                formatter.write_dl(rows)
 
     def main(self, args: Any = None, prog_name: str | None = None,  # type: ignore[override]
              complete_var: str | None = None, standalone_mode: bool = True, **extra: Any) -> Any:
@@ -173,7 +245,7 @@ def _check_backend(jobs: int, scheduler: str | None) -> None:
 def _validate_cells(exp: Any) -> None:
     """Load every cell's scenario and analysis settings before anything is written, so that a
     bad scenario or setting fails at once and leaves the results store untouched."""
-    from .pipeline import cell_setup
+    from experiments.pipeline import cell_setup
 
     for cell in exp.cells():
         cell_setup(cell.params)
@@ -185,8 +257,8 @@ class ExperimentFailed(RuntimeError):  # not a user error: exit status 1
 
 def _execute(exp: Any, db: Path, jobs: int, scheduler: str | None, progress: bool,
              overwrite: bool = False) -> None:
-    from .runner import run_experiment
-    from .store import Store
+    from experiments.runner import run_experiment
+    from experiments.store import Store
 
     _check_backend(jobs, scheduler)
     jobs = _cap_jobs(jobs)
@@ -218,8 +290,8 @@ def _execute(exp: Any, db: Path, jobs: int, scheduler: str | None, progress: boo
 
 
 def _report(db: Path, experiment: str, out: Path | None) -> None:
-    from .report import write_report
-    from .store import Store
+    from experiments.report import write_report
+    from experiments.store import Store
 
     with Store(db) as store:
         path, summary = write_report(store, experiment,
@@ -241,7 +313,7 @@ def run(out: str, reps: int | None, jobs: int, scheduler: str | None, overwrite:
     """Run the default KBOP recovery study (embedded defaults) and write its report."""
     import dataclasses
 
-    from .design import load_experiment
+    from experiments.design import load_experiment
 
     exp = load_experiment("kbop_default")
     if reps is not None:
@@ -262,27 +334,17 @@ def run(out: str, reps: int | None, jobs: int, scheduler: str | None, overwrite:
 def benchmark(experiment_file: str, out: str, make_report: bool, jobs: int,
               scheduler: str | None, overwrite: bool, progress: bool) -> None:
     """Run an experiment declared in a TOML file (resumes an interrupted run)."""
-    from .design import load_experiment
+    from experiments.design import load_experiment
 
     _check_backend(jobs, scheduler)
     exp = load_experiment(experiment_file)
     db = _db_path(out)
     if exp.kind == "limited_diversity":
-        from .limited_diversity import limited_diversity
+        from experiments.limited_diversity import run_study
 
-        ld = exp.limited_diversity
-        res = limited_diversity(ld.get("truth", "~A*B + B*~C + D"),
-                                ld.get("conditions", ["A", "B", "C", "D"]),
-                                ld.get("deletions", [1, 2]))
-        db.parent.mkdir(parents=True, exist_ok=True)
-        res.records.to_csv(db.parent / f"{exp.name}.csv", index=False)
-        table = res.table.copy()
-        for c in ("any_correct", "all_correct", "exact", "no_solution"):
-            table[c] = (100 * table[c]).round(2)
-        click.echo(f"{exp.name}: share (%) of deletion patterns whose solution contains a "
-                   f"correct model (truth {ld.get('truth', '~A*B + B*~C + D')})")
-        click.echo(table.to_string())
-        click.echo(f"\nRecords: {db.parent / (exp.name + '.csv')}")
+        res, truth, path = run_study(exp.limited_diversity, exp.name, db.parent)
+        click.echo(res.summary(truth, exp.name))
+        click.echo(f"\nRecords: {path}")
         return
     _execute(exp, db, jobs, scheduler, progress, overwrite)
     if make_report:
@@ -375,10 +437,10 @@ def _number_list(text: str, option: str, cast: Any, what: str) -> tuple[Any, ...
 @click.option("--target", default=0.8, show_default=True, type=click.FloatRange(0, 1,
               min_open=True, max_open=True), help="Rate the criterion must reach.")
 @click.option("--criterion", default="any_exact", show_default=True,
-              type=click.Choice(metric_names("binary")),
+              type=_RegistryChoice(_metric_names_binary),
               help="The recovery criterion (a binary metric).")
 @click.option("--solution", default="parsimonious", show_default=True,
-              type=click.Choice(output_names()), help="The analysis output scored.")
+              type=_RegistryChoice(_output_names), help="The analysis output scored.")
 @click.option("--ns", default=",".join(str(n) for n in (15, 30, 65, 130, 250, 500, 1000)),
               show_default=True, help="Comma-separated N grid.")
 @click.option("--over", default=None, metavar="PARAM=V1,V2,...",
@@ -406,8 +468,8 @@ def power(scenario: str, cal_type: str | None, conditions: str | None, incl_cut:
     The rate is fitted as a monotone curve with a ceiling (logistic in log N); when the ceiling
     is below the target the answer is "never", with the cause from the population ceiling.
     """
-    from .power import answers_from_frame, power_experiment
-    from .store import Store
+    from experiments.power import answers_from_frame, power_experiment
+    from experiments.store import Store
 
     base = _base_params(scenario, cal_type, conditions, incl_cut, reliability, hazard_ratio, sets)
     base["solutions"] = [solution]
@@ -457,7 +519,7 @@ def ceiling(scenario: str, cal_type: str | None, conditions: str | None, incl_cu
             reliability: float | None, hazard_ratio: float | None, sets: tuple[str, ...],
             population: int, seed: int) -> None:
     """Can QCA recover the recipe at ANY sample size? The population ceiling and its causes."""
-    from .ceiling import population_ceiling
+    from experiments.ceiling import population_ceiling
 
     base = _base_params(scenario, cal_type, conditions, incl_cut, reliability, hazard_ratio, sets)
     click.echo(population_ceiling(base, n_population=population, seed=seed).summary())
@@ -499,8 +561,8 @@ def audit(reported: str, scenario: str, n_cases: int, conditions: str | None, ca
           effects: str | None, sens_rel: str, reps: int, seed: int,
           html_out: str | None) -> None:
     """How much evidence is a REPORTED QCA solution, given its design and data quality?"""
-    from .audit import AuditDesign, DataQuality, audit_html
-    from .audit import audit as run_audit
+    from experiments.audit import AuditDesign, DataQuality, audit_html
+    from experiments.audit import audit as run_audit
 
     design = AuditDesign(scenario=scenario, n_cases=n_cases, conditions=tuple(
         c.strip() for c in conditions.split(",") if c.strip()) if conditions else None,
@@ -520,7 +582,7 @@ def audit(reported: str, scenario: str, n_cases: int, conditions: str | None, ca
 @click.option("--out", "-o", default=None, type=click.Path(), help="HTML file.")
 def report(run: str, experiment: str | None, out: str | None) -> None:
     """HTML report and terminal summary of a stored run (directory or .db file)."""
-    from .store import Store
+    from experiments.store import Store
 
     db = _db_path(run)
     if not db.is_file():
@@ -544,7 +606,7 @@ def export(paths: tuple[str, ...], experiment: str | None) -> None:
     .parquet with pyarrow), one row per replication, failed ones included (column ``error``).
 
     RUN is the results directory or .db file (default: qcasim-results)."""
-    from .store import Store
+    from experiments.store import Store
 
     if len(paths) not in (1, 2):
         raise click.UsageError(f"export takes [RUN] OUTPUT, got {len(paths)} argument(s)")
@@ -600,18 +662,11 @@ def analyze(csv: str, outcome: str, conditions: str | None, cal: str, anchors: s
     Every minimization is bounded (``--max-models``, ``--time-limit``), so every call returns,
     saying how complete its answer is.
     """
-    import time
-    import warnings
-
-    import numpy as np
-    import pandas as pd
-
-    import qca
-    from qca import QcasimError
-
-    ctx = click.get_current_context()
     from click.core import ParameterSource
 
+    from experiments.analyze import analyze as run_analysis
+
+    ctx = click.get_current_context()
     if cal == "none" and ctx.get_parameter_source("anchors") == ParameterSource.COMMANDLINE:
         raise click.UsageError("--anchors sets calibration anchors; it needs --calibrate "
                                "fuzzy or crisp", ctx=ctx)
@@ -619,157 +674,20 @@ def analyze(csv: str, outcome: str, conditions: str | None, cal: str, anchors: s
         raise click.UsageError(f"--dir-exp applies to the intermediate solution only, not to "
                                f"--solution {solution}; use --solution intermediate or all",
                                ctx=ctx)
-    if solution == "intermediate" and not dir_exp:
-        raise InputError("--solution intermediate needs --dir-exp, e.g. --dir-exp 'A,~B'")
     show = sys.stderr.isatty() if progress is None else progress
-
-    def step(msg: str) -> None:
-        if show:
-            click.echo(f"qcasim: {msg}", err=True)
-
-    data = _read_csv(csv)
-    if index_col is not None:
-        if index_col not in data.columns:
-            raise InputError(f"{csv}: --index {index_col!r} is not a column; "
-                             f"it has {', '.join(map(str, data.columns))}")
-        data = data.set_index(index_col)
-    conds = [c.strip() for c in conditions.split(",")] if conditions else [
-        c for c in data.columns if c != outcome]
-    if outcome in conds:
-        raise InputError(f"--conditions lists the outcome {outcome!r}; a column cannot be both "
-                         "a condition and the outcome")
-    twice = sorted({c for c in conds if conds.count(c) > 1})
-    if twice:
-        raise InputError(f"--conditions names {', '.join(twice)} twice")
-    missing = [c for c in [*conds, outcome] if c not in data.columns]
-    if missing:
-        raise InputError(f"{csv}: no column(s) {', '.join(missing)}; "
-                         f"it has {', '.join(map(str, data.columns))}")
-    data = data[[*conds, outcome]].copy()
-    for col in data.columns:  # text that reads as numbers ("0", "1") is numbers
-        if data[col].dtype == object:
-            num = pd.to_numeric(data[col], errors="coerce")
-            bad = data[col][num.isna() & data[col].notna()]
-            if bad.empty:
-                data[col] = num
-    if len(data) == 1:
-        click.secho(f"qcasim: warning: {csv} has 1 case: a truth table of one row says nothing "
-                    "about which conditions matter", fg="yellow", err=True)
-    if cal != "none":
-        given = _parse_anchors(anchors, [*conds, outcome]) if anchors != "percentile" else {}
-        for col in [*conds, outcome]:
-            x = pd.to_numeric(data[col], errors="coerce").to_numpy(dtype=float)
-            if np.isnan(x).any():
-                bad = data[col][np.isnan(x)]
-                raise InputError(f"{csv}: column {col!r} has {len(bad)} missing or non-numeric "
-                                 f"value(s) (first: {bad.iloc[0]!r}); calibration needs numbers")
-            e, c, i = given.get(col, tuple(np.percentile(x, [10, 50, 90])))
-            where = (f"--anchors {col}={e:g},{c:g},{i:g}" if col in given else
-                     f"column {col!r} (percentile anchors {e:g}, {c:g}, {i:g})")
-            try:
-                if cal == "fuzzy":
-                    data[col] = qca.calibrate(x, "fuzzy", thresholds=(e, c, i))
-                else:
-                    data[col] = qca.calibrate(x, "crisp", thresholds=[c])
-            except QcasimError as exc:
-                raise InputError(f"calibrating {where}: {exc}") from None
-    limits: dict[str, Any] = {"time_limit": time_limit}
-    if max_models is not None:
-        limits["max_models"] = max_models
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        step(f"truth table of {len(data)} case{'s' * (len(data) != 1)} x {len(conds)} "
-             "conditions ...")
-        t0 = time.perf_counter()
-        tt = qca.truth_table(data, outcome, conds, incl_cut=incl_cut, n_cut=n_cut,
-                             pri_cut=pri_cut)
-        step(f"truth table done in {time.perf_counter() - t0:.1f} s")
-        kinds = ["conservative", "parsimonious"] if solution == "all" else [solution]
-        if solution == "all" and dir_exp:
-            kinds.append("intermediate")
-        sols = []
-        for kind in kinds:
-            step(f"minimizing: {kind} solution ...")
-            t0 = time.perf_counter()
-            sols.append(qca.minimize(tt, include=None if kind == "conservative" else "?",
-                                     dir_exp=dir_exp if kind == "intermediate" else None,
-                                     **limits))
-            step(f"{kind} solution: {sols[-1].n_models} model(s) in "
-                 f"{time.perf_counter() - t0:.1f} s")
-    for w in caught:  # one line each, no source line; the engine's knob is an option here
-        msg = str(w.message).replace("raise max_models", "raise --max-models").replace(
+    result = run_analysis(
+        csv, outcome, [c.strip() for c in conditions.split(",")] if conditions else None,
+        index=index_col, calibrate=cal, anchors=anchors, incl_cut=incl_cut, n_cut=n_cut,
+        pri_cut=pri_cut, solution=solution, dir_exp=dir_exp, max_models=max_models,
+        time_limit=time_limit, progress=(lambda msg: click.echo(f"qcasim: {msg}", err=True))
+        if show else None)
+    for msg in result.warnings:  # one line each; the engine's knobs are options here
+        msg = msg.replace("raise max_models", "raise --max-models").replace(
             "raise time_limit", "raise --time-limit")
         click.secho(f"qcasim: warning: {msg}", fg="yellow", err=True)
-    for kind, sol in zip(kinds, sols):
-        if any(not m.expression.terms or str(m) == "1" for m in sol.models):
-            click.secho(f"qcasim: warning: the {kind} solution is '1' (always true): no "
-                        "condition separates the positive cases from the others",
-                        fg="yellow", err=True)
-    click.echo(str(tt))
-    click.echo("")
-    for sol in sols:
-        click.echo(str(sol))
-        click.echo("")
+    click.echo(result.summary())
 
 
-def _parse_anchors(text: str, columns: list[str]) -> dict[str, tuple[float, float, float]]:
-    """``"COL=e,c,i;COL2=e,c,i"`` -> anchors per column; every error names the column."""
-    given: dict[str, tuple[float, float, float]] = {}
-    for part in text.split(";"):
-        if not part.strip():
-            continue
-        name, sep, vals = part.partition("=")
-        name = name.strip()
-        if not sep or not name:
-            raise InputError(f"--anchors: cannot read {part.strip()!r}; use COL=e,c,i")
-        try:
-            nums = tuple(float(v) for v in vals.split(","))
-        except ValueError:
-            raise InputError(f"--anchors: cannot read {part.strip()!r} (column {name!r}); "
-                             "use COL=e,c,i with three numbers") from None
-        if len(nums) != 3:
-            raise InputError(f"--anchors: {part.strip()!r} (column {name!r}) needs three numbers "
-                             "(exclusion, crossover, inclusion): COL=e,c,i")
-        given[name] = nums  # type: ignore[assignment]
-    unknown = sorted(set(given) - set(columns))
-    if unknown:
-        raise InputError(f"--anchors: no analysed column {', '.join(unknown)}")
-    return given
-
-
-def _read_csv(csv: str) -> Any:
-    """Read a user's CSV, with one clear message for each way it can be unusable."""
-    import csv as csvlib
-
-    import pandas as pd
-
-    path = Path(csv)
-    if not path.is_file():
-        raise FileNotFoundError(f"no such file: {csv}")
-    try:
-        with path.open(newline="", encoding="utf-8-sig") as fh:
-            header = next(csvlib.reader(fh), [])
-    except UnicodeDecodeError:
-        raise InputError(f"{csv}: not a text (UTF-8) CSV file") from None
-    if not header:
-        raise InputError(f"{csv}: the file is empty (no header line)")
-    seen: set[str] = set()
-    dups = sorted({h for h in header if h in seen or seen.add(h)})  # type: ignore[func-returns-value]
-    if dups:
-        raise InputError(f"{csv}: duplicate column name(s) {', '.join(dups)}")
-    try:
-        return pd.read_csv(path, encoding="utf-8-sig")
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
-        detail = str(exc).strip().splitlines()[-1] if str(exc).strip() else type(exc).__name__
-        raise InputError(f"{csv}: malformed CSV: {detail}") from None
-
-
-try:  # the simulator's command, registered when sim provides it
-    from sim.cli import simulate_command
-
-    cli.add_command(simulate_command, "simulate")
-except ImportError:
-    pass
 
 
 def main() -> None:

@@ -74,8 +74,12 @@ def output_record(result: MethodResult, truth: Expression,
     """``status``, every registered metric and ``model`` of one output."""
     if result.status.startswith("error"):
         return {"status": result.status, **error_scores(), "model": ""}
-    outcome = SolutionOutcome(result.models, truth, result.n_models, case_data, true_membership)
-    return {"status": result.status, **score_solution(outcome), "model": result.model_text}
+    outcome = SolutionOutcome(result.models, truth, result.n_models, case_data, true_membership,
+                              ties=result.ties)
+    rec = {"status": result.status, **score_solution(outcome), "model": result.model_text}
+    if result.search_complete is not None:
+        rec["search_complete"] = result.search_complete
+    return rec
 
 
 def analyse_cohort(cohort: Mapping[str, np.ndarray], spec: AnalysisSpec) -> dict[str, Any]:

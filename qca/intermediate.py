@@ -280,6 +280,12 @@ def intermediate_solution(
         and all(sol.search_complete for sol in pair_solutions)
         and visited == n_pairs
     )
+    finished = (
+        conservative.search_finished
+        and parsimonious.search_finished
+        and all(sol.search_finished for sol in pair_solutions)
+        and visited == n_pairs
+    )
     if not complete:
         notes.append(status)
         warn_incomplete(status, setting, stacklevel=5)
@@ -301,7 +307,8 @@ def intermediate_solution(
         min_size_bounds=(min(sizes), min(sizes)),
         search_status=status,
         tie_implicants=tuple(n for n in names if n in {t for m in ordered for t in m.terms}),
-        first_model_exact=complete,
+        first_model_exact=finished,
+        search_finished=finished,
     )
 
 

@@ -237,9 +237,10 @@ def solution_from_primes(
         costs=(pis >= 0).sum(axis=1),
     )
     names = _cube_names(pis, tt.conditions, tt.multivalue)
+    literals = (pis >= 0).sum(axis=1).tolist()
     models = [
         Model(tuple(names[p] for p in cov), pis[list(cov)], tt)
-        for cov in sorted(res.covers, key=lambda c: (len(c), int((pis[list(c)] >= 0).sum()), c))
+        for cov in sorted(res.covers, key=lambda c: (len(c), sum(literals[p] for p in c), c))
     ]
     in_some = res.in_some if not all_sol else tuple(sorted({p for c in res.covers for p in c}))
     status, bounds, setting = search_status(res, len(models), time_limit, primes_lower_bound)
@@ -266,6 +267,7 @@ def solution_from_primes(
         search_status=status,
         tie_implicants=tuple(names[p] for p in in_some),
         first_model_exact=(res.best_exact or all_sol) and primes_lower_bound is None,
+        search_finished=res.counted_all and res.size_proven and primes_lower_bound is None,
         **extra,  # type: ignore[arg-type]
     )
 

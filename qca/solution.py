@@ -225,6 +225,11 @@ class Solution:
     first_model_exact : bool
         True when ``models[0]`` is proven the canonical first model of *all* tied models
         (see below); False when the search budget stopped before every tie was seen.
+    search_finished : bool
+        True when the search ran to its end within its budget (``time_limit``,
+        ``max_nodes``): every prime implicant generated, the minimum proven, every tied model
+        counted and the first model proven canonical. Unlike ``search_complete`` it does not
+        ask that every tied model be *listed* (``max_models`` caps the list, not the search).
 
     Notes
     -----
@@ -258,6 +263,7 @@ class Solution:
     search_status: str = ""
     tie_implicants: tuple[str, ...] = ()
     first_model_exact: bool = True
+    search_finished: bool = True
 
     def __post_init__(self) -> None:
         # R's essential prime implicants: those in every tied model. The cover search reports

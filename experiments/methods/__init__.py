@@ -89,10 +89,10 @@ class MethodResult:
         ``"ok"``, ``"no_model"`` (the method returned nothing) or ``"error: <message>"``.
     model_text : str
         The first model as the method prints it (``""`` when none).
-    search_complete : bool or None
+    search_finished : bool or None
         Whether the method's search finished within its budget (every tied model counted,
         the first model proven canonical); None for methods without a budgeted search.
-        Recorded as ``<output>.search_complete``.
+        Recorded as ``<output>.search_finished``.
     ties : object, optional
         An oracle over *all* tied models, listed or not (a :class:`qca.Solution`: its
         ``any_model`` / ``all_models``), so that any/all metrics are exact; None: the listed
@@ -103,7 +103,7 @@ class MethodResult:
     n_models: int = 0
     status: str = "no_model"
     model_text: str = ""
-    search_complete: bool | None = None
+    search_finished: bool | None = None
     ties: Any = field(default=None, compare=False, repr=False)
 
     @classmethod

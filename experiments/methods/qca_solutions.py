@@ -76,7 +76,7 @@ PARAMS = (
     Param("max_nodes", DEFAULT_MAX_NODES, "int", low=1, nullable=True,
           doc="Search nodes each minimum-cover search may take (qca.minimize's deterministic work "
               "budget): results depend only on the data and this number, never on the machine or "
-              "its load; a search it cuts short is recorded as <solution>.search_complete = false."),
+              "its load; a search it cuts short is recorded as <solution>.search_finished = false."),
     Param("time_limit", None, "float", low=0, low_open=True, nullable=True,
           doc="Wall-clock seconds each minimization may take (qca.minimize's time_limit). Until "
               "the work budget max_nodes replaced it this was 2 s; the default is now None "
@@ -129,7 +129,7 @@ def _analyse(inp: AnalysisInput, params: Mapping[str, Any], outputs: tuple[str, 
             results[out] = MethodResult(models=models, n_models=int(sol.n_models),
                                         status="ok" if models else "no_model",
                                         model_text=str(sol.models[0]) if models else "",
-                                        search_complete=bool(sol.search_complete), ties=sol)
+                                        search_finished=bool(sol.search_finished), ties=sol)
     return MethodResults(results, diagnostics)
 
 

@@ -7,23 +7,33 @@
    chart are exactly the products of minimum covers of the blocks, so tied models are
    enumerated block by block and counted by multiplying the block counts: noisy tables with
    thousands of tied models are counted exactly without listing them.
-3. The minimum size of each block is found by integer programming (HiGHS through
-   ``scipy.optimize.milp``, Land & Doig branch and bound) or, on small blocks, by a depth-first
-   search with the disjoint-rows lower bound; the first optimal cover the optimiser returns is
-   always kept, so a cover exists in the answer whenever the chart has one.
+3. The minimum size of each block is found, on blocks of at most 32 rows, by an exact bit-set
+   branch and bound that remembers the minimum of every row set it meets (no linear
+   programming: on the small charts of simulation studies this is faster than setting up an
+   integer program); on larger blocks by integer programming (HiGHS through
+   ``scipy.optimize.milp``, Land & Doig branch and bound) or, on blocks of at most 40
+   implicants, by a depth-first search with the disjoint-rows lower bound. The first optimal
+   cover found is always kept, so a cover exists in the answer whenever the chart has one.
 4. Every cover of that size is enumerated by a depth-first search that branches on the
    hardest uncovered row and forbids the implicants of earlier branches, so each cover is
    produced exactly once (Petrick 1956 gives the same set of covers, by expansion). Nodes
-   are pruned by the disjoint-rows bound and by the dual of the linear relaxation (row
-   weights, valid for every sub-chart); a node whose rows fall apart into independent parts
-   is solved part by part with the counts multiplied, and parts are cached (component
-   caching, Bacchus, Dalmao & Pitassi 2003). If the deadline stops the count, the covers one
-   swap away from the optimiser's cover (each a genuine tie) are listed as well.
+   are pruned by the disjoint-rows bound, by the exact minimum of small blocks and by the
+   dual of the linear relaxation (row weights, valid for every sub-chart); a node whose rows
+   fall apart into independent parts is solved part by part with the counts multiplied, and
+   parts are cached (component caching, Bacchus, Dalmao & Pitassi 2003). Each node also
+   returns the canonical cover of its sub-chart (least total cost, then smallest implicant
+   indices) and the implicants used by some cover, so the canonical first model of *all*
+   ties and the implicants of some tie are exact without listing the ties. If the budget
+   stops the count, the covers one swap away from the first cover (each a genuine tie) are
+   listed as well.
 
-Every stage honours a shared deadline: when it passes, the answer says what is proven (the
-minimum size, or a lower and upper bound on it from the optimiser's dual bound and incumbent)
-and how many covers were counted. R's QCA has no budget (its ``minimize`` can run for hours or
-stop with an error); this is a deliberate difference.
+Budgets. ``max_nodes`` counts search nodes over the whole call (every block and stage): with no
+deadline the answer depends only on the chart and that number, never on the machine or its
+load. A deadline (``time_limit``) is also honoured, looked at every few nodes: when it passes,
+the answer says what is proven (the minimum size, or a lower and upper bound on it from the
+optimiser's dual bound and incumbent) and how many covers were counted. R's QCA has no
+budget (its ``minimize`` can run for hours or stop with an error); this is a deliberate
+difference.
 
 References
 ----------
@@ -62,7 +72,7 @@ DEFAULT_MAX_NODES: int | None = None
 _CLOCK_EVERY = 8
 
 #: Seconds past the deadline allowed for listing the ties one swap apart from the first cover.
-_GRACE = 0.25
+_GRACE = 0.02
 
 
 def deadline_from(time_limit: float | None) -> float | None:
@@ -279,6 +289,8 @@ def minimum_covers(
     cost = [1] * n_pi if costs is None else [int(c) for c in np.asarray(costs).tolist()]
     essential = sorted({int(np.argmax(chart[:, r])) for r in np.flatnonzero(chart.sum(axis=0) == 1)})
     covered = chart[essential].any(axis=0) if essential else np.zeros(n_rows, dtype=bool)
+    if _expired(deadline) and (~covered).any():
+        return _greedy_only(chart, essential, covered)
     kept = _kept_rows(chart[:, ~covered])
     n_ess = len(essential)
     if not kept.shape[1]:
@@ -287,6 +299,8 @@ def minimum_covers(
             [ess], n_ess, 1, True, ess, True, (n_ess, n_ess), None, 0, best=ess, best_exact=True, in_some=ess
         )
 
+    if _expired(deadline):
+        return _greedy_only(chart, essential, covered)
     budget = _Budget(max_nodes, deadline)
     blocks = [_Block(cands, sets, budget, cost) for cands, sets in _blocks(kept)]
     blocks.sort(key=lambda b: len(b.candidates))
@@ -341,6 +355,30 @@ def minimum_covers(
     )
 
 
+def _greedy_only(chart: np.ndarray, essential: list[int], covered: np.ndarray) -> CoverResult:
+    """The answer when the deadline passed before the search could start: the essential
+    implicants and Chvatal's greedy cover of the other rows (sparse, no block set-up), made
+    irredundant, with the disjoint-rows bound unknown (lower bound: the essential ones + 1)."""
+    pi_idx, row_idx = np.nonzero(chart[:, ~covered])
+    a = csr_array((np.ones(pi_idx.size), (pi_idx, row_idx)), shape=(chart.shape[0], int((~covered).sum())))
+    uncovered = np.ones(a.shape[1])
+    chosen = list(essential)
+    while uncovered.any():
+        best = int(np.argmax(a @ uncovered))
+        uncovered[a.indices[a.indptr[best] : a.indptr[best + 1]]] = 0.0
+        chosen.append(best)
+    for i in list(chosen):
+        rest = [j for j in chosen if j != i]
+        if chart[rest].any(axis=0).all():
+            chosen = rest
+    cover = tuple(sorted(chosen))
+    low = len(essential) + 1 if len(cover) > len(essential) else len(essential)
+    return CoverResult(
+        [cover], len(cover), 1, False, tuple(essential), False, (low, len(cover)), "time_limit", 0,
+        best=cover, best_exact=False, in_some=cover,
+    )
+
+
 #: Blocks with at most this many candidate implicants are solved by search alone, without an
 #: integer program (whose set-up costs more than the search on small charts).
 SMALL_CHART = 40
@@ -348,6 +386,8 @@ SMALL_CHART = 40
 #: Blocks with at most this many rows are solved exactly by :class:`_ExactMin` (a bit-set
 #: branch and bound with a memo of sub-charts), without linear or integer programming.
 EXACT_ROWS = 32
+#: ... and at most this many implicants (wider blocks branch too widely for it).
+EXACT_CANDIDATES = 1000
 
 
 class _Block:
@@ -358,7 +398,8 @@ class _Block:
         self.search = _CoverSearch(row_sets, len(candidates))
         self.budget = budget
         self.costs = [cost[c] for c in candidates]
-        self.exact = _ExactMin(self.search, budget) if len(row_sets) <= EXACT_ROWS else None
+        small = len(row_sets) <= EXACT_ROWS and len(candidates) <= EXACT_CANDIDATES
+        self.exact = _ExactMin(self.search, budget) if small else None
         self.low = self.high = 0
         self.first: tuple[int, ...] = ()
         self.found: list[tuple[int, ...]] = []
@@ -381,6 +422,9 @@ class _Block:
         greedy = s.greedy_cover()
         self.high, self.first = len(greedy), greedy
         if irredundant or self.low == self.high:
+            return
+        if self.budget.expired():
+            self._stop(self.budget.stopped)
             return
         if self.exact is not None:
             try:
@@ -430,6 +474,10 @@ class _Block:
         if self.budget.stopped:
             self._stop(self.budget.stopped)
             return
+        if self.budget.cap > 0:
+            # HiGHS's own branch-and-bound nodes, bounded by what is left of the node budget
+            # (deterministic, as the rest of the search).
+            options["node_limit"] = max(1, self.budget.cap - self.budget.nodes)
         res = milp(
             c=np.ones(s.n_candidates),
             constraints=LinearConstraint(a, lb=1, ub=np.inf),
@@ -444,7 +492,7 @@ class _Block:
         if res.status == 0:
             self.low = self.high
             return
-        self._stop("time_limit")
+        self._stop("max_nodes" if deadline is None or not _expired(deadline) else "time_limit")
         bound = getattr(res, "mip_dual_bound", None)
         if bound is not None and np.isfinite(bound):
             self.low = max(self.low, math.ceil(bound - 1e-6))
@@ -514,14 +562,14 @@ class _ExactMin:
         hit = self.memo.get(uncovered)
         if hit is not None and (hit[1] or hit[0] > cap):
             return hit[0]
+        if self.budget.tick():
+            raise _Stop
         low = self.s.lower_bound(uncovered, 0)
         if hit is not None:
             low = max(low, hit[0])
         if low > cap:
             self.memo[uncovered] = (low, False)
             return low
-        if self.budget.tick():
-            raise _Stop
         cand_masks = self.s.cand_masks
         best = cap + 1
         bound = None

@@ -1,8 +1,14 @@
 """QCA as an analysis method: truth table, then the conservative, parsimonious and intermediate
 solutions (the semantics of R's QCA ``truthTable`` and ``minimize``; see :mod:`qca`).
 
-The truth table is built once per cohort and shared by the three outputs. A cohort without a
-positive row gives every output the status ``"no_model"`` (QCA returns nothing).
+The truth table is built once per cohort and shared by the three outputs; the intermediate
+solution reuses the conservative and parsimonious solutions when they were asked for too. A
+cohort without a positive row gives every output the status ``"no_model"`` (QCA returns
+nothing). Every minimization runs under a deterministic work budget (``max_nodes``), so stored
+results never depend on the machine's load; whether each search finished within it is recorded
+as ``<solution>.search_finished``. The results carry the solution as an oracle over all tied
+models (:meth:`qca.Solution.any_model`), so the any/all metrics are exact beyond the
+``max_models`` listed.
 """
 
 from __future__ import annotations

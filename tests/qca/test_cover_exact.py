@@ -131,3 +131,42 @@ def test_solution_repr_prints_the_models_as_r():
 
     d = pd.DataFrame({"A": [0, 0, 1, 1], "B": [0, 1, 0, 1], "Y": [0, 1, 1, 1]})
     assert repr(qca.minimize(qca.truth_table(d, "Y"))) == "M1: A + B -> Y"
+
+
+@settings(max_examples=30, deadline=None)
+@given(crisp_data(min_conditions=3))
+def test_intermediate_reusing_its_parts_gives_the_same_solution(data):
+    from qca.intermediate import intermediate_solution
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        tt = qca.truth_table(data, "Y", incl_cut=0.75)
+        assume((tt.rows["OUT"] == "1").any())
+        directions = [c for c in tt.conditions]
+        alone = qca.minimize(tt, include="?", dir_exp=directions)
+        parts = {
+            "conservative": qca.minimize(tt),
+            "parsimonious": qca.minimize(tt, include="?"),
+        }
+        reused = intermediate_solution(tt, directions, ("?",), **parts)
+    assert [str(m) for m in reused.models] == [str(m) for m in alone.models]
+    assert reused.model_sources == alone.model_sources
+    assert reused.easy_counterfactuals == alone.easy_counterfactuals
+
+
+def test_minimize_node_budget_is_deterministic_and_recorded():
+    rng = np.random.default_rng(5)
+    import pandas as pd
+
+    d = pd.DataFrame(rng.integers(0, 2, size=(300, 8)), columns=list("ABCDEFGH"))
+    d["Y"] = rng.integers(0, 2, 300)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        tt = qca.truth_table(d, "Y", incl_cut=0.6)
+        runs = [qca.minimize(tt, include="?", time_limit=None, max_nodes=30) for _ in range(2)]
+        full = qca.minimize(tt, include="?", time_limit=None)
+    assert [str(m) for m in runs[0].models] == [str(m) for m in runs[1].models]
+    assert runs[0].n_models == runs[1].n_models
+    assert full.search_finished and full.n_models == 29232
+    assert not runs[0].search_finished and "max_nodes" in runs[0].search_status
+    assert runs[0].n_models < full.n_models

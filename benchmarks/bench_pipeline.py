@@ -1,85 +1,148 @@
-"""Throughput of the recovery pipeline on the default KBOP grid cell.
+"""Throughput of the recovery pipeline per cell type of the default study, beside a baseline engine.
 
-Cell: 65 workers, fuzzy theory-anchor calibration, incl_cut 0.8, n_cut 1, conservative,
-parsimonious and intermediate solutions, scored against the true recipe. Prints replications
-per second serially and on all local cores (joblib, batches of replications per task), and the
-share of time spent in simulation vs analysis (calibration, truth table, minimization, scoring),
-measured in the same run. Target: >= 500 replications/s on 2 cores.
+Cells: the KBOP scenario at its default effect size, crisp (theory anchors, incl_cut 0.8) and
+fuzzy (fuzzy-set truth, incl_cut 0.8, pri_cut 0.5) calibration, 5 (the recipe's) or 7 (all)
+conditions, N = 65, 250, 1,000 workers, and each solution type alone or all three. Every cell
+runs ``--reps`` replications serially, in one process per engine and round: this tree, and the
+engine at ``--baseline-rev`` (``git archive`` of ``qca``, ``sim`` and ``experiments`` into a
+temporary directory, selected by PYTHONPATH). Rounds alternate the engines; the table gives the
+median replications per CPU-second of each and their ratio, and whether the records agree
+(every field but timings and the new ``search_finished``), with the load (``uptime``) before
+and after. Issue 21's targets: >= 300 replications/s on every cell with N <= 1,000.
 
-Usage: ``python3 benchmarks/bench_pipeline.py [--reps 400] [--jobs -1] [--profile]``
+Usage: ``python benchmarks/bench_pipeline.py [--reps 20] [--rounds 1] [--quick]
+[--baseline-rev 6094f64] [--profile CELL]``
 """
 
 from __future__ import annotations
 
 import argparse
-import os
+import hashlib
+import json
+import math
+import statistics
+import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+ROOT = Path(__file__).resolve().parents[1]
+FIVE = ["SBW", "INNOV", "CASELOAD", "WORKLOAD", "LONGMEET"]
+SOLUTIONS = {
+    "cons": ["conservative"],
+    "pars": ["parsimonious"],
+    "int": ["intermediate"],
+    "all3": ["conservative", "parsimonious", "intermediate"],
+}
+TIMING = ("elapsed", "sim_seconds", "analysis_seconds")
 
-from experiments.pipeline import run_batch  # noqa: E402
-from experiments.seeds import cell_key, cell_seed  # noqa: E402
 
-PARAMS = {"scenario": "kbop", "n_workers": 65}
-TARGET = 500.0
+def cells(quick: bool) -> list[tuple[str, dict]]:
+    out = []
+    for cal in ("crisp", "fuzzy"):
+        for k in (7, 5):
+            for n in (65, 250, 1000):
+                for sol, solutions in SOLUTIONS.items():
+                    if quick and (k == 5 or n == 1000):
+                        continue
+                    params: dict = {"scenario": "kbop", "n_workers": n, "cal_type": cal,
+                                    "incl_cut": 0.8, "solutions": solutions}
+                    if k == 5:
+                        params["conditions"] = FIVE
+                    if cal == "fuzzy":
+                        params.update(pri_cut=0.5, overrides={"truth": "fuzzy"})
+                    out.append((f"{cal} {k}c N={n} {sol}", params))
+    return out
 
 
-def _chunks(reps: int, size: int) -> list[list[int]]:
-    return [list(range(i, min(i + size, reps))) for i in range(0, reps, size)]
+def _digest(recs: list[dict]) -> str:
+    def clean(v):
+        return None if isinstance(v, float) and not math.isfinite(v) else v
+
+    rows = [{k: clean(v) for k, v in r.items() if k not in TIMING and not k.endswith("search_finished")}
+            for r in recs]
+    return hashlib.sha256(json.dumps(rows, sort_keys=True, default=str).encode()).hexdigest()[:12]
+
+
+def worker(spec: dict) -> dict:
+    """Run every cell in this process (PYTHONPATH selects the engine): reps per CPU-second."""
+    from experiments.pipeline import run_batch
+    from experiments.seeds import cell_key, cell_seed
+
+    out = {}
+    for name, params in spec["cells"]:
+        seed = cell_seed(1, cell_key(params))
+        run_batch(params, seed, [spec["reps"]])  # warm the scenario and caches (another rep)
+        start = time.process_time()
+        recs = run_batch(params, seed, list(range(spec["reps"])))
+        cpu = time.process_time() - start
+        incomplete = sum(v is False for r in recs for k, v in r.items() if k.endswith("search_finished"))
+        out[name] = {"rate": spec["reps"] / cpu, "digest": _digest(recs), "incomplete": incomplete,
+                     "records": recs if spec.get("keep") else None}
+    return out
+
+
+def run(root: Path, spec: dict) -> dict:
+    env = {"PYTHONPATH": str(root), "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1",
+           "PATH": "/usr/bin:/bin"}
+    proc = subprocess.run([sys.executable, str(Path(__file__).resolve()), "--worker", json.dumps(spec)],
+                          capture_output=True, text=True, env=env, cwd=root, check=False)
+    if proc.returncode:
+        raise SystemExit(f"worker in {root} failed:\n{proc.stderr[-3000:]}")
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def baseline_tree(rev: str) -> Path:
+    tmp = Path(tempfile.mkdtemp(prefix="qcasim-pipeline-baseline-"))
+    archive = subprocess.run(["git", "-C", str(ROOT), "archive", rev, "qca", "sim", "experiments"],
+                             capture_output=True, check=True)
+    subprocess.run(["tar", "-x", "-C", str(tmp)], input=archive.stdout, check=True)
+    return tmp
+
+
+def uptime() -> str:
+    return subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip()
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--reps", type=int, default=400)
-    ap.add_argument("--jobs", type=int, default=-1)
-    ap.add_argument("--batch", type=int, default=50)
-    ap.add_argument("--profile", action="store_true", help="cProfile the serial run")
+    ap.add_argument("--worker", help=argparse.SUPPRESS)
+    ap.add_argument("--reps", type=int, default=20)
+    ap.add_argument("--rounds", type=int, default=1)
+    ap.add_argument("--quick", action="store_true", help="7 conditions, N 65 and 250 only")
+    ap.add_argument("--baseline-rev", default="6094f64")
+    ap.add_argument("--only", help="run only cells whose name contains this text")
     args = ap.parse_args()
-    seed = cell_seed(1, cell_key(PARAMS))
-    run_batch(PARAMS, seed, [0])  # warm caches (scenario, imports)
-
-    t0 = time.perf_counter()
-    if args.profile:
-        import cProfile
-        import pstats
-
-        prof = cProfile.Profile()
-        recs = prof.runcall(lambda: [r for c in _chunks(args.reps, args.batch)
-                                     for r in run_batch(PARAMS, seed, c)])
-        pstats.Stats(prof).sort_stats("cumulative").print_stats(30)
-    else:
-        recs = [r for c in _chunks(args.reps, args.batch) for r in run_batch(PARAMS, seed, c)]
-    serial = time.perf_counter() - t0
-    sim_s = sum(r["sim_seconds"] for r in recs)
-    ana_s = sum(r["analysis_seconds"] for r in recs)
-    tot = sim_s + ana_s
-
-    from joblib import Parallel, delayed
-
-    n_jobs = os.cpu_count() if args.jobs == -1 else args.jobs
-    chunks = _chunks(args.reps, args.batch)
-    Parallel(n_jobs=n_jobs)(delayed(run_batch)(PARAMS, seed, c[:1]) for c in chunks[:n_jobs])
-    t1 = time.perf_counter()
-    par = Parallel(n_jobs=n_jobs)(delayed(run_batch)(PARAMS, seed, c) for c in chunks)
-    parallel = time.perf_counter() - t1
-    n_par = sum(len(p) for p in par)
-
-    print(f"cell: {PARAMS} + defaults (fuzzy theory anchors, incl_cut 0.8, n_cut 1, "
-          f"3 solution types)")
-    print(f"serial:   {args.reps} reps in {serial:.2f} s = {args.reps / serial:7.1f} reps/s "
-          f"({1000 * serial / args.reps:.2f} ms/rep)")
-    print(f"parallel: {n_par} reps in {parallel:.2f} s = {n_par / parallel:7.1f} reps/s "
-          f"on {n_jobs} processes (target {TARGET:.0f})")
-    print(f"time share: simulation {100 * sim_s / tot:.1f} %, analysis {100 * ana_s / tot:.1f} % "
-          f"({1000 * sim_s / len(recs):.2f} + {1000 * ana_s / len(recs):.2f} ms/rep)")
-    statuses: dict[str, int] = {}
-    for r in recs:
-        for s in ("conservative", "parsimonious", "intermediate"):
-            key = f"{s}:{str(r.get(f'{s}.status'))[:40]}"
-            statuses[key] = statuses.get(key, 0) + 1
-    print("solution status counts:", dict(sorted(statuses.items())))
+    if args.worker:
+        print(json.dumps(worker(json.loads(args.worker)), default=str))
+        return
+    todo = [(n, p) for n, p in cells(args.quick) if not args.only or args.only in n]
+    spec = {"cells": todo, "reps": args.reps}
+    base = baseline_tree(args.baseline_rev)
+    print(f"# bench_pipeline: this tree vs {args.baseline_rev}, {args.reps} reps per cell, "
+          f"{args.rounds} round(s), replications per CPU-second, serial")
+    print(f"load before: {uptime()}")
+    ours: dict[str, list] = {n: [] for n, _ in todo}
+    theirs: dict[str, list] = {n: [] for n, _ in todo}
+    for _ in range(args.rounds):
+        for store, root in ((ours, ROOT), (theirs, base)):
+            for name, res in run(root, spec).items():
+                store[name].append(res)
+    print(f"load after:  {uptime()}")
+    print()
+    print("| cell | this engine reps/s | baseline reps/s | ratio | records | incomplete searches |")
+    print("|---|---:|---:|---:|---|---:|")
+    ratios = []
+    for name, _ in todo:
+        a = statistics.median(r["rate"] for r in ours[name])
+        b = statistics.median(r["rate"] for r in theirs[name])
+        ratios.append(a / b)
+        same = "identical" if ours[name][0]["digest"] == theirs[name][0]["digest"] else "differ"
+        print(f"| {name} | {a:.1f} | {b:.1f} | {a / b:.2f}x | {same} | {ours[name][0]['incomplete']} |")
+    print()
+    print(f"geometric mean ratio {math.exp(statistics.fmean(math.log(r) for r in ratios)):.2f}x over "
+          f"{len(ratios)} cells")
 
 
 if __name__ == "__main__":

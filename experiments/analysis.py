@@ -74,8 +74,12 @@ def output_record(result: MethodResult, truth: Expression,
     """``status``, every registered metric and ``model`` of one output."""
     if result.status.startswith("error"):
         return {"status": result.status, **error_scores(), "model": ""}
-    outcome = SolutionOutcome(result.models, truth, result.n_models, case_data, true_membership)
-    return {"status": result.status, **score_solution(outcome), "model": result.model_text}
+    outcome = SolutionOutcome(result.models, truth, result.n_models, case_data, true_membership,
+                              ties=result.ties)
+    rec = {"status": result.status, **score_solution(outcome), "model": result.model_text}
+    if result.search_finished is not None:
+        rec["search_finished"] = result.search_finished
+    return rec
 
 
 def analyse_cohort(cohort: Mapping[str, np.ndarray], spec: AnalysisSpec) -> dict[str, Any]:
@@ -93,7 +97,8 @@ def analyse_cohort(cohort: Mapping[str, np.ndarray], spec: AnalysisSpec) -> dict
     dict
         The methods' diagnostics (QCA: ``tt_rows``, ``tt_positive``, ``remainders``) and, for
         each output ``o``, ``o.status`` (``"ok"``, ``"no_model"`` or ``"error: ..."``),
-        ``o.<metric>`` for every registered metric and ``o.model`` (the first model).
+        ``o.<metric>`` for every registered metric, ``o.model`` (the first model) and, for
+        methods with a budgeted search (QCA), ``o.search_finished``.
     """
     data = calibrated_columns(cohort, (*spec.conditions, spec.outcome), spec.anchors,
                               spec.calibration, spec.cal_type, spec.percentiles)

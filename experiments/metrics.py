@@ -182,16 +182,49 @@ class SolutionOutcome:
         Calibrated memberships of the analysed conditions (for case-level metrics).
     true_membership : array, optional
         Each case's true membership in the recipe.
+    ties : object, optional
+        An oracle over all tied models, listed or not, with ``any_model(term_ok, model_ok)``
+        and ``all_models(term_ok, model_ok)`` (a :class:`qca.Solution`): the any/all metrics
+        then cover every tied model, not only the listed ones.
     """
 
     def __init__(self, models: Sequence[Expression], truth: Expression, n_models: int | None = None,
                  case_data: Mapping[str, np.ndarray] | None = None,
-                 true_membership: np.ndarray | None = None):
+                 true_membership: np.ndarray | None = None, ties: Any = None):
         self.models = tuple(models)
         self.truth = truth
         self.n_models = len(self.models) if n_models is None else int(n_models)
         self.case_data = case_data
         self.true_membership = true_membership
+        self.ties = ties if ties is not None and self.n_models > len(self.models) else None
+
+    def _part_of_truth(self, term: Any) -> bool:
+        return _part_of_truth(term, self.truth)
+
+    def _correct(self, model: Expression) -> bool:
+        return _cached_light_score(model, self.truth)["correct"]
+
+    @cached_property
+    def any_correct(self) -> bool:
+        """Some tied model (listed or not, with :attr:`ties`) is correct."""
+        if self.ties is not None:
+            return bool(self.ties.any_model(self._part_of_truth, self._correct))
+        return any(s["correct"] for s in self.scores)
+
+    @cached_property
+    def all_correct(self) -> bool:
+        """A model was returned and every tied model (listed or not) is correct."""
+        if self.ties is not None:
+            return bool(self.models) and bool(self.ties.all_models(self._part_of_truth, self._correct))
+        return bool(self.scores) and all(s["correct"] for s in self.scores)
+
+    @cached_property
+    def any_exact(self) -> bool:
+        """Some tied model (listed or not) has exactly the true recipe's terms."""
+        if self.ties is not None:
+            terms = set(self.truth.terms)
+            return bool(self.ties.any_model(lambda t: t in terms, lambda m: m == self.truth))
+        return any(s["exact"] for s in self.scores)
 
     @cached_property
     def scores(self) -> list[dict[str, bool]]:
@@ -224,18 +257,20 @@ def _n_models(o: SolutionOutcome) -> int:
 @metric("any_correct", "binary", "contains a correct model (no false causal claim)",
         "At least one tied model is a non-empty submodel of the truth.")
 def _any_correct(o: SolutionOutcome) -> bool:
-    return any(s["correct"] for s in o.scores)
+    return o.any_correct
 
 
 @metric("all_correct", "binary", "every tied model correct",
         "A model was returned and every tied model is a non-empty submodel of the truth.")
 def _all_correct(o: SolutionOutcome) -> bool:
-    return bool(o.scores) and all(s["correct"] for s in o.scores)
+    return o.all_correct
 
 
 @metric("error_free", "binary", "no false causal claim (no model returned counts as error-free)",
         "No model was returned, or every tied model is correct.")
 def _error_free(o: SolutionOutcome) -> bool:
+    if o.ties is not None:
+        return not o.models or o.all_correct  # tied QCA models are never empty
     return all(s["error_free"] for s in o.scores)
 
 
@@ -266,7 +301,7 @@ def _equivalent(o: SolutionOutcome) -> bool:
 @metric("any_exact", "binary", "recovers the true recipe exactly",
         "One of the tied models has exactly the true recipe's terms.")
 def _any_exact(o: SolutionOutcome) -> bool:
-    return any(s["exact"] for s in o.scores)
+    return o.any_exact
 
 
 @metric("precision", "fraction", "share of the first model's terms that are true paths",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import numpy as np
 
 #: Masks longer than this many bits are decoded with numpy (a Python loop over a long integer
@@ -10,16 +12,28 @@ _LONG = 512
 
 
 def bits(mask: int) -> list[int]:
-    """Positions of the set bits of ``mask``, lowest first."""
+    """Positions of the set bits of ``mask``, lowest first (do not modify the list returned)."""
+    if mask.bit_length() <= _SHORT:
+        return _short_bits(mask)
     if mask.bit_length() > _LONG:
         raw = np.frombuffer(mask.to_bytes((mask.bit_length() + 7) // 8, "little"), dtype=np.uint8)
         return np.flatnonzero(np.unpackbits(raw, bitorder="little")).tolist()
+    return _loop_bits(mask)
+
+
+def _loop_bits(mask: int) -> list[int]:
     out = []
     while mask:
         low = mask & -mask
         out.append(low.bit_length() - 1)
         mask ^= low
     return out
+
+
+#: Masks of at most this many bits (rows of a small block) are decoded once and remembered:
+#: the searches decode the same row sets at many nodes.
+_SHORT = 64
+_short_bits = lru_cache(maxsize=1 << 16)(_loop_bits)
 
 
 def set_mask(indices: list[int]) -> int:

@@ -24,7 +24,7 @@ from .primes import covers
 from .truth_table import TruthTable, row_memberships
 
 if TYPE_CHECKING:
-    from .minimize import Model, Solution
+    from .solution import Model, Solution
 
 __all__ = [
     "condition_values",

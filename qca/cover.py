@@ -7,23 +7,33 @@
    chart are exactly the products of minimum covers of the blocks, so tied models are
    enumerated block by block and counted by multiplying the block counts: noisy tables with
    thousands of tied models are counted exactly without listing them.
-3. The minimum size of each block is found by integer programming (HiGHS through
-   ``scipy.optimize.milp``, Land & Doig branch and bound) or, on small blocks, by a depth-first
-   search with the disjoint-rows lower bound; the first optimal cover the optimiser returns is
-   always kept, so a cover exists in the answer whenever the chart has one.
+3. The minimum size of each block is found, on blocks of at most 32 rows, by an exact bit-set
+   branch and bound that remembers the minimum of every row set it meets (no linear
+   programming: on the small charts of simulation studies this is faster than setting up an
+   integer program); on larger blocks by integer programming (HiGHS through
+   ``scipy.optimize.milp``, Land & Doig branch and bound) or, on blocks of at most 40
+   implicants, by a depth-first search with the disjoint-rows lower bound. The first optimal
+   cover found is always kept, so a cover exists in the answer whenever the chart has one.
 4. Every cover of that size is enumerated by a depth-first search that branches on the
    hardest uncovered row and forbids the implicants of earlier branches, so each cover is
    produced exactly once (Petrick 1956 gives the same set of covers, by expansion). Nodes
-   are pruned by the disjoint-rows bound and by the dual of the linear relaxation (row
-   weights, valid for every sub-chart); a node whose rows fall apart into independent parts
-   is solved part by part with the counts multiplied, and parts are cached (component
-   caching, Bacchus, Dalmao & Pitassi 2003). If the deadline stops the count, the covers one
-   swap away from the optimiser's cover (each a genuine tie) are listed as well.
+   are pruned by the disjoint-rows bound, by the exact minimum of small blocks and by the
+   dual of the linear relaxation (row weights, valid for every sub-chart); a node whose rows
+   fall apart into independent parts is solved part by part with the counts multiplied, and
+   parts are cached (component caching, Bacchus, Dalmao & Pitassi 2003). Each node also
+   returns the canonical cover of its sub-chart (least total cost, then smallest implicant
+   indices) and the implicants used by some cover, so the canonical first model of *all*
+   ties and the implicants of some tie are exact without listing the ties. If the budget
+   stops the count, the covers one swap away from the first cover (each a genuine tie) are
+   listed as well.
 
-Every stage honours a shared deadline: when it passes, the answer says what is proven (the
-minimum size, or a lower and upper bound on it from the optimiser's dual bound and incumbent)
-and how many covers were counted. R's QCA has no budget (its ``minimize`` can run for hours or
-stop with an error); this is a deliberate difference.
+Budgets. ``max_nodes`` counts search nodes over the whole call (every block and stage): with no
+deadline the answer depends only on the chart and that number, never on the machine or its
+load. A deadline (``time_limit``) is also honoured, looked at every few nodes: when it passes,
+the answer says what is proven (the minimum size, or a lower and upper bound on it from the
+optimiser's dual bound and incumbent) and how many covers were counted. R's QCA has no
+budget (its ``minimize`` can run for hours or stop with an error); this is a deliberate
+difference.
 
 References
 ----------
@@ -62,7 +72,7 @@ DEFAULT_MAX_NODES: int | None = None
 _CLOCK_EVERY = 8
 
 #: Seconds past the deadline allowed for listing the ties one swap apart from the first cover.
-_GRACE = 0.25
+_GRACE = 0.02
 
 
 def deadline_from(time_limit: float | None) -> float | None:
@@ -105,6 +115,18 @@ class CoverResult:
         What cut the answer short, if anything (the deadline takes precedence).
     n_blocks : int
         Independent blocks of the reduced chart (see the module notes).
+    best : tuple of int
+        The canonical cover: among all minimum covers (not only those listed), the one of
+        least total cost (``costs``), then with the lexicographically smallest sorted
+        implicant indices. Always in ``covers``. Exact when ``best_exact``; otherwise the
+        best of the covers seen.
+    best_exact : bool
+        True when ``best`` is proven the canonical cover of all minimum covers.
+    in_some : tuple of int
+        Implicants that appear in at least one minimum cover (all of them when
+        ``counted_all``; else those seen).
+    work : int
+        Search nodes used (the deterministic work unit of ``max_nodes``).
     """
 
     covers: list[tuple[int, ...]]
@@ -116,6 +138,10 @@ class CoverResult:
     size_bounds: tuple[int, int] = field(default=(0, 0))
     stopped_by: str | None = None
     n_blocks: int = 0
+    best: tuple[int, ...] = ()
+    best_exact: bool = False
+    in_some: tuple[int, ...] = ()
+    work: int = 0
 
     @property
     def size_proven(self) -> bool:
@@ -182,12 +208,51 @@ def _blocks(chart: np.ndarray) -> list[tuple[list[int], list[list[int]]]]:
     return out
 
 
+class _Stop(Exception):
+    """Raised inside a search when the shared budget runs out (caught by the stage)."""
+
+
+class _Budget:
+    """The work of one cover search, shared by every block and stage.
+
+    ``nodes`` counts search nodes (the deterministic work unit); the search stops when
+    ``max_nodes`` is reached or, looked at every few nodes, when the clock passes ``deadline``.
+    With no deadline the answer depends only on the chart and ``max_nodes``, never on the
+    machine or its load.
+    """
+
+    def __init__(self, max_nodes: int | None, deadline: float | None):
+        self.cap = -1 if max_nodes is None else int(max_nodes)
+        self.deadline = deadline
+        self.nodes = 0
+        self.stopped: str | None = None
+
+    def tick(self) -> str | None:
+        if self.stopped is None:
+            self.nodes += 1
+            if self.nodes == self.cap:
+                self.stopped = "max_nodes"
+            elif (
+                self.deadline is not None
+                and self.nodes % _CLOCK_EVERY == 0
+                and time.monotonic() >= self.deadline
+            ):
+                self.stopped = "time_limit"
+        return self.stopped
+
+    def expired(self) -> bool:
+        if self.stopped is None and _expired(self.deadline):
+            self.stopped = "time_limit"
+        return self.stopped is not None
+
+
 def minimum_covers(
     chart: np.ndarray,
     max_models: int = DEFAULT_MAX_MODELS,
     max_nodes: int | None = DEFAULT_MAX_NODES,
     irredundant: bool = False,
     deadline: float | None = None,
+    costs: np.ndarray | None = None,
 ) -> CoverResult:
     """Every minimum-cardinality cover of a Boolean chart (implicants x rows).
 
@@ -199,14 +264,19 @@ def minimum_covers(
     chart : bool array (n_implicants, n_rows)
         ``chart[p, r]``: implicant ``p`` covers row ``r``. Every row must be coverable.
     max_models : int
-        Covers listed; counting goes on (until the deadline) beyond them.
+        Covers listed; counting goes on (within the budget) beyond them.
     max_nodes : int, optional
-        Search nodes per block, a deterministic budget (mainly for tests); None: no bound.
+        Search nodes for the whole call (every block and stage), a deterministic work budget:
+        with ``deadline`` None the answer depends only on the chart and this number. None: no
+        bound.
     irredundant : bool
         Every irredundant cover rather than the minimum ones.
     deadline : float, optional
         ``time.monotonic()`` value after which the search stops and reports what it has
         (see :func:`deadline_from`); None: no time limit.
+    costs : int array (n_implicants,), optional
+        Cost of each implicant (e.g. its number of literals) for the canonical cover
+        :attr:`CoverResult.best`; default 1 each.
 
     Returns
     -------
@@ -216,27 +286,40 @@ def minimum_covers(
     n_pi, n_rows = chart.shape
     if n_rows and not chart.any(axis=0).all():
         raise ValueError("a row of the chart is covered by no implicant")
+    cost = [1] * n_pi if costs is None else [int(c) for c in np.asarray(costs).tolist()]
     essential = sorted({int(np.argmax(chart[:, r])) for r in np.flatnonzero(chart.sum(axis=0) == 1)})
     covered = chart[essential].any(axis=0) if essential else np.zeros(n_rows, dtype=bool)
+    if _expired(deadline) and (~covered).any():
+        return _greedy_only(chart, essential, covered)
     kept = _kept_rows(chart[:, ~covered])
     n_ess = len(essential)
     if not kept.shape[1]:
+        ess = tuple(essential)
         return CoverResult(
-            [tuple(essential)], n_ess, 1, True, tuple(essential), True, (n_ess, n_ess), None, 0
+            [ess], n_ess, 1, True, ess, True, (n_ess, n_ess), None, 0, best=ess, best_exact=True, in_some=ess
         )
 
-    blocks = [_Block(cands, sets, max_nodes) for cands, sets in _blocks(kept)]
+    if _expired(deadline):
+        return _greedy_only(chart, essential, covered)
+    budget = _Budget(max_nodes, deadline)
+    blocks = [_Block(cands, sets, budget, cost) for cands, sets in _blocks(kept)]
     blocks.sort(key=lambda b: len(b.candidates))
     # First every block's minimum (or best) size and one cover, then the enumeration of ties.
     for b in blocks:
-        b.solve_size(deadline, irredundant)
+        b.solve_size(irredundant)
     for b in blocks:
-        b.enumerate_ties(max_models, deadline, irredundant)
+        b.enumerate_ties(max_models, irredundant)
 
     lists = [[tuple(b.candidates[i] for i in c) for c in b.found] for b in blocks]
     combined = []
     for parts in islice(product(*lists), max_models):
         combined.append(tuple(sorted(essential + [p for part in parts for p in part])))
+    # The canonical cover: per block the cheapest tie, lowest implicant indices on equal cost.
+    # Blocks use disjoint implicants, so the block-wise choice is the whole chart's choice
+    # (two equal-size index sets compare by the smallest index in one but not the other).
+    best = tuple(sorted(essential + [b.candidates[i] for b in blocks for i in b.best]))
+    if not irredundant and best not in combined:
+        combined = [*combined[: max_models - 1], best]
     covers = sorted(combined, key=lambda c: (len(c), c))
     n_covers = math.prod(b.count for b in blocks)
     counted_all = all(b.counted_all for b in blocks)
@@ -246,14 +329,15 @@ def minimum_covers(
     high = n_ess + sum(b.high for b in blocks)
     if irredundant:
         low = high = min(len(c) for c in covers)
-    if any(b.timed_out for b in blocks):
+    if any(b.timed_out for b in blocks) or budget.stopped == "time_limit":
         stopped_by = "time_limit"
-    elif any(b.out_of_nodes for b in blocks):
+    elif any(b.out_of_nodes for b in blocks) or budget.stopped == "max_nodes":
         stopped_by = "max_nodes"
     elif not complete:
         stopped_by = "max_models"
     else:
         stopped_by = None
+    in_some = sorted(essential + [b.candidates[i] for b in blocks for i in bits(b.used)])
     return CoverResult(
         covers=covers,
         size=high if not irredundant else low,
@@ -264,6 +348,34 @@ def minimum_covers(
         size_bounds=(low, high),
         stopped_by=stopped_by,
         n_blocks=len(blocks),
+        best=best,
+        best_exact=counted_all and low == high and not irredundant,
+        in_some=tuple(in_some),
+        work=budget.nodes,
+    )
+
+
+def _greedy_only(chart: np.ndarray, essential: list[int], covered: np.ndarray) -> CoverResult:
+    """The answer when the deadline passed before the search could start: the essential
+    implicants and Chvatal's greedy cover of the other rows (sparse, no block set-up), made
+    irredundant, with the disjoint-rows bound unknown (lower bound: the essential ones + 1)."""
+    pi_idx, row_idx = np.nonzero(chart[:, ~covered])
+    a = csr_array((np.ones(pi_idx.size), (pi_idx, row_idx)), shape=(chart.shape[0], int((~covered).sum())))
+    uncovered = np.ones(a.shape[1])
+    chosen = list(essential)
+    while uncovered.any():
+        best = int(np.argmax(a @ uncovered))
+        uncovered[a.indices[a.indptr[best] : a.indptr[best + 1]]] = 0.0
+        chosen.append(best)
+    for i in list(chosen):
+        rest = [j for j in chosen if j != i]
+        if chart[rest].any(axis=0).all():
+            chosen = rest
+    cover = tuple(sorted(chosen))
+    low = len(essential) + 1 if len(cover) > len(essential) else len(essential)
+    return CoverResult(
+        [cover], len(cover), 1, False, tuple(essential), False, (low, len(cover)), "time_limit", 0,
+        best=cover, best_exact=False, in_some=cover,
     )
 
 
@@ -271,17 +383,28 @@ def minimum_covers(
 #: integer program (whose set-up costs more than the search on small charts).
 SMALL_CHART = 40
 
+#: Blocks with at most this many rows are solved exactly by :class:`_ExactMin` (a bit-set
+#: branch and bound with a memo of sub-charts), without linear or integer programming.
+EXACT_ROWS = 32
+#: ... and at most this many implicants (wider blocks branch too widely for it).
+EXACT_CANDIDATES = 1000
+
 
 class _Block:
     """One independent block of the reduced chart: its implicants and rows."""
 
-    def __init__(self, candidates: list[int], row_sets: list[list[int]], max_nodes: int | None):
+    def __init__(self, candidates: list[int], row_sets: list[list[int]], budget: _Budget, cost: list[int]):
         self.candidates = candidates
         self.search = _CoverSearch(row_sets, len(candidates))
-        self.max_nodes = max_nodes
+        self.budget = budget
+        self.costs = [cost[c] for c in candidates]
+        small = len(row_sets) <= EXACT_ROWS and len(candidates) <= EXACT_CANDIDATES
+        self.exact = _ExactMin(self.search, budget) if small else None
         self.low = self.high = 0
         self.first: tuple[int, ...] = ()
         self.found: list[tuple[int, ...]] = []
+        self.best: tuple[int, ...] = ()
+        self.used = 0
         self.count = 0
         self.counted_all = True
         self.timed_out = False
@@ -293,21 +416,39 @@ class _Block:
         elif reason == "max_nodes":
             self.out_of_nodes = True
 
-    def solve_size(self, deadline: float | None, irredundant: bool) -> None:
+    def solve_size(self, irredundant: bool) -> None:
         s = self.search
         self.low = s.lower_bound(s.all_rows, 0)
         greedy = s.greedy_cover()
         self.high, self.first = len(greedy), greedy
         if irredundant or self.low == self.high:
             return
+        if self.budget.expired():
+            self._stop(self.budget.stopped)
+            return
+        if self.exact is not None:
+            try:
+                self.low, cover = self.exact.minimum(self.high - 1)
+            except _Stop:
+                self._stop(self.budget.stopped)
+                self.low = min(max(self.low, self.exact.lower(s.all_rows)), self.high)
+                return
+            if cover is not None:
+                self.high, self.first = len(cover), cover
+            self.low = self.high
+            return
+        deadline = self.budget.deadline
         if s.n_candidates > SMALL_CHART:
+            if self.budget.expired():
+                self._stop(self.budget.stopped)
+                return
             s.set_duals(deadline)
             self.low = s.lower_bound(s.all_rows, 0)
             if self.low == self.high:
                 return
         if s.n_candidates <= SMALL_CHART:
             for k in range(self.low, self.high):
-                found, _, stop = s.enumerate(k, 1, deadline, self.max_nodes, first_only=True)
+                found, _, stop = s.enumerate(k, 1, self.budget, first_only=True)
                 if found:
                     self.low = self.high = k
                     self.first = found[0]
@@ -330,6 +471,13 @@ class _Block:
                 self._stop("time_limit")
                 return
             options["time_limit"] = left
+        if self.budget.stopped:
+            self._stop(self.budget.stopped)
+            return
+        if self.budget.cap > 0:
+            # HiGHS's own branch-and-bound nodes, bounded by what is left of the node budget
+            # (deterministic, as the rest of the search).
+            options["node_limit"] = max(1, self.budget.cap - self.budget.nodes)
         res = milp(
             c=np.ones(s.n_candidates),
             constraints=LinearConstraint(a, lb=1, ub=np.inf),
@@ -344,40 +492,116 @@ class _Block:
         if res.status == 0:
             self.low = self.high
             return
-        self._stop("time_limit")
+        self._stop("max_nodes" if deadline is None or not _expired(deadline) else "time_limit")
         bound = getattr(res, "mip_dual_bound", None)
         if bound is not None and np.isfinite(bound):
             self.low = max(self.low, math.ceil(bound - 1e-6))
         self.low = min(self.low, self.high)
 
-    def enumerate_ties(self, max_models: int, deadline: float | None, irredundant: bool) -> None:
+    def enumerate_ties(self, max_models: int, irredundant: bool) -> None:
         s = self.search
+        first = tuple(sorted(self.first))
+        self.best, self.used = first, set_mask(list(first))
         if not irredundant and self.low < self.high:
             # Minimum not proven: only the best cover found is offered, and counted as one.
-            self.found, self.count, self.counted_all = [self.first], 1, False
+            self.found, self.count, self.counted_all = [first], 1, False
             return
         if irredundant:
-            found, count, stop = s.enumerate(
-                s.n_candidates, max_models, deadline, self.max_nodes, irredundant=True
-            )
+            found, count, stop = s.enumerate(s.n_candidates, max_models, self.budget, irredundant=True)
         else:
-            found, count, stop = _TieSearch(s, max_models, deadline, self.max_nodes).run(self.high)
+            ties = _TieSearch(s, max_models, self.budget, self.costs, self.exact)
+            found, count, stop = ties.run(self.high)
+            if ties.best is not None and not stop:
+                self.best, self.used = ties.best, ties.used
+            elif ties.best is not None:
+                self.used |= ties.used
+                self.best = min(first, ties.best, key=lambda c: (sum(self.costs[i] for i in c), c))
         if stop:
             self._stop(stop)
             self.counted_all = False
             if not irredundant:
                 # The exact search ran out: list the minimum covers one swap apart from the
-                # optimiser's (each is a genuine tie), with a short grace period; the count is
-                # then a lower bound.
+                # optimiser's (each is a genuine tie); the count is then a lower bound. Under a
+                # deadline the listing has a short grace period; under a node budget only
+                # ``max_models`` bounds it (deterministic).
+                deadline = self.budget.deadline
                 grace = None if deadline is None else max(deadline, time.monotonic()) + _GRACE
-                listed = dict.fromkeys([tuple(sorted(self.first)), *found])
-                for cover in s.swap_closure(tuple(sorted(self.first)), max_models, grace):
+                listed = dict.fromkeys([first, *found])
+                for cover in s.swap_closure(first, max_models, grace):
                     listed.setdefault(cover)
                 found = list(listed)[:max_models]
                 count = max(count, len(listed))
             elif not found:
-                found, count = [tuple(sorted(self.first))], max(count, 1)  # greedy, made irredundant
+                found, count = [first], max(count, 1)  # greedy, made irredundant
         self.found, self.count = found, count
+
+
+class _ExactMin:
+    """Exact minimum cover size of any set of rows of a small block, by branch and bound.
+
+    ``size(U, cap)`` is the fewest implicants covering the rows ``U`` (bit mask) when that is
+    at most ``cap``, else a lower bound above ``cap``. It branches on the row with fewest
+    implicants (every cover takes one of them), prunes by the disjoint-rows bound, and keeps a
+    memo of exact values and lower bounds per row set (sub-charts recur under many branches).
+    Forbidding implicants can only raise a minimum, so ``size`` is also a valid lower bound in
+    the tie search, where implicants of earlier branches are forbidden.
+    """
+
+    def __init__(self, search: _CoverSearch, budget: _Budget):
+        self.s = search
+        self.budget = budget
+        self.memo: dict[int, tuple[int, bool]] = {}
+
+    def lower(self, uncovered: int) -> int:
+        hit = self.memo.get(uncovered)
+        return max(self.s.lower_bound(uncovered, 0), hit[0] if hit else 0)
+
+    def size(self, uncovered: int, cap: int) -> int:
+        if not uncovered:
+            return 0
+        hit = self.memo.get(uncovered)
+        if hit is not None and (hit[1] or hit[0] > cap):
+            return hit[0]
+        if self.budget.tick():
+            raise _Stop
+        low = self.s.lower_bound(uncovered, 0)
+        if hit is not None:
+            low = max(low, hit[0])
+        if low > cap:
+            self.memo[uncovered] = (low, False)
+            return low
+        cand_masks = self.s.cand_masks
+        best = cap + 1
+        bound = None
+        for i in _fewest_options(uncovered, 0, self.s.row_masks):
+            v = 1 + self.size(uncovered & ~cand_masks[i], best - 2)
+            if v < best:
+                best = v
+            bound = v if bound is None else min(bound, v)
+        if best <= cap:
+            self.memo[uncovered] = (best, True)
+            return best
+        value = max(low, bound if bound is not None else cap + 1)
+        self.memo[uncovered] = (value, False)
+        return value
+
+    def minimum(self, cap: int) -> tuple[int, tuple[int, ...] | None]:
+        """(minimum size, one minimum cover) when the minimum is at most ``cap``, else
+        (``cap + 1``, None)."""
+        rows = self.s.all_rows
+        v = self.size(rows, cap)
+        if v > cap:
+            return cap + 1, None
+        cover = []
+        left = v
+        while rows:
+            for i in _fewest_options(rows, 0, self.s.row_masks):
+                rest = rows & ~self.s.cand_masks[i]
+                if self.size(rest, left - 1) == left - 1:
+                    cover.append(i)
+                    rows, left = rest, left - 1
+                    break
+        return v, tuple(sorted(cover))
 
 
 class _CoverSearch:
@@ -539,8 +763,7 @@ class _CoverSearch:
         self,
         k: int,
         max_models: int,
-        deadline: float | None = None,
-        max_nodes: int | None = None,
+        budget: _Budget,
         first_only: bool = False,
         irredundant: bool = False,
     ) -> tuple[list[tuple[int, ...]], int, str | None]:
@@ -550,24 +773,19 @@ class _CoverSearch:
         the search early (None, "time_limit" or "max_nodes").
         """
         found: list[tuple[int, ...]] = []
-        state: dict[str, int | str | None] = {"count": 0, "nodes": 0, "stop": None}
+        count = 0
         cand_masks = self.cand_masks
-        node_cap = max_nodes if max_nodes is not None else -1
 
         def visit(uncovered: int, chosen: list[int], forbidden: int) -> None:
-            if state["stop"] is not None or (first_only and found):
+            nonlocal count
+            if budget.stopped is not None or (first_only and found):
                 return
-            nodes = state["nodes"] = int(state["nodes"]) + 1  # type: ignore[arg-type]
-            if nodes == node_cap:
-                state["stop"] = "max_nodes"
-                return
-            if deadline is not None and nodes % _CLOCK_EVERY == 0 and time.monotonic() >= deadline:
-                state["stop"] = "time_limit"
+            if budget.tick():
                 return
             if not uncovered:
                 if irredundant and not self.is_irredundant(chosen):
                     return
-                state["count"] = int(state["count"]) + 1  # type: ignore[arg-type]
+                count += 1
                 if len(found) < max_models:
                     found.append(tuple(sorted(chosen)))
                 return
@@ -583,7 +801,19 @@ class _CoverSearch:
                 block |= 1 << i
 
         visit(self.all_rows, [], 0)
-        return found, int(state["count"]), state["stop"]  # type: ignore[return-value]
+        return found, count, budget.stopped
+
+
+Best = tuple[int, tuple[int, ...]] | None  # (total cost, sorted implicants) of the canonical cover
+_Res = tuple[int, list[tuple[int, ...]], bool, Best, int]  # count, listed, complete, best, used
+
+
+def _better(a: Best, b: Best) -> Best:
+    if a is None:
+        return b
+    if b is None:
+        return a
+    return a if a <= b else b
 
 
 class _TieSearch:
@@ -596,35 +826,42 @@ class _TieSearch:
     each at its own minimum (iterative deepening from its lower bound), and the counts
     multiply; results of parts are cached (the same part recurs under different branches),
     as in component caching for model counting (Bacchus, Dalmao & Pitassi 2003).
+
+    Alongside the count, every node returns the canonical cover of its sub-chart (least total
+    cost, then smallest sorted implicants) and the implicants used by some cover, so the
+    canonical cover of *all* ties and the implicants in some tie are exact without listing
+    the ties.
     """
 
-    def __init__(self, search: _CoverSearch, max_models: int, deadline: float | None, max_nodes: int | None):
+    def __init__(
+        self,
+        search: _CoverSearch,
+        max_models: int,
+        budget: _Budget,
+        costs: list[int],
+        exact: _ExactMin | None = None,
+    ):
         self.s = search
         self.max_models = max_models
-        self.deadline = deadline
-        self.node_cap = max_nodes if max_nodes is not None else -1
-        self.nodes = 0
+        self.budget = budget
+        self.costs = costs
+        self.exact = exact
         self.stopped: str | None = None
-        self.cache: dict[tuple[int, int, int], tuple[int, list[tuple[int, ...]]]] = {}
+        self.cache: dict[tuple[int, int, int], _Res] = {}
+        self.best: tuple[int, ...] | None = None
+        self.used = 0
 
     def run(self, size: int) -> tuple[list[tuple[int, ...]], int, str | None]:
         limit = sys.getrecursionlimit()
         if 4 * size + 200 > limit:
             sys.setrecursionlimit(4 * size + 200)
         try:
-            count, found, _ = self.solve(self.s.all_rows, self.s.reduced_cost_fixed(size), size)
+            count, found, _, best, used = self.solve(self.s.all_rows, self.s.reduced_cost_fixed(size), size)
         finally:
             sys.setrecursionlimit(limit)
+        self.best = best[1] if best is not None else None
+        self.used = used
         return [tuple(sorted(c)) for c in found], count, self.stopped
-
-    def _tick(self) -> None:
-        self.nodes += 1
-        if self.nodes == self.node_cap:
-            self.stopped = "max_nodes"
-        elif (
-            self.deadline is not None and self.nodes % _CLOCK_EVERY == 0 and time.monotonic() >= self.deadline
-        ):
-            self.stopped = "time_limit"
 
     def _components(self, uncovered: int, forbidden: int) -> list[int]:
         row_masks, cand_masks = self.s.row_masks, self.s.cand_masks
@@ -646,24 +883,40 @@ class _TieSearch:
             rest &= ~part
         return parts
 
-    def solve(self, uncovered: int, forbidden: int, size: int) -> tuple[int, list[tuple[int, ...]], bool]:
-        """(number of covers, covers listed, complete) for rows ``uncovered``, ``size`` implicants."""
+    def _too_few(self, uncovered: int, forbidden: int, size: int) -> bool:
+        """True when no cover of ``uncovered`` avoiding ``forbidden`` has ``size`` implicants."""
+        if self.s.lower_bound(uncovered, forbidden) > size:
+            return True
+        if self.exact is not None:
+            try:
+                return self.exact.size(uncovered, size) > size
+            except _Stop:
+                self.stopped = self.budget.stopped
+        return False
+
+    def solve(self, uncovered: int, forbidden: int, size: int) -> _Res:
+        """(count, covers listed, complete, canonical cover, implicants used) for rows
+        ``uncovered`` with ``size`` implicants."""
         if not uncovered:
-            return (1, [()], True) if size == 0 else (0, [], True)
+            return (1, [()], True, (0, ()), 0) if size == 0 else (0, [], True, None, 0)
         if size <= 0:
-            return 0, [], True
+            return 0, [], True, None, 0
         if self.stopped:
-            return 0, [], False
-        self._tick()
+            return 0, [], False, None, 0
+        if self.budget.tick():
+            self.stopped = self.budget.stopped
+            return 0, [], False, None, 0
         relevant = 0
         for r in bits(uncovered):
             relevant |= self.s.row_masks[r]
         key = (uncovered, forbidden & relevant, size)
         hit = self.cache.get(key)
         if hit is not None:
-            return hit[0], hit[1], True
-        if self.s.lower_bound(uncovered, forbidden) > size:
-            res: tuple[int, list[tuple[int, ...]], bool] = (0, [], True)
+            return hit
+        if self._too_few(uncovered, forbidden, size):
+            res: _Res = (0, [], True, None, 0)
+        elif self.stopped:
+            return 0, [], False, None, 0
         else:
             parts = self._components(uncovered, forbidden)
             if len(parts) == 1:
@@ -671,52 +924,62 @@ class _TieSearch:
             else:
                 res = self._product(parts, forbidden, size)
         if res[2]:
-            self.cache[key] = (res[0], res[1])
+            self.cache[key] = res
         return res
 
-    def _branch(self, uncovered: int, forbidden: int, size: int) -> tuple[int, list[tuple[int, ...]], bool]:
-        best = _fewest_options(uncovered, forbidden, self.s.row_masks)
+    def _branch(self, uncovered: int, forbidden: int, size: int) -> _Res:
+        best_opts = _fewest_options(uncovered, forbidden, self.s.row_masks)
         count, listed, complete = 0, [], True
+        best: Best = None
+        used = 0
         block = forbidden
-        for i in best or ():
-            n, covers, ok = self.solve(uncovered & ~self.s.cand_masks[i], block, size - 1)
+        for i in best_opts or ():
+            n, covers, ok, sub, sub_used = self.solve(uncovered & ~self.s.cand_masks[i], block, size - 1)
             count += n
+            if sub is not None:
+                best = _better(best, (sub[0] + self.costs[i], tuple(sorted((i, *sub[1])))))
+                used |= sub_used | (1 << i)
             room = self.max_models - len(listed)
             if room > 0:
                 listed.extend((i, *c) for c in covers[:room])
             complete = complete and ok
             if self.stopped:
-                return count, listed, False
+                return count, listed, False, best, used
             block |= 1 << i
-        return count, listed, complete
+        return count, listed, complete, best, used
 
-    def _product(
-        self, parts: list[int], forbidden: int, size: int
-    ) -> tuple[int, list[tuple[int, ...]], bool]:
+    def _product(self, parts: list[int], forbidden: int, size: int) -> _Res:
         parts.sort(key=lambda m: m.bit_count())
         lows = [self.s.lower_bound(m, forbidden) for m in parts]
         if sum(lows) > size:
-            return 0, [], True
+            return 0, [], True, None, 0
         used = 0
         results = []
         for i, part in enumerate(parts):
             budget = size - used - sum(lows[i + 1 :])
             for k in range(lows[i], budget + 1):
-                n, covers, ok = self.solve(part, forbidden, k)
-                if n:
+                res = self.solve(part, forbidden, k)
+                if res[0]:
                     break
-                if not ok:
-                    return 0, [], False
+                if not res[2]:
+                    return 0, [], False, None, 0
             else:
-                return 0, [], True
+                return 0, [], True, None, 0
             used += k
-            results.append((n, covers, ok))
-        count = math.prod(n for n, _, _ in results)
+            results.append(res)
+        count = math.prod(r[0] for r in results)
         listed = [
             tuple(i for c in combo for i in c)
-            for combo in islice(product(*(covers for _, covers, _ in results)), self.max_models)
+            for combo in islice(product(*(r[1] for r in results)), self.max_models)
         ]
-        return count, listed, all(ok for _, _, ok in results)
+        bests = [r[3] for r in results]
+        best: Best = None
+        if all(b is not None for b in bests):
+            best = (sum(b[0] for b in bests), tuple(sorted(i for b in bests for i in b[1])))  # type: ignore[index]
+        mask = 0
+        for r in results:
+            mask |= r[4]
+        return count, listed, all(r[2] for r in results), best, mask
 
 
 def _fewest_options(uncovered: int, forbidden: int, row_masks: list[int]) -> list[int]:

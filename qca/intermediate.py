@@ -40,17 +40,9 @@ import numpy as np
 from .cover import DEFAULT_MAX_MODELS, deadline_from
 from .exceptions import QCAError, QCAWarning
 from .expressions import parse
-from .minimize import (
-    DEFAULT_TIME_LIMIT,
-    Model,
-    Solution,
-    cube_string,
-    minimize,
-    remainder_mask,
-    solution_from_primes,
-    warn_incomplete,
-)
 from .primes import configs_in, covers, find_prime_implicants, sort_cubes
+from .search import DEFAULT_TIME_LIMIT, solution_from_primes, solve, warn_incomplete
+from .solution import Model, Solution, cube_string, remainder_mask
 from .truth_table import TruthTable, row_numbers
 
 __all__ = ["intermediate_solution", "parse_directions"]
@@ -113,6 +105,9 @@ def intermediate_solution(
     max_models: int = DEFAULT_MAX_MODELS,
     method: str = "auto",
     time_limit: float | None = DEFAULT_TIME_LIMIT,
+    max_nodes: int | None = None,
+    conservative: Solution | None = None,
+    parsimonious: Solution | None = None,
 ) -> Solution:
     """Intermediate solution of a truth table for the given directional expectations.
 
@@ -124,9 +119,12 @@ def intermediate_solution(
         ``["~IND", "LIT*~URB"]``. Conditions without an expectation keep their literals.
     include : tuple of str
         Must contain ``"?"``; ``"C"`` also lets contradictions be covered.
-    max_models, method, time_limit
+    max_models, method, time_limit, max_nodes
         As :func:`qca.minimize`; the time budget covers the conservative and parsimonious
-        solutions and every pair.
+        solutions and every pair; ``max_nodes`` bounds each cover search.
+    conservative, parsimonious : Solution, optional
+        The conservative and parsimonious solutions of ``tt`` when already computed (with
+        the same ``include``, ``max_models`` and ``method``), reused instead of recomputed.
 
     Returns
     -------
@@ -146,36 +144,38 @@ def intermediate_solution(
     directions = parse_directions(dir_exp, tt)
     deadline = deadline_from(time_limit)
     rest = tuple(i for i in include if i != "?")
+    common = {"max_models": max_models, "method": method, "max_nodes": max_nodes, "warn": False}
     with warnings.catch_warnings():
         # One warning for the whole solution, below; each part keeps a share of the budget.
         warnings.simplefilter("ignore", QCAWarning)
-        conservative = minimize(
-            tt, include=rest or None, max_models=max_models, method=method, time_limit=_share(deadline, 3)
-        )
-        parsimonious = minimize(
-            tt, include=include, max_models=max_models, method=method, time_limit=_share(deadline, 2)
-        )
+        if conservative is None:
+            share = _share(deadline, 3)
+            conservative = solve(
+                tt, rest, deadline=deadline_from(share), time_limit=share, **common  # type: ignore[arg-type]
+            )
+        if parsimonious is None:
+            share = _share(deadline, 2)
+            parsimonious = solve(
+                tt, include, deadline=deadline_from(share), time_limit=share, **common  # type: ignore[arg-type]
+            )
     on = tt.configs_with("1")
     contradictions = tt.configs_with("C") if "C" in include else np.zeros((0, len(tt.levels)), np.int64)
+    no_off = np.zeros((0, len(tt.levels)), np.int64)
 
-    models: dict[frozenset, Model] = {}
-    primes_all = []
-    easy_all: set[int] = set()
-    pair_notes = []
-    sources: list[tuple[str, list[frozenset]]] = []
-    by_candidates: dict[frozenset, frozenset] = {}
-    solved: dict[frozenset, Solution] = {}
-    complete = conservative.search_complete and parsimonious.search_complete
-    c_index = {tuple(c): i for i, c in enumerate(conservative.pi_cubes.tolist())}
-    p_index = {tuple(p): j for j, p in enumerate(parsimonious.pi_cubes.tolist())}
     cp, pp = conservative.pi_cubes, parsimonious.pi_cubes
     subset = ((cp[:, None, :] == pp[None, :, :]) | (pp[None, :, :] < 0)).all(axis=2)
-    simplified: dict[tuple[int, int], tuple[int, ...]] = {}
+    # Every candidate cube once: the conservative implicants themselves and their
+    # simplifications against each parsimonious implicant they lie in (ids into ``cubes``).
+    cube_id: dict[tuple[int, ...], int] = {}
 
-    def simplify(i: int, j: int) -> tuple[int, ...]:
-        if (i, j) not in simplified:
-            simplified[i, j] = tuple(int(v) for v in _simplify(cp[i], pp[j], directions))
-        return simplified[i, j]
+    def intern(cube: tuple[int, ...]) -> int:
+        return cube_id.setdefault(cube, len(cube_id))
+
+    own = np.array([intern(tuple(c)) for c in cp.tolist()], dtype=np.int64)
+    simplified = np.full(subset.shape, -1, dtype=np.int64)
+    for i, j in zip(*np.nonzero(subset)):
+        simplified[i, j] = intern(tuple(int(v) for v in _simplify(cp[i], pp[j], directions)))
+    cubes = np.array(list(cube_id), dtype=np.int64).reshape(len(cube_id), len(tt.levels))
 
     # Small spaces: every remainder listed once, then each candidate set is one chart lookup.
     space = int(np.prod(tt.levels))
@@ -183,61 +183,78 @@ def intermediate_solution(
     if space <= 1 << 16:
         every = np.indices(tt.levels).reshape(len(tt.levels), -1).T
         remainders = every[remainder_mask(tt, every)]
+    covered_by = None if remainders is None else covers(cubes, remainders)  # cubes x remainders
 
-    def solve(candidates: list[tuple[int, ...]]) -> Solution:
-        key = frozenset(candidates)
-        if key not in by_candidates:
-            if remainders is not None:
-                easy = remainders[covers(np.asarray(candidates), remainders).any(axis=0)]
-            else:
-                inside = configs_in(np.asarray(candidates), tt.levels)
-                easy = inside[remainder_mask(tt, inside)]
-            easy_rows = frozenset(int(r) for r in row_numbers(easy, tt.levels))
-            by_candidates[key] = easy_rows
-            if easy_rows not in solved:
-                easy_all.update(easy_rows)
-                dont_care = np.vstack([easy, contradictions])
-                no_off = np.zeros((0, len(tt.levels)), np.int64)
-                primes, primes_done = find_prime_implicants(
-                    on, no_off, tt.levels, "negative", dont_care=dont_care, method=method, deadline=deadline
-                )
-                primes_all.append(primes)
-                solved[easy_rows] = solution_from_primes(
-                    tt,
-                    primes,
-                    on,
-                    "intermediate",
-                    include,
-                    max_models=max_models,
-                    deadline=deadline,
-                    time_limit=time_limit,
-                    primes_lower_bound=None if primes_done else 1,
-                    warn=False,
-                )
-        return solved[by_candidates[key]]
+    easy_all: set[int] = set()
+    primes_all = []
+    by_candidates: dict[frozenset[int], int] = {}  # candidate ids -> index into ``solved``
+    by_easy: dict[frozenset[int], int] = {}
+    solved: list[tuple[Solution, list[frozenset]]] = []
 
-    n_pairs = len(conservative.models) * len(parsimonious.models)
-    visited = 0
-    for ci, cmodel in enumerate(conservative.models, start=1):
-        c_ids = [c_index[tuple(c)] for c in cmodel.cubes.tolist()]
-        for pj, pmodel in enumerate(parsimonious.models, start=1):
-            if visited and deadline is not None and time.monotonic() >= deadline:
+    def solve_pair(ids: frozenset[int]) -> int:
+        hit = by_candidates.get(ids)
+        if hit is not None:
+            return hit
+        chosen = np.fromiter(sorted(ids), dtype=np.int64, count=len(ids))
+        if covered_by is not None:
+            easy = remainders[covered_by[chosen].any(axis=0)]  # type: ignore[index]
+        else:
+            inside = configs_in(cubes[chosen], tt.levels)
+            easy = inside[remainder_mask(tt, inside)]
+        easy_rows = frozenset(int(r) for r in row_numbers(easy, tt.levels))
+        if easy_rows not in by_easy:
+            easy_all.update(easy_rows)
+            primes, primes_done = find_prime_implicants(
+                on,
+                no_off,
+                tt.levels,
+                "negative",
+                dont_care=np.vstack([easy, contradictions]),
+                method=method,
+                deadline=deadline,
+            )
+            primes_all.append(primes)
+            sol = solution_from_primes(
+                tt,
+                primes,
+                on,
+                "intermediate",
+                include,
+                max_models=max_models,
+                deadline=deadline,
+                time_limit=time_limit,
+                primes_lower_bound=None if primes_done else 1,
+                warn=False,
+                max_nodes=max_nodes,
+            )
+            by_easy[easy_rows] = len(solved)
+            solved.append((sol, [frozenset(map(tuple, m.cubes.tolist())) for m in sol.models]))
+        by_candidates[ids] = by_easy[easy_rows]
+        return by_candidates[ids]
+
+    c_index = {tuple(c): i for i, c in enumerate(cp.tolist())}
+    p_index = {tuple(p): j for j, p in enumerate(pp.tolist())}
+    c_rows = [np.array([c_index[tuple(c)] for c in m.cubes.tolist()], np.int64) for m in conservative.models]
+    p_rows = [np.array([p_index[tuple(p)] for p in m.cubes.tolist()], np.int64) for m in parsimonious.models]
+    n_pairs = len(c_rows) * len(p_rows)
+    pair_solution: list[tuple[str, int]] = []
+    for ci, c_ids in enumerate(c_rows, start=1):
+        for pj, p_ids in enumerate(p_rows, start=1):
+            if pair_solution and deadline is not None and time.monotonic() >= deadline:
                 break
-            p_ids = [p_index[tuple(p)] for p in pmodel.cubes.tolist()]
-            candidates = []
-            for i in c_ids:
-                parents = [j for j in p_ids if subset[i, j]]
-                if not parents:
-                    candidates.append(tuple(int(v) for v in cp[i]))
-                candidates.extend(simplify(i, j) for j in parents)
-            sol = solve(candidates)
-            visited += 1
-            complete = complete and sol.search_complete
-            keys = [frozenset(map(tuple, m.cubes.tolist())) for m in sol.models]
-            for key, m in zip(keys, sol.models):
-                models.setdefault(key, m)
-            sources.append((f"C{ci}P{pj}", keys))
-            pair_notes.append(f"C{ci}P{pj}: " + "; ".join(str(m) for m in sol.models))
+            sub = subset[np.ix_(c_ids, p_ids)]
+            ids = frozenset(own[c_ids[~sub.any(axis=1)]].tolist()) | frozenset(
+                simplified[np.ix_(c_ids, p_ids)][sub].tolist()
+            )
+            pair_solution.append((f"C{ci}P{pj}", solve_pair(ids)))
+    visited = len(pair_solution)
+
+    ordered_models: dict[frozenset, Model] = {}
+    for _, s in pair_solution:
+        sol, keys = solved[s]
+        for key, m in zip(keys, sol.models):
+            ordered_models.setdefault(key, m)
+    pair_notes = [f"{label}: " + "; ".join(str(m) for m in solved[s][0].models) for label, s in pair_solution]
 
     k = len(tt.levels)
     pis = sort_cubes(np.vstack(primes_all)) if primes_all else np.zeros((0, k), dtype=np.int8)
@@ -247,14 +264,28 @@ def intermediate_solution(
         notes += pair_notes
     elif len(pair_notes) > 12:
         notes.append(f"{len(pair_notes)} pairs of conservative and parsimonious models (CiPj) were combined")
-    ordered = sorted(models.values(), key=lambda m: (len(m.terms), m.complexity, m.terms))
+    ordered = sorted(ordered_models.values(), key=lambda m: (len(m.terms), m.complexity, m.terms))
     position = {frozenset(map(tuple, m.cubes.tolist())): i for i, m in enumerate(ordered)}
-    model_sources = tuple((label, tuple(position[k] for k in keys)) for label, keys in sources)
-    sizes = [len(m.terms) for m in ordered] or [0]
-    status, setting = _status(
-        conservative, parsimonious, solved.values(), visited, n_pairs, len(ordered), time_limit
+    model_sources = tuple(
+        (label, tuple(position[key] for key in solved[s][1])) for label, s in pair_solution
     )
-    complete = complete and visited == n_pairs
+    sizes = [len(m.terms) for m in ordered] or [0]
+    pair_solutions = [solved[s][0] for _, s in pair_solution]
+    status, setting = _status(
+        conservative, parsimonious, pair_solutions, visited, n_pairs, len(ordered), time_limit
+    )
+    complete = (
+        conservative.search_complete
+        and parsimonious.search_complete
+        and all(sol.search_complete for sol in pair_solutions)
+        and visited == n_pairs
+    )
+    finished = (
+        conservative.search_finished
+        and parsimonious.search_finished
+        and all(sol.search_finished for sol in pair_solutions)
+        and visited == n_pairs
+    )
     if not complete:
         notes.append(status)
         warn_incomplete(status, setting, stacklevel=5)
@@ -275,6 +306,9 @@ def intermediate_solution(
         search_complete=complete,
         min_size_bounds=(min(sizes), min(sizes)),
         search_status=status,
+        tie_implicants=tuple(n for n in names if n in {t for m in ordered for t in m.terms}),
+        first_model_exact=finished,
+        search_finished=finished,
     )
 
 

@@ -270,6 +270,17 @@ def _expand(
 ) -> np.ndarray:
     """A prime implicant containing configuration ``p``: free its conditions greedily, in order."""
     cube = p.astype(np.int64).copy()
+    if allowed is None:
+        # Free condition j unless some negative configuration differs from p at j alone among
+        # the conditions still fixed (it would then fall inside): counts, not cube tests.
+        diff = off != p
+        count = diff.sum(axis=1)
+        for j in range(len(cube)):
+            col = diff[:, j]
+            if not (count[col] == 1).any():
+                cube[j] = -1
+                count = count - col
+        return cube
     for j in range(len(cube)):
         trial = cube.copy()
         trial[j] = -1

@@ -88,12 +88,22 @@ class MethodResult:
         ``"ok"``, ``"no_model"`` (the method returned nothing) or ``"error: <message>"``.
     model_text : str
         The first model as the method prints it (``""`` when none).
+    search_finished : bool or None
+        Whether the method's search finished within its budget (every tied model counted,
+        the first model proven canonical); None for methods without a budgeted search.
+        Recorded as ``<output>.search_finished``.
+    ties : object, optional
+        An oracle over *all* tied models, listed or not (a :class:`qca.Solution`: its
+        ``any_model`` / ``all_models``), so that any/all metrics are exact; None: the listed
+        models are all there is.
     """
 
     models: tuple[Expression, ...] = ()
     n_models: int = 0
     status: str = "no_model"
     model_text: str = ""
+    search_finished: bool | None = None
+    ties: Any = field(default=None, compare=False, repr=False)
 
     @classmethod
     def error(cls, exc: BaseException) -> MethodResult:

@@ -1,8 +1,14 @@
 """QCA as an analysis method: truth table, then the conservative, parsimonious and intermediate
 solutions (the semantics of R's QCA ``truthTable`` and ``minimize``; see :mod:`qca`).
 
-The truth table is built once per cohort and shared by the three outputs. A cohort without a
-positive row gives every output the status ``"no_model"`` (QCA returns nothing).
+The truth table is built once per cohort and shared by the three outputs; the intermediate
+solution reuses the conservative and parsimonious solutions when they were asked for too. A
+cohort without a positive row gives every output the status ``"no_model"`` (QCA returns
+nothing). Every minimization runs under a deterministic work budget (``max_nodes``), so stored
+results never depend on the machine's load; whether each search finished within it is recorded
+as ``<solution>.search_finished``. The results carry the solution as an oracle over all tied
+models (:meth:`qca.Solution.any_model`), so the any/all metrics are exact beyond the
+``max_models`` listed.
 """
 
 from __future__ import annotations
@@ -14,13 +20,19 @@ from typing import Any
 
 import qca
 from qca import Expression, QCAError, QCAWarning
+from qca.intermediate import intermediate_solution
 from qca.params import Param
 from qca.truth_table import truth_table_from_arrays
 
 from ..scoring import as_expression
 from . import AnalysisInput, AnalysisMethod, MethodResult, MethodResults, register_method
 
-__all__ = ["recipe_directions", "QCA_METHOD"]
+__all__ = ["recipe_directions", "QCA_METHOD", "DEFAULT_MAX_NODES"]
+
+#: Default work budget of the benchmark's minimizations (search nodes per cover search). Enough
+#: for every chart of the default study's cells (crisp and fuzzy, 5 and 7 conditions, N up to
+#: 1,000) to finish; measured with benchmarks/bench_pipeline.py.
+DEFAULT_MAX_NODES = 200_000
 
 
 def recipe_directions(truth: Expression | str, conditions: Sequence[str]) -> tuple[str, ...]:
@@ -67,9 +79,15 @@ PARAMS = (
           doc="Directional expectations of the intermediate solution: 'recipe' (read off the true "
               "recipe: a best case) or a list such as ['SBW', '~CASELOAD']."),
     Param("max_models", 50, "int", low=1, doc="Tied models listed per solution (all are counted)."),
-    Param("time_limit", 2.0, "float", low=0, low_open=True, nullable=True,
-          doc="Seconds each minimization may take (qca.minimize's budget; the first minimal "
-              "model is always returned)."),
+    Param("max_nodes", DEFAULT_MAX_NODES, "int", low=1, nullable=True,
+          doc="Search nodes each minimum-cover search may take (qca.minimize's deterministic work "
+              "budget): results depend only on the data and this number, never on the machine or "
+              "its load; a search it cuts short is recorded as <solution>.search_finished = false."),
+    Param("time_limit", None, "float", low=0, low_open=True, nullable=True,
+          doc="Wall-clock seconds each minimization may take (qca.minimize's time_limit). Until "
+              "the work budget max_nodes replaced it this was 2 s; the default is now None "
+              "(no wall-clock limit) because a wall-clock limit makes stored results depend on "
+              "the machine's load. Set it only for exploratory runs."),
 )
 
 
@@ -88,31 +106,36 @@ def _analyse(inp: AnalysisInput, params: Mapping[str, Any], outputs: tuple[str, 
         diagnostics = {"tt_rows": n_kept, "tt_positive": n_pos,
                        "remainders": 2 ** len(inp.conditions) - n_kept}
         results: dict[str, MethodResult] = {}
+        budget = {"max_models": params["max_models"], "time_limit": params["time_limit"],
+                  "max_nodes": params["max_nodes"]}
+        solved: dict[str, qca.Solution] = {}
         for out in outputs:
             if n_pos == 0:
                 results[out] = MethodResult()
                 continue
             try:
                 if out == "conservative":
-                    sol = qca.minimize(tt, max_models=params["max_models"],
-                                       time_limit=params["time_limit"])
+                    sol = qca.minimize(tt, **budget)
                 elif out == "parsimonious":
-                    sol = qca.minimize(tt, include="?", max_models=params["max_models"],
-                                       time_limit=params["time_limit"])
+                    sol = qca.minimize(tt, include="?", **budget)
                 else:
                     dir_exp = params["dir_exp"]
                     if dir_exp == "recipe":
                         dir_exp = _directions(inp.truth, inp.conditions)
-                    sol = qca.minimize(tt, include="?", dir_exp=list(dir_exp),
-                                       max_models=params["max_models"],
-                                       time_limit=params["time_limit"])
+                    # The conservative and parsimonious solutions already computed for this
+                    # table are reused (the same call would give the same answer).
+                    sol = intermediate_solution(tt, list(dir_exp), ("?",), **budget,
+                                                conservative=solved.get("conservative"),
+                                                parsimonious=solved.get("parsimonious"))
             except QCAError as exc:
                 results[out] = MethodResult.error(exc)
                 continue
+            solved[out] = sol
             models = tuple(m.expression for m in sol.models)
             results[out] = MethodResult(models=models, n_models=int(sol.n_models),
                                         status="ok" if models else "no_model",
-                                        model_text=str(sol.models[0]) if models else "")
+                                        model_text=str(sol.models[0]) if models else "",
+                                        search_finished=bool(sol.search_finished), ties=sol)
     return MethodResults(results, diagnostics)
 
 

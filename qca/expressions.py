@@ -282,7 +282,10 @@ def parse(
     else:
         if not isinstance(text, str):
             raise ExpressionError(f"an expression must be a string; got {type(text).__name__}")
-        expr = _Parser(text, levels).parse()
+        try:
+            expr = _Parser(text, levels).parse()
+        except RecursionError:
+            raise ExpressionError("expression is nested too deeply (parentheses or negations)") from None
     if conditions is not None:
         unknown = [c for c in expr.conditions if c not in conditions]
         if unknown:

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from ._validation import public_api
 from .exceptions import ExpressionError
 
 _ONE = frozenset({1})
@@ -245,6 +246,7 @@ def _and(a: Expression, b: Expression) -> Expression:
     return Expression(tuple(terms)).absorbed()
 
 
+@public_api
 def parse(
     text: str | Expression,
     conditions: Sequence[str] | None = None,

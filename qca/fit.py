@@ -18,6 +18,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
+from ._validation import public_api
 from .exceptions import QCAError
 
 __all__ = ["sufficiency", "necessity", "disjunction_fit", "pof"]
@@ -93,6 +94,7 @@ def disjunction_fit(
     return overall, per_term
 
 
+@public_api
 def pof(
     setms: object,
     outcome: pd.Series | np.ndarray | str | None = None,

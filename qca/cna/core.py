@@ -30,6 +30,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .._validation import public_api
 from ._csf import _MAX_REDUCTIONS, Asf, coherence, combine, has_psr, is_cyclic, minimalize
 from ._data import CNAData, CNAError, prepare_data
 from ._measures import (
@@ -258,6 +259,7 @@ class CNAResult:
 # ----------------------------------------------------------------------------- main
 
 
+@public_api
 def cna(
     data: pd.DataFrame | Mapping[str, np.ndarray],
     *,

@@ -358,3 +358,29 @@ def test_csv_export_neutralises_formulas_and_refuses_the_store(done, tmp_path):
         for target in (done, tmp_path / "s.db-wal", tmp_path / "s.db.lock"):
             with pytest.raises(OutputPathError, match="is the results store"):
                 s.export(target)
+
+
+@pytest.mark.slow
+def test_scenario_edited_during_a_parallel_run_is_not_used(tmp_path):
+    """Item 3 as reported: ``-j 2``, the scenario file edited after the first batch; every
+    stored replication equals the serial run of the original file."""
+    text = (resources.files("sim") / "scenarios" / "kbop.toml").read_text()
+    scen = tmp_path / "my.toml"
+    scen.write_text(text)
+    raw = _raw(base__scenario=str(scen), grid__n_workers=[12, 14])
+    raw["experiment"].update(replications=6, batch_size=1)
+    edited = text.replace("recipe_hazard_ratio = 0.4", "recipe_hazard_ratio = 0.9")
+    assert edited != text
+    with pytest.warns(Warning), Store(tmp_path / "ref.db") as s:
+        _run(s, raw)
+        ref = s.frame("toy").drop(columns=["elapsed", "sim_seconds", "analysis_seconds"])
+
+    def edit(n_done):
+        if n_done == 1:
+            scen.write_text(edited)
+
+    with pytest.warns(Warning), Store(tmp_path / "par.db") as s:
+        run_experiment(experiment_from_dict(raw), s, backend="joblib", n_jobs=2, progress=False,
+                       on_batch=edit)
+        got = s.frame("toy").drop(columns=["elapsed", "sim_seconds", "analysis_seconds"])
+    pd.testing.assert_frame_equal(got, ref)

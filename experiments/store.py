@@ -599,6 +599,25 @@ class Store:
         return {k: {**c.get("truth", {}), "scenario": c.get("params", {}).get("scenario")}
                 for k, c in self.cell_plans(experiment).items()}
 
+    def recipe_summary(self, experiment: str) -> tuple[str, bool] | None:
+        """The true recipe(s) of the current definition as the run recorded them (text, several
+        joined by ``" | "``) and whether every cell is a null cell (hazard ratio 1); None for
+        results stored before run plans (then say so rather than reload files)."""
+        truth = self.truth(experiment)
+        if not truth:
+            return None
+        recipes = sorted({str(t.get("recipe", "")) for t in truth.values()})
+        return " | ".join(recipes), all(bool(t.get("null")) for t in truth.values())
+
+    def scenario_text(self, experiment: str, cell: str) -> str | None:
+        """The scenario file content a cell of the current definition was computed from (its
+        run's snapshot), or None for an inline (``boolean:``) scenario or an older store. Pass
+        it as ``scenario_text`` to :func:`experiments.pipeline.cell_setup` to rebuild the cell
+        (e.g. a population ceiling) without reading the file."""
+        c = self.cell_plans(experiment).get(cell)
+        digest = None if c is None else c.get("scenario_digest")
+        return None if digest in (None, "inline") else self.snapshot(digest)
+
     def source_mismatches(self, experiment: str) -> list[str]:
         """Scenario files on disk that no longer match what the stored results were computed
         from (one sentence each; empty when all match or nothing is recorded).

@@ -101,6 +101,9 @@ def test_scenario_edited_mid_run_workers_use_the_snapshot(tmp_path):
             "~SBW*INNOV*~CASELOAD + ~INNOV*~WORKLOAD*LONGMEET + WORKLOAD*INNOV*LONGMEET"}
         notes = s.check("toy")
         assert any("my.toml' was edited after the results were computed" in n for n in notes)
+        recipe, null = s.recipe_summary("toy")
+        assert recipe.startswith("~SBW*INNOV*~CASELOAD") and not null
+        assert s.scenario_text("toy", got["cell"].iloc[0]) == text
         with pytest.raises(StoreConflictError, match="edited"):
             _run(s, raw)  # the edited file is a changed definition, not "already stored"
     scen.write_text(text)

@@ -217,6 +217,15 @@ def _folder_writable(path: Path) -> bool:
     return os.access(folder, os.W_OK | os.X_OK)
 
 
+def _disk_full(path: Path) -> bool:
+    import shutil
+
+    try:
+        return shutil.disk_usage(path.parent if str(path.parent) else ".").free < (1 << 20)
+    except OSError:
+        return False
+
+
 def explain(exc: BaseException, path: Path, action: str = "use") -> StoreError:
     """A true, one-line :class:`StoreError` for an SQLite or OS error on the store ``path``.
 
@@ -231,6 +240,8 @@ def explain(exc: BaseException, path: Path, action: str = "use") -> StoreError:
     """
     msg = str(exc).strip()
     low = msg.lower()
+    if "unable to open" in low and _disk_full(path):
+        low = "disk is full"  # SQLite cannot create its -wal/-shm files on a full disk
     if isinstance(exc, OSError) and exc.errno == 28 or "disk is full" in low or "no space" in low:
         return StoreError(
             f"the disk holding the results store {path} is full; replications already written "

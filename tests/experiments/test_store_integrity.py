@@ -298,6 +298,17 @@ def test_sqlite_errors_become_true_messages(tmp_path, sqlite_says, words):
     assert "not a qcasim results store" not in msg or "not an SQLite" in msg
 
 
+def test_cannot_open_on_a_full_disk_says_the_disk_is_full(tmp_path, monkeypatch):
+    import shutil
+    from collections import namedtuple
+
+    usage = namedtuple("usage", "total used free")
+    monkeypatch.setattr(shutil, "disk_usage", lambda p: usage(10, 10, 0))
+    msg = str(explain(sqlite3.OperationalError("unable to open database file"),
+                      tmp_path / "qcasim.db", "open"))
+    assert "is full" in msg and "intact" in msg and "not a qcasim results store" not in msg
+
+
 def test_disk_full_while_writing_is_reported_truthfully(done, monkeypatch):
     with Store(done) as s:
         real = s._con

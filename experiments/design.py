@@ -63,7 +63,7 @@ _REPORT = {"headline_n", "criterion", "solution", "target", "reference"}
 _LD = {"truth", "conditions", "deletions"}
 
 #: Limits a user can reach by mistake (a refusal before any work, naming the limit).
-MAX_CELLS = 100_000
+MAX_CELLS = 10_000
 MAX_REPLICATIONS = 1_000_000
 MAX_TOTAL_REPLICATIONS = 100_000_000
 MAX_NAME_LENGTH = 200

@@ -67,7 +67,7 @@ from . import __version__
 from .errors import InputError
 
 __all__ = ["Store", "StoreError", "StoreConflictError", "LegacyStoreError", "StoreBusyError",
-           "CorruptRow", "Coverage", "FORMAT"]
+           "CorruptRow", "Coverage", "FORMAT", "explain"]
 
 #: Store format written by this version (SQLite ``PRAGMA user_version``).
 FORMAT = 2
@@ -385,7 +385,6 @@ class Store:
                 "determined each result, so its replications cannot be matched to an experiment "
                 f"definition; read it with qcasim {version}, or rerun the experiment into a new "
                 "folder (-o DIR)")
-        self._tables = tables
 
     def _has_table(self, name: str) -> bool:
         row = self._con.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?",

@@ -401,3 +401,15 @@ def test_scenario_edited_during_a_parallel_run_is_not_used(tmp_path):
                        on_batch=edit)
         got = s.frame("toy").drop(columns=["elapsed", "sim_seconds", "analysis_seconds"])
     pd.testing.assert_frame_equal(got, ref)
+
+
+def test_store_written_before_run_plans_stays_readable(done):
+    con = sqlite3.connect(done)
+    con.executescript("DROP TABLE runs; DROP TABLE snapshots;")
+    con.close()
+    with Store(done, readonly=True) as s:
+        assert len(s.frame("toy")) == 8 and s.run_plan("toy") is None
+        assert s.truth("toy") == {} and s.recipe_summary("toy") is None
+        assert s.check("toy") == [] and s.runs().empty
+    with Store(done) as s:  # a writer adds the tables; the next run records its plan
+        assert _run(s, _raw()).n_run == 0 and s.run_plan("toy") is not None

@@ -71,7 +71,9 @@ class AnalysisSpec:
 def output_record(result: MethodResult, truth: Expression,
                   case_data: Mapping[str, np.ndarray] | None,
                   true_membership: np.ndarray | None) -> dict[str, Any]:
-    """``status``, every registered metric and ``model`` of one output."""
+    """``status``, every registered metric and ``model`` of one output, and
+    ``search_complete`` when the method reports it (see
+    :attr:`experiments.methods.MethodResult.search_complete`)."""
     if result.status.startswith("error"):
         return {"status": result.status, **error_scores(), "model": ""}
     outcome = SolutionOutcome(result.models, truth, result.n_models, case_data, true_membership,

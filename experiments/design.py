@@ -39,7 +39,9 @@ An experiment file has these tables (unknown keys are errors naming the key and 
 from __future__ import annotations
 
 import itertools
+import math
 import tomllib
+import unicodedata
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -59,6 +61,14 @@ _TOP = {"experiment", "base", "grid", "report", "limited_diversity"}
 _EXPERIMENT = {"name", "kind", "description", "replications", "seed", "batch_size"}
 _REPORT = {"headline_n", "criterion", "solution", "target", "reference"}
 _LD = {"truth", "conditions", "deletions"}
+
+#: Limits a user can reach by mistake (a refusal before any work, naming the limit).
+MAX_CELLS = 10_000
+MAX_REPLICATIONS = 1_000_000
+MAX_TOTAL_REPLICATIONS = 100_000_000
+MAX_NAME_LENGTH = 200
+MAX_LD_CONDITIONS = 12
+MAX_LD_DATASETS = 100_000
 
 @dataclass(frozen=True)
 class Cell:
@@ -92,9 +102,25 @@ class Experiment:
         """The grid as a list of blocks (one block for a plain ``[grid]`` table)."""
         return [self.grid] if isinstance(self.grid, dict) else list(self.grid)
 
+    @property
+    def n_grid(self) -> int:
+        """Cells the grid declares (before duplicates are merged), without expanding it."""
+        return sum(math.prod(len(v) for v in block.values()) for block in self.blocks)
+
     def cells(self) -> list[Cell]:
         """The grid's cells in declaration order: the cartesian product of each block's lists,
-        blocks in order, a cell already listed by an earlier block skipped."""
+        blocks in order, a cell already listed by an earlier block skipped (numbers compare as
+        numbers: ``1`` and ``1.0`` are one cell).
+
+        Raises
+        ------
+        DesignError
+            The grid declares more than :data:`MAX_CELLS` cells (refused before expanding).
+        """
+        if self.n_grid > MAX_CELLS:
+            raise DesignError(f"{self.source}: the grid declares {self.n_grid:,} cells, more than "
+                              f"the {MAX_CELLS:,} qcasim runs in one experiment; split it into "
+                              "several experiments or use [[grid]] blocks (one sweep per factor)")
         out: list[Cell] = []
         seen: set[str] = set()
         for block in self.blocks:
@@ -142,11 +168,76 @@ def _check_keys(d: Any, allowed: set[str], where: str, source: str) -> dict[str,
     return d
 
 
-def _int(d: dict, key: str, default: int, lo: int, source: str) -> int:
+def _int(d: dict, key: str, default: int, lo: int, source: str, hi: int = 2**63 - 1,
+         where: str = "experiment") -> int:
     v = d.get(key, default)
-    if isinstance(v, bool) or not isinstance(v, int) or v < lo:
-        raise DesignError(f"{source}: experiment.{key} must be an integer >= {lo}, got {v!r}")
+    if isinstance(v, bool) or not isinstance(v, int) or not lo <= v <= hi:
+        raise DesignError(f"{source}: {where}.{key} must be an integer in [{lo}, {hi:,}], "
+                          f"got {v!r}")
     return v
+
+
+def check_name(name: Any, source: str, what: str = "experiment.name") -> str:
+    """A valid experiment name: a non-empty string of printable characters (no NUL, no control
+    or escape characters), at most :data:`MAX_NAME_LENGTH` long; surrounding spaces dropped.
+
+    Raises
+    ------
+    DesignError
+    """
+    if not isinstance(name, str) or not name.strip():
+        raise DesignError(f"{source}: {what} is required (a non-empty string)")
+    bad = [ch for ch in name if unicodedata.category(ch)[0] == "C"]
+    if bad:
+        raise DesignError(f"{source}: {what} contains a control character "
+                          f"({ascii(bad[0])}); use printable characters only")
+    if len(name) > MAX_NAME_LENGTH:
+        raise DesignError(f"{source}: {what} is {len(name)} characters long; at most "
+                          f"{MAX_NAME_LENGTH}")
+    return name.strip()
+
+
+def _check_limited_diversity(ld: dict[str, Any], source: str) -> None:
+    if not ld:
+        return
+    from qca import QcasimError, parse
+
+    where = "limited_diversity"
+    truth = ld.get("truth")
+    if not isinstance(truth, str) or not truth.strip():
+        raise DesignError(f"{source}: {where}.truth must be a recipe string, got {truth!r}")
+    try:
+        expr = parse(truth)
+    except QcasimError as exc:
+        raise DesignError(f"{source}: {where}.truth: {exc}") from None
+    conds = ld.get("conditions")
+    if conds is not None:
+        if (not isinstance(conds, list) or not conds or not all(isinstance(c, str) for c in conds)
+                or len(set(conds)) != len(conds)):
+            raise DesignError(f"{source}: {where}.conditions must be a list of distinct names, "
+                              f"got {conds!r}")
+        missing = [c for c in expr.conditions if c not in conds]
+        if missing:
+            raise DesignError(f"{source}: {where}.truth names {missing[0]!r}, which is not in "
+                              f"{where}.conditions")
+    k = len(conds) if conds else len(expr.conditions)
+    if k > MAX_LD_CONDITIONS:
+        raise DesignError(f"{source}: {where} has {k} conditions; at most {MAX_LD_CONDITIONS} "
+                          f"(2^{k} truth-table rows)")
+    dels = ld.get("deletions", [1, 2])
+    rows = 2 ** k
+    if (not isinstance(dels, list) or not dels
+            or not all(isinstance(d, int) and not isinstance(d, bool) for d in dels)):
+        raise DesignError(f"{source}: {where}.deletions must be a non-empty list of integers, "
+                          f"got {dels!r}")
+    bad = [d for d in dels if not 0 <= d < rows]
+    if bad:
+        raise DesignError(f"{source}: {where}.deletions must be in 0..{rows - 1} (rows of the "
+                          f"{k}-condition truth table), got {bad[0]}")
+    n = sum(math.comb(rows, d) for d in set(dels))
+    if n > MAX_LD_DATASETS:
+        raise DesignError(f"{source}: {where}.deletions {dels} give {n:,} data sets; at most "
+                          f"{MAX_LD_DATASETS:,}")
 
 
 def experiment_from_dict(raw: dict[str, Any], source: str = "<dict>") -> Experiment:
@@ -159,9 +250,7 @@ def experiment_from_dict(raw: dict[str, Any], source: str = "<dict>") -> Experim
     """
     _check_keys(raw, _TOP, "", source)
     exp = _check_keys(raw.get("experiment", {}), _EXPERIMENT, "experiment", source)
-    name = exp.get("name")
-    if not isinstance(name, str) or not name.strip():
-        raise DesignError(f"{source}: experiment.name is required (a non-empty string)")
+    name = check_name(exp.get("name"), source)
     kind = exp.get("kind", "recovery")
     if kind not in KINDS:
         raise DesignError(f"{source}: experiment.kind = {kind!r} is not one of {', '.join(KINDS)}")
@@ -196,12 +285,18 @@ def experiment_from_dict(raw: dict[str, Any], source: str = "<dict>") -> Experim
     t = report.get("target", 0.8)
     if isinstance(t, bool) or not isinstance(t, int | float) or not 0 < t < 1:
         raise DesignError(f"{source}: report.target must be in (0, 1), got {t!r}")
+    if "headline_n" in report:
+        _int(report, "headline_n", 65, 2, source, 10**9, where="report")
+    if not isinstance(exp.get("description", ""), str):
+        raise DesignError(f"{source}: experiment.description must be a string")
     ld = _check_keys(raw.get("limited_diversity", {}), _LD, "limited_diversity", source)
+    if kind == "limited_diversity":
+        _check_limited_diversity(ld, source)
     out = Experiment(
-        name=name.strip(), kind=kind, description=str(exp.get("description", "")),
-        replications=_int(exp, "replications", 100, 1, source),
+        name=name, kind=kind, description=str(exp.get("description", "")),
+        replications=_int(exp, "replications", 100, 1, source, MAX_REPLICATIONS),
         seed=_int(exp, "seed", 1, 0, source),
-        batch_size=_int(exp, "batch_size", 25, 1, source),
+        batch_size=_int(exp, "batch_size", 25, 1, source, MAX_REPLICATIONS),
         base=dict(base), grid=grid, report=dict(report),
         limited_diversity=dict(ld), source=source,
     )
@@ -212,7 +307,13 @@ def experiment_from_dict(raw: dict[str, Any], source: str = "<dict>") -> Experim
 
         # Every cell's generator and analysis settings are built now, so that a bad scenario,
         # an unobserved condition or a bad dir_exp fails before anything is stored.
-        for cell in out.cells():
+        cells = out.cells()
+        total = len(cells) * out.replications
+        if total > MAX_TOTAL_REPLICATIONS:
+            raise DesignError(f"{source}: {len(cells):,} cells x {out.replications:,} "
+                              f"replications = {total:,} replications, more than the "
+                              f"{MAX_TOTAL_REPLICATIONS:,} qcasim runs in one experiment")
+        for cell in cells:
             try:
                 cell_setup(cell.params)
             except DesignError:
@@ -243,12 +344,21 @@ def load_experiment(path: str | Path) -> Experiment:
         text, source = res.read_text(encoding="utf-8"), f"{name}.toml"
     else:
         p = Path(path)
-        if not p.is_file():
+        if "\x00" in name or not p.is_file():
             raise DesignError(f"experiment {name!r} is neither a file nor a built-in "
                               f"({', '.join(builtin_experiments())})")
-        text, source = p.read_text(encoding="utf-8"), str(p)
+        source = str(p)
+        try:
+            text = p.read_bytes().decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise DesignError(f"{source}: not UTF-8 text ({exc.reason} at byte {exc.start}); "
+                              "save the experiment file as UTF-8") from None
+        except OSError as exc:
+            raise DesignError(f"{source}: cannot read ({exc.strerror or exc})") from None
     try:
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise DesignError(f"{source}: invalid TOML: {exc}") from None
+    except RecursionError:
+        raise DesignError(f"{source}: invalid TOML: nested too deeply") from None
     return experiment_from_dict(raw, source)

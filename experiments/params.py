@@ -158,6 +158,15 @@ def normalise_params(params: Mapping[str, Any], where: str = "replication parame
     method_params = check_params({k: v for k, v in params.items() if k not in base},
                                  schema[len(BASE_PARAMS):], where, error=DesignError)
     out = {**base, **method_params}
+    # Canonical numbers: a number parameter written 1 is the same cell as 1.0 (same key, seed
+    # and fingerprint), so a grid [1, 1.0] is one cell and editing 1 -> 1.0 changes nothing.
+    for q in schema:
+        if q.kind == "float" and isinstance(out.get(q.name), int) and not isinstance(
+                out[q.name], bool):
+            try:
+                out[q.name] = float(out[q.name])
+            except OverflowError:
+                raise DesignError(f"{where}: {q.name} = {out[q.name]} is too large") from None
     out["percentiles"] = [float(v) for v in out["percentiles"]]
     out["solutions"] = list(out["solutions"])
     if isinstance(out.get("dir_exp"), tuple):

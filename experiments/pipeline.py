@@ -8,12 +8,18 @@ generate (:mod:`sim.generators`, known recipe) -> calibrate (:mod:`experiments.c
 the runner may call it in any process, in any order. :func:`run_batch` runs consecutive
 replications of one cell and gives exactly the same records as calling :func:`run_one` on each.
 The replication parameters are documented in :mod:`experiments.params`.
+
+A run gives workers the *snapshot* of each scenario file (its text, read once when the run
+starts and stored with the run plan, :mod:`experiments.store`): ``scenario_text`` makes the
+generator compute from that text, never from the file, so a file edited during a run cannot
+change what the run computes under the fingerprint it recorded.
 """
 
 from __future__ import annotations
 
 import json
 import time
+import tomllib
 import warnings
 from collections.abc import Mapping, Sequence
 from functools import lru_cache
@@ -27,22 +33,38 @@ from .errors import DesignError
 from .methods.qca_solutions import recipe_directions
 from .params import DATA_PARAMS, normalise_params
 
-__all__ = ["cell_setup", "run_one", "run_batch", "recipe_directions", "normalise_params",
-           "analyse_cohort", "AnalysisSpec"]
+__all__ = ["cell_setup", "cell_truth", "run_one", "run_batch", "recipe_directions",
+           "normalise_params", "analyse_cohort", "AnalysisSpec"]
 
 
-def generator_for(p: Mapping[str, Any]) -> DataGenerator:
+def generator_for(p: Mapping[str, Any], scenario_text: str | None = None) -> DataGenerator:
     """The data generator of normalised replication parameters ``p`` (cached by the data
-    parameters: cells that differ only in analysis settings share it)."""
-    return _generator(json.dumps({k: p[k] for k in DATA_PARAMS}, sort_keys=True, default=str))
+    parameters: cells that differ only in analysis settings share it); with ``scenario_text``,
+    the programme scenario is built from that text (a run's snapshot), not from the file."""
+    return _generator(json.dumps({k: p[k] for k in DATA_PARAMS}, sort_keys=True, default=str),
+                      scenario_text)
 
 
 @lru_cache(maxsize=256)
-def _generator(key: str) -> DataGenerator:
+def _generator(key: str, scenario_text: str | None = None) -> DataGenerator:
     p = json.loads(key)
-    return make_generator(p["scenario"], GeneratorSettings(
+    settings = GeneratorSettings(
         n_cases=p["n_workers"], reliability=p["reliability"], effect=p["recipe_hazard_ratio"],
-        overrides=p["overrides"], engine=p["engine"]))
+        overrides=p["overrides"], engine=p["engine"])
+    if scenario_text is None:
+        return make_generator(p["scenario"], settings)
+    from sim.errors import ScenarioError
+    from sim.generators import ProgrammeGenerator, programme_overrides
+    from sim.scenario import scenario_from_dict
+
+    source = f"{p['scenario']} (snapshot)"
+    try:
+        raw = tomllib.loads(scenario_text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ScenarioError(f"{source}: invalid TOML: {exc}") from None
+    base = scenario_from_dict(raw, source=str(p["scenario"]))
+    return ProgrammeGenerator(base.with_overrides(programme_overrides(base, settings)),
+                              settings.engine)
 
 
 def _analysed_conditions(p: Mapping[str, Any], gen: DataGenerator) -> tuple[str, ...]:
@@ -58,6 +80,11 @@ def _analysed_conditions(p: Mapping[str, Any], gen: DataGenerator) -> tuple[str,
             raise DesignError(f"n_conditions = {p['n_conditions']} but scenario {gen.name!r} "
                               f"observes only {len(conds)} conditions")
         conds = conds[: p["n_conditions"]]
+    from qca._validation import MAX_CONDITIONS
+
+    if len(conds) > MAX_CONDITIONS:
+        raise DesignError(f"scenario {gen.name!r} observes {len(conds)} conditions; at most "
+                          f"{MAX_CONDITIONS} can be analysed (set n_conditions or conditions)")
     return conds
 
 
@@ -72,9 +99,9 @@ def _check_dir_exp(p: Mapping[str, Any], conds: Sequence[str]) -> None:
 
 
 @lru_cache(maxsize=256)
-def _cell_setup(key: str) -> tuple[DataGenerator, AnalysisSpec]:
+def _cell_setup(key: str, scenario_text: str | None = None) -> tuple[DataGenerator, AnalysisSpec]:
     p = json.loads(key)
-    gen = generator_for(p)
+    gen = generator_for(p, scenario_text)
     conds = _analysed_conditions(p, gen)
     _check_dir_exp(p, conds)
     anchors = dict(gen.calibration_anchors)
@@ -86,8 +113,16 @@ def _cell_setup(key: str) -> tuple[DataGenerator, AnalysisSpec]:
     return gen, AnalysisSpec.build(conds, gen.outcome, anchors, gen.truth, p)
 
 
-def cell_setup(params: Mapping[str, Any]) -> tuple[DataGenerator, AnalysisSpec]:
+def cell_setup(params: Mapping[str, Any], scenario_text: str | None = None
+               ) -> tuple[DataGenerator, AnalysisSpec]:
     """The data generator and analysis spec of a cell (cached), from replication parameters.
+
+    Parameters
+    ----------
+    params : mapping
+        Replication parameters.
+    scenario_text : str, optional
+        The scenario file's content as snapshotted by the run (then the file is not read).
 
     Raises
     ------
@@ -95,10 +130,22 @@ def cell_setup(params: Mapping[str, Any]) -> tuple[DataGenerator, AnalysisSpec]:
         Bad parameters, an unknown scenario, or conditions the scenario does not observe.
     """
     p = normalise_params(params)
-    return _cell_setup(json.dumps(p, sort_keys=True, default=str))
+    return _cell_setup(json.dumps(p, sort_keys=True, default=str), scenario_text)
 
 
-def run_batch(params: Mapping[str, Any], seed: int, reps: Sequence[int]) -> list[dict[str, Any]]:
+def cell_truth(params: Mapping[str, Any], scenario_text: str | None = None) -> dict[str, Any]:
+    """What a cell is scored against, as plain data for the run plan: ``recipe`` (text),
+    ``paths`` (its disjuncts), ``outcome``, ``conditions`` (analysed) and ``null`` (the recipe
+    has no effect: hazard ratio 1)."""
+    gen, spec = cell_setup(params, scenario_text)
+    hazard = getattr(getattr(gen, "scenario", None), "hazard", None)
+    null = hazard is not None and float(hazard.recipe_hazard_ratio) == 1.0
+    return {"recipe": str(spec.truth), "paths": [str(t) for t in spec.truth.terms],
+            "outcome": spec.outcome, "conditions": list(spec.conditions), "null": bool(null)}
+
+
+def run_batch(params: Mapping[str, Any], seed: int, reps: Sequence[int],
+              scenario_text: str | None = None) -> list[dict[str, Any]]:
     """Run replications ``reps`` of one cell (see :func:`run_one`); one record per replication.
 
     Parameters
@@ -109,6 +156,8 @@ def run_batch(params: Mapping[str, Any], seed: int, reps: Sequence[int]) -> list
         The cell's seed (:func:`experiments.seeds.cell_seed`).
     reps : sequence of int
         Replication indices.
+    scenario_text : str, optional
+        The run's snapshot of the scenario file (see the module docstring).
 
     Returns
     -------
@@ -121,7 +170,7 @@ def run_batch(params: Mapping[str, Any], seed: int, reps: Sequence[int]) -> list
         # A scenario's ScenarioWarnings are said when the experiment is loaded (in the main
         # process, once); replications in worker processes need not repeat them.
         warnings.simplefilter("ignore", ScenarioWarning)
-        gen, spec = cell_setup(params)
+        gen, spec = cell_setup(params, scenario_text)
     t0 = time.perf_counter()
     cohorts = gen.cohorts(seed, reps)
     sim_each = (time.perf_counter() - t0) / max(len(cohorts), 1)

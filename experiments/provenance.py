@@ -32,8 +32,8 @@ from typing import Any
 
 from sim.generators import PROGRAMME, scheme_of
 
-__all__ = ["RESULTS_VERSION", "scenario_digest", "cell_fingerprint", "provenance",
-           "describe_changes"]
+__all__ = ["RESULTS_VERSION", "scenario_digest", "scenario_snapshot", "cell_fingerprint",
+           "provenance", "describe_changes"]
 
 #: Version of the results the analysis code produces; bump when records change for given seeds.
 RESULTS_VERSION = 4
@@ -70,6 +70,22 @@ def scenario_digest(scenario: str) -> str:
     return "missing" if text is None else _sha(text)[:16]
 
 
+def scenario_snapshot(scenario: str) -> tuple[str, str] | None:
+    """The digest and text of a scenario file, read once (a run's snapshot).
+
+    Returns
+    -------
+    tuple (digest, text) or None
+        None for a ``scheme:spec`` reference such as ``"boolean:..."`` (fully described by the
+        parameters) or a missing file.
+    """
+    name = str(scenario)
+    if scheme_of(name) != PROGRAMME:
+        return None
+    text = _scenario_text(name)
+    return None if text is None else (_sha(text)[:16], text)
+
+
 def _scenario_text(name: str) -> str | None:
     builtin = resources.files("sim") / "scenarios" / f"{name}.toml"
     if "/" not in name and "\\" not in name and not name.endswith(".toml") and builtin.is_file():
@@ -82,14 +98,22 @@ def _scenario_text(name: str) -> str | None:
 
 @lru_cache(maxsize=64)
 def _read_cached(path: str, mtime_ns: int, size: int) -> str:
-    return Path(path).read_text(encoding="utf-8")
+    try:
+        return Path(path).read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        from .errors import DesignError
+
+        raise DesignError(f"scenario file {path} is not UTF-8 text ({exc.reason} at byte "
+                          f"{exc.start})") from None
 
 
-def cell_fingerprint(params: Mapping[str, Any], seed: int) -> str:
+def cell_fingerprint(params: Mapping[str, Any], seed: int, digest: str | None = None) -> str:
     """The fingerprint of a cell: parameters after defaults, seed, scenario content and
-    :data:`RESULTS_VERSION` (first 20 hex digits of a SHA-256)."""
-    payload = {"params": dict(params), "seed": int(seed),
-               "scenario": scenario_digest(str(params.get("scenario", ""))),
+    :data:`RESULTS_VERSION` (first 20 hex digits of a SHA-256). ``digest`` is the scenario's
+    digest when already known (a run's snapshot); else the file is read."""
+    if digest is None:
+        digest = scenario_digest(str(params.get("scenario", "")))
+    payload = {"params": dict(params), "seed": int(seed), "scenario": digest,
                "results_version": RESULTS_VERSION}
     return _sha(_canonical(payload))[:20]
 

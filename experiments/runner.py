@@ -15,10 +15,19 @@ replication count reuses what is stored (the summary says so).
 
 A replication whose pipeline raises is stored as failed with its message (and retried by the
 next run), never dropped: the summary counts it.
+
+One run writes to a store at a time (:meth:`experiments.store.Store.writer`): a second run on
+the same store is refused before it computes anything. When a run starts, every scenario file
+is read once (its *snapshot*); the fingerprints are computed from the snapshot and the workers
+compute from it (:func:`experiments.pipeline.run_batch`'s ``scenario_text``), and the run plan
+(cells, seeds, fingerprints, each cell's truth) is stored with the snapshots, once
+(:meth:`experiments.store.Store.begin_run`). Cells removed from a definition keep their stored
+replications (outside the definition, reused if the cell comes back).
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import time
 from collections.abc import Callable, Iterator
@@ -30,11 +39,12 @@ from qca.registry import restore, snapshot
 from .design import Cell, Experiment
 from .errors import DesignError, InputError
 from .pipeline import run_batch
-from .provenance import cell_fingerprint, describe_changes, provenance
-from .store import Coverage, Store, StoreConflictError
+from .provenance import cell_fingerprint, describe_changes, provenance, scenario_snapshot
+from .store import Coverage, Store, StoreConflictError, StoreError
 
-__all__ = ["Task", "RunSummary", "plan", "run_experiment", "check_jobs", "stored_definition",
-           "BACKENDS"]
+__all__ = ["Task", "RunSummary", "plan", "run_plan", "snapshots", "run_experiment", "check_jobs",
+           "check_scheduler",
+           "stored_definition", "BACKENDS"]
 
 BACKENDS = ("serial", "joblib", "dask")
 
@@ -46,6 +56,7 @@ class Task:
     cell: Cell
     reps: tuple[int, ...]
     fingerprint: str = ""
+    scenario_text: str | None = None
 
 
 @dataclass(frozen=True)
@@ -82,12 +93,17 @@ class RunSummary:
         return self.n_run / self.seconds if self.seconds > 0 else float("nan")
 
 
-def stored_definition(experiment: Experiment) -> dict[str, Any]:
+def stored_definition(experiment: Experiment,
+                      snaps: dict[str, tuple[str, str]] | None = None) -> dict[str, Any]:
     """The definition stored with the results: the declaration, every cell's parameters after
-    defaults and the provenance (results version, scenario digests)."""
+    defaults and the provenance (results version, scenario digests: those of the run's
+    snapshots when given)."""
     cells = experiment.cells()
-    return {**experiment.to_dict(), "cells": [c.params for c in cells],
-            "provenance": provenance(c.params for c in cells)}
+    prov = provenance(c.params for c in cells)
+    if snaps:
+        prov["scenarios"] = {name: snaps[name][0] if name in snaps else d
+                             for name, d in prov["scenarios"].items()}
+    return {**experiment.to_dict(), "cells": [c.params for c in cells], "provenance": prov}
 
 
 def check_jobs(n_jobs: int) -> int:
@@ -114,17 +130,68 @@ def check_jobs(n_jobs: int) -> int:
     return cores if n_jobs == -1 else min(n_jobs, cores)
 
 
-def plan(experiment: Experiment, store: Store) -> tuple[list[Task], int]:
+def snapshots(cells: list[Cell]) -> dict[str, tuple[str, str]]:
+    """Each scenario file the cells simulate, read once: ``scenario -> (digest, text)``
+    (``boolean:`` and other inline specifications are absent)."""
+    out: dict[str, tuple[str, str]] = {}
+    for c in cells:
+        name = str(c.params.get("scenario", ""))
+        if name not in out:
+            snap = scenario_snapshot(name)
+            if snap is not None:
+                out[name] = snap
+    return out
+
+
+def _digest(cell: Cell, snaps: dict[str, tuple[str, str]]) -> str | None:
+    snap = snaps.get(str(cell.params.get("scenario", "")))
+    return None if snap is None else snap[0]
+
+
+_SCHEMES = ("tcp", "tls", "inproc", "ucx", "ws", "wss")
+
+
+def check_scheduler(address: str) -> str:
+    """Validate a Dask scheduler address (``tcp://host:port`` and the other ``distributed``
+    protocols) before any work starts.
+
+    Raises
+    ------
+    InputError
+        Naming the address and the expected form.
+    """
+    from urllib.parse import urlsplit
+
+    text = str(address)
+    parts = urlsplit(text)
+    ok = parts.scheme in _SCHEMES and bool(parts.netloc or parts.scheme == "inproc")
+    if ok and parts.scheme != "inproc":
+        try:
+            ok = parts.port is not None and bool(parts.hostname)
+        except ValueError:
+            ok = False
+    if not ok or any(ch.isspace() for ch in text):
+        raise InputError(f"scheduler address {text!r} is not a Dask scheduler address; expected "
+                         f"e.g. tcp://10.0.0.1:8786 (protocols: {', '.join(_SCHEMES)})")
+    return text
+
+
+def plan(experiment: Experiment, store: Store,
+         snaps: dict[str, tuple[str, str]] | None = None) -> tuple[list[Task], int]:
     """Tasks for the replications not yet stored (or stored as failed), and the number
-    already stored successfully."""
+    already stored successfully; with ``snaps`` (:func:`snapshots`), fingerprints and tasks
+    use the snapshot of each scenario file."""
     tasks, skipped = [], 0
+    snaps = snapshots(experiment.cells()) if snaps is None else snaps
     for cell in experiment.cells():
-        fp = cell_fingerprint(cell.params, cell.seed)
+        fp = cell_fingerprint(cell.params, cell.seed, _digest(cell, snaps))
+        snap = snaps.get(str(cell.params.get("scenario", "")))
         done = store.done(experiment.name, cell.key, fp)
         todo = [r for r in range(experiment.replications) if r not in done]
         skipped += experiment.replications - len(todo)
         for i in range(0, len(todo), experiment.batch_size):
-            tasks.append(Task(cell, tuple(todo[i:i + experiment.batch_size]), fp))
+            tasks.append(Task(cell, tuple(todo[i:i + experiment.batch_size]), fp,
+                              None if snap is None else snap[1]))
     return tasks, skipped
 
 
@@ -139,18 +206,20 @@ def _failure(params: dict[str, Any], seed: int, rep: int, exc: BaseException) ->
     return rec
 
 
-def _execute(params: dict[str, Any], seed: int, reps: tuple[int, ...]) -> list[dict[str, Any]]:
-    """Run a task; when the batch raises, run its replications one by one so that only the
-    failing ones are recorded as failed (with their message)."""
+def _execute(params: dict[str, Any], seed: int, reps: tuple[int, ...],
+             scenario_text: str | None = None) -> list[dict[str, Any]]:
+    """Run a task (from the run's scenario snapshot when given); when the batch raises, run
+    its replications one by one so that only the failing ones are recorded as failed (with
+    their message)."""
     try:
-        return run_batch(params, seed, list(reps))
+        return run_batch(params, seed, list(reps), scenario_text)
     except Exception as exc:  # recorded per replication, counted and shown; never dropped
         if len(reps) == 1:
             return [_failure(params, seed, reps[0], exc)]
     out = []
     for r in reps:
         try:
-            out += run_batch(params, seed, [r])
+            out += run_batch(params, seed, [r], scenario_text)
         except Exception as exc:
             out.append(_failure(params, seed, r, exc))
     return out
@@ -158,7 +227,7 @@ def _execute(params: dict[str, Any], seed: int, reps: tuple[int, ...]) -> list[d
 
 def _serial(tasks: list[Task]) -> Iterator[tuple[Task, list[dict]]]:
     for t in tasks:
-        yield t, _execute(t.cell.params, t.cell.seed, t.reps)
+        yield t, _execute(t.cell.params, t.cell.seed, t.reps, t.scenario_text)
 
 
 def _joblib(tasks: list[Task], n_jobs: int) -> Iterator[tuple[Task, list[dict]]]:
@@ -166,17 +235,19 @@ def _joblib(tasks: list[Task], n_jobs: int) -> Iterator[tuple[Task, list[dict]]]
 
     par = Parallel(n_jobs=n_jobs, return_as="generator_unordered")
     registered = snapshot()  # methods, metrics, generators registered at run time travel too
-    results = par(delayed(_indexed)(i, t.cell.params, t.cell.seed, t.reps, registered)
+    results = par(delayed(_indexed)(i, t.cell.params, t.cell.seed, t.reps, registered,
+                                    t.scenario_text)
                   for i, t in enumerate(tasks))
     for i, recs in results:
         yield tasks[i], recs
 
 
 def _indexed(i: int, params: dict[str, Any], seed: int, reps: tuple[int, ...],
-             registered: dict[str, dict[str, Any]] | None = None) -> tuple[int, list[dict]]:
+             registered: dict[str, dict[str, Any]] | None = None,
+             scenario_text: str | None = None) -> tuple[int, list[dict]]:
     if registered is not None:
         restore(registered)
-    return i, _execute(params, seed, reps)
+    return i, _execute(params, seed, reps, scenario_text)
 
 
 def _dask(tasks: list[Task], address: str) -> Iterator[tuple[Task, list[dict]]]:
@@ -185,7 +256,7 @@ def _dask(tasks: list[Task], address: str) -> Iterator[tuple[Task, list[dict]]]:
     with Client(address) as client:
         registered = snapshot()
         futures = {client.submit(_indexed, i, t.cell.params, t.cell.seed, t.reps, registered,
-                                 pure=False): t for i, t in enumerate(tasks)}
+                                 t.scenario_text, pure=False): t for i, t in enumerate(tasks)}
         for fut in as_completed(futures):
             yield futures[fut], fut.result()[1]
 
@@ -197,7 +268,18 @@ def _reconcile(experiment: Experiment, store: Store, definition: dict[str, Any],
     name = experiment.name
     stored = store.stored_cells(name)
     notes: list[str] = []
-    stale = {cell: n for cell, (fp, n) in stored.items() if fingerprints.get(cell) != fp}
+    # A stored cell computed differently (same parameters, other seed, scenario content or
+    # results version) is a conflict. Removing cells alone (or adding cells alone) is not:
+    # removed cells' replications stay stored, outside the definition (Store.register), and
+    # are reused if the cell comes back. Removing some cells while adding others is a changed
+    # definition (e.g. a parameter's value changed) and is refused like a conflict.
+    stale = {cell: n for cell, (fp, n) in stored.items()
+             if cell in fingerprints and fingerprints[cell] != fp}
+    gone = {cell: n for cell, (_, n) in stored.items() if cell not in fingerprints}
+    added = set(fingerprints) - set(stored)
+    if gone and added:
+        stale.update(gone)
+    removed = 0 if stale else sum(gone.values())
     if overwrite and (stale or name in store.experiments()):
         n = store.delete(name)
         if n:
@@ -227,6 +309,9 @@ def _reconcile(experiment: Experiment, store: Store, definition: dict[str, Any],
             notes.append(f"replications per cell changed {old_reps} -> "
                          f"{experiment.replications}: {verb} the stored replications with the "
                          f"same seeds{extra}")
+        if removed:
+            notes.append(f"{removed:,} stored replications of cells no longer in the definition "
+                         "stay stored but are not reported")
         new_cells = set(fingerprints) - set(stored)
         if stored and new_cells:
             notes.append(f"{len(new_cells)} of {len(fingerprints)} cells have no stored "
@@ -276,6 +361,8 @@ def run_experiment(
         The store holds results of this experiment name computed under a different definition
         (seed, parameters, defaults, scenario file content or results version); nothing is
         written.
+    StoreBusyError
+        Another run is writing to the same store; nothing is computed or written.
     """
     if experiment.kind != "recovery":
         raise DesignError(f"experiment {experiment.name!r} is of kind {experiment.kind!r}; "
@@ -286,17 +373,50 @@ def run_experiment(
         raise DesignError(f"backend must be one of {', '.join(BACKENDS)}, got {backend!r}")
     if backend == "dask" and scheduler is None:
         raise DesignError("the dask backend needs a scheduler address")
+    if scheduler is not None:
+        check_scheduler(scheduler)
     n_jobs = check_jobs(n_jobs)
+    with store.writer(experiment.name):
+        return _run_locked(experiment, store, backend, n_jobs, scheduler, progress, on_batch,
+                           overwrite)
+
+
+def run_plan(experiment: Experiment, cells: list[Cell], fingerprints: dict[str, str],
+             snaps: dict[str, tuple[str, str]]) -> dict[str, Any]:
+    """The immutable plan of a run (stored once when it starts, see
+    :meth:`experiments.store.Store.begin_run`): every cell's key, index, parameters, seed,
+    fingerprint, scenario digest and truth, computed from the snapshots."""
+    from .pipeline import cell_truth
+
+    out = []
+    for c in cells:
+        snap = snaps.get(str(c.params.get("scenario", "")))
+        out.append({"key": c.key, "index": c.index, "params": c.params, "seed": c.seed,
+                    "fingerprint": fingerprints[c.key],
+                    "scenario_digest": "inline" if snap is None else snap[0],
+                    "truth": cell_truth(c.params, None if snap is None else snap[1])})
+    return {"experiment": experiment.name, "seed": experiment.seed,
+            "replications": experiment.replications, "cells": out}
+
+
+def _run_locked(experiment: Experiment, store: Store, backend: str, n_jobs: int,
+                scheduler: str | None, progress: bool, on_batch: Callable[[int], None] | None,
+                overwrite: bool) -> RunSummary:
     cells = experiment.cells()
-    fingerprints = {c.key: cell_fingerprint(c.params, c.seed) for c in cells}
-    definition = stored_definition(experiment)
+    snaps = snapshots(cells)
+    fingerprints = {c.key: cell_fingerprint(c.params, c.seed, _digest(c, snaps)) for c in cells}
+    definition = stored_definition(experiment, snaps)
     notes = _reconcile(experiment, store, definition, fingerprints, overwrite)
+    the_plan = run_plan(experiment, cells, fingerprints, snaps)
     store.register(experiment.name, definition, experiment.replications,
                    [(c.key, c.index, c.params, c.seed, fingerprints[c.key]) for c in cells])
-    tasks, skipped = plan(experiment, store)
+    run_id = store.begin_run(experiment.name, the_plan,
+                             {d: (name, text) for name, (d, text) in snaps.items()})
+    tasks, skipped = plan(experiment, store, snaps)
     total = len(cells) * experiment.replications
     t0 = time.perf_counter()
     n_run = 0
+    status = "interrupted"
     if tasks:
         if backend == "serial" or (backend == "joblib" and (n_jobs == 1 or len(tasks) == 1)):
             stream = _serial(tasks)
@@ -318,9 +438,14 @@ def run_experiment(
                     bar.update(len(recs))
                 if on_batch is not None:
                     on_batch(n_run)
+            status = "done"
         finally:
             if bar is not None:
                 bar.close()
+            with contextlib.suppress(StoreError):
+                store.end_run(run_id, status)
+    else:
+        store.end_run(run_id, "done")
     return RunSummary(experiment.name, len(cells), total, skipped, n_run,
                       time.perf_counter() - t0, backend, store.coverage(experiment.name),
                       tuple(notes))

@@ -12,6 +12,7 @@ except PackageNotFoundError:  # a source tree on sys.path, not installed: no ver
     __version__ = "0+unknown"
 
 from . import cases, datasets
+from ._validation import public_api as _public_api
 from .calibrate import calibrate, find_thresholds
 from .cna import CNAError, CNAResult, cna, frscore, identical_model, is_submodel
 from .diagnostics import esa, find_rows, row_dominance, simplifying_assumptions
@@ -32,6 +33,9 @@ from .robustness import RobustnessResult, calib_range, incl_range, ncut_range, r
 from .simplify import negate, simplify
 from .theory import ModelFit, model_fit
 from .truth_table import TruthTable, truth_table
+
+# Every error of the public API is a QcasimError (qca._validation.public_api).
+minimize = _public_api(minimize)
 
 __all__ = [
     "QcasimError",

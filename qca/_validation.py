@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import functools
 import warnings
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
 
 import numpy as np
 import pandas as pd
 
-from .exceptions import HalfMembershipWarning, QCAError
+from .exceptions import ArgumentError, HalfMembershipWarning, QCAError, QcasimError
 
 __all__ = [
+    "public_api",
     "MAX_CONDITIONS",
     "check_data",
     "check_matrix",
@@ -22,6 +25,37 @@ __all__ = [
 ]
 
 MAX_CONDITIONS = 30
+
+_F = TypeVar("_F", bound=Callable[..., Any])
+#: Exceptions that, escaping a public function, mean its arguments were unusable.
+_ARGUMENT_FAULTS = (TypeError, ValueError, IndexError, KeyError, AttributeError, OverflowError,
+                    ZeroDivisionError, RecursionError, MemoryError)
+
+
+def public_api(fn: _F) -> _F:
+    """Make every error of a public function a :class:`~qca.exceptions.QcasimError`.
+
+    The functions check their arguments and name the problem (``QcasimError`` subclasses pass
+    through unchanged). An argument no check anticipated (a wrong type, NaN in an odd place,
+    nesting beyond Python's recursion limit, a size beyond memory) can still make numpy, pandas
+    or Python raise deep inside; that exception becomes an :class:`ArgumentError` naming the
+    function and the original message (chained), so callers catching ``QcasimError`` see every
+    bad input, as the API fuzz test (``tests/qca/test_api_fuzz.py``) checks.
+    """
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except QcasimError:
+            raise
+        except _ARGUMENT_FAULTS as exc:
+            what = "too large for memory" if isinstance(exc, MemoryError) else (
+                "nested too deeply" if isinstance(exc, RecursionError) else
+                f"{type(exc).__name__}: {str(exc).strip().splitlines()[0] if str(exc).strip() else ''}")
+            raise ArgumentError(f"{fn.__name__}: unusable arguments ({what[:300].rstrip(': ')})") from exc
+
+    return wrapper  # type: ignore[return-value]
 
 
 class DataSpec:

@@ -24,6 +24,7 @@ from scipy.cluster.hierarchy import cut_tree, linkage
 from scipy.spatial.distance import pdist
 from scipy.special import expit
 
+from ._validation import public_api
 from .exceptions import QCAError
 
 __all__ = ["calibrate", "find_thresholds"]
@@ -59,6 +60,7 @@ _METRICS = {
 # --------------------------------------------------------------------------------------------
 
 
+@public_api
 def calibrate(
     x: ArrayLike1D,
     type: Literal["fuzzy", "crisp"] = "fuzzy",

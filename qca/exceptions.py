@@ -27,6 +27,12 @@ class ExpressionError(QCAError):
     """A Boolean expression string that cannot be parsed or does not fit the data."""
 
 
+class ArgumentError(QCAError):
+    """An argument of a public function of the wrong type or value that the function's own
+    checks did not name: the message gives the function and what went wrong (the original
+    exception is chained as ``__cause__``). Raised by :func:`qca._validation.public_api`."""
+
+
 class QCAWarning(UserWarning):
     """Base class of every warning issued by qca (the analysis ran, but read this)."""
 

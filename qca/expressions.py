@@ -17,6 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from ._validation import public_api
 from .exceptions import ExpressionError
 
 _ONE = frozenset({1})
@@ -245,6 +246,7 @@ def _and(a: Expression, b: Expression) -> Expression:
     return Expression(tuple(terms)).absorbed()
 
 
+@public_api
 def parse(
     text: str | Expression,
     conditions: Sequence[str] | None = None,
@@ -282,7 +284,10 @@ def parse(
     else:
         if not isinstance(text, str):
             raise ExpressionError(f"an expression must be a string; got {type(text).__name__}")
-        expr = _Parser(text, levels).parse()
+        try:
+            expr = _Parser(text, levels).parse()
+        except RecursionError:
+            raise ExpressionError("expression is nested too deeply (parentheses or negations)") from None
     if conditions is not None:
         unknown = [c for c in expr.conditions if c not in conditions]
         if unknown:

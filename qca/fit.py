@@ -18,6 +18,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
+from ._validation import public_api
 from .exceptions import QCAError
 
 __all__ = ["sufficiency", "necessity", "disjunction_fit", "pof"]
@@ -93,6 +94,7 @@ def disjunction_fit(
     return overall, per_term
 
 
+@public_api
 def pof(
     setms: object,
     outcome: pd.Series | np.ndarray | str | None = None,
@@ -164,6 +166,10 @@ def pof(
             raise QCAError("pof: expressions given as strings need the data (argument data=)")
         known = [str(c) for c in data.columns]
         exprs = [parse(s, conditions=known) for s in ([setms] if isinstance(setms, str) else setms)]
+        empty = [s for s, e in zip([setms] if isinstance(setms, str) else setms, exprs) if not e.terms]
+        if empty:
+            raise QCAError(f"pof: expression {empty[0]!r} is a contradiction (no case can be in it: "
+                           "every term holds a condition and its negation)")
         if relation == "sufficiency" and len(exprs) == 1:
             exprs = [Expression((term,)) for term in exprs[0].terms]
         union_row = True
@@ -265,6 +271,12 @@ def _outcome_vector(outcome: pd.Series | np.ndarray | str, data: pd.DataFrame | 
         if data is None:
             raise QCAError("pof: an outcome given by name needs the data (argument data=)")
         return evaluate(outcome, data)
-    y = np.asarray(outcome, dtype=float)
+    try:
+        y = np.asarray(outcome, dtype=float)
+    except (TypeError, ValueError):
+        y = np.asarray([])
+    if y.ndim != 1 or len(y) == 0:
+        raise QCAError(f"pof: the outcome must be a name (with data=) or a vector of memberships, "
+                       f"got {type(outcome).__name__}")
     return _membership_matrix(y[None, :], ["outcome"])[0]
 

@@ -37,7 +37,7 @@ import numpy as np
 import pandas as pd
 
 from ._display import Report, Table, numbered
-from ._validation import check_data, check_fraction
+from ._validation import check_data, check_fraction, public_api
 from .exceptions import QCAError
 from .expressions import literal_membership
 from .fit import necessity, sufficiency
@@ -197,6 +197,7 @@ def _masks(idx: np.ndarray, n_lits: int) -> np.ndarray:
     return m
 
 
+@public_api
 def superset(
     data: pd.DataFrame,
     outcome: str,

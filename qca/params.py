@@ -109,7 +109,12 @@ class Param:
             if isinstance(value, bool) or not isinstance(value, int):
                 return bad
         elif self.kind == "float":
-            if isinstance(value, bool) or not isinstance(value, int | float) or math.isnan(value):
+            if isinstance(value, bool) or not isinstance(value, int | float):
+                return bad
+            try:
+                if math.isnan(value):
+                    return bad
+            except OverflowError:  # an int beyond any float
                 return bad
         elif self.kind == "str":
             if not isinstance(value, str):

@@ -26,6 +26,7 @@ from ._validation import (
     check_frame,
     check_matrix,
     check_names,
+    public_api,
     warn_half_memberships,
 )
 from .exceptions import QCAError
@@ -380,6 +381,7 @@ def outcome_and_conditions(
     return data, conditions, y
 
 
+@public_api
 def truth_table(
     data: pd.DataFrame,
     outcome: str,

@@ -511,6 +511,8 @@ def load_scenario(path: str | Path, overrides: Mapping[str, Any] | None = None) 
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ScenarioError(f"{source}: invalid TOML: {exc}") from None
+    except RecursionError:
+        raise ScenarioError(f"{source}: invalid TOML: nested too deeply") from None
     if overrides:
         raw = apply_overrides(raw, overrides)
     return scenario_from_dict(raw, source=source)
@@ -526,7 +528,12 @@ def _read(path: str | Path) -> tuple[str, str]:
         raise ScenarioError(
             f"scenario {name!r} is neither a built-in ({', '.join(builtin_scenarios())}) nor a file"
         )
-    return p.read_text(encoding="utf-8"), str(p)
+    try:
+        return p.read_text(encoding="utf-8"), str(p)
+    except UnicodeDecodeError as exc:
+        raise ScenarioError(f"{p}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
+    except OSError as exc:
+        raise ScenarioError(f"{p}: cannot read ({exc.strerror or exc})") from None
 
 
 _SECTIONS = ("programme", "participants", "hazard")
@@ -570,6 +577,20 @@ def _resolve_bare(raw: Mapping[str, Any], key: str) -> list[str]:
 
 
 # --------------------------------------------------------------------------- validation
+
+
+#: Most items a Likert scale may have (each worker's items are drawn: memory grows with it).
+_MAX_ITEMS = 1000
+#: Prevalences closer to 0 or 1 than this have no finite normal threshold in double precision.
+_MIN_PREVALENCE = 1e-9
+
+
+def _prevalence(ck: _Checker, d: dict, where: str) -> float:
+    p = ck.number(d, "prevalence", where, 0, 1, lo_open=True, hi_open=True)
+    if not _MIN_PREVALENCE <= p <= 1 - _MIN_PREVALENCE:
+        raise ck.fail(f"{where}.prevalence = {p!r} is out of range: must be in "
+                      f"[{_MIN_PREVALENCE:g}, 1 - {_MIN_PREVALENCE:g}]")
+    return p
 
 
 class _Checker:
@@ -694,7 +715,7 @@ def _conditions(ck: _Checker, table: Any) -> tuple[ConditionSpec, ...]:
             measured=ck.boolean(d, "measured", where, True), anchors=_anchors(ck, d, where),
         )
         if kind == "likert":
-            items = ck.number(d, "items", where, 1, integer=True)
+            items = ck.number(d, "items", where, 1, _MAX_ITEMS, integer=True)
             scale = d.get("scale")
             if (not isinstance(scale, list) or len(scale) != 2
                     or not all(isinstance(s, int) and not isinstance(s, bool) for s in scale)
@@ -706,7 +727,7 @@ def _conditions(ck: _Checker, table: Any) -> tuple[ConditionSpec, ...]:
                 item_mean=ck.number(d, "item_mean", where, scale[0], scale[1]),
                 item_sd=ck.number(d, "item_sd", where, 0, lo_open=True),
                 reliability=ck.number(d, "reliability", where, 0, 1, lo_open=True),
-                prevalence=ck.number(d, "prevalence", where, 0, 1, lo_open=True, hi_open=True),
+                prevalence=_prevalence(ck, d, where),
             )
         elif kind == "recorded":
             spec = ConditionSpec(
@@ -714,7 +735,7 @@ def _conditions(ck: _Checker, table: Any) -> tuple[ConditionSpec, ...]:
                 log_sd=ck.number(d, "log_sd", where, 0, lo_open=True),
                 resolution=ck.number(d, "resolution", where, 0, default=0.0),
                 reliability=ck.number(d, "reliability", where, 0, 1, lo_open=True),
-                prevalence=ck.number(d, "prevalence", where, 0, 1, lo_open=True, hi_open=True),
+                prevalence=_prevalence(ck, d, where),
                 unit=ck.string(d, "unit", where, default=""),
             )
         else:

@@ -79,10 +79,19 @@ def combine(
 
 
 _MAX_PRODUCT = 5_000_000
+#: Work budget of :func:`minimalize` over one analysis, in membership comparisons (asf x asf x
+#: configurations per sub-structure visited): deterministic, about seconds of work.
+_MAX_REDUCTIONS = 2_000_000_000
 
 
-def minimalize(csf: tuple[Asf, ...], data: CNAData) -> list[tuple[Asf, ...]]:
-    """Every csf obtained by removing structurally redundant asf until none is left."""
+def minimalize(csf: tuple[Asf, ...], data: CNAData,
+               budget: list[int] | None = None) -> list[tuple[Asf, ...]]:
+    """Every csf obtained by removing structurally redundant asf until none is left.
+
+    ``budget`` (a one-element list, shared by the calls of one analysis) counts the work done
+    in membership comparisons (asf x asf x configurations per sub-structure visited, a
+    deterministic unit); the search is refused (CNAError) when it is used up."""
+    budget = [_MAX_REDUCTIONS] if budget is None else budget
     if len(csf) == 1:
         return [csf]
     space, pos = _space_for(csf, data)
@@ -94,6 +103,15 @@ def minimalize(csf: tuple[Asf, ...], data: CNAData) -> list[tuple[Asf, ...]]:
         if keep in memo:
             return
         memo.add(keep)
+        budget[0] -= len(keep) ** 2 * b.shape[1]  # the membership comparisons this step makes
+        if budget[0] < 0:
+            from ._data import CNAError
+
+            raise CNAError(
+                f"cna: removing structurally redundant asf from csf of up to {len(csf)} asf over "
+                f"{b.shape[1]:,} configurations exceeds the work budget of {_MAX_REDUCTIONS:,} "
+                "membership comparisons (deterministic); "
+                "lower maxstep, raise con/cov, lower n_init, or analyse fewer factors or values")
         full = b[list(keep)].all(axis=0)
         red = [
             i

@@ -21,6 +21,7 @@ of the factors a formula mentions (R's ``full.ct``).
 from __future__ import annotations
 
 import itertools
+import math
 from collections.abc import Sequence
 from functools import lru_cache
 
@@ -108,9 +109,28 @@ def _space(levels: tuple[tuple[int, ...], ...]) -> np.ndarray:
     return np.array(list(itertools.product(*levels)), dtype=np.int64).reshape(-1, len(levels))
 
 
+#: Most logically possible configurations enumerated (R's ``full.ct``); beyond it, refused.
+MAX_SPACE = 1 << 22
+
+
 def full_space(data: CNAData, factors: Sequence[int]) -> np.ndarray:
-    """All logically possible configurations of ``factors`` (R's ``full.ct``), one row each."""
-    return _space(tuple(data.values[f] for f in factors))
+    """All logically possible configurations of ``factors`` (R's ``full.ct``), one row each.
+
+    Raises
+    ------
+    CNAError
+        More than :data:`MAX_SPACE` configurations (R would try to allocate them all).
+    """
+    levels = tuple(data.values[f] for f in factors)
+    size = math.prod(len(v) for v in levels)
+    if size > MAX_SPACE:
+        from ._data import CNAError
+
+        raise CNAError(f"cna: the {len(levels)} factors have {size:,} logically possible "
+                       f"configurations, more than the {MAX_SPACE:,} that redundancy and "
+                       "exhaustiveness checks enumerate; analyse fewer factors, or pass "
+                       "details=False (and inus_only=False) to skip these checks")
+    return _space(levels)
 
 
 def dnf_eval(

@@ -24,6 +24,20 @@ __all__ = ["Msc", "find_msc", "find_asf"]
 
 _EPS = 1e-12  # keeps exact ties with the threshold (e.g. 4/5 >= 0.8) despite rounding
 _CHUNK = 1 << 16
+#: Work budget of one search level, in candidate conjunctions/disjunctions (a deterministic
+#: unit, so the result never depends on the machine): beyond it the search is refused with
+#: a message instead of running for hours or exhausting memory.
+MAX_CANDIDATES = 20_000_000
+
+
+def _check_budget(n_candidates: int, what: str, k: int) -> None:
+    if n_candidates > MAX_CANDIDATES:
+        from ._data import CNAError
+
+        raise CNAError(
+            f"cna: the search for {what} of {k} parts would test {n_candidates:,} candidates, more "
+            f"than the budget of {MAX_CANDIDATES:,}; lower maxstep, raise con/cov, or analyse "
+            "fewer factors or values")
 
 
 @dataclass(frozen=True)
@@ -127,6 +141,7 @@ def find_msc(
         if len(prev) == 0:
             break
         last = fac[prev[:, -1]] if k > 1 else np.full(len(prev), -1)
+        _check_budget(len(prev) * nc, "sufficient conjunctions", k)
         rows, js = np.nonzero(fac[None, :] > last[:, None])
         if len(rows) == 0:
             break
@@ -208,6 +223,7 @@ def find_asf(
         # (k-1)-part must be open too (not passing, not containing a passing one). Parts over
         # the complexity limit make the whole exceed it, so they need not be open.
         last = prev[:, -1] if k > 1 else np.full(len(prev), -1)
+        _check_budget(len(prev) * n, "solution disjunctions", k)
         rows, js = np.nonzero(np.arange(n)[None, :] > last[:, None])
         combos = np.hstack([prev[rows], js[:, None]])
         combos = combos[compl[combos].sum(axis=1) <= max_compl]

@@ -30,7 +30,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ._csf import Asf, coherence, combine, has_psr, is_cyclic, minimalize
+from .._validation import public_api
+from ._csf import _MAX_REDUCTIONS, Asf, coherence, combine, has_psr, is_cyclic, minimalize
 from ._data import CNAData, CNAError, prepare_data
 from ._measures import (
     MEASURE_ALIASES,
@@ -90,6 +91,9 @@ def _outcomes(outcome: str | Sequence[str] | None, data: CNAData) -> list[int]:
         return [
             data.literal(f, 0 if data.factors[f] in data.notcols else 1) for f in range(len(data.factors))
         ]
+    if not isinstance(outcome, str) and (
+            not isinstance(outcome, Sequence) or not all(isinstance(n, str) for n in outcome)):
+        raise CNAError(f"outcome must be a factor name or a list of names, got {outcome!r}")
     names = [outcome] if isinstance(outcome, str) else list(outcome)
     out = []
     for n in names:
@@ -255,6 +259,7 @@ class CNAResult:
 # ----------------------------------------------------------------------------- main
 
 
+@public_api
 def cna(
     data: pd.DataFrame | Mapping[str, np.ndarray],
     *,
@@ -549,9 +554,10 @@ def _build_csf(found, ordered: tuple, d: CNAData, params: dict, details: bool, i
         notes.append(f"csf built from {len(combos)} of {n_all} asf combinations (n_init {params['n_init']})")
     seen: set = set()
     csfs: list[tuple[Asf, ...]] = []
+    budget = [_MAX_REDUCTIONS]  # one deterministic budget for the whole analysis
     for combo in combos:
         csf = tuple(found[i][0] for i in combo)
-        reduced = minimalize(csf, d) if inus_only else [csf]
+        reduced = minimalize(csf, d, budget) if inus_only else [csf]
         for r in reduced:
             key = frozenset(r)
             if key in seen:

@@ -86,10 +86,10 @@ def test_fewer_reps_are_reported_as_such(tmp_path):
 def test_failures_counted_and_all_failed_exits_1(tmp_path, monkeypatch):
     real = runner.run_batch
 
-    def failing(params, seed, reps):
+    def failing(params, seed, reps, scenario_text=None):
         if params["n_workers"] == 30 or os.environ.get("ALL_FAIL"):
             raise ArithmeticError("boom")
-        return real(params, seed, reps)
+        return real(params, seed, reps, scenario_text)
 
     monkeypatch.setattr(runner, "run_batch", failing)
     out = tmp_path / "run"

@@ -137,10 +137,10 @@ def test_more_replications_and_added_cells_reuse_stored(store):
 def test_failed_replications_are_counted_exported_and_retried(tmp_path, monkeypatch):
     real = runner.run_batch
 
-    def flaky(params, seed, reps):
+    def flaky(params, seed, reps, scenario_text=None):
         if 1 in reps:
             raise RuntimeError("simulated crash\nsecond line")
-        return real(params, seed, reps)
+        return real(params, seed, reps, scenario_text)
 
     monkeypatch.setattr(runner, "run_batch", flaky)
     with Store(tmp_path / "f.db") as s:

@@ -160,7 +160,7 @@ class Coverage:
         output (e.g. every QCA solution) ended in an error.
     n_incomplete : int
         Replications in which at least one output's search did not finish (a method filled
-        ``<output>.search_complete`` with false): their models may be a first model found
+        ``<output>.search_finished`` with false): their models may be a first model found
         within the budget rather than every minimal one. Counted, never silently ``ok``.
     corrupt : tuple of CorruptRow
         Stored rows of the definition whose JSON cannot be read: left out of everything else
@@ -822,7 +822,7 @@ class Store:
             (experiment,)).fetchone()[0]
         incomplete = self._con.execute(
             f"SELECT COUNT(*) {_VALID} AND r.experiment = ? AND EXISTS (SELECT 1 FROM "
-            "json_each(r.result) j WHERE j.key LIKE '%.search_complete' AND j.value = 0)",
+            "json_each(r.result) j WHERE j.key LIKE '%.search_finished' AND j.value = 0)",
             (experiment,)).fetchone()[0]
         corrupt = tuple(self.corrupt_rows(experiment))
         stored -= len(corrupt)

@@ -89,10 +89,10 @@ class MethodResult:
         ``"ok"``, ``"no_model"`` (the method returned nothing) or ``"error: <message>"``.
     model_text : str
         The first model as the method prints it (``""`` when none).
-    search_complete : bool or None
+    search_finished : bool or None
         Whether the method's search finished (every minimal model found) or stopped at its
         budget (then the models listed are those found so far). None: the method does not say
-        (its search always completes); the record then has no ``<output>.search_complete``
+        (its search always completes); the record then has no ``<output>.search_finished``
         column, so records of such methods are unchanged.
     """
 
@@ -100,7 +100,7 @@ class MethodResult:
     n_models: int = 0
     status: str = "no_model"
     model_text: str = ""
-    search_complete: bool | None = None
+    search_finished: bool | None = None
 
     @classmethod
     def error(cls, exc: BaseException) -> MethodResult:

@@ -115,7 +115,7 @@ def _analyse(inp: AnalysisInput, params: Mapping[str, Any], outputs: tuple[str, 
             results[out] = MethodResult(models=models, n_models=int(sol.n_models),
                                         status="ok" if models else "no_model",
                                         model_text=str(sol.models[0]) if models else "",
-                                        search_complete=False if unfinished else None)
+                                        search_finished=False if unfinished else None)
     return MethodResults(results, diagnostics)
 
 

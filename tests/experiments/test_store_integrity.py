@@ -340,17 +340,17 @@ def test_unfinished_searches_are_recorded_and_counted(tmp_path):
     from qca import parse
 
     rec = output_record(MethodResult(models=(parse("A"),), n_models=1, status="ok",
-                                     model_text="A", search_complete=False),
+                                     model_text="A", search_finished=False),
                         parse("A"), None, None)
-    assert rec["search_complete"] is False and rec["status"] == "ok"
+    assert rec["search_finished"] is False and rec["status"] == "ok"
     done_rec = output_record(MethodResult(models=(parse("A"),), n_models=1, status="ok",
                                           model_text="A"), parse("A"), None, None)
-    assert "search_complete" not in done_rec  # finished searches: records unchanged
+    assert "search_finished" not in done_rec  # finished searches: records unchanged
     with Store(tmp_path / "i.db") as s:
         _run(s, _raw())
         key = s.frame("toy")["cell"].iloc[0]
         s._con.execute("UPDATE replications SET result = json_set(result, "
-                       "'$.\"parsimonious.search_complete\"', json('false')) "
+                       "'$.\"parsimonious.search_finished\"', json('false')) "
                        "WHERE cell = ? AND rep < 3", (key,))
         s._con.commit()
         cov = s.coverage("toy")

@@ -72,8 +72,8 @@ def output_record(result: MethodResult, truth: Expression,
                   case_data: Mapping[str, np.ndarray] | None,
                   true_membership: np.ndarray | None) -> dict[str, Any]:
     """``status``, every registered metric and ``model`` of one output, and
-    ``search_complete`` when the method reports it (see
-    :attr:`experiments.methods.MethodResult.search_complete`)."""
+    ``search_finished`` when the method reports it (see
+    :attr:`experiments.methods.MethodResult.search_finished`)."""
     if result.status.startswith("error"):
         return {"status": result.status, **error_scores(), "model": ""}
     outcome = SolutionOutcome(result.models, truth, result.n_models, case_data, true_membership,

@@ -127,6 +127,32 @@ def test_calib_range_matches_setmethods_on_dev():
     assert got.loc["e", "upper_stop"] == "invalid value"
 
 
+@pytest.mark.parametrize("cond", ["DEV", "LIT", "STB"])
+def test_calib_range_setmethods_convention_reproduces_rob_calibrange(cond):
+    # R's answers were made with max.runs = 40; NA (no change within max.runs) is NaN here.
+    exp = R["calibrange_LF"][cond]
+    got = qca.calib_range(
+        datasets.load("LR"), datasets.load("LF"), cond, exp["anchors"], "SURV", step=exp["step"],
+        max_runs=40, convention="setmethods",
+    )
+    as_r = [[None if np.isnan(v) else v for v in got[col]] for col in ("lower", "upper")]
+    assert as_r == [exp["lower"], exp["upper"]]
+
+
+def test_calib_range_conventions_differ_where_documented():
+    exp = R["calibrange_LF"]["DEV"]
+    args = (datasets.load("LR"), datasets.load("LF"), "DEV", exp["anchors"], "SURV")
+    ours = qca.calib_range(*args, step=exp["step"], max_runs=40).set_index("parameter")
+    sm = qca.calib_range(*args, step=exp["step"], max_runs=40, convention="setmethods")
+    sm = sm.set_index("parameter")
+    # SetMethods lets the inclusion anchor reach the crossover (R's logistic accepts it)
+    assert (ours.loc["i", "lower"], sm.loc["i", "lower"]) == (560, 550)
+    with pytest.raises(qca.QCAError, match="convention"):
+        qca.calib_range(*args, convention="R")
+    with pytest.raises(qca.QCAError, match="one crisp threshold"):
+        qca.calib_range(*args[:3], [500, 700], "SURV", type="crisp", convention="setmethods")
+
+
 def test_range_errors():
     lf = datasets.load("LF")
     with pytest.raises(qca.QCAError, match="step"):

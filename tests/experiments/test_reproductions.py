@@ -74,3 +74,11 @@ def test_monte_carlo_interval_semantics():
     assert not far.reproduced
     with pytest.raises(ValueError):
         share_interval(5, 3)
+
+
+def test_documented_sampling_processes_within_random_variation():
+    r = run_reproduction("cna_sampling_processes", reps=2000)
+    assert r.reproduced, str(r)
+    assert not r.exact
+    lo, hi = r.interval["configTable example: configurations instantiated once (of 100 cases)"]
+    assert 35 <= lo < 51 < hi <= 66

@@ -80,7 +80,9 @@ class Reproduction:
         out = {}
         for k, pub in self.published.items():
             lo, hi = self.interval.get(k, (self.ours[k], self.ours[k]))
-            if isinstance(pub, int | float) and not isinstance(pub, bool):
+            if lo is None or hi is None:  # the figure was not produced at all
+                out[k] = False
+            elif isinstance(pub, int | float) and not isinstance(pub, bool):
                 out[k] = bool(lo - 1e-9 <= pub <= hi + 1e-9)
             else:
                 out[k] = pub == self.ours[k]

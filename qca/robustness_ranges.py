@@ -325,8 +325,10 @@ def _calib_range_setmethods(
 
     def first_model(anchors: list[float]) -> frozenset | None:
         trial = data.copy()
-        trial[condition] = recalibrate(anchors)
         try:
+            # a crisp threshold beyond the raw values: R's calibrate stops rob.calibrange with an
+            # error; we end the walk there instead (stop "no solution")
+            trial[condition] = recalibrate(anchors)
             sol, _ = _solve(trial, outcome, conditions, incl_cut, n_cut, pri_cut, include)
         except QCAError:  # R's minimize fails; SetMethods catches it and stops the walk
             return None

@@ -82,3 +82,8 @@ def test_documented_sampling_processes_within_random_variation():
     assert not r.exact
     lo, hi = r.interval["configTable example: configurations instantiated once (of 100 cases)"]
     assert 35 <= lo < 51 < hi <= 66
+
+
+def test_a_missing_figure_is_not_reproduced():
+    rep = Reproduction("x", "s", "src", published={"score": 38}, ours={"score": None})
+    assert not rep.reproduced

@@ -163,3 +163,14 @@ def test_range_errors():
         qca.calib_range(datasets.load("LR"), lf, "DEV", [400, 900], "SURV")
     with pytest.raises(qca.QCAError, match="no column"):
         qca.calib_range(datasets.load("LR"), lf, "GDP", [400, 550, 900], "SURV")
+
+
+def test_calib_range_setmethods_crisp_threshold():
+    lr, lf = datasets.load("LR"), datasets.load("LF")
+    crisp = lf.copy()
+    crisp["DEV"] = qca.calibrate(lr["DEV"], "crisp", thresholds=[550])
+    got = qca.calib_range(lr, crisp, "DEV", [550], "SURV", type="crisp", step=50, max_runs=40,
+                          convention="setmethods")
+    row = got.iloc[0]
+    assert row["parameter"] == "threshold 1" and row["lower"] <= 550 <= row["upper"]
+    assert row["lower_stop"] in {"solution changes", "no solution", "raw range"}

@@ -37,6 +37,8 @@ __all__ = [
     "run_reproduction",
     "share_interval",
     "HIGHDIM_TRUTH",
+    "highdim_data",
+    "highdim_replications",
 ]
 
 _REGISTRY: dict[str, Callable[..., Reproduction]] = {}
@@ -275,6 +277,63 @@ def cna_highdim(full: bool = True, path: str | Path | None = None) -> Reproducti
               "(V2*v14 + V3*v12 + v2*V10*V19 <-> V11)*(v2*V10 + v15*V16*V18 <-> V13), which is not a "
               "submodel of the truth (model ambiguity)",
     )
+
+
+def highdim_data(seed: int, n_draw: int = 5000, noise: float = 0.2) -> pd.DataFrame:
+    """A fresh data set drawn by the documented process behind ``d.highdim``.
+
+    As the d.highdim help page's source code: ``n_draw`` rows of 50 uniform random bits (V1-V50);
+    the rows compatible with :data:`HIGHDIM_TRUTH` are kept; a share ``noise`` of them is replaced
+    by rows drawn with replacement from the incompatible ones (cna's ``some``). Every draw flows
+    from ``seed``.
+    """
+    rng = np.random.default_rng(seed)
+    x = rng.integers(0, 2, size=(n_draw, 50), dtype=np.int8).astype(bool)
+    v = {k: x[:, k - 1] for k in range(1, 51)}
+    v13 = (~v[2] & v[10]) | (v[18] & v[16] & ~v[15])
+    v11 = (v[2] & ~v[14]) | (v[3] & ~v[12]) | (v[13] & v[19])
+    ok = (v[13] == v13) & (v[11] == v11)
+    comp, incomp = x[ok], x[~ok]
+    n_noise = int(round(comp.shape[0] * noise))
+    keep = rng.choice(comp.shape[0], comp.shape[0] - n_noise, replace=False)
+    extra = rng.integers(0, incomp.shape[0], size=n_noise)
+    rows = np.vstack([comp[np.sort(keep)], incomp[np.sort(extra)]]).astype(np.int64)
+    return pd.DataFrame(rows, columns=[f"V{k}" for k in range(1, 51)])
+
+
+def highdim_replications(reps: int = 100, seed: int = 1, maxstep: tuple[int, int, int] = (2, 3, 10)
+                         ) -> pd.DataFrame:
+    """How typical is the published d.highdim trial? Re-draw its process ``reps`` times.
+
+    The vignette reports one trial (one data set). This re-draws the documented process
+    (:func:`highdim_data`, seeds ``seed``, ``seed + 1``, ...) and runs the published analysis
+    (outcomes V13 and V11, con = cov = 0.8, ``maxstep``), scoring each output against the
+    structure. Returns one row per figure: the share of replications, with its 95 %
+    Clopper-Pearson interval. This is an extension of the published result, not a published
+    figure.
+    """
+    from qca.cna import cna, identical_model, is_submodel
+
+    asfs = HIGHDIM_TRUTH.replace(")*(", ")|(").strip("()").split(")|(")
+    v11 = next(a for a in asfs if a.endswith("V11"))
+    counts = {"complete structure among the models": 0, "V11 half found (its asf among the models)": 0,
+              "a model for V13 returned": 0, "every model a submodel of the truth": 0}
+    for r in range(reps):
+        res = cna(highdim_data(seed + r), outcome=["V13", "V11"], con=0.8, cov=0.8, maxstep=maxstep)
+        models = list(res.csf["condition"])
+        parts = [p.strip("()") for m in models for p in m.split(")*(")]
+        counts["complete structure among the models"] += any(
+            identical_model(m, HIGHDIM_TRUTH) for m in models)
+        counts["V11 half found (its asf among the models)"] += any(identical_model(p, v11) for p in parts)
+        counts["a model for V13 returned"] += any(p.split("<->")[1].strip() == "V13" for p in parts)
+        counts["every model a submodel of the truth"] += bool(models) and bool(
+            all(is_submodel(models, HIGHDIM_TRUTH)))
+    rows = []
+    for k, c in counts.items():
+        lo, hi = share_interval(c, reps)
+        rows.append({"figure": k, "maxstep": str(tuple(maxstep)), "reps": reps, "share": c / reps,
+                     "ci_low": lo, "ci_high": hi})
+    return pd.DataFrame(rows)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -87,3 +87,28 @@ def test_documented_sampling_processes_within_random_variation():
 def test_a_missing_figure_is_not_reproduced():
     rep = Reproduction("x", "s", "src", published={"score": 38}, ours={"score": None})
     assert not rep.reproduced
+
+
+def test_highdim_process_redraws():
+    from experiments.reproductions import HIGHDIM_TRUTH, highdim_data, highdim_replications
+
+    d = highdim_data(3)
+    assert d.shape[1] == 50 and 1100 < len(d) < 1400 and set(d.to_numpy().ravel()) <= {0, 1}
+    assert highdim_data(3).equals(d) and not highdim_data(4).equals(d)
+    t = highdim_replications(reps=2, seed=1)
+    assert set(t["reps"]) == {2} and ((t["ci_low"] <= t["share"]) & (t["share"] <= t["ci_high"])).all()
+    assert HIGHDIM_TRUTH.count("<->") == 2
+
+
+def test_highdim_process_noise_share():
+    import numpy as np
+
+    from experiments.reproductions import highdim_data
+
+    d = highdim_data(5).to_numpy().astype(bool)
+    v = {k: d[:, k - 1] for k in range(1, 51)}
+    v13 = (~v[2] & v[10]) | (v[18] & v[16] & ~v[15])
+    v11 = (v[2] & ~v[14]) | (v[3] & ~v[12]) | (v[13] & v[19])
+    incompatible = ~((v[13] == v13) & (v[11] == v11))
+    assert abs(incompatible.mean() - 0.2) < 0.01
+    assert np.isfinite(incompatible.sum())

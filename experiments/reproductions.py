@@ -4,11 +4,13 @@ Each reproduction is one function registered with :func:`reproduction`; it re-ru
 inverse search (data simulated from a known causal structure, analysed, the output scored against
 that structure) with this package's engine and returns a :class:`Reproduction`: the published
 figures, ours, a 95 % interval for ours, the source (with the page or section that states the
-figures) and any difference in set-up. The results listed here come from exact computations on
-fixed or exhaustively enumerated data (no random draws), so the interval of each figure is the
-figure itself; a reproduction that used random draws would give a Clopper-Pearson interval for
-its shares (:func:`share_interval`). ``docs/reproductions.md`` tabulates them and lists the
-published studies that could not be reproduced, with the reason.
+figures) and any difference in set-up. Most published figures here come from exact computations
+on fixed or exhaustively enumerated data (no random draws), so the interval of each is the figure
+itself; where the published figure is one random draw of a documented process, the process is
+re-drawn many times and the interval is the central 95 % range of the draws; shares estimated
+from replications get a Clopper-Pearson interval (:func:`share_interval`).
+``docs/reproductions.md`` tabulates them and lists the published studies that could not be
+reproduced, with the reason.
 
 The limited-diversity percentages of Baumgartner & Thiem (2020) are reproduced separately by
 :func:`experiments.limited_diversity.limited_diversity`.

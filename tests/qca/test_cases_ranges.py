@@ -174,3 +174,20 @@ def test_calib_range_setmethods_crisp_threshold():
     row = got.iloc[0]
     assert row["parameter"] == "threshold 1" and row["lower"] <= 550 <= row["upper"]
     assert row["lower_stop"] in {"solution changes", "no solution", "raw range"}
+
+
+_FRESH = json.loads((Path(__file__).resolve().parents[1] / "data" / "r_answers"
+                     / "setmethods_calibrange.json").read_text())["cases"]
+
+
+@pytest.mark.parametrize("case", _FRESH, ids=lambda c: c["id"])
+def test_calib_range_setmethods_convention_on_fresh_r_calls(case):
+    """7 further rob.calibrange calls in R (other anchors, steps, incl.cut, a crisp threshold)."""
+    anchors = case["anchors"] if isinstance(case["anchors"], list) else [case["anchors"]]
+    got = qca.calib_range(
+        datasets.load("LR"), datasets.load("LF"), case["condition"], anchors, "SURV", type=case["type"],
+        step=case["step"], max_runs=case["max_runs"], incl_cut=case["incl_cut"], convention="setmethods",
+    )
+    as_r = [[None if np.isnan(v) else v for v in got[col]] for col in ("lower", "upper")]
+    want = [case[k] if isinstance(case[k], list) else [case[k]] for k in ("lower", "upper")]
+    assert as_r == want

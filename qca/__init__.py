@@ -29,7 +29,9 @@ from .fit import pof
 from .inference import false_positive_tests, holm
 from .minimize import Model, Solution, minimize
 from .necessity import SupersetResult, superset
-from .robustness import RobustnessResult, calib_range, incl_range, ncut_range, retention, robustness
+from .retention import retention
+from .robustness import RobustnessResult, robustness
+from .robustness_ranges import calib_range, incl_range, ncut_range
 from .simplify import negate, simplify
 from .theory import ModelFit, model_fit
 from .truth_table import TruthTable, truth_table

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-PAGES = ["docs/guide/qca.md", "docs/guide/experiments.md", "docs/r_to_python.md"]
+PAGES = ["docs/guide/qca.md", "docs/guide/experiments.md", "docs/r_to_python.md", "docs/reproductions.md"]
 
 
 @pytest.mark.parametrize("page", PAGES)

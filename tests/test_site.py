@@ -32,7 +32,8 @@ CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-back
                   "--no-first-run", "--hide-scrollbars", "--window-size=1280,900"]
 # Pages that must exist: the acceptance list of the documentation issue.
 REQUIRED_PAGES = ["index.html", "guide/qca.html", "sim.html", "guide/experiments.html", "odd.html",
-                  "r_to_python.html", "report.html", "report/kbop_default.html", "api.html",
+                  "r_to_python.html", "reproductions.html", "report.html", "report/kbop_default.html",
+                  "api.html",
                   "tutorials/index.html", "tutorials/01_causal_complexity.html",
                   "tutorials/02_lipset_walkthrough.html", "tutorials/03_limited_diversity.html",
                   "tutorials/04_planning_a_study.html"]

@@ -132,8 +132,6 @@ def _analyse(inp: AnalysisInput, params: Mapping[str, Any], outputs: tuple[str, 
                 continue
             solved[out] = sol
             models = tuple(m.expression for m in sol.models)
-            # Only an unfinished search is recorded (records of finished ones are unchanged).
-            unfinished = getattr(sol, "search_complete", True) is False
             results[out] = MethodResult(models=models, n_models=int(sol.n_models),
                                         status="ok" if models else "no_model",
                                         model_text=str(sol.models[0]) if models else "",

@@ -11,7 +11,6 @@ evaluated over every logically possible configuration of the factors in the csf.
 
 from __future__ import annotations
 
-import heapq
 from collections.abc import Sequence
 
 import numpy as np
@@ -36,49 +35,74 @@ def _bicond(asf: Asf, data: CNAData, space: np.ndarray, pos: dict[int, int]) -> 
     return dnf_eval(dnf, data, space, pos) == rhs
 
 
-def combine(
-    asf_lists: Sequence[Sequence[int]], complexities: Sequence[Sequence[int]], n_init: int
-) -> list[tuple[int, ...]]:
-    """The first ``n_init`` combinations of one asf per outcome, by ascending total complexity.
+def _head_with_ties(keys: np.ndarray, n: int) -> int:
+    """How many leading rows of the sorted ``keys`` (rows: one key per row) R keeps for ``n``.
 
-    Ties keep the order of the full product of the lists (first list slowest), which, with the
-    outcomes in alphabetical order and each list in output order, reproduces the combinations
-    R's ``csf()`` tries under its ``n.init`` cap on the shared examples. Products beyond
-    ``_MAX_PRODUCT`` combinations are walked best-first instead (ties then in heap order).
+    cna's ``head_with_ties``: the first ``n`` rows and every later row tied with row ``n``; all
+    rows when no new key value starts after row ``n``.
+    """
+    m = keys.shape[0]
+    if m <= n:
+        return m
+    keys = keys.reshape(m, -1)
+    starts = np.flatnonzero(np.r_[True, np.any(keys[1:] != keys[:-1], axis=1)])  # first of each value
+    later = starts[starts >= n]  # 0-based positions of value starts beyond the first n rows
+    return m if later.size == 0 else int(later[0])
+
+
+def combine(
+    asf_lists: Sequence[Sequence[int]],
+    complexities: Sequence[Sequence[int]],
+    n_init: int,
+    fits: Sequence[Sequence[tuple[float, float]]] | None = None,
+) -> list[tuple[int, ...]]:
+    """The asf combinations (one asf per outcome) that R's ``csf(n.init)`` tries, in its order.
+
+    cna 4.0's selection, read from its ``csf()``/``combineAsf()``: each outcome's list (in asf
+    output order) is cut to its first ``n_init`` asf with ties in complexity kept; the lists are
+    then crossed one at a time (earlier combinations vary slowest), each partial product sorted
+    by total complexity (stable) and cut to ``n_init`` rows with ties kept; the result is sorted
+    by complexity and descending con x cov (con, cov: minima over the asf of ``fits``), cut
+    again with ties kept, and finally to exactly ``n_init`` rows when the full product is larger.
+    Without ``fits`` every combination counts as equally fit.
     """
     sizes = [len(a) for a in asf_lists]
     if not sizes or min(sizes) == 0:
         return []
+    n = int(n_init)
     comp = [np.asarray(c, dtype=np.int64) for c in complexities]
-    total = float(np.prod(sizes, dtype=float))
-    if total <= _MAX_PRODUCT:
-        grids = np.meshgrid(*comp, indexing="ij")
-        tot = np.sum(grids, axis=0).ravel()
-        first = np.argsort(tot, kind="stable")[:n_init]
-        idx = np.array(np.unravel_index(first, sizes)).T
-        return [tuple(asf_lists[i][j] for i, j in enumerate(row)) for row in idx]
-    start = tuple(0 for _ in sizes)
-    order = [np.argsort(c, kind="stable") for c in comp]
+    if fits is None:
+        fits = [[(1.0, 1.0)] * k for k in sizes]
+    con = [np.asarray([f[0] for f in fl], dtype=float) for fl in fits]
+    cov = [np.asarray([f[1] for f in fl], dtype=float) for fl in fits]
+    keep = [np.arange(_head_with_ties(c, n)) for c in comp]  # lists are in complexity order
+    ids = keep[0][:, None]
+    cx, cn, cv = comp[0][keep[0]], con[0][keep[0]], cov[0][keep[0]]
+    if ids.shape[0] > n:
+        o = np.argsort(cx, kind="stable")
+        ids, cx, cn, cv = ids[o], cx[o], cn[o], cv[o]
+        k = _head_with_ties(cx, n)
+        ids, cx, cn, cv = ids[:k], cx[:k], cn[:k], cv[:k]
+    for j in range(1, len(sizes)):
+        b = keep[j]
+        na, nb = ids.shape[0], b.size
+        ids = np.column_stack([np.repeat(ids, nb, axis=0), np.tile(b, na)])
+        cx = np.repeat(cx, nb) + np.tile(comp[j][b], na)
+        cn = np.minimum(np.repeat(cn, nb), np.tile(con[j][b], na))
+        cv = np.minimum(np.repeat(cv, nb), np.tile(cov[j][b], na))
+        o = np.argsort(cx, kind="stable")
+        ids, cx, cn, cv = ids[o], cx[o], cn[o], cv[o]
+        k = _head_with_ties(cx, n)
+        ids, cx, cn, cv = ids[:k], cx[:k], cn[:k], cv[:k]
+    neg_fit = -cn * cv
+    o = np.lexsort((neg_fit, cx))
+    ids, cx, neg_fit = ids[o], cx[o], neg_fit[o]
+    ids = ids[: _head_with_ties(np.column_stack([cx, neg_fit]), n)]
+    if n < float(np.prod(sizes, dtype=float)):
+        ids = ids[:n]
+    return [tuple(asf_lists[i][j] for i, j in enumerate(row)) for row in ids]
 
-    def cost(t: tuple[int, ...]) -> int:
-        return int(sum(comp[i][order[i][j]] for i, j in enumerate(t)))
 
-    heap = [(cost(start), start)]
-    seen = {start}
-    out: list[tuple[int, ...]] = []
-    while heap and len(out) < n_init:
-        _, idx_t = heapq.heappop(heap)
-        out.append(tuple(asf_lists[i][order[i][j]] for i, j in enumerate(idx_t)))
-        for i in range(len(sizes)):
-            if idx_t[i] + 1 < sizes[i]:
-                nxt = idx_t[:i] + (idx_t[i] + 1,) + idx_t[i + 1 :]
-                if nxt not in seen:
-                    seen.add(nxt)
-                    heapq.heappush(heap, (cost(nxt), nxt))
-    return out
-
-
-_MAX_PRODUCT = 5_000_000
 #: Work budget of :func:`minimalize` over one analysis, in membership comparisons (asf x asf x
 #: configurations per sub-structure visited): deterministic, about seconds of work.
 _MAX_REDUCTIONS = 2_000_000_000

@@ -4,9 +4,11 @@ Semantics of R's cna 4.0 (Ambühl & Baumgartner 2024, ``cna()``, ``msc()``, ``as
 Baumgartner & Ambühl 2020, PSRM 8(3)). Where we knowingly differ:
 
 * ``asf_selection="fs"`` is not implemented (``"cs"``, the default, and ``"none"`` are).
-* ``csf`` tries the first ``n_init`` asf combinations by total complexity, like R; when the cap
-  falls among asf of equal complexity and fit, R's internal order of those asf decides which
-  are tried and we do not reproduce it (1 csf differs in each of two shared capped examples).
+* ``csf`` tries the asf combinations R's ``csf(n.init)`` tries (its staged cut with ties, see
+  :func:`qca.cna._csf.combine`); when no csf survives, the asf are returned as csf, as R does
+  ("asfs returned separately"). Where the cap falls among asf of equal complexity and fit, R's
+  internal order of those asf decides which are tried (1 csf differs in each of two shared
+  capped examples).
 * Partial structural redundancy of a csf is checked for single-step reductions (one literal or
   one disjunct dropped from one asf) and for outcome values the csf makes constant; this
   reproduces every shared R answer.
@@ -549,7 +551,8 @@ def _build_csf(found, ordered: tuple, d: CNAData, params: dict, details: bool, i
     lists = [by_outcome[o] for o in outs]
     compl = [[sum(len(c) for c in found[i][0][1]) for i in lst] for lst in lists]
     n_all = int(np.prod([len(lst) for lst in lists], dtype=float))
-    combos = combine(lists, compl, int(params["n_init"]))
+    fits = [[(found[i][1], found[i][2]) for i in lst] for lst in lists]
+    combos = combine(lists, compl, int(params["n_init"]), fits)
     if n_all > len(combos):
         notes.append(f"csf built from {len(combos)} of {n_all} asf combinations (n_init {params['n_init']})")
     seen: set = set()
@@ -569,6 +572,10 @@ def _build_csf(found, ordered: tuple, d: CNAData, params: dict, details: bool, i
                 continue
             csfs.append(r)
     csfs = _drop_submodels(csfs)
+    if not csfs and ordered:
+        # cna 4.0: "The asfs could not be combined to csfs. They are returned separately."
+        csfs = [(a,) for a in ordered]
+        notes.append("the asf could not be combined to csf; they are returned separately (as R's csf())")
     uniq = list(dict.fromkeys(a for r in csfs for a in r))
     det = _asf_details(uniq, d, False, inus_only)
     meas = {a: {m: det[m][i] for m in (*MEASURES, "inus")} for i, a in enumerate(uniq)}

@@ -127,6 +127,32 @@ def test_calib_range_matches_setmethods_on_dev():
     assert got.loc["e", "upper_stop"] == "invalid value"
 
 
+@pytest.mark.parametrize("cond", ["DEV", "LIT", "STB"])
+def test_calib_range_setmethods_convention_reproduces_rob_calibrange(cond):
+    # R's answers were made with max.runs = 40; NA (no change within max.runs) is NaN here.
+    exp = R["calibrange_LF"][cond]
+    got = qca.calib_range(
+        datasets.load("LR"), datasets.load("LF"), cond, exp["anchors"], "SURV", step=exp["step"],
+        max_runs=40, convention="setmethods",
+    )
+    as_r = [[None if np.isnan(v) else v for v in got[col]] for col in ("lower", "upper")]
+    assert as_r == [exp["lower"], exp["upper"]]
+
+
+def test_calib_range_conventions_differ_where_documented():
+    exp = R["calibrange_LF"]["DEV"]
+    args = (datasets.load("LR"), datasets.load("LF"), "DEV", exp["anchors"], "SURV")
+    ours = qca.calib_range(*args, step=exp["step"], max_runs=40).set_index("parameter")
+    sm = qca.calib_range(*args, step=exp["step"], max_runs=40, convention="setmethods")
+    sm = sm.set_index("parameter")
+    # SetMethods lets the inclusion anchor reach the crossover (R's logistic accepts it)
+    assert (ours.loc["i", "lower"], sm.loc["i", "lower"]) == (560, 550)
+    with pytest.raises(qca.QCAError, match="convention"):
+        qca.calib_range(*args, convention="R")
+    with pytest.raises(qca.QCAError, match="one crisp threshold"):
+        qca.calib_range(*args[:3], [500, 700], "SURV", type="crisp", convention="setmethods")
+
+
 def test_range_errors():
     lf = datasets.load("LF")
     with pytest.raises(qca.QCAError, match="step"):
@@ -137,3 +163,31 @@ def test_range_errors():
         qca.calib_range(datasets.load("LR"), lf, "DEV", [400, 900], "SURV")
     with pytest.raises(qca.QCAError, match="no column"):
         qca.calib_range(datasets.load("LR"), lf, "GDP", [400, 550, 900], "SURV")
+
+
+def test_calib_range_setmethods_crisp_threshold():
+    lr, lf = datasets.load("LR"), datasets.load("LF")
+    crisp = lf.copy()
+    crisp["DEV"] = qca.calibrate(lr["DEV"], "crisp", thresholds=[550])
+    got = qca.calib_range(lr, crisp, "DEV", [550], "SURV", type="crisp", step=50, max_runs=40,
+                          convention="setmethods")
+    row = got.iloc[0]
+    assert row["parameter"] == "threshold 1" and row["lower"] <= 550 <= row["upper"]
+    assert row["lower_stop"] in {"solution changes", "no solution", "raw range"}
+
+
+_FRESH = json.loads((Path(__file__).resolve().parents[1] / "data" / "r_answers"
+                     / "setmethods_calibrange.json").read_text())["cases"]
+
+
+@pytest.mark.parametrize("case", _FRESH, ids=lambda c: c["id"])
+def test_calib_range_setmethods_convention_on_fresh_r_calls(case):
+    """7 further rob.calibrange calls in R (other anchors, steps, incl.cut, a crisp threshold)."""
+    anchors = case["anchors"] if isinstance(case["anchors"], list) else [case["anchors"]]
+    got = qca.calib_range(
+        datasets.load("LR"), datasets.load("LF"), case["condition"], anchors, "SURV", type=case["type"],
+        step=case["step"], max_runs=case["max_runs"], incl_cut=case["incl_cut"], convention="setmethods",
+    )
+    as_r = [[None if np.isnan(v) else v for v in got[col]] for col in ("lower", "upper")]
+    want = [case[k] if isinstance(case[k], list) else [case[k]] for k in ("lower", "upper")]
+    assert as_r == want

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from qca.cna import identical_model, is_submodel
 
-from .cna_reference import answers, cases, check_answer
+from .cna_reference import ROOT, answers, cases, check_answer
 
 # Calls where we knowingly differ from R (each stated in qca.cna docstrings).
 KNOWN = {
@@ -88,3 +90,39 @@ def test_submodel_of_targets(folder):
                 assert identical_model(r["condition"], target) == r["identical_to_target"]
                 n += 1
     assert n > 0
+
+
+def _csf_canon(s: str) -> frozenset:
+    s = s.replace(" ", "")
+    parts = [p.strip("()") for p in s.split(")*(")]
+    out = []
+    for p in parts:
+        lhs, rhs = p.split("<->")
+        out.append((rhs, frozenset(frozenset(c.split("*")) for c in lhs.split("+"))))
+    return frozenset(out)
+
+
+_CSF_CASES = json.loads((ROOT / "csf_r_answers.json").read_text())["cases"]
+
+
+@pytest.mark.parametrize("case", _CSF_CASES, ids=lambda c: c["id"])
+def test_csf_fallback_and_n_init_cap_match_r(case):
+    """R cna 4.0 csf() on random crisp data (tests/data/cna/csf_r_answers.json): "fallback" cases
+    return the asf separately (no csf survives), "n_init" cases cap the combinations."""
+    import pandas as pd
+
+    from qca.cna import cna
+
+    res = cna(pd.DataFrame(case["data"]), con=case["con"], cov=case["cov"],
+              maxstep=tuple(case["maxstep"]), n_init=case["n_init"])
+    got = {_csf_canon(c): (con, cov, k) for c, con, cov, k in
+           zip(res.csf["condition"], res.csf["con"], res.csf["cov"], res.csf["complexity"])}
+    want = {_csf_canon(r["condition"]): (r["con"], r["cov"], r["complexity"]) for r in case["csf"]}
+    assert set(got) == set(want)
+    for key, (con, cov, k) in want.items():
+        assert got[key][0] == pytest.approx(con, abs=1e-9)
+        assert got[key][1] == pytest.approx(cov, abs=1e-9)
+        assert got[key][2] == k
+    if case["kind"] == "fallback":
+        assert set(got) == {_csf_canon(r["condition"]) for r in case["asf"]}
+        assert any("returned separately" in n for n in res.notes)

@@ -642,7 +642,6 @@ def scenario_from_dict(raw: Mapping[str, Any], source: str = "<dict>") -> Scenar
     recipe = ck.string(raw, "recipe", "")
     _check_recipe(ck, recipe, names)
     corr = _correlation(ck, raw.get("correlations", []), names)
-    _ranges(ck, raw)
     truth = ck.string(raw, "truth", "", default="crisp")
     if truth not in TRUTHS:
         raise ck.fail(f"truth = {truth!r} is not one of {', '.join(TRUTHS)}")
@@ -668,6 +667,7 @@ def scenario_from_dict(raw: Mapping[str, Any], source: str = "<dict>") -> Scenar
                 f"{where}: anchors {scen.theory_anchors[col]} give (exclusion, crossover, "
                 f"inclusion) = ({e:g}, {c:g}, {i:g}) once the crossover is placed between "
                 f"recording grid points; they must increase (set 'anchors' or 'prevalence')")
+    _ranges(ck, raw)
     for msg in scen.diagnostics:
         warnings.warn(f"{source}: {msg}", ScenarioWarning, stacklevel=2)
     return scen
@@ -844,7 +844,7 @@ def _correlation(ck: _Checker, pairs: Any, names: tuple[str, ...]) -> np.ndarray
 # so a study design can be checked for robustness to what is only illustrative (qcasim plan).
 # Keys are dotted scenario keys holding a number ("hazard.baseline_sustain"), an element of a list
 # ("outcome.anchors[1]": the outcome crossover) or "correlations.scale" (a factor on every
-# correlation). The scenario's own value must lie in its range.
+# correlation). A range need not contain the value (an override may move it outside).
 
 _INDEXED = re.compile(r"^(?P<path>[A-Za-z_][\w.]*)\[(?P<i>\d+)\]$")
 
@@ -876,13 +876,9 @@ def _ranges(ck: _Checker, raw: Mapping[str, Any]) -> None:
                 isinstance(v, bool) or not isinstance(v, int | float) or not math.isfinite(v)
                 for v in value) or not value[0] < value[1]):
             raise ck.fail(f"ranges.{key} must be [low, high] with low < high, got {value!r}")
-        current = _range_value(raw, key)
-        if current is None:
+        if _range_value(raw, key) is None:
             raise ck.fail(f"ranges: {key!r} names no number of the scenario (use a dotted key, "
                           f"'outcome.anchors[1]' or 'correlations.scale')")
-        if not value[0] <= current <= value[1]:
-            raise ck.fail(f"ranges.{key} = {value!r} does not contain the scenario's value "
-                          f"{current:g}")
 
 
 def illustrative_ranges(scenario: Scenario) -> dict[str, tuple[float, float]]:

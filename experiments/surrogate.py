@@ -111,6 +111,8 @@ class PopulationTable:
     cal_type : str
     configs : array (R, k)
         The configurations observed in the population (crisp assignment of its cases).
+    codes : int array (R,)
+        Their numbers (binary, first condition most significant).
     recipe_row : bool array (R,)
         Configurations in the true recipe (all False when a recipe condition is not analysed).
     recipe_analysed : bool
@@ -127,6 +129,7 @@ class PopulationTable:
     conditions: tuple[str, ...]
     cal_type: str
     configs: np.ndarray
+    codes: np.ndarray
     recipe_row: np.ndarray
     recipe_analysed: bool
     n: np.ndarray
@@ -183,7 +186,7 @@ def population_table(cohort: Mapping[str, np.ndarray], params: Mapping[str, Any]
     n = np.bincount(inverse, minlength=len(codes)).astype(np.int64)
     if spec.cal_type == "crisp":
         k = np.bincount(inverse, weights=(y > 0.5).astype(float), minlength=len(codes))
-        return PopulationTable(conds, "crisp", configs, recipe, analysed, n,
+        return PopulationTable(conds, "crisp", configs, codes, recipe, analysed, n,
                                np.rint(k).astype(np.int64))
     # Fuzzy: keep at most max_fuzzy_cases cases (the first ones: the population is i.i.d.).
     m = min(len(y), int(max_fuzzy_cases))
@@ -198,7 +201,7 @@ def population_table(cohort: Mapping[str, np.ndarray], params: Mapping[str, Any]
     row[assigned] = inverse
     row = row[:m]
     nn = np.bincount(row[row >= 0], minlength=len(codes)).astype(np.int64)
-    return PopulationTable(conds, "fuzzy", configs, recipe, analysed, nn,
+    return PopulationTable(conds, "fuzzy", configs, codes, recipe, analysed, nn,
                            np.zeros(len(codes), dtype=np.int64), stacked, row)
 
 
@@ -238,10 +241,13 @@ def draw_tables(table: PopulationTable, n_cases: int, n_draws: int, rng: np.rand
 class Scorer:
     """The planner's outcomes of a truth-table coding, by the benchmark's QCA method (cached).
 
+    One scorer serves every population table over the same conditions: a coding is keyed by
+    the numbers of its positive and negative configurations.
+
     Parameters
     ----------
-    table : PopulationTable
-        Gives the conditions and the row configurations.
+    conditions : sequence of str
+        The conditions analysed.
     truth : Expression
         The true recipe.
     solution : str
@@ -250,9 +256,9 @@ class Scorer:
         The QCA method's ``dir_exp``, ``max_models`` and ``time_limit``.
     """
 
-    def __init__(self, table: PopulationTable, truth: Expression, solution: str,
+    def __init__(self, conditions: Sequence[str], truth: Expression, solution: str,
                  method_params: Mapping[str, Any]):
-        self.table = table
+        self.conditions = tuple(conditions)
         self.truth = truth
         self.solution = solution
         self.params = {"incl_cut": 0.5, "n_cut": 1, "pri_cut": 0.0,
@@ -262,25 +268,29 @@ class Scorer:
         self.cache: dict[tuple[bytes, bytes], tuple[bool, bool, bool, bool]] = {}
         self.minimised = 0
 
-    def score(self, pos: np.ndarray, neg: np.ndarray) -> tuple[bool, bool, bool, bool]:
+    def score(self, table: PopulationTable, pos: np.ndarray, neg: np.ndarray
+              ) -> tuple[bool, bool, bool, bool]:
         """(exact, paths, claim, false_claim) of the coding with positive rows ``pos`` and
-        negative rows ``neg`` (boolean masks over the table's configurations)."""
-        key = (np.packbits(pos).tobytes(), np.packbits(neg).tobytes())
+        negative rows ``neg`` (boolean masks over ``table``'s configurations)."""
+        if table.conditions != self.conditions:
+            raise ValueError("the table's conditions are not the scorer's")
+        key = (table.codes[pos].tobytes(), table.codes[neg].tobytes())
         hit = self.cache.get(key)
         if hit is not None:
             return hit
         if not pos.any():
             out = (False, False, False, False)
         else:
-            out = self._minimise(pos, neg)
+            out = self._minimise(table.configs, pos, neg)
         self.cache[key] = out
         return out
 
-    def _minimise(self, pos: np.ndarray, neg: np.ndarray) -> tuple[bool, bool, bool, bool]:
+    def _minimise(self, configs: np.ndarray, pos: np.ndarray, neg: np.ndarray
+                  ) -> tuple[bool, bool, bool, bool]:
         self.minimised += 1
         listed = pos | neg
-        cfg = self.table.configs[listed]
-        conds = self.table.conditions
+        cfg = configs[listed]
+        conds = self.conditions
         data = {c: cfg[:, j].astype(float) for j, c in enumerate(conds)}
         data["Y"] = pos[listed].astype(float)
         inp = AnalysisInput(data, conds, "Y", "crisp", self.truth)
@@ -326,7 +336,7 @@ def recovery_probabilities(table: PopulationTable, scorer: Scorer, n: np.ndarray
         could = np.zeros(pos.shape[0], dtype=bool)
     todo = claim if full else could
     for i in np.flatnonzero(todo):
-        out[i] = scorer.score(pos[i], neg[i])
+        out[i] = scorer.score(table, pos[i], neg[i])
     res = {name: float(out[:, j].mean()) for j, name in enumerate(OUTCOMES)}
     if not full:
         res["paths"] = res["false_claim"] = float("nan")

@@ -20,8 +20,9 @@ recipe under the null?", in four steps:
 4. **Stress** the recommendation over the scenario's plausible ranges of its illustrative values
    (``[ranges]`` of the scenario TOML, or :data:`DEFAULT_RANGES`): each value at the ends of its
    range (tornado) and ``n_joint`` joint Latin-hypercube draws (worst case, 10 % quantile, share
-   meeting the target). A design that misses the target at the end of any range, or in more than
-   ``1 - robust_share`` of the joint draws, is **fragile**.
+   meeting the target). A design that misses the target (by more than two Monte-Carlo standard
+   errors of the screen) at the end of any range, or in more than ``1 - robust_share`` of the
+   joint draws, is **fragile**.
 
 Everything flows from one seed. A recovery rate is a probability over replications of the study
 (sampling, measurement and outcome noise), conditional on the scenario's illustrative values;
@@ -38,9 +39,11 @@ tested. *Sociological Methods & Research* 49(2), 279-311 (exact recovery and fal
 
 from __future__ import annotations
 
+import dataclasses
 import html
 import itertools
 import json
+import math
 import re
 import time
 import warnings
@@ -151,11 +154,14 @@ class Target:
     def recovery_metric(self) -> str:
         return next(m for m, op, _ in self.constraints if op == ">=" and m in ("exact", "paths"))
 
-    def met(self, rates: Mapping[str, float]) -> bool:
-        """Are all constraints met by these rates (NaN never meets one)?"""
+    def met(self, rates: Mapping[str, float], n_draws: int | None = None) -> bool:
+        """Are all constraints met by these rates (NaN never meets one)? With ``n_draws``, a
+        constraint missed by less than two Monte-Carlo standard errors of a rate estimated from
+        that many draws still counts as met (not a detectable miss)."""
         for m, op, v in self.constraints:
             r = rates.get(m, float("nan"))
-            if not np.isfinite(r) or (op == ">=" and r < v) or (op == "<=" and r > v):
+            tol = 0.0 if not n_draws else 2 * math.sqrt(max(v * (1 - v), 0.01) / n_draws)
+            if not np.isfinite(r) or (op == ">=" and r < v - tol) or (op == "<=" and r > v + tol):
                 return False
         return True
 
@@ -342,6 +348,27 @@ def _scenario(scenario: str, base: Mapping[str, Any]) -> _Scenario:
     ranges = illustrative_ranges(scen) or _default_ranges(scen.raw)
     return _Scenario(scenario, False, data, tuple(gen.observed_conditions), truth_conds, items,
                      int(scen.programme.referrals_per_worker), dict(scen.raw), ranges, gen.truth)
+
+
+def _check_ranges(scen: _Scenario, ranges: Mapping[str, Sequence[float]]
+                  ) -> dict[str, tuple[float, float]]:
+    from sim.scenario import _range_value
+
+    if not isinstance(ranges, Mapping):
+        raise DesignError(f"plan: ranges must be a mapping of key -> (low, high), got {ranges!r}")
+    out = {}
+    for k, v in ranges.items():
+        ok = (isinstance(v, Sequence) and not isinstance(v, str) and len(v) == 2 and all(
+            isinstance(x, int | float) and not isinstance(x, bool) for x in v) and v[0] < v[1])
+        if not ok:
+            raise DesignError(f"plan: ranges[{k!r}] must be (low, high) with low < high, got {v!r}")
+        known = k in ("high", "low", "outcome_sd") if scen.boolean else (
+            k == "hazard.recipe_hazard_ratio" or _range_value(scen.raw, k) is not None)
+        if not known:
+            raise DesignError(f"plan: ranges key {k!r} names no illustrative number of scenario "
+                              f"{scen.name!r}")
+        out[str(k)] = (float(v[0]), float(v[1]))
+    return out
 
 
 def _default_ranges(raw: Mapping[str, Any]) -> dict[str, tuple[float, float]]:
@@ -713,6 +740,7 @@ def plan(scenario: str = "kbop", target: str | Target | Sequence = "exact >= 0.8
          seed: int = 1, refine: int = 4, verify: bool = True, verify_width: float = 0.1,
          verify_budget: int = 2_000_000, robust: bool = True, n_pop_robust: int | None = None,
          n_joint: int = 8, robust_share: float = 0.8,
+         ranges: Mapping[str, Sequence[float]] | None = None,
          progress: Callable[[str], None] | None = None) -> PlanResult:
     """The cheapest study design meeting ``target`` (module docstring).
 
@@ -746,11 +774,15 @@ def plan(scenario: str = "kbop", target: str | Target | Sequence = "exact >= 0.8
     robust : bool
         Stress the recommendation over the illustrative ranges.
     n_pop_robust : int, optional
-        Cases per population of the robustness step (default ``n_pop // 2``).
+        Cases per population of the robustness step (default ``n_pop``; a smaller population
+        adds its own uncertainty, lowering the rates it gives).
     n_joint : int
         Joint draws of the illustrative values.
     robust_share : float
         Share of joint draws that must meet the target for the design not to be fragile.
+    ranges : mapping, optional
+        ``{key: (low, high)}`` replacing the scenario's plausible ranges (keys as in a scenario's
+        ``[ranges]``; for a Boolean scenario ``high``, ``low`` or ``outcome_sd``).
     progress : callable, optional
         Called with a short message at each step.
 
@@ -785,6 +817,8 @@ def plan(scenario: str = "kbop", target: str | Target | Sequence = "exact >= 0.8
     if base.get("calibration", "theory") != "theory":
         raise DesignError("plan: the screen needs theory calibration (fixed anchors)")
     scen = _scenario(scenario, base)
+    if ranges is not None:
+        scen = dataclasses.replace(scen, ranges=_check_ranges(scen, ranges))
     if scen.boolean and any(p is not None for p in sp.participants):
         raise DesignError("design space: participants apply to programme scenarios only")
     method_params = {k: base[k] for k in ("dir_exp", "max_models", "time_limit") if k in base}
@@ -890,11 +924,11 @@ def plan(scenario: str = "kbop", target: str | Target | Sequence = "exact >= 0.8
         if robust:
             t1 = time.perf_counter()
             say("stressing the recommendation over the illustrative ranges")
-            robustness = _robustness(scr, scen, recommended, tgt, n_pop_robust or n_pop // 2,
+            robustness = _robustness(scr, scen, recommended, tgt, n_pop_robust or n_pop,
                                      n_joint, robust_share)
             t_robust = time.perf_counter() - t1
     settings = {"seed": seed, "n_pop": n_pop, "n_draws": n_draws, "n_pop_robust":
-                n_pop_robust or n_pop // 2, "n_joint": n_joint, "verify_width": verify_width,
+                n_pop_robust or n_pop, "n_joint": n_joint, "verify_width": verify_width,
                 "verify_budget": verify_budget, "populations": scr.populations,
                 "minimisations": sum(s.minimised for s in scr.scorers.values()),
                 "space": asdict(sp), "base": base, "ranges": {k: list(v) for k, v in scen.ranges.items()},
@@ -999,7 +1033,7 @@ def _robustness(scr: _Screen, scen: _Scenario, rec: Mapping[str, Any], tgt: Targ
         r_lo, r_hi = rates({k: lo}, (k, "lo")), rates({k: hi}, (k, "hi"))
         tornado.append({"parameter": k, "low": lo, "high": hi, "rec_low": r_lo[m], "rec_high": r_hi[m],
                         "null_low": r_lo["null_claim"], "null_high": r_hi["null_claim"],
-                        "met_low": tgt.met(r_lo), "met_high": tgt.met(r_hi),
+                        "met_low": tgt.met(r_lo, scr.n_draws), "met_high": tgt.met(r_hi, scr.n_draws),
                         "swing": abs(r_hi[m] - r_lo[m])})
     tornado_df = pd.DataFrame(tornado)
     rng = np.random.default_rng(np.random.SeedSequence([scr.seed, 0x0b057]))
@@ -1012,7 +1046,8 @@ def _robustness(scr: _Screen, scen: _Scenario, rec: Mapping[str, Any], tgt: Targ
             vals = {k: scen.ranges[k][0] + u[i, j] * (scen.ranges[k][1] - scen.ranges[k][0])
                     for i, k in enumerate(keys)}
             r = rates(vals, ("joint", j))
-            joint.append({**vals, m: r[m], "null_claim": r["null_claim"], "met": tgt.met(r)})
+            joint.append({**vals, m: r[m], "null_claim": r["null_claim"],
+                          "met": tgt.met(r, scr.n_draws)})
     joint_df = pd.DataFrame(joint)
     all_rates = list(tornado_df["rec_low"]) + list(tornado_df["rec_high"]) + (
         list(joint_df[m]) if len(joint_df) else [])

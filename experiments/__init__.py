@@ -13,4 +13,13 @@ from __future__ import annotations
 
 from qcasim import __version__ as __version__  # the one version source of the distribution
 
-__all__ = ["__version__"]
+__all__ = ["__version__", "plan"]
+
+
+def __getattr__(name: str) -> object:
+    # ``experiments.plan(...)``: the study planner (the module is callable), imported on first use.
+    if name == "plan":
+        import importlib
+
+        return importlib.import_module(".plan", __name__)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -45,7 +45,9 @@ import itertools
 import json
 import math
 import re
+import sys
 import time
+import types
 import warnings
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
@@ -460,6 +462,9 @@ class PlanResult:
                 nc = v["rates"]["null_claim"]
                 parts.append(f"false claims {nc['rate']:.0%} ({nc['low']:.0%}-{nc['high']:.0%}) "
                              f"under the null")
+            if not v["met"]:
+                parts.append("the simulation does NOT confirm the target at this N (the screen "
+                             "was optimistic): take a larger N or the next design")
         else:
             parts.append(f"{_METRIC_LABEL[m]} {r[m]:.0%} by the screen (not verified) if the recipe "
                          f"is true, false claims {r['null_claim']:.0%} under the null")
@@ -469,6 +474,17 @@ class PlanResult:
                 to = ", ".join(rb["fragile_to"]) or "joint variation of the illustrative values"
                 parts.append(f"FRAGILE to {to} (target met in {rb['share_met']:.0%} of plausible "
                              f"scenarios; worst {_METRIC_LABEL[m]} {rb['worst']:.0%})")
+                alt = rb.get("alternative")
+                if alt is not None and alt.get("n") is not None:
+                    parts.append(f"the cheapest design meeting the target at every end of the "
+                                 f"ranges: N = {int(alt['n']):,}, {_describe(alt)}, cost "
+                                 f"{alt['cost']:,.0f} (screen, worst {_METRIC_LABEL[m]} "
+                                 f"{alt['worst']:.0%})")
+                elif alt is not None:
+                    parts.append(f"no design in the space meets the target at every end of the "
+                                 f"ranges within N <= {alt['n_max']:,}; the values that break "
+                                 f"it most ({', '.join(alt['binding'])}) must be known better "
+                                 f"(pilot data) before the design can be fixed")
             else:
                 parts.append(f"robust over the plausible ranges (target met in {rb['share_met']:.0%}; "
                              f"worst {_METRIC_LABEL[m]} {rb['worst']:.0%}, most sensitive to "
@@ -689,6 +705,7 @@ class _Screen:
         self.tables: dict[str, PopulationTable] = {}
         self.scorers: dict[str, Scorer] = {}
         self.populations = 0
+        self.analyses: set[tuple[tuple[str, ...], str]] = set()
 
     def _rng(self, *key: Any) -> np.random.Generator:
         text = json.dumps(key, sort_keys=True, default=str)
@@ -697,16 +714,23 @@ class _Screen:
 
     def table(self, data: Mapping[str, Any], conds: Sequence[str], cal_type: str,
               n_pop: int | None = None) -> PopulationTable:
+        """The population table of an analysis; a population simulated once gives the tables
+        of every analysis of the plan (``self.analyses``), so it need not be kept."""
         n_pop = int(n_pop or self.n_pop)
-        key = json.dumps([data, list(conds), cal_type, n_pop], sort_keys=True, default=str)
+
+        def key_of(c: Sequence[str], cal: str) -> str:
+            return json.dumps([data, list(c), cal, n_pop], sort_keys=True, default=str)
+
+        key = key_of(conds, cal_type)
         if key not in self.tables:
-            params = {**data, "conditions": list(conds), "cal_type": cal_type,
-                      "solutions": ["parsimonious"]}
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore", ScenarioWarning)
-                pop = population(params, n_pop, self.seed)
+                pop = population({**data, "solutions": ["parsimonious"]}, n_pop, self.seed)
                 self.populations += 1
-                self.tables[key] = population_table(pop, params)
+                for c, cal in {*self.analyses, (tuple(conds), cal_type)}:
+                    params = {**data, "conditions": list(c), "cal_type": cal,
+                              "solutions": ["parsimonious"]}
+                    self.tables[key_of(c, cal)] = population_table(pop, params)
         return self.tables[key]
 
     def scorer(self, table: PopulationTable, solution: str) -> Scorer:
@@ -823,6 +847,7 @@ def plan(scenario: str = "kbop", target: str | Target | Sequence = "exact >= 0.8
         raise DesignError("design space: participants apply to programme scenarios only")
     method_params = {k: base[k] for k in ("dir_exp", "max_models", "time_limit") if k in base}
     scr = _Screen(scen, n_pop, n_draws, seed, method_params)
+    scr.analyses = {(scen.conditions(c), cal) for c in sp.conditions for cal in sp.cal_type}
     need = tuple(sorted({"exact", *[m for m in tgt.metrics if m in ("paths", "false_claim")]}))
     cuts = list(itertools.product(sp.incl_cut, sp.n_cut, sp.pri_cut))
 
@@ -926,6 +951,10 @@ def plan(scenario: str = "kbop", target: str | Target | Sequence = "exact >= 0.8
             say("stressing the recommendation over the illustrative ranges")
             robustness = _robustness(scr, scen, recommended, tgt, n_pop_robust or n_pop,
                                      n_joint, robust_share)
+            if robustness["fragile"]:
+                say("searching the cheapest design meeting the target at every range end")
+                robustness["alternative"] = _robust_alternative(
+                    scr, scen, designs_df, sp, tgt, n_pop_robust or n_pop, cm)
             t_robust = time.perf_counter() - t1
     settings = {"seed": seed, "n_pop": n_pop, "n_draws": n_draws, "n_pop_robust":
                 n_pop_robust or n_pop, "n_joint": n_joint, "verify_width": verify_width,
@@ -1061,6 +1090,66 @@ def _robustness(scr: _Screen, scen: _Scenario, rec: Mapping[str, Any], tgt: Targ
             "fragile": bool(fragile_to) or (np.isfinite(share_met) and share_met < share)}
 
 
+def _robust_alternative(scr: _Screen, scen: _Scenario, designs: pd.DataFrame, sp: DesignSpace,
+                        tgt: Target, n_pop: int, cm: CostModel) -> dict[str, Any]:
+    """The cheapest (design, grid N) meeting the target at the scenario and at both ends of every
+    illustrative range (one at a time, within the screen's Monte-Carlo error)."""
+    need = tuple(sorted({"exact", *[x for x in tgt.metrics if x in ("paths", "false_claim")]}))
+    ok = designs.dropna(subset=["n"])
+    ends = [(k, v) for k, (lo, hi) in scen.ranges.items() for v in (lo, hi)]
+    grid = sorted(sp.n_grid)
+    cands = []
+    for _, d in ok.iterrows():
+        cands += [(d, n) for n in grid if n >= d["n"]]
+    alive = {(i, n) for i, (_, n) in enumerate(cands)}
+    misses: dict[str, int] = {}
+    for k, v in ends:
+        extra = _range_extra(scen, {k: v})
+        groups: dict[tuple[Any, ...], list[int]] = {}
+        for i, (d, n) in enumerate(cands):
+            if (i, n) in alive:
+                groups.setdefault((d["conditions"], d["cal_type"], d["solution"], d["reliability"],
+                                   d["participants"], n), []).append(i)
+        for (conds, cal, sol, _, _, n), idx in groups.items():
+            d0 = cands[idx[0]][0]
+            rel, part = _levers(scen, d0)
+            cl = conds.split(",")
+            alt = scr.table(scen.data_params(rel, part, extra=extra), cl, cal, n_pop)
+            nul = scr.table(scen.data_params(rel, part, null=True, extra=extra), cl, cal, n_pop)
+            cuts = [(cands[i][0]["incl_cut"], int(cands[i][0]["n_cut"]), cands[i][0]["pri_cut"])
+                    for i in idx]
+            for i, r in zip(idx, scr.rates(alt, nul, sol, n, cuts, need, ("robust", k, v))):
+                if not tgt.met(r, scr.n_draws):
+                    alive.discard((i, n))
+                    misses[k] = misses.get(k, 0) + 1
+        if not alive:
+            break
+    if not alive:
+        binding = sorted(misses, key=lambda x: -misses[x])[:3]
+        return {"n": None, "n_max": int(grid[-1]), "binding": binding}
+    best = min(alive, key=lambda t: (design_cost(cm, t[1], len(cands[t[0]][0]["conditions"].split(",")),
+                                                 scen.items_added(cands[t[0]][0]["conditions"].split(","),
+                                                                  _levers(scen, cands[t[0]][0])[0]),
+                                                 np.nan_to_num(cands[t[0]][0]["participants"])), t[1]))
+    d = cands[best[0]][0].to_dict()
+    conds = d["conditions"].split(",")
+    d["n"] = int(best[1])
+    d["cost"] = design_cost(cm, d["n"], len(conds), scen.items_added(conds, _levers(scen, d)[0]),
+                            float(np.nan_to_num(d["participants"])))
+    worst = []
+    m = tgt.recovery_metric
+    for k, v in ends:
+        extra = _range_extra(scen, {k: v})
+        rel, part = _levers(scen, d)
+        alt = scr.table(scen.data_params(rel, part, extra=extra), conds, d["cal_type"], n_pop)
+        nul = scr.table(scen.data_params(rel, part, null=True, extra=extra), conds, d["cal_type"], n_pop)
+        worst.append(scr.rates(alt, nul, d["solution"], d["n"],
+                               [(d["incl_cut"], int(d["n_cut"]), d["pri_cut"])], need,
+                               ("robust", k, v))[0][m])
+    d["worst"] = float(min(worst))
+    return d
+
+
 def _range_extra(scen: _Scenario, values: Mapping[str, float]) -> dict[str, Any]:
     """Data-parameter changes setting illustrative values (effect as a replication parameter)."""
     out: dict[str, Any] = {}
@@ -1072,3 +1161,13 @@ def _range_extra(scen: _Scenario, values: Mapping[str, float]) -> dict[str, Any]
         else:
             out.update(range_overrides(scen.raw, k, float(v)))
     return out
+
+
+class _CallableModule(types.ModuleType):
+    """``experiments.plan(...)`` calls :func:`plan` (the module stays importable as usual)."""
+
+    def __call__(self, *args: Any, **kwargs: Any) -> PlanResult:
+        return plan(*args, **kwargs)
+
+
+sys.modules[__name__].__class__ = _CallableModule

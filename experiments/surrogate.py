@@ -75,7 +75,7 @@ def is_tautology(models: Sequence[Expression], text: str = "") -> bool:
     return bool(models) and any(len(t.literals) == 0 for t in models[0].terms)
 
 
-@lru_cache(maxsize=64)
+@lru_cache(maxsize=4)
 def _population(key: str, n_pop: int, seed: int) -> dict[str, np.ndarray]:
     p = json.loads(key)
     gen, _ = cell_setup({**p, "n_workers": int(n_pop)})

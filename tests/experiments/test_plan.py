@@ -209,3 +209,23 @@ def test_plan_n_agrees_with_direct_simulation_at_n_and_80_percent():
     assert hi_n >= 0.8, out          # reaches at N
     assert lo_s < 0.8, out           # does not (surely) reach at 0.8 N
     assert rate_n > rate_s, out
+
+
+@pytest.mark.slow
+def test_surrogate_error_on_a_kbop_reference_cell():
+    """The screen's exact-recovery rate on a KBOP cell (recipe conditions, crisp, cut-off 0.6,
+    N = 1,000) against 200 simulated studies: within the simulation's interval plus 0.05."""
+    from experiments.plan import _scenario, _Screen
+
+    scen = _scenario("kbop", {})
+    scr = _Screen(scen, 40_000, 400, 3, {})
+    conds = ("SBW", "INNOV", "CASELOAD", "WORKLOAD", "LONGMEET")
+    alt = scr.table(scen.data_params(None, None), conds, "crisp")
+    nul = scr.table(scen.data_params(None, None, null=True), conds, "crisp")
+    sur = scr.rates(alt, nul, "parsimonious", 1000, [(0.6, 1, 0.0)], ("exact",), ("ref",))[0]
+    p = {**scen.data_params(None, None), "n_workers": 1000, "conditions": list(conds),
+         "cal_type": "crisp", "solutions": ["parsimonious"], "incl_cut": 0.6}
+    recs = run_batch(p, 7, list(range(200)))
+    k = sum(record_outcomes(x, "parsimonious")["exact"] for x in recs)
+    lo, hi = wilson(k, 200)
+    assert lo - 0.05 <= sur["exact"] <= hi + 0.05, (sur, k / 200, lo, hi)

@@ -476,9 +476,13 @@ class PlanResult:
                              f"scenarios; worst {_METRIC_LABEL[m]} {rb['worst']:.0%})")
                 alt = rb.get("alternative")
                 if alt is not None and alt.get("n") is not None:
+                    av = alt.get("verification")
+                    checked = (f"simulated {av['rates'][m]['rate']:.0%} ({av['rates'][m]['low']:.0%}-"
+                               f"{av['rates'][m]['high']:.0%}) at the scenario's values, "
+                               if av else "")
                     parts.append(f"the cheapest design meeting the target at every end of the "
                                  f"ranges: N = {int(alt['n']):,}, {_describe(alt)}, cost "
-                                 f"{alt['cost']:,.0f} (screen, worst {_METRIC_LABEL[m]} "
+                                 f"{alt['cost']:,.0f} ({checked}screen worst {_METRIC_LABEL[m]} "
                                  f"{alt['worst']:.0%})")
                 elif alt is not None:
                     parts.append(f"no design in the space meets the target at every end of the "
@@ -663,7 +667,8 @@ def pareto_figure(result: PlanResult, ax: Any = None) -> Any:
 
 def tornado_figure(result: PlanResult, ax: Any = None) -> Any:
     """How far each illustrative value, at the ends of its range, moves the recommendation's
-    recovery (bars from the low-end to the high-end rate; the line: the scenario's value)."""
+    recovery: two bars per value from the scenario's rate (black line) to the rate at the low
+    and at the high end of its range; the largest move on top; the dashed line is the target."""
     import matplotlib.pyplot as plt
 
     if result.robustness is None:
@@ -671,25 +676,24 @@ def tornado_figure(result: PlanResult, ax: Any = None) -> Any:
                           "robust=False)")
     t = result.robustness["tornado"].sort_values("swing")
     if ax is None:
-        _, ax = plt.subplots(figsize=(7, 0.5 * len(t) + 1.5))
+        _, ax = plt.subplots(figsize=(8, 0.5 * len(t) + 1.6), layout="constrained")
     m = result.target.recovery_metric
     base = result.recommended[m]
     y = np.arange(len(t))
-    lo = np.minimum(t["rec_low"], t["rec_high"])
-    hi = np.maximum(t["rec_low"], t["rec_high"])
-    ax.barh(y, hi - lo, left=lo, color="C0", alpha=0.7)
+    ax.barh(y + 0.18, t["rec_low"] - base, left=base, height=0.36, color="C0", label="low end")
+    ax.barh(y - 0.18, t["rec_high"] - base, left=base, height=0.36, color="C1", label="high end")
     for i, (_, r) in enumerate(t.iterrows()):
-        ax.text(r["rec_low"], i, f" {r['low']:.3g}", va="center", ha="right" if r["rec_low"] <= r["rec_high"]
-                else "left", fontsize=7)
-        ax.text(r["rec_high"], i, f" {r['high']:.3g}", va="center", ha="left" if r["rec_high"] >= r["rec_low"]
-                else "right", fontsize=7)
+        for val, rate, dy in ((r["low"], r["rec_low"], 0.18), (r["high"], r["rec_high"], -0.18)):
+            ax.text(rate, i + dy, f" {val:.3g} ", va="center", fontsize=7,
+                    ha="right" if rate < base else "left")
     ax.axvline(base, color="k", lw=1)
     goal = next(v for mm, op, v in result.target.constraints if mm == m and op == ">=")
-    ax.axvline(goal, color="C3", ls="--", lw=1)
-    ax.set_yticks(y, t["parameter"])
+    ax.axvline(goal, color="C3", ls="--", lw=1, label=f"target {goal:.0%}")
+    ax.set_yticks(y, t["parameter"], fontsize=8)
     ax.set_xlim(-0.02, 1.02)
-    ax.set_xlabel(_METRIC_LABEL[m])
-    ax.set_title("Sensitivity to the illustrative values (ends of their ranges)")
+    ax.set_xlabel(f"{_METRIC_LABEL[m]} of the recommended design")
+    ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.0, 1.0))
+    ax.set_title("Sensitivity to the illustrative values (each at the ends of its range)")
     return ax.figure
 
 
@@ -930,15 +934,7 @@ def plan(scenario: str = "kbop", target: str | Target | Sequence = "exact >= 0.8
     if recommended is not None:
         rec_params = _params(scen, recommended, base)
         # full rates of the recommendation (every outcome, not only the screened ones)
-        conds = recommended["conditions"].split(",")
-        rel, part = _levers(scen, recommended)
-        alt_tab = scr.table(scen.data_params(rel, part), conds, recommended["cal_type"])
-        null_tab = scr.table(scen.data_params(rel, part, null=True), conds, recommended["cal_type"])
-        full = scr.rates(alt_tab, null_tab, recommended["solution"], int(recommended["n"]),
-                         [(recommended["incl_cut"], int(recommended["n_cut"]), recommended["pri_cut"])],
-                         OUTCOMES, (rel, part, tuple(conds), recommended["cal_type"],
-                                    recommended["solution"]))[0]
-        recommended.update(full)
+        recommended.update(_full_rates(scr, scen, recommended))
         recommended["params"] = rec_params
         if verify:
             t1 = time.perf_counter()
@@ -953,8 +949,15 @@ def plan(scenario: str = "kbop", target: str | Target | Sequence = "exact >= 0.8
                                      n_joint, robust_share)
             if robustness["fragile"]:
                 say("searching the cheapest design meeting the target at every range end")
-                robustness["alternative"] = _robust_alternative(
-                    scr, scen, designs_df, sp, tgt, n_pop_robust or n_pop, cm)
+                alt = _robust_alternative(scr, scen, designs_df, sp, tgt, n_pop_robust or n_pop, cm)
+                if alt.get("n") is not None:
+                    alt.update(_full_rates(scr, scen, alt))
+                    alt["params"] = _params(scen, alt, base)
+                    if verify:
+                        say(f"verifying the robust alternative (N = {int(alt['n']):,})")
+                        alt["verification"] = _verify(scen, alt["params"], alt, tgt, seed,
+                                                      verify_width, verify_budget)
+                robustness["alternative"] = alt
             t_robust = time.perf_counter() - t1
     settings = {"seed": seed, "n_pop": n_pop, "n_draws": n_draws, "n_pop_robust":
                 n_pop_robust or n_pop, "n_joint": n_joint, "verify_width": verify_width,
@@ -965,6 +968,17 @@ def plan(scenario: str = "kbop", target: str | Target | Sequence = "exact >= 0.8
                             "total": time.perf_counter() - t0}}
     return PlanResult(scenario, tgt, cm, recommended, verification, robustness, screen, designs_df,
                       settings)
+
+
+def _full_rates(scr: _Screen, scen: _Scenario, d: Mapping[str, Any]) -> dict[str, float]:
+    """Every outcome of a design at its N, on the screen's draws of that design."""
+    conds = d["conditions"].split(",")
+    rel, part = _levers(scen, d)
+    alt_tab = scr.table(scen.data_params(rel, part), conds, d["cal_type"])
+    null_tab = scr.table(scen.data_params(rel, part, null=True), conds, d["cal_type"])
+    return scr.rates(alt_tab, null_tab, d["solution"], int(d["n"]),
+                     [(d["incl_cut"], int(d["n_cut"]), d["pri_cut"])], OUTCOMES,
+                     (rel, part, tuple(conds), d["cal_type"], d["solution"]))[0]
 
 
 def _levers(scen: _Scenario, d: Mapping[str, Any]) -> tuple[float | None, int | None]:
@@ -1063,7 +1077,7 @@ def _robustness(scr: _Screen, scen: _Scenario, rec: Mapping[str, Any], tgt: Targ
         tornado.append({"parameter": k, "low": lo, "high": hi, "rec_low": r_lo[m], "rec_high": r_hi[m],
                         "null_low": r_lo["null_claim"], "null_high": r_hi["null_claim"],
                         "met_low": tgt.met(r_lo, scr.n_draws), "met_high": tgt.met(r_hi, scr.n_draws),
-                        "swing": abs(r_hi[m] - r_lo[m])})
+                        "swing": max(abs(r_hi[m] - rec[m]), abs(r_lo[m] - rec[m]))})
     tornado_df = pd.DataFrame(tornado)
     rng = np.random.default_rng(np.random.SeedSequence([scr.seed, 0x0b057]))
     keys = list(scen.ranges)

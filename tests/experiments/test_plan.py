@@ -229,3 +229,38 @@ def test_surrogate_error_on_a_kbop_reference_cell():
     k = sum(record_outcomes(x, "parsimonious")["exact"] for x in recs)
     lo, hi = wilson(k, 200)
     assert lo - 0.05 <= sur["exact"] <= hi + 0.05, (sur, k / 200, lo, hi)
+
+
+@pytest.mark.parametrize("cal_type", ["crisp", "fuzzy"])
+def test_population_table_matches_the_engine(cal_type):
+    """Row inclusion of the surrogate's population summary = the engine's truth table."""
+    from experiments.calibration import calibrated_columns
+    from experiments.pipeline import cell_setup
+    from experiments.surrogate import draw_tables
+    from qca.truth_table import truth_table_from_arrays
+
+    p = {"scenario": BOOL, "n_workers": 65, "cal_type": cal_type, "solutions": ["parsimonious"],
+         "reliability": 0.8}
+    pop = population(p, 3000, 2)
+    tab = population_table(pop, p)
+    _, spec = cell_setup(p)
+    cal = calibrated_columns(pop, (*spec.conditions, spec.outcome), spec.anchors, "theory", cal_type,
+                             spec.percentiles)
+    x = np.column_stack([cal[c] for c in spec.conditions])
+    tt = truth_table_from_arrays(x, cal[spec.outcome], list(spec.conditions), incl_cut=0.0)
+    order = np.argsort(tt.row_ids)
+    np.testing.assert_array_equal(tab.n, tt.n[order][tt.n[order] > 0])
+    np.testing.assert_allclose(tab.incl, tt.incl[order][tt.n[order] > 0], rtol=1e-5)
+    n, incl, pri = draw_tables(tab, 50, 7, np.random.default_rng(0))
+    assert n.shape == incl.shape == (7, len(tab.codes)) and (n.sum(axis=1) <= 50).all()
+    assert np.nanmax(incl) <= 1 + 1e-9 and np.nanmin(pri) >= -1e-9
+
+
+def test_figures_render(tmp_path):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    r = _fast_plan(robust=True, n_joint=2, ranges={"outcome_sd": (0.04, 0.06)})
+    r.pareto_figure().savefig(tmp_path / "p.png")
+    r.tornado_figure().savefig(tmp_path / "t.png")
+    assert (tmp_path / "p.png").stat().st_size > 1000 and (tmp_path / "t.png").stat().st_size > 1000

@@ -556,8 +556,8 @@ class PlanResult:
                 "designs": frame(self.designs), "settings": _plain(self.settings)}
 
     def to_json(self, indent: int | None = 2) -> str:
-        """Everything as JSON (for scripts)."""
-        return json.dumps(self.to_dict(), indent=indent, allow_nan=True)
+        """Everything as strict JSON (for scripts; NaN and infinity are null)."""
+        return json.dumps(self.to_dict(), indent=indent, allow_nan=False)
 
     def to_html(self) -> str:
         """An HTML fragment: the sentence, verification, robustness and runner-ups."""
@@ -608,7 +608,9 @@ def _plain(obj: Any) -> Any:
     if isinstance(obj, list | tuple):
         return [_plain(v) for v in obj]
     if isinstance(obj, np.generic):
-        return obj.item()
+        obj = obj.item()
+    if isinstance(obj, float) and not math.isfinite(obj):
+        return None  # strict JSON: NaN (not computed) and infinite costs are null
     if isinstance(obj, pd.DataFrame):
         return json.loads(obj.to_json(orient="records"))
     return obj

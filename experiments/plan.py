@@ -199,6 +199,9 @@ class DesignSpace:
         the scenario's own).
     solution : tuple of str
         QCA solution types.
+    outcome_anchors : tuple of (exclusion, crossover, inclusion) or None
+        Theory anchors of the outcome set (a programme scenario's ``outcome.anchors``; None: the
+        scenario's own): how "achieves the outcome" is defined, fixed before the data are seen.
     """
 
     n_grid: tuple[int, ...] = (15, 30, 65, 130, 250, 500, 1000, 2000, 4000, 8000, 16000)
@@ -210,6 +213,7 @@ class DesignSpace:
     reliability: tuple[float | None, ...] = (None,)
     participants: tuple[int | None, ...] = (None,)
     solution: tuple[str, ...] = ("parsimonious",)
+    outcome_anchors: tuple[tuple[float, float, float] | None, ...] = (None,)
 
     @classmethod
     def build(cls, spec: DesignSpace | Mapping[str, Any] | None) -> DesignSpace:
@@ -239,7 +243,7 @@ class DesignSpace:
     def size(self) -> int:
         return (len(self.conditions) * len(self.incl_cut) * len(self.n_cut) * len(self.pri_cut)
                 * len(self.cal_type) * len(self.reliability) * len(self.participants)
-                * len(self.solution))
+                * len(self.solution) * len(self.outcome_anchors))
 
 
 def _check_level(key: str, v: Any) -> None:
@@ -262,6 +266,11 @@ def _check_level(key: str, v: Any) -> None:
     if key == "participants" and v is not None and not (
             isinstance(v, int) and not isinstance(v, bool) and v >= 1):
         raise bad("None or an integer >= 1")
+    if key == "outcome_anchors" and v is not None and not (
+            isinstance(v, tuple) and len(v) == 3 and all(
+                isinstance(x, int | float) and not isinstance(x, bool) for x in v)
+            and 0 <= v[0] < v[1] < v[2] <= 1):
+        raise bad("None or three increasing numbers in [0, 1] (exclusion, crossover, inclusion)")
     if key == "conditions" and not (v in _CONDITION_SETS or (
             isinstance(v, tuple) and v and all(isinstance(c, str) for c in v))):
         raise bad("'theory', 'recipe' or a list of condition names")
@@ -298,9 +307,12 @@ class _Scenario:
         return tuple(level)
 
     def data_params(self, reliability: float | None, participants: int | None,
-                    null: bool = False, extra: Mapping[str, Any] | None = None) -> dict[str, Any]:
+                    anchors: Sequence[float] | None = None, *, null: bool = False,
+                    extra: Mapping[str, Any] | None = None) -> dict[str, Any]:
         """Replication data parameters (the alternative, or the matched null)."""
         p = {**self.base, "overrides": dict(self.base.get("overrides", {}))}
+        if anchors is not None:
+            p["overrides"]["outcome.anchors"] = [float(a) for a in anchors]
         if reliability is not None:
             p["reliability"] = float(reliability)
         if participants is not None and not self.boolean:
@@ -472,8 +484,9 @@ class PlanResult:
         if rb is not None:
             if rb["fragile"]:
                 to = ", ".join(rb["fragile_to"]) or "joint variation of the illustrative values"
-                parts.append(f"FRAGILE to {to} (target met in {rb['share_met']:.0%} of plausible "
-                             f"scenarios; worst {_METRIC_LABEL[m]} {rb['worst']:.0%})")
+                share = (f"target met in {rb['share_met']:.0%} of plausible scenarios; "
+                         if np.isfinite(rb["share_met"]) else "")
+                parts.append(f"FRAGILE to {to} ({share}worst {_METRIC_LABEL[m]} {rb['worst']:.0%})")
                 alt = rb.get("alternative")
                 if alt is not None and alt.get("n") is not None:
                     av = alt.get("verification")
@@ -490,9 +503,10 @@ class PlanResult:
                                  f"it most ({', '.join(alt['binding'])}) must be known better "
                                  f"(pilot data) before the design can be fixed")
             else:
-                parts.append(f"robust over the plausible ranges (target met in {rb['share_met']:.0%}; "
-                             f"worst {_METRIC_LABEL[m]} {rb['worst']:.0%}, most sensitive to "
-                             f"{rb['most_sensitive']})")
+                share = (f"target met in {rb['share_met']:.0%} of plausible scenarios; "
+                         if np.isfinite(rb["share_met"]) else "")
+                parts.append(f"robust over the plausible ranges ({share}worst {_METRIC_LABEL[m]} "
+                             f"{rb['worst']:.0%}, most sensitive to {rb['most_sensitive']})")
         return "; ".join(parts) + "."
 
     def summary(self) -> str:
@@ -631,6 +645,8 @@ def _describe(r: Mapping[str, Any]) -> str:
     part = r.get("participants")
     if isinstance(part, float | int) and np.isfinite(part) and part:
         bits.append(f"{int(r['participants'])} participants per case")
+    if r.get("outcome_anchors"):
+        bits.append(f"outcome anchors ({r['outcome_anchors']})")
     bits.append(f"{r['solution']} solution")
     return ", ".join(bits)
 
@@ -851,6 +867,9 @@ def plan(scenario: str = "kbop", target: str | Target | Sequence = "exact >= 0.8
         scen = dataclasses.replace(scen, ranges=_check_ranges(scen, ranges))
     if scen.boolean and any(p is not None for p in sp.participants):
         raise DesignError("design space: participants apply to programme scenarios only")
+    if scen.boolean and any(a is not None for a in sp.outcome_anchors):
+        raise DesignError("design space: outcome_anchors apply to programme scenarios only (a "
+                          "Boolean scenario's outcome anchors follow its low and high levels)")
     method_params = {k: base[k] for k in ("dir_exp", "max_models", "time_limit") if k in base}
     scr = _Screen(scen, n_pop, n_draws, seed, method_params)
     scr.analyses = {(scen.conditions(c), cal) for c in sp.conditions for cal in sp.cal_type}
@@ -861,29 +880,31 @@ def plan(scenario: str = "kbop", target: str | Target | Sequence = "exact >= 0.8
     say(f"screening {sp.size} designs x {len(sp.n_grid)} sample sizes")
     rows: list[dict[str, Any]] = []
     seen: set[tuple[Any, ...]] = set()
-    for rel, part, cset, cal, sol in itertools.product(sp.reliability, sp.participants,
-                                                       sp.conditions, sp.cal_type, sp.solution):
+    for rel, part, anch, cset, cal, sol in itertools.product(
+            sp.reliability, sp.participants, sp.outcome_anchors, sp.conditions, sp.cal_type,
+            sp.solution):
         conds = scen.conditions(cset)
-        if (rel, part, conds, cal, sol) in seen:  # e.g. the recipe uses every observed condition
+        if (rel, part, anch, conds, cal, sol) in seen:  # e.g. the recipe uses every condition
             continue
-        seen.add((rel, part, conds, cal, sol))
-        alt_tab = scr.table(scen.data_params(rel, part), conds, cal)
-        null_tab = scr.table(scen.data_params(rel, part, null=True), conds, cal)
+        seen.add((rel, part, anch, conds, cal, sol))
+        alt_tab = scr.table(scen.data_params(rel, part, anch), conds, cal)
+        null_tab = scr.table(scen.data_params(rel, part, anch, null=True), conds, cal)
         items = scen.items_added(conds, rel)
         n_part = part if part is not None else scen.participants
         for n in sp.n_grid:
             for (ic, nc, pc), r in zip(cuts, scr.rates(alt_tab, null_tab, sol, n, cuts, need,
-                                                       (rel, part, conds, cal, sol))):
+                                                       (rel, part, anch, conds, cal, sol))):
                 rows.append({"condition_set": cset if isinstance(cset, str) else "list",
                              "conditions": ",".join(conds), "cal_type": cal, "incl_cut": ic,
                              "n_cut": nc, "pri_cut": pc, "reliability": rel if rel is not None
                              else np.nan, "participants": float(n_part) if n_part else np.nan,
-                             "solution": sol, "n": int(n),
+                             "solution": sol, "outcome_anchors": _anchors_text(anch),
+                             "n": int(n),
                              "cost": design_cost(cm, n, len(conds), items, n_part or 0), **r})
         say(f"screened {cset} / {cal} / {sol} (reliability {rel}, participants {part})")
     screen = pd.DataFrame(rows)
     lever_cols = ["condition_set", "conditions", "cal_type", "incl_cut", "n_cut", "pri_cut",
-                  "reliability", "participants", "solution"]
+                  "reliability", "participants", "solution", "outcome_anchors"]
     screen["met"] = [tgt.met(r) for r in screen.to_dict("records")]
     designs = []
     for _, g in screen.groupby(lever_cols, dropna=False, sort=False):
@@ -906,17 +927,15 @@ def plan(scenario: str = "kbop", target: str | Target | Sequence = "exact >= 0.8
             continue
         lo = lower[-1]
         conds = d["conditions"].split(",")
-        rel = None if not np.isfinite(d["reliability"]) else float(d["reliability"])
-        part = None if scen.boolean or not np.isfinite(d["participants"]) else int(d["participants"])
-        part = part if part != scen.participants else None
-        alt_tab = scr.table(scen.data_params(rel, part), conds, d["cal_type"])
-        null_tab = scr.table(scen.data_params(rel, part, null=True), conds, d["cal_type"])
+        rel, part, anch = _levers(scen, d)
+        alt_tab = scr.table(scen.data_params(rel, part, anch), conds, d["cal_type"])
+        null_tab = scr.table(scen.data_params(rel, part, anch, null=True), conds, d["cal_type"])
         best = d.to_dict()
         while hi - lo > max(1, int(0.05 * hi)):
             mid = (lo + hi) // 2
             r = scr.rates(alt_tab, null_tab, d["solution"], mid,
                           [(d["incl_cut"], int(d["n_cut"]), d["pri_cut"])], need,
-                          (rel, part, tuple(conds), d["cal_type"], d["solution"]))[0]
+                          (rel, part, anch, tuple(conds), d["cal_type"], d["solution"]))[0]
             if tgt.met(r):
                 hi = mid
                 n_part = d["participants"] if np.isfinite(d["participants"]) else 0
@@ -975,26 +994,33 @@ def plan(scenario: str = "kbop", target: str | Target | Sequence = "exact >= 0.8
 def _full_rates(scr: _Screen, scen: _Scenario, d: Mapping[str, Any]) -> dict[str, float]:
     """Every outcome of a design at its N, on the screen's draws of that design."""
     conds = d["conditions"].split(",")
-    rel, part = _levers(scen, d)
-    alt_tab = scr.table(scen.data_params(rel, part), conds, d["cal_type"])
-    null_tab = scr.table(scen.data_params(rel, part, null=True), conds, d["cal_type"])
+    rel, part, anch = _levers(scen, d)
+    alt_tab = scr.table(scen.data_params(rel, part, anch), conds, d["cal_type"])
+    null_tab = scr.table(scen.data_params(rel, part, anch, null=True), conds, d["cal_type"])
     return scr.rates(alt_tab, null_tab, d["solution"], int(d["n"]),
                      [(d["incl_cut"], int(d["n_cut"]), d["pri_cut"])], OUTCOMES,
-                     (rel, part, tuple(conds), d["cal_type"], d["solution"]))[0]
+                     (rel, part, anch, tuple(conds), d["cal_type"], d["solution"]))[0]
 
 
-def _levers(scen: _Scenario, d: Mapping[str, Any]) -> tuple[float | None, int | None]:
+def _anchors_text(anchors: Sequence[float] | None) -> str:
+    return "" if anchors is None else ",".join(f"{a:g}" for a in anchors)
+
+
+def _levers(scen: _Scenario, d: Mapping[str, Any]
+            ) -> tuple[float | None, int | None, tuple[float, ...] | None]:
+    """A design's data levers: reliability, participants, outcome anchors (None: the scenario's)."""
     rel = float(d["reliability"]) if np.isfinite(d["reliability"]) else None
     part = None
     if not scen.boolean and np.isfinite(d["participants"]) and int(d["participants"]) != scen.participants:
         part = int(d["participants"])
-    return rel, part
+    text = d.get("outcome_anchors") or ""
+    anch = tuple(float(a) for a in text.split(",")) if text else None
+    return rel, part, anch
 
 
 def _params(scen: _Scenario, d: Mapping[str, Any], base: Mapping[str, Any]) -> dict[str, Any]:
     """Replication parameters of a design at its N (for the pipeline)."""
-    rel, part = _levers(scen, d)
-    p = {**scen.data_params(rel, part), "n_workers": int(d["n"]),
+    p = {**scen.data_params(*_levers(scen, d)), "n_workers": int(d["n"]),
          "conditions": d["conditions"].split(","), "cal_type": d["cal_type"],
          "calibration": "theory", "solutions": [d["solution"]], "incl_cut": float(d["incl_cut"]),
          "n_cut": int(d["n_cut"]), "pri_cut": float(d["pri_cut"])}
@@ -1060,17 +1086,17 @@ def _robustness(scr: _Screen, scen: _Scenario, rec: Mapping[str, Any], tgt: Targ
                 n_joint: int, share: float) -> dict[str, Any]:
     """One-at-a-time ends of each illustrative range, and joint Latin-hypercube draws."""
     conds = rec["conditions"].split(",")
-    rel, part = _levers(scen, rec)
+    rel, part, anch = _levers(scen, rec)
     n = int(rec["n"])
     cut = [(rec["incl_cut"], int(rec["n_cut"]), rec["pri_cut"])]
     m = tgt.recovery_metric
     need = tuple(sorted({"exact", *[x for x in tgt.metrics if x in ("paths", "false_claim")]}))
 
     def rates(values: Mapping[str, float], key: Any) -> dict[str, float]:
-        extra = _range_extra(scen, values)
-        alt = scr.table(scen.data_params(rel, part, extra=extra), conds, rec["cal_type"], n_pop)
-        nul = scr.table(scen.data_params(rel, part, null=True, extra=extra), conds, rec["cal_type"],
-                        n_pop)
+        extra = _range_extra(scen, values, anch)
+        alt = scr.table(scen.data_params(rel, part, anch, extra=extra), conds, rec["cal_type"], n_pop)
+        nul = scr.table(scen.data_params(rel, part, anch, null=True, extra=extra), conds,
+                        rec["cal_type"], n_pop)
         return scr.rates(alt, nul, rec["solution"], n, cut, need, ("robust", key))[0]
 
     tornado = []
@@ -1120,18 +1146,19 @@ def _robust_alternative(scr: _Screen, scen: _Scenario, designs: pd.DataFrame, sp
     alive = {(i, n) for i, (_, n) in enumerate(cands)}
     misses: dict[str, int] = {}
     for k, v in ends:
-        extra = _range_extra(scen, {k: v})
         groups: dict[tuple[Any, ...], list[int]] = {}
         for i, (d, n) in enumerate(cands):
             if (i, n) in alive:
                 groups.setdefault((d["conditions"], d["cal_type"], d["solution"], d["reliability"],
-                                   d["participants"], n), []).append(i)
-        for (conds, cal, sol, _, _, n), idx in groups.items():
+                                   d["participants"], d["outcome_anchors"], n), []).append(i)
+        for (conds, cal, sol, _, _, _, n), idx in groups.items():
             d0 = cands[idx[0]][0]
-            rel, part = _levers(scen, d0)
+            rel, part, anch = _levers(scen, d0)
+            extra = _range_extra(scen, {k: v}, anch)
             cl = conds.split(",")
-            alt = scr.table(scen.data_params(rel, part, extra=extra), cl, cal, n_pop)
-            nul = scr.table(scen.data_params(rel, part, null=True, extra=extra), cl, cal, n_pop)
+            alt = scr.table(scen.data_params(rel, part, anch, extra=extra), cl, cal, n_pop)
+            nul = scr.table(scen.data_params(rel, part, anch, null=True, extra=extra), cl, cal,
+                            n_pop)
             cuts = [(cands[i][0]["incl_cut"], int(cands[i][0]["n_cut"]), cands[i][0]["pri_cut"])
                     for i in idx]
             for i, r in zip(idx, scr.rates(alt, nul, sol, n, cuts, need, ("robust", k, v))):
@@ -1154,11 +1181,12 @@ def _robust_alternative(scr: _Screen, scen: _Scenario, designs: pd.DataFrame, sp
                             float(np.nan_to_num(d["participants"])))
     worst = []
     m = tgt.recovery_metric
+    rel, part, anch = _levers(scen, d)
     for k, v in ends:
-        extra = _range_extra(scen, {k: v})
-        rel, part = _levers(scen, d)
-        alt = scr.table(scen.data_params(rel, part, extra=extra), conds, d["cal_type"], n_pop)
-        nul = scr.table(scen.data_params(rel, part, null=True, extra=extra), conds, d["cal_type"], n_pop)
+        extra = _range_extra(scen, {k: v}, anch)
+        alt = scr.table(scen.data_params(rel, part, anch, extra=extra), conds, d["cal_type"], n_pop)
+        nul = scr.table(scen.data_params(rel, part, anch, null=True, extra=extra), conds,
+                        d["cal_type"], n_pop)
         worst.append(scr.rates(alt, nul, d["solution"], d["n"],
                                [(d["incl_cut"], int(d["n_cut"]), d["pri_cut"])], need,
                                ("robust", k, v))[0][m])
@@ -1166,8 +1194,13 @@ def _robust_alternative(scr: _Screen, scen: _Scenario, designs: pd.DataFrame, sp
     return d
 
 
-def _range_extra(scen: _Scenario, values: Mapping[str, float]) -> dict[str, Any]:
-    """Data-parameter changes setting illustrative values (effect as a replication parameter)."""
+def _range_extra(scen: _Scenario, values: Mapping[str, float],
+                 anchors: Sequence[float] | None = None) -> dict[str, Any]:
+    """Data-parameter changes setting illustrative values (effect as a replication parameter;
+    a range of the outcome anchors applies to the design's own anchors when it sets them)."""
+    raw = scen.raw
+    if anchors is not None and not scen.boolean:
+        raw = {**raw, "outcome": {**raw["outcome"], "anchors": [float(a) for a in anchors]}}
     out: dict[str, Any] = {}
     for k, v in values.items():
         if scen.boolean:
@@ -1175,7 +1208,7 @@ def _range_extra(scen: _Scenario, values: Mapping[str, float]) -> dict[str, Any]
         elif k == "hazard.recipe_hazard_ratio":
             out["recipe_hazard_ratio"] = float(v)
         else:
-            out.update(range_overrides(scen.raw, k, float(v)))
+            out.update(range_overrides(raw, k, float(v)))
     return out
 
 

@@ -268,3 +268,19 @@ def test_figures_render(tmp_path):
     r.pareto_figure().savefig(tmp_path / "p.png")
     r.tornado_figure().savefig(tmp_path / "t.png")
     assert (tmp_path / "p.png").stat().st_size > 1000 and (tmp_path / "t.png").stat().st_size > 1000
+
+
+def test_outcome_anchors_lever():
+    with pytest.raises(DesignError, match="outcome_anchors apply to programme scenarios only"):
+        plan(BOOL, space={"outcome_anchors": [[0.5, 0.7, 0.9]]})
+    with pytest.raises(DesignError, match="three increasing numbers"):
+        DesignSpace.build({"outcome_anchors": [[0.7, 0.5, 0.9]]})
+    r = plan("kbop", space={"conditions": ["recipe"], "n_grid": [1000, 4000], "incl_cut": [0.6],
+                            "n_cut": [1], "outcome_anchors": [None, [0.5, 0.7, 0.89]]},
+             n_pop=10_000, n_draws=100, verify=False, robust=False, seed=2)
+    by = r.screen.groupby("outcome_anchors")["null_claim"].mean()
+    assert set(by.index) == {"", "0.5,0.7,0.89"}
+    # a lower crossover calls more workers' sustainment a success: more rows pass 0.6 under the null
+    assert by["0.5,0.7,0.89"] > by[""]
+    p = r.recommended["params"] if r.recommended else None
+    assert p is None or "outcome.anchors" not in p["overrides"] or r.recommended["outcome_anchors"]

@@ -11,8 +11,8 @@ recipe under the null?", in four steps:
    design and effect (the scenario's effect and the matched null, on common random numbers), no
    simulation per N. A design's N is the smallest grid N meeting the :class:`Target`, refined by
    bisection for the cheapest designs; its cost is the :mod:`experiments.cost` model's.
-2. **Recommend** the cheapest design meeting the target (ties: fewer cases), and list the
-   runner-ups and the Pareto front of cost against exact recovery.
+2. **Recommend** the cheapest design meeting the target (ties: fewer cases, then higher
+   recovery), and list the runner-ups and the Pareto front of cost against exact recovery.
 3. **Verify** the recommendation by full simulation through the benchmark's pipeline
    (:func:`experiments.pipeline.run_batch`), adding replications until every targeted rate has a
    95 % Wilson interval no wider than ``verify_width`` (or the case budget is spent, which is
@@ -448,7 +448,9 @@ class PlanResult:
 
     def runners_up(self, k: int = 5) -> pd.DataFrame:
         """The next cheapest designs meeting the target (the recommendation first)."""
-        d = self.designs.dropna(subset=["n"]).sort_values(["cost", "n"])
+        m = self.target.recovery_metric
+        d = self.designs.dropna(subset=["n"]).sort_values(["cost", "n", m], ascending=[True, True, False],
+                                                          kind="stable")
         return d.head(k + 1).reset_index(drop=True)
 
     # -- words
@@ -944,7 +946,10 @@ def plan(scenario: str = "kbop", target: str | Target | Sequence = "exact >= 0.8
             else:
                 lo = mid
         designs_df.loc[idx, list(best)] = pd.Series(best)
-    designs_df = designs_df.sort_values(["cost", "n"], na_position="last").reset_index(drop=True)
+    # cheapest first; at equal cost fewer cases, then higher recovery
+    designs_df = designs_df.sort_values(["cost", "n", tgt.recovery_metric],
+                                        ascending=[True, True, False], na_position="last",
+                                        kind="stable").reset_index(drop=True)
     t_screen = time.perf_counter() - t0
     say(f"screen done in {t_screen:.0f} s ({scr.populations} populations)")
 

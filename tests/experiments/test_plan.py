@@ -73,8 +73,8 @@ def test_target_parse():
 
 
 def test_design_space_validation():
-    sp = DesignSpace.build({"n_grid": [100, 50], "incl_cut": 0.7})
-    assert sp.n_grid == (50, 100) and sp.incl_cut == (0.7,)
+    sp = DesignSpace.build({"n_grid": [100, 50], "incl_cut": 0.7, "reliability": ["scenario", 0.9]})
+    assert sp.n_grid == (50, 100) and sp.incl_cut == (0.7,) and sp.reliability == (None, 0.9)
     for bad, msg in (({"n_grd": [1]}, "unknown lever 'n_grd'"), ({"n_grid": [1]}, "integer >= 2"),
                      ({"incl_cut": [1.2]}, r"number in \[0, 1\]"),
                      ({"cal_type": ["fuzz"]}, "'crisp' or 'fuzzy'"),

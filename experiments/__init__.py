@@ -19,4 +19,13 @@ try:  # the version of the installed distribution (set in qcasim/__init__.py)
 except PackageNotFoundError:  # a source tree on sys.path, not installed: no version to report
     __version__ = "0+unknown"
 
-__all__ = ["__version__"]
+__all__ = ["__version__", "plan"]
+
+
+def __getattr__(name: str) -> object:
+    # ``experiments.plan(...)``: the study planner (the module is callable), imported on first use.
+    if name == "plan":
+        import importlib
+
+        return importlib.import_module(".plan", __name__)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

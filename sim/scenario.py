@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import copy
 import math
+import re
 import tomllib
 import warnings
 from collections.abc import Mapping
@@ -56,12 +57,14 @@ __all__ = [
     "scenario_from_dict",
     "apply_overrides",
     "builtin_scenarios",
+    "illustrative_ranges",
+    "range_overrides",
 ]
 
 KINDS = ("likert", "recorded", "caseload")
 TRUTHS = ("crisp", "fuzzy")
 _TOP = {"name", "description", "recipe", "correlations", "programme", "participants", "hazard",
-        "conditions", "outcome", "truth", "membership_spread"}
+        "conditions", "outcome", "truth", "membership_spread", "ranges"}
 _COND_KEYS = {
     "likert": {"kind", "label", "source", "measured", "prevalence", "anchors", "items", "scale",
                "item_mean", "item_sd", "reliability"},
@@ -685,6 +688,7 @@ def scenario_from_dict(raw: Mapping[str, Any], source: str = "<dict>") -> Scenar
                 f"{where}: anchors {scen.theory_anchors[col]} give (exclusion, crossover, "
                 f"inclusion) = ({e:g}, {c:g}, {i:g}) once the crossover is placed between "
                 f"recording grid points; they must increase (set 'anchors' or 'prevalence')")
+    _ranges(ck, raw)
     for msg in scen.diagnostics:
         warnings.warn(f"{source}: {msg}", ScenarioWarning, stacklevel=2)
     return scen
@@ -854,3 +858,67 @@ def _correlation(ck: _Checker, pairs: Any, names: tuple[str, ...]) -> np.ndarray
         raise ck.fail("correlations do not form a positive-definite matrix") from None
     corr.setflags(write=False)
     return corr
+
+
+# --------------------------------------------------------------------------- illustrative ranges
+# A scenario's optional [ranges] table gives a plausible (low, high) for each [illustrative] value,
+# so a study design can be checked for robustness to what is only illustrative (qcasim plan).
+# Keys are dotted scenario keys holding a number ("hazard.baseline_sustain"), an element of a list
+# ("outcome.anchors[1]": the outcome crossover) or "correlations.scale" (a factor on every
+# correlation). A range need not contain the value (an override may move it outside).
+
+_INDEXED = re.compile(r"^(?P<path>[A-Za-z_][\w.]*)\[(?P<i>\d+)\]$")
+
+
+def _range_value(raw: Mapping[str, Any], key: str) -> float | None:
+    """The scenario's current value at a range key (None when the key names no number)."""
+    if key == "correlations.scale":
+        return 1.0
+    m = _INDEXED.match(key)
+    path, index = (m["path"], int(m["i"])) if m else (key, None)
+    node: Any = raw
+    for part in path.split("."):
+        if not isinstance(node, dict) or part not in node:
+            return None
+        node = node[part]
+    if index is not None:
+        node = node[index] if isinstance(node, list) and index < len(node) else None
+    if isinstance(node, bool) or not isinstance(node, int | float):
+        return None
+    return float(node)
+
+
+def _ranges(ck: _Checker, raw: Mapping[str, Any]) -> None:
+    table = raw.get("ranges", {})
+    if not isinstance(table, dict):
+        raise ck.fail("ranges must be a table of key = [low, high]")
+    for key, value in table.items():
+        if (not isinstance(value, list) or len(value) != 2 or any(
+                isinstance(v, bool) or not isinstance(v, int | float) or not math.isfinite(v)
+                for v in value) or not value[0] < value[1]):
+            raise ck.fail(f"ranges.{key} must be [low, high] with low < high, got {value!r}")
+        if _range_value(raw, key) is None:
+            raise ck.fail(f"ranges: {key!r} names no number of the scenario (use a dotted key, "
+                          f"'outcome.anchors[1]' or 'correlations.scale')")
+
+
+def illustrative_ranges(scenario: Scenario) -> dict[str, tuple[float, float]]:
+    """The plausible ranges a scenario declares for its illustrative values (``[ranges]``),
+    ``{key: (low, high)}``; empty when it declares none."""
+    table = scenario.raw.get("ranges", {}) or {}
+    return {str(k): (float(v[0]), float(v[1])) for k, v in table.items()}
+
+
+def range_overrides(raw: Mapping[str, Any], key: str, value: float) -> dict[str, Any]:
+    """Scenario overrides setting range key ``key`` to ``value`` (see :func:`illustrative_ranges`)."""
+    if key == "correlations.scale":
+        return {"correlations": [[a, b, float(r) * value] for a, b, r in raw.get("correlations", [])]}
+    m = _INDEXED.match(key)
+    if m is None:
+        return {key: value}
+    node: Any = raw
+    for part in m["path"].split("."):
+        node = node[part]
+    new = list(node)
+    new[int(m["i"])] = value
+    return {m["path"]: new}

@@ -86,6 +86,14 @@ def combine(
     for j in range(1, len(sizes)):
         b = keep[j]
         na, nb = ids.shape[0], b.size
+        if na * nb > _MAX_COMBINATIONS:
+            from ._data import CNAError
+
+            raise CNAError(
+                f"cna: combining the asf of {len(sizes)} outcomes would build {na * nb:,} partial "
+                f"csf (ties in complexity are kept), more than the work budget of "
+                f"{_MAX_COMBINATIONS:,} (deterministic); lower maxstep, raise con/cov, lower "
+                "n_init, or analyse fewer factors or values")
         ids = np.column_stack([np.repeat(ids, nb, axis=0), np.tile(b, na)])
         cx = np.repeat(cx, nb) + np.tile(comp[j][b], na)
         cn = np.minimum(np.repeat(cn, nb), np.tile(con[j][b], na))
@@ -103,6 +111,8 @@ def combine(
     return [tuple(asf_lists[i][j] for i, j in enumerate(row)) for row in ids]
 
 
+#: Work budget of :func:`combine`, in partial csf built at one crossing step (deterministic).
+_MAX_COMBINATIONS = 20_000_000
 #: Work budget of :func:`minimalize` over one analysis, in membership comparisons (asf x asf x
 #: configurations per sub-structure visited): deterministic, about seconds of work.
 _MAX_REDUCTIONS = 2_000_000_000

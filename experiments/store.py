@@ -412,8 +412,8 @@ class Store:
             try:
                 import pyarrow  # noqa: F401
             except ImportError:
-                raise StoreError("Parquet export needs pyarrow, which is not installed; "
-                                 "export to .csv instead") from None
+                raise StoreError("Parquet export needs pyarrow, which is not installed: "
+                                 'pip install "qcasim[parquet]", or export to .csv instead') from None
             df.to_parquet(path, index=False)
         else:
             df.to_csv(path, index=False)

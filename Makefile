@@ -52,4 +52,4 @@ lock: $(RUN_STAMP)  ## re-resolve both lock files (keeps current pins unless pyp
 check: test lint site slow
 
 clean:
-	rm -rf $(VENV) build docs/tutorials docs/generated docs/sg_execution_times.rst
+	rm -rf $(VENV) build docs/tutorials docs/examples docs/generated docs/sg_execution_times.rst

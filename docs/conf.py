@@ -95,7 +95,10 @@ html_theme_options = {
     "footer_start": ["copyright"],
     "footer_end": ["sphinx-version"],
     # Wide pages: R and Python side by side, the embedded report.
-    "secondary_sidebar_items": {"**": ["page-toc"], "r_to_python": [], "report": []},
+    # Tutorials and examples: the width goes to their code and printed output (no sideways
+    # scrolling at 1,280 px); their sections are in the left navigation's page entries.
+    "secondary_sidebar_items": {"**": ["page-toc"], "r_to_python": [], "report": [],
+                                "tutorials/*": [], "examples/*": []},
 }
 html_context = {"default_mode": "light"}
 # Section navigation only where a section has pages (tutorials, API reference).

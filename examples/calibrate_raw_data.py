@@ -27,5 +27,7 @@ ax.scatter(lr["DEV"], dev, color="#D55E00", zorder=3)
 for anchor in (400, 550, 900):
     ax.axvline(anchor, ls=":", color="grey")
 ax.set_xscale("log")
+ax.set_xticks([200, 400, 550, 900, 1500], ["200", "400", "550", "900", "1500"])
+ax.minorticks_off()
 ax.set_xlabel("GDP per capita, USD (log scale)")
 ax.set_ylabel("membership in DEV")

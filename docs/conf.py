@@ -34,6 +34,7 @@ extensions = [
     "sphinx_gallery.gen_gallery",
     "sphinx.ext.mathjax",
     "sphinx-mathjax-offline",  # MathJax 3 copied into the site: math renders offline, no CDN
+    "qcasim_snippets",  # the guides' snippets are run at build time, their output shown under them
 ]
 
 source_suffix = {".rst": "restructuredtext", ".md": "markdown"}

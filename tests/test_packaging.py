@@ -56,10 +56,10 @@ def test_runtime_dependencies_exclude_tools_and_extras():
 
 
 def test_every_module_imports_without_the_optional_extras():
-    """The runtime set suffices: every module imports with pyarrow and dask unavailable."""
+    """The runtime set suffices: every module imports with pyarrow, dask and seaborn unavailable."""
     code = (
         "import sys, importlib, pkgutil\n"
-        "for name in ('pyarrow', 'dask', 'distributed'):\n"
+        "for name in ('pyarrow', 'dask', 'distributed', 'seaborn'):\n"
         "    sys.modules[name] = None\n"
         "for pkg in ('qcasim', 'qca', 'sim', 'experiments'):\n"
         "    p = importlib.import_module(pkg)\n"

@@ -96,10 +96,11 @@ html_theme_options = {
     "footer_start": ["copyright"],
     "footer_end": ["sphinx-version"],
     # Wide pages: R and Python side by side, the embedded report.
-    # Tutorials and examples: the width goes to their code and printed output (no sideways
-    # scrolling at 1,280 px); their sections are in the left navigation's page entries.
-    "secondary_sidebar_items": {"**": ["page-toc"], "r_to_python": [], "report": [],
-                                "tutorials/*": [], "examples/*": []},
+    # The on-page contents only on the reading pages; the wide pages (R and Python side by side,
+    # the embedded report) and the tutorials and examples give the width to their code and
+    # printed output (no sideways scrolling at 1,280 px). Unlisted pages get none.
+    "secondary_sidebar_items": {page: ["page-toc"] for page in
+                                ("index", "sim", "odd", "api", "guide/*", "generated/*")},
 }
 html_context = {"default_mode": "light"}
 # Section navigation only where a section has pages (tutorials, API reference).

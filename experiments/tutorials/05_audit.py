@@ -118,7 +118,7 @@ ax.scatter(100 * t["p_shares_terms"], y, facecolor="none", edgecolor="#333333", 
 ax.set_yticks(list(y), labels, fontsize=8)
 ax.invert_yaxis()
 ax.set_xlim(-2, 102)
-ax.set_xlabel(f"% of {int(t['reps'].iloc[0])} replications (95 % Wilson interval)")
+ax.set_xlabel("% of replications (bars: 95 % Wilson interval of the exact rate)")
 ax.legend(loc="lower right", fontsize=8)
 ax.set_title("How often a 65-worker study returns the reported paths, by true recipe", fontsize=10)
 

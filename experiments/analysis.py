@@ -70,11 +70,13 @@ class AnalysisSpec:
 
 def output_record(result: MethodResult, truth: Expression,
                   case_data: Mapping[str, np.ndarray] | None,
-                  true_membership: np.ndarray | None) -> dict[str, Any]:
+                  true_membership: np.ndarray | None,
+                  outcome_membership: np.ndarray | None = None) -> dict[str, Any]:
     """``status``, every registered metric and ``model`` of one output."""
     if result.status.startswith("error"):
         return {"status": result.status, **error_scores(), "model": ""}
-    outcome = SolutionOutcome(result.models, truth, result.n_models, case_data, true_membership)
+    outcome = SolutionOutcome(result.models, truth, result.n_models, case_data, true_membership,
+                              outcome_membership)
     return {"status": result.status, **score_solution(outcome), "model": result.model_text}
 
 
@@ -105,6 +107,7 @@ def analyse_cohort(cohort: Mapping[str, np.ndarray], spec: AnalysisSpec) -> dict
         res = method.analyse(inp, params, outputs)
         rec.update(res.diagnostics)
         for out in outputs:
-            scored = output_record(res.outputs[out], spec.truth, case_data, true_membership)
+            scored = output_record(res.outputs[out], spec.truth, case_data, true_membership,
+                                   data[spec.outcome])
             rec.update({f"{out}.{k}": v for k, v in scored.items()})
     return rec

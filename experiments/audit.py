@@ -57,7 +57,7 @@ from .ceiling import population_ceiling
 from .errors import DesignError
 from .metrics import score_models
 from .pipeline import cell_setup
-from .scoring import as_expression, submodels
+from .scoring import as_expression, is_tautology, submodels
 from .stats import wilson
 
 __all__ = ["AuditDesign", "DataQuality", "AuditResult", "audit", "audit_html",
@@ -279,8 +279,9 @@ def _simulate(params: Mapping[str, Any], reported: Expression, seed: int, reps: 
         if str(rec.get(f"{sol}.status", "")).startswith("error"):
             raise DesignError(f"the analysis failed on a simulated cohort: {rec[f'{sol}.status']}")
         text = (rec.get(f"{sol}.model") or "").strip()
-        tautology = text == "1"   # every case positive: a claim, sharing no reported term
-        model = parse(text) if text and not tautology else Expression(())
+        full = as_expression(text)
+        tautology = is_tautology(full)   # every case positive: a false claim
+        model = Expression(tuple(t for t in full.terms if len(t)))
         terms = [_literals(t) for t in model.terms]
         hits = np.array([t in terms for t in rep_terms])
         path_hits += hits

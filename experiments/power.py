@@ -27,6 +27,7 @@ to the Bootstrap*. Chapman & Hall (parametric bootstrap).
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -43,6 +44,10 @@ __all__ = ["PowerResult", "PowerAnswer", "MonotoneFit", "fit_monotone", "power_f
            "effect_from_curve", "power_experiment", "answers_from_frame", "DEFAULT_NS"]
 
 DEFAULT_NS = (15, 30, 65, 130, 250, 500, 1000, 2000)
+
+#: Fewer successes than this on the whole grid cannot locate a rate curve: the answer is "no
+#: success observed", never a fitted plateau (one chance success must not read as "never").
+MIN_SUCCESSES = 5
 
 
 @dataclass(frozen=True)
@@ -152,6 +157,16 @@ class PowerResult:
         The fitted curve has levelled off within the grid (its rate at the second-largest grid
         value is at least 90 % of its ceiling). Without a plateau the ceiling is not identified by the
         grid, and "not reached" means "not within the grid", never "never".
+    n_successes : int
+        Successes on the whole grid (-1: unknown).
+    population_recoverable : bool or None
+        Whether the population ceiling is non-empty at this cut-off (None: not computed).
+        "never" is said only when it is False (:attr:`status`).
+    population_note : str
+        The population ceiling's sentence, when computed.
+    n_hint : float or None
+        A rough N to extend the grid to, from the population ceiling
+        (:meth:`experiments.ceiling.CeilingResult.n_hint`).
     """
 
     curve: pd.DataFrame
@@ -166,39 +181,139 @@ class PowerResult:
     extrapolated: bool
     plateau: bool = True
 
+    n_successes: int = -1
+    population_recoverable: bool | None = None
+    population_note: str = ""
+    n_hint: float | None = None
+
     @property
     def reachable(self) -> bool:
-        """The fitted curve reaches the target."""
-        return self.required is not None
+        """The fitted curve reaches the target within the grid (or at its smallest value)."""
+        return self.status in ("reached", "at_minimum")
 
     @property
     def n_required(self) -> int | None:
-        """The required N rounded up (sample-size searches)."""
-        return None if self.required is None else int(math.ceil(self.required - 1e-9))
+        """The required N rounded up (sample-size searches), None unless :attr:`reachable`;
+        never below the grid's smallest N (``at_minimum``: the smallest N)."""
+        if not self.reachable or self.required is None:
+            return None
+        return int(math.ceil(max(self.required, self._grid_min) - 1e-9))
+
+    @property
+    def _grid_min(self) -> float:
+        return float(self.curve["value"].min())
+
+    @property
+    def _grid_max(self) -> float:
+        return float(self.curve["value"].max())
+
+    @property
+    def status(self) -> str:
+        """How the evidence answers (decided in this order):
+
+        ``"no_success"``
+            fewer than :data:`MIN_SUCCESSES` successes on the whole grid: nothing to fit,
+            unless the population ceiling is empty (then ``"never"``);
+        ``"at_minimum"``
+            the target is reached at the grid's smallest N (weakest effect): the answer is
+            "<= N_min", the grid cannot say how much less would do;
+        ``"reached"``
+            the fitted curve reaches the target inside the grid;
+        ``"never"``
+            the fit levels off below the target within the grid *and* the population ceiling
+            is empty at this cut-off (no N recovers the recipe);
+        ``"not_within_grid"``
+            anything else: the target is not reached on the grid, and neither the grid nor
+            the population says it never will be.
+        """
+        empty = self.population_recoverable is False
+        if 0 <= self.n_successes < MIN_SUCCESSES:
+            return "never" if empty else "no_success"
+        if self.required is not None:
+            inside_low = self.required <= self._grid_min if self._increasing else \
+                self.required >= self._grid_max
+            if inside_low:
+                return "at_minimum"
+            if not self.extrapolated:
+                return "reached"
+        if empty and self.plateau:
+            return "never"
+        return "not_within_grid"
+
+    @property
+    def _increasing(self) -> bool:
+        return self.variable == "n_workers"
+
+    def _bound(self, v: float | None, kind: str) -> str:
+        """A bootstrap bound as text, never outside the grid's range."""
+        lo, hi = self._grid_min, self._grid_max
+        if v is None:
+            return "not reached within the grid" if kind == "high" else "below the grid"
+        if v < lo - 1e-9:
+            return f"< {_fmt_value(lo, self.variable)}"
+        if v > hi + 1e-9:
+            return f"> {_fmt_value(hi, self.variable)} (beyond the grid)"
+        return _fmt_value(v, self.variable)
 
     def verdict(self, what: str = "recovery") -> str:
-        """One sentence for a planner."""
+        """One sentence for a planner, decided by :attr:`status`."""
         t = f"{100 * self.target:.0f} %"
-        if self.required is None or (self.extrapolated and not self.plateau):
-            last = self.curve.iloc[-1] if self.variable == "n_workers" else self.curve.iloc[0]
-            if not self.plateau:
-                return (f"not reached within the grid ({self.variable} up to "
-                        f"{_fmt_value(float(last['value']), self.variable)}): the {what} rate is "
-                        f"still rising there ({100 * float(last['rate']):.0f} %), so the grid "
-                        f"cannot tell where, or whether, it reaches {t}")
-            sure = "" if self.ceiling_high >= self.target else " (even its 97.5 % bound)"
-            return (f"never: the fitted {what} rate levels off at {100 * self.ceiling:.0f} %{sure}, "
-                    f"below the target {t}")
-        v = _fmt_value(self.required, self.variable)
-        extra = " (extrapolated beyond the grid)" if self.extrapolated else ""
-        if self.variable == "n_workers":
-            rng = (f"{_fmt_value(self.low, self.variable)} to "
-                   f"{'not reached' if self.high is None else _fmt_value(self.high, self.variable)}")
-            return f"N = {v} reaches {t} {what}{extra}; 95 % interval {rng}"
-        rng = (f"{_fmt_value(self.high, self.variable)} .. "
-               f"{'unreachable' if self.low is None else _fmt_value(self.low, self.variable)}")
-        return (f"effects with {self.variable} <= {v} reach {t} {what}{extra}; 95 % interval "
-                f"of that {self.variable}: {rng}")
+        var = self.variable
+        status = self.status
+        total = int(self.curve["n"].sum())
+        if status == "no_success":
+            hint = (f"extend the grid to about {var} = {_fmt_value(self.n_hint, var)} (a rough "
+                    f"guide from the population ceiling)" if self.n_hint is not None and
+                    var == "n_workers" else "extend the grid")
+            pop = f" ({self.population_note})" if self.population_note else ""
+            return (f"no success observed ({max(self.n_successes, 0)} in {total} replications): "
+                    f"cannot estimate where {what} reaches {t}; {hint}{pop}")
+        if status == "never":
+            seen = (f"{max(self.n_successes, 0)} successes in {total} replications"
+                    if self.n_successes < MIN_SUCCESSES else
+                    f"the fitted {what} rate levels off at {100 * self.ceiling:.0f} % (97.5 % "
+                    f"bound {100 * self.ceiling_high:.0f} %)")
+            return (f"never: the population ceiling is empty at this cut-off, so no N recovers "
+                    f"the recipe, and the grid agrees ({seen}; target {t})")
+        if status == "not_within_grid":
+            last = self.curve.iloc[-1] if self._increasing else self.curve.iloc[0]
+            edge = _fmt_value(float(last["value"]), var)
+            rate = 100 * float(last["rate"])
+            if self.required is not None:
+                why = (f"the fitted curve would reach it near {var} = "
+                       f"{_fmt_value(self.required, var)}, an extrapolation the grid cannot "
+                       f"confirm")
+            elif self.plateau:
+                why = (f"the fitted rate levels off at {100 * self.ceiling:.0f} % within the grid"
+                       + (", but the population ceiling is not empty: larger N may still "
+                          "succeed" if self.population_recoverable else
+                          "; whether larger N succeeds is not known from the grid"))
+            else:
+                why = "the rate is still rising there, so the grid cannot tell where, or whether"
+            hint = (f"; extend the grid to about {var} = {_fmt_value(self.n_hint, var)} "
+                    f"(a rough guide from the population ceiling)"
+                    if self.n_hint is not None and self._increasing else "")
+            up = "up to" if self._increasing else "down to"
+            return (f"not reached within the grid ({var} {up} {edge}: {rate:.0f} %): {why}"
+                    f"{hint}")
+        first = self.curve.iloc[0] if self._increasing else self.curve.iloc[-1]
+        if status == "at_minimum":
+            v = _fmt_value(float(first["value"]), var)
+            obs = (f"observed {100 * float(first['rate']):.0f} % [{100 * float(first['low']):.0f}, "
+                   f"{100 * float(first['high']):.0f}] at {var} = {v}")
+            if self._increasing:
+                return (f"N <= {v} reaches {t} {what} (the grid's smallest N; {obs}); the grid "
+                        f"cannot say how much smaller N would do")
+            return (f"effects with {var} <= {v} (the grid's weakest effect) reach {t} {what} "
+                    f"({obs}); weaker effects were not searched")
+        v = _fmt_value(self.required, var)
+        if self._increasing:
+            rng = f"{self._bound(self.low, 'low')} to {self._bound(self.high, 'high')}"
+            return f"N = {v} reaches {t} {what}; 95 % interval {rng}"
+        rng = (f"{self._bound(self.high, 'low')} .. "
+               f"{'unreachable' if self.low is None else self._bound(self.low, 'high')}")
+        return (f"effects with {var} <= {v} reach {t} {what}; 95 % interval of that "
+                f"{var}: {rng}")
 
     def summary(self, criterion: str = "", solution: str = "") -> str:
         """A few lines for the terminal."""
@@ -210,6 +325,17 @@ class PowerResult:
                          f"{r['fitted']:.3f}   ({int(r['n'])} reps)")
         lines.append("  " + self.verdict(what))
         return "\n".join(lines)
+
+    def __str__(self) -> str:
+        return self.summary()
+
+    def with_population(self, recoverable: bool | None, note: str = "",
+                        n_hint: float | None = None) -> PowerResult:
+        """This result with the population ceiling's evidence (:mod:`experiments.ceiling`):
+        whether the recipe is recoverable at infinite N at this cut-off, a note, and a rough
+        N to extend the grid to."""
+        return dataclasses.replace(self, population_recoverable=recoverable,
+                                   population_note=note, n_hint=n_hint)
 
 
 def _fmt_value(v: float | None, variable: str) -> str:
@@ -239,7 +365,8 @@ def _search(curve: pd.DataFrame, target: float, column: str, to_x: Any, from_x: 
 
         out["fitted"] = 0.0
         return PowerResult(out, target, column, MonotoneFit(0.0, 0.0, 0.0, float(x.mean())),
-                           None, None, None, 0.0, wilson(0, float(n.sum()))[1], False, True)
+                           None, None, None, 0.0, wilson(0, float(n.sum()))[1], False, False,
+                           n_successes=0)
     fit = fit_monotone(x, k, n)
     x_req = fit.inverse(target)
     # A plateau must be seen on the grid: the fit is at 90 % of its ceiling already at the
@@ -274,7 +401,8 @@ def _search(curve: pd.DataFrame, target: float, column: str, to_x: Any, from_x: 
     extrapolated = required is not None and not (grid.min() <= required <= grid.max())
     out["fitted"] = fit.rate(x)
     return PowerResult(out, target, column, fit, required, low, high, fit.c,
-                       float(np.quantile(tops, 0.975)), extrapolated, plateau)
+                       float(np.quantile(tops, 0.975)), extrapolated, plateau,
+                       n_successes=int(k.sum()))
 
 
 def power_from_curve(curve: pd.DataFrame, target: float, n_boot: int = 100, seed: int = 1

@@ -10,8 +10,8 @@ sample size and no cut-off recovers the recipe exactly; more data only makes the
 :func:`population_ceiling` simulates one large population of the cell
 (:data:`DEFAULT_POPULATION` cases, from one seed), calibrates it exactly as the benchmark's
 analysis does, and computes each observed configuration's population consistency (inclS)
-and PRI with the engine's own truth table (:func:`qca.truth_table.truth_table_from_arrays`). It then decomposes the ceiling by
-counterfactuals computed on the same population:
+and PRI with the engine's own truth table (:func:`qca.truth_table.truth_table_from_arrays`).
+It then decomposes the ceiling by counterfactuals computed on the same population:
 
 ``as simulated``
     the observed condition scores and the observed outcome;

@@ -41,7 +41,8 @@ from .design import Experiment, experiment_from_dict
 from .errors import InputError
 
 __all__ = ["PowerResult", "PowerAnswer", "MonotoneFit", "fit_monotone", "power_from_curve",
-           "effect_from_curve", "power_experiment", "answers_from_frame", "DEFAULT_NS"]
+           "effect_from_curve", "power_experiment", "answers_from_frame", "population_evidence",
+           "DEFAULT_NS", "MIN_SUCCESSES"]
 
 DEFAULT_NS = (15, 30, 65, 130, 250, 500, 1000, 2000)
 
@@ -484,7 +485,8 @@ class PowerAnswer:
 
 def answers_from_frame(frame: pd.DataFrame, variable: str, over: Sequence[str], criterion: str,
                        solution: str, target: float, base: dict[str, Any],
-                       explain: bool = True, n_population: int = 50_000) -> list[PowerAnswer]:
+                       explain: bool = True, n_population: int | None = None,
+                       n_boot: int = 100, seed: int = 1) -> list[PowerAnswer]:
     """Power answers per setting of ``over`` from stored replications.
 
     Parameters
@@ -496,9 +498,16 @@ def answers_from_frame(frame: pd.DataFrame, variable: str, over: Sequence[str], 
     over : sequence of str
         Parameters whose values define separate settings.
     explain : bool
-        For settings that never reach the target, add the population ceiling's cause.
+        For settings that do not reach the target within the grid, compute the population
+        ceiling: it decides between "never" and "not reached within the grid" / "no success
+        observed" (:attr:`PowerResult.status`), gives a rough N to extend the grid to, and the
+        cause. Without it "never" is never said.
+    n_population : int, optional
+        Cases of the population ceiling (default :data:`experiments.ceiling.DEFAULT_POPULATION`).
+    n_boot, seed : int
+        Bootstrap refits of the power curve and its seed.
     """
-    from .ceiling import population_ceiling
+    from .ceiling import DEFAULT_POPULATION, population_ceiling
     from .stats import aggregate, long_scores
 
     long = long_scores(frame, [solution])
@@ -509,17 +518,37 @@ def answers_from_frame(frame: pd.DataFrame, variable: str, over: Sequence[str], 
         setting = dict(zip(over, key))
         curve = aggregate(g, [variable], criterion)
         if variable == "n_workers":
-            res = power_from_curve(curve, target)
+            res = power_from_curve(curve, target, n_boot=n_boot, seed=seed)
         else:
-            res = effect_from_curve(curve, target, variable)
+            res = effect_from_curve(curve, target, variable, n_boot=n_boot, seed=seed)
         cause = None
         if explain and not res.reachable:
             params = {**base, **{k: _plain(v) for k, v in setting.items()}}
             if variable != "n_workers":
-                params["recipe_hazard_ratio"] = float(curve[variable].min())
-            cause = population_ceiling(params, n_population=n_population).cause()
+                params[variable] = float(curve[variable].min())
+            ceil = population_ceiling(params, n_population=n_population or DEFAULT_POPULATION,
+                                      seed=seed)
+            cause = ceil.cause()
+            res = res.with_population(population_evidence(ceil), cause,
+                                      ceil.n_hint(target) if variable == "n_workers" else None)
         out.append(PowerAnswer(setting, res, cause))
     return out
+
+
+def population_evidence(ceiling: Any) -> bool | None:
+    """Is the recipe recoverable at infinite N at the cell's cut-off, by the population
+    ceiling (:class:`experiments.ceiling.CeilingResult`)? True when the window contains the
+    cut-off; False when it does not and fewer than 5 % of bootstrap populations put it inside;
+    None (undecided) otherwise. Without a cut-off: whether the window is non-empty."""
+    t = ceiling.table.loc["as simulated"]
+    inside = bool(t["at_cut"]) if ceiling.incl_cut is not None else bool(t["recoverable"])
+    if inside:
+        return True
+    iv = ceiling.interval
+    if iv is None:
+        return False
+    share = iv.p_at_cut if ceiling.incl_cut is not None else iv.p_recoverable
+    return False if share is None or share < 0.05 else None
 
 
 def _plain(v: Any) -> Any:

@@ -56,3 +56,14 @@ def test_window_sweep_moves_with_effect_and_crossover():
     assert "outcome crossover = 0.65" in w.summary()
     with pytest.raises(ValueError, match="between the exclusion"):
         window_sweep(KBOP, effects=(), crossovers=(0.95,), n_population=5_000, n_boot=0)
+
+
+def test_reliability_one_misclassifies_no_worker():
+    for rel, at_most in ((1.0, 0.0), (0.9, 0.2)):
+        c = population_ceiling({**KBOP, "reliability": rel}, n_population=20_000, seed=2, n_boot=0)
+        b = c.binding(65)
+        assert b.misclassified.max() <= at_most, (rel, b.misclassified)
+    assert b.misclassified.max() > 0.05      # reliability 0.9 does misclassify
+    perfect = population_ceiling({**KBOP, "reliability": 1.0}, n_population=20_000, seed=2,
+                                 n_boot=0)
+    assert perfect.binding(65).in_true_row == 1.0

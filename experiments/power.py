@@ -290,7 +290,8 @@ class PowerResult:
                           "succeed" if self.population_recoverable else
                           "; whether larger N succeeds is not known from the grid"))
             else:
-                why = "the rate is still rising there, so the grid cannot tell where, or whether"
+                why = (f"the rate is still rising there, so the grid cannot tell where, or "
+                       f"whether, it reaches {t}")
             hint = (f"; extend the grid to about {var} = {_fmt_value(self.n_hint, var)} "
                     f"(a rough guide from the population ceiling)"
                     if self.n_hint is not None and self._increasing else "")
@@ -311,8 +312,12 @@ class PowerResult:
         if self._increasing:
             rng = f"{self._bound(self.low, 'low')} to {self._bound(self.high, 'high')}"
             return f"N = {v} reaches {t} {what}; 95 % interval {rng}"
-        rng = (f"{self._bound(self.high, 'low')} .. "
-               f"{'unreachable' if self.low is None else self._bound(self.low, 'high')}")
+        # For an effect, a None bound marks refits in which no effect size reaches the target.
+        if self.low is None or self.high is None:
+            rng = "not bounded (in over 2.5 % of the refits no effect size reaches it)"
+        else:
+            a, b = sorted((self.low, self.high))
+            rng = f"{self._bound(a, 'low')} to {self._bound(b, 'high')}"
         return (f"effects with {var} <= {v} reach {t} {what}; 95 % interval of that "
                 f"{var}: {rng}")
 
@@ -434,7 +439,8 @@ def effect_from_curve(curve: pd.DataFrame, target: float, column: str = "recipe_
             raise InputError(f"{column} values must be > 0")
         return -np.log(hr)
 
-    return _search(curve, target, column, to_x, lambda x: np.exp(-x), False, n_boot, seed)
+    return _search(curve, target, column, to_x, lambda x: np.exp(-np.clip(x, -700, 700)), False,
+                   n_boot, seed)
 
 
 def power_experiment(scenario: str = "kbop", ns: Sequence[int] = DEFAULT_NS,

@@ -2,8 +2,7 @@
 
 import math
 
-from experiments.audit import (SPURIOUS_PRIORS, AuditDesign, DataQuality, audit, audit_html,
-                               likelihood_ratio)
+from experiments.audit import SPURIOUS_PRIORS, AuditDesign, DataQuality, audit, audit_html, likelihood_ratio
 
 
 def test_likelihood_ratio_changes_with_the_null_size():

@@ -18,6 +18,7 @@ from qca import Expression
 from .calibration import calibrated_columns
 from .methods import AnalysisInput, AnalysisMethod, MethodResult, plan_outputs
 from .metrics import SolutionOutcome, error_scores, score_solution
+from .params import DEFAULT_ANALYSIS
 
 __all__ = ["AnalysisSpec", "analyse_cohort", "output_record"]
 
@@ -46,8 +47,8 @@ class AnalysisSpec:
     outcome: str
     anchors: Mapping[str, tuple[float, float, float]]
     truth: Expression
-    calibration: str = "theory"
-    cal_type: str = "fuzzy"
+    calibration: str = DEFAULT_ANALYSIS["calibration"]
+    cal_type: str = DEFAULT_ANALYSIS["cal_type"]
     percentiles: tuple[float, float, float] = (10.0, 50.0, 90.0)
     plan: tuple[tuple[AnalysisMethod, tuple[str, ...], Mapping[str, Any]], ...] = field(
         default_factory=tuple)

@@ -61,6 +61,7 @@ from .analysis import analyse_cohort
 from .ceiling import DEFAULT_POPULATION, population_ceiling
 from .errors import DesignError
 from .metrics import score_models
+from .params import DEFAULT_ANALYSIS
 from .pipeline import cell_setup
 from .scoring import as_expression, is_tautology, submodels
 from .stats import wilson
@@ -98,11 +99,11 @@ class AuditDesign:
     scenario: str = "kbop"
     n_cases: int = 65
     conditions: tuple[str, ...] | None = None
-    cal_type: str = "crisp"
+    cal_type: str = DEFAULT_ANALYSIS["cal_type"]
     incl_cut: float = 0.8
     n_cut: int = 1
     solution: str = "parsimonious"
-    calibration: str = "theory"
+    calibration: str = DEFAULT_ANALYSIS["calibration"]
 
     @property
     def boolean(self) -> bool:

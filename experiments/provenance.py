@@ -34,7 +34,7 @@ __all__ = ["RESULTS_VERSION", "scenario_digest", "cell_fingerprint", "provenance
            "describe_changes"]
 
 #: Version of the results the analysis code produces; bump when records change for given seeds.
-RESULTS_VERSION = 3
+RESULTS_VERSION = 4
 
 _BOOLEAN = "boolean:"
 

@@ -10,7 +10,8 @@ A replication is described by a flat mapping of parameters. Three groups:
 *Calibration and selection*
     ``calibration`` ("theory": the scenario's anchors, or "percentile": sample percentiles
     ``percentiles``), ``cal_type`` ("crisp" threshold at the crossover, the default
-    :data:`DEFAULT_ANALYSIS`, or "fuzzy" logistic direct method), ``conditions`` / ``n_conditions`` (which observed conditions are analysed).
+    :data:`DEFAULT_ANALYSIS`, or "fuzzy" logistic direct method), ``conditions`` /
+    ``n_conditions`` (which observed conditions are analysed).
 *Analysis*
     ``solutions`` (outputs of registered analysis methods, :mod:`experiments.methods`) and the
     parameters each of those methods declares (QCA: ``incl_cut``, ``n_cut``, ``pri_cut``,

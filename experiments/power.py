@@ -42,9 +42,14 @@ from .errors import InputError
 
 __all__ = ["PowerResult", "PowerAnswer", "MonotoneFit", "fit_monotone", "power_from_curve",
            "effect_from_curve", "power_experiment", "answers_from_frame", "population_evidence",
+           "mde_experiment", "effect_variable", "with_outcome_gap", "OUTCOME_GAP",
            "DEFAULT_NS", "MIN_SUCCESSES"]
 
 DEFAULT_NS = (15, 30, 65, 130, 250, 500, 1000, 2000)
+
+#: The effect variable of Boolean scenarios: outcome level inside minus outside the recipe.
+OUTCOME_GAP = "outcome_gap"
+BOOLEAN_LOW = 0.6
 
 #: Fewer successes than this on the whole grid cannot locate a rate curve: the answer is "no
 #: success observed", never a fitted plateau (one chance success must not read as "never").
@@ -243,7 +248,9 @@ class PowerResult:
 
     @property
     def _increasing(self) -> bool:
-        return self.variable == "n_workers"
+        """A larger value is more (N) or a stronger effect (an outcome gap); hazard ratios
+        are the other way round."""
+        return self.variable != "recipe_hazard_ratio"
 
     def _bound(self, v: float | None, kind: str) -> str:
         """A bootstrap bound as text, never outside the grid's range."""
@@ -303,22 +310,24 @@ class PowerResult:
             v = _fmt_value(float(first["value"]), var)
             obs = (f"observed {100 * float(first['rate']):.0f} % [{100 * float(first['low']):.0f}, "
                    f"{100 * float(first['high']):.0f}] at {var} = {v}")
-            if self._increasing:
+            if var == "n_workers":
                 return (f"N <= {v} reaches {t} {what} (the grid's smallest N; {obs}); the grid "
                         f"cannot say how much smaller N would do")
-            return (f"effects with {var} <= {v} (the grid's weakest effect) reach {t} {what} "
+            rel = ">=" if self._increasing else "<="
+            return (f"effects with {var} {rel} {v} (the grid's weakest effect) reach {t} {what} "
                     f"({obs}); weaker effects were not searched")
         v = _fmt_value(self.required, var)
-        if self._increasing:
+        if var == "n_workers":
             rng = f"{self._bound(self.low, 'low')} to {self._bound(self.high, 'high')}"
             return f"N = {v} reaches {t} {what}; 95 % interval {rng}"
         # For an effect, a None bound marks refits in which no effect size reaches the target.
         if self.low is None or self.high is None:
-            rng = "not bounded (in over 2.5 % of the refits no effect size reaches it)"
+            rng = ("not bounded (in over 2.5 % of the refits no effect size reaches it)")
         else:
             a, b = sorted((self.low, self.high))
             rng = f"{self._bound(a, 'low')} to {self._bound(b, 'high')}"
-        return (f"effects with {var} <= {v} reach {t} {what}; 95 % interval of that "
+        rel = ">=" if self._increasing else "<="
+        return (f"effects with {var} {rel} {v} reach {t} {what}; 95 % interval of that "
                 f"{var}: {rng}")
 
     def summary(self, criterion: str = "", solution: str = "") -> str:
@@ -380,7 +389,9 @@ def _search(curve: pd.DataFrame, target: float, column: str, to_x: Any, from_x: 
     xs = np.sort(x)
     plateau = bool(len(xs) >= 2 and fit.rate(xs[-2]) >= 0.9 * fit.c) if fit.c > 0 else True
     rng = np.random.default_rng(seed)
-    p_hat = np.clip(k / np.maximum(n, 1), 0, 1)
+    # Resample from Jeffreys-smoothed rates: a rate observed at 0 or 1 (0 of 10, 10 of 10)
+    # would otherwise never vary in the refits, giving an interval of zero width.
+    p_hat = (k + 0.5) / (n + 1)
     boots, tops = [np.inf], [1.0]
     start = _params(fit)
     # Without a plateau and without reaching the target the grid does not identify the
@@ -428,12 +439,23 @@ def power_from_curve(curve: pd.DataFrame, target: float, n_boot: int = 100, seed
 
 def effect_from_curve(curve: pd.DataFrame, target: float, column: str = "recipe_hazard_ratio",
                       n_boot: int = 100, seed: int = 1) -> PowerResult:
-    """Minimum detectable effect at a fixed N from a rate curve over a hazard ratio.
+    """Minimum detectable effect at a fixed N from a rate curve over an effect size.
 
-    The effect's strength is ``-log(HR)`` (HR = 1 is the null, smaller HR a stronger effect);
-    ``required`` is the largest hazard ratio (weakest effect) at which the fitted rate reaches
-    the target.
+    For a hazard ratio (``recipe_hazard_ratio``) the effect's strength is ``-log(HR)`` (HR = 1
+    is the null, smaller HR a stronger effect) and ``required`` is the largest hazard ratio
+    (weakest effect) at which the fitted rate reaches the target. For the outcome gap of
+    Boolean scenarios (:data:`OUTCOME_GAP`: outcome level in minus out of the recipe) the
+    strength is ``log(gap)`` and ``required`` the smallest gap that reaches it.
     """
+    if column == OUTCOME_GAP:
+        def gap_x(g: np.ndarray) -> np.ndarray:
+            if np.any(g <= 0):
+                raise InputError(f"{column} values must be > 0")
+            return np.log(g)
+
+        return _search(curve, target, column, gap_x, lambda x: np.exp(np.clip(x, -700, 700)),
+                       True, n_boot, seed)
+
     def to_x(hr: np.ndarray) -> np.ndarray:
         if np.any(hr <= 0):
             raise InputError(f"{column} values must be > 0")
@@ -441,6 +463,69 @@ def effect_from_curve(curve: pd.DataFrame, target: float, column: str = "recipe_
 
     return _search(curve, target, column, to_x, lambda x: np.exp(-np.clip(x, -700, 700)), False,
                    n_boot, seed)
+
+
+def effect_variable(scenario: str) -> str:
+    """The effect-size parameter searched by a minimum-detectable-effect search: the recipe's
+    hazard ratio for programme scenarios, the outcome gap (:data:`OUTCOME_GAP`) for Boolean
+    ones (which have no hazard)."""
+    return OUTCOME_GAP if str(scenario).startswith("boolean") else "recipe_hazard_ratio"
+
+
+def mde_experiment(scenario: str, n: int, effects: Sequence[float], replications: int = 100,
+                   seed: int = 1, base: dict[str, Any] | None = None,
+                   grid: dict[str, list[Any]] | None = None) -> tuple[Experiment, str]:
+    """A recovery experiment over effect sizes at a fixed N, and the variable searched.
+
+    Programme scenarios: ``effects`` are recipe hazard ratios in (0, 1]. Boolean scenarios:
+    ``effects`` are outcome gaps in (0, 1 - low] (the outcome's level inside the recipe minus
+    outside, ``overrides.high - overrides.low``; ``low`` from ``base`` or 0.6), set through
+    the generator's ``high`` option. Returns ``(experiment, variable)`` for
+    :func:`answers_from_frame`.
+
+    Raises
+    ------
+    InputError
+        When ``base`` or ``grid`` already fixes the effect, or an effect is out of range.
+    """
+    base = dict(base or {})
+    grid = dict(grid or {})
+    variable = effect_variable(scenario)
+    effects = [float(e) for e in effects]
+    if not effects:
+        raise InputError("--mde needs at least one effect size")
+    if variable == "recipe_hazard_ratio":
+        if "recipe_hazard_ratio" in base or "recipe_hazard_ratio" in grid:
+            raise InputError("--mde searches the hazard ratio: do not also fix it")
+        if any(not 0 < e <= 1 for e in effects):
+            raise InputError(f"hazard ratios searched must be in (0, 1], got {effects}")
+        grid["recipe_hazard_ratio"] = effects
+    else:
+        ov = dict(base.pop("overrides", None) or {})
+        if "high" in ov or "overrides" in grid:
+            raise InputError("--mde searches the outcome gap (overrides.high): do not also set it")
+        low = float(ov.get("low", BOOLEAN_LOW))
+        if any(not 0 < e <= 1 - low for e in effects):
+            raise InputError(f"outcome gaps searched must be in (0, {1 - low:g}] (low = {low:g}); "
+                             f"got {effects} (a hazard-ratio list? Boolean scenarios search the "
+                             f"outcome gap, e.g. 0.02,0.05,0.1,0.25)")
+        grid["overrides"] = [{**ov, "low": low, "high": round(low + e, 10)} for e in effects]
+    exp = power_experiment(scenario, [int(n)], replications, seed, base, grid=grid)
+    return exp, variable
+
+
+def with_outcome_gap(frame: pd.DataFrame) -> pd.DataFrame:
+    """Stored replications with an :data:`OUTCOME_GAP` column read off their ``overrides``
+    (Boolean generator ``high - low``; defaults 0.85 and 0.6)."""
+    import json
+
+    def gap(ov: Any) -> float:
+        d = json.loads(ov) if isinstance(ov, str) else dict(ov or {})
+        return round(float(d.get("high", 0.85)) - float(d.get("low", BOOLEAN_LOW)), 10)
+
+    col = frame["overrides"] if "overrides" in frame else pd.Series([{}] * len(frame),
+                                                                      index=frame.index)
+    return frame.assign(**{OUTCOME_GAP: col.map(gap)})
 
 
 def power_experiment(scenario: str = "kbop", ns: Sequence[int] = DEFAULT_NS,
@@ -499,8 +584,9 @@ def answers_from_frame(frame: pd.DataFrame, variable: str, over: Sequence[str], 
     ----------
     frame : DataFrame
         Stored replications (one row each) of a power experiment.
-    variable : {"n_workers", "recipe_hazard_ratio"}
-        What is searched (sample size, or the minimum detectable effect at a fixed N).
+    variable : {"n_workers", "recipe_hazard_ratio", "outcome_gap"}
+        What is searched (sample size, or the minimum detectable effect at a fixed N:
+        :func:`mde_experiment` says which).
     over : sequence of str
         Parameters whose values define separate settings.
     explain : bool
@@ -516,6 +602,8 @@ def answers_from_frame(frame: pd.DataFrame, variable: str, over: Sequence[str], 
     from .ceiling import DEFAULT_POPULATION, population_ceiling
     from .stats import aggregate, long_scores
 
+    if variable == OUTCOME_GAP and OUTCOME_GAP not in frame:
+        frame = with_outcome_gap(frame)
     long = long_scores(frame, [solution])
     groups = [((), long)] if not over else list(long.groupby(list(over), sort=True))
     out = []
@@ -530,7 +618,12 @@ def answers_from_frame(frame: pd.DataFrame, variable: str, over: Sequence[str], 
         cause = None
         if explain and not res.reachable:
             params = {**base, **{k: _plain(v) for k, v in setting.items()}}
-            if variable != "n_workers":
+            if variable == OUTCOME_GAP:
+                ov = dict(params.get("overrides") or {})
+                low = float(ov.get("low", BOOLEAN_LOW))
+                params["overrides"] = {**ov, "low": low,
+                                       "high": low + float(curve[variable].max())}
+            elif variable != "n_workers":
                 params[variable] = float(curve[variable].min())
             ceil = population_ceiling(params, n_population=n_population or DEFAULT_POPULATION,
                                       seed=seed)

@@ -70,3 +70,25 @@ def test_effect_met_at_the_weakest_effect_and_not_within_the_grid():
     weak = curve.assign(rate=[0.0, 0.0, 0.05, 0.1, 0.2])
     r = effect_from_curve(weak, 0.8)
     assert r.status == "not_within_grid" and "never" not in r.verdict()
+
+
+def test_mde_works_on_boolean_scenarios(tmp_path):
+    from experiments.power import OUTCOME_GAP, mde_experiment
+    from experiments.runner import run_experiment
+    from experiments.store import Store
+
+    base = {"cal_type": "crisp", "incl_cut": 0.8, "solutions": ["parsimonious"],
+            "reliability": 1.0, "overrides": {"outcome_sd": 0.05}}
+    exp, variable = mde_experiment("boolean:A*B + ~C*D", 80, [0.02, 0.1, 0.25], replications=6,
+                                   seed=2, base=base)
+    assert variable == OUTCOME_GAP
+    with Store(tmp_path / "q.db") as store:
+        run_experiment(exp, store, backend="serial", progress=False)
+        frame = store.frame(exp.name)
+    (ans,) = answers_from_frame(frame, variable, [], "any_exact", "parsimonious", 0.8,
+                                {"scenario": "boolean:A*B + ~C*D", **base}, n_population=5_000,
+                                n_boot=10)
+    curve = ans.result.curve
+    assert list(curve["value"]) == [0.02, 0.1, 0.25]
+    assert curve["rate"].iloc[-1] >= curve["rate"].iloc[0]
+    assert "outcome_gap" in ans.result.verdict()

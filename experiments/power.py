@@ -169,7 +169,8 @@ class PowerResult:
         Whether the population ceiling is non-empty at this cut-off (None: not computed).
         "never" is said only when it is False (:attr:`status`).
     population_note : str
-        The population ceiling's sentence, when computed.
+        The population ceiling's sentence, when computed (printed by
+        :meth:`PowerAnswer.summary` as "why", not by :meth:`verdict`).
     n_hint : float or None
         A rough N to extend the grid to, from the population ceiling
         (:meth:`experiments.ceiling.CeilingResult.n_hint`).
@@ -273,9 +274,8 @@ class PowerResult:
             hint = (f"extend the grid to about {var} = {_fmt_value(self.n_hint, var)} (a rough "
                     f"guide from the population ceiling)" if self.n_hint is not None and
                     var == "n_workers" else "extend the grid")
-            pop = f" ({self.population_note})" if self.population_note else ""
             return (f"no success observed ({max(self.n_successes, 0)} in {total} replications): "
-                    f"cannot estimate where {what} reaches {t}; {hint}{pop}")
+                    f"cannot estimate where {what} reaches {t}; {hint}")
         if status == "never":
             seen = (f"{max(self.n_successes, 0)} successes in {total} replications"
                     if self.n_successes < MIN_SUCCESSES else

@@ -391,7 +391,7 @@ def _search(curve: pd.DataFrame, target: float, column: str, to_x: Any, from_x: 
     rng = np.random.default_rng(seed)
     # Resample from Jeffreys-smoothed rates: a rate observed at 0 or 1 (0 of 10, 10 of 10)
     # would otherwise never vary in the refits, giving an interval of zero width.
-    p_hat = (k + 0.5) / (n + 1)
+    p_hat = np.clip((np.clip(k, 0, n) + 0.5) / (n + 1), 0, 1)
     boots, tops = [np.inf], [1.0]
     start = _params(fit)
     # Without a plateau and without reaching the target the grid does not identify the

@@ -725,6 +725,7 @@ def _sensitivity(design: AuditDesign, quality: DataQuality, reported: Expression
             res = _simulate(_params(design, quality, reported, e, conds, rel), reported, seed,
                             reps, "reported")
             lr = likelihood_ratio(res["exact"], reps, null["exact"], reps)[0]
-            row[f"effect {e:g}"] = f"{res['exact'] / reps:.0%} (LR {lr:.3g})"
+            ratio = f"LR {lr:.3g}" if math.isfinite(lr) else "no hit either way"
+            row[f"effect {e:g}"] = f"{res['exact'] / reps:.0%} ({ratio})"
         out[f"reliability {rel:g}"] = row
     return pd.DataFrame(out).T

@@ -152,6 +152,9 @@ class Param:
 
 
 def _num(v: float) -> str:
+    """A bound in words: whole numbers from 10,000 up with thousands separators (exact for ints)."""
+    if abs(v) >= 10_000 and (isinstance(v, int) or float(v).is_integer()):
+        return f"{int(v):,}"
     return f"{v:g}"
 
 

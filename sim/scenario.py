@@ -5,9 +5,11 @@ the programme (workers, referrals, weeks), the participants' needs and hazards, 
 recipe. ``sim/scenarios/kbop.toml`` documents every key with its default and source; the table in
 ``docs/sim.md`` repeats them.
 
-Validation is strict: an unknown key is an error naming the key and the file, a value out of range
-names the parameter and the value. Overrides (``--set key=value``, ``simulate(**overrides)``) are
-applied to the raw TOML mapping before validation, so they are checked the same way. A scenario
+Validation is strict and declared (:mod:`qca.params`, one message format): an unknown key is an
+error naming the key and the file, a bad value names the file, the dotted key, what is allowed
+and the value (``kbop.toml: programme.n_workers must be an integer in [2, 100,000], got 1``).
+Overrides (``--set key=value``, ``simulate(**overrides)``) are applied to the raw TOML mapping
+before validation, so they are checked the same way. A scenario
 that is valid but unlikely to be analysable (a true condition with prevalence below 5 % or above
 95 %, a recipe path expected in fewer than 3 workers) raises a :class:`~sim.errors.ScenarioWarning`
 (:attr:`Scenario.diagnostics`).

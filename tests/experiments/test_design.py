@@ -26,9 +26,9 @@ def test_cell_seed_depends_on_params_not_position(toy_raw):
 
 
 @pytest.mark.parametrize("mutate, words", [
-    (lambda r: r["experiment"].update(colour="red"), ["experiment.'colour'", "my.toml"]),
-    (lambda r: r["base"].update(inclcut=0.9), ["base.'inclcut'", "my.toml"]),
-    (lambda r: r.update(extra={}), ["unknown key 'extra'", "my.toml"]),
+    (lambda r: r["experiment"].update(colour="red"), ["unknown parameter 'experiment.colour'", "my.toml"]),
+    (lambda r: r["base"].update(inclcut=0.9), ["unknown parameter 'base.inclcut'", "my.toml"]),
+    (lambda r: r.update(extra={}), ["unknown parameter 'extra'", "my.toml"]),
     (lambda r: r["grid"].update(n_cut=3), ["grid.n_cut must be a non-empty list"]),
     (lambda r: r["experiment"].update(replications=0), ["replications"]),
     (lambda r: r["base"].update(calibration="magic"), ["calibration", "my.toml"]),

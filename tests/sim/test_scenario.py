@@ -40,7 +40,7 @@ def test_user_file_loads(tmp_path):
         ("n_workers = 65", "n_workers = 65\nn_wrokers = 3", "unknown parameter 'programme.n_wrokers'"),
         ("reliability = 0.88", "reliability = 1.5",
          "conditions.INNOV.reliability must be a number in (0, 1], got 1.5"),
-        ("n_workers = 65", "n_workers = 1", "programme.n_workers must be an integer in [2, 100000], got 1"),
+        ("n_workers = 65", "n_workers = 1", "programme.n_workers must be an integer in [2, 100,000], got 1"),
         ("n_workers = 65", "n_workers = 6.5", "programme.n_workers must be an integer"),
         ("items = 20", "items = 20\ncolour = 1", "unknown parameter 'conditions.INNOV.colour'"),
         ("scale = [1, 5]", "scale = [5, 1]", "conditions.INNOV.scale"),
@@ -107,7 +107,7 @@ def test_overrides():
     with pytest.raises(ScenarioError, match="override key 'bogus'"):
         KBOP.with_overrides({"bogus": 1})
     with pytest.raises(ScenarioError,
-                       match=r"programme\.n_workers must be an integer in \[2, 100000\], got -3"):
+                       match=r"programme\.n_workers must be an integer in \[2, 100,000\], got -3"):
         sim.simulate(n_workers=-3)
     with pytest.raises(ScenarioError, match="crisp literal"):
         KBOP.with_overrides({"recipe": "INNOV[2]"})

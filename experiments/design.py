@@ -56,7 +56,7 @@ from .params import SEED_PARAMS, normalise_params, param_names
 from .seeds import cell_key, cell_seed
 
 __all__ = ["DesignError", "Cell", "Experiment", "load_experiment", "builtin_experiments",
-           "experiment_from_dict"]
+           "experiment_from_dict", "check_cells", "check_name", "EXPERIMENT_PARAMS", "report_params"]
 
 KINDS = ("recovery", "limited_diversity")
 _TOP = {"experiment", "base", "grid", "report", "limited_diversity"}
@@ -310,28 +310,43 @@ def experiment_from_dict(raw: dict[str, Any], source: str = "<dict>") -> Experim
         base=dict(base), grid=grid, report=dict(report),
         limited_diversity=dict(ld), source=source,
     )
-    if kind == "recovery":
-        from qca import QcasimError
-
-        from .pipeline import cell_setup
-
-        # Every cell's generator and analysis settings are built now, so that a bad scenario,
-        # an unobserved condition or a bad dir_exp fails before anything is stored.
-        cells = out.cells()
-        total = len(cells) * out.replications
-        if total > MAX_TOTAL_REPLICATIONS:
-            raise DesignError(f"{source}: {len(cells):,} cells x {out.replications:,} "
-                              f"replications = {total:,} replications, more than the "
-                              f"{MAX_TOTAL_REPLICATIONS:,} qcasim runs in one experiment")
-        for cell in cells:
-            try:
-                cell_setup(cell.params)
-            except DesignError:
-                raise
-            except QcasimError as exc:
-                raise DesignError(f"{source}: cell {cell.index + 1} "
-                                  f"({_describe(cell.varying)}): {exc}") from None
+    check_cells(out)
     return out
+
+
+def check_cells(experiment: Experiment) -> None:
+    """Build every cell's data generator and analysis settings now, so that a bad scenario, an
+    unobserved condition or a bad ``dir_exp`` fails before anything is stored (the one cell
+    check: :func:`experiment_from_dict` and the command line call it; built settings are
+    cached, so a second call is cheap). Limited-diversity experiments have no cells.
+
+    Raises
+    ------
+    DesignError
+        Naming the file and the cell, or the total when it exceeds
+        :data:`MAX_TOTAL_REPLICATIONS`.
+    """
+    if experiment.kind != "recovery":
+        return
+    from qca import QcasimError
+
+    from .pipeline import cell_setup
+
+    source = experiment.source
+    cells = experiment.cells()
+    total = len(cells) * experiment.replications
+    if total > MAX_TOTAL_REPLICATIONS:
+        raise DesignError(f"{source}: {len(cells):,} cells x {experiment.replications:,} "
+                          f"replications = {total:,} replications, more than the "
+                          f"{MAX_TOTAL_REPLICATIONS:,} qcasim runs in one experiment")
+    for cell in cells:
+        try:
+            cell_setup(cell.params)
+        except DesignError:
+            raise
+        except QcasimError as exc:
+            raise DesignError(f"{source}: cell {cell.index + 1} "
+                              f"({_describe(cell.varying)}): {exc}") from None
 
 
 def builtin_experiments() -> tuple[str, ...]:

@@ -6,7 +6,7 @@ PIP := $(BIN)/python -m pip install --quiet --disable-pip-version-check
 RUN_STAMP := $(VENV)/.installed-run
 DEV_STAMP := $(VENV)/.installed-dev
 
-.PHONY: run test check lint slow site docs tutorials lock clean
+.PHONY: run test check lint typecheck slow site docs tutorials lock clean
 
 # The runtime set (requirements.lock: pinned, with hashes), then qcasim itself.
 $(RUN_STAMP): requirements.lock pyproject.toml
@@ -29,6 +29,9 @@ test: $(DEV_STAMP)  ## the fast test suite
 lint: $(DEV_STAMP)
 	$(BIN)/ruff check .
 
+typecheck: $(DEV_STAMP)  ## mypy on qca, sim, experiments, qcasim (settings: [tool.mypy] in pyproject.toml)
+	$(BIN)/mypy
+
 slow: $(DEV_STAMP)  ## tests marked slow (kill -9 resume, Dask cluster, full grids, the site in a browser)
 	$(BIN)/python -m pytest -m slow
 
@@ -49,7 +52,7 @@ lock: $(RUN_STAMP)  ## re-resolve both lock files (keeps current pins unless pyp
 	$(BIN)/pip-compile --quiet --generate-hashes --strip-extras --no-emit-options --allow-unsafe \
 	    --extra parquet --extra dask --extra plot --extra test --extra docs -o requirements-dev.lock pyproject.toml
 
-check: test lint site slow
+check: test lint typecheck site slow
 
 clean:
 	rm -rf $(VENV) build docs/tutorials docs/examples docs/generated docs/sg_execution_times.rst

@@ -47,6 +47,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from qca.params import Param, check_params
+
 from .errors import DesignError
 from .methods import output_names
 from .metrics import metric_names
@@ -54,12 +56,10 @@ from .params import SEED_PARAMS, normalise_params, param_names
 from .seeds import cell_key, cell_seed
 
 __all__ = ["DesignError", "Cell", "Experiment", "load_experiment", "builtin_experiments",
-           "experiment_from_dict"]
+           "experiment_from_dict", "check_cells", "check_name", "EXPERIMENT_PARAMS", "report_params"]
 
 KINDS = ("recovery", "limited_diversity")
 _TOP = {"experiment", "base", "grid", "report", "limited_diversity"}
-_EXPERIMENT = {"name", "kind", "description", "replications", "seed", "batch_size"}
-_REPORT = {"headline_n", "criterion", "solution", "target", "reference"}
 _LD = {"truth", "conditions", "deletions"}
 
 #: Limits a user can reach by mistake (a refusal before any work, naming the limit).
@@ -69,6 +69,18 @@ MAX_TOTAL_REPLICATIONS = 100_000_000
 MAX_NAME_LENGTH = 200
 MAX_LD_CONDITIONS = 12
 MAX_LD_DATASETS = 100_000
+
+#: The [experiment] table (``name`` has its own check, :func:`check_name`).
+EXPERIMENT_PARAMS: tuple[Param, ...] = (
+    Param("name", None, "any", nullable=True, doc="The key of the results in the store."),
+    Param("kind", "recovery", "str", choices=KINDS, doc="What the experiment runs."),
+    Param("description", "", "str", doc="One paragraph for the report."),
+    Param("replications", 100, "int", low=1, high=MAX_REPLICATIONS, doc="Replications per cell."),
+    Param("seed", 1, "int", low=0, high=2**63 - 1, doc="Base seed of every random draw."),
+    Param("batch_size", 25, "int", low=1, high=MAX_REPLICATIONS,
+          doc="Replications per task sent to a worker."),
+)
+
 
 @dataclass(frozen=True)
 class Cell:
@@ -158,23 +170,38 @@ def _describe(varying: dict[str, Any]) -> str:
 
 
 def _check_keys(d: Any, allowed: set[str], where: str, source: str) -> dict[str, Any]:
+    """A table whose keys are checked here and whose values are checked elsewhere (per cell);
+    the unknown-key message is :func:`qca.params.check_params`'s."""
     if not isinstance(d, dict):
         raise DesignError(f"{source}: [{where}] must be a table")
     unknown = sorted(set(d) - allowed)
     if unknown:
         prefix = f"{where}." if where else ""
-        raise DesignError(f"{source}: unknown key {prefix}{unknown[0]!r}; "
+        raise DesignError(f"{source}: unknown parameter {prefix + unknown[0]!r}; "
                           f"allowed: {', '.join(sorted(allowed))}")
     return d
 
 
-def _int(d: dict, key: str, default: int, lo: int, source: str, hi: int = 2**63 - 1,
-         where: str = "experiment") -> int:
-    v = d.get(key, default)
-    if isinstance(v, bool) or not isinstance(v, int) or not lo <= v <= hi:
-        raise DesignError(f"{source}: {where}.{key} must be an integer in [{lo}, {hi:,}], "
-                          f"got {v!r}")
-    return v
+def _check_reference(v: Any) -> str | None:
+    if not isinstance(v, dict) or any(k not in param_names() for k in v):
+        return "a table of replication parameters"
+    return None
+
+
+def report_params() -> tuple[Param, ...]:
+    """The [report] table's parameters (criterion and solution: the registered metrics and
+    outputs)."""
+    return (
+        Param("headline_n", 65, "int", low=2, high=10**9, doc="The cohort size the report leads with."),
+        Param("criterion", "any_correct", "str", choices=metric_names(),
+              doc="The metric the headline and power curves use."),
+        Param("solution", "parsimonious", "str", choices=output_names(),
+              doc="The output the headline reports."),
+        Param("target", 0.8, "float", low=0, high=1, low_open=True, high_open=True,
+              doc="The recovery rate a design must reach."),
+        Param("reference", {}, "any", check=_check_reference,
+              doc="Parameters of the cell whose population ceiling is shown."),
+    )
 
 
 def check_name(name: Any, source: str, what: str = "experiment.name") -> str:
@@ -249,11 +276,10 @@ def experiment_from_dict(raw: dict[str, Any], source: str = "<dict>") -> Experim
         Unknown key, missing name, bad value (each message names the file and key).
     """
     _check_keys(raw, _TOP, "", source)
-    exp = _check_keys(raw.get("experiment", {}), _EXPERIMENT, "experiment", source)
-    name = check_name(exp.get("name"), source)
-    kind = exp.get("kind", "recovery")
-    if kind not in KINDS:
-        raise DesignError(f"{source}: experiment.kind = {kind!r} is not one of {', '.join(KINDS)}")
+    exp = check_params(raw.get("experiment", {}), EXPERIMENT_PARAMS, source, error=DesignError,
+                       prefix="experiment.")
+    name = check_name(exp["name"], source)
+    kind = exp["kind"]
     base = _check_keys(raw.get("base", {}), set(param_names()), "base", source)
     raw_grid = raw.get("grid", {})
     blocks = raw_grid if isinstance(raw_grid, list) else [raw_grid]
@@ -271,57 +297,56 @@ def experiment_from_dict(raw: dict[str, Any], source: str = "<dict>") -> Experim
         checked.append({k: list(v) for k, v in block.items()})
     grid: dict[str, list[Any]] | list[dict[str, list[Any]]] = (
         checked if isinstance(raw_grid, list) else checked[0])
-    report = _check_keys(raw.get("report", {}), _REPORT, "report", source)
-    if report.get("criterion", "any_correct") not in metric_names():
-        raise DesignError(f"{source}: report.criterion = {report['criterion']!r}; "
-                          f"allowed: {', '.join(metric_names())}")
-    if report.get("solution", "parsimonious") not in output_names():
-        raise DesignError(f"{source}: report.solution = {report['solution']!r}; "
-                          f"allowed: {', '.join(output_names())}")
-    if not isinstance(report.get("reference", {}), dict) or any(
-            k not in param_names() for k in report.get("reference", {})):
-        raise DesignError(f"{source}: report.reference must be a table of replication parameters, "
-                          f"got {report.get('reference')!r}")
-    t = report.get("target", 0.8)
-    if isinstance(t, bool) or not isinstance(t, int | float) or not 0 < t < 1:
-        raise DesignError(f"{source}: report.target must be in (0, 1), got {t!r}")
-    if "headline_n" in report:
-        _int(report, "headline_n", 65, 2, source, 10**9, where="report")
-    if not isinstance(exp.get("description", ""), str):
-        raise DesignError(f"{source}: experiment.description must be a string")
+    report = raw.get("report", {})
+    # Stored as given (no defaults filled in): the report applies its own defaults.
+    check_params(report, report_params(), source, error=DesignError, fill_defaults=False,
+                 prefix="report.")
     ld = _check_keys(raw.get("limited_diversity", {}), _LD, "limited_diversity", source)
     if kind == "limited_diversity":
         _check_limited_diversity(ld, source)
     out = Experiment(
-        name=name, kind=kind, description=str(exp.get("description", "")),
-        replications=_int(exp, "replications", 100, 1, source, MAX_REPLICATIONS),
-        seed=_int(exp, "seed", 1, 0, source),
-        batch_size=_int(exp, "batch_size", 25, 1, source, MAX_REPLICATIONS),
+        name=name, kind=kind, description=exp["description"],
+        replications=exp["replications"], seed=exp["seed"], batch_size=exp["batch_size"],
         base=dict(base), grid=grid, report=dict(report),
         limited_diversity=dict(ld), source=source,
     )
-    if kind == "recovery":
-        from qca import QcasimError
-
-        from .pipeline import cell_setup
-
-        # Every cell's generator and analysis settings are built now, so that a bad scenario,
-        # an unobserved condition or a bad dir_exp fails before anything is stored.
-        cells = out.cells()
-        total = len(cells) * out.replications
-        if total > MAX_TOTAL_REPLICATIONS:
-            raise DesignError(f"{source}: {len(cells):,} cells x {out.replications:,} "
-                              f"replications = {total:,} replications, more than the "
-                              f"{MAX_TOTAL_REPLICATIONS:,} qcasim runs in one experiment")
-        for cell in cells:
-            try:
-                cell_setup(cell.params)
-            except DesignError:
-                raise
-            except QcasimError as exc:
-                raise DesignError(f"{source}: cell {cell.index + 1} "
-                                  f"({_describe(cell.varying)}): {exc}") from None
+    check_cells(out)
     return out
+
+
+def check_cells(experiment: Experiment) -> None:
+    """Build every cell's data generator and analysis settings now, so that a bad scenario, an
+    unobserved condition or a bad ``dir_exp`` fails before anything is stored (the one cell
+    check: :func:`experiment_from_dict` and the command line call it; built settings are
+    cached, so a second call is cheap). Limited-diversity experiments have no cells.
+
+    Raises
+    ------
+    DesignError
+        Naming the file and the cell, or the total when it exceeds
+        :data:`MAX_TOTAL_REPLICATIONS`.
+    """
+    if experiment.kind != "recovery":
+        return
+    from qca import QcasimError
+
+    from .pipeline import cell_setup
+
+    source = experiment.source
+    cells = experiment.cells()
+    total = len(cells) * experiment.replications
+    if total > MAX_TOTAL_REPLICATIONS:
+        raise DesignError(f"{source}: {len(cells):,} cells x {experiment.replications:,} "
+                          f"replications = {total:,} replications, more than the "
+                          f"{MAX_TOTAL_REPLICATIONS:,} qcasim runs in one experiment")
+    for cell in cells:
+        try:
+            cell_setup(cell.params)
+        except DesignError:
+            raise
+        except QcasimError as exc:
+            raise DesignError(f"{source}: cell {cell.index + 1} "
+                              f"({_describe(cell.varying)}): {exc}") from None
 
 
 def builtin_experiments() -> tuple[str, ...]:

@@ -19,7 +19,7 @@ A replication is described by a flat mapping of parameters. Three groups:
     outputs is requested.
 
 :func:`normalise_params` fills defaults and checks every value with the shared declarative
-helper (:func:`qca._params.check_params`), so experiment files, the command line and the API
+helper (:func:`qca.params.check_params`), so experiment files, the command line and the API
 report bad values the same way.
 """
 

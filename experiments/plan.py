@@ -707,6 +707,7 @@ def tornado_figure(result: PlanResult, ax: Any = None) -> Any:
     if ax is None:
         _, ax = plt.subplots(figsize=(8, 0.5 * len(t) + 1.6), layout="constrained")
     m = result.target.recovery_metric
+    assert result.recommended is not None  # only a recommended design has a robustness analysis
     base = result.recommended[m]
     y = np.arange(len(t))
     ax.barh(y + 0.18, t["rec_low"] - base, left=base, height=0.36, color="C0", label="low end")
@@ -985,10 +986,10 @@ def plan(scenario: str = "kbop", target: str | Target | Sequence = "exact >= 0.8
             designs_df.loc[idx, ["n", "cost"]] = np.nan
             continue
         n_part = d["participants"] if np.isfinite(d["participants"]) else 0
-        new = {**r, "n": n, "confirmed": True,
+        new: dict[str, Any] = {**r, "n": n, "confirmed": True,
                "cost": design_cost(cm, n, len(conds), scen.items_added(conds, rel), n_part)}
-        for k, v in new.items():
-            designs_df.loc[idx, k] = v
+        for col, v in new.items():
+            designs_df.loc[idx, col] = v
     # cheapest first; at equal cost fewer cases, then higher recovery
     designs_df = designs_df.sort_values(order, ascending=[True, True, False], na_position="last",
                                         kind="stable").reset_index(drop=True)
@@ -1055,14 +1056,17 @@ def _anchors_text(anchors: Sequence[float] | None) -> str:
 
 
 def _levers(scen: _Scenario, d: Mapping[str, Any]
-            ) -> tuple[float | None, int | None, tuple[float, ...] | None]:
+            ) -> tuple[float | None, int | None, tuple[float, float, float] | None]:
     """A design's data levers: reliability, participants, outcome anchors (None: the scenario's)."""
     rel = float(d["reliability"]) if np.isfinite(d["reliability"]) else None
     part = None
     if not scen.boolean and np.isfinite(d["participants"]) and int(d["participants"]) != scen.participants:
         part = int(d["participants"])
     text = d.get("outcome_anchors") or ""
-    anch = tuple(float(a) for a in text.split(",")) if text else None
+    anch = None
+    if text:
+        e, c, i = (float(a) for a in text.split(","))
+        anch = (e, c, i)
     return rel, part, anch
 
 

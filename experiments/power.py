@@ -101,6 +101,7 @@ def _fit(x: np.ndarray, k: np.ndarray, n: np.ndarray, starts: list[np.ndarray]) 
                         bounds=[(-40, 40), (-10, 5), (-20, 20)], options={"maxiter": 300})
         if best is None or res.fun < best.fun:
             best = res
+    assert best is not None  # starts is never empty
     return best.x
 
 
@@ -118,16 +119,16 @@ def fit_monotone(x: Sequence[float], successes: Sequence[float], trials: Sequenc
         Starting parameters ``(a, log b, logit c)`` (e.g. a previous fit's, for bootstraps);
         default: three spread starts.
     """
-    x = np.asarray(x, dtype=float)
+    xs = np.asarray(x, dtype=float)
     k = np.asarray(successes, dtype=float)
     n = np.asarray(trials, dtype=float)
-    x0 = float(x.mean())
+    x0 = float(xs.mean())
     top = float(np.clip((k / np.maximum(n, 1)).max() + 0.02, 0.02, 0.98))
     lc = math.log(top / (1 - top))
     starts = [start] if start is not None else [
         np.array([0.0, 0.0, lc]), np.array([2.0, math.log(3.0), lc]),
         np.array([-2.0, math.log(0.3), lc])]
-    a, log_b, logit_c = _fit(x - x0, k, n, starts)
+    a, log_b, logit_c = _fit(xs - x0, k, n, starts)
     return MonotoneFit(float(a), float(math.exp(log_b)), float(1 / (1 + math.exp(-logit_c))), x0)
 
 

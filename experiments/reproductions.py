@@ -258,7 +258,7 @@ def cna_highdim(full: bool = True, path: str | Path | None = None) -> Reproducti
             identical_model(m, v11) for m in s_models),
         "maxstep (2,3,10): no model for V13": all("V13" not in m.split("<->")[1] for m in s_models),
         "maxstep (2,3,10): every model a submodel of the truth": bool(
-            all(is_submodel(s_models, HIGHDIM_TRUTH))) if s_models else False,
+            np.all(is_submodel(s_models, HIGHDIM_TRUTH))) if s_models else False,
     }
     published: dict[str, Any] = {k: True for k in ours}
     if full:
@@ -329,7 +329,7 @@ def highdim_replications(reps: int = 100, seed: int = 1, maxstep: tuple[int, int
         counts["V11 half found (its asf among the models)"] += any(identical_model(p, v11) for p in parts)
         counts["a model for V13 returned"] += any(p.split("<->")[1].strip() == "V13" for p in parts)
         counts["every model a submodel of the truth"] += bool(models) and bool(
-            all(is_submodel(models, HIGHDIM_TRUTH)))
+            np.all(is_submodel(models, HIGHDIM_TRUTH)))
     rows = []
     for k, c in counts.items():
         lo, hi = share_interval(c, reps)
@@ -426,10 +426,10 @@ def cna_sampling_processes(reps: int = 4000, seed: int = 20251206) -> Reproducti
         "configTable example: configurations instantiated once (of 100 cases)": float(np.median(singles)),
         "d.highdim: rows of 5000 compatible with the structure": 1250.0,
     }
+    rows_lo, rows_hi = (float(v) for v in binom.ppf([0.025, 0.975], 5000, 0.25))
     interval = {
         "configTable example: configurations instantiated once (of 100 cases)": (lo, hi),
-        "d.highdim: rows of 5000 compatible with the structure": tuple(
-            float(v) for v in binom.ppf([0.025, 0.975], 5000, 0.25)),
+        "d.highdim: rows of 5000 compatible with the structure": (rows_lo, rows_hi),
     }
     published = {
         "configTable example: configurations instantiated once (of 100 cases)": 51,

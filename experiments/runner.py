@@ -106,13 +106,16 @@ def stored_definition(experiment: Experiment,
     return {**experiment.to_dict(), "cells": [c.params for c in cells], "provenance": prov}
 
 
-def check_jobs(n_jobs: int) -> int:
+def check_jobs(n_jobs: int, *, error: Callable[[str], Exception] = InputError) -> int:
     """Validate a number of local worker processes and cap it at the CPU count.
 
     Parameters
     ----------
     n_jobs : int
         -1 (every core) or a positive number.
+    error : callable
+        Builds the exception raised (the command line passes ``click.BadParameter``, so that
+        ``-j`` is refused while parsing by this one rule).
 
     Returns
     -------
@@ -126,7 +129,7 @@ def check_jobs(n_jobs: int) -> int:
     """
     cores = os.cpu_count() or 1
     if isinstance(n_jobs, bool) or not isinstance(n_jobs, int) or (n_jobs < 1 and n_jobs != -1):
-        raise InputError(f"jobs must be -1 (every core) or a positive number, got {n_jobs!r}")
+        raise error(f"jobs must be -1 (every core) or a positive number, got {n_jobs!r}")
     return cores if n_jobs == -1 else min(n_jobs, cores)
 
 

@@ -559,7 +559,7 @@ class Store:
                 "results_version", "status"]
         if not self._has_table("runs"):
             return pd.DataFrame(columns=cols)
-        sql, args = f"SELECT {', '.join(cols)} FROM runs", ()
+        sql, args = f"SELECT {', '.join(cols)} FROM runs", tuple[str, ...]()
         if experiment is not None:
             sql, args = sql + " WHERE experiment = ?", (experiment,)
         return pd.DataFrame(self._con.execute(sql + " ORDER BY started", args).fetchall(),
@@ -789,7 +789,7 @@ class Store:
     def count(self, experiment: str | None = None) -> int:
         """Number of stored replications of the current definitions (of one experiment, or
         all), failed ones included."""
-        sql, args = f"SELECT COUNT(*) {_CURRENT}", ()
+        sql, args = f"SELECT COUNT(*) {_CURRENT}", tuple[str, ...]()
         if experiment is not None:
             sql, args = sql + " AND r.experiment = ?", (experiment,)
         return self._con.execute(sql, args).fetchone()[0]

@@ -222,6 +222,7 @@ def draw_tables(table: PopulationTable, n_cases: int, n_draws: int, rng: np.rand
         with np.errstate(invalid="ignore", divide="ignore"):
             incl = np.where(n > 0, k / np.maximum(n, 1), np.nan)
         return n, incl, incl.copy()
+    assert table.case_row is not None  # fuzzy tables carry both memberships and case rows
     m = table.memberships.shape[0]
     sums = np.empty((n_draws, 3 * r))
     n = np.empty((n_draws, r), dtype=np.int64)

@@ -93,7 +93,9 @@ def _single_table(model: Model, label: str, show_cases: bool) -> Table:
         frame["cases"] = term_cases(model.truth_table, model.cubes)
     labels = numbered(list(model.terms), [label])
     frame.index = labels[:-1]
-    total = {"inclS": model.fit["inclS"], "PRI": model.fit["PRI"], "covS": model.fit["covS"], "covU": np.nan}
+    total: dict[str, object] = {
+        "inclS": model.fit["inclS"], "PRI": model.fit["PRI"], "covS": model.fit["covS"], "covU": np.nan
+    }
     if show_cases:
         total["cases"] = ""
     frame.loc[labels[-1]] = pd.Series(total)

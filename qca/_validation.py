@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import warnings
 from collections.abc import Callable, Sequence
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 import numpy as np
 import pandas as pd
@@ -210,9 +210,9 @@ def check_fraction(value: float, name: str) -> float:
 def check_cut(incl_cut: float | Sequence[float]) -> tuple[float, float]:
     """Return (ic1, ic0) from a single inclusion cut-off or a pair."""
     if np.ndim(incl_cut) == 0:
-        ic1 = ic0 = check_fraction(incl_cut, "incl_cut")
+        ic1 = ic0 = check_fraction(cast(float, incl_cut), "incl_cut")
     else:
-        vals = list(incl_cut)
+        vals = list(cast(Sequence[float], incl_cut))
         if len(vals) != 2:
             raise QCAError(f"incl_cut must be a number or a pair (ic1, ic0); got {incl_cut!r}")
         ic1 = check_fraction(vals[0], "incl_cut[0] (ic1)")

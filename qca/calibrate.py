@@ -16,7 +16,7 @@ import math
 import re
 import warnings
 from collections.abc import Mapping, Sequence
-from typing import Literal
+from typing import Literal, TypeAlias
 
 import numpy as np
 import pandas as pd
@@ -29,7 +29,7 @@ from .exceptions import QCAError
 
 __all__ = ["calibrate", "find_thresholds"]
 
-ArrayLike1D = Sequence[float] | np.ndarray | pd.Series
+ArrayLike1D: TypeAlias = Sequence[float] | np.ndarray | pd.Series
 Thresholds = float | Sequence[float] | Mapping[str, float] | str | np.ndarray
 
 _S_NAMES = ("e", "c", "i")

@@ -288,7 +288,7 @@ def minimum_covers(
         raise ValueError("a row of the chart is covered by no implicant")
     cost = [1] * n_pi if costs is None else [int(c) for c in np.asarray(costs).tolist()]
     essential = sorted({int(np.argmax(chart[:, r])) for r in np.flatnonzero(chart.sum(axis=0) == 1)})
-    covered = chart[essential].any(axis=0) if essential else np.zeros(n_rows, dtype=bool)
+    covered: np.ndarray = np.any(chart[essential], axis=0) if essential else np.zeros(n_rows, dtype=bool)
     if _expired(deadline) and (~covered).any():
         return _greedy_only(chart, essential, covered)
     kept = _kept_rows(chart[:, ~covered])
@@ -929,7 +929,8 @@ class _TieSearch:
 
     def _branch(self, uncovered: int, forbidden: int, size: int) -> _Res:
         best_opts = _fewest_options(uncovered, forbidden, self.s.row_masks)
-        count, listed, complete = 0, [], True
+        count, complete = 0, True
+        listed: list[tuple[int, ...]] = []
         best: Best = None
         used = 0
         block = forbidden
@@ -974,8 +975,9 @@ class _TieSearch:
         ]
         bests = [r[3] for r in results]
         best: Best = None
-        if all(b is not None for b in bests):
-            best = (sum(b[0] for b in bests), tuple(sorted(i for b in bests for i in b[1])))  # type: ignore[index]
+        found = [b for b in bests if b is not None]
+        if len(found) == len(bests):
+            best = (sum(b[0] for b in found), tuple(sorted(i for b in found for i in b[1])))
         mask = 0
         for r in results:
             mask |= r[4]

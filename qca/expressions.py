@@ -183,8 +183,9 @@ class _Parser:
         if not self.tokens:
             raise self.fail("it is empty")
         expr = self.sum()
-        if self.peek() is not None:
-            raise self.fail(f"unexpected {self.peek()[1]!r} at position {self.peek()[3]}")
+        extra = self.peek()
+        if extra is not None:
+            raise self.fail(f"unexpected {extra[1]!r} at position {extra[3]}")
         return expr
 
     def sum(self) -> Expression:

@@ -87,7 +87,7 @@ def parse_directions(dir_exp: Sequence[str] | str, tt: TruthTable) -> list[Direc
 def _simplify(c: np.ndarray, p: np.ndarray, directions: list[Direction]) -> np.ndarray:
     """Drop the literals of ``c`` not in ``p`` that run against an applicable expectation."""
     t = c.copy()
-    for j in np.flatnonzero((c >= 0) & (p < 0)):
+    for j in np.flatnonzero((c >= 0) & (p < 0)).tolist():
         for d in directions:
             if j not in d or int(c[j]) in d[j]:
                 continue

@@ -1,12 +1,16 @@
 """Declarative parameter validation: one helper, one message format, for every layer.
 
 A parameter is declared once, as a :class:`Param` (name, default, type, range or choices), and
-checked by :func:`check_params`. The simulator's scenario parameters, the benchmark's replication
-parameters and experiment files, and the analysis methods' options use it, so every bad value
-is reported the same way::
+checked by :func:`check_params`. The simulator's scenario files and Boolean generator, the
+benchmark's replication parameters and experiment files, and the analysis methods' options use
+it, so every bad value is reported the same way::
 
     <where>: <name> must be <what is allowed>, got <value>
     <where>: unknown parameter '<name>'; allowed: a, b, c
+    <where>: missing required parameter '<name>' (<what is allowed>)
+
+A nested table (a TOML section) is checked with ``prefix="<section>."``, so its names read as
+dotted keys (``kbop.toml: programme.n_workers must be ...``).
 
 In the spirit of scikit-learn's ``_param_validation`` (declared constraints, one error format);
 our own code.
@@ -50,7 +54,10 @@ class Param:
     doc : str
         One line for help texts and documentation.
     check : callable, optional
-        A further check ``check(value) -> str | None`` returning what is wrong, or None.
+        A further check ``check(value) -> str | None`` returning what is allowed when the value
+        is refused (the ``<what>`` of the message), or None.
+    required : bool
+        The parameter must be given (``default`` is then unused).
     """
 
     name: str
@@ -65,6 +72,7 @@ class Param:
     min_len: int = 0
     doc: str = ""
     check: Callable[[Any], str | None] | None = None
+    required: bool = False
 
     def __post_init__(self) -> None:
         if self.kind not in KINDS:
@@ -144,12 +152,16 @@ class Param:
 
 
 def _num(v: float) -> str:
+    """A bound in words: whole numbers from 10,000 up with thousands separators (exact for ints)."""
+    if abs(v) >= 10_000 and (isinstance(v, int) or float(v).is_integer()):
+        return f"{int(v):,}"
     return f"{v:g}"
 
 
 def check_params(values: Mapping[str, Any], schema: Sequence[Param], where: str,
                  *, error: type[Exception] = QcasimError, fill_defaults: bool = True,
-                 unknown_hint: Callable[[str], str | None] | None = None) -> dict[str, Any]:
+                 unknown_hint: Callable[[str], str | None] | None = None,
+                 prefix: str = "") -> dict[str, Any]:
     """Check ``values`` against ``schema``; return them with defaults filled in.
 
     Parameters
@@ -166,6 +178,9 @@ def check_params(values: Mapping[str, Any], schema: Sequence[Param], where: str,
         Add the defaults of parameters not given.
     unknown_hint : callable, optional
         For an unknown name, a more specific message (or None for the generic one).
+    prefix : str
+        Put before every name in messages (``"programme."`` for a TOML section); the returned
+        keys are the bare names.
 
     Returns
     -------
@@ -180,24 +195,33 @@ def check_params(values: Mapping[str, Any], schema: Sequence[Param], where: str,
     Traceback (most recent call last):
     ...
     qca.exceptions.QcasimError: demo: n must be an integer >= 1, got 0
+    >>> check_params({}, [Param("n_workers", kind="int", low=2, required=True)], "kbop.toml",
+    ...              prefix="programme.")
+    Traceback (most recent call last):
+    ...
+    qca.exceptions.QcasimError: kbop.toml: missing required parameter 'programme.n_workers' (an integer >= 2)
     """
     if not isinstance(values, Mapping):
-        raise error(f"{where}: parameters must be a table of name = value, got {values!r}")
+        what = f"{prefix.rstrip('.')} must be a table" if prefix else "parameters must be a table"
+        raise error(f"{where}: {what} of name = value, got {values!r}")
     by_name = {p.name: p for p in schema}
     for name in values:
         if name not in by_name:
             hint = unknown_hint(name) if unknown_hint else None
-            raise error(hint or f"{where}: unknown parameter {name!r}; "
+            raise error(hint or f"{where}: unknown parameter {prefix + str(name)!r}; "
                                 f"allowed: {', '.join(sorted(by_name))}")
     out: dict[str, Any] = {}
     for p in schema:
         if p.name not in values:
+            if p.required:
+                what = f" ({p.requirement()})" if p.kind != "any" else ""
+                raise error(f"{where}: missing required parameter {prefix + p.name!r}{what}")
             if fill_defaults:
                 out[p.name] = _copy(p.default)
             continue
         ok, result = p.validate(values[p.name])
         if not ok:
-            raise error(f"{where}: {p.name} must be {result}, got {values[p.name]!r}")
+            raise error(f"{where}: {prefix}{p.name} must be {result}, got {values[p.name]!r}")
         out[p.name] = result
     return out
 

@@ -480,7 +480,7 @@ def pi_chart_plot(solution: Any, ax: Axes | None = None, essential: bool = True)
         cells[core] *= 2.0
     n_pi, n_rows = cells.shape
     new = ax is None
-    _, ax = _new_axes(ax, (2.5 + 0.45 * n_rows, 1.0 + 0.32 * n_pi))
+    fig, ax = _new_axes(ax, (2.5 + 0.45 * n_rows, 1.0 + 0.32 * n_pi))
     from matplotlib.colors import ListedColormap
 
     ax.imshow(cells, cmap=ListedColormap(["#ffffff", "#9ecae1", "#3182bd"]), vmin=0, vmax=2, aspect="auto")
@@ -495,5 +495,5 @@ def pi_chart_plot(solution: Any, ax: Axes | None = None, essential: bool = True)
     ax.set_xlabel("positive truth-table row")
     ax.set_title(f"Prime implicant chart for {solution.truth_table.outcome}", fontsize=11)
     if new:
-        ax.figure.tight_layout()
+        fig.tight_layout()
     return ax

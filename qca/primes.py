@@ -83,7 +83,7 @@ def configs_in(cubes: np.ndarray, levels: Sequence[int]) -> np.ndarray:
         free = np.flatnonzero(cube < 0)
         block = np.tile(cube, (size, 1))
         if free.size:
-            grid = np.indices(levels_arr[free]).reshape(free.size, -1).T
+            grid = np.indices(tuple(levels_arr[free].tolist())).reshape(free.size, -1).T
             block[:, free] = grid
         blocks.append(block)
     if not blocks:
@@ -287,7 +287,7 @@ def _expand(
         if allowed is None:
             ok = not covers(trial[None, :], off).any() if off.shape[0] else True
         else:
-            size = float(np.prod([levels[i] for i in np.flatnonzero(trial < 0)]))
+            size = float(np.prod([levels[i] for i in np.flatnonzero(trial < 0).tolist()]))
             ok = size <= len(allowed) and all(
                 tuple(int(v) for v in c) in allowed for c in configs_in(trial, levels)
             )

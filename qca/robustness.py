@@ -36,6 +36,7 @@ import itertools
 import warnings
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import TypeAlias, overload
 
 import numpy as np
 import pandas as pd
@@ -53,7 +54,7 @@ __all__ = [
     "solution_membership",
 ]
 
-Calibration = Callable[[pd.DataFrame], pd.DataFrame] | pd.DataFrame
+Calibration: TypeAlias = Callable[[pd.DataFrame], pd.DataFrame] | pd.DataFrame
 
 
 @dataclass(frozen=True)
@@ -182,6 +183,10 @@ def _term_key(term: str) -> frozenset[str]:
     return frozenset(t.strip() for t in term.split("*"))
 
 
+@overload
+def _solution_key(sol: Solution) -> frozenset: ...
+@overload
+def _solution_key(sol: None) -> None: ...
 def _solution_key(sol: Solution | None) -> frozenset | None:
     """The tied models as sets of terms (each a set of literals): order carries no meaning."""
     if sol is None:

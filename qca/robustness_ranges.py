@@ -14,7 +14,7 @@ R software application. *Sociological Methods & Research* 53(1), 57-88.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
@@ -153,7 +153,7 @@ def calib_range(
     outcome: str,
     conditions: Sequence[str] | str | None = None,
     raw_condition: str | None = None,
-    type: str = "fuzzy",
+    type: Literal["fuzzy", "crisp"] = "fuzzy",
     incl_cut: float | Sequence[float] = 0.8,
     n_cut: int = 1,
     pri_cut: float = 0.0,

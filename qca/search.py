@@ -153,7 +153,7 @@ def _incompatible_rows(on: np.ndarray, off: np.ndarray, seconds: float = 0.5) ->
 def _dominated(chart: np.ndarray) -> np.ndarray:
     """Implicants whose covered rows are a subset of another's (the first of equals is kept)."""
     n = chart.shape[0]
-    sub = (chart[:, None, :] <= chart[None, :, :]).all(axis=2)  # sub[p, q]: rows(p) within rows(q)
+    sub = np.all(chart[:, None, :] <= chart[None, :, :], axis=2)  # sub[p, q]: rows(p) within rows(q)
     equal = sub & sub.T
     earlier = np.tri(n, k=-1, dtype=bool)  # earlier[p, q]: q < p
     strictly = sub & ~equal

@@ -12,7 +12,7 @@ conjunctions such as ``X*~X`` whose fuzzy membership is not 0; we follow R.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
@@ -110,7 +110,8 @@ def model_fit(
     0.688
     """
     if hasattr(model, "models") and hasattr(model, "prime_implicants"):
-        return {f"M{i}": model_fit(m, theory, data) for i, m in enumerate(model.models, start=1)}
+        return {f"M{i}": cast(ModelFit, model_fit(m, theory, data))  # a Model gives one fit
+                for i, m in enumerate(model.models, start=1)}
     if not (hasattr(model, "terms") and hasattr(model, "truth_table")):
         raise QCAError(f"model_fit needs a Model or Solution from qca.minimize; got {type(model).__name__}")
     tt = model.truth_table

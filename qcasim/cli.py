@@ -197,10 +197,10 @@ def _db_path(run: str | Path) -> Path:
 
 
 def _check_jobs(ctx: click.Context, param: click.Parameter, value: int) -> int:
-    """-j: -1 or a positive number (checked while parsing, before anything starts)."""
-    if value == 0 or value < -1:
-        raise click.BadParameter(f"{value} is not -1 (every core) or a positive number",
-                                 ctx=ctx, param=param)
+    """-j: the library's rule (experiments.runner.check_jobs), checked while parsing."""
+    from experiments.runner import check_jobs
+
+    check_jobs(value, error=click.BadParameter)
     return value
 
 
@@ -243,12 +243,11 @@ def _check_backend(jobs: int, scheduler: str | None) -> None:
 
 
 def _validate_cells(exp: Any) -> None:
-    """Load every cell's scenario and analysis settings before anything is written, so that a
-    bad scenario or setting fails at once and leaves the results store untouched."""
-    from experiments.pipeline import cell_setup
+    """Every cell's scenario and analysis settings (the library's check,
+    experiments.design.check_cells) before anything is written: the store stays untouched."""
+    from experiments.design import check_cells
 
-    for cell in exp.cells():
-        cell_setup(cell.params)
+    check_cells(exp)
 
 
 class ExperimentFailed(RuntimeError):  # not a user error: exit status 1

@@ -49,7 +49,10 @@ def _rng(seed: Seed) -> np.random.Generator:
 
 
 def _names(conditions: int | Sequence[str]) -> list[str]:
-    if isinstance(conditions, int) and not isinstance(conditions, bool):
+    if isinstance(conditions, bool):
+        raise ScenarioError(f"conditions must be a number of conditions or a list of names, "
+                            f"got {conditions!r}")
+    if isinstance(conditions, int):
         if not 2 <= conditions <= 16:
             raise ScenarioError(f"conditions must be between 2 and 16, got {conditions}")
         return [chr(ord("A") + i) for i in range(conditions)]
@@ -166,6 +169,7 @@ def limit_diversity(data: pd.DataFrame, n_drop: int | None = None, fraction: flo
         if not 0 <= fraction < 1:
             raise ScenarioError(f"fraction must be in [0, 1), got {fraction}")
         n_drop = int(round(fraction * len(data)))
+    assert n_drop is not None  # exactly one of n_drop and fraction was given
     if not 0 <= n_drop < len(data):
         raise ScenarioError(f"n_drop must be in 0..{len(data) - 1}, got {n_drop}")
     drop = _rng(seed).choice(len(data), size=n_drop, replace=False)

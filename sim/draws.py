@@ -27,6 +27,7 @@ NumPy documentation, "Parallel random number generation" (``SeedSequence`` spawn
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -40,7 +41,7 @@ __all__ = ["Draws", "STREAMS", "replication_seed", "draw_replications", "item_co
 STREAMS = ("workers", "participants")
 
 
-def _root(seed: int | np.random.SeedSequence) -> tuple[object, tuple[int, ...]]:
+def _root(seed: int | np.random.SeedSequence) -> tuple[int | Sequence[int] | None, tuple[int, ...]]:
     if isinstance(seed, np.random.SeedSequence):
         return seed.entropy, tuple(seed.spawn_key)
     if isinstance(seed, bool) or not isinstance(seed, int | np.integer) or seed < 0:
@@ -126,4 +127,5 @@ def draw_replications(scenario: Scenario, seed: int | np.random.SeedSequence,
         g_p.random(out=unif[i])  # the same numbers as random((5, P)), drawn in place
         g_p.standard_normal(out=frailty[i])
     latent = correlate(std, scenario.cholesky)
-    return Draws(latent, item_u, record_e, *unif.transpose(1, 0, 2), frailty)
+    alloc_u, referral_u, needs_u, entry_u, fail_u = unif.transpose(1, 0, 2)
+    return Draws(latent, item_u, record_e, alloc_u, referral_u, needs_u, entry_u, fail_u, frailty)

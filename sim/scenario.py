@@ -5,9 +5,11 @@ the programme (workers, referrals, weeks), the participants' needs and hazards, 
 recipe. ``sim/scenarios/kbop.toml`` documents every key with its default and source; the table in
 ``docs/sim.md`` repeats them.
 
-Validation is strict: an unknown key is an error naming the key and the file, a value out of range
-names the parameter and the value. Overrides (``--set key=value``, ``simulate(**overrides)``) are
-applied to the raw TOML mapping before validation, so they are checked the same way. A scenario
+Validation is strict and declared (:mod:`qca.params`, one message format): an unknown key is an
+error naming the key and the file, a bad value names the file, the dotted key, what is allowed
+and the value (``kbop.toml: programme.n_workers must be an integer in [2, 100,000], got 1``).
+Overrides (``--set key=value``, ``simulate(**overrides)``) are applied to the raw TOML mapping
+before validation, so they are checked the same way. A scenario
 that is valid but unlikely to be analysable (a true condition with prevalence below 5 % or above
 95 %, a recipe path expected in fewer than 3 workers) raises a :class:`~sim.errors.ScenarioWarning`
 (:attr:`Scenario.diagnostics`).
@@ -25,6 +27,7 @@ Ragin, C. C. (2008). *Redesigning Social Inquiry*. Chicago UP (calibration ancho
 from __future__ import annotations
 
 import copy
+import dataclasses
 import math
 import re
 import tomllib
@@ -41,6 +44,7 @@ import numpy as np
 from scipy import optimize, stats
 
 from qca import Expression, QCAError, parse
+from qca.params import Param, check_params
 
 from .errors import ScenarioError, ScenarioWarning
 from .grids import ContinuousGrid, Grid, RatioGrid, StepGrid
@@ -63,15 +67,6 @@ __all__ = [
 
 KINDS = ("likert", "recorded", "caseload")
 TRUTHS = ("crisp", "fuzzy")
-_TOP = {"name", "description", "recipe", "correlations", "programme", "participants", "hazard",
-        "conditions", "outcome", "truth", "membership_spread", "ranges"}
-_COND_KEYS = {
-    "likert": {"kind", "label", "source", "measured", "prevalence", "anchors", "items", "scale",
-               "item_mean", "item_sd", "reliability"},
-    "recorded": {"kind", "label", "source", "measured", "prevalence", "anchors", "median",
-                 "log_sd", "resolution", "reliability", "unit"},
-    "caseload": {"kind", "label", "source", "measured", "anchors", "capacity_sd", "high_ratio"},
-}
 ANCHOR_Z = 1.5  # default membership_spread: latent SDs from the threshold to the 0.05/0.95 anchors
 LOG_ODDS_95 = math.log(0.95 / 0.05)  # log-odds of membership 0.95 (R's QCA idm = 0.95)
 MIN_PREVALENCE = 0.05  # a true condition rarer (or commoner, 1 - this) gets a ScenarioWarning
@@ -594,274 +589,248 @@ _MAX_ITEMS = 1000
 _MIN_PREVALENCE = 1e-9
 
 
-def _prevalence(ck: _Checker, d: dict, where: str) -> float:
-    p = ck.number(d, "prevalence", where, 0, 1, lo_open=True, hi_open=True)
+def _fail(source: str, msg: str) -> ScenarioError:
+    return ScenarioError(f"{source}: {msg}")
+
+
+def _finite(v: float) -> str | None:
+    return None if math.isfinite(v) else "a finite number"
+
+
+def _number(name: str, low: float | None = None, high: float | None = None, *,
+            integer: bool = False, low_open: bool = False, high_open: bool = False,
+            default: float | None = None) -> Param:
+    """A numeric scenario key: required unless it has a default; a float kind must be finite."""
+    return Param(name, default, "int" if integer else "float", low=low, high=high,
+                 low_open=low_open, high_open=high_open, required=default is None,
+                 check=None if integer else _finite)
+
+
+def _check_anchors(a: Any) -> str | None:
+    if (not isinstance(a, list) or len(a) != 3
+            or not all(isinstance(v, int | float) and not isinstance(v, bool) for v in a)
+            or not a[0] < a[1] < a[2]):
+        return "[exclusion, crossover, inclusion], increasing"
+    return None
+
+
+def _check_outcome_anchors(a: Any) -> str | None:
+    problem = _check_anchors(a)
+    if problem is None and not (0 <= a[0] and a[2] <= 1):
+        return "[exclusion, crossover, inclusion] within [0, 1] (the outcome is a proportion)"
+    return problem
+
+
+def _check_scale(s: Any) -> str | None:
+    if (not isinstance(s, list) or len(s) != 2
+            or not all(isinstance(v, int) and not isinstance(v, bool) for v in s) or s[0] >= s[1]):
+        return "[low, high] integers with low < high"
+    return None
+
+
+def _check_prevalence(p: float) -> str | None:
     if not _MIN_PREVALENCE <= p <= 1 - _MIN_PREVALENCE:
-        raise ck.fail(f"{where}.prevalence = {p!r} is out of range: must be in "
-                      f"[{_MIN_PREVALENCE:g}, 1 - {_MIN_PREVALENCE:g}]")
-    return p
+        return f"in [{_MIN_PREVALENCE:g}, 1 - {_MIN_PREVALENCE:g}]"
+    return None
 
 
-class _Checker:
-    def __init__(self, source: str):
-        self.source = source
+# The declared keys of a scenario file, table by table (qca.params: one message format).
+_SCENARIO = (
+    Param("name", kind="str", required=True, doc="The scenario's name."),
+    Param("description", "", "str"),
+    Param("recipe", kind="str", required=True, doc="The causal recipe over the conditions."),
+    Param("truth", "crisp", "str", choices=TRUTHS),
+    _number("membership_spread", 0, 10, low_open=True, default=ANCHOR_Z),
+    Param("conditions", None, "any", nullable=True),
+    Param("correlations", [], "any"),
+    Param("programme", {}, "any", nullable=True),
+    Param("participants", {}, "any", nullable=True),
+    Param("hazard", {}, "any", nullable=True),
+    Param("outcome", None, "any", nullable=True),
+    Param("ranges", {}, "any"),
+)
+_TOP = {p.name for p in _SCENARIO}
+_PROGRAMME = (
+    _number("n_workers", 2, 100_000, integer=True),
+    _number("n_orgs", 1, 10_000, integer=True),
+    _number("referrals_per_worker", 0, 10_000, low_open=True),
+    _number("referral_weeks", 1, 5_000, integer=True),
+    _number("housing_window_weeks", 1, 5_000, integer=True),
+    _number("sustain_weeks", 1, 5_000, integer=True),
+)
+_PARTICIPANTS = (
+    _number("needs_max", 1, 100, integer=True),
+    _number("needs_p", 0, 1),
+    _number("entry_weekly_prob", 0, 1, low_open=True, high_open=True),
+    _number("entry_needs_ratio", 0, low_open=True),
+    _number("needs_log_hr", -5, 5),
+    _number("frailty_sd", 0, 5),
+)
+_HAZARD = (
+    _number("baseline_sustain", 0, 1, low_open=True, high_open=True),
+    _number("decay", 0, 2, low_open=True),
+    _number("recipe_hazard_ratio", 0, 100, low_open=True),
+)
+_OUTCOME = (
+    Param("anchors", kind="any", required=True, check=_check_outcome_anchors),
+    Param("label", "", "str"),
+    Param("source", "", "str"),
+)
+_KIND = Param("kind", kind="str", choices=KINDS, required=True)
+_COMMON = (_KIND, Param("label", "", "str"), Param("source", "", "str"),
+           Param("measured", True, "bool"),
+           Param("anchors", None, "any", nullable=True, check=_check_anchors))
+_RELIABILITY = _number("reliability", 0, 1, low_open=True)
+_PREVALENCE = Param("prevalence", kind="float", low=0, high=1, low_open=True, high_open=True,
+                    required=True, check=_check_prevalence)
+_CONDITION = {
+    # item_mean's bounds are the scale's (set when the scale is valid)
+    "likert": (*_COMMON, _number("items", 1, _MAX_ITEMS, integer=True),
+               Param("scale", kind="any", required=True, check=_check_scale), _number("item_mean"),
+               _number("item_sd", 0, low_open=True), _RELIABILITY, _PREVALENCE),
+    "recorded": (*_COMMON, _number("median", 0, low_open=True), _number("log_sd", 0, low_open=True),
+                 _number("resolution", 0, default=0.0), _RELIABILITY, _PREVALENCE,
+                 Param("unit", "", "str")),
+    "caseload": (*_COMMON, _number("capacity_sd", 0), _number("high_ratio", 0, 100, low_open=True)),
+}
 
-    def fail(self, msg: str) -> ScenarioError:
-        return ScenarioError(f"{self.source}: {msg}")
 
-    def keys(self, d: Any, allowed: set[str], where: str) -> dict[str, Any]:
-        if not isinstance(d, dict):
-            raise self.fail(f"{where} must be a table, got {type(d).__name__}")
-        unknown = sorted(set(d) - allowed)
-        if unknown:
-            raise self.fail(
-                f"unknown key {where + '.' if where else ''}{unknown[0]!r}; "
-                f"allowed: {', '.join(sorted(allowed))}"
-            )
-        return d
-
-    def number(self, d: dict, key: str, where: str, lo: float | None = None,
-               hi: float | None = None, *, integer: bool = False, lo_open: bool = False,
-               hi_open: bool = False, default: Any = None) -> Any:
-        name = f"{where}.{key}" if where else key
-        if key not in d:
-            if default is None:
-                raise self.fail(f"missing required key {name!r}")
-            return default
-        v = d[key]
-        ok_type = isinstance(v, int) if integer else isinstance(v, int | float)
-        if isinstance(v, bool) or not ok_type or (not integer and not math.isfinite(v)):
-            kind = "an integer" if integer else "a finite number"
-            raise self.fail(f"{name} must be {kind}, got {v!r}")
-        if lo is not None and (v < lo or (lo_open and v == lo)):
-            raise self.fail(f"{name} = {v!r} is out of range: must be {'>' if lo_open else '>='} {lo}")
-        if hi is not None and (v > hi or (hi_open and v == hi)):
-            raise self.fail(f"{name} = {v!r} is out of range: must be {'<' if hi_open else '<='} {hi}")
-        return int(v) if integer else float(v)
-
-    def string(self, d: dict, key: str, where: str, default: str | None = None) -> str:
-        name = f"{where}.{key}" if where else key
-        if key not in d:
-            if default is None:
-                raise self.fail(f"missing required key {name!r}")
-            return default
-        if not isinstance(d[key], str):
-            raise self.fail(f"{name} must be a string, got {d[key]!r}")
-        return d[key]
-
-    def boolean(self, d: dict, key: str, where: str, default: bool) -> bool:
-        v = d.get(key, default)
-        if not isinstance(v, bool):
-            raise self.fail(f"{where}.{key} must be true or false, got {v!r}")
-        return v
+def _checked(d: Any, schema: tuple[Param, ...], source: str, prefix: str = "") -> dict[str, Any]:
+    """One table of a scenario file checked against its declared keys; numbers of float keys
+    as floats."""
+    out = check_params(d, schema, source, error=ScenarioError, prefix=prefix)
+    for p in schema:
+        if p.kind == "float" and out.get(p.name) is not None:
+            out[p.name] = float(out[p.name])
+    return out
 
 
 def scenario_from_dict(raw: Mapping[str, Any], source: str = "<dict>") -> Scenario:
-    """Validate a raw scenario mapping (as parsed from TOML) into a :class:`Scenario`."""
-    ck = _Checker(source)
-    raw = ck.keys(dict(raw), _TOP, "")
-    name = ck.string(raw, "name", "")
-    conds = _conditions(ck, raw.get("conditions"))
+    """Validate a raw scenario mapping (as parsed from TOML) into a :class:`Scenario`.
+
+    Every message names the file, the dotted key, what is allowed and the value
+    (:func:`qca.params.check_params`).
+    """
+    raw = dict(raw)
+    top = _checked(raw, _SCENARIO, source)
+    conds = _conditions(source, top["conditions"])
     names = tuple(c.name for c in conds)
-    prog = _programme(ck, raw.get("programme"))
-    part = _participants(ck, raw.get("participants"))
-    haz = _hazard(ck, raw.get("hazard"))
-    recipe = ck.string(raw, "recipe", "")
-    _check_recipe(ck, recipe, names)
-    corr = _correlation(ck, raw.get("correlations", []), names)
-    truth = ck.string(raw, "truth", "", default="crisp")
-    if truth not in TRUTHS:
-        raise ck.fail(f"truth = {truth!r} is not one of {', '.join(TRUTHS)}")
+
+    def table(key: str) -> Any:
+        return {} if top[key] is None else top[key]
+
+    prog = Programme(**_checked(table("programme"), _PROGRAMME, source, "programme."))
+    part = Participants(**_checked(table("participants"), _PARTICIPANTS, source, "participants."))
+    haz = Hazard(**_checked(table("hazard"), _HAZARD, source, "hazard."))
+    recipe = top["recipe"]
+    _check_recipe(source, recipe, names)
+    corr = _correlation(source, top["correlations"], names)
     scen = Scenario(
-        name=name, description=ck.string(raw, "description", "", default=""), recipe=recipe,
+        name=top["name"], description=top["description"], recipe=recipe,
         conditions=conds, correlation=corr, programme=prog, participants=part, hazard=haz,
-        outcome_spec=_outcome(ck, raw.get("outcome")), raw=copy.deepcopy(raw), source=source,
-        truth=truth,
-        membership_spread=ck.number(raw, "membership_spread", "", 0, 10, lo_open=True,
-                                    default=ANCHOR_Z),
+        outcome_spec=_outcome(source, top["outcome"]), raw=copy.deepcopy(raw), source=source,
+        truth=top["truth"], membership_spread=top["membership_spread"],
     )
     try:
         scen.baseline_log_survival  # noqa: B018 - solve once to validate the hazard settings
     except ValueError:
-        raise ck.fail(
+        raise _fail(
+            source,
             f"hazard: no weekly hazard gives baseline_sustain = {haz.baseline_sustain} with "
             f"decay = {haz.decay} over {prog.sustain_weeks} weeks"
         ) from None
     for col, (e, c, i) in scen.calibration_anchors.items():
         if not e < c < i:
             where = "outcome" if col == scen.outcome else f"conditions.{col}"
-            raise ck.fail(
+            raise _fail(
+                source,
                 f"{where}: anchors {scen.theory_anchors[col]} give (exclusion, crossover, "
                 f"inclusion) = ({e:g}, {c:g}, {i:g}) once the crossover is placed between "
                 f"recording grid points; they must increase (set 'anchors' or 'prevalence')")
-    _ranges(ck, raw)
+    _ranges(source, raw)
     for msg in scen.diagnostics:
         warnings.warn(f"{source}: {msg}", ScenarioWarning, stacklevel=2)
     return scen
 
 
-def _conditions(ck: _Checker, table: Any) -> tuple[ConditionSpec, ...]:
+def _conditions(source: str, table: Any) -> tuple[ConditionSpec, ...]:
     if not isinstance(table, dict) or not table:
-        raise ck.fail("missing or empty [conditions] table")
+        raise _fail(source, "missing or empty [conditions] table")
     out = []
     for name, d in table.items():
         where = f"conditions.{name}"
         if not name.isidentifier():
-            raise ck.fail(f"condition name {name!r} must be an identifier (letters, digits, _)")
-        if not isinstance(d, dict):
-            raise ck.fail(f"{where} must be a table")
-        kind = ck.string(d, "kind", where)
-        if kind not in KINDS:
-            raise ck.fail(f"{where}.kind = {kind!r} is not one of {', '.join(KINDS)}")
+            raise _fail(source, f"condition name {name!r} must be an identifier (letters, digits, _)")
+        if not isinstance(d, Mapping):
+            raise _fail(source, f"{where} must be a table of name = value, got {d!r}")
+        kind = _checked({k: d[k] for k in ("kind",) if k in d}, (_KIND,), source, f"{where}.")["kind"]
         if kind == "caseload" and "high_above" in d:
-            raise ck.fail(
+            raise _fail(
+                source,
                 f"{where}.high_above was replaced by high_ratio: high caseload = count >= "
                 f"high_ratio * programme.referrals_per_worker (the old 'high_above = H' is "
                 f"'high_ratio = (H + 1) / referrals_per_worker')")
-        ck.keys(d, _COND_KEYS[kind], where)
-        common = dict(
-            name=name, kind=kind, label=ck.string(d, "label", where, default=""),
-            source=ck.string(d, "source", where, default=""),
-            measured=ck.boolean(d, "measured", where, True), anchors=_anchors(ck, d, where),
-        )
-        if kind == "likert":
-            items = ck.number(d, "items", where, 1, _MAX_ITEMS, integer=True)
-            scale = d.get("scale")
-            if (not isinstance(scale, list) or len(scale) != 2
-                    or not all(isinstance(s, int) and not isinstance(s, bool) for s in scale)
-                    or scale[0] >= scale[1]):
-                raise ck.fail(f"{where}.scale must be [low, high] integers with low < high, "
-                              f"got {scale!r}")
-            spec = ConditionSpec(
-                **common, items=items, scale=(scale[0], scale[1]),
-                item_mean=ck.number(d, "item_mean", where, scale[0], scale[1]),
-                item_sd=ck.number(d, "item_sd", where, 0, lo_open=True),
-                reliability=ck.number(d, "reliability", where, 0, 1, lo_open=True),
-                prevalence=_prevalence(ck, d, where),
-            )
-        elif kind == "recorded":
-            spec = ConditionSpec(
-                **common, median=ck.number(d, "median", where, 0, lo_open=True),
-                log_sd=ck.number(d, "log_sd", where, 0, lo_open=True),
-                resolution=ck.number(d, "resolution", where, 0, default=0.0),
-                reliability=ck.number(d, "reliability", where, 0, 1, lo_open=True),
-                prevalence=_prevalence(ck, d, where),
-                unit=ck.string(d, "unit", where, default=""),
-            )
-        else:
-            spec = ConditionSpec(
-                **common, capacity_sd=ck.number(d, "capacity_sd", where, 0),
-                high_ratio=ck.number(d, "high_ratio", where, 0, 100, lo_open=True),
-            )
-        out.append(spec)
+        schema = _CONDITION[kind]
+        if kind == "likert" and _check_scale(d.get("scale")) is None:
+            low, high = d["scale"]
+            schema = tuple(dataclasses.replace(p, low=low, high=high) if p.name == "item_mean" else p
+                           for p in schema)
+        v = _checked(d, schema, source, f"{where}.")
+        if v["anchors"] is not None:
+            v["anchors"] = tuple(float(a) for a in v["anchors"])
+        if "scale" in v:
+            v["scale"] = tuple(v["scale"])
+        out.append(ConditionSpec(name=name, **v))
     if sum(c.kind == "caseload" for c in out) > 1:
-        raise ck.fail("at most one condition may have kind = 'caseload'")
+        raise _fail(source, "at most one condition may have kind = 'caseload'")
     return tuple(out)
 
 
-def _anchors(ck: _Checker, d: dict, where: str) -> tuple[float, float, float] | None:
-    a = d.get("anchors")
-    if a is None:
-        return None
-    if (not isinstance(a, list) or len(a) != 3
-            or not all(isinstance(v, int | float) and not isinstance(v, bool) for v in a)
-            or not a[0] < a[1] < a[2]):
-        raise ck.fail(f"{where}.anchors must be [exclusion, crossover, inclusion], increasing; "
-                      f"got {a!r}")
-    return (float(a[0]), float(a[1]), float(a[2]))
-
-
-def _outcome(ck: _Checker, d: Any) -> OutcomeSpec:
+def _outcome(source: str, d: Any) -> OutcomeSpec:
     if d is None:
-        raise ck.fail("missing [outcome] table: give anchors = [exclusion, crossover, inclusion] "
-                      "on the outcome proportion SUSTAIN_RATE, chosen from programme facts "
-                      "(targets, comparable programmes; see kbop.toml)")
-    d = ck.keys(d, {"anchors", "label", "source"}, "outcome")
-    anchors = _anchors(ck, d, "outcome")
-    if anchors is None:
-        raise ck.fail("missing required key 'outcome.anchors'")
-    if not (0 <= anchors[0] and anchors[2] <= 1):
-        raise ck.fail(f"outcome.anchors must lie in [0, 1] (the outcome is a proportion); "
-                      f"got {list(anchors)!r}")
-    return OutcomeSpec(anchors=anchors, label=ck.string(d, "label", "outcome", default=""),
-                       source=ck.string(d, "source", "outcome", default=""))
+        raise _fail(source, "missing [outcome] table: give anchors = [exclusion, crossover, "
+                    "inclusion] on the outcome proportion SUSTAIN_RATE, chosen from programme "
+                    "facts (targets, comparable programmes; see kbop.toml)")
+    v = _checked(d, _OUTCOME, source, "outcome.")
+    e, c, i = (float(a) for a in v["anchors"])
+    return OutcomeSpec(anchors=(e, c, i), label=v["label"], source=v["source"])
 
 
-def _programme(ck: _Checker, d: Any) -> Programme:
-    w = "programme"
-    d = ck.keys(d if d is not None else {}, {
-        "n_workers", "n_orgs", "referrals_per_worker", "referral_weeks", "housing_window_weeks",
-        "sustain_weeks"}, w)
-    return Programme(
-        n_workers=ck.number(d, "n_workers", w, 2, 100_000, integer=True),
-        n_orgs=ck.number(d, "n_orgs", w, 1, 10_000, integer=True),
-        referrals_per_worker=ck.number(d, "referrals_per_worker", w, 0, 10_000, lo_open=True),
-        referral_weeks=ck.number(d, "referral_weeks", w, 1, 5_000, integer=True),
-        housing_window_weeks=ck.number(d, "housing_window_weeks", w, 1, 5_000, integer=True),
-        sustain_weeks=ck.number(d, "sustain_weeks", w, 1, 5_000, integer=True),
-    )
-
-
-def _participants(ck: _Checker, d: Any) -> Participants:
-    w = "participants"
-    d = ck.keys(d if d is not None else {}, {
-        "needs_max", "needs_p", "entry_weekly_prob", "entry_needs_ratio", "needs_log_hr",
-        "frailty_sd"}, w)
-    return Participants(
-        needs_max=ck.number(d, "needs_max", w, 1, 100, integer=True),
-        needs_p=ck.number(d, "needs_p", w, 0, 1),
-        entry_weekly_prob=ck.number(d, "entry_weekly_prob", w, 0, 1, lo_open=True, hi_open=True),
-        entry_needs_ratio=ck.number(d, "entry_needs_ratio", w, 0, lo_open=True),
-        needs_log_hr=ck.number(d, "needs_log_hr", w, -5, 5),
-        frailty_sd=ck.number(d, "frailty_sd", w, 0, 5),
-    )
-
-
-def _hazard(ck: _Checker, d: Any) -> Hazard:
-    w = "hazard"
-    d = ck.keys(d if d is not None else {}, {"baseline_sustain", "decay", "recipe_hazard_ratio"}, w)
-    return Hazard(
-        baseline_sustain=ck.number(d, "baseline_sustain", w, 0, 1, lo_open=True, hi_open=True),
-        decay=ck.number(d, "decay", w, 0, 2, lo_open=True),
-        recipe_hazard_ratio=ck.number(d, "recipe_hazard_ratio", w, 0, 100, lo_open=True),
-    )
-
-
-def _check_recipe(ck: _Checker, recipe: str, names: tuple[str, ...]) -> None:
+def _check_recipe(source: str, recipe: str, names: tuple[str, ...]) -> None:
     try:
         expr = parse(recipe, conditions=list(names))
     except QCAError as exc:
-        raise ck.fail(f"recipe: {exc}") from None
+        raise _fail(source, f"recipe: {exc}") from None
     for term in expr.terms:
         for cond, vals in term.literals:
             if len(vals) != 1 or not vals <= {0, 1}:
-                raise ck.fail(f"recipe {recipe!r}: {cond!r} must be a crisp literal (X or ~X)")
+                raise _fail(source, f"recipe {recipe!r}: {cond!r} must be a crisp literal (X or ~X)")
 
 
-def _correlation(ck: _Checker, pairs: Any, names: tuple[str, ...]) -> np.ndarray:
+def _correlation(source: str, pairs: Any, names: tuple[str, ...]) -> np.ndarray:
     idx = {n: i for i, n in enumerate(names)}
     corr = np.eye(len(names))
     if not isinstance(pairs, list):
-        raise ck.fail("correlations must be a list of [A, B, r] entries")
+        raise _fail(source, "correlations must be a list of [A, B, r] entries")
     for entry in pairs:
         if (not isinstance(entry, list) or len(entry) != 3 or not isinstance(entry[0], str)
                 or not isinstance(entry[1], str) or isinstance(entry[2], bool)
                 or not isinstance(entry[2], int | float)):
-            raise ck.fail(f"correlations entry {entry!r} must be [\"A\", \"B\", r]")
+            raise _fail(source, f"correlations entry {entry!r} must be [\"A\", \"B\", r]")
         a, b, r = entry
         for n in (a, b):
             if n not in idx:
-                raise ck.fail(f"correlations entry {entry!r} names unknown condition {n!r}")
+                raise _fail(source, f"correlations entry {entry!r} names unknown condition {n!r}")
         if a == b or not -1 < r < 1:
-            raise ck.fail(f"correlations entry {entry!r}: need two different conditions and "
+            raise _fail(source, f"correlations entry {entry!r}: need two different conditions and "
                           f"-1 < r < 1")
         if corr[idx[a], idx[b]] != 0:
-            raise ck.fail(f"correlations: pair {a}, {b} is given twice")
+            raise _fail(source, f"correlations: pair {a}, {b} is given twice")
         corr[idx[a], idx[b]] = corr[idx[b], idx[a]] = r
     try:
         np.linalg.cholesky(corr)
     except np.linalg.LinAlgError:
-        raise ck.fail("correlations do not form a positive-definite matrix") from None
+        raise _fail(source, "correlations do not form a positive-definite matrix") from None
     corr.setflags(write=False)
     return corr
 
@@ -894,17 +863,17 @@ def _range_value(raw: Mapping[str, Any], key: str) -> float | None:
     return float(node)
 
 
-def _ranges(ck: _Checker, raw: Mapping[str, Any]) -> None:
+def _ranges(source: str, raw: Mapping[str, Any]) -> None:
     table = raw.get("ranges", {})
     if not isinstance(table, dict):
-        raise ck.fail("ranges must be a table of key = [low, high]")
+        raise _fail(source, "ranges must be a table of key = [low, high]")
     for key, value in table.items():
         if (not isinstance(value, list) or len(value) != 2 or any(
                 isinstance(v, bool) or not isinstance(v, int | float) or not math.isfinite(v)
                 for v in value) or not value[0] < value[1]):
-            raise ck.fail(f"ranges.{key} must be [low, high] with low < high, got {value!r}")
+            raise _fail(source, f"ranges.{key} must be [low, high] with low < high, got {value!r}")
         if _range_value(raw, key) is None:
-            raise ck.fail(f"ranges: {key!r} names no number of the scenario (use a dotted key, "
+            raise _fail(source, f"ranges: {key!r} names no number of the scenario (use a dotted key, "
                           f"'outcome.anchors[1]' or 'correlations.scale')")
 
 

@@ -103,7 +103,7 @@ def _analyse(inp: AnalysisInput, params: Mapping[str, Any], outputs: tuple[str, 
     if any(c != c.upper() for c in inp.conditions) or inp.outcome != inp.outcome.upper():
         err = QCAError("cna_fixed/cna_frscore need upper-case condition and outcome names")
         return MethodResults({o: MethodResult.error(err) for o in outputs})
-    common = dict(outcome=inp.outcome, maxstep=tuple(params["cna_maxstep"]), details=False)
+    common: dict[str, Any] = dict(outcome=inp.outcome, maxstep=tuple(params["cna_maxstep"]), details=False)
     results: dict[str, MethodResult] = {}
     diagnostics: dict[str, Any] = {}
     for out in outputs:

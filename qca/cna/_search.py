@@ -162,12 +162,13 @@ def find_msc(
             m = fit_counts(s_X, s_XY, s_Y, n_all, (suff_name, cov_name))
             memb = None
         else:
+            assert prev_memb is not None  # fuzzy data keep the memberships of open conjunctions
             memb = np.minimum(prev_memb[rows], data.memb[causes[js]])
             m = fit(memb, y, data.weights, (suff_name, cov_name), True)
         sc = m[suff_name]
         ok = (sc >= con - _EPS) & ~np.isnan(sc)
         lits = causes[cand]
-        for i in np.flatnonzero(ok):
+        for i in np.flatnonzero(ok).tolist():
             out.append(Msc(outcome, tuple(int(v) for v in lits[i]), float(sc[i]), float(m[cov_name][i])))
         nxt = ~ok if only_minimal else np.ones(len(cand), dtype=bool)
         prev, prev_bits = cand[nxt], bits[nxt]
@@ -215,7 +216,7 @@ def find_asf(
     n = len(msc)
     out = []
     prev = np.empty((1, 0), dtype=np.int64)  # open disjunctions of the previous size
-    open_codes = np.empty(0, dtype=np.int64)
+    open_codes: np.ndarray | set = np.empty(0, dtype=np.int64)
     for k in range(1, max_disj + 1):
         if len(prev) == 0:
             break
@@ -249,7 +250,7 @@ def find_asf(
                 continue
             lhs = np.bitwise_or.reduce(inst_bits[chunk[hits]], axis=1)
             varies = (lhs & y_in).any(axis=1) & (~lhs & y_out).any(axis=1)
-            for i, v in zip(hits, varies):
+            for i, v in zip(hits.tolist(), varies.tolist()):
                 dnf = tuple(sorted(msc[j].conj for j in chunk[i]))
                 out.append((dnf, float(m[suff_name][i]), float(m[cov_name][i]), bool(v)))
         prev = combos[~passing] if only_minimal else combos

@@ -453,7 +453,7 @@ def _frame(cols: dict[str, list], order: np.ndarray) -> _Cols:
 def _msc_frame(rows: list[Msc], d: CNAData) -> pd.DataFrame:
     names = [d.lit_names[m.outcome] for m in rows]
     rank = {o: i for i, o in enumerate(dict.fromkeys(names))}
-    cols = {
+    cols: dict[str, list[Any]] = {
         "outcome": names,
         "condition": [f"{conj_str(m.conj, d)}->{d.lit_names[m.outcome]}" for m in rows],
         "con": [m.con for m in rows],

@@ -100,9 +100,10 @@ def score_models(models: list[str], normalize: str = "truemax", maxsols: int = 5
         return pd.DataFrame(columns=["model", "outcome", "complexity", "n", "score", "norm_score"])
     order = sorted(range(len(names)), key=lambda i: -counts[i])[: max(1, int(maxsols))]
     n = np.array([counts[i] for i in order])
-    k = len(order)
+    n_kept = len(order)
     sub = np.array(
-        [[_sub(parsed[order[i]], parsed[order[j]]) for j in range(k)] for i in range(k)], dtype=int
+        [[_sub(parsed[order[i]], parsed[order[j]]) for j in range(n_kept)] for i in range(n_kept)],
+        dtype=int,
     )
     # relations of one occurrence of model i with every other occurrence in the series
     rel = sub + sub.T  # identical: 2, proper sub- or supermodel: 1

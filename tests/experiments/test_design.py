@@ -26,9 +26,9 @@ def test_cell_seed_depends_on_params_not_position(toy_raw):
 
 
 @pytest.mark.parametrize("mutate, words", [
-    (lambda r: r["experiment"].update(colour="red"), ["experiment.'colour'", "my.toml"]),
-    (lambda r: r["base"].update(inclcut=0.9), ["base.'inclcut'", "my.toml"]),
-    (lambda r: r.update(extra={}), ["unknown key 'extra'", "my.toml"]),
+    (lambda r: r["experiment"].update(colour="red"), ["unknown parameter 'experiment.colour'", "my.toml"]),
+    (lambda r: r["base"].update(inclcut=0.9), ["unknown parameter 'base.inclcut'", "my.toml"]),
+    (lambda r: r.update(extra={}), ["unknown parameter 'extra'", "my.toml"]),
     (lambda r: r["grid"].update(n_cut=3), ["grid.n_cut must be a non-empty list"]),
     (lambda r: r["experiment"].update(replications=0), ["replications"]),
     (lambda r: r["base"].update(calibration="magic"), ["calibration", "my.toml"]),
@@ -81,3 +81,24 @@ def test_grid_blocks_union_without_duplicates():
     with pytest.raises(DesignError, match=r"grid\[2\].n_cut must be a non-empty list"):
         experiment_from_dict({"experiment": {"name": "b"}, "grid": [{"n_workers": [20]},
                                                                     {"n_cut": 2}]})
+
+
+def test_check_cells_is_the_one_cell_check():
+    """A cell that cannot be built is refused by experiments.design.check_cells (which the
+    loader and the command line call), naming the file and the cell, even for an Experiment
+    built directly."""
+    from experiments.design import Experiment, check_cells
+
+    exp = Experiment(name="x", base={"scenario": "kbop", "solutions": ["parsimonious"]},
+                     grid={"overrides": [{}, {"programme.n_orgs": 0}]}, source="direct.toml")
+    with pytest.raises(DesignError, match=r"^direct\.toml: cell 2 \(overrides=.*n_orgs must be an integer"):
+        check_cells(exp)
+
+
+def test_jobs_rule_is_the_runners():
+    from experiments.runner import check_jobs
+
+    assert check_jobs(1) == 1
+    for bad in (0, -2, True, 1.5):
+        with pytest.raises(ValueError, match="jobs must be -1 \\(every core\\) or a positive number"):
+            check_jobs(bad, error=ValueError)

@@ -106,9 +106,10 @@ def _raw(**changes):
     ({"report__headline_n": "x"}, "report.headline_n must be an integer"),
     ({"base__recipe_hazard_ratio": 10**400}, "recipe_hazard_ratio must be a number"),
     ({"base__scenario": "kbop", "base__solutions": ["parsimonious"],
-      "base__overrides": {"conditions.SBW.items": 10**8}}, "items = 100000000 is out of range"),
+      "base__overrides": {"conditions.SBW.items": 10**8}},
+     "conditions.SBW.items must be an integer in [1, 1000], got 100000000"),
     ({"base__scenario": "kbop", "base__overrides": {"conditions.SBW.prevalence": 1e-300}},
-     "prevalence = 1e-300 is out of range"),
+     "conditions.SBW.prevalence must be in [1e-09, 1 - 1e-09], got 1e-300"),
 ])
 def test_bad_experiment_inputs_are_refused_before_any_work(changes, words):
     with warnings.catch_warnings():

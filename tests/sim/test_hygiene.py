@@ -35,7 +35,7 @@ def test_outcome_table_is_required_and_checked():
                      ([0.8, 0.75, 0.9], "increasing")):
         with pytest.raises(ScenarioError, match=msg):
             KBOP.with_overrides({"outcome.anchors": bad})
-    with pytest.raises(ScenarioError, match="unknown key outcome.'column'"):
+    with pytest.raises(ScenarioError, match="unknown parameter 'outcome.column'"):
         KBOP.with_overrides({"outcome.column": "X"})
 
 
@@ -45,9 +45,9 @@ def test_old_caseload_threshold_key_is_explained():
 
 
 def test_truth_switch_is_validated():
-    with pytest.raises(ScenarioError, match="truth = 'maybe' is not one of crisp, fuzzy"):
+    with pytest.raises(ScenarioError, match="truth must be one of 'crisp', 'fuzzy', got 'maybe'"):
         KBOP.with_overrides({"truth": "maybe"})
-    with pytest.raises(ScenarioError, match="membership_spread = 0"):
+    with pytest.raises(ScenarioError, match=r"membership_spread must be a number in \(0, 10\], got 0"):
         KBOP.with_overrides({"membership_spread": 0})
 
 

@@ -37,19 +37,22 @@ def test_user_file_loads(tmp_path):
 @pytest.mark.parametrize(
     ("old", "new", "message"),
     [
-        ("n_workers = 65", "n_workers = 65\nn_wrokers = 3", "unknown key programme.'n_wrokers'"),
-        ("reliability = 0.88", "reliability = 1.5", "conditions.INNOV.reliability = 1.5"),
-        ("n_workers = 65", "n_workers = 1", "programme.n_workers = 1"),
+        ("n_workers = 65", "n_workers = 65\nn_wrokers = 3", "unknown parameter 'programme.n_wrokers'"),
+        ("reliability = 0.88", "reliability = 1.5",
+         "conditions.INNOV.reliability must be a number in (0, 1], got 1.5"),
+        ("n_workers = 65", "n_workers = 1", "programme.n_workers must be an integer in [2, 100,000], got 1"),
         ("n_workers = 65", "n_workers = 6.5", "programme.n_workers must be an integer"),
-        ("items = 20", "items = 20\ncolour = 1", "unknown key conditions.INNOV.'colour'"),
+        ("items = 20", "items = 20\ncolour = 1", "unknown parameter 'conditions.INNOV.colour'"),
         ("scale = [1, 5]", "scale = [5, 1]", "conditions.INNOV.scale"),
-        ('kind = "caseload"', 'kind = "count"', "conditions.CASELOAD.kind = 'count'"),
+        ('kind = "caseload"', 'kind = "count"',
+         "conditions.CASELOAD.kind must be one of 'likert', 'recorded', 'caseload', got 'count'"),
         ("+ WORKLOAD*INNOV*LONGMEET", "+ WORKLOAD*INNOV*MOOD", "'MOOD'"),
         ("+ WORKLOAD*INNOV*LONGMEET", "+ WORKLOAD*(INNOV", "recipe"),
         ('["SBW", "REFLECT", 0.40]', '["SBW", "REFLECT", 1.40]', "correlations entry"),
         ('["SBW", "REFLECT", 0.40]', '["SBW", "NOPE", 0.40]', "unknown condition 'NOPE'"),
-        ("baseline_sustain = 0.70", "baseline_sustain = 0", "hazard.baseline_sustain = 0"),
-        ("[hazard]", "[hazzard]", "unknown key 'hazzard'"),
+        ("baseline_sustain = 0.70", "baseline_sustain = 0",
+         "hazard.baseline_sustain must be a number in (0, 1), got 0"),
+        ("[hazard]", "[hazzard]", "unknown parameter 'hazzard'"),
     ],
 )
 def test_validation_errors_name_key_and_file(tmp_path, old, new, message):
@@ -62,6 +65,22 @@ def test_validation_errors_name_key_and_file(tmp_path, old, new, message):
     assert message in msg
     assert "mine.toml" in msg
     assert "\n" not in msg
+
+
+def test_messages_follow_the_common_parameter_format(tmp_path):
+    """qca.params' format: <file>: <dotted key> must be <what>, got <value>; a missing key and a
+    table that is not one are named the same way."""
+    cases = [
+        ("median = 37.5", "median = inf", r"conditions\.\w+\.median must be a finite number, got inf"),
+        ("n_orgs = 8", "#", r"missing required parameter 'programme\.n_orgs' \(an integer in"),
+    ]
+    text = kbop_text()
+    for old, new, pattern in cases:
+        assert old in text, old
+        with pytest.raises(ScenarioError, match=r"mine\.toml: " + pattern):
+            load_scenario(write(tmp_path, text.replace(old, new, 1)))
+    with pytest.raises(ScenarioError, match=r"^mine\.toml: hazard must be a table of name = value, got 3"):
+        sim.scenario.scenario_from_dict({**KBOP.raw, "hazard": 3}, source="mine.toml")
 
 
 def test_not_positive_definite(tmp_path):
@@ -87,7 +106,8 @@ def test_overrides():
     assert KBOP.programme.n_workers == 65  # the original is untouched
     with pytest.raises(ScenarioError, match="override key 'bogus'"):
         KBOP.with_overrides({"bogus": 1})
-    with pytest.raises(ScenarioError, match="programme.n_workers = -3"):
+    with pytest.raises(ScenarioError,
+                       match=r"programme\.n_workers must be an integer in \[2, 100,000\], got -3"):
         sim.simulate(n_workers=-3)
     with pytest.raises(ScenarioError, match="crisp literal"):
         KBOP.with_overrides({"recipe": "INNOV[2]"})

@@ -487,7 +487,9 @@ def _bootstrap_window(x: np.ndarray, y: np.ndarray, point: pd.DataFrame, conds: 
                 pri = (sy - sb) / (n - sb)
             hi, lo, ok = _window(incl, np.nan_to_num(pri, nan=1.0), recipe, n >= min_cases,
                                  pri_cut)
-            his.append(hi), los.append(lo), oks.append(ok)
+            his.append(hi)
+            los.append(lo)
+            oks.append(ok)
             ats.append(ok and cut is not None and hi < cut <= lo)
     else:
         # Fuzzy conditions: each case is in every row to a degree; the row sums are linear in
@@ -506,16 +508,18 @@ def _bootstrap_window(x: np.ndarray, y: np.ndarray, point: pd.DataFrame, conds: 
         b = mem.T
         c = np.minimum(mem, both).T
         for start in range(0, n_boot, 50):
-            w = rng.poisson(1.0, (min(50, n_boot - start), len(y))).astype(float)
-            sa, sb, sc = w @ a, w @ b, w @ c
-            for i in range(len(w)):
-                n = np.bincount(case_slot[case_slot >= 0], w[i][case_slot >= 0], len(configs))
+            wts = rng.poisson(1.0, (min(50, n_boot - start), len(y))).astype(float)
+            fa, fb, fc = wts @ a, wts @ b, wts @ c
+            for i in range(len(wts)):
+                n_row = np.bincount(case_slot[case_slot >= 0], wts[i][case_slot >= 0], len(configs))
                 with np.errstate(invalid="ignore", divide="ignore"):
-                    incl = sa[i] / sb[i]
-                    pri = (sa[i] - sc[i]) / (sb[i] - sc[i])
-                hi, lo, ok = _window(incl, np.nan_to_num(pri, nan=1.0), recipe, n >= min_cases,
+                    incl = fa[i] / fb[i]
+                    pri = (fa[i] - fc[i]) / (fb[i] - fc[i])
+                hi, lo, ok = _window(incl, np.nan_to_num(pri, nan=1.0), recipe, n_row >= min_cases,
                                      pri_cut)
-                his.append(hi), los.append(lo), oks.append(ok)
+                his.append(hi)
+                los.append(lo)
+                oks.append(ok)
                 ats.append(ok and cut is not None and hi < cut <= lo)
     return WindowInterval(hi0, _edge_interval(hi0, np.asarray(his)), lo0,
                           _edge_interval(lo0, np.asarray(los)), float(np.mean(oks)),
@@ -589,7 +593,8 @@ def window_sweep(params: Mapping[str, Any], effects: Sequence[float] = (0.7, 0.4
     shows how far it moves.
     """
     rows = []
-    settings = [("effect", float(e), {"recipe_hazard_ratio": float(e)}) for e in effects]
+    settings: list[tuple[str, float, dict[str, Any]]] = [
+        ("effect", float(e), {"recipe_hazard_ratio": float(e)}) for e in effects]
     if crossovers:
         gen, spec = cell_setup(normalise_params({**params, "n_workers": 100}))
         e, _, i = spec.anchors[spec.outcome]

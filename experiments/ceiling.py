@@ -316,7 +316,9 @@ class CeilingResult:
             where = ""
             if self.incl_cut is not None and not t.loc["as simulated", "at_cut"]:
                 where = (f"; the cut-off {self.incl_cut:g} lies outside it, so even infinite N "
-                         f"fails: choose a cut-off in the window")
+                         f"fails. A cut-off inside the window is necessary, not sufficient: the "
+                         f"window moves with illustrative values (window_sweep), and at a finite "
+                         f"N misclassification and sparse rows bind (binding(n))")
             unc = ""
             if self.interval is not None:
                 iv = self.interval

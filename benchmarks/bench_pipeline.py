@@ -22,8 +22,8 @@ share one session's part and ``-j 2`` cannot beat ``-j 1`` by much in wall-clock
 last column is therefore the speed-up an idle machine would give, from CPU accounting: the
 serial run's CPU seconds over the ``-j 2`` run's critical path (this process's CPU plus an equal
 share of the ended workers' CPU; ``n/a`` when the workers outlive the run). Issue 21's
-targets: >= 300 replications/s on every cell with N <= 1,000; the reference cell (crisp 7c N=65 pars) >= 1,000/s with ``-j 2``; ``-j 2`` at
-least 1.7x ``-j 1`` on an idle 2-core machine.
+targets: >= 300 replications/s on every cell with N <= 1,000; the reference cell (crisp 7c
+N=65 pars) >= 1,000/s with ``-j 2``; ``-j 2`` at least 1.7x ``-j 1`` on an idle 2-core machine.
 
 Usage: ``python benchmarks/bench_pipeline.py [--reps 20] [--rounds 1] [--quick] [--jobs 2]
 [--runner-reps 200] [--baseline-rev 6094f64] [--only TEXT]``

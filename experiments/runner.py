@@ -244,7 +244,16 @@ def _fork_context() -> Any:
     return multiprocessing.get_context("fork")
 
 
-def _local(tasks: list[Task], n_jobs: int) -> Iterator[tuple[Task, list[dict]]]:
+def _close_inherited(fds: tuple[int, ...]) -> None:
+    """A forked worker's first step: close its copies of the parent's descriptors in ``fds``
+    (the store's writer lock: a worker must not keep the lock alive if the run is killed)."""
+    for fd in fds:
+        with contextlib.suppress(OSError):
+            os.close(fd)
+
+
+def _local(tasks: list[Task], n_jobs: int,
+           inherited: tuple[int, ...] = ()) -> Iterator[tuple[Task, list[dict]]]:
     """Run ``tasks`` on ``n_jobs`` local worker processes, one pool for the whole run.
 
     On Linux the workers are forked from this process once, when the run starts: they inherit
@@ -254,14 +263,15 @@ def _local(tasks: list[Task], n_jobs: int) -> Iterator[tuple[Task, list[dict]]]:
     this process runs other threads, joblib's reusable loky executor is used, and the
     registries travel with each task (:func:`qca.registry.snapshot`). Every task is submitted
     here, before the caller starts a progress bar's thread, so the fork happens in a process
-    with one thread.
+    with one thread; a forked worker closes the descriptors ``inherited`` (the store's lock).
     """
     ctx = _fork_context()
     if ctx is None:
         return _joblib(tasks, n_jobs)
     from concurrent.futures import ProcessPoolExecutor, as_completed
 
-    pool = ProcessPoolExecutor(max_workers=n_jobs, mp_context=ctx)
+    pool = ProcessPoolExecutor(max_workers=n_jobs, mp_context=ctx, initializer=_close_inherited,
+                               initargs=(tuple(inherited),))
     try:
         futures = {pool.submit(_execute, t.cell.params, t.cell.seed, t.reps, t.scenario_text): t
                    for t in tasks}
@@ -270,11 +280,13 @@ def _local(tasks: list[Task], n_jobs: int) -> Iterator[tuple[Task, list[dict]]]:
         raise
 
     def results() -> Iterator[tuple[Task, list[dict]]]:
+        done = False
         try:
             for fut in as_completed(futures):
                 yield futures[fut], fut.result()
-        finally:
-            pool.shutdown(wait=False, cancel_futures=True)
+            done = True
+        finally:  # workers end with the run (at once when it is interrupted)
+            pool.shutdown(wait=done, cancel_futures=not done)
 
     return results()
 
@@ -472,7 +484,8 @@ def _run_locked(experiment: Experiment, store: Store, backend: str, n_jobs: int,
         if backend == "serial" or (backend == "joblib" and (n_jobs == 1 or len(tasks) == 1)):
             stream = _serial(tasks)
         elif backend == "joblib":
-            stream = _local(tasks, min(n_jobs, len(tasks)))
+            lock = getattr(store, "_lock_fd", None)
+            stream = _local(tasks, min(n_jobs, len(tasks)), () if lock is None else (lock,))
         else:
             stream = _dask(tasks, scheduler)  # type: ignore[arg-type]
         bar = None

@@ -2,16 +2,31 @@
 
 Cells: the KBOP scenario at its default effect size, crisp (theory anchors, incl_cut 0.8) and
 fuzzy (fuzzy-set truth, incl_cut 0.8, pri_cut 0.5) calibration, 5 (the recipe's) or 7 (all)
-conditions, N = 65, 250, 1,000 workers, and each solution type alone or all three. Every cell
-runs ``--reps`` replications serially, in one process per engine and round: this tree, and the
-engine at ``--baseline-rev`` (``git archive`` of ``qca``, ``sim`` and ``experiments`` into a
-temporary directory, selected by PYTHONPATH). Rounds alternate the engines; the table gives the
-median replications per CPU-second of each and their ratio, and whether the records agree
-(every field but timings and the new ``search_finished``), with the load (``uptime``) before
-and after. Issue 21's targets: >= 300 replications/s on every cell with N <= 1,000.
+conditions, N = 65, 250, 1,000 workers and the planner's N = 10,000 (7 conditions), and each
+solution type alone or all three. Every cell runs ``--reps`` replications serially, in one
+process per engine and round: this tree, and the engine at ``--baseline-rev`` (``git archive``
+of ``qca``, ``sim`` and ``experiments`` into a temporary directory, selected by PYTHONPATH).
+Rounds alternate the engines; the table gives the median replications per CPU-second of each
+and their ratio, and whether the records agree (every field but timings and the new
+``search_finished``), with the load (``uptime``) before and after.
 
-Usage: ``python benchmarks/bench_pipeline.py [--reps 20] [--rounds 1] [--quick]
-[--baseline-rev 6094f64] [--profile CELL]``
+With ``--jobs 2`` each engine also runs every cell as a one-cell experiment through its own
+runner (:func:`experiments.runner.run_experiment` into a temporary store, ``--runner-reps``
+replications in tasks of a quarter of them), serially and on 2 local workers, interleaved in the same
+process: the ``-j 1`` and ``-j 2`` columns are wall-clock replications per second of those runs
+(store writes included, the workers' start-up included for the first cell only when the runner
+keeps its workers), and ``-j 2 / -j 1`` their ratio. Wall-clock figures depend on the machine's
+load: compare columns of one run only. On Linux with ``sched_autogroup_enabled`` the kernel
+shares the CPU between *sessions*, not processes: under other sessions' load, a run's workers
+share one session's part and ``-j 2`` cannot beat ``-j 1`` by much in wall-clock time. The
+last column is therefore the speed-up an idle machine would give, from CPU accounting: the
+serial run's CPU seconds over the ``-j 2`` run's critical path (this process's CPU plus an equal
+share of the ended workers' CPU; ``n/a`` when the workers outlive the run). Issue 21's
+targets: >= 300 replications/s on every cell with N <= 1,000; the reference cell (crisp 7c
+N=65 pars) >= 1,000/s with ``-j 2``; ``-j 2`` at least 1.7x ``-j 1`` on an idle 2-core machine.
+
+Usage: ``python benchmarks/bench_pipeline.py [--reps 20] [--rounds 1] [--quick] [--jobs 2]
+[--runner-reps 200] [--baseline-rev 6094f64] [--only TEXT]``
 """
 
 from __future__ import annotations
@@ -42,9 +57,9 @@ def cells(quick: bool) -> list[tuple[str, dict]]:
     out = []
     for cal in ("crisp", "fuzzy"):
         for k in (7, 5):
-            for n in (65, 250, 1000):
+            for n in (65, 250, 1000, 10_000):
                 for sol, solutions in SOLUTIONS.items():
-                    if quick and (k == 5 or n == 1000):
+                    if (quick and (k == 5 or n >= 1000)) or (k == 5 and n == 10_000):
                         continue
                     params: dict = {"scenario": "kbop", "n_workers": n, "cal_type": cal,
                                     "incl_cut": 0.8, "solutions": solutions}
@@ -80,7 +95,45 @@ def worker(spec: dict) -> dict:
         incomplete = sum(v is False for r in recs for k, v in r.items() if k.endswith("search_finished"))
         out[name] = {"rate": spec["reps"] / cpu, "digest": _digest(recs), "incomplete": incomplete,
                      "records": recs if spec.get("keep") else None}
+    if spec.get("jobs", 1) > 1:
+        for name, params in spec["cells"]:
+            for jobs in (1, spec["jobs"]):
+                out[name][f"j{jobs}"] = _runner_rate(params, spec["runner_reps"], jobs)
     return out
+
+
+def _runner_rate(params: dict, reps: int, jobs: int) -> dict:
+    """Wall-clock replications per second of a one-cell experiment run by the runner, and the
+    CPU seconds of this process and of the worker processes that ended (0 when the runner
+    keeps its workers alive, as joblib's loky executor does)."""
+    import multiprocessing
+    import os
+    import shutil
+
+    from experiments.design import experiment_from_dict
+    from experiments.runner import run_experiment
+    from experiments.store import Store
+
+    raw = {"experiment": {"name": "bench", "replications": reps, "seed": 1,
+                          "batch_size": max(1, reps // 4)},
+           "base": params}
+    folder = tempfile.mkdtemp(prefix="bench-pipeline-")
+    try:
+        with Store(os.path.join(folder, "results.sqlite")) as store:
+            before, cpu = os.times(), time.process_time()
+            start = time.perf_counter()
+            run_experiment(experiment_from_dict(raw), store, backend="joblib" if jobs > 1 else "serial",
+                           n_jobs=jobs, progress=False)
+            wall = time.perf_counter() - start
+            cpu = time.process_time() - cpu
+            for child in multiprocessing.active_children():
+                child.join(timeout=5)
+            after = os.times()
+            children = (after.children_user + after.children_system
+                        - before.children_user - before.children_system)
+            return {"rate": reps / wall, "cpu": cpu, "children": children}
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def run(root: Path, spec: dict) -> dict:
@@ -113,12 +166,15 @@ def main() -> None:
     ap.add_argument("--quick", action="store_true", help="7 conditions, N 65 and 250 only")
     ap.add_argument("--baseline-rev", default="6094f64")
     ap.add_argument("--only", help="run only cells whose name contains this text")
+    ap.add_argument("--jobs", type=int, default=1,
+                    help="also time each cell through the runner serially and on this many workers")
+    ap.add_argument("--runner-reps", type=int, default=200, help="replications per runner timing")
     args = ap.parse_args()
     if args.worker:
         print(json.dumps(worker(json.loads(args.worker)), default=str))
         return
     todo = [(n, p) for n, p in cells(args.quick) if not args.only or args.only in n]
-    spec = {"cells": todo, "reps": args.reps}
+    spec = {"cells": todo, "reps": args.reps, "jobs": args.jobs, "runner_reps": args.runner_reps}
     base = baseline_tree(args.baseline_rev)
     print(f"# bench_pipeline: this tree vs {args.baseline_rev}, {args.reps} reps per cell, "
           f"{args.rounds} round(s), replications per CPU-second, serial")
@@ -131,15 +187,36 @@ def main() -> None:
                 store[name].append(res)
     print(f"load after:  {uptime()}")
     print()
-    print("| cell | this engine reps/s | baseline reps/s | ratio | records | incomplete searches |")
-    print("|---|---:|---:|---:|---|---:|")
+    jobs = args.jobs
+    head = "| cell | this engine reps/s | baseline reps/s | ratio | records | incomplete searches |"
+    rule = "|---|---:|---:|---:|---|---:|"
+    if jobs > 1:
+        head += (f" this -j 1 | this -j {jobs} | -j {jobs}/-j 1 | baseline -j 1 | baseline -j {jobs} |"
+                 f" -j {jobs}/-j 1 | this -j {jobs}/-j 1 by CPU |")
+        rule += "---:|---:|---:|---:|---:|---:|---:|"
+    print(head)
+    print(rule)
     ratios = []
     for name, _ in todo:
         a = statistics.median(r["rate"] for r in ours[name])
         b = statistics.median(r["rate"] for r in theirs[name])
         ratios.append(a / b)
         same = "identical" if ours[name][0]["digest"] == theirs[name][0]["digest"] else "differ"
-        print(f"| {name} | {a:.1f} | {b:.1f} | {a / b:.2f}x | {same} | {ours[name][0]['incomplete']} |")
+        line = f"| {name} | {a:.1f} | {b:.1f} | {a / b:.2f}x | {same} | {ours[name][0]['incomplete']} |"
+        if jobs > 1:
+            cols = []
+            for res in (ours[name], theirs[name]):
+                one = statistics.median(r["j1"]["rate"] for r in res)
+                many = statistics.median(r[f"j{jobs}"]["rate"] for r in res)
+                cols += [f"{one:.1f}", f"{many:.1f}", f"{many / one:.2f}x"]
+            # CPU critical path: this process plus an equal share of the ended workers' CPU.
+            serial_cpu = statistics.median(r["j1"]["cpu"] for r in ours[name])
+            path = statistics.median(r[f"j{jobs}"]["cpu"] + r[f"j{jobs}"]["children"] / jobs
+                                     for r in ours[name])
+            children = statistics.median(r[f"j{jobs}"]["children"] for r in ours[name])
+            cols.append(f"{serial_cpu / path:.2f}x" if children > 0 else "n/a")
+            line += " " + " | ".join(cols) + " |"
+        print(line)
     print()
     print(f"geometric mean ratio {math.exp(statistics.fmean(math.log(r) for r in ratios)):.2f}x over "
           f"{len(ratios)} cells")

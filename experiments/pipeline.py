@@ -33,6 +33,9 @@ from .errors import DesignError
 from .methods.qca_solutions import recipe_directions
 from .params import DATA_PARAMS, normalise_params
 
+#: Most cases (replications x cohort size) :func:`run_batch` holds simulated at once.
+MAX_CHUNK_CASES = 50_000
+
 __all__ = ["cell_setup", "cell_truth", "run_one", "run_batch", "recipe_directions",
            "normalise_params", "analyse_cohort", "AnalysisSpec"]
 
@@ -171,17 +174,23 @@ def run_batch(params: Mapping[str, Any], seed: int, reps: Sequence[int],
         # process, once); replications in worker processes need not repeat them.
         warnings.simplefilter("ignore", ScenarioWarning)
         gen, spec = cell_setup(params, scenario_text)
-    t0 = time.perf_counter()
-    cohorts = gen.cohorts(seed, reps)
-    sim_each = (time.perf_counter() - t0) / max(len(cohorts), 1)
+    reps = list(reps)
     out = []
-    for r, cohort in zip(reps, cohorts):
-        t1 = time.perf_counter()
-        rec = analyse_cohort(cohort, spec)
-        ana = time.perf_counter() - t1
-        out.append({"rep": int(r), "seed": int(seed), "elapsed": sim_each + ana,
-                    "sim_seconds": sim_each, "analysis_seconds": ana,
-                    "n_cases": int(len(next(iter(cohort.values())))), **rec})
+    # Cohorts are simulated a chunk at a time (at most MAX_CHUNK_CASES cases held at once), so
+    # a task of many replications of large cohorts runs in bounded memory.
+    chunk = max(1, MAX_CHUNK_CASES // max(int(getattr(gen, "n_cases", 1) or 1), 1))
+    for start in range(0, len(reps), chunk):
+        part = reps[start:start + chunk]
+        t0 = time.perf_counter()
+        cohorts = gen.cohorts(seed, part)
+        sim_each = (time.perf_counter() - t0) / max(len(cohorts), 1)
+        for r, cohort in zip(part, cohorts):
+            t1 = time.perf_counter()
+            rec = analyse_cohort(cohort, spec)
+            ana = time.perf_counter() - t1
+            out.append({"rep": int(r), "seed": int(seed), "elapsed": sim_each + ana,
+                        "sim_seconds": sim_each, "analysis_seconds": ana,
+                        "n_cases": int(len(next(iter(cohort.values())))), **rec})
     return out
 
 

@@ -250,26 +250,29 @@ def intermediate_solution(
     visited = len(pair_solution)
 
     ordered_models: dict[frozenset, Model] = {}
-    for _, s in pair_solution:
+    for s in dict.fromkeys(s for _, s in pair_solution):  # distinct solutions, first seen first
         sol, keys = solved[s]
         for key, m in zip(keys, sol.models):
             ordered_models.setdefault(key, m)
-    pair_notes = [f"{label}: " + "; ".join(str(m) for m in solved[s][0].models) for label, s in pair_solution]
+    n_pair_notes = len(pair_solution)
+    pair_notes = [] if n_pair_notes > 12 else [
+        f"{label}: " + "; ".join(str(m) for m in solved[s][0].models) for label, s in pair_solution]
 
     k = len(tt.levels)
     pis = sort_cubes(np.vstack(primes_all)) if primes_all else np.zeros((0, k), dtype=np.int8)
     names = tuple(cube_string(c, tt.conditions, tt.multivalue) for c in pis)
     notes = [f"directional expectations: {', '.join(_direction_strings(directions, tt))}"]
-    if 1 < len(pair_notes) <= 12:
+    if 1 < n_pair_notes <= 12:
         notes += pair_notes
-    elif len(pair_notes) > 12:
-        notes.append(f"{len(pair_notes)} pairs of conservative and parsimonious models (CiPj) were combined")
+    elif n_pair_notes > 12:
+        notes.append(f"{n_pair_notes} pairs of conservative and parsimonious models (CiPj) were combined")
     ordered = sorted(ordered_models.values(), key=lambda m: (len(m.terms), m.complexity, m.terms))
     position = {frozenset(map(tuple, m.cubes.tolist())): i for i, m in enumerate(ordered)}
     model_sources = tuple(
         (label, tuple(position[key] for key in solved[s][1])) for label, s in pair_solution
     )
     sizes = [len(m.terms) for m in ordered] or [0]
+    used_terms = {t for m in ordered for t in m.terms}
     pair_solutions = [solved[s][0] for _, s in pair_solution]
     status, setting = _status(
         conservative, parsimonious, pair_solutions, visited, n_pairs, len(ordered), time_limit
@@ -306,7 +309,7 @@ def intermediate_solution(
         search_complete=complete,
         min_size_bounds=(min(sizes), min(sizes)),
         search_status=status,
-        tie_implicants=tuple(n for n in names if n in {t for m in ordered for t in m.terms}),
+        tie_implicants=tuple(n for n in names if n in used_terms),
         first_model_exact=finished,
         search_finished=finished,
     )

@@ -292,10 +292,15 @@ class Solution:
         """Prime implicants x positive row numbers, True where the implicant covers the row."""
         on = self.truth_table.configs_with("1")
         return pd.DataFrame(
-            covers(self.pi_cubes, on),
+            self._chart,
             index=list(self.prime_implicants),
             columns=[int(r) for r in row_numbers(on, self.truth_table.levels)],
         )
+
+    @cached_property
+    def _chart(self) -> np.ndarray:
+        """:attr:`pi_chart` as a boolean array (the hot path of :meth:`any_model`)."""
+        return covers(self.pi_cubes, self.truth_table.configs_with("1"))
 
     @cached_property
     def pi_fit(self) -> pd.DataFrame:
@@ -392,7 +397,7 @@ class Solution:
         allowed = np.array(
             [n in tie and (term_ok is None or term_ok(t)) for n, t in zip(names, self._pi_terms)], dtype=bool
         )
-        chart = self.pi_chart.to_numpy()[allowed]
+        chart = self._chart[allowed]
         if not chart.any(axis=0).all():
             return False
         res = minimum_covers(chart, max_models=max_models)

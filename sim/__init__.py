@@ -7,7 +7,8 @@
 See ``docs/sim.md`` for the model, every parameter and its source.
 """
 
-from .api import simulate, simulate_many
+from typing import TYPE_CHECKING
+
 from .boolean import (
     add_noise,
     boolean_dataset,
@@ -18,8 +19,23 @@ from .boolean import (
     select_cases,
 )
 from .errors import ScenarioError, ScenarioWarning
-from .model import ProgrammeModel
 from .scenario import Scenario, builtin_scenarios, load_scenario
+
+if TYPE_CHECKING:
+    from .api import simulate, simulate_many
+    from .model import ProgrammeModel
+
+#: Names whose modules import Mesa, loaded on first use: the pipeline's workers and the command
+#: line's start-up never need them (the batched kernel is numpy only).
+_LAZY = {"simulate": "api", "simulate_many": "api", "ProgrammeModel": "model"}
+
+
+def __getattr__(name: str) -> object:
+    if name in _LAZY:
+        import importlib
+
+        return getattr(importlib.import_module(f".{_LAZY[name]}", __name__), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 __all__ = [
     "simulate", "simulate_many", "load_scenario", "Scenario", "ScenarioError", "ScenarioWarning",

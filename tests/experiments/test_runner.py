@@ -144,3 +144,26 @@ def test_export_parquet_round_trip(tmp_path, toy_raw):
         parquet = pd.read_parquet(s.export(tmp_path / "out.parquet"))
     assert list(parquet.columns) == list(csv.columns) and len(parquet) == len(csv) == 24
     assert (parquet["rep"].to_numpy() == csv["rep"].to_numpy()).all()
+
+
+def test_two_local_workers_give_the_serial_records_on_a_hard_table(tmp_path):
+    """Noisy fuzzy data with irrelevant conditions and a small work budget: several searches
+    are cut short (search_finished false), yet -j 2 (tasks of one replication, finishing in
+    any order on either worker) stores exactly the serial records: budgets are counted in
+    search nodes, never in seconds."""
+    raw = {"experiment": {"name": "hard", "replications": 4, "seed": 11, "batch_size": 1},
+           "base": {"scenario": "boolean:A*B + ~C*D + E", "cal_type": "fuzzy", "incl_cut": 0.7,
+                    "reliability": 0.6, "overrides": {"extra": 5, "outcome_sd": 0.2},
+                    "solutions": ["conservative", "parsimonious", "intermediate"],
+                    "max_nodes": 300},
+           "grid": {"n_workers": [120]}}
+    frames = {}
+    for jobs in (1, 2):
+        with Store(tmp_path / f"j{jobs}.db") as s:
+            summary = run_experiment(experiment_from_dict(raw), s, backend="joblib", n_jobs=jobs,
+                                     progress=False)
+            assert summary.n_run == 4
+        frames[jobs] = _results(tmp_path / f"j{jobs}.db")
+    unfinished = frames[1][[c for c in frames[1] if c.endswith("search_finished")]]
+    assert (unfinished.astype(str) == "False").to_numpy().any()  # the budget did cut searches
+    pd.testing.assert_frame_equal(frames[1], frames[2])

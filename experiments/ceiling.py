@@ -185,7 +185,8 @@ def _noise_free_outcome(raw: np.ndarray, true_membership: np.ndarray) -> np.ndar
 
 
 def population_ceiling(params: Mapping[str, Any], n_population: int = 100_000, seed: int = 1,
-                       min_cases: int | None = None) -> CeilingResult:
+                       min_cases: int | None = None,
+                       scenario_text: str | None = None) -> CeilingResult:
     """The population ceiling of a cell (module docstring).
 
     Parameters
@@ -199,13 +200,16 @@ def population_ceiling(params: Mapping[str, Any], n_population: int = 100_000, s
         The one seed of the population.
     min_cases : int, optional
         Rows with fewer population cases are not counted (default ``max(30, n / 2000)``).
+    scenario_text : str, optional
+        The scenario file's content as a run stored it (:meth:`experiments.store.Store.scenario_text`):
+        then the file is not read.
 
     Returns
     -------
     CeilingResult
     """
     p = normalise_params({**params, "n_workers": int(n_population)})
-    gen, spec = cell_setup(p)
+    gen, spec = cell_setup(p, scenario_text)
     cohort = gen.cohorts(seed, [0])[0]
     if "true_recipe" not in cohort:
         raise ValueError(f"generator {gen.name!r} gives no true_recipe column")

@@ -1,0 +1,55 @@
+"""The terminal summary of a report (plain text)."""
+
+from __future__ import annotations
+
+from ..paths import printable
+from .data import ReportData
+from .labels import _ci, _value
+from .words import _big_answer, _meta, _power_text, _question, _truth_line, warnings
+
+
+def text_summary(d: ReportData) -> str:
+    """Plain-text summary for the terminal."""
+    desc = d.definition.get("experiment", {}).get("description", "")
+    lines = [f"Experiment {d.experiment}" + (f": {desc}" if desc else "")]
+    lines += [f"  {k}: {v}" for k, v in _meta(d) if k != "report written"]
+    notes = warnings(d)
+    if notes:
+        lines += ["", "WARNING" + ("S" if len(notes) > 1 else "") + " (read before the results):"]
+        lines += [f"  - {n}" for n in notes]
+    lines += ["", _truth_line(d), "", _question(d), "  " + _big_answer(d)]
+    if d.ceiling is not None:
+        lines += ["", "Why (population ceiling of the reference cell): " + d.ceiling.cause()]
+    elif d.ceiling_note:
+        lines += ["", f"Population ceiling: {d.ceiling_note}."]
+    h = d.headline
+    crits = list(dict.fromkeys(h["criterion"])) if len(h) else []
+    for setting in sorted(h["setting"].unique()) if len(h) else []:
+        if d.settings:
+            lines.append(f"  [{setting}]")
+        for sol in d.solutions:
+            g = h[(h["solution"] == sol) & (h["setting"] == setting)]
+            if g.empty or g["n"].sum() == 0:
+                continue
+            cells = []
+            for crit in crits:
+                r = g[g["criterion"] == crit]
+                if len(r):
+                    r = r.iloc[0]
+                    cells.append(f"{crit} {_value(r['rate'], crit)} {_ci(r, crit)}")
+            lines.append(f"    {sol:<13} " + "   ".join(cells))
+    lines.append("")
+    for setting, p in d.power.items():
+        head = f"[{setting}] " if d.settings else ""
+        lines.append(f"{head}{d.criterion} ({d.solution}) >= {d.target:g}: "
+                     f"{_power_text(p, d)}")
+    if len(d.wrong_models):
+        kind = "models returned" if d.null else f"wrong {d.solution} models"
+        lines += ["", f"Most frequent {kind} at N = {d.headline_n} (all settings pooled; "
+                      f"{d.n_no_model} replications returned no model):"]
+        for _, r in d.wrong_models.head(5).iterrows():
+            lines.append(f"  {r['count']:5d}  {r['model']}")
+    # Data-derived text (names, models, error messages) reaches a terminal: no control characters.
+    return "\n".join(printable(line) for line in lines)
+
+

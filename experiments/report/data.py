@@ -20,7 +20,7 @@ from ..errors import InputError
 from ..power import PowerResult, power_from_curve
 from ..stats import aggregate, long_scores, varying_columns
 from ..store import Coverage, Store
-from .labels import _get, _setting_label, setting_frame
+from .labels import _get, _setting_label, ordered_settings, setting_frame
 
 
 @dataclass
@@ -55,6 +55,12 @@ class ReportData:
     ceiling_note: str = ""
     setting_table: pd.DataFrame = field(default_factory=pd.DataFrame)
     plan: Any = None
+
+    @property
+    def order(self) -> list[str]:
+        """The settings in the grid's order (numbers by value, not as text)."""
+        return ordered_settings(self.setting_table) if len(self.setting_table) else \
+            sorted(self.long["setting"].unique())
 
     @property
     def n_reps(self) -> int:
@@ -121,9 +127,12 @@ def build_report_data(store: Store, experiment: str) -> ReportData:
             parts.append(a)
     headline = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
     power = {}
-    for setting, g in curves[curves["solution"] == solution].groupby("setting"):
-        power[str(setting)] = power_from_curve(g[["n_workers", "n", "rate", "low", "high"]],
-                                               target)
+    by_setting = dict(tuple(curves[curves["solution"] == solution].groupby("setting")))
+    for setting in ordered_settings(table):
+        if setting in by_setting:
+            g = by_setting[setting]
+            power[str(setting)] = power_from_curve(g[["n_workers", "n", "rate", "low", "high"]],
+                                                   target)
     sel = at_n[at_n["solution"] == solution]
     returned = sel[sel["status"] == "ok"]
     wrong = returned if null else returned[~returned["correct"].astype(bool)]

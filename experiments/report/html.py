@@ -13,21 +13,27 @@ import pandas as pd
 from ..stats import aggregate
 from .data import ReportData, _method_order, comparison_rates, n_methods
 from .figures import (
+    Png,
+    SettingsLayout,
     _comparison_figure,
     _heatmap_figure,
     _rate_figure,
     _wrong_figure,
+    settings_layout,
 )
-from .labels import _ci, _get, _metric, _param, _pct, _phrase, _short_setting, _value, _value_text
+from .labels import _ci, _get, _metric, _param, _pct, _phrase, _value, _value_text
 from .text import text_summary
 from .words import _big_answer, _meta, _power_text, _question, _truth_line, warnings
 
 
-def _comparison_table(rates: pd.DataFrame, solutions: list[str], unit: str = "cases") -> str:
+def _comparison_table(rates: pd.DataFrame, solutions: list[str], d: ReportData) -> str:
     sols = [s for s in solutions if s in set(rates["solution"])]
     head = "".join(f"<th>{_esc(s)}</th>" for s in sols)
     rows = []
-    for (setting, n), g in rates.groupby(["setting", "n_workers"], sort=True):
+    rank = {s: i for i, s in enumerate(d.order)}
+    groups = sorted(rates.groupby(["setting", "n_workers"], sort=True),
+                    key=lambda t: (rank.get(t[0][0], len(rank)), t[0][1]))
+    for (setting, n), g in groups:
         cells = []
         for sol in sols:
             gs = g[g["solution"] == sol].set_index("rate_name")
@@ -38,9 +44,9 @@ def _comparison_table(rates: pd.DataFrame, solutions: list[str], unit: str = "ca
                     parts.append(f"{short} {_pct(gs.loc[col, 'rate'])}")
             reps = int(gs["n"].max()) if len(gs) else 0
             cells.append(f"<td class='num'>{'<br>'.join(parts)}<br><small>n = {reps}</small></td>")
-        rows.append(f"<tr><td>{_esc(_short_setting(setting))}</td><td class='num'>{int(n)}</td>"
+        rows.append(f"<tr>{_setting_cells(d, setting)}<td class='num'>{int(n)}</td>"
                     f"{''.join(cells)}</tr>")
-    return (f"<table class='wrap'><tr><th>setting</th><th>{unit} (N)</th>{head}</tr>"
+    return (f"<table class='wrap'><tr>{_setting_heads(d)}<th>{d.unit} (N)</th>{head}</tr>"
             f"{''.join(rows)}</table>")
 
 
@@ -67,8 +73,8 @@ def method_comparison_html(d: ReportData) -> str:
             f"Recovery, false-claim and no-model rates of each method output at N = "
             f"{d.headline_n} (bars: 95 % Wilson intervals), one group of bars per setting; "
             "read which method finds the recipe without false claims, and which one is silent.",
-            _comparison_figure(rates, _method_order(d), d.headline_n)),
-        _comparison_table(rates, _method_order(d), d.unit),
+            _comparison_figure(rates, _method_order(d), d.headline_n, d.order)),
+        _comparison_table(rates, _method_order(d), d),
     ]
     return "\n".join(parts)
 
@@ -84,10 +90,50 @@ def _esc(v: Any) -> str:
     return html.escape(str(v))
 
 
-def _figure(title: str, caption: str, png: str) -> str:
-    return (f"<figure><img alt='{_esc(title)}' src='data:image/png;base64,{png}'>"
+def _figure(title: str, caption: str, png: Png | str) -> str:
+    geo = (f" data-geometry='{_esc(json.dumps(png.geometry))}'" if isinstance(png, Png) else "")
+    return (f"<figure><img alt='{_esc(title)}'{geo} src='data:image/png;base64,{png}'>"
             f"<figcaption><b>{_esc(title[:1].upper() + title[1:])}.</b> "
             f"{_esc(caption[:1].upper() + caption[1:])}</figcaption></figure>")
+
+
+def _each(layout: SettingsLayout, n_settings: int) -> str:
+    """How a rate figure lays out the settings, in words."""
+    if n_settings <= 1:
+        return "one setting"
+    if len(layout.facets) <= 1:
+        return ("one line per " + layout.hue_title) if layout.hue_title != "setting" else \
+            "one line per setting"
+    return f"one panel per solution and setting of the other parameters, one line per " \
+        f"{layout.hue_title}"
+
+
+def _setting_heads(d: ReportData) -> str:
+    """Header cells naming the settings: one column per parameter that varies."""
+    cols = _setting_cols(d)
+    if not cols:
+        return "<th>setting</th>"
+    return "".join(f"<th>{_esc(_param(c) if c != 'overrides' else 'scenario overrides')}</th>"
+                   for c in cols)
+
+
+def _setting_cols(d: ReportData) -> list[str]:
+    return [c for c in d.setting_table.columns if not str(c).startswith("_order_")]
+
+
+def _setting_cells(d: ReportData, setting: str, rowspan: int = 1) -> str:
+    """A setting as table cells: its value of each varying parameter ("-" where the parameter
+    does not apply to it)."""
+    span = f" rowspan='{rowspan}'" if rowspan > 1 else ""
+    cols = _setting_cols(d)
+    if not cols or setting not in d.setting_table.index:
+        return f"<td{span}>{_esc(setting)}</td>"
+    out = []
+    for c in cols:
+        v = str(d.setting_table.at[setting, c])
+        v = v.split(" = ", 1)[1] if " = " in v and c != "overrides" else v
+        out.append(f"<td{span}>{_esc(v) if v else '&ndash;'}</td>")
+    return "".join(out)
 
 
 def _headline_table(d: ReportData) -> str:
@@ -95,7 +141,7 @@ def _headline_table(d: ReportData) -> str:
     crits = list(dict.fromkeys(h["criterion"])) if len(h) else []
     head = "".join(f"<th>{_esc(_metric(c))}</th>" for c in crits)
     rows = []
-    for setting in sorted(h["setting"].unique()) if len(h) else []:
+    for setting in [s for s in d.order if s in set(h["setting"])] if len(h) else []:
         sols = [s for s in d.solutions if len(h[(h["solution"] == s) & (h["setting"] == setting)])]
         for k, sol in enumerate(sols):
             g = h[(h["solution"] == sol) & (h["setting"] == setting)]
@@ -109,11 +155,16 @@ def _headline_table(d: ReportData) -> str:
                 cells.append(f"<td class='num'><b>{_value(r['rate'], crit)}</b> "
                              f"<small>{_ci(r, crit)}</small></td>")
             n = int(g["n"].max())
-            first = f"<td rowspan='{len(sols)}'>{_esc(setting)}</td>" if k == 0 else ""
+            first = _setting_cells(d, setting, len(sols)) if k == 0 else ""
             rows.append(f"<tr>{first}<td>{sol}</td><td class='num'>{n}</td>"
                         f"{''.join(cells)}</tr>")
-    return (f"<table><tr><th>setting</th><th>solution</th><th>replications</th>{head}</tr>"
-            f"{''.join(rows)}</table>")
+    return (f"<table>{_caption(d)}<tr>{_setting_heads(d)}<th>solution</th><th>replications</th>"
+            f"{head}</tr>{''.join(rows)}</table>")
+
+
+def _caption(d: ReportData) -> str:
+    return (f"<caption>At N = {d.headline_n}: rate <small>[95 % interval]</small> "
+            "over the replications of each setting</caption>")
 
 
 def _settings_table(d: ReportData) -> str:
@@ -183,8 +234,8 @@ def html_report(d: ReportData) -> str:
                  f"<p class='answer'>{_esc(_big_answer(d))}</p>"
                  f"<p>{_esc(_truth_line(d))}</p>{_headline_table(d)}{note}</div>")
     n_settings = d.long["setting"].nunique()
-    each = ("one line per setting" if n_settings > 1 else "one setting") + \
-        ", bars: 95 % Wilson intervals"
+    layout = settings_layout(d.setting_table)
+    each = _each(layout, n_settings) + ", bars: 95 % Wilson intervals"
     if d.ceiling is not None:
         parts.append(_ceiling_html(d.ceiling))
     elif d.ceiling_note:
@@ -197,7 +248,8 @@ def html_report(d: ReportData) -> str:
         f"{d.unit} ({each}); read whether and where it rises with N." if _get(d.criterion).is_share
         else f"Mean {_get(d.criterion).label} by number of {d.unit} ({each}); read whether and "
         "where it changes with N.",
-        _rate_figure(d.curves, crit_label, d.solutions, unit=d.unit)))
+        _rate_figure(d.curves, crit_label, d.solutions, unit=d.unit, layout=layout,
+                     share=_get(d.criterion).is_share)))
     numeric = [c for c in d.settings if pd.api.types.is_numeric_dtype(d.long[c])
                and d.long[c].nunique() >= 3]
     if len(d.settings) == 1 and numeric:
@@ -217,7 +269,8 @@ def html_report(d: ReportData) -> str:
                 f"{_metric(crit)} vs N",
                 f"{_metric(crit).capitalize()} by number of {d.unit} (bars: {bars}); read how "
                 "far the solutions are from the true recipe.",
-                _rate_figure(agg, _metric(crit), d.solutions, unit=d.unit)))
+                _rate_figure(agg, _metric(crit), d.solutions, unit=d.unit, layout=layout,
+                             share=_get(crit).is_share)))
     agg = aggregate(d.long, ["solution", "setting", "n_workers"], "no_model")
     if d.null:
         read = "here the correct answer, since the outcome is independent of the conditions"
@@ -227,10 +280,10 @@ def html_report(d: ReportData) -> str:
         "No model returned vs N",
         "Share of replications in which no truth-table row passed the cut-offs, so QCA returned "
         f"no model at all ({each}); {read}.",
-        _rate_figure(agg, _metric("no_model"), d.solutions, unit=d.unit)))
+        _rate_figure(agg, _metric("no_model"), d.solutions, unit=d.unit, layout=layout)))
     if n_methods(d.solutions) > 1:
         parts.append(method_comparison_html(d))
-    power_rows = "".join(f"<tr><td>{_esc(s)}</td><td>{_esc(_power_text(p, d))}</td></tr>"
+    power_rows = "".join(f"<tr>{_setting_cells(d, s)}<td>{_esc(_power_text(p, d))}</td></tr>"
                          for s, p in d.power.items())
     parts.append(f"<h2>Sample size: smallest N with {_esc(_get(d.criterion).label)} &ge; "
                  f"{d.target:g} "
@@ -241,8 +294,9 @@ def html_report(d: ReportData) -> str:
         f"{crit_label} of the {d.solution} solution by number of {d.unit} with the target "
         f"{d.target:g} (dashed); the N required is where the monotone fit of the rate curve "
         "(logistic in log N with a ceiling) reaches the line.",
-        _rate_figure(sub, crit_label, [d.solution], d.target, unit=d.unit)))
-    parts.append("<table><tr><th>setting</th><th>sample size (monotone fit, 95 % bootstrap "
+        _rate_figure(sub, crit_label, [d.solution], d.target, unit=d.unit, layout=layout,
+                     share=_get(d.criterion).is_share)))
+    parts.append(f"<table><tr>{_setting_heads(d)}<th>sample size (monotone fit, 95 % bootstrap "
                  f"interval)</th></tr>{power_rows}</table>")
     kind = "Models returned (all false positives)" if d.null else "Most frequent wrong models"
     parts.append(f"<h2>{kind} at N = {d.headline_n} ({d.solution} solution)</h2>")

@@ -160,3 +160,10 @@ def _short_setting(setting: str) -> str:
     """A setting label (kept for callers of the old name: labels no longer carry parameters
     that do not apply)."""
     return str(setting)
+
+
+def ordered_settings(table: pd.DataFrame) -> list[str]:
+    """The settings of :func:`setting_frame` in the grid's order (numbers by value)."""
+    cols = [c for c in table.columns if not str(c).startswith("_order_")]
+    return sorted(table.index, key=lambda s: tuple(table.at[s, f"_order_{c}"] for c in cols)
+                  ) if cols else list(table.index)

@@ -24,7 +24,7 @@ def text_summary(d: ReportData) -> str:
         lines += ["", f"Population ceiling: {d.ceiling_note}."]
     h = d.headline
     crits = list(dict.fromkeys(h["criterion"])) if len(h) else []
-    for setting in sorted(h["setting"].unique()) if len(h) else []:
+    for setting in [s for s in d.order if s in set(h["setting"])] if len(h) else []:
         if d.settings:
             lines.append(f"  [{setting}]")
         for sol in d.solutions:

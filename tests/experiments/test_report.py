@@ -61,8 +61,12 @@ def test_headline_comes_from_the_declaration(boolean):
 
     assert (f"smallest N with {get_metric('recall').label} &ge; 0.9 (conservative"
             in page.replace("&#x27;", "'"))
-    # every setting is in the headline table, each named in words
-    assert "reliability = 0.7" in page and "reliability = 0.95" in page
+    # every setting is in the headline table: a column per varying parameter, named in words
+    table = page[page.index("class='headline'"):]
+    table = table[table.index("<table>"):table.index("</table>")]
+    assert "<th>reliability</th>" in table
+    assert "<td rowspan='2'>0.7</td>" in table and "<td rowspan='2'>0.95</td>" in table
+    assert "= nan" not in page and "= {}" not in page
 
 
 def test_meta_and_settings_table(boolean):
@@ -80,7 +84,7 @@ def test_meta_and_settings_table(boolean):
 
 def test_figures_are_publication_quality(boolean):
     d, page, _ = boolean
-    imgs = re.findall(r"<figure><img alt='([^']+)' src='data:image/png;base64,([^']+)'>"
+    imgs = re.findall(r"<figure><img alt='([^']+)'(?: data-geometry='[^']*')? src='data:image/png;base64,([^']+)'>"
                       r"<figcaption><b>([^<]+)</b> ([^<]+)</figcaption>", page)
     assert len(imgs) >= 4
     for alt, data, title, caption in imgs:

@@ -84,7 +84,8 @@ def test_meta_and_settings_table(boolean):
 
 def test_figures_are_publication_quality(boolean):
     d, page, _ = boolean
-    imgs = re.findall(r"<figure><img alt='([^']+)'(?: data-geometry='[^']*')? src='data:image/png;base64,([^']+)'>"
+    imgs = re.findall(r"<figure><img alt='([^']+)'(?: data-geometry='[^']*')? "
+                      r"src='data:image/png;base64,([^']+)'>"
                       r"<figcaption><b>([^<]+)</b> ([^<]+)</figcaption>", page)
     assert len(imgs) >= 4
     for alt, data, title, caption in imgs:

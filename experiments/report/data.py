@@ -22,6 +22,11 @@ from ..stats import aggregate, long_scores, varying_columns
 from ..store import Coverage, Store
 from .labels import _get, _setting_label, ordered_settings, setting_frame
 
+#: The headline table's columns after the reported criterion: exact recovery with the number of
+#: tied models next to it (a recovery among many ties is weaker), false claims (the tautology
+#: counted as one), no model, and the share of true paths found.
+HEADLINE = ("any_exact", "n_models", "error_free", "tautology", "no_model", "recall")
+
 
 @dataclass
 class ReportData:
@@ -118,7 +123,7 @@ def build_report_data(store: Store, experiment: str) -> ReportData:
     curves = aggregate(long, ["solution", "setting", "n_workers"], criterion)
     at_n = long[long["n_workers"] == headline_n]
     parts = []
-    for crit in dict.fromkeys((criterion, "any_exact", "error_free", "no_model", "recall")):
+    for crit in dict.fromkeys((criterion, *HEADLINE)):
         if null and crit in ("any_exact", "recall"):
             continue
         if crit in at_n.columns:
@@ -141,8 +146,17 @@ def build_report_data(store: Store, experiment: str) -> ReportData:
     if len(returned):
         wrong_models["share of returned models"] = wrong_models["count"] / len(returned)
     first, last = store.written_range(experiment)
-    ceiling, ceiling_note = (None, "") if null else _reference_ceiling(store, experiment,
-                                                                      definition, headline_n)
+    ceiling, ceiling_note, ref_key = (None, "", None) if null else _reference_ceiling(
+        store, experiment, definition, headline_n)
+    ref_rows = long.loc[long["cell"] == ref_key, "setting"] if ref_key is not None else []
+    if ceiling is not None and len(ref_rows) and str(ref_rows.iloc[0]) in power:
+        # The power verdict of the reference cell's setting knows whether the recipe is
+        # recoverable at infinite N (only then may it say "never") and a rough N to reach.
+        from ..power import population_evidence
+
+        ref = str(ref_rows.iloc[0])
+        power[ref] = power[ref].with_population(population_evidence(ceiling), ceiling.cause(),
+                                                ceiling.n_hint(target))
     return ReportData(
         experiment, definition, long, settings, headline_n, criterion, solution, target,
         headline, curves, power, wrong_models, int(len(returned)),
@@ -174,7 +188,7 @@ CEILING_POPULATION = 50_000
 
 
 def _reference_ceiling(store: Store, experiment: str, definition: dict[str, Any],
-                       headline_n: int) -> tuple[Any, str]:
+                       headline_n: int) -> tuple[Any, str, str | None]:
     """The population ceiling of the experiment's reference cell (the first cell at the headline
     N whose recipe has an effect and whose parameters match ``[report] reference``), computed
     from the scenario snapshot the run stored, and a note when it cannot be computed (None)."""
@@ -195,7 +209,7 @@ def _reference_ceiling(store: Store, experiment: str, definition: dict[str, Any]
             and p.get("recipe_hazard_ratio") != 1.0
             and all(p.get(key) == v for key, v in ref.items())] or [(k, p) for k, p, _ in cells]
     if not pick:
-        return None, "no cell of the definition is recorded"
+        return None, "no cell of the definition is recorded", None
     key, params = pick[0]
     text = None
     if scheme_of(str(params.get("scenario", "kbop"))) == PROGRAMME:
@@ -203,12 +217,12 @@ def _reference_ceiling(store: Store, experiment: str, definition: dict[str, Any]
         if text is None:
             return None, ("the scenario file's content was not recorded with these results "
                           "(stored before run plans), so the population ceiling is not "
-                          "computed; run the experiment again to record it")
+                          "computed; run the experiment again to record it"), None
     try:
         return population_ceiling(params, n_population=CEILING_POPULATION,
-                                  scenario_text=text), ""
+                                  scenario_text=text), "", key
     except QcasimError as e:
-        return None, f"the population ceiling could not be computed: {e}"
+        return None, f"the population ceiling could not be computed: {e}", None
 
 
 # ---------------------------------------------------------------------------- methods
@@ -216,6 +230,14 @@ def _reference_ceiling(store: Store, experiment: str, definition: dict[str, Any]
 #: The three rates of the method comparison: (column, metric whose label and interval apply).
 _COMPARE = (("any_exact", "any_exact"), ("false_positive", "error_free"),
             ("no_model", "no_model"))
+
+
+#: Further per-method columns of the comparison table: first-ranked model correct and exact,
+#: share of the listed models that are correct, any listed model incorrect, models listed and
+#: tied. The first three need a truth (blank in null cells).
+COMPARE_MORE = ("correct", "exact", "share_listed_correct", "any_incorrect", "n_listed",
+                "n_models")
+_NEEDS_TRUTH = ("any_exact", "correct", "exact", "share_listed_correct")
 
 
 def n_methods(solutions: list[str]) -> int:
@@ -228,7 +250,8 @@ def n_methods(solutions: list[str]) -> int:
 def comparison_rates(long: pd.DataFrame, by: list[str]) -> pd.DataFrame:
     """Per method output and group: recovery, false-claim and no-model rates with 95 % Wilson
     intervals, in long form: columns ``by + ["solution", "rate_name", "n", "rate", "low",
-    "high"]``, ``rate_name`` one of ``any_exact``, ``false_positive``, ``no_model``.
+    "high"]``, ``rate_name`` one of ``any_exact``, ``false_positive``, ``no_model`` and, when
+    stored, the metrics of :data:`COMPARE_MORE`.
 
     Recovery is the metric ``any_exact`` (the true recipe among the tied models). A false
     positive is a returned model list making a false causal claim (``not error_free``: some
@@ -249,9 +272,10 @@ def comparison_rates(long: pd.DataFrame, by: list[str]) -> pd.DataFrame:
     rows = []
     for key, g in data.groupby([*by, "solution"], sort=True, dropna=False):
         key = key if isinstance(key, tuple) else (key,)
-        for col, metric_name in _COMPARE:
+        more = [(c, c) for c in COMPARE_MORE if c in g.columns]
+        for col, metric_name in (*_COMPARE, *more):
             vals = pd.to_numeric(g[col], errors="coerce").astype(float).to_numpy()
-            if col == "any_exact":
+            if col in _NEEDS_TRUTH:
                 vals = np.where(null.loc[g.index].to_numpy(), np.nan, vals)
             rate, lo, hi = _get(metric_name).interval(vals)
             rows.append({**dict(zip([*by, "solution"], key)), "rate_name": col,

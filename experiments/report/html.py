@@ -25,6 +25,14 @@ from .labels import _ci, _get, _metric, _param, _pct, _phrase, _value, _value_te
 from .text import text_summary
 from .words import _big_answer, _meta, _power_text, _question, _truth_line, warnings
 
+#: The comparison table's lines per method: (rate name, words). Shares in percent; the last
+#: two are mean counts per replication.
+_COMPARE_WORDS = (("any_exact", "recovered"), ("false_positive", "false claim"),
+                  ("no_model", "none"), ("correct", "first correct"), ("exact", "first exact"),
+                  ("share_listed_correct", "listed correct"), ("any_incorrect", "any incorrect"),
+                  ("n_listed", "listed (mean)"), ("n_models", "tied (mean)"))
+_SHARES = {c for c, _ in _COMPARE_WORDS[:7]}
+
 
 def _comparison_table(rates: pd.DataFrame, solutions: list[str], d: ReportData) -> str:
     sols = [s for s in solutions if s in set(rates["solution"])]
@@ -38,10 +46,11 @@ def _comparison_table(rates: pd.DataFrame, solutions: list[str], d: ReportData) 
         for sol in sols:
             gs = g[g["solution"] == sol].set_index("rate_name")
             parts = []
-            for col, short in (("any_exact", "recovered"), ("false_positive", "false claim"),
-                               ("no_model", "none")):
+            for col, short in _COMPARE_WORDS:
                 if col in gs.index and int(gs.loc[col, "n"]):
-                    parts.append(f"{short} {_pct(gs.loc[col, 'rate'])}")
+                    v = gs.loc[col, "rate"]
+                    shown = _pct(v) if col in _SHARES else ("n/a" if pd.isna(v) else f"{v:.1f}")
+                    parts.append(f"{short} {shown}")
             reps = int(gs["n"].max()) if len(gs) else 0
             cells.append(f"<td class='num'>{'<br>'.join(parts)}<br><small>n = {reps}</small></td>")
         rows.append(f"<tr>{_setting_cells(d, setting)}<td class='num'>{int(n)}</td>"
@@ -67,7 +76,11 @@ def method_comparison_html(d: ReportData) -> str:
         "<p>Every method analysed the same simulated cohorts and was scored against the same "
         "truth: <b>recovered</b> = the true recipe is among its tied models; <b>false claim</b> "
         "= one of its tied models is not a submodel of the truth (a false causal claim); "
-        f"<b>none</b> = it returned no model.{_esc(null_note)}</p>",
+        f"<b>none</b> = it returned no model; <b>first correct</b> / <b>first exact</b> = its "
+        "first-ranked model is a submodel of the truth / is the truth; <b>listed correct</b> = "
+        "mean share of its listed models that are correct; <b>any incorrect</b> = some listed "
+        "model makes a false claim (the tautology counts as one); <b>listed</b> / <b>tied</b> = "
+        f"mean number of models listed / tied.{_esc(null_note)}</p>",
         _figure(
             "Methods compared at N = " + str(d.headline_n),
             f"Recovery, false-claim and no-model rates of each method output at N = "
@@ -186,8 +199,10 @@ def _settings_table(d: ReportData) -> str:
             "<th>from</th></tr>" + "".join(rows) + "</table>")
 
 
-def _ceiling_html(c: Any) -> str:
-    """The population-ceiling section: why QCA fails or succeeds at large N, and what fixes it."""
+def _ceiling_html(d: ReportData) -> str:
+    """The population-ceiling section: why QCA fails or succeeds at large N (the window as an
+    interval estimate), what binds at the headline N, and what fixes it."""
+    c = d.ceiling
     t = c.table
     rows = "".join(
         f"<tr><td>{_esc(name)}</td><td class='num'>{r['lowest_recipe']:.3f}</td>"
@@ -197,14 +212,43 @@ def _ceiling_html(c: Any) -> str:
     setting = ", ".join(f"{k} = {v}" for k, v in c.params.items()
                         if k in ("scenario", "cal_type", "incl_cut", "pri_cut", "reliability",
                                  "recipe_hazard_ratio", "conditions") and v is not None)
+    iv = getattr(c, "interval", None)
+    interval = (f"<p class='note'>As an interval estimate (as simulated): {_esc(iv)}.</p>"
+                if iv is not None and not c.recoverable() else "")
     return ("<h2>Why: the population ceiling</h2>"
             f"<p>{_esc(c.cause())}</p>"
             f"<p class='note'>Population consistency of the recipe's rows and of the other rows in "
-            f"{c.n_population:,} simulated cases of the reference cell ({_esc(setting)}): QCA can "
-            "recover the recipe at large N only with a consistency cut-off inside the window; "
+            f"{c.n_population:,} simulated {d.unit} of the reference cell ({_esc(setting)}): QCA "
+            "can recover the recipe at large N only with a consistency cut-off inside the window; "
             "the counterfactual rows show which noise closes it (qcasim ceiling).</p>"
             "<table><tr><th>data</th><th>lowest recipe row</th><th>highest other row</th>"
-            f"<th>separating cut-offs</th></tr>{rows}</table>")
+            f"<th>separating cut-offs</th></tr>{rows}</table>{interval}{_binding_html(d)}")
+
+
+def _binding_html(d: ReportData) -> str:
+    """What binds at the headline N (:meth:`experiments.ceiling.CeilingResult.binding`)."""
+    try:
+        b = d.ceiling.binding(d.headline_n)
+    except (AttributeError, ValueError):  # a ceiling computed without its population
+        return ""
+    mis = "".join(f"<tr><td>{_esc(k)}</td><td class='num'>{100 * v:.1f} %</td></tr>"
+                  for k, v in b.misclassified.items())
+    rec = b.recipe_rows
+    exp = (f"{rec['expected'].min():.2g} to {rec['expected'].max():.2g}" if len(rec) else "n/a")
+    return (f"<h3>What binds at N = {d.headline_n:,}</h3>"
+            f"<p class='note'>From the same population: the share of {d.unit} each condition "
+            "misclassifies (calibrated against true membership), the share in their true "
+            "truth-table row, and how many cases the recipe's true rows can expect.</p>"
+            "<table><tr><th>condition</th><th>misclassified</th></tr>" + mis + "</table>"
+            "<table><tr><th>at N = " + f"{d.headline_n:,}" + "</th><th></th></tr>"
+            f"<tr><td>{_esc(d.unit)} in their true row</td><td class='num'>"
+            f"{100 * b.in_true_row:.0f} %</td></tr>"
+            f"<tr><td>true recipe rows</td><td class='num'>{len(rec)}</td></tr>"
+            f"<tr><td>expected {_esc(d.unit)} per true recipe row</td><td class='num'>{exp}</td>"
+            "</tr><tr><td>every true recipe row observed at least once</td><td class='num'>"
+            f"{100 * b.p_all_recipe_rows_seen:.0f} %</td></tr>"
+            "<tr><td>true rows expected to hold less than one case</td><td class='num'>"
+            f"{100 * b.rows_expected_below_1:.0f} %</td></tr></table>")
 
 
 def html_report(d: ReportData) -> str:
@@ -237,7 +281,7 @@ def html_report(d: ReportData) -> str:
     layout = settings_layout(d.setting_table)
     each = _each(layout, n_settings) + ", bars: 95 % Wilson intervals"
     if d.ceiling is not None:
-        parts.append(_ceiling_html(d.ceiling))
+        parts.append(_ceiling_html(d))
     elif d.ceiling_note:
         parts.append(f"<h2>Why: the population ceiling</h2><p class='note'>Not shown: "
                      f"{_esc(d.ceiling_note)}.</p>")

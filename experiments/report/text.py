@@ -20,14 +20,23 @@ def text_summary(d: ReportData) -> str:
     lines += ["", _truth_line(d), "", _question(d), "  " + _big_answer(d)]
     if d.ceiling is not None:
         lines += ["", "Why (population ceiling of the reference cell): " + d.ceiling.cause()]
+        if getattr(d.ceiling, "interval", None) is not None and not d.ceiling.recoverable():
+            lines.append(f"  As an interval estimate: {d.ceiling.interval}.")
+        try:
+            lines += ["  " + x for x in d.ceiling.binding(d.headline_n).summary().splitlines()]
+        except (AttributeError, ValueError):  # a ceiling computed without its population
+            pass
     elif d.ceiling_note:
         lines += ["", f"Population ceiling: {d.ceiling_note}."]
     h = d.headline
     crits = list(dict.fromkeys(h["criterion"])) if len(h) else []
+    if len(d.order) > 8 and len(d.solutions) > 1:
+        lines.append(f"  ({d.solution} solution in each of the {len(d.order)} settings; every "
+                     "solution is in the HTML report)")
     for setting in [s for s in d.order if s in set(h["setting"])] if len(h) else []:
         if d.settings:
             lines.append(f"  [{setting}]")
-        for sol in d.solutions:
+        for sol in d.solutions if len(d.order) <= 8 else [d.solution]:
             g = h[(h["solution"] == sol) & (h["setting"] == setting)]
             if g.empty or g["n"].sum() == 0:
                 continue

@@ -128,3 +128,20 @@ def test_power_not_reached_is_said(boolean):
     assert "not reached within the grid" in _power_text(power_from_curve(curve, 0.9), d)
     curve["rate"] = [0.1, 0.5, 0.95, 1.0]
     assert _power_text(power_from_curve(curve, 0.9), d).startswith("N = ")
+
+
+def test_honest_columns_and_what_binds(boolean):
+    from experiments.metrics import get_metric
+
+    d, page, text = boolean
+    head = page[page.index("class='headline'"):]
+    head = head[:head.index("</table>")]
+    # ties next to exact recovery, the tautology counted and shown as a false claim
+    assert head.index(get_metric("any_exact").label) < head.index(get_metric("n_models").label)
+    assert get_metric("tautology").label in head and "tautology" in text
+    assert d.ceiling is not None
+    assert f"What binds at N = {d.headline_n}" in page and "misclassified" in page
+    assert f"What binds at N = {d.headline_n}" in text
+    # the reference setting's power verdict knows the population ceiling's evidence
+    assert any(p.population_recoverable is not None for p in d.power.values())
+

@@ -35,9 +35,13 @@ __all__ = ["ReportData", "build_report_data", "text_summary", "html_report", "wr
 
 
 def write_report(store: Store, experiment: str, path: str | Path) -> tuple[Path, str]:
-    """Write the HTML report; return its path and the text summary."""
-    d = build_report_data(store, experiment)
+    """Write the HTML report; return its path and the text summary. A study plan written next
+    to it (``<folder>/<experiment>.plan.json``, by ``qcasim plan`` or ``qcasim run``) is shown."""
+    from ..paths import output_file
+
     path = Path(path)
+    d = build_report_data(store, experiment, plan=output_file(path.parent, experiment,
+                                                              ".plan.json"))
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(html_report(d), encoding="utf-8")
     return path, text_summary(d)

@@ -11,6 +11,7 @@ every returned model as a false positive.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -60,6 +61,7 @@ class ReportData:
     ceiling_note: str = ""
     setting_table: pd.DataFrame = field(default_factory=pd.DataFrame)
     plan: Any = None
+    plan_note: str = ""
 
     @property
     def order(self) -> list[str]:
@@ -88,8 +90,27 @@ def _truth(store: Store, experiment: str, frame: pd.DataFrame) -> tuple[str, boo
     return "", null, False
 
 
-def build_report_data(store: Store, experiment: str) -> ReportData:
-    """Aggregate a stored experiment for the report.
+def load_plan(path: str | Path) -> tuple[Any, str]:
+    """The study plan in ``path`` (a ``<name>.plan.json`` written by ``qcasim plan`` or
+    ``qcasim run``) as a :class:`experiments.plan.PlanResult`, or None and why not ("" when
+    there is no such file)."""
+    from qca import QcasimError
+
+    from ..plan import PlanResult
+
+    path = Path(path)
+    if not path.is_file():
+        return None, ""
+    try:
+        return PlanResult.from_json(path.read_text(encoding="utf-8")), ""
+    except (OSError, UnicodeDecodeError, QcasimError) as e:
+        return None, f"the study plan {path.name} cannot be read and is not shown ({e})"
+
+
+def build_report_data(store: Store, experiment: str,
+                      plan: str | Path | None = None) -> ReportData:
+    """Aggregate a stored experiment for the report; ``plan`` is the path of its study plan's
+    JSON (shown when the file exists).
 
     Raises
     ------
@@ -157,12 +178,14 @@ def build_report_data(store: Store, experiment: str) -> ReportData:
         ref = str(ref_rows.iloc[0])
         power[ref] = power[ref].with_population(population_evidence(ceiling), ceiling.cause(),
                                                 ceiling.n_hint(target))
+    plan_result, plan_note = load_plan(plan) if plan is not None else (None, "")
     return ReportData(
         experiment, definition, long, settings, headline_n, criterion, solution, target,
         headline, curves, power, wrong_models, int(len(returned)),
         int((sel["status"] == "no_model").sum()), coverage, float(frame["elapsed"].sum()),
         truth, null, sorted(frame["version"].astype(str).unique()), (first, last), solutions,
-        ceiling, _case_noun(frame), recorded, store.check(experiment), ceiling_note, table)
+        ceiling, _case_noun(frame), recorded, store.check(experiment), ceiling_note, table,
+        plan_result, plan_note)
 
 
 def _case_noun(frame: pd.DataFrame) -> str:

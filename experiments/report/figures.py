@@ -345,3 +345,26 @@ def _comparison_figure(rates: pd.DataFrame, solutions: list[str], n: int,
         return _png(fig)
 
 
+
+
+def _plan_figures(plan: Any) -> tuple[Png, Png | None]:
+    """The study plan's Pareto figure (cost against recovery of every design on the front, the
+    recommendation with its simulated interval) and its tornado (sensitivity of the
+    recommendation to the scenario's illustrative values; None without a robustness analysis),
+    drawn by :mod:`experiments.plan` on figures of their own."""
+    from matplotlib import rc_context
+    from matplotlib.figure import Figure
+
+    from ..plan import pareto_figure, tornado_figure
+
+    with rc_context(_style()):
+        fig = Figure(figsize=(7.5, 4.6), layout="constrained")
+        pareto_figure(plan, fig.subplots())
+        pareto = _png(fig)
+        tornado = None
+        if plan.robustness is not None and len(plan.robustness.get("tornado", [])):
+            n = len(plan.robustness["tornado"])
+            fig = Figure(figsize=(9, 0.5 * n + 1.8), layout="constrained")
+            tornado_figure(plan, fig.subplots())
+            tornado = _png(fig)
+    return pareto, tornado

@@ -17,6 +17,7 @@ from .figures import (
     SettingsLayout,
     _comparison_figure,
     _heatmap_figure,
+    _plan_figures,
     _rate_figure,
     _wrong_figure,
     settings_layout,
@@ -251,6 +252,33 @@ def _binding_html(d: ReportData) -> str:
             f"{100 * b.rows_expected_below_1:.0f} %</td></tr></table>")
 
 
+def _plan_html(d: ReportData) -> str:
+    """The study plan's section: its answer, Pareto figure, runner-ups, verification and
+    fragility (the planner's own HTML fragment, figures drawn by :mod:`experiments.plan`)."""
+    p = d.plan
+    pareto, tornado = _plan_figures(p)
+    body = p.to_html().replace("<h2>", "<h3>").replace("</h2>", "</h3>")
+    parts = ["<h2 id='plan'>Study plan: what design would recover the recipe</h2>",
+             "<p class='note'>From the study planner (qcasim plan): the cheapest design of its "
+             "search space meeting the target, screened by the truth-table surrogate, "
+             "verified by full simulation and stressed over the scenario's plausible ranges. "
+             "It answers a different question from the results above: not how this grid's "
+             "designs did, but which design to choose.</p>", body,
+             _figure("Cost against recovery (study plan)",
+                     "Every design on the planner's Pareto front by its cost and its recovery "
+                     "rate, with the target (dashed) and the recommendation (its simulated 95 % "
+                     "interval in black); read how much recovery each extra unit of cost buys.",
+                     pareto)]
+    if tornado is not None:
+        parts.append(_figure(
+            "Fragility of the recommended design",
+            "Recovery of the recommended design with each illustrative value of the scenario at "
+            "the low and the high end of its plausible range (the black line: at the "
+            "scenario's values; dashed: the target); read which value, if wrong, breaks the "
+            "plan.", tornado))
+    return "\n".join(parts)
+
+
 def html_report(d: ReportData) -> str:
     """The self-contained HTML page."""
     exp = d.definition.get("experiment", {})
@@ -274,8 +302,11 @@ def html_report(d: ReportData) -> str:
                 f"(no truth-table row passed the cut-offs) as free of errors: {d.n_no_model} of "
                 f"the {d.solution} replications at N = {d.headline_n} returned no model "
                 f"(column '{_esc(_metric('no_model'))}').</p>")
+    plan = ("" if d.plan is None else
+            f"<p class='plan'><b>Study plan</b> (what design would recover it): "
+            f"{_esc(d.plan.sentence())} <a href='#plan'>Details</a></p>")
     parts.append(f"<div class='headline'><p><b>{_esc(_question(d))}</b></p>"
-                 f"<p class='answer'>{_esc(_big_answer(d))}</p>"
+                 f"<p class='answer'>{_esc(_big_answer(d))}</p>{plan}"
                  f"<p>{_esc(_truth_line(d))}</p>{_headline_table(d)}{note}</div>")
     n_settings = d.long["setting"].nunique()
     layout = settings_layout(d.setting_table)
@@ -363,6 +394,8 @@ def html_report(d: ReportData) -> str:
         parts.append("<p>None: every model returned was correct.</p>")
     else:
         parts.append(f"<p>No model was returned at N = {d.headline_n}.</p>")
+    if d.plan is not None:
+        parts.append(_plan_html(d))
     parts.append(f"<h2>Settings</h2>{_settings_table(d)}")
     parts.append("<h2>Terminal summary</h2><pre>" + _esc(text_summary(d)) + "</pre>")
     parts.append("</body></html>")

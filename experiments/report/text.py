@@ -18,6 +18,8 @@ def text_summary(d: ReportData) -> str:
         lines += ["", "WARNING" + ("S" if len(notes) > 1 else "") + " (read before the results):"]
         lines += [f"  - {n}" for n in notes]
     lines += ["", _truth_line(d), "", _question(d), "  " + _big_answer(d)]
+    if d.plan is not None:
+        lines += ["", "Study plan: " + d.plan.sentence()]
     if d.ceiling is not None:
         lines += ["", "Why (population ceiling of the reference cell): " + d.ceiling.cause()]
         if getattr(d.ceiling, "interval", None) is not None and not d.ceiling.recoverable():

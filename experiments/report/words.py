@@ -38,6 +38,8 @@ def warnings(d: ReportData) -> list[str]:
     checks (an older results version, scenario files edited since the run, unreadable rows)
     and searches that did not finish within their budget."""
     out = list(d.checks)
+    if d.plan_note:
+        out.append(d.plan_note[:1].upper() + d.plan_note[1:] + ".")
     n = d.coverage.n_incomplete
     if n:
         out.append(f"{n:,} of the {d.coverage.n_stored:,} replications had a search that did "

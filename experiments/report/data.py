@@ -10,6 +10,7 @@ every returned model as a false positive.
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -112,13 +113,29 @@ def build_report_data(store: Store, experiment: str,
     """Aggregate a stored experiment for the report; ``plan`` is the path of its study plan's
     JSON (shown when the file exists).
 
+    Warnings raised while aggregating (e.g. a scenario's :class:`sim.errors.ScenarioWarning`)
+    are said once each among the report's warnings, before the results, not on the way;
+    numerical ``RuntimeWarning``s of the curve fits are not (the intervals carry the
+    uncertainty).
+
     Raises
     ------
-    KeyError
-        When the store has no such experiment.
-    ValueError
-        When it has no replications yet.
+    InputError
+        When the store has no such experiment, or it has no replications yet.
     """
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        d = _build(store, experiment, plan)
+    said = set(d.checks)
+    for w in caught:
+        msg = str(w.message)
+        if not issubclass(w.category, RuntimeWarning) and msg not in said:
+            said.add(msg)
+            d.checks.append(msg)
+    return d
+
+
+def _build(store: Store, experiment: str, plan: str | Path | None) -> ReportData:
     definition = store.definition(experiment)
     frame = store.frame(experiment)
     coverage = store.coverage(experiment)

@@ -82,3 +82,35 @@ def test_store_without_run_plans_says_the_truth_was_not_recorded(tmp_path):
     assert "True recipe: not recorded" in page and "True recipe: not recorded" in text
     assert "not recorded with these results" in d.ceiling_note
     assert "Not shown: the scenario file" in page
+
+
+def test_library_warnings_are_said_once_before_the_results(tmp_path, recwarn):
+    import warnings as w
+
+    from experiments.report import data as report_data
+
+    raw = {"experiment": {"name": "warned", "replications": 2, "seed": 1},
+           "base": {"scenario": "boolean:A*B", "solutions": ["parsimonious"],
+                    "cal_type": "crisp"},
+           "grid": {"n_workers": [20, 40]}}
+    with Store(tmp_path / "w.db") as s:
+        run_experiment(experiment_from_dict(raw), s, backend="serial", progress=False)
+        real = report_data.setting_frame
+
+        def noisy(*a, **k):
+            for _ in range(3):
+                w.warn("a scenario warning", UserWarning, stacklevel=1)
+            w.warn("overflow", RuntimeWarning, stacklevel=1)
+            return real(*a, **k)
+
+        report_data.setting_frame = noisy
+        try:
+            recwarn.clear()
+            d = build_report_data(s, "warned")
+        finally:
+            report_data.setting_frame = real
+    assert len(recwarn) == 0  # nothing on the way
+    assert d.checks.count("a scenario warning") == 1 and "overflow" not in d.checks
+    text = text_summary(d)
+    assert text.count("a scenario warning") == 1
+    assert text.index("a scenario warning") < text.index("how often does")

@@ -166,7 +166,7 @@ def _headline_table(d: ReportData) -> str:
                     cells.append("<td class='num'>n/a</td>")
                     continue
                 r = r.iloc[0]
-                cells.append(f"<td class='num'><b>{_value(r['rate'], crit)}</b> "
+                cells.append(f"<td class='num'><b>{_value(r['rate'], crit)}</b><br>"
                              f"<small>{_ci(r, crit)}</small></td>")
             n = int(g["n"].max())
             first = _setting_cells(d, setting, len(sols)) if k == 0 else ""
@@ -174,6 +174,14 @@ def _headline_table(d: ReportData) -> str:
                         f"{''.join(cells)}</tr>")
     return (f"<table>{_caption(d)}<tr>{_setting_heads(d)}<th>solution</th><th>replications</th>"
             f"{head}</tr>{''.join(rows)}</table>")
+
+
+def _headline_block(d: ReportData) -> str:
+    """The headline table; beyond sixteen settings folded (the answer above summarises it)."""
+    if len(d.order) <= 16:
+        return _headline_table(d)
+    return (f"<details><summary>Every setting at N = {d.headline_n} ({len(d.order)} settings x "
+            f"{len(d.solutions)} solutions)</summary>{_headline_table(d)}</details>")
 
 
 def _caption(d: ReportData) -> str:
@@ -307,7 +315,7 @@ def html_report(d: ReportData) -> str:
             f"{_esc(d.plan.sentence())} <a href='#plan'>Details</a></p>")
     parts.append(f"<div class='headline'><p><b>{_esc(_question(d))}</b></p>"
                  f"<p class='answer'>{_esc(_big_answer(d))}</p>{plan}"
-                 f"<p>{_esc(_truth_line(d))}</p>{_headline_table(d)}{note}</div>")
+                 f"<p>{_esc(_truth_line(d))}</p>{_headline_block(d)}{note}</div>")
     n_settings = d.long["setting"].nunique()
     layout = settings_layout(d.setting_table)
     each = _each(layout, n_settings) + ", bars: 95 % Wilson intervals"

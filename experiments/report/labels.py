@@ -149,8 +149,8 @@ def _value(v: float, criterion: str) -> str:
 
 def _ci(r: pd.Series, criterion: str = "any_correct") -> str:
     """``[low-high]``: in percent for a share, as numbers for a count."""
-    if pd.isna(r["low"]):
-        return ""
+    if pd.isna(r["low"]) or not (math.isfinite(r["low"]) and math.isfinite(r["high"])):
+        return ""  # e.g. the mean of one replication: no interval to show
     if _get(criterion).is_share:
         return f"[{100 * r['low']:.0f}-{100 * r['high']:.0f}]"
     return f"[{r['low']:.2g}-{r['high']:.2g}]"

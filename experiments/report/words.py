@@ -68,7 +68,8 @@ def _big_answer(d: ReportData) -> str:
         return (f"{_value(r['rate'], crit)} {of} {int(r['n'])} replications (95 % CI "
                 f"{_ci(r, crit).strip('[]')}{pct}).")
     nmin, nmax = int(rows["n"].min()), int(rows["n"].max())
-    each = f"{nmin} replications each" if nmin == nmax else f"{nmin}-{nmax} replications each"
+    each = (f"{nmin} replication{'s' * (nmin != 1)} each" if nmin == nmax
+            else f"{nmin}-{nmax} replications each")
     lo, hi = rows.loc[rows["rate"].idxmin()], rows.loc[rows["rate"].idxmax()]
     if _value(lo["rate"], crit) == _value(hi["rate"], crit):
         return (f"{_value(lo['rate'], crit)} in every one of the {len(rows)} settings ({each}; "

@@ -374,7 +374,8 @@ def _noise_free_outcome(raw: np.ndarray, true_membership: np.ndarray) -> np.ndar
 
 def population_ceiling(params: Mapping[str, Any], n_population: int = DEFAULT_POPULATION,
                        seed: int = 1, min_cases: int | None = None,
-                       n_boot: int = DEFAULT_BOOTSTRAP) -> CeilingResult:
+                       n_boot: int = DEFAULT_BOOTSTRAP,
+                       scenario_text: str | None = None) -> CeilingResult:
     """The population ceiling of a cell (module docstring).
 
     Parameters
@@ -390,6 +391,9 @@ def population_ceiling(params: Mapping[str, Any], n_population: int = DEFAULT_PO
         Rows with fewer population cases are not counted (default ``max(30, n / 2000)``).
     n_boot : int
         Bootstrap replicates of the window's edges (0: no interval).
+    scenario_text : str, optional
+        The scenario file's content as a run stored it
+        (:meth:`experiments.store.Store.scenario_text`): then the file is not read.
 
     Returns
     -------
@@ -397,7 +401,7 @@ def population_ceiling(params: Mapping[str, Any], n_population: int = DEFAULT_PO
     """
     n_chunks = max(1, math.ceil(int(n_population) / _CHUNK))
     p = normalise_params({**params, "n_workers": math.ceil(int(n_population) / n_chunks)})
-    gen, spec = cell_setup(p)
+    gen, spec = cell_setup(p, scenario_text)
     # Populations beyond one simulation's size are independent replicate populations of the
     # same seed, pooled (the simulator caps one programme at 100,000 workers).
     parts = [gen.cohorts(seed, [i])[0] for i in range(n_chunks)]

@@ -584,6 +584,51 @@ class PlanResult:
         """Everything as strict JSON (for scripts; NaN and infinity are null)."""
         return json.dumps(self.to_dict(), indent=indent, allow_nan=False)
 
+    @classmethod
+    def from_dict(cls, doc: Mapping[str, Any]) -> PlanResult:
+        """A result from :meth:`to_dict` (e.g. a plan file written by ``qcasim plan``).
+
+        The dictionary holds no full screen (only its Pareto front, which becomes
+        :attr:`screen`: :meth:`pareto` and :meth:`runners_up` give the same rows, the Pareto
+        figure shows only the front). Nulls (NaN in the original) become NaN again.
+
+        Raises
+        ------
+        DesignError
+            When ``doc`` lacks a part of a plan.
+        """
+        def frame(rows: Any) -> pd.DataFrame:
+            return pd.DataFrame(rows or []).fillna(np.nan)
+
+        def nan(v: Any) -> Any:
+            return float("nan") if v is None else v
+
+        try:
+            rb = doc.get("robustness")
+            if rb is not None:
+                rb = {**rb, "tornado": frame(rb.get("tornado")), "joint": frame(rb.get("joint")),
+                      **{k: nan(rb.get(k)) for k in ("worst", "q10", "share_met")}}
+            rec = doc.get("recommended")
+            rec = None if rec is None else {k: nan(v) if k in ("reliability", "participants")
+                                            else v for k, v in rec.items()}
+            return cls(str(doc["scenario"]), Target.parse([tuple(c) for c in doc["target"]]),
+                       cost_model(doc["cost"]), rec, doc.get("verification"), rb,
+                       frame(doc.get("pareto")), frame(doc.get("designs")),
+                       dict(doc.get("settings") or {}))
+        except (KeyError, TypeError, AttributeError) as e:
+            raise DesignError(f"not a study plan (missing or malformed {e})") from None
+
+    @classmethod
+    def from_json(cls, text: str) -> PlanResult:
+        """A result from :meth:`to_json` (:meth:`from_dict`)."""
+        try:
+            doc = json.loads(text)
+        except ValueError as e:
+            raise DesignError(f"not a study plan: {e}") from None
+        if not isinstance(doc, dict):
+            raise DesignError("not a study plan: expected a JSON object")
+        return cls.from_dict(doc)
+
     def to_html(self) -> str:
         """An HTML fragment: the sentence, verification, robustness and runner-ups."""
         e = html.escape

@@ -40,6 +40,7 @@ class PageCheck:
     height: int = 0
     scroll_width: int = 0
     screenshot: bytes = b""
+    extra: Any = None
 
 
 def available() -> bool:
@@ -51,18 +52,21 @@ def available() -> bool:
     return CHROMIUM is not None
 
 
-def check_page(path: str | Path, width: int = 1280, timeout: float = 60.0) -> PageCheck:
-    """Open ``path`` in headless Chromium and return a :class:`PageCheck`."""
+def check_page(path: str | Path, width: int = 1280, timeout: float = 60.0,
+               extra: str | None = None) -> PageCheck:
+    """Open ``path`` in headless Chromium and return a :class:`PageCheck`; ``extra`` is a
+    JavaScript expression returning a JSON string, evaluated after loading (its value parsed
+    into ``PageCheck.extra``)."""
     from tornado.ioloop import IOLoop
 
     flags = ["--headless=new", "--no-sandbox", "--disable-gpu", "--no-first-run",
              "--disable-extensions"]
     with devtools_page(CHROMIUM, flags, timeout) as url:
         return IOLoop.current().run_sync(
-            lambda: _drive(url, Path(path).resolve().as_uri(), width), timeout=timeout)
+            lambda: _drive(url, Path(path).resolve().as_uri(), width, extra), timeout=timeout)
 
 
-async def _drive(ws_url: str, page_url: str, width: int) -> PageCheck:
+async def _drive(ws_url: str, page_url: str, width: int, extra: str | None = None) -> PageCheck:
     from tornado.websocket import websocket_connect
 
     ws = await websocket_connect(ws_url, max_message_size=256 * 2**20)
@@ -113,6 +117,9 @@ async def _drive(ws_url: str, page_url: str, width: int) -> PageCheck:
     probe = json.loads(res["result"]["value"])
     out.images, out.title, out.text = probe["images"], probe["title"], probe["text"]
     out.height, out.scroll_width = int(probe["height"]), int(probe["scroll_width"])
+    if extra is not None:
+        res = await call("Runtime.evaluate", expression=extra, returnByValue=True)
+        out.extra = json.loads(res["result"]["value"])
     shot = await call("Page.captureScreenshot", format="png", captureBeyondViewport=True)
     out.screenshot = base64.b64decode(shot["data"])
     ws.close()

@@ -280,3 +280,21 @@ def test_outcome_anchors_lever():
     assert by["0.5,0.7,0.89"] > by[""]
     p = r.recommended["params"] if r.recommended else None
     assert p is None or "outcome.anchors" not in p["overrides"] or r.recommended["outcome_anchors"]
+
+
+def test_plan_round_trips_through_json():
+    from experiments.errors import DesignError
+    from experiments.plan import PlanResult
+
+    for a in (_fast_plan(), _fast_plan(robust=True, n_joint=3)):
+        b = PlanResult.from_json(a.to_json())
+        assert b.sentence() == a.sentence()
+        assert b.runners_up()["n"].tolist() == a.runners_up()["n"].tolist()
+        assert b.pareto()["cost"].tolist() == a.pareto()["cost"].tolist()
+        assert b.to_html() == a.to_html()
+        if a.robustness is not None:
+            assert b.tornado_figure() is not None
+    with pytest.raises(DesignError, match="not a study plan"):
+        PlanResult.from_json('{"scenario": "kbop"}')
+    with pytest.raises(DesignError, match="not a study plan"):
+        PlanResult.from_json("[1, 2]")

@@ -50,6 +50,11 @@ def test_section_present_with_every_method(compared):
     png = re.search(r"base64,([^']+)'", sec).group(1)
     img = Image.open(io.BytesIO(base64.b64decode(png)))
     assert img.size[0] > 1000
+    # first-ranked, listed and tied models per method, next to recovery and false claims
+    table = sec[sec.index("<table"):]
+    for words in ("first correct", "first exact", "listed correct", "any incorrect",
+                  "listed (mean)", "tied (mean)"):
+        assert words in table, words
     # labels without parameters that do not apply to a cell
     assert "= nan" not in sec.split("<table", 1)[1]
 

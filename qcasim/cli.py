@@ -628,13 +628,32 @@ def export(paths: tuple[str, ...], experiment: str | None) -> None:
 @cli.command()
 @click.argument("csv", type=click.Path(dir_okay=False))
 @click.option("--outcome", "-y", required=True, help="Outcome column.")
-@click.option("--conditions", "-c", default=None, help="Comma-separated condition columns.")
+@click.option("--conditions", "-c", default=None,
+              help='Comma-separated condition columns; quote names holding spaces or commas: '
+                   '\'"per capita GNP",URB\'.')
 @click.option("--index", "index_col", default=None, help="Column holding the case names.")
 @click.option("--calibrate", "cal", default="none", show_default=True,
-              type=click.Choice(["none", "fuzzy", "crisp"]))
-@click.option("--anchors", default="percentile", show_default=True,
-              help="With --calibrate: 'percentile' (10/50/90) or COL=e,c,i;COL2=e,c,i "
-                   "(theory anchors).")
+              type=click.Choice(["none", "fuzzy", "crisp"]),
+              help="Calibrate the analysed columns (0/1 columns are kept as they are).")
+@click.option("--thresholds", default=None, metavar="'COL=e:N,c:N,i:N;...'",
+              help="Calibration thresholds per column, as R's calibrate(thresholds=): "
+                   "'DEV=e:400,c:550,i:900; URB=25,50,65; STB=e:15,c:9.5,i:5' (fuzzy), "
+                   "'DEV=c:550' (crisp), 'COL=none' (keep as it is).")
+@click.option("--calibration", "calibration_file", default=None,
+              type=click.Path(dir_okay=False),
+              help="A TOML/JSON calibration file: type, idm and a [thresholds] table "
+                   "(COL = [e, c, i]).")
+@click.option("--idm", default=None, type=float,
+              help="Membership at the outer fuzzy anchors (R's idm; default 0.95).")
+@click.option("--anchors", default=None,
+              help="'percentile': take missing thresholds from the data (10/50/90 "
+                   "percentiles; crisp: the median), said in the calibration table; or "
+                   "COL=e,c,i;COL2=e,c,i. Crisp calibration needs thresholds or this.")
+@click.option("--round", "round_digits", default=None, type=click.IntRange(0, 12),
+              help="Round calibrated memberships to this many decimals (R's LF: 2).")
+@click.option("--save-calibration", default=None, type=click.Path(dir_okay=False),
+              help="Write the calibration table (column, type, thresholds, idm, source) "
+                   "to this CSV file.")
 @click.option("--incl-cut", default=0.8, show_default=True, type=float)
 @click.option("--n-cut", default=1, show_default=True, type=int)
 @click.option("--pri-cut", default=0.0, show_default=True, type=float)
@@ -642,52 +661,78 @@ def export(paths: tuple[str, ...], experiment: str | None) -> None:
               type=click.Choice(["all", "conservative", "parsimonious", "intermediate"]))
 @click.option("--dir-exp", default=None,
               help="Directional expectations for the intermediate solution, e.g. 'DEV,~IND' "
-                   "(with --solution intermediate or all).")
+                   "(quoted names allowed; with --solution intermediate or all).")
 @click.option("--max-models", default=None, type=click.IntRange(1),
               help="Tied models kept per solution (default: the engine's, 1000); all tied "
                    "models are still counted.")
 @click.option("--time-limit", default=10.0, show_default=True,
-              type=click.FloatRange(0, min_open=True),
+              type=click.FloatRange(0, 3600, min_open=True),
               help="Seconds each minimization may take; on a hard table the best cover found "
-                   "is returned with bounds on the minimum and a note of what is proven.")
+                   "is returned with bounds on the minimum and a note of what is proven. A "
+                   "fuzzy truth table too large to build in about a minute is refused.")
 @click.option("--progress/--no-progress", default=None,
               help="Say what is being computed and how long it took (default: when stderr is "
                    "a terminal).")
-def analyze(csv: str, outcome: str, conditions: str | None, cal: str, anchors: str,
+def analyze(csv: str, outcome: str, conditions: str | None, cal: str, anchors: str | None,
             incl_cut: float, n_cut: int, pri_cut: float, solution: str,
             dir_exp: str | None, index_col: str | None = None, max_models: int | None = None,
-            progress: bool | None = None, time_limit: float = 10.0) -> None:
+            progress: bool | None = None, time_limit: float = 10.0,
+            thresholds: str | None = None, calibration_file: str | None = None,
+            idm: float | None = None, round_digits: int | None = None,
+            save_calibration: str | None = None) -> None:
     """QCA of your own CSV: calibrate, truth table, minimize, print.
 
-    Every minimization is bounded (``--max-models``, ``--time-limit``), so every call returns,
-    saying how complete its answer is.
+    Calibration is explicit: thresholds per column (--thresholds or --calibration), printed
+    with the result and optionally saved (--save-calibration). Every minimization is bounded
+    (--max-models, --time-limit), so every call returns, saying how complete its answer is.
     """
-    from click.core import ParameterSource
-
     from experiments.analyze import analyze as run_analysis
+    from experiments.analyze import split_names
+    from experiments.paths import check_output_path, neutralise_frame
 
     ctx = click.get_current_context()
-    if cal == "none" and ctx.get_parameter_source("anchors") == ParameterSource.COMMANDLINE:
-        raise click.UsageError("--anchors sets calibration anchors; it needs --calibrate "
-                               "fuzzy or crisp", ctx=ctx)
+    if cal == "none" and calibration_file is None and (anchors is not None or thresholds
+                                                        is not None or idm is not None):
+        raise click.UsageError("--anchors, --thresholds and --idm set calibration; they need "
+                               "--calibrate fuzzy or crisp", ctx=ctx)
     if dir_exp and solution in ("conservative", "parsimonious"):
         raise click.UsageError(f"--dir-exp applies to the intermediate solution only, not to "
                                f"--solution {solution}; use --solution intermediate or all",
                                ctx=ctx)
+    inputs = [csv, *([calibration_file] if calibration_file else [])]
+    if save_calibration is not None:
+        check_output_path(save_calibration, inputs=inputs)
+        if cal == "none" and calibration_file is None:
+            raise click.UsageError("--save-calibration needs --calibrate fuzzy or crisp",
+                                   ctx=ctx)
     show = sys.stderr.isatty() if progress is None else progress
     result = run_analysis(
-        csv, outcome, [c.strip() for c in conditions.split(",")] if conditions else None,
-        index=index_col, calibrate=cal, anchors=anchors, incl_cut=incl_cut, n_cut=n_cut,
-        pri_cut=pri_cut, solution=solution, dir_exp=dir_exp, max_models=max_models,
+        csv, outcome, split_names(conditions) if conditions else None,
+        index=index_col, calibrate=cal, anchors=anchors, thresholds=thresholds,
+        calibration=calibration_file, idm=idm, round_digits=round_digits, incl_cut=incl_cut,
+        n_cut=n_cut, pri_cut=pri_cut, solution=solution, dir_exp=dir_exp, max_models=max_models,
         time_limit=time_limit, progress=(lambda msg: click.echo(f"qcasim: {msg}", err=True))
         if show else None)
     for msg in result.warnings:  # one line each; the engine's knobs are options here
         msg = msg.replace("raise max_models", "raise --max-models").replace(
             "raise time_limit", "raise --time-limit")
-        click.secho(f"qcasim: warning: {msg}", fg="yellow", err=True)
-    click.echo(result.summary())
+        click.secho(f"qcasim: warning: {_clean(msg)}", fg="yellow", err=True)
+    click.echo(_clean_lines(result.summary()))
+    if save_calibration is not None and result.calibration is not None:
+        neutralise_frame(result.calibration.reset_index()).to_csv(save_calibration, index=False)
+        click.echo(f"Calibration table: {_clean(save_calibration)}", err=True)
 
 
+def _clean(text: object) -> str:
+    """Data-derived text made safe for the terminal (:func:`experiments.paths.printable`)."""
+    from experiments.paths import printable
+
+    return printable(text)
+
+
+def _clean_lines(text: str) -> str:
+    """:func:`_clean` line by line (a multi-line summary keeps its lines)."""
+    return "\n".join(_clean(line) for line in text.split("\n"))
 
 
 def main() -> None:

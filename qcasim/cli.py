@@ -152,7 +152,7 @@ class _Group(click.Group):
                 out = super().invoke(ctx)
             for msg in dict.fromkeys(str(w.message) for w in caught
                                      if issubclass(w.category, ScenarioWarning)):
-                click.secho(f"qcasim: warning: {msg}", fg="yellow", err=True)
+                click.secho(f"qcasim: warning: {_clean(msg)}", fg="yellow", err=True)
             for w in caught:
                 if not issubclass(w.category, ScenarioWarning):
                     warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
@@ -175,7 +175,7 @@ class _Group(click.Group):
             if isinstance(exc, OSError) and exc.strerror and exc.filename:
                 msg = f"{exc.strerror}: {exc.filename}"
             kind = "error" if code == 2 else f"failed ({type(exc).__name__})"
-            click.secho(f"qcasim: {kind}: {msg}", fg="red", err=True)
+            click.secho(f"qcasim: {kind}: {_clean(msg)}", fg="red", err=True)
             ctx.exit(code)
 
 
@@ -240,6 +240,10 @@ def _check_backend(jobs: int, scheduler: str | None) -> None:
     if scheduler is not None and ctx.get_parameter_source("jobs") == ParameterSource.COMMANDLINE:
         raise click.UsageError("-j/--jobs sets local processes and --scheduler runs on a Dask "
                                "cluster; give one of them", ctx=ctx)
+    if scheduler is not None:
+        from experiments.runner import check_scheduler
+
+        check_scheduler(scheduler)
 
 
 def _validate_cells(exp: Any) -> None:
@@ -268,7 +272,7 @@ def _execute(exp: Any, db: Path, jobs: int, scheduler: str | None, progress: boo
                            n_jobs=jobs, scheduler=scheduler, progress=progress,
                            overwrite=overwrite)
     for note in s.notes:
-        click.echo(f"qcasim: {note}", err=True)
+        click.echo(f"qcasim: {_clean(note)}", err=True)
     cov = s.coverage
     failed = ""
     if cov is not None and cov.n_failed:
@@ -277,9 +281,10 @@ def _execute(exp: Any, db: Path, jobs: int, scheduler: str | None, progress: boo
     elif cov is not None and cov.n_no_output:
         failed = (f"; no output computed in {cov.n_no_output} of {cov.n_stored} "
                   f"(first: {cov.first_error})")
-    click.echo(f"{s.experiment}: {s.n_run} replications run, {s.n_skipped} already stored "
-               f"({s.n_total} in {s.n_cells} cells) in {s.seconds:.1f} s"
-               f"{f' ({s.rate:.0f} reps/s)' if s.n_run else ''}{failed}; store {db}", err=True)
+    click.echo(_clean(f"{s.experiment}: {s.n_run} replications run, {s.n_skipped} already "
+                      f"stored ({s.n_total} in {s.n_cells} cells) in {s.seconds:.1f} s"
+                      f"{f' ({s.rate:.0f} reps/s)' if s.n_run else ''}{failed}; store {db}"),
+               err=True)
     if cov is not None and cov.n_stored and cov.n_ok == 0:
         raise ExperimentFailed(f"all {cov.n_stored} replications of {s.experiment!r} failed; "
                                f"first error: {cov.first_error}")
@@ -289,17 +294,35 @@ def _execute(exp: Any, db: Path, jobs: int, scheduler: str | None, progress: boo
                                f"{cov.first_error}")
 
 
-def _report(db: Path, experiment: str, out: Path | None) -> None:
+def _warn(msg: str) -> None:
+    """One yellow warning line on stderr (data-derived text made printable)."""
+    click.secho(f"qcasim: warning: {_clean(msg)}", fg="yellow", err=True)
+
+
+def _report_path(db: Path, experiment: str, out: str | Path | None,
+                 inputs: tuple[str | Path, ...] = ()) -> Path:
+    """The report's HTML file: ``-o`` checked against the store and the inputs, or
+    ``<store folder>/<safe experiment name>.html``."""
+    from experiments.paths import check_output_path, output_file
+
+    path = Path(out) if out is not None else output_file(db.parent, experiment, ".html")
+    return check_output_path(path, store=db, inputs=inputs)
+
+
+def _report(db: Path, experiment: str, out: Path | None,
+            inputs: tuple[str | Path, ...] = ()) -> None:
     from experiments.report import write_report
     from experiments.store import Store
 
-    with Store(db) as store:
-        path, summary = write_report(store, experiment,
-                                     out or db.parent / f"{experiment}.html")
+    target = _report_path(db, experiment, out, inputs)
+    with Store(db, readonly=True) as store:
+        for note in store.check(experiment):
+            _warn(note)
+        path, summary = write_report(store, experiment, target)
         covers = store.coverage(experiment).describe()
-    click.echo(summary)
-    click.echo(f"\nCovers {covers}.")
-    click.echo(f"Report: {path}")
+    click.echo(_clean_lines(summary))
+    click.echo(f"\nCovers {_clean(covers)}.")
+    click.echo(f"Report: {_clean(path)}")
 
 
 @cli.command()
@@ -339,16 +362,18 @@ def benchmark(experiment_file: str, out: str, make_report: bool, jobs: int,
     _check_backend(jobs, scheduler)
     exp = load_experiment(experiment_file)
     db = _db_path(out)
+    if make_report and exp.kind != "limited_diversity":
+        _report_path(db, exp.name, None, (experiment_file,))  # refused before any work
     if exp.kind == "limited_diversity":
         from experiments.limited_diversity import run_study
 
         res, truth, path = run_study(exp.limited_diversity, exp.name, db.parent)
-        click.echo(res.summary(truth, exp.name))
-        click.echo(f"\nRecords: {path}")
+        click.echo(_clean_lines(res.summary(truth, exp.name)))
+        click.echo(f"\nRecords: {_clean(path)}")
         return
     _execute(exp, db, jobs, scheduler, progress, overwrite)
     if make_report:
-        _report(db, exp.name, None)
+        _report(db, exp.name, None, (experiment_file,))
 
 
 def _parse_value(text: str) -> Any:
@@ -468,9 +493,14 @@ def power(scenario: str, cal_type: str | None, conditions: str | None, incl_cut:
     The rate is fitted as a monotone curve with a ceiling (logistic in log N); when the ceiling
     is below the target the answer is "never", with the cause from the population ceiling.
     """
+    import math
+
     from experiments.power import answers_from_frame, power_experiment
     from experiments.store import Store
 
+    if not math.isfinite(target):
+        raise click.BadParameter(f"{target} is not a rate between 0 and 1", param_hint="--target")
+    _check_backend(jobs, scheduler)
     base = _base_params(scenario, cal_type, conditions, incl_cut, reliability, hazard_ratio, sets)
     base["solutions"] = [solution]
     grid: dict[str, list[Any]] = {}
@@ -501,12 +531,12 @@ def power(scenario: str, cal_type: str | None, conditions: str | None, incl_cut:
         variable = "n_workers"
     db = _db_path(out)
     _execute(exp, db, jobs, scheduler, progress, overwrite)
-    with Store(db) as store:
+    with Store(db, readonly=True) as store:
         frame = store.frame(exp.name)
     frame = frame[frame["cell"].isin({c.key for c in exp.cells()})]
     for ans in answers_from_frame(frame, variable, over_names, criterion, solution, target, base,
                                   explain=explain):
-        click.echo(ans.summary(criterion, solution))
+        click.echo(_clean_lines(ans.summary(criterion, solution)))
         click.echo("")
 
 
@@ -581,20 +611,29 @@ def audit(reported: str, scenario: str, n_cases: int, conditions: str | None, ca
 @click.option("--experiment", "-e", default=None, help="Experiment name (default: the last).")
 @click.option("--out", "-o", default=None, type=click.Path(), help="HTML file.")
 def report(run: str, experiment: str | None, out: str | None) -> None:
-    """HTML report and terminal summary of a stored run (directory or .db file)."""
+    """HTML report and terminal summary of a stored run (directory or .db file).
+
+    The store is opened read-only; the report never overwrites the store or its files."""
+    db = _db_path(run)
+    name = _stored_experiment(db, experiment)
+    _report(db, name, Path(out) if out else None)
+
+
+def _stored_experiment(db: Path, experiment: str | None) -> str:
+    """The experiment to read from the store at ``db`` (read-only): the given one, or the last."""
     from experiments.store import Store
 
-    db = _db_path(run)
     if not db.is_file():
         raise FileNotFoundError(f"no results store at {db}")
-    with Store(db) as store:
+    with Store(db, readonly=True) as store:
         names = store.experiments()
     if not names:
-        raise InputError(f"{db} holds no experiment")
+        raise InputError(f"{_clean(db)} holds no experiment")
     name = experiment or names[-1]
     if name not in names:
-        raise InputError(f"no experiment {name!r} in {db}; it has {', '.join(names)}")
-    _report(db, name, Path(out) if out else None)
+        raise InputError(f"no experiment {_clean(name)!r} in {_clean(db)}; it has "
+                         f"{', '.join(_clean(n) for n in names)}")
+    return name
 
 
 @cli.command()
@@ -606,6 +645,7 @@ def export(paths: tuple[str, ...], experiment: str | None) -> None:
     .parquet with pyarrow), one row per replication, failed ones included (column ``error``).
 
     RUN is the results directory or .db file (default: qcasim-results)."""
+    from experiments.paths import check_output_path
     from experiments.store import Store
 
     if len(paths) not in (1, 2):
@@ -614,15 +654,19 @@ def export(paths: tuple[str, ...], experiment: str | None) -> None:
     db = _db_path(run)
     if not db.is_file():
         raise FileNotFoundError(f"no results store at {db}")
-    with Store(db) as store:
+    check_output_path(output, store=db)
+    with Store(db, readonly=True) as store:
         names = store.experiments()
         if experiment is not None and experiment not in names:
-            raise InputError(f"no experiment {experiment!r} in {db}; it has "
-                             f"{', '.join(names) or 'none'}")
+            raise InputError(f"no experiment {_clean(experiment)!r} in {_clean(db)}; it has "
+                             f"{', '.join(_clean(n) for n in names) or 'none'}")
+        for name in [experiment] if experiment else names:
+            for note in store.check(name):
+                _warn(note)
         path = store.export(output, experiment)
         covers = [store.coverage(name).describe() for name in ([experiment] if experiment
                                                                  else names)]
-    click.echo(f"{path}: " + "; ".join(covers) if covers else f"{path}: no replications")
+    click.echo(_clean(f"{path}: " + "; ".join(covers) if covers else f"{path}: no replications"))
 
 
 @cli.command()

@@ -540,6 +540,155 @@ def power(scenario: str, cal_type: str | None, conditions: str | None, incl_cut:
         click.echo("")
 
 
+def _load_space(path: str | None) -> dict[str, Any] | None:
+    """A design space TOML: its ``[space]`` table (or the whole file when it has none)."""
+    import tomllib
+
+    if path is None:
+        return None
+    p = Path(path)
+    try:
+        raw = tomllib.loads(p.read_text(encoding="utf-8"))
+    except UnicodeDecodeError:
+        raise InputError(f"space file {str(p)!r}: not a UTF-8 text file") from None
+    except (tomllib.TOMLDecodeError, RecursionError) as exc:
+        raise InputError(f"space file {str(p)!r}: invalid TOML: {exc}") from None
+    space = raw.get("space", raw)
+    if not isinstance(space, dict):
+        raise InputError(f"space file {str(p)!r}: [space] must be a table of lever = [levels]")
+    return space
+
+
+class _Progress:
+    """A tqdm bar over the planner's steps (its ``progress`` callback): one tick per message,
+    the message as the bar's description."""
+
+    def __init__(self, enabled: bool) -> None:
+        self.bar: Any = None
+        if enabled:
+            from tqdm.auto import tqdm
+
+            self.bar = tqdm(desc="plan", unit=" steps", file=sys.stderr, leave=False,
+                            bar_format="{desc} [{elapsed}, {n_fmt} steps]")
+
+    def __call__(self, msg: str) -> None:
+        if self.bar is not None:
+            self.bar.set_description_str(f"plan: {_clean(msg)[:90]}")
+            self.bar.update(1)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+
+
+def _plan_arguments(target: str | None, space: str | None, cost: str | None,
+                    sets: tuple[str, ...], seed: int, n_pop: int, draws: int, verify: bool,
+                    robust: bool) -> dict[str, Any]:
+    """Keywords of :func:`experiments.plan.plan` from the command line's options (validated
+    by the planner itself before any work)."""
+    args: dict[str, Any] = {"seed": seed, "n_pop": n_pop, "n_draws": draws, "verify": verify,
+                            "robust": robust}
+    if target is not None:
+        args["target"] = target
+    if space is not None:
+        args["space"] = _load_space(space)
+    if cost is not None:
+        args["cost"] = cost
+    base = _parse_sets(sets)
+    if base:
+        args["base"] = base
+    return args
+
+
+@cli.command("plan")
+@click.argument("scenario", default="kbop")
+@click.option("--target", default=None,
+              help="What the design must reach, e.g. 'exact >= 0.8 and null_claim <= 0.05' "
+                   "(the default) or 'paths >= 0.9'.")
+@click.option("--space", "space_file", default=None, type=click.Path(dir_okay=False),
+              help="TOML file with a [space] table: the levers and their levels (n_grid, "
+                   "conditions, incl_cut, n_cut, pri_cut, cal_type, reliability, participants, "
+                   "solution, outcome_anchors).")
+@click.option("--cost", "cost_file", default=None, type=click.Path(dir_okay=False),
+              help="TOML file with a [cost] table (per_case, per_condition, per_item, "
+                   "per_followup, fixed, unit).")
+@click.option("--set", "sets", multiple=True, metavar="KEY=VALUE",
+              help="A replication parameter fixed for every design (repeatable), e.g. "
+                   "--set recipe_hazard_ratio=0.2.")
+@click.option("--seed", default=1, show_default=True, type=click.IntRange(0))
+@click.option("--n-pop", default=100_000, show_default=True, type=click.IntRange(1000),
+              help="Cases in each screening population.")
+@click.option("--draws", default=400, show_default=True, type=click.IntRange(50),
+              help="Truth tables drawn per design and N.")
+@click.option("--verify/--no-verify", default=True, show_default=True,
+              help="Verify the recommendation by full simulation.")
+@click.option("--robust/--no-robust", default=True, show_default=True,
+              help="Stress the recommendation over the scenario's illustrative ranges.")
+@click.option("--json", "json_out", default=None, type=click.Path(dir_okay=False),
+              help="Write the plan as JSON to this file.")
+@click.option("--html", "html_out", default=None, type=click.Path(dir_okay=False),
+              help="Write the plan as an HTML section to this file.")
+@click.option("--figures", "figures_dir", default=None, type=click.Path(file_okay=False),
+              help="Write the Pareto and tornado figures (PNG) into this folder.")
+@click.option("--out", "-o", default=None, type=click.Path(file_okay=False),
+              help="Write <out>/<scenario>.plan.json, .plan.html and the figures here.")
+@click.option("--progress/--no-progress", default=True, show_default=True)
+def plan_command(scenario: str, target: str | None, space_file: str | None,
+                 cost_file: str | None, sets: tuple[str, ...], seed: int, n_pop: int, draws: int,
+                 verify: bool, robust: bool, json_out: str | None, html_out: str | None,
+                 figures_dir: str | None, out: str | None, progress: bool) -> None:
+    """The cheapest study design that recovers the recipe (if it is true) at the target rate.
+
+    Screens the design space with a truth-table surrogate, verifies the recommendation by full
+    simulation and stresses it over the scenario's illustrative ranges (fragile or robust).
+    Seeded and reproducible; the planner's own errors exit with status 2.
+    """
+    from experiments.cost import cost_model
+    from experiments.plan import DesignSpace, Target, plan
+    from experiments.plan_files import plan_fingerprint, plan_paths, write_plan
+
+    args = _plan_arguments(target, space_file, cost_file, sets, seed, n_pop, draws, verify,
+                           robust)
+    # everything the planner reads is checked before the (long) work starts
+    Target.parse(args.get("target", "exact >= 0.8 and null_claim <= 0.05"))
+    DesignSpace.build(args.get("space"))
+    cost_model(args.get("cost"))
+    inputs = tuple(p for p in (space_file, cost_file, scenario) if p and Path(p).is_file())
+    name = Path(scenario).stem if Path(scenario).suffix == ".toml" else scenario
+    figures: dict[str, Path] = {}
+    json_path: Path | None = Path(json_out) if json_out else None
+    html_path: Path | None = Path(html_out) if html_out else None
+    if out is not None:
+        paths = plan_paths(out, name)
+        json_path = json_path or paths["json"]
+        html_path = html_path or paths["html"]
+        figures = {"pareto": paths["pareto"], "tornado": paths["tornado"]}
+    if figures_dir is not None:
+        from experiments.paths import output_file
+
+        figures = {k: output_file(figures_dir, name, f".plan-{k}.png")
+                   for k in ("pareto", "tornado")}
+    from experiments.paths import check_output_path
+
+    for p in (json_path, html_path, *figures.values()):
+        if p is not None:
+            check_output_path(p, inputs=inputs)
+    bar = _Progress(progress)
+    try:
+        result = plan(scenario, **args, progress=bar)
+    finally:
+        bar.close()
+    click.echo(_clean_lines(str(result)))
+    if json_path or html_path or figures:
+        for p in (json_path, html_path, *figures.values()):
+            if p is not None:
+                p.parent.mkdir(parents=True, exist_ok=True)
+        written = write_plan(result, json_path=json_path, html_path=html_path, figures=figures,
+                             fingerprint=plan_fingerprint(scenario, args), inputs=inputs)
+        for p in written:
+            click.echo(f"Wrote {_clean(p)}", err=True)
+
+
 @cli.command()
 @_analysis_options
 @click.option("--population", default=100_000, show_default=True, type=click.IntRange(1000),

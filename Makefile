@@ -47,9 +47,9 @@ lock: $(RUN_STAMP)  ## re-resolve both lock files (keeps current pins unless pyp
 	$(BIN)/pip-compile --quiet --generate-hashes --strip-extras --no-emit-options \
 	    -o requirements.lock pyproject.toml
 	$(BIN)/pip-compile --quiet --generate-hashes --strip-extras --no-emit-options --allow-unsafe \
-	    --extra parquet --extra dask --extra test --extra docs -o requirements-dev.lock pyproject.toml
+	    --extra parquet --extra dask --extra plot --extra test --extra docs -o requirements-dev.lock pyproject.toml
 
 check: test lint site slow
 
 clean:
-	rm -rf $(VENV) build docs/tutorials docs/generated docs/sg_execution_times.rst
+	rm -rf $(VENV) build docs/tutorials docs/examples docs/generated docs/sg_execution_times.rst

@@ -32,14 +32,16 @@ extensions = [
     "numpydoc",
     "myst_parser",
     "sphinx_gallery.gen_gallery",
+    "sphinx.ext.mathjax",
+    "sphinx-mathjax-offline",  # MathJax 3 copied into the site: math renders offline, no CDN
+    "qcasim_snippets",  # the guides' snippets are run at build time, their output shown under them
 ]
 
 source_suffix = {".rst": "restructuredtext", ".md": "markdown"}
-exclude_patterns = ["_build", "tutorials/*.ipynb", "tutorials/*.py", "**/*.codeobj.json",
-                    "tutorials/*.md5", "tutorials/*.zip", "sg_execution_times.rst",
-                    "tutorials/sg_execution_times.rst"]
-myst_enable_extensions = ["colon_fence", "deflist"]
-myst_update_mathjax = False  # no math on the site: no MathJax from a CDN
+exclude_patterns = ["_build", "**/*.codeobj.json", "sg_execution_times.rst",
+                    *(f"{d}/{p}" for d in ("tutorials", "examples")
+                      for p in ("*.ipynb", "*.py", "*.md5", "*.zip", "sg_execution_times.rst"))]
+myst_enable_extensions = ["colon_fence", "deflist", "dollarmath"]
 myst_heading_anchors = 3
 
 # API reference: one page per module, from the numpydoc docstrings (pages written below by
@@ -53,10 +55,18 @@ numpydoc_show_class_members = False
 numpydoc_class_members_toctree = False
 numpydoc_xref_param_type = False
 
-# Tutorials: every script in experiments/tutorials is executed; its figures are captured.
+# Tutorials (experiments/tutorials) and the short examples (examples/): every script is executed;
+# its printed output and figures are captured, each page offers the script and a notebook.
+# Backreferences: each API object lists the examples that use it ("Examples using ...").
+BACKREFS = DOCS / "generated" / "backrefs"
 sphinx_gallery_conf = {
-    "examples_dirs": str(ROOT / "experiments" / "tutorials"),
-    "gallery_dirs": "tutorials",
+    "examples_dirs": [str(ROOT / "experiments" / "tutorials"), str(ROOT / "examples")],
+    "gallery_dirs": ["tutorials", "examples"],
+    "backreferences_dir": str(BACKREFS),
+    "doc_module": ("qca", "sim", "experiments"),
+    # Record objects under the module that defines them (qca.fit.pof), as the API pages do.
+    "prefer_full_module": {r"qca\.", r"sim\.", r"experiments\."},
+    "image_srcset": ["2x"],  # a second copy of every figure for high-dpi screens
     "filename_pattern": r".*\.py$",
     "ignore_pattern": r"__init__\.py",
     "within_subsection_order": "FileNameSortKey",
@@ -77,6 +87,7 @@ html_theme = "pydata_sphinx_theme"
 html_title = f"qcasim {release}"
 html_static_path = ["_static"]
 html_css_files = ["qcasim.css"]
+html_js_files = ["qcasim.js"]  # folds the worked solutions of the tutorials
 html_favicon = "_static/favicon.svg"  # two overlapping sets
 html_theme_options = {
     "navigation_with_keys": False,
@@ -85,7 +96,11 @@ html_theme_options = {
     "footer_start": ["copyright"],
     "footer_end": ["sphinx-version"],
     # Wide pages: R and Python side by side, the embedded report.
-    "secondary_sidebar_items": {"**": ["page-toc"], "r_to_python": [], "report": []},
+    # The on-page contents only on the reading pages; the wide pages (R and Python side by side,
+    # the embedded report) and the tutorials and examples give the width to their code and
+    # printed output (no sideways scrolling at 1,280 px). Unlisted pages get none.
+    "secondary_sidebar_items": {page: ["page-toc"] for page in
+                                ("index", "sim", "odd", "api", "guide/*", "generated/*")},
 }
 html_context = {"default_mode": "light"}
 # Section navigation only where a section has pages (tutorials, API reference).
@@ -130,6 +145,15 @@ def _write(path: Path, text: str) -> None:
         path.write_text(text)
 
 
+def _first_line(module: str) -> str:
+    """The first sentence of a module's docstring, for the package pages."""
+    import importlib
+
+    doc = (importlib.import_module(module).__doc__ or "").strip()
+    first = " ".join(doc.split("\n\n")[0].split())
+    return first.replace("*", "\\*") or "(no description)"
+
+
 def _write_api_pages() -> None:
     """One reST page per public module of qca, sim and experiments, and one per package."""
     import importlib
@@ -142,13 +166,29 @@ def _write_api_pages() -> None:
         modules = [f"{package}.{m.name}" for m in pkgutil.iter_modules(pkg.__path__)
                    if not m.name.startswith("_") and m.name != "tutorials"]
         title = f"``{package}``"
+        summaries = [f"* :doc:`{m}` -- {_first_line(m)}" for m in modules]
         _write(out / f"{package}.rst", "\n".join([
             title, "=" * len(title), "", f".. automodule:: {package}", "   :no-members:", "",
-            ".. toctree::", "   :maxdepth: 1", "", *(f"   {m}" for m in modules), ""]))
+            "Modules", "-------", "", *summaries, "",
+            ".. toctree::", "   :hidden:", "", *(f"   {m}" for m in modules), ""]))
         for m in modules:
             title = f"``{m}``"
             _write(out / f"{m}.rst", "\n".join([
                 title, "=" * len(title), "", f".. automodule:: {m}", ""]))
+
+
+def _examples_using(app, what, name, obj, options, lines) -> None:
+    """Append "Examples using ``name``" to a function's or class's docstring when a tutorial or
+    example uses it (sphinx-gallery's backreference files)."""
+    if what not in ("function", "class"):
+        return
+    refs = BACKREFS / f"{name}.examples"
+    if refs.is_file() and refs.read_text().strip():
+        lines += ["", f".. minigallery:: {name}", "   :add-heading:", ""]
+
+
+def setup(app) -> None:
+    app.connect("autodoc-process-docstring", _examples_using, priority=900)
 
 
 _write_api_pages()

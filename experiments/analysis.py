@@ -18,6 +18,7 @@ from qca import Expression
 from .calibration import calibrated_columns
 from .methods import AnalysisInput, AnalysisMethod, MethodResult, plan_outputs
 from .metrics import SolutionOutcome, error_scores, score_solution
+from .params import DEFAULT_ANALYSIS
 
 __all__ = ["AnalysisSpec", "analyse_cohort", "output_record"]
 
@@ -46,8 +47,8 @@ class AnalysisSpec:
     outcome: str
     anchors: Mapping[str, tuple[float, float, float]]
     truth: Expression
-    calibration: str = "theory"
-    cal_type: str = "fuzzy"
+    calibration: str = DEFAULT_ANALYSIS["calibration"]
+    cal_type: str = DEFAULT_ANALYSIS["cal_type"]
     percentiles: tuple[float, float, float] = (10.0, 50.0, 90.0)
     plan: tuple[tuple[AnalysisMethod, tuple[str, ...], Mapping[str, Any]], ...] = field(
         default_factory=tuple)
@@ -70,14 +71,15 @@ class AnalysisSpec:
 
 def output_record(result: MethodResult, truth: Expression,
                   case_data: Mapping[str, np.ndarray] | None,
-                  true_membership: np.ndarray | None) -> dict[str, Any]:
+                  true_membership: np.ndarray | None,
+                  outcome_membership: np.ndarray | None = None) -> dict[str, Any]:
     """``status``, every registered metric and ``model`` of one output, and
     ``search_finished`` when the method reports it (see
     :attr:`experiments.methods.MethodResult.search_finished`)."""
     if result.status.startswith("error"):
         return {"status": result.status, **error_scores(), "model": ""}
     outcome = SolutionOutcome(result.models, truth, result.n_models, case_data, true_membership,
-                              ties=result.ties)
+                              outcome_membership, ties=result.ties)
     rec = {"status": result.status, **score_solution(outcome), "model": result.model_text}
     if result.search_finished is not None:
         rec["search_finished"] = result.search_finished
@@ -112,6 +114,7 @@ def analyse_cohort(cohort: Mapping[str, np.ndarray], spec: AnalysisSpec) -> dict
         res = method.analyse(inp, params, outputs)
         rec.update(res.diagnostics)
         for out in outputs:
-            scored = output_record(res.outputs[out], spec.truth, case_data, true_membership)
+            scored = output_record(res.outputs[out], spec.truth, case_data, true_membership,
+                                   data[spec.outcome])
             rec.update({f"{out}.{k}": v for k, v in scored.items()})
     return rec

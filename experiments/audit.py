@@ -18,11 +18,14 @@ sharing at least one of its terms, or none of them is estimated with Wilson (192
 The likelihood ratio of "reported recipe true" against the null and against the alternatives
 is the ratio of these exact-hit rates; the reported-true and alternative hypotheses are
 composite, so their rates are pooled over their members with equal weight (a Bayes factor
-under a uniform prior over the effect sizes and alternatives given). When a rate has no hit,
-both rates are add-one (Laplace) smoothed, ``(k + 1) / (n + 2)``; intervals for the ratio are
-Katz et al. (1978) log intervals. The expected share of reported paths that are spurious is
-the posterior probability, with equal prior weight on the three hypothesis classes, that a
-reported path is part of no true path given that it was returned. Whether the reported recipe
+under a uniform prior over the effect sizes and alternatives given). With hits under both,
+intervals for the ratio are Katz et al. (1978) log intervals; when one rate has no hit each
+rate is estimated on its own count with the Jeffreys prior and the interval is that of the
+ratio of the two posteriors (so 0 hits in 150 null studies is stronger evidence than 0 in 10);
+with no hit under either the audit says "no evidence either way". The expected share of
+reported paths that are spurious is the posterior probability that a reported path is part of
+no true path given that it was returned; it depends on the prior probability that the reported
+recipe is true, so it is reported at several priors (:data:`SPURIOUS_PRIORS`). Whether the reported recipe
 is recoverable at all is :func:`experiments.ceiling.population_ceiling` of the reported-true
 cell at the middle effect size.
 
@@ -32,6 +35,8 @@ Baumgartner, M., & Thiem, A. (2020). Often trusted but never (properly) tested: 
 qualitative comparative analysis. *Sociological Methods & Research* 49(2), 279-311.
 Katz, D., Baptista, J., Azen, S. P., & Pike, M. C. (1978). Obtaining confidence intervals for
 the risk ratio in cohort studies. *Biometrics* 34(3), 469-474.
+Jeffreys, H. (1946). An invariant form for the prior probability in estimation problems.
+*Proc. R. Soc. A* 186, 453-461.
 Wilson, E. B. (1927). Probable inference, the law of succession, and statistical inference.
 *JASA* 22(158), 209-212.
 """
@@ -55,15 +60,16 @@ from sim.boolean import random_structure
 from sim.generators import scheme_of
 
 from .analysis import analyse_cohort
-from .ceiling import population_ceiling
+from .ceiling import DEFAULT_POPULATION, population_ceiling
 from .errors import DesignError
 from .intervals import wilson
 from .metrics import score_models
+from .params import DEFAULT_ANALYSIS
 from .pipeline import cell_setup
-from .scoring import as_expression, submodels
+from .scoring import as_expression, is_tautology, submodels
 
 __all__ = ["AuditDesign", "DataQuality", "AuditResult", "audit", "audit_html",
-           "likelihood_ratio"]
+           "likelihood_ratio", "no_evidence", "truth_sentence", "SPURIOUS_PRIORS"]
 
 #: Default effect sizes: hazard ratios for programme scenarios, outcome gaps for Boolean ones.
 PROGRAMME_EFFECTS = (0.1, 0.4, 0.7)
@@ -95,11 +101,11 @@ class AuditDesign:
     scenario: str = "kbop"
     n_cases: int = 65
     conditions: tuple[str, ...] | None = None
-    cal_type: str = "crisp"
+    cal_type: str = DEFAULT_ANALYSIS["cal_type"]
     incl_cut: float = 0.8
     n_cut: int = 1
     solution: str = "parsimonious"
-    calibration: str = "theory"
+    calibration: str = DEFAULT_ANALYSIS["calibration"]
 
     @property
     def boolean(self) -> bool:
@@ -140,28 +146,48 @@ class DataQuality:
 
 def likelihood_ratio(k1: int, n1: int, k0: int, n0: int, level: float = 0.95
                      ) -> tuple[float, float, float, bool]:
-    """Ratio of two binomial rates ``(k1/n1) / (k0/n0)`` with a Katz log interval.
+    """Ratio of two binomial rates ``(k1/n1) / (k0/n0)`` with an interval.
 
-    When either count is 0 both are add-one smoothed (``(k + 1) / (n + 2)``) so the ratio and
-    interval are finite; the second count is first rescaled to ``n1`` replications
-    (``k0 * n1 / n0``) so that two rates without a hit give a ratio of exactly 1 whatever their
-    numbers of replications. Returns ``(ratio, low, high, smoothed)``; NaNs when ``n1`` or
-    ``n0`` is 0.
+    With a hit in both rates: the plain ratio with the Katz et al. (1978) log interval. When a
+    rate has no hit, each rate is estimated on its *own* count with the Jeffreys prior
+    (posterior ``Beta(k + 1/2, n - k + 1/2)``, posterior mean ``(k + 1/2) / (n + 1)``): the
+    ratio of posterior means, and the central ``level`` interval of the ratio of the two
+    posteriors (20,000 draws from a fixed seed, so deterministic). A rate of 0 in 150
+    replications is then smaller, and the ratio larger, than 0 in 10. When *both* rates have no
+    hit the data say nothing about the ratio: NaNs (:func:`no_evidence` is True). Returns
+    ``(ratio, low, high, smoothed)``; NaNs when ``n1`` or ``n0`` is 0.
 
     Examples
     --------
     >>> [round(v, 2) for v in likelihood_ratio(20, 40, 5, 40)[:3]]
     [4.0, 1.66, 9.61]
+    >>> round(likelihood_ratio(10, 10, 0, 10)[0], 1), round(likelihood_ratio(10, 10, 0, 150)[0], 1)
+    (21.0, 288.3)
     """
     if n1 <= 0 or n0 <= 0:
         return float("nan"), float("nan"), float("nan"), False
-    smoothed = k1 == 0 or k0 == 0
-    a, b, m1, m0 = ((k1 + 1, k0 * n1 / n0 + 1, n1 + 2, n1 + 2) if smoothed
-                    else (k1, k0, n1, n0))
-    ratio = (a / m1) / (b / m0)
-    z = float(norm.ppf(0.5 + level / 2))
-    se = math.sqrt(max(1 / a - 1 / m1 + 1 / b - 1 / m0, 0.0))
-    return ratio, ratio * math.exp(-z * se), ratio * math.exp(z * se), smoothed
+    if k1 == 0 and k0 == 0:
+        return float("nan"), float("nan"), float("nan"), True
+    if k1 > 0 and k0 > 0:
+        ratio = (k1 / n1) / (k0 / n0)
+        z = float(norm.ppf(0.5 + level / 2))
+        se = math.sqrt(max(1 / k1 - 1 / n1 + 1 / k0 - 1 / n0, 0.0))
+        return ratio, ratio * math.exp(-z * se), ratio * math.exp(z * se), False
+    ratio = ((k1 + 0.5) / (n1 + 1)) / ((k0 + 0.5) / (n0 + 1))
+    rng = np.random.default_rng(20_000)
+    draws = rng.beta(k1 + 0.5, n1 - k1 + 0.5, 20_000) / rng.beta(k0 + 0.5, n0 - k0 + 0.5, 20_000)
+    lo, hi = np.quantile(draws, [0.5 - level / 2, 0.5 + level / 2])
+    return float(ratio), float(lo), float(hi), True
+
+
+def no_evidence(k1: int, k0: int) -> bool:
+    """Neither rate has a hit: the simulations cannot tell the hypotheses apart."""
+    return k1 == 0 and k0 == 0
+
+
+#: Prior probabilities of "the reported recipe is true" at which the spurious share is shown;
+#: the rest of the prior is split equally between the null and the alternatives.
+SPURIOUS_PRIORS = (0.5, 1 / 3, 0.1, 0.01)
 
 
 def _literals(term: Any) -> frozenset:
@@ -283,8 +309,9 @@ def _simulate(params: Mapping[str, Any], reported: Expression, seed: int, reps: 
         if str(rec.get(f"{sol}.status", "")).startswith("error"):
             raise DesignError(f"the analysis failed on a simulated cohort: {rec[f'{sol}.status']}")
         text = (rec.get(f"{sol}.model") or "").strip()
-        tautology = text == "1"   # every case positive: a claim, sharing no reported term
-        model = parse(text) if text and not tautology else Expression(())
+        full = as_expression(text)
+        tautology = is_tautology(full)   # every case positive: a false claim
+        model = Expression(tuple(t for t in full.terms if len(t)))
         terms = [_literals(t) for t in model.terms]
         hits = np.array([t in terms for t in rep_terms])
         path_hits += hits
@@ -337,7 +364,10 @@ class AuditResult:
         obtaining exactly the reported solution and (rows ``... (>= 1 path)``) for obtaining a
         first model that contains at least one reported path (weaker, partial evidence).
     spurious_share : float
-        Expected share of the reported paths that are spurious (module docstring).
+        Expected share of the reported paths that are spurious, with prior 1/3 on "the
+        reported recipe is true" (module docstring).
+    spurious_by_prior : dict of float -> float
+        The same share at each prior probability of :data:`SPURIOUS_PRIORS`.
     ceiling : str
         The population ceiling's sentence for the reported recipe.
     recoverable : bool
@@ -357,6 +387,7 @@ class AuditResult:
     recoverable: bool
     sensitivity: pd.DataFrame
     seed: int
+    spurious_by_prior: dict[float, float] = field(default_factory=dict)
 
     def _rate(self, kind: str) -> tuple[int, int]:
         t = self.truths[self.truths["kind"] == kind]
@@ -384,7 +415,14 @@ class AuditResult:
         lr_null = self.lr.loc["null"]
         lr_alt = self.lr.loc["alternatives"] if "alternatives" in self.lr.index else lr_null
         p1, p0 = k1 / n1, k0 / n0
-        worst = min(lr_null["low"], lr_alt["low"])
+        if no_evidence(k1, k0):
+            return (f"This result is no evidence either way: a study designed as reported "
+                    f"returned exactly this solution in 0 of {n1} simulations when the recipe was "
+                    f"true (95 % upper bound {wilson(0, n1)[1]:.0%}) and in 0 of {n0} under the "
+                    f"null, so obtaining it cannot discriminate between them"
+                    + self._partial() + ".")
+        lows = [v for v in (lr_null["low"], lr_alt["low"]) if math.isfinite(v)]
+        worst = min(lows) if lows else float("nan")
         if worst > 10:
             strength = "strong evidence for"
         elif worst > 3:
@@ -394,6 +432,7 @@ class AuditResult:
         else:
             strength = "no reliable evidence for"
         if k1 == 0:
+            strength = "evidence against" if lr_null["high"] < 1 else strength
             return (f"This result is {strength} the reported recipe: even if the recipe were "
                     f"true, a study designed as reported would return exactly this solution in "
                     f"0 of {n1} simulations (95 % upper bound {wilson(0, n1)[1]:.0%}), and under "
@@ -417,8 +456,11 @@ class AuditResult:
                  f"seed {self.seed}.",
                  f"Recoverable at all (population ceiling): {'yes' if self.recoverable else 'no'}."
                  f" {self.ceiling}",
-                 f"Expected share of reported paths that are spurious (equal prior weight on "
-                 f"reported-true, null, alternatives): {self.spurious_share:.0%}.", "",
+                 "Expected share of reported paths that are spurious, by the prior probability "
+                 "that the reported recipe is true (the rest split equally between the null and "
+                 "the alternatives): " + (", ".join(
+                     f"{_prior_label(p)} {v:.0%}" for p, v in self.spurious_by_prior.items())
+                     or f"1/3 {self.spurious_share:.0%}") + ".", "",
                  "How often QCA run as reported returns the reported solution (95 % Wilson):"]
         lines.append(f"  {'truth':12s} {'effect':>6s} {'reps':>5s}  {'exact':>17s}  "
                      f"{'shares terms':>17s}  {'none':>17s}  {'term FDR':>8s}  recipe")
@@ -433,8 +475,7 @@ class AuditResult:
         lines += ["", "Likelihood ratio of 'reported recipe true' (pooled over effects), for "
                   "the exact solution and (>= 1 path) for a first model sharing a reported path:"]
         for name, r in self.lr.iterrows():
-            sm = " (add-one smoothed: a rate had no hit)" if r["smoothed"] else ""
-            lines.append(f"  vs {name:25s} {r['lr']:8.3g}  [{r['low']:.3g}, {r['high']:.3g}]{sm}")
+            lines.append(f"  vs {name:25s} {_lr_text(r)}")
         paths = [c for c in self.truths.columns if c.startswith("p_path_")]
         lines += ["", "Probability that each reported path appears in the first model:"]
         for i, (c, t) in enumerate(zip(paths, self.reported.terms)):
@@ -449,19 +490,87 @@ class AuditResult:
         return self.summary()
 
 
+def _prior_label(p: float) -> str:
+    return "1/3" if abs(p - 1 / 3) < 1e-9 else f"{p:g}"
+
+
+def _lr_text(r: Mapping[str, Any]) -> str:
+    """A likelihood ratio row as text: the ratio and its interval, or 'no evidence'."""
+    if not math.isfinite(r["lr"]):
+        return "no evidence either way (no hit under either hypothesis)"
+    sm = (" (Jeffreys: a rate had no hit, each rate estimated on its own count)"
+          if r["smoothed"] else "")
+    return f"{r['lr']:.3g} [95 % {r['low']:.3g}, {r['high']:.3g}]{sm}"
+
+
+_KIND_TEXT = {"reported": "the reported recipe is true", "null": "the outcome is unrelated to "
+              "every condition (the null)", "alternative": "a different recipe is true"}
+
+
+def truth_sentence(row: Mapping[str, Any]) -> str:
+    """One plain sentence for one competing truth of :attr:`AuditResult.truths`."""
+    n = int(row["reps"])
+    kind = row["kind"]
+    what = _KIND_TEXT.get(kind, kind)
+    if kind == "alternative":
+        what = f"{what} ({row['truth']}: {row['recipe']}, pooled over the effect sizes)"
+    elif kind == "reported" and not pd.isna(row["effect"]):
+        what = f"{what} at effect size {row['effect']:g}"
+
+    def rate(c: str) -> str:
+        return (f"{int(row[c])} of {n} ({row['p_' + c]:.0%}, 95 % {row['p_' + c + '_low']:.0%}-"
+                f"{row['p_' + c + '_high']:.0%})")
+
+    return (f"If {what}, QCA run as reported returned exactly the reported solution in "
+            f"{rate('exact')} simulated studies, a first model sharing a reported path in "
+            f"{rate('shares_terms')}, and neither in {rate('none')}.")
+
+
 def audit_html(result: AuditResult) -> str:
-    """The audit as an HTML ``<section>`` for a report (verdict, evidence, sensitivity)."""
-    t = result.truths[["truth", "kind", "effect", "reps", "p_exact", "p_exact_low", "p_exact_high",
-                       "p_shares_terms", "p_none", "term_fdr", "recipe"]]
+    """The audit as a readable HTML ``<section>``: the verdict, one sentence per competing
+    truth, a labelled table of rates, the likelihood ratios in words, the spurious share by
+    prior and the sensitivity table."""
+    esc = html.escape
+    t = result.truths
+    cols = {"truth": "truth", "kind": "hypothesis", "effect": "effect size", "reps": "studies",
+            "p_exact": "exactly the reported solution", "p_shares_terms": "shares a path only",
+            "p_none": "neither", "term_fdr": "share of spurious terms", "recipe": "recipe"}
+
+    def pct(r: Mapping[str, Any], c: str) -> str:
+        return (f"{r['p_' + c]:.0%} <small>({r['p_' + c + '_low']:.0%}-"
+                f"{r['p_' + c + '_high']:.0%})</small>")
+
+    head = "".join(f"<th>{esc(v)}</th>" for v in cols.values())
+    body = []
+    for _, r in t.iterrows():
+        eff = ("all" if r["kind"] == "alternative" else "" if pd.isna(r["effect"])
+               else f"{r['effect']:g}")
+        fdr = "" if pd.isna(r["term_fdr"]) else f"{r['term_fdr']:.2f}"
+        body.append(f"<tr><td>{esc(str(r['truth']))}</td><td>{esc(str(r['kind']))}</td>"
+                    f"<td>{eff}</td><td>{int(r['reps'])}</td><td>{pct(r, 'exact')}</td>"
+                    f"<td>{pct(r, 'shares_terms')}</td><td>{pct(r, 'none')}</td><td>{fdr}</td>"
+                    f"<td><code>{esc(str(r['recipe']))}</code></td></tr>")
+    sentences = "".join(f"<li>{esc(truth_sentence(r))}</li>" for _, r in t.iterrows())
+    lrs = "".join(f"<li>Reported recipe true vs {esc(str(name))}: {esc(_lr_text(r))}</li>"
+                  for name, r in result.lr.iterrows())
+    priors = ", ".join(f"{_prior_label(p)}: {v:.0%}" for p, v in result.spurious_by_prior.items())
+    sens = ("" if result.sensitivity.empty else
+            "<h3>Sensitivity: P(exactly the reported solution | reported recipe true) and the "
+            "likelihood ratio against the null, by reliability (rows) and effect size "
+            f"(columns)</h3>{result.sensitivity.to_html(escape=True)}")
     return (f"<section class='audit'><h2>Audit of a reported QCA solution</h2>"
-            f"<p><strong>{html.escape(result.verdict())}</strong></p>"
-            f"<p>Reported solution: <code>{html.escape(str(result.reported))}</code>. "
-            f"Population ceiling: {html.escape(result.ceiling)} Expected share of spurious "
-            f"reported paths: {result.spurious_share:.0%}.</p>"
-            f"<h3>Rates under each truth</h3>{t.to_html(index=False, float_format=lambda v: f'{v:.3f}')}"
-            f"<h3>Likelihood ratios</h3>{result.lr.to_html(float_format=lambda v: f'{v:.3g}')}"
-            f"<h3>Sensitivity (reliability x effect size)</h3>"
-            f"{result.sensitivity.to_html()}</section>")
+            f"<p><strong>{esc(result.verdict())}</strong></p>"
+            f"<p>Reported solution: <code>{esc(str(result.reported))}</code>. Population "
+            f"ceiling: {esc(result.ceiling)}</p>"
+            f"<h3>What QCA returns under each competing truth</h3><ul>{sentences}</ul>"
+            f"<table class='audit-rates'><thead><tr>{head}</tr></thead><tbody>{''.join(body)}"
+            f"</tbody></table><p><small>Rates with 95 % Wilson intervals.</small></p>"
+            f"<h3>Likelihood ratios</h3><ul>{lrs}</ul>"
+            f"<h3>How many reported paths are spurious?</h3><p>Expected share of the reported "
+            f"paths that are part of no true path, given that they were returned, by the prior "
+            f"probability that the reported recipe is true (the rest of the prior split "
+            f"equally between the null and the alternatives): {esc(priors)}.</p>"
+            f"{sens}</section>")
 
 
 # ----------------------------------------------------------------------------- the audit
@@ -485,7 +594,7 @@ def _row(t: _Truth, res: Mapping[str, Any]) -> dict[str, Any]:
 def audit(reported: str | Expression, design: AuditDesign | None = None,
           quality: DataQuality | None = None, reps: int = 100, seed: int = 1,
           n_random: int = 4, n_sub: int = 3, n_super: int = 2, sensitivity: bool = True,
-          ceiling_population: int = 20_000) -> AuditResult:
+          ceiling_population: int = DEFAULT_POPULATION) -> AuditResult:
     """Audit a reported QCA solution by simulating its study under competing truths.
 
     Parameters
@@ -576,23 +685,28 @@ def audit(reported: str | Expression, design: AuditDesign | None = None,
                 lr_rows[label + event] = {"lr": r, "low": lo, "high": hi, "smoothed": sm}
     lr = pd.DataFrame(lr_rows).T
     spurious = _spurious_share(table, rep_expr)
+    by_prior = {p: _spurious_share(table, rep_expr, p) for p in SPURIOUS_PRIORS}
 
     ceil = population_ceiling(_params(design, quality, rep_expr, mid, conds, rel),
                               n_population=ceiling_population, seed=seed)
     sens = _sensitivity(design, quality, rep_expr, conds, effects, reps, seed) if sensitivity \
         else pd.DataFrame()
     return AuditResult(rep_expr, design, quality, table.drop(columns="_truth_expr"),
-                       lr, spurious, ceil.cause(), ceil.recoverable(), sens, seed)
+                       lr, spurious, ceil.cause(), ceil.recoverable(), sens, seed, by_prior)
 
 
-def _spurious_share(table: pd.DataFrame, reported: Expression) -> float:
-    """Posterior share of reported paths part of no true path, given they were returned, with
-    equal prior weight on the three hypothesis classes (members weighted equally within)."""
+def _spurious_share(table: pd.DataFrame, reported: Expression, prior: float = 1 / 3) -> float:
+    """Posterior share of reported paths part of no true path, given they were returned.
+
+    The prior puts ``prior`` on "the reported recipe is true" (its effect sizes weighted
+    equally) and ``(1 - prior) / 2`` on each of the null and the alternatives (members weighted
+    equally); ``prior = 1/3`` is equal weight on the three classes."""
+    weight = {"reported": prior, "null": (1 - prior) / 2, "alternative": (1 - prior) / 2}
     shares = []
     for i, term in enumerate(reported.terms):
         num = den = 0.0
         for kind, group in table.groupby("kind"):
-            w = 1.0 / len(group)
+            w = weight.get(kind, 0.0) / len(group)
             for _, r in group.iterrows():
                 p = r[f"p_path_{i + 1}"] * w
                 spurious = kind == "null" or not _part_of(term, r["_truth_expr"])
@@ -615,6 +729,7 @@ def _sensitivity(design: AuditDesign, quality: DataQuality, reported: Expression
             res = _simulate(_params(design, quality, reported, e, conds, rel), reported, seed,
                             reps, "reported")
             lr = likelihood_ratio(res["exact"], reps, null["exact"], reps)[0]
-            row[f"effect {e:g}"] = f"{res['exact'] / reps:.0%} (LR {lr:.3g})"
+            ratio = f"LR {lr:.3g}" if math.isfinite(lr) else "no hit either way"
+            row[f"effect {e:g}"] = f"{res['exact'] / reps:.0%} ({ratio})"
         out[f"reliability {rel:g}"] = row
     return pd.DataFrame(out).T

@@ -29,6 +29,8 @@ References
 ----------
 Baumgartner, M., & Thiem, A. (2020). Often trusted but never (properly) tested: evaluating
 qualitative comparative analysis. *Sociological Methods & Research* 49(2), 279-311.
+Ragin, C. C. (2006). Set relations in social research: evaluating their consistency and
+coverage. *Political Analysis* 14(3), 291-310.
 """
 
 from __future__ import annotations
@@ -182,6 +184,9 @@ class SolutionOutcome:
         Calibrated memberships of the analysed conditions (for case-level metrics).
     true_membership : array, optional
         Each case's true membership in the recipe.
+    outcome : array, optional
+        Each case's calibrated outcome membership (for the first model's consistency and
+        coverage).
     ties : object, optional
         An oracle over all tied models, listed or not, with ``any_model(term_ok, model_ok)``
         and ``all_models(term_ok, model_ok)`` (a :class:`qca.Solution`): the any/all metrics
@@ -190,12 +195,14 @@ class SolutionOutcome:
 
     def __init__(self, models: Sequence[Expression], truth: Expression, n_models: int | None = None,
                  case_data: Mapping[str, np.ndarray] | None = None,
-                 true_membership: np.ndarray | None = None, ties: Any = None):
+                 true_membership: np.ndarray | None = None, outcome: np.ndarray | None = None,
+                 ties: Any = None):
         self.models = tuple(models)
         self.truth = truth
         self.n_models = len(self.models) if n_models is None else int(n_models)
         self.case_data = case_data
         self.true_membership = true_membership
+        self.outcome = outcome
         self.ties = ties if ties is not None and self.n_models > len(self.models) else None
 
     def _part_of_truth(self, term: Any) -> bool:
@@ -385,17 +392,18 @@ def _paths_detected(o: SolutionOutcome) -> float:
         return float("nan")
     if not o.models:
         return 0.0
-    terms = [_literals(s) for s in o.models[0].terms]
+    # An empty conjunction (the tautology) is part of every path and detects none of them.
+    terms = [_literals(s) for s in o.models[0].terms if len(s)]
     return sum(any(s <= _literals(t) for s in terms) for t in o.truth.terms) / len(o.truth.terms)
 
 
 @metric("spurious_terms", "count", "terms that are part of no true path",
         "Number of terms of the first model that are not a part of any true path (false causal "
-        "claims); 0 when no model.", direction="lower")
+        "claims; an empty conjunction, the tautology, is one); 0 when no model.", direction="lower")
 def _spurious_terms(o: SolutionOutcome) -> int:
     if not o.models:
         return 0
-    return sum(not _part_of_truth(s, o.truth) for s in o.models[0].terms)
+    return sum(not len(s) or not _part_of_truth(s, o.truth) for s in o.models[0].terms)
 
 
 @metric("term_fdr", "fraction", "share of the first model's terms that are spurious",
@@ -438,3 +446,63 @@ def _condition_specificity(o: SolutionOutcome) -> float:
         return 1.0
     used = {c for s in o.models[0].terms for c, _ in s.literals}
     return len(irrelevant - used) / len(irrelevant)
+
+
+# ----------------------------------------------------------------------------- honest answers
+# What a method comparison and a fit check need per replication (issue #19): is the returned
+# model the tautology, how do the first-ranked and the listed models fare, how ambiguous is the
+# answer, and would the usual fit checks (solution consistency and coverage) have flagged it?
+
+
+@metric("tautology", "binary", "first model is the tautology (a false claim)",
+        "The first model has an empty conjunction among its terms (``1``: the outcome whatever "
+        "the conditions); scored as a false causal claim by every other metric.", direction="lower")
+def _tautology(o: SolutionOutcome) -> bool:
+    return bool(o.models) and any(len(t) == 0 for t in o.models[0].terms)
+
+
+@metric("n_listed", "count", "number of models listed",
+        "How many models the analysis listed (the tied models, possibly capped).", direction="neither")
+def _n_listed(o: SolutionOutcome) -> int:
+    return len(o.models)
+
+
+@metric("share_listed_correct", "fraction", "share of the listed models that are correct",
+        "Correct models over listed models (NaN when no model is listed).")
+def _share_listed_correct(o: SolutionOutcome) -> float:
+    if not o.scores:
+        return float("nan")
+    return sum(s["correct"] for s in o.scores) / len(o.scores)
+
+
+@metric("any_incorrect", "binary", "some listed model makes a false causal claim",
+        "At least one listed model is not a submodel of the truth (the tautology included).",
+        direction="lower")
+def _any_incorrect(o: SolutionOutcome) -> bool:
+    return any(not s["correct"] for s in o.scores)
+
+
+def _first_fit(o: SolutionOutcome) -> tuple[float, float]:
+    """Solution consistency and coverage of the first model (Ragin 2006), NaN without data."""
+    x = o.first_membership
+    if x is None or o.outcome is None:
+        return float("nan"), float("nan")
+    x = np.asarray(x, dtype=float)
+    y = np.asarray(o.outcome, dtype=float)
+    both = float(np.minimum(x, y).sum())
+    sx, sy = float(x.sum()), float(y.sum())
+    return (both / sx if sx > 0 else float("nan")), (both / sy if sy > 0 else float("nan"))
+
+
+@metric("solution_consistency", "fraction", "consistency of the first model",
+        "Sufficiency consistency sum(min(X, Y)) / sum(X) of the first model on the analysed cases "
+        "(Ragin 2006); NaN when no model.", direction="neither")
+def _solution_consistency(o: SolutionOutcome) -> float:
+    return _first_fit(o)[0]
+
+
+@metric("solution_coverage", "fraction", "coverage of the first model",
+        "Coverage sum(min(X, Y)) / sum(Y) of the first model on the analysed cases (Ragin 2006); "
+        "NaN when no model.", direction="neither")
+def _solution_coverage(o: SolutionOutcome) -> float:
+    return _first_fit(o)[1]

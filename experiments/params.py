@@ -9,8 +9,9 @@ A replication is described by a flat mapping of parameters. Three groups:
     keys), ``engine`` ("batched" or "mesa": identical cohorts).
 *Calibration and selection*
     ``calibration`` ("theory": the scenario's anchors, or "percentile": sample percentiles
-    ``percentiles``), ``cal_type`` ("fuzzy" logistic direct method or "crisp" threshold at the
-    crossover), ``conditions`` / ``n_conditions`` (which observed conditions are analysed).
+    ``percentiles``), ``cal_type`` ("crisp" threshold at the crossover, the default
+    :data:`DEFAULT_ANALYSIS`, or "fuzzy" logistic direct method), ``conditions`` /
+    ``n_conditions`` (which observed conditions are analysed).
 *Analysis*
     ``solutions`` (outputs of registered analysis methods, :mod:`experiments.methods`) and the
     parameters each of those methods declares (QCA: ``incl_cut``, ``n_cut``, ``pri_cut``,
@@ -32,7 +33,7 @@ from qca.params import Param, check_params
 from .errors import DesignError
 from .methods import get_method, method_of_output, methods, output_names
 
-__all__ = ["SEED_PARAMS", "BASE_PARAMS", "defaults", "normalise_params", "method_params",
+__all__ = ["SEED_PARAMS", "BASE_PARAMS", "DEFAULT_ANALYSIS", "defaults", "normalise_params", "method_params",
            "param_names", "DATA_PARAMS", "param_schema"]
 
 
@@ -54,6 +55,12 @@ def _check_solutions(v: Any) -> str | None:
     return None
 
 
+#: The one default analysis (issue #19), the default study's (``experiments/kbop_default.toml``):
+#: crisp calibration at the scenario's theory anchors. Every entry point that does not say
+#: otherwise (``normalise_params``, hence the CLI, power searches, the population ceiling; the
+#: audit's :class:`~experiments.audit.AuditDesign`) analyses with it.
+DEFAULT_ANALYSIS: dict[str, str] = {"calibration": "theory", "cal_type": "crisp"}
+
 BASE_PARAMS: tuple[Param, ...] = (
     Param("scenario", "kbop", "str", doc="Built-in scenario name, scenario TOML path, or "
           "'boolean:<recipe>'."),
@@ -65,9 +72,9 @@ BASE_PARAMS: tuple[Param, ...] = (
     Param("overrides", {}, "mapping", doc="Further dotted scenario overrides."),
     Param("engine", "batched", "str", choices=("batched", "mesa"),
           doc="Simulation engine (identical cohorts)."),
-    Param("calibration", "theory", "str", choices=("theory", "percentile"),
+    Param("calibration", DEFAULT_ANALYSIS["calibration"], "str", choices=("theory", "percentile"),
           doc="Calibration anchors: the scenario's theory anchors or sample percentiles."),
-    Param("cal_type", "fuzzy", "str", choices=("fuzzy", "crisp"),
+    Param("cal_type", DEFAULT_ANALYSIS["cal_type"], "str", choices=("fuzzy", "crisp"),
           doc="Fuzzy (logistic direct method) or crisp (threshold at the crossover)."),
     Param("percentiles", [10.0, 50.0, 90.0], "any", check=_check_percentiles,
           doc="Sample percentiles used as anchors when calibration = 'percentile'."),

@@ -68,6 +68,7 @@ from .pipeline import cell_setup, run_batch
 from .stats import wilson
 from .surrogate import (
     OUTCOMES,
+    SEARCH_KEYS,
     PopulationTable,
     Scorer,
     draw_tables,
@@ -881,7 +882,7 @@ def plan(scenario: str = "kbop", target: str | Target | Sequence = "exact >= 0.8
     if scen.boolean and any(a is not None for a in sp.outcome_anchors):
         raise DesignError("design space: outcome_anchors apply to programme scenarios only (a "
                           "Boolean scenario's outcome anchors follow its low and high levels)")
-    method_params = {k: base[k] for k in ("dir_exp", "max_models", "time_limit") if k in base}
+    method_params = {k: base[k] for k in SEARCH_KEYS if k in base}
     scr = _Screen(scen, n_pop, n_draws, seed, method_params)
     scr.analyses = {(scen.conditions(c), cal) for c in sp.conditions for cal in sp.cal_type}
     need = tuple(sorted({"exact", *[m for m in tgt.metrics if m in ("paths", "false_claim")]}))
@@ -1071,7 +1072,7 @@ def _params(scen: _Scenario, d: Mapping[str, Any], base: Mapping[str, Any]) -> d
          "conditions": d["conditions"].split(","), "cal_type": d["cal_type"],
          "calibration": "theory", "solutions": [d["solution"]], "incl_cut": float(d["incl_cut"]),
          "n_cut": int(d["n_cut"]), "pri_cut": float(d["pri_cut"])}
-    for k in ("dir_exp", "max_models", "time_limit"):
+    for k in SEARCH_KEYS:
         if k in base:
             p[k] = base[k]
     return normalise_params(p)

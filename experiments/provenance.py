@@ -36,7 +36,7 @@ __all__ = ["RESULTS_VERSION", "scenario_digest", "scenario_snapshot", "cell_fing
            "provenance", "describe_changes"]
 
 #: Version of the results the analysis code produces; bump when records change for given seeds.
-RESULTS_VERSION = 4
+RESULTS_VERSION = 5
 
 
 def _sha(text: str) -> str:

@@ -8,6 +8,11 @@ Definitions (Baumgartner & Thiem 2020; Baumgartner & Ambuehl 2020):
   term of ``m`` is part of another). The empty model is a submodel of every model. A submodel
   makes no false causal claim: this is the correctness criterion of the benchmark.
 * **correct**: a non-empty submodel of the truth. **error-free**: no model, or a correct one.
+* A **tautology** (the model ``1``) or any model with an empty conjunction among its terms
+  claims that the outcome follows whatever the conditions: it is a false causal claim, never
+  correct, never error-free, and its empty term is a spurious term that detects no path. (An
+  empty conjunction's literal set is a subset of every path's, so the plain submodel test would
+  otherwise accept it; cna's ``is.submodel`` has no such case because cna never returns ``1``.)
 * **completeness**: ``complexity(m) / complexity(t)`` (numbers of literals) when correct, else 0.
 * **exact**: the same set of terms as the truth; **equivalent**: the same Boolean function.
 * **term precision / recall**: the share of the model's terms that are true paths, and of the
@@ -37,6 +42,7 @@ from qca.expressions import crisp_configurations
 
 __all__ = [
     "as_expression",
+    "is_tautology",
     "complexity",
     "is_submodel",
     "submodels",
@@ -53,19 +59,35 @@ __all__ = [
 def as_expression(model: Expression | str | Sequence[str]) -> Expression:
     """An :class:`qca.Expression` from an expression, a string or a sequence of term strings.
 
-    ``"0"`` and an empty sequence give the empty model (no terms).
+    ``"0"`` and an empty sequence give the empty model (no terms); ``"1"`` (alone or as a term)
+    is the empty conjunction, the tautology.
+
+    Examples
+    --------
+    >>> str(as_expression("1")), str(as_expression(["A*B", "1"]))
+    ('1', 'A*B + 1')
     """
     if isinstance(model, Expression):
         return model
     if isinstance(model, str):
-        text = model.strip()
-        if text in ("", "0"):
-            return Expression(())
-        return parse(text)
-    terms = [t for t in model if t and t != "0"]
-    if not terms:
-        return Expression(())
-    return parse(" + ".join(terms))
+        pieces = [t.strip() for t in model.split("+")]
+        model = pieces if "1" in pieces else [model]
+    terms = [t.strip() for t in model if t and t.strip() not in ("", "0")]
+    empty = any(t == "1" for t in terms)
+    terms = [t for t in terms if t != "1"]
+    parsed = list(parse(" + ".join(terms)).terms) if terms else []
+    return Expression(tuple(parsed + ([Term(())] if empty else [])))
+
+
+def is_tautology(model: Expression | str) -> bool:
+    """Does the model contain an empty conjunction (``1``: the outcome whatever the conditions)?
+
+    Examples
+    --------
+    >>> is_tautology("1"), is_tautology("A + 1"), is_tautology("A*B"), is_tautology("0")
+    (True, True, False, False)
+    """
+    return any(len(t) == 0 for t in as_expression(model).terms)
 
 
 def complexity(model: Expression | str) -> int:
@@ -127,6 +149,8 @@ def is_submodel(model: Expression | str, truth: Expression | str) -> bool:
     t = as_expression(truth)
     if not m.terms:
         return True
+    if is_tautology(m):
+        return False
     if len(m.terms) > len(t.terms) or not _redundancy_free(m.terms):
         return False
     edges = [[j for j, u in enumerate(t.terms) if _part_of(s, u)] for s in m.terms]
@@ -239,7 +263,14 @@ def case_agreement(model_membership: np.ndarray, true_membership: np.ndarray) ->
 
 def score_model(model: Expression | str, truth: Expression | str) -> dict[str, float | bool]:
     """Every structural score of one model: correct, error_free, completeness, exact,
-    equivalent, precision, recall, complexity."""
+    equivalent, precision, recall, complexity, tautology.
+
+    Examples
+    --------
+    >>> s = score_model("1", "A*B + C")
+    >>> s["correct"], s["error_free"], s["tautology"], s["equivalent"]
+    (False, False, True, False)
+    """
     m, t = as_expression(model), as_expression(truth)
     correct = is_correct(m, t)
     precision, recall = term_precision_recall(m, t)
@@ -252,4 +283,5 @@ def score_model(model: Expression | str, truth: Expression | str) -> dict[str, f
         "precision": precision,
         "recall": recall,
         "complexity": complexity(m),
+        "tautology": is_tautology(m),
     }

@@ -895,8 +895,8 @@ class Store:
             try:
                 import pyarrow  # noqa: F401
             except ImportError:
-                raise StoreError("Parquet export needs pyarrow, which is not installed; "
-                                 "export to .csv instead") from None
+                raise StoreError("Parquet export needs pyarrow, which is not installed: "
+                                 'pip install "qcasim[parquet]", or export to .csv instead') from None
             df.to_parquet(path, index=False)
         else:
             neutralise_frame(df).to_csv(path, index=False)

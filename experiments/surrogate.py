@@ -55,6 +55,10 @@ from .methods.qca_solutions import QCA_METHOD
 from .params import normalise_params
 from .pipeline import cell_setup
 
+#: The QCA method's settings a plan passes through from its base parameters (all but the
+#: cut-offs, which are levers of the design).
+SEARCH_KEYS = tuple(p.name for p in QCA_METHOD.params if p.name not in ("incl_cut", "n_cut", "pri_cut"))
+
 __all__ = ["PopulationTable", "Scorer", "population", "population_table", "draw_tables",
            "recovery_probabilities", "OUTCOMES", "is_tautology"]
 
@@ -253,7 +257,7 @@ class Scorer:
     solution : str
         ``conservative``, ``parsimonious`` or ``intermediate``.
     method_params : mapping
-        The QCA method's ``dir_exp``, ``max_models`` and ``time_limit``.
+        The QCA method's search settings (:data:`SEARCH_KEYS`); the others are its defaults.
     """
 
     def __init__(self, conditions: Sequence[str], truth: Expression, solution: str,
@@ -261,10 +265,10 @@ class Scorer:
         self.conditions = tuple(conditions)
         self.truth = truth
         self.solution = solution
-        self.params = {"incl_cut": 0.5, "n_cut": 1, "pri_cut": 0.0,
-                       "dir_exp": method_params.get("dir_exp", "recipe"),
-                       "max_models": int(method_params.get("max_models", 50)),
-                       "time_limit": method_params.get("time_limit", 2.0)}
+        # The QCA method's declared defaults (search budget included), then the caller's.
+        self.params = {**{p.name: p.default for p in QCA_METHOD.params},
+                       **{k: v for k, v in method_params.items() if k in SEARCH_KEYS},
+                       "incl_cut": 0.5, "n_cut": 1, "pri_cut": 0.0}
         self.cache: dict[tuple[bytes, bytes], tuple[bool, bool, bool, bool]] = {}
         self.minimised = 0
 

@@ -21,7 +21,28 @@ import pandas as pd
 from ._validation import public_api
 from .exceptions import QCAError
 
-__all__ = ["sufficiency", "necessity", "disjunction_fit", "pof"]
+__all__ = ["sufficiency", "necessity", "disjunction_fit", "pof", "FitTable"]
+
+
+class FitTable(pd.DataFrame):
+    """The table :func:`pof` returns: a DataFrame that shows its values with 3 decimals, as R.
+
+    The values keep full precision (``table.loc["A", "inclS"]``); only the display rounds, at a
+    plain prompt (``repr``), with ``print`` and in Jupyter.
+    """
+
+    @property
+    def _constructor(self) -> type[FitTable]:
+        return FitTable
+
+    def _shown(self) -> pd.DataFrame:
+        return pd.DataFrame(self).round(3)
+
+    def __repr__(self) -> str:
+        return self._shown().to_string(float_format=lambda v: f"{v:.3f}", na_rep="")
+
+    def _repr_html_(self) -> str:
+        return self._shown().to_html(float_format=lambda v: f"{v:.3f}", na_rep="")
 
 
 def _ratio(num: np.ndarray | float, den: np.ndarray | float) -> np.ndarray:
@@ -32,11 +53,22 @@ def _ratio(num: np.ndarray | float, den: np.ndarray | float) -> np.ndarray:
 
 
 def sufficiency(x: np.ndarray, y: np.ndarray) -> dict[str, np.ndarray]:
-    """Sufficiency fit of set(s) ``x`` for outcome ``y``.
+    r"""Sufficiency fit of set(s) ``x`` for outcome ``y``.
 
     ``x`` has shape (n_cases,) or (n_sets, n_cases). Returns inclS = sum(min(x,y)) / sum(x),
     PRI = (sum(min(x,y)) - sum(min(x,y,1-y))) / (sum(x) - sum(min(x,y,1-y))) and
     covS = sum(min(x,y)) / sum(y).
+
+    Notes
+    -----
+    With memberships :math:`x_i` in the set and :math:`y_i` in the outcome (Ragin 2006, 2008):
+
+    .. math::
+
+       \mathrm{incl}_S = \frac{\sum_i \min(x_i, y_i)}{\sum_i x_i}, \qquad
+       \mathrm{cov}_S = \frac{\sum_i \min(x_i, y_i)}{\sum_i y_i}, \qquad
+       \mathrm{PRI} = \frac{\sum_i \min(x_i, y_i) - \sum_i \min(x_i, y_i, 1 - y_i)}
+                             {\sum_i x_i - \sum_i \min(x_i, y_i, 1 - y_i)}.
     """
     x = np.asarray(x, dtype=float)
     y = np.asarray(y, dtype=float)
@@ -100,7 +132,8 @@ def pof(
     outcome: pd.Series | np.ndarray | str | None = None,
     data: pd.DataFrame | None = None,
     relation: str | None = None,
-) -> pd.DataFrame:
+    show_cases: bool = False,
+) -> FitTable:
     """Parameters of fit of sets or expressions for an outcome, as R's QCA ``pof()``.
 
     Parameters
@@ -121,12 +154,16 @@ def pof(
     relation : {"necessity", "sufficiency"}, optional
         Defaults to the arrow's direction, else "sufficiency" for a model or solution and
         "necessity" otherwise (R's default).
+    show_cases : bool
+        R's ``show.cases`` is not offered here: ``True`` raises :class:`~qca.QCAError` naming
+        where case lists are shown (``TruthTable.summary`` and ``Solution.summary``).
 
     Returns
     -------
-    DataFrame
-        One row per set: inclN, RoN, covN (necessity) or inclS, PRI, covS, covU (sufficiency;
-        covU is the coverage lost when the set is left out of the union of all the sets).
+    FitTable
+        A DataFrame with one row per set: inclN, RoN, covN (necessity) or inclS, PRI, covS,
+        covU (sufficiency; covU is the coverage lost when the set is left out of the union of
+        all the sets). Shown with 3 decimals as R prints it; the values keep full precision.
 
     Notes
     -----
@@ -145,6 +182,10 @@ def pof(
     """
     from .expressions import Expression, evaluate, parse
 
+    if show_cases:
+        raise QCAError("pof does not list cases (R's show.cases); the cases of each truth-table "
+                       "row are in tt.summary(show_cases=True), those of each solution term in "
+                       "sol.summary(show_cases=True)")
     setms, outcome, data, arrow, model_like = _unpack(setms, outcome, data)
     if relation is not None and relation not in ("necessity", "sufficiency", "nec", "suf"):
         raise QCAError(f"relation must be 'necessity' or 'sufficiency'; got {relation!r}")
@@ -194,12 +235,12 @@ def pof(
     if x.shape[1] != y.shape[0]:
         raise QCAError(f"pof: the sets have {x.shape[1]} cases but the outcome has {y.shape[0]}")
     if relation == "necessity":
-        return pd.DataFrame(necessity(x, y), index=names)
+        return FitTable(necessity(x, y), index=names)
     overall, per_term = disjunction_fit(x, y)
     per_term.index = names
     if union_row and len(names) > 1:
         per_term.loc["expression"] = [overall["inclS"], overall["PRI"], overall["covS"], np.nan]
-    return per_term
+    return FitTable(per_term)
 
 
 _ARROWS = {"->": "sufficiency", "=>": "sufficiency", "<-": "necessity", "<=": "necessity"}

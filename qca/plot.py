@@ -24,7 +24,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
-from matplotlib.patches import Ellipse, Patch
+from matplotlib.patches import Ellipse, Patch, Rectangle
 
 from .exceptions import QCAError
 from .expressions import evaluate
@@ -33,8 +33,10 @@ from .truth_table import TruthTable
 
 __all__ = ["xy_plot", "xy_plot_solution", "pi_chart_plot", "venn", "truth_table_heatmap", "OUT_COLORS"]
 
-#: Fill colour of Venn regions by the OUT value of their truth-table row.
-OUT_COLORS = {"1": "#7fbf7f", "0": "#f2f2f2", "C": "#f4b26b", "?": "#ffffff"}
+#: Fill colour of Venn regions by the OUT value of their truth-table row: three colours of the
+#: Okabe & Ito (2008) colour-blind-safe palette (sky blue, orange, reddish purple) for the observed
+#: rows, light grey for the remainders (rows without cases), so that none is the page's white.
+OUT_COLORS = {"1": "#56B4E9", "0": "#E69F00", "C": "#CC79A7", "?": "#DDDDDD"}
 
 # Ellipses (centre x, centre y, semi-axis a, semi-axis b, rotation in degrees) for k sets,
 # chosen so that every one of the 2^k regions exists and is reasonably large.
@@ -197,8 +199,9 @@ def venn(
 
     Each region is a truth-table row (a configuration): inside a condition's shape the
     condition is present, outside it absent; the area outside every shape is the row with all
-    conditions absent. Regions are coloured by OUT (positive, negative, contradiction,
-    remainder) and labelled with the number of cases, the row number, or both.
+    conditions absent; the frame is the universe. Regions are coloured by OUT (positive,
+    negative, contradiction, remainder; :data:`OUT_COLORS`, colour-blind safe, with a legend)
+    and labelled with the number of cases, the row number, or both.
 
     Parameters
     ----------
@@ -280,16 +283,19 @@ def venn(
             n = int(counts.get(row, 0))
             text = {"counts": f"{n}", "rows": f"{row}", "both": f"{row}\nn={n}"}[labels]
             ax.text(grid[col], grid[r], text, ha="center", va="center", fontsize=size, zorder=3)
-    ax.set_xlim(-ext, ext)
-    ax.set_ylim(-ext, ext)
+    # The frame is the universe: outside every shape lies the row with all conditions absent.
+    ax.add_patch(Rectangle((-ext, -ext), 2 * ext, 2 * ext, fill=False, lw=1.0, color="#333333", zorder=2))
+    ax.set_xlim(-ext * 1.01, ext * 1.01)
+    ax.set_ylim(-ext * 1.01, ext * 1.01)
     ax.set_aspect("equal")
     ax.set_axis_off()
     handles = [
         Patch(facecolor=palette[v], edgecolor="#333333", label=name)
-        for v, name in (("1", "OUT = 1"), ("0", "OUT = 0"), ("C", "contradiction"), ("?", "remainder"))
+        for v, name in (("1", "OUT = 1"), ("0", "OUT = 0"), ("C", "contradiction"),
+                        ("?", "remainder (no cases)"))
     ]
-    ax.legend(handles=handles, loc="lower center", ncol=4, fontsize=8, frameon=False,
-              bbox_to_anchor=(0.5, -0.06))
+    ax.legend(handles=handles, loc="upper center", ncol=4, fontsize=8, frameon=False,
+              bbox_to_anchor=(0.5, 0.0), handlelength=1.2, columnspacing=1.0)
     ax.set_title(f"Truth table for {tt.outcome}", fontsize=11)
     return ax
 
@@ -304,7 +310,8 @@ def truth_table_heatmap(
     """Heatmap of a truth table: one line per listed row, one column per condition, plus incl and PRI.
 
     Condition cells show the row's value (colour scaled to the number of levels), the incl and
-    PRI cells their value; the row labels give the row number, OUT and n.
+    PRI cells their value; the row labels give the row number, OUT and n. Drawn with seaborn,
+    the optional extra ``pip install "qcasim[plot]"`` (the one function of qcasim that uses it).
 
     Parameters
     ----------
@@ -323,8 +330,11 @@ def truth_table_heatmap(
     ----------
     Ragin, C. C. (2008). *Redesigning Social Inquiry*, ch. 7. University of Chicago Press.
     """
-    import seaborn as sns
-
+    try:
+        import seaborn as sns
+    except ImportError:
+        raise QCAError('truth_table_heatmap needs seaborn, which is not installed: '
+                       'pip install "qcasim[plot]"') from None
     if not isinstance(tt, TruthTable):
         raise QCAError(f"truth_table_heatmap needs a TruthTable; got {type(tt).__name__}")
     rows = tt.rows

@@ -15,6 +15,18 @@ Records (meeting minutes, working hours) are lognormal, ``median * exp(log_sd * 
 with multiplicative error ``exp(log_sd * sqrt(1/rel - 1) * e)`` (reliability ``rel`` of the log
 record) and rounded to the recording resolution.
 
+**Reliability 1 is perfect measurement.** Rounding to categories (or to a recording resolution)
+is itself measurement error: with error-free items every item of a worker falls in the same
+category, the sum score takes only ``scale`` distinct values, and a theory crossover inside a
+category misclassifies every worker between it and the category boundary (a quarter of the
+workers for a crossover 0.4 categories from a boundary). At reliability 1 the observed score is
+therefore the true score itself, unrounded: ``items * clip(item_mean + item_sd * z)`` for Likert
+sums and ``median * exp(log_sd * z)`` for records, on a continuous grid
+(:meth:`sim.scenario.ConditionSpec.grid`), so that calibration at the theory crossover classifies
+every worker as its latent truth. The item uniforms are still drawn (the random streams of
+other columns do not change). Below reliability 1 the item noise dithers the rounding, which
+is part of the measurement error the reliability describes.
+
 References
 ----------
 Lord, F. M. & Novick, M. R. (1968). *Statistical Theories of Mental Test Scores*.
@@ -35,15 +47,14 @@ __all__ = ["likert_scores", "recorded_values"]
 
 def likert_scores(z: np.ndarray, item_u: np.ndarray, spec: ConditionSpec) -> np.ndarray:
     """Summed Likert scores (int64, shape ``z.shape``) from latent ``z`` and item uniforms
-    ``(..., items)``."""
+    ``(..., items)``; at reliability 1 the unrounded true score (float64, module docstring)."""
     s = spec.item_noise_sd
     lo, hi = spec.scale
+    if spec.reliability >= 1.0:
+        return spec.items * np.clip(spec.item_mean + spec.item_sd * z, lo, hi)
     scale = spec.item_sd / math.sqrt(1.0 + s * s)
     bounds = (np.arange(lo, hi, dtype=float) + 0.5 - spec.item_mean) / scale  # y-scale, (C,)
-    if s > 0:
-        cdf = special.ndtr((bounds - z[..., None]) / s)  # P(y <= bound | z), (..., C)
-    else:  # reliability 1: every item is the latent trait's category, without error
-        cdf = (bounds - z[..., None] >= 0).astype(float)
+    cdf = special.ndtr((bounds - z[..., None]) / s)  # P(y <= bound | z), (..., C)
     category = np.zeros(item_u.shape, dtype=np.int8 if len(bounds) < 128 else np.int32)
     for c in range(len(bounds)):
         category += item_u > cdf[..., c:c + 1]
@@ -51,8 +62,9 @@ def likert_scores(z: np.ndarray, item_u: np.ndarray, spec: ConditionSpec) -> np.
 
 
 def recorded_values(z: np.ndarray, noise: np.ndarray, spec: ConditionSpec) -> np.ndarray:
-    """Recorded values (float64) from latent ``z`` and one standard-normal noise per worker."""
+    """Recorded values (float64) from latent ``z`` and one standard-normal noise per worker
+    (unrounded at reliability 1: module docstring)."""
     value = spec.median * np.exp(spec.log_sd * z + spec.record_noise_sd * noise)
-    if spec.resolution > 0:
+    if spec.resolution > 0 and spec.reliability < 1.0:
         value = np.rint(value / spec.resolution) * spec.resolution
     return value

@@ -39,6 +39,12 @@ class ProgrammeModel(Model):
         The seed; the model is replication ``rep`` of it.
     rep : int
         Replication index (``simulate_many`` replication ``rep`` equals this model's output).
+
+    Attributes
+    ----------
+    spec : Scenario
+        The programme's scenario. Not called ``scenario``: Mesa 3.5 reserves ``Model.scenario``
+        for its own scenario objects (assigning ours there fails).
     """
 
     def __init__(self, scenario: Scenario | str = "kbop", seed: int | np.random.SeedSequence = 1,
@@ -47,7 +53,7 @@ class ProgrammeModel(Model):
         rep_seed = replication_seed(seed, rep)
         mesa_seed = np.random.SeedSequence(rep_seed.entropy, spawn_key=(*rep_seed.spawn_key, 2))
         super().__init__(rng=int(mesa_seed.generate_state(1)[0]))  # Mesa's own RNG: unused
-        self.scenario = scen
+        self.spec = scen
         self.seed, self.rep = seed, rep
         self.week = 0
         self.weeks = scen.programme.weeks
@@ -70,7 +76,7 @@ class ProgrammeModel(Model):
         })
 
     def _make_workers(self) -> list[WorkerAgent]:
-        pop, names = self.population, self.scenario.condition_names
+        pop, names = self.population, self.spec.condition_names
         return [
             WorkerAgent(
                 self, i, int(pop.org[0, i]),
@@ -143,7 +149,7 @@ class ProgrammeModel(Model):
 
     def cohort(self) -> pd.DataFrame:
         """The per-worker cohort (see :mod:`sim.cohort`)."""
-        return cohort_frame(cohort_arrays(self.scenario, self.population, self.outcomes()),
+        return cohort_frame(cohort_arrays(self.spec, self.population, self.outcomes()),
                             with_rep=False)
 
     def participant_table(self) -> pd.DataFrame:

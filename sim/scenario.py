@@ -115,7 +115,11 @@ class ConditionSpec:
         return NormalDist().inv_cdf(1.0 - self.prevalence)
 
     def grid(self) -> Grid:
-        """The recording grid of the observed column (see :mod:`sim.grids`)."""
+        """The recording grid of the observed column (see :mod:`sim.grids`); continuous for
+        Likert sums and records measured at reliability 1 (:mod:`sim.measurement`: perfect
+        measurement is unrounded)."""
+        if self.kind in ("likert", "recorded") and self.reliability >= 1.0:
+            return ContinuousGrid()
         if self.kind in ("likert", "caseload"):
             return StepGrid(1.0)
         return StepGrid(self.resolution) if self.resolution > 0 else ContinuousGrid()
@@ -482,6 +486,8 @@ def _default_anchors(c: ConditionSpec, prog: Programme,
         vals = [c.items * min(hi, max(lo, c.item_mean + scale * z)) for z in zs]
     else:
         vals = [c.median * math.exp(c.log_sd * z) for z in zs]
+    if c.reliability >= 1.0:  # unrounded scores: the crossover is exactly the threshold's value
+        return (round(vals[0], 2), vals[1], round(vals[2], 2))
     return tuple(round(v, 2) for v in vals)  # type: ignore[return-value]
 
 

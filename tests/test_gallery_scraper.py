@@ -39,3 +39,17 @@ def test_scraper_saves_untracked_figures_once_and_leaves_pyplot_figures(tmp_path
     assert qcasim_gallery.qca_figures(None, block_vars, conf).strip() == ""
     plt.close("all")
     assert qcasim_gallery.qca_figures(None, block_vars, conf).strip() == ""
+
+
+def test_scraper_writes_the_high_dpi_copies_the_site_asks_for(tmp_path):
+    from matplotlib.figure import Figure
+
+    own = Figure(figsize=(2, 1))
+    own.subplots().plot([0, 1], [0, 1])
+    paths = (tmp_path / f"img_{i}.png" for i in range(10))
+    conf = {"src_dir": str(tmp_path), "image_srcset": [2.0]}
+    rst = qcasim_gallery.qca_figures(None, {"example_globals": {"f": own},
+                                            "image_path_iterator": paths}, conf)
+    names = sorted(p.name for p in tmp_path.glob("*.png"))
+    assert names == ["img_0.png", "img_0_2_00x.png"]
+    assert "2.00x" in rst or "2x" in rst

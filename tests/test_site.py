@@ -36,7 +36,8 @@ REQUIRED_PAGES = ["index.html", "guide/qca.html", "sim.html", "guide/experiments
                   "api.html",
                   "tutorials/index.html", "tutorials/01_causal_complexity.html",
                   "tutorials/02_lipset_walkthrough.html", "tutorials/03_limited_diversity.html",
-                  "tutorials/04_planning_a_study.html"]
+                  "tutorials/04_planning_a_study.html", "tutorials/05_audit.html",
+                  "examples/index.html"]
 
 pytestmark = pytest.mark.slow
 
@@ -189,8 +190,13 @@ class Browser:
         probe = """(() => {
             const imgs = Array.from(document.images).map(i => ({src: i.currentSrc || i.src,
                 ok: i.complete && i.naturalWidth > 0}));
+            const root = document.documentElement;
+            const wide = Array.from(document.querySelectorAll("pre")).filter(
+                el => el.scrollWidth > el.clientWidth + 1).map(
+                el => el.innerText.split("\\n").sort((a, b) => b.length - a.length)[0].slice(0, 80));
             return JSON.stringify({title: document.title,
-                text: (document.body ? document.body.innerText : "").trim().length, imgs});
+                text: (document.body ? document.body.innerText : "").trim().length, imgs,
+                page_scroll: root.scrollWidth > root.clientWidth + 1, wide_blocks: wide});
         })()"""
         shown = json.loads(self.call("Runtime.evaluate", expression=probe,
                                      returnByValue=True)["result"]["value"])
@@ -211,6 +217,11 @@ class Browser:
             elif m == "Network.responseReceived" and p["response"].get("status", 200) >= 400:
                 errors.append(f"HTTP {p['response']['status']}: {p['response']['url']}")
         return {"loaded": loaded, **shown, "errors": errors}
+
+    def evaluate(self, expression: str) -> object:
+        """The value of a JavaScript expression on the current page."""
+        return self.call("Runtime.evaluate", expression=expression,
+                         returnByValue=True)["result"].get("value")
 
     def close(self) -> None:
         self.ws.close()
@@ -256,6 +267,53 @@ def test_every_page_renders_without_errors(browser, site):
     assert not problems, "\n".join(problems[:40])
     # The tutorials show figures: a site without images means the gallery did not run.
     assert n_images >= 10, f"only {n_images} images on {len(pages)} pages"
+
+
+def test_no_page_scrolls_sideways_at_1280_px(browser, site):
+    """At a 1,280 px wide window no page and no code or output block scrolls horizontally.
+    The embedded report (report/) is its own page layout, checked by the report's tests."""
+    b, base = browser
+    problems = []
+    for page in _pages():
+        rel = page.relative_to(site).as_posix()
+        if rel.startswith("report/"):
+            continue
+        r = b.visit(base + rel)
+        if r["page_scroll"]:
+            problems.append(f"{rel}: the page scrolls sideways")
+        problems += [f"{rel}: block scrolls sideways: {line!r}" for line in r["wide_blocks"]]
+    assert not problems, "\n".join(problems[:40])
+
+
+def test_math_renders_offline_and_solutions_are_folded(browser, site):
+    """The formulas of qca.fit render (MathJax from the site itself); every tutorial's worked
+    solutions sit in a closed <details>; every API object used by an example links to it."""
+    b, base = browser
+    r = b.visit(base + "generated/qca.fit.html")
+    assert not r["errors"], r["errors"]
+    b.drain(2.0)   # MathJax typesets after the load event
+    assert b.evaluate("document.querySelectorAll('mjx-container').length") > 0
+    for page in sorted((site / "tutorials").glob("0*.html")):
+        b.visit(base + page.relative_to(site).as_posix())
+        folded = b.evaluate("Array.from(document.querySelectorAll('details.qcasim-solutions'))"
+                            ".filter(d => !d.open && d.textContent.length > 200).length")
+        assert folded == 1, f"{page.name}: {folded} folded solution sections"
+    pof_page = (site / "generated" / "qca.fit.html").read_text()
+    assert "Examples using" in pof_page and "examples/fit_of_a_solution.html" in pof_page
+
+
+def test_scroll_check_detects_a_wide_block(browser, site):
+    """The scroll check can fail: a page with an unwrapped wide line is caught."""
+    b, base = browser
+    bad = site / "_qcasim_selftest_wide.html"
+    bad.write_text("<html><head><title>t</title></head><body><p>" + "x" * 60 + "</p>"
+                   '<pre style="white-space: pre; overflow: auto; width: 300px">' + "y" * 400
+                   + "</pre></body></html>")
+    try:
+        r = b.visit(base + bad.name)
+    finally:
+        os.unlink(bad)
+    assert r["wide_blocks"] and not r["page_scroll"]
 
 
 def test_browser_check_detects_a_broken_image(browser, site, tmp_path):

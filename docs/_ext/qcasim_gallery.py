@@ -10,6 +10,7 @@ and that was not shown yet.
 from __future__ import annotations
 
 import weakref
+from pathlib import Path
 from typing import Any
 
 _SHOWN: weakref.WeakSet = weakref.WeakSet()
@@ -28,10 +29,16 @@ def qca_figures(block: Any, block_vars: dict[str, Any], gallery_conf: dict[str, 
 
     figures = [v for v in block_vars["example_globals"].values()
                if isinstance(v, Figure) and not _pyplot_figure(v) and v not in _SHOWN]
-    paths = []
+    paths, srcsets = [], []
     for fig in figures:
-        path = next(block_vars["image_path_iterator"])
+        path = Path(next(block_vars["image_path_iterator"]))
         fig.savefig(path, dpi=100, bbox_inches="tight")
+        srcset = {0: path}
+        for mult in gallery_conf.get("image_srcset", []):   # e.g. a 2x copy for high-dpi screens
+            hi = path.with_name(f"{path.stem}_{mult:.2f}".replace(".", "_") + f"x{path.suffix}")
+            fig.savefig(hi, dpi=100 * mult, bbox_inches="tight")
+            srcset[mult] = hi
         _SHOWN.add(fig)
         paths.append(path)
-    return figure_rst(paths, gallery_conf["src_dir"])
+        srcsets.append(srcset)
+    return figure_rst(paths, gallery_conf["src_dir"], srcsetpaths=srcsets)

@@ -106,6 +106,8 @@ ax.errorbar(c["value"], c["rate"], yerr=[c["rate"] - c["low"], c["high"] - c["ra
 ax.plot(c["value"], c["fitted"], label="monotone fit")
 ax.axhline(TARGET, ls="--", color="grey", label=f"target {TARGET}")
 ax.set_xscale("log")
+ax.set_xticks(c["value"], [f"{v:g}" for v in c["value"]])  # the simulated N, not 10^k ticks
+ax.minorticks_off()
 ax.set_xlabel("cases (N)")
 ax.set_ylabel("P(exact recovery)")
 ax.legend(fontsize=8)
@@ -120,8 +122,13 @@ fig.tight_layout()
 # 2. With ``qcasim power --mde 250 ...`` find the weakest effect (largest hazard ratio) that the
 #    five-condition design detects in 80 % of cohorts.
 #
-# **Solutions.** 1. Perfect measurement widens the window (the "conditions measured perfectly"
+# Worked solutions
+# ----------------
+#
+# **1.** Perfect measurement widens the window (the "conditions measured perfectly"
 # row shows by how much; the observed scores keep some discretisation, so it is a little
-# narrower than that row). 2. The answer depends on the grid and replications; with few
+# narrower than that row).
+#
+# **2.** The answer depends on the grid and replications; with few
 # replications the verdict is often "not reached within the grid": extend ``--effects`` towards
 # 0.1 and raise ``--reps``.

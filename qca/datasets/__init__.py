@@ -19,6 +19,7 @@ True
 
 from __future__ import annotations
 
+import html
 import textwrap
 from dataclasses import dataclass, field
 from importlib import resources
@@ -27,7 +28,7 @@ import pandas as pd
 
 from ..exceptions import QCAError
 
-__all__ = ["load", "names", "describe", "info", "DatasetInfo"]
+__all__ = ["load", "names", "describe", "info", "DatasetInfo", "Description"]
 
 
 @dataclass(frozen=True)
@@ -243,8 +244,39 @@ def load(name: str) -> pd.DataFrame:
     return frame
 
 
-def describe(name: str) -> str:
-    """A plain-text description of a data set: title, source, columns, calibration."""
+class Description(str):
+    """The text of :func:`describe`: a ``str`` that shows itself as text at the prompt.
+
+    ``repr`` gives the text itself (not a quoted string with literal ``\\n``), so typing
+    ``datasets.describe("LF")`` at a plain Python prompt prints the description as ``print``
+    would; Jupyter shows it preformatted.
+    """
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return str.__str__(self)
+
+    def _repr_html_(self) -> str:
+        return f"<pre>{html.escape(str.__str__(self))}</pre>"
+
+
+def describe(name: str) -> Description:
+    """A plain-text description of a data set: title, source, columns, calibration.
+
+    Returns
+    -------
+    Description
+        A ``str`` whose ``repr`` is the text itself, so that it prints well at the prompt.
+
+    Examples
+    --------
+    >>> from qca import datasets
+    >>> datasets.describe("LF")  # doctest: +ELLIPSIS
+    LF: Lipset: survival of democracy, fuzzy sets
+    18 cases, fuzzy; outcome SURV
+    ...
+    """
     meta = info(name)
     frame = load(name)
     width = max(len(c) for c in meta.columns)
@@ -260,4 +292,4 @@ def describe(name: str) -> str:
         lines += textwrap.wrap(f"Calibration: {meta.calibration}", 100, subsequent_indent="  ")
     if meta.notes:
         lines.append(f"Note: {meta.notes}")
-    return "\n".join(lines)
+    return Description("\n".join(lines))

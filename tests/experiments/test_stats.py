@@ -55,7 +55,11 @@ def test_power_from_curve_monotone_fit():
     assert np.all(np.diff(p.curve["fitted"]) >= 0)
     assert "reaches 80 %" in p.summary()
     q = power_from_curve(curve.assign(rate=[0.05, 0.25, 0.3, 0.31, 0.3]), 0.8)
-    assert q.n_required is None and q.plateau and q.ceiling < 0.5 and "never" in q.summary()
+    # A plateau below the target is "never" only when the population ceiling is empty too.
+    assert q.n_required is None and q.plateau and q.ceiling < 0.5 and "never" not in q.summary()
+    assert "not reached within the grid" in q.verdict()
+    assert q.with_population(False).verdict().startswith("never")
+    assert "not reached within the grid" in q.with_population(True).verdict()
     rising = power_from_curve(curve.assign(rate=[0.0, 0.01, 0.03, 0.1, 0.3]), 0.8)
     assert not rising.plateau and "not reached within the grid" in rising.verdict()
 

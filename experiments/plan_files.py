@@ -159,7 +159,7 @@ def reported_design_text(frame: Any, reference: Mapping[str, Any], n: int, crite
         if key in rows.columns:
             rows = rows[rows[key].isna()] if value is None else rows[rows[key] == value]
     if "overrides" in rows.columns:
-        rows = rows[rows["overrides"].map(lambda o: not o)]
+        rows = rows[rows["overrides"].map(lambda o: not o or o in ("{}", "null"))]
     vals = pd.to_numeric(rows[col], errors="coerce").dropna()
     if vals.empty:
         return None

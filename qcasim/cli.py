@@ -325,15 +325,79 @@ def _report(db: Path, experiment: str, out: Path | None,
     click.echo(f"Report: {_clean(path)}")
 
 
+#: The plan ``qcasim run`` answers with (keywords of :func:`experiments.plan.plan`).
+RUN_PLAN: dict[str, Any] = {"seed": 1, "n_pop": 100_000, "n_draws": 400, "verify": True,
+                            "robust": True}
+
+
+def _run_plan(exp: Any, db: Path, progress: bool, arguments: dict[str, Any] | None = None
+              ) -> tuple[dict[str, Any], Path, bool]:
+    """The default study's plan, computed or reused (written before the report, which embeds
+    ``<out>/<experiment>.plan.json``)."""
+    from experiments.plan_files import cached_plan
+
+    bar = _Progress(progress)
+    try:
+        return cached_plan(db.parent, exp.name, str(exp.base.get("scenario", "kbop")),
+                           arguments if arguments is not None else RUN_PLAN, progress=bar,
+                           store=db)
+    finally:
+        bar.close()
+
+
+def _plan_headline(exp: Any, db: Path, planned: tuple[dict[str, Any], Path, bool]) -> None:
+    """The planner's answer under the default study: the recovery at the reported design (from
+    the study's own replications) and the plan's cheapest design reaching the target, with its
+    cost and fragility; the plan is read from ``<out>/<experiment>.plan.json`` when its
+    fingerprint matches (:func:`experiments.plan_files.cached_plan`)."""
+    from experiments.plan_files import reported_design_text
+    from experiments.store import Store
+
+    doc, path, reused = planned
+    scenario = str(exp.base.get("scenario", "kbop"))
+    rep = exp.report
+    ref = dict(rep.get("reference") or {})
+    n = int(rep.get("headline_n", 65))
+    with Store(db, readonly=True) as store:
+        frame = store.frame(exp.name)
+    at = reported_design_text(frame, ref, n, rep.get("criterion", "any_exact"),
+                              rep.get("solution", "parsimonious"))
+    design = (f"N = {n}, every observed condition, {ref.get('cal_type', 'crisp')} at the "
+              f"scenario's theory anchors, cut-off {ref.get('incl_cut', 0.8):g}")
+    lines = ["", f"The planner's answer ({_clean(scenario)}, target {doc.get('target_text')}):"]
+    lines.append(f"  At the reported design ({design}): recovered exactly in "
+                 f"{at or 'no stored replications'} if the recipe is true.")
+    rec = doc.get("recommended")
+    unit = (doc.get("cost") or {}).get("unit", "cost units")
+    if rec:
+        rb = doc.get("robustness") or {}
+        frag = ("robustness not assessed" if not rb else
+                f"FRAGILE to {', '.join(rb.get('fragile_to') or []) or 'joint variation'}"
+                if rb.get("fragile") else "robust over the plausible ranges")
+        lines.append(f"  Cheapest design reaching the target: N = {int(rec['n']):,}, cost "
+                     f"{rec['cost']:,.0f} {unit}; {frag}.")
+    else:
+        lines.append("  No design in the searched space reaches the target.")
+    lines.append(f"  {doc.get('sentence', '')}")
+    how = "reused: same scenario, settings and results version" if reused else "computed"
+    lines.append(f"  Plan: {path} ({how}; --no-plan skips it)")
+    click.echo(_clean_lines("\n".join(lines)))
+
+
 @cli.command()
 @click.option("--out", "-o", default=DEFAULT_DIR, show_default=True, type=click.Path(),
               help="Directory for the results store and the report.")
 @click.option("--reps", type=click.IntRange(1), default=None,
               help="Replications per cell (default: the experiment's).")
+@click.option("--plan/--no-plan", "with_plan", default=True, show_default=True,
+              help="Also answer the planner: the cheapest design reaching 80 %% exact recovery "
+                   "(qcasim plan kbop; ~100 s the first time, then reused from "
+                   "<out>/kbop_default.plan.json).")
 @_run_options
 def run(out: str, reps: int | None, jobs: int, scheduler: str | None, overwrite: bool,
-        progress: bool) -> None:
-    """Run the default KBOP recovery study (embedded defaults) and write its report."""
+        progress: bool, with_plan: bool = True) -> None:
+    """Run the default KBOP recovery study (embedded defaults), write its report and answer
+    the planner (the cheapest design that would recover the recipe)."""
     import dataclasses
 
     from experiments.design import load_experiment
@@ -342,8 +406,12 @@ def run(out: str, reps: int | None, jobs: int, scheduler: str | None, overwrite:
     if reps is not None:
         exp = dataclasses.replace(exp, replications=reps)
     db = _db_path(out)
+    _report_path(db, exp.name, None)
     _execute(exp, db, jobs, scheduler, progress, overwrite)
+    planned = _run_plan(exp, db, progress) if with_plan else None
     _report(db, exp.name, None)
+    if planned is not None:
+        _plan_headline(exp, db, planned)
 
 
 @cli.command()
@@ -405,7 +473,8 @@ def _analysis_options(f: Any) -> Any:
         click.option("--scenario", default="kbop", show_default=True,
                      help="Built-in scenario, scenario TOML, or 'boolean:<recipe>'."),
         click.option("--cal-type", type=click.Choice(["crisp", "fuzzy"]), default=None,
-                     help="Calibration type (default: the parameter default, fuzzy)."),
+                     help="Calibration type (default: crisp at the scenario's theory anchors, "
+                          "the default study's analysis)."),
         click.option("--conditions", default=None,
                      help="Comma-separated conditions to analyse (default: all observed)."),
         click.option("--incl-cut", type=float, default=None, help="Consistency cut-off."),
@@ -474,8 +543,10 @@ def _number_list(text: str, option: str, cast: Any, what: str) -> tuple[Any, ...
 @click.option("--mde", "mde_n", type=click.IntRange(2), default=None, metavar="N",
               help="Minimum detectable effect at this N instead of a sample size "
                    "(searches --effects).")
-@click.option("--effects", default="0.9,0.7,0.4,0.2,0.1", show_default=True,
-              help="Hazard ratios searched by --mde.")
+@click.option("--effects", default=None,
+              help="Effects searched by --mde: recipe hazard ratios for programme scenarios "
+                   "(default 0.9,0.7,0.4,0.2,0.1), outcome gaps (high - low) for boolean: "
+                   "scenarios (default 0.02,0.05,0.1,0.25).")
 @click.option("--reps", default=100, show_default=True, type=click.IntRange(1))
 @click.option("--seed", default=1, show_default=True, type=click.IntRange(0))
 @click.option("--explain/--no-explain", default=True, show_default=True,
@@ -515,17 +586,16 @@ def power(scenario: str, cal_type: str | None, conditions: str | None, incl_cut:
         grid[name] = [_parse_value(v.strip()) for v in values.split(",") if v.strip()]
         over_names = [name]
     if mde_n is not None:
-        if "recipe_hazard_ratio" in base or "recipe_hazard_ratio" in grid:
-            raise InputError("--mde searches the hazard ratio: do not also fix it")
-        try:
-            grid["recipe_hazard_ratio"] = [float(v) for v in effects.split(",") if v.strip()]
-        except ValueError:
-            raise click.BadParameter(f"must be comma-separated numbers, got {effects!r}",
-                                     param_hint="--effects") from None
-        exp = power_experiment(scenario, [mde_n], reps, seed, {k: v for k, v in base.items()
-                                                               if k != "scenario"}, grid=grid)
-        variable = "recipe_hazard_ratio"
+        from experiments.power import effect_variable, mde_experiment
+
+        default = ("0.9,0.7,0.4,0.2,0.1" if effect_variable(scenario) == "recipe_hazard_ratio"
+                   else "0.02,0.05,0.1,0.25")
+        exp, variable = mde_experiment(
+            scenario, mde_n, _number_list(effects or default, "--effects", float, "numbers"),
+            reps, seed, {k: v for k, v in base.items() if k != "scenario"}, grid=grid)
     else:
+        if effects is not None:
+            raise click.UsageError("--effects is searched by --mde N; give --mde too")
         exp = power_experiment(scenario, _int_list(ns, "--ns"), reps, seed,
                                {k: v for k, v in base.items() if k != "scenario"}, grid=grid)
         variable = "n_workers"
@@ -632,11 +702,12 @@ def _plan_arguments(target: str | None, space: str | None, cost: str | None,
               help="Write the Pareto and tornado figures (PNG) into this folder.")
 @click.option("--out", "-o", default=None, type=click.Path(file_okay=False),
               help="Write <out>/<scenario>.plan.json, .plan.html and the figures here.")
-@click.option("--progress/--no-progress", default=True, show_default=True)
+@click.option("--progress/--no-progress", default=None,
+              help="A progress bar on stderr (default: when stderr is a terminal).")
 def plan_command(scenario: str, target: str | None, space_file: str | None,
                  cost_file: str | None, sets: tuple[str, ...], seed: int, n_pop: int, draws: int,
                  verify: bool, robust: bool, json_out: str | None, html_out: str | None,
-                 figures_dir: str | None, out: str | None, progress: bool) -> None:
+                 figures_dir: str | None, out: str | None, progress: bool | None) -> None:
     """The cheapest study design that recovers the recipe (if it is true) at the target rate.
 
     Screens the design space with a truth-table surrogate, verifies the recommendation by full
@@ -673,7 +744,7 @@ def plan_command(scenario: str, target: str | None, space_file: str | None,
     for p in (json_path, html_path, *figures.values()):
         if p is not None:
             check_output_path(p, inputs=inputs)
-    bar = _Progress(progress)
+    bar = _Progress(sys.stderr.isatty() if progress is None else progress)
     try:
         result = plan(scenario, **args, progress=bar)
     finally:

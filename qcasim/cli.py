@@ -142,19 +142,24 @@ class _Group(click.Group):
     def invoke(self, ctx: click.Context) -> Any:
         import warnings
 
-        from sim.errors import ScenarioWarning
+        def scenario_warning(category: type[Warning]) -> bool:
+            # sim.errors.ScenarioWarning, recognised without importing sim (and Mesa) here, so
+            # that `qcasim CMD --help` stays fast
+            return any(c.__name__ == "ScenarioWarning" and c.__module__ == "sim.errors"
+                       for c in category.__mro__)
 
         try:
             # A scenario that QCA can hardly analyse is worth one line per reason, said once
-            # (cells of a grid repeat them), after the command's own output.
+            # (cells of a grid repeat them), after the command's own output. Every warning is
+            # recorded; the others are issued again through the filters in force.
             with warnings.catch_warnings(record=True) as caught:
-                warnings.simplefilter("always", ScenarioWarning)
+                warnings.simplefilter("always")
                 out = super().invoke(ctx)
             for msg in dict.fromkeys(str(w.message) for w in caught
-                                     if issubclass(w.category, ScenarioWarning)):
+                                     if scenario_warning(w.category)):
                 click.secho(f"qcasim: warning: {_clean(msg)}", fg="yellow", err=True)
             for w in caught:
-                if not issubclass(w.category, ScenarioWarning):
+                if not scenario_warning(w.category):
                     warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
             return out
         except (click.exceptions.Exit, click.exceptions.Abort):

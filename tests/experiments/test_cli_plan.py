@@ -140,3 +140,21 @@ def test_plan_cache_changes_with_its_arguments(tmp_path):
     assert a == plan_fingerprint(BOOL, {"seed": 1})
     assert a != plan_fingerprint(BOOL, {"seed": 2})
     assert a != plan_fingerprint("boolean:A*B", {"seed": 1})
+
+
+@pytest.mark.parametrize("args", [["--help"], ["plan", "--help"], ["analyze", "--help"],
+                                  ["run", "--help"]])
+def test_help_imports_no_heavy_library(args):
+    """`qcasim --help` stays fast (#24 item 7: < 0.5 s) because it imports neither numpy,
+    pandas, matplotlib nor Mesa: the library is imported inside the commands."""
+    import subprocess
+    import sys
+
+    code = ("import sys; from qcasim.cli import cli\n"
+            "try:\n    cli.main(%r, prog_name='qcasim', standalone_mode=False)\n"
+            "except SystemExit:\n    pass\n"
+            "heavy = sorted(m for m in ('numpy', 'pandas', 'matplotlib', 'mesa', 'scipy') "
+            "if m in sys.modules)\nprint('HEAVY', heavy)\n") % (args,)
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True).stdout
+    assert "HEAVY []" in out, out[-500:]

@@ -151,10 +151,23 @@ def test_help_imports_no_heavy_library(args):
     import sys
 
     code = ("import sys; from qcasim.cli import cli\n"
-            "try:\n    cli.main(%r, prog_name='qcasim', standalone_mode=False)\n"
+            f"try:\n    cli.main({args!r}, prog_name='qcasim', standalone_mode=False)\n"
             "except SystemExit:\n    pass\n"
             "heavy = sorted(m for m in ('numpy', 'pandas', 'matplotlib', 'mesa', 'scipy') "
-            "if m in sys.modules)\nprint('HEAVY', heavy)\n") % (args,)
+            "if m in sys.modules)\nprint('HEAVY', heavy)\n")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True).stdout
     assert "HEAVY []" in out, out[-500:]
+
+
+def test_power_mde_on_a_boolean_scenario_searches_the_outcome_gap(tmp_path):
+    """#19 wired on the command line: --mde on boolean: scenarios searches the outcome gap
+    (default effects 0.02-0.25), with the power verdict's sentence."""
+    r = _run("power", "--scenario", "boolean:A*B + C", "--mde", "40", "--reps", "4", "-j", "1",
+             "--no-progress", "-o", tmp_path / "R")
+    assert r.exit_code == 0, r.output
+    assert "by outcome_gap" in r.stdout and "outcome_gap =   0.25" in r.stdout
+    _error(_run("power", "--scenario", "boolean:A*B + C", "--mde", "40", "--effects", "0.7,0.9",
+                "--reps", "2", "-o", tmp_path / "R2"), "outcome gaps searched must be in")
+    _error(_run("power", "--scenario", "boolean:A*B + C", "--effects", "0.1", "--ns", "20",
+                "-o", tmp_path / "R3"), "--effects is searched by --mde N")

@@ -233,3 +233,15 @@ def test_too_large_fuzzy_table_is_refused_at_once(tmp_path, monkeypatch):
                  columns=[*(f"C{i}" for i in range(8)), "Y"]).to_csv(f, index=False)
     line = _error(_run(f, "-y", "Y", "--progress"))
     assert "300 cases in" in line and "too large to analyse here" in line
+
+
+def test_too_many_configurations_are_refused_at_once(tmp_path, monkeypatch):
+    import experiments.analyze as an
+
+    monkeypatch.setattr(an, "MAX_ROWS", 50)
+    f = tmp_path / "wide.csv"
+    rng = np.random.default_rng(2)
+    pd.DataFrame(rng.integers(0, 2, (400, 11)),
+                 columns=[*(f"C{i}" for i in range(10)), "Y"]).to_csv(f, index=False)
+    line = _error(_run(f, "-y", "Y", "--time-limit", "20"))
+    assert "400 cases fall in" in line and "(at most 50)" in line

@@ -134,12 +134,16 @@ def limited_diversity(
 def run_study(settings: dict, name: str, directory: Path) -> tuple[LimitedDiversityResult, str, Path]:
     """Run a ``kind = "limited_diversity"`` experiment definition's ``[limited_diversity]`` table.
 
-    Writes the records to ``directory/<name>.csv``; returns the result, its truth and that path.
+    Writes the records to ``directory/<safe name>.csv`` (:func:`experiments.paths.output_file`:
+    the name cannot lead outside ``directory``; text cells a spreadsheet would evaluate are
+    neutralised); returns the result, its truth and that path.
     """
+    from .paths import neutralise_frame, output_file
+
     truth = settings.get("truth", "~A*B + B*~C + D")
     res = limited_diversity(truth, settings.get("conditions", ["A", "B", "C", "D"]),
                             settings.get("deletions", [1, 2]))
     directory.mkdir(parents=True, exist_ok=True)
-    path = directory / f"{name}.csv"
-    res.records.to_csv(path, index=False)
+    path = output_file(directory, name, ".csv")
+    neutralise_frame(res.records).to_csv(path, index=False)
     return res, truth, path

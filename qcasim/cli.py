@@ -142,19 +142,24 @@ class _Group(click.Group):
     def invoke(self, ctx: click.Context) -> Any:
         import warnings
 
-        from sim.errors import ScenarioWarning
+        def scenario_warning(category: type[Warning]) -> bool:
+            # sim.errors.ScenarioWarning, recognised without importing sim (and Mesa) here, so
+            # that `qcasim CMD --help` stays fast
+            return any(c.__name__ == "ScenarioWarning" and c.__module__ == "sim.errors"
+                       for c in category.__mro__)
 
         try:
             # A scenario that QCA can hardly analyse is worth one line per reason, said once
-            # (cells of a grid repeat them), after the command's own output.
+            # (cells of a grid repeat them), after the command's own output. Every warning is
+            # recorded; the others are issued again through the filters in force.
             with warnings.catch_warnings(record=True) as caught:
-                warnings.simplefilter("always", ScenarioWarning)
+                warnings.simplefilter("always")
                 out = super().invoke(ctx)
             for msg in dict.fromkeys(str(w.message) for w in caught
-                                     if issubclass(w.category, ScenarioWarning)):
-                click.secho(f"qcasim: warning: {msg}", fg="yellow", err=True)
+                                     if scenario_warning(w.category)):
+                click.secho(f"qcasim: warning: {_clean(msg)}", fg="yellow", err=True)
             for w in caught:
-                if not issubclass(w.category, ScenarioWarning):
+                if not scenario_warning(w.category):
                     warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
             return out
         except (click.exceptions.Exit, click.exceptions.Abort):
@@ -175,7 +180,7 @@ class _Group(click.Group):
             if isinstance(exc, OSError) and exc.strerror and exc.filename:
                 msg = f"{exc.strerror}: {exc.filename}"
             kind = "error" if code == 2 else f"failed ({type(exc).__name__})"
-            click.secho(f"qcasim: {kind}: {msg}", fg="red", err=True)
+            click.secho(f"qcasim: {kind}: {_clean(msg)}", fg="red", err=True)
             ctx.exit(code)
 
 
@@ -240,6 +245,10 @@ def _check_backend(jobs: int, scheduler: str | None) -> None:
     if scheduler is not None and ctx.get_parameter_source("jobs") == ParameterSource.COMMANDLINE:
         raise click.UsageError("-j/--jobs sets local processes and --scheduler runs on a Dask "
                                "cluster; give one of them", ctx=ctx)
+    if scheduler is not None:
+        from experiments.runner import check_scheduler
+
+        check_scheduler(scheduler)
 
 
 def _validate_cells(exp: Any) -> None:
@@ -267,7 +276,7 @@ def _execute(exp: Any, db: Path, jobs: int, scheduler: str | None, progress: boo
                            n_jobs=jobs, scheduler=scheduler, progress=progress,
                            overwrite=overwrite)
     for note in s.notes:
-        click.echo(f"qcasim: {note}", err=True)
+        click.echo(f"qcasim: {_clean(note)}", err=True)
     cov = s.coverage
     failed = ""
     if cov is not None and cov.n_failed:
@@ -276,9 +285,10 @@ def _execute(exp: Any, db: Path, jobs: int, scheduler: str | None, progress: boo
     elif cov is not None and cov.n_no_output:
         failed = (f"; no output computed in {cov.n_no_output} of {cov.n_stored} "
                   f"(first: {cov.first_error})")
-    click.echo(f"{s.experiment}: {s.n_run} replications run, {s.n_skipped} already stored "
-               f"({s.n_total} in {s.n_cells} cells) in {s.seconds:.1f} s"
-               f"{f' ({s.rate:.0f} reps/s)' if s.n_run else ''}{failed}; store {db}", err=True)
+    click.echo(_clean(f"{s.experiment}: {s.n_run} replications run, {s.n_skipped} already "
+                      f"stored ({s.n_total} in {s.n_cells} cells) in {s.seconds:.1f} s"
+                      f"{f' ({s.rate:.0f} reps/s)' if s.n_run else ''}{failed}; store {db}"),
+               err=True)
     if cov is not None and cov.n_stored and cov.n_ok == 0:
         raise ExperimentFailed(f"all {cov.n_stored} replications of {s.experiment!r} failed; "
                                f"first error: {cov.first_error}")
@@ -288,17 +298,94 @@ def _execute(exp: Any, db: Path, jobs: int, scheduler: str | None, progress: boo
                                f"{cov.first_error}")
 
 
-def _report(db: Path, experiment: str, out: Path | None) -> None:
+def _warn(msg: str) -> None:
+    """One yellow warning line on stderr (data-derived text made printable)."""
+    click.secho(f"qcasim: warning: {_clean(msg)}", fg="yellow", err=True)
+
+
+def _report_path(db: Path, experiment: str, out: str | Path | None,
+                 inputs: tuple[str | Path, ...] = ()) -> Path:
+    """The report's HTML file: ``-o`` checked against the store and the inputs, or
+    ``<store folder>/<safe experiment name>.html``."""
+    from experiments.paths import check_output_path, output_file
+
+    path = Path(out) if out is not None else output_file(db.parent, experiment, ".html")
+    return check_output_path(path, store=db, inputs=inputs)
+
+
+def _report(db: Path, experiment: str, out: Path | None,
+            inputs: tuple[str | Path, ...] = ()) -> None:
     from experiments.report import write_report
     from experiments.store import Store
 
-    with Store(db) as store:
-        path, summary = write_report(store, experiment,
-                                     out or db.parent / f"{experiment}.html")
+    target = _report_path(db, experiment, out, inputs)
+    with Store(db, readonly=True) as store:
+        for note in store.check(experiment):
+            _warn(note)
+        path, summary = write_report(store, experiment, target)
         covers = store.coverage(experiment).describe()
-    click.echo(summary)
-    click.echo(f"\nCovers {covers}.")
-    click.echo(f"Report: {path}")
+    click.echo(_clean_lines(summary))
+    click.echo(f"\nCovers {_clean(covers)}.")
+    click.echo(f"Report: {_clean(path)}")
+
+
+#: The plan ``qcasim run`` answers with (keywords of :func:`experiments.plan.plan`).
+RUN_PLAN: dict[str, Any] = {"seed": 1, "n_pop": 100_000, "n_draws": 400, "verify": True,
+                            "robust": True}
+
+
+def _run_plan(exp: Any, db: Path, progress: bool, arguments: dict[str, Any] | None = None
+              ) -> tuple[dict[str, Any], Path, bool]:
+    """The default study's plan, computed or reused (written before the report, which embeds
+    ``<out>/<experiment>.plan.json``)."""
+    from experiments.plan_files import cached_plan
+
+    bar = _Progress(progress)
+    try:
+        return cached_plan(db.parent, exp.name, str(exp.base.get("scenario", "kbop")),
+                           arguments if arguments is not None else RUN_PLAN, progress=bar,
+                           store=db)
+    finally:
+        bar.close()
+
+
+def _plan_headline(exp: Any, db: Path, planned: tuple[dict[str, Any], Path, bool]) -> None:
+    """The planner's answer under the default study: the recovery at the reported design (from
+    the study's own replications) and the plan's cheapest design reaching the target, with its
+    cost and fragility; the plan is read from ``<out>/<experiment>.plan.json`` when its
+    fingerprint matches (:func:`experiments.plan_files.cached_plan`)."""
+    from experiments.plan_files import reported_design_text
+    from experiments.store import Store
+
+    doc, path, reused = planned
+    scenario = str(exp.base.get("scenario", "kbop"))
+    rep = exp.report
+    ref = dict(rep.get("reference") or {})
+    n = int(rep.get("headline_n", 65))
+    with Store(db, readonly=True) as store:
+        frame = store.frame(exp.name)
+    at = reported_design_text(frame, ref, n, rep.get("criterion", "any_exact"),
+                              rep.get("solution", "parsimonious"))
+    design = (f"N = {n}, every observed condition, {ref.get('cal_type', 'crisp')} at the "
+              f"scenario's theory anchors, cut-off {ref.get('incl_cut', 0.8):g}")
+    lines = ["", f"The planner's answer ({_clean(scenario)}, target {doc.get('target_text')}):"]
+    lines.append(f"  At the reported design ({design}): recovered exactly in "
+                 f"{at or 'no stored replications'} if the recipe is true.")
+    rec = doc.get("recommended")
+    unit = (doc.get("cost") or {}).get("unit", "cost units")
+    if rec:
+        rb = doc.get("robustness") or {}
+        frag = ("robustness not assessed" if not rb else
+                f"FRAGILE to {', '.join(rb.get('fragile_to') or []) or 'joint variation'}"
+                if rb.get("fragile") else "robust over the plausible ranges")
+        lines.append(f"  Cheapest design reaching the target: N = {int(rec['n']):,}, cost "
+                     f"{rec['cost']:,.0f} {unit}; {frag}.")
+    else:
+        lines.append("  No design in the searched space reaches the target.")
+    lines.append(f"  {doc.get('sentence', '')}")
+    how = "reused: same scenario, settings and results version" if reused else "computed"
+    lines.append(f"  Plan: {path} ({how}; --no-plan skips it)")
+    click.echo(_clean_lines("\n".join(lines)))
 
 
 @cli.command()
@@ -306,10 +393,15 @@ def _report(db: Path, experiment: str, out: Path | None) -> None:
               help="Directory for the results store and the report.")
 @click.option("--reps", type=click.IntRange(1), default=None,
               help="Replications per cell (default: the experiment's).")
+@click.option("--plan/--no-plan", "with_plan", default=True, show_default=True,
+              help="Also answer the planner: the cheapest design reaching 80 %% exact recovery "
+                   "(qcasim plan kbop; ~100 s the first time, then reused from "
+                   "<out>/kbop_default.plan.json).")
 @_run_options
 def run(out: str, reps: int | None, jobs: int, scheduler: str | None, overwrite: bool,
-        progress: bool) -> None:
-    """Run the default KBOP recovery study (embedded defaults) and write its report."""
+        progress: bool, with_plan: bool = True) -> None:
+    """Run the default KBOP recovery study (embedded defaults), write its report and answer
+    the planner (the cheapest design that would recover the recipe)."""
     import dataclasses
 
     from experiments.design import load_experiment
@@ -318,8 +410,12 @@ def run(out: str, reps: int | None, jobs: int, scheduler: str | None, overwrite:
     if reps is not None:
         exp = dataclasses.replace(exp, replications=reps)
     db = _db_path(out)
+    _report_path(db, exp.name, None)
     _execute(exp, db, jobs, scheduler, progress, overwrite)
+    planned = _run_plan(exp, db, progress) if with_plan else None
     _report(db, exp.name, None)
+    if planned is not None:
+        _plan_headline(exp, db, planned)
 
 
 @cli.command()
@@ -338,16 +434,18 @@ def benchmark(experiment_file: str, out: str, make_report: bool, jobs: int,
     _check_backend(jobs, scheduler)
     exp = load_experiment(experiment_file)
     db = _db_path(out)
+    if make_report and exp.kind != "limited_diversity":
+        _report_path(db, exp.name, None, (experiment_file,))  # refused before any work
     if exp.kind == "limited_diversity":
         from experiments.limited_diversity import run_study
 
         res, truth, path = run_study(exp.limited_diversity, exp.name, db.parent)
-        click.echo(res.summary(truth, exp.name))
-        click.echo(f"\nRecords: {path}")
+        click.echo(_clean_lines(res.summary(truth, exp.name)))
+        click.echo(f"\nRecords: {_clean(path)}")
         return
     _execute(exp, db, jobs, scheduler, progress, overwrite)
     if make_report:
-        _report(db, exp.name, None)
+        _report(db, exp.name, None, (experiment_file,))
 
 
 def _parse_value(text: str) -> Any:
@@ -379,7 +477,8 @@ def _analysis_options(f: Any) -> Any:
         click.option("--scenario", default="kbop", show_default=True,
                      help="Built-in scenario, scenario TOML, or 'boolean:<recipe>'."),
         click.option("--cal-type", type=click.Choice(["crisp", "fuzzy"]), default=None,
-                     help="Calibration type (default: the parameter default, fuzzy)."),
+                     help="Calibration type (default: crisp at the scenario's theory anchors, "
+                          "the default study's analysis)."),
         click.option("--conditions", default=None,
                      help="Comma-separated conditions to analyse (default: all observed)."),
         click.option("--incl-cut", type=float, default=None, help="Consistency cut-off."),
@@ -448,8 +547,10 @@ def _number_list(text: str, option: str, cast: Any, what: str) -> tuple[Any, ...
 @click.option("--mde", "mde_n", type=click.IntRange(2), default=None, metavar="N",
               help="Minimum detectable effect at this N instead of a sample size "
                    "(searches --effects).")
-@click.option("--effects", default="0.9,0.7,0.4,0.2,0.1", show_default=True,
-              help="Hazard ratios searched by --mde.")
+@click.option("--effects", default=None,
+              help="Effects searched by --mde: recipe hazard ratios for programme scenarios "
+                   "(default 0.9,0.7,0.4,0.2,0.1), outcome gaps (high - low) for boolean: "
+                   "scenarios (default 0.02,0.05,0.1,0.25).")
 @click.option("--reps", default=100, show_default=True, type=click.IntRange(1))
 @click.option("--seed", default=1, show_default=True, type=click.IntRange(0))
 @click.option("--explain/--no-explain", default=True, show_default=True,
@@ -467,9 +568,14 @@ def power(scenario: str, cal_type: str | None, conditions: str | None, incl_cut:
     The rate is fitted as a monotone curve with a ceiling (logistic in log N); when the ceiling
     is below the target the answer is "never", with the cause from the population ceiling.
     """
+    import math
+
     from experiments.power import answers_from_frame, power_experiment
     from experiments.store import Store
 
+    if not math.isfinite(target):
+        raise click.BadParameter(f"{target} is not a rate between 0 and 1", param_hint="--target")
+    _check_backend(jobs, scheduler)
     base = _base_params(scenario, cal_type, conditions, incl_cut, reliability, hazard_ratio, sets)
     base["solutions"] = [solution]
     grid: dict[str, list[Any]] = {}
@@ -484,29 +590,178 @@ def power(scenario: str, cal_type: str | None, conditions: str | None, incl_cut:
         grid[name] = [_parse_value(v.strip()) for v in values.split(",") if v.strip()]
         over_names = [name]
     if mde_n is not None:
-        if "recipe_hazard_ratio" in base or "recipe_hazard_ratio" in grid:
-            raise InputError("--mde searches the hazard ratio: do not also fix it")
-        try:
-            grid["recipe_hazard_ratio"] = [float(v) for v in effects.split(",") if v.strip()]
-        except ValueError:
-            raise click.BadParameter(f"must be comma-separated numbers, got {effects!r}",
-                                     param_hint="--effects") from None
-        exp = power_experiment(scenario, [mde_n], reps, seed, {k: v for k, v in base.items()
-                                                               if k != "scenario"}, grid=grid)
-        variable = "recipe_hazard_ratio"
+        from experiments.power import effect_variable, mde_experiment
+
+        default = ("0.9,0.7,0.4,0.2,0.1" if effect_variable(scenario) == "recipe_hazard_ratio"
+                   else "0.02,0.05,0.1,0.25")
+        exp, variable = mde_experiment(
+            scenario, mde_n, _number_list(effects or default, "--effects", float, "numbers"),
+            reps, seed, {k: v for k, v in base.items() if k != "scenario"}, grid=grid)
     else:
+        if effects is not None:
+            raise click.UsageError("--effects is searched by --mde N; give --mde too")
         exp = power_experiment(scenario, _int_list(ns, "--ns"), reps, seed,
                                {k: v for k, v in base.items() if k != "scenario"}, grid=grid)
         variable = "n_workers"
     db = _db_path(out)
     _execute(exp, db, jobs, scheduler, progress, overwrite)
-    with Store(db) as store:
+    with Store(db, readonly=True) as store:
         frame = store.frame(exp.name)
     frame = frame[frame["cell"].isin({c.key for c in exp.cells()})]
     for ans in answers_from_frame(frame, variable, over_names, criterion, solution, target, base,
                                   explain=explain):
-        click.echo(ans.summary(criterion, solution))
+        click.echo(_clean_lines(ans.summary(criterion, solution)))
         click.echo("")
+
+
+def _load_space(path: str | None) -> dict[str, Any] | None:
+    """A design space TOML: its ``[space]`` table (or the whole file when it has none)."""
+    import tomllib
+
+    if path is None:
+        return None
+    p = Path(path)
+    try:
+        raw = tomllib.loads(p.read_text(encoding="utf-8"))
+    except UnicodeDecodeError:
+        raise InputError(f"space file {str(p)!r}: not a UTF-8 text file") from None
+    except (tomllib.TOMLDecodeError, RecursionError) as exc:
+        raise InputError(f"space file {str(p)!r}: invalid TOML: {exc}") from None
+    space = raw.get("space", raw)
+    if not isinstance(space, dict):
+        raise InputError(f"space file {str(p)!r}: [space] must be a table of lever = [levels]")
+    return space
+
+
+class _Progress:
+    """A tqdm bar over the planner's steps (its ``progress`` callback): one tick per message,
+    the message as the bar's description."""
+
+    def __init__(self, enabled: bool) -> None:
+        self.bar: Any = None
+        if enabled:
+            from tqdm.auto import tqdm
+
+            self.bar = tqdm(desc="plan", unit=" steps", file=sys.stderr, leave=False,
+                            bar_format="{desc} [{elapsed}, {n_fmt} steps]")
+
+    def __call__(self, msg: str) -> None:
+        if self.bar is not None:
+            self.bar.set_description_str(f"plan: {_clean(msg)[:90]}")
+            self.bar.update(1)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+
+
+def _plan_arguments(target: str | None, space: str | None, cost: str | None,
+                    sets: tuple[str, ...], seed: int, n_pop: int, draws: int, verify: bool,
+                    robust: bool) -> dict[str, Any]:
+    """Keywords of :func:`experiments.plan.plan` from the command line's options (validated
+    by the planner itself before any work)."""
+    args: dict[str, Any] = {"seed": seed, "n_pop": n_pop, "n_draws": draws, "verify": verify,
+                            "robust": robust}
+    if target is not None:
+        args["target"] = target
+    if space is not None:
+        args["space"] = _load_space(space)
+    if cost is not None:
+        args["cost"] = cost
+    base = _parse_sets(sets)
+    if base:
+        args["base"] = base
+    return args
+
+
+@cli.command("plan")
+@click.argument("scenario", default="kbop")
+@click.option("--target", default=None,
+              help="What the design must reach, e.g. 'exact >= 0.8 and null_claim <= 0.05' "
+                   "(the default) or 'paths >= 0.9'.")
+@click.option("--space", "space_file", default=None, type=click.Path(dir_okay=False),
+              help="TOML file with a [space] table: the levers and their levels (n_grid, "
+                   "conditions, incl_cut, n_cut, pri_cut, cal_type, reliability, participants, "
+                   "solution, outcome_anchors).")
+@click.option("--cost", "cost_file", default=None, type=click.Path(dir_okay=False),
+              help="TOML file with a [cost] table (per_case, per_condition, per_item, "
+                   "per_followup, fixed, unit).")
+@click.option("--set", "sets", multiple=True, metavar="KEY=VALUE",
+              help="A replication parameter fixed for every design (repeatable), e.g. "
+                   "--set recipe_hazard_ratio=0.2.")
+@click.option("--seed", default=1, show_default=True, type=click.IntRange(0))
+@click.option("--n-pop", default=100_000, show_default=True, type=click.IntRange(1000),
+              help="Cases in each screening population.")
+@click.option("--draws", default=400, show_default=True, type=click.IntRange(50),
+              help="Truth tables drawn per design and N.")
+@click.option("--verify/--no-verify", default=True, show_default=True,
+              help="Verify the recommendation by full simulation.")
+@click.option("--robust/--no-robust", default=True, show_default=True,
+              help="Stress the recommendation over the scenario's illustrative ranges.")
+@click.option("--json", "json_out", default=None, type=click.Path(dir_okay=False),
+              help="Write the plan as JSON to this file.")
+@click.option("--html", "html_out", default=None, type=click.Path(dir_okay=False),
+              help="Write the plan as an HTML section to this file.")
+@click.option("--figures", "figures_dir", default=None, type=click.Path(file_okay=False),
+              help="Write the Pareto and tornado figures (PNG) into this folder.")
+@click.option("--out", "-o", default=None, type=click.Path(file_okay=False),
+              help="Write <out>/<scenario>.plan.json, .plan.html and the figures here.")
+@click.option("--progress/--no-progress", default=None,
+              help="A progress bar on stderr (default: when stderr is a terminal).")
+def plan_command(scenario: str, target: str | None, space_file: str | None,
+                 cost_file: str | None, sets: tuple[str, ...], seed: int, n_pop: int, draws: int,
+                 verify: bool, robust: bool, json_out: str | None, html_out: str | None,
+                 figures_dir: str | None, out: str | None, progress: bool | None) -> None:
+    """The cheapest study design that recovers the recipe (if it is true) at the target rate.
+
+    Screens the design space with a truth-table surrogate, verifies the recommendation by full
+    simulation and stresses it over the scenario's illustrative ranges (fragile or robust).
+    Seeded and reproducible; the planner's own errors exit with status 2.
+    """
+    from experiments.cost import cost_model
+    from experiments.plan import DesignSpace, Target, plan
+    from experiments.plan_files import plan_fingerprint, plan_paths, write_plan
+
+    args = _plan_arguments(target, space_file, cost_file, sets, seed, n_pop, draws, verify,
+                           robust)
+    # everything the planner reads is checked before the (long) work starts
+    Target.parse(args.get("target", "exact >= 0.8 and null_claim <= 0.05"))
+    DesignSpace.build(args.get("space"))
+    cost_model(args.get("cost"))
+    inputs = tuple(p for p in (space_file, cost_file, scenario) if p and Path(p).is_file())
+    name = Path(scenario).stem if Path(scenario).suffix == ".toml" else scenario
+    figures: dict[str, Path] = {}
+    json_path: Path | None = Path(json_out) if json_out else None
+    html_path: Path | None = Path(html_out) if html_out else None
+    if out is not None:
+        paths = plan_paths(out, name)
+        json_path = json_path or paths["json"]
+        html_path = html_path or paths["html"]
+        figures = {"pareto": paths["pareto"], "tornado": paths["tornado"]}
+    if figures_dir is not None:
+        from experiments.paths import output_file
+
+        figures = {k: output_file(figures_dir, name, f".plan-{k}.png")
+                   for k in ("pareto", "tornado")}
+    from experiments.paths import check_output_path
+
+    for p in (json_path, html_path, *figures.values()):
+        if p is not None:
+            check_output_path(p, inputs=inputs)
+    bar = _Progress(sys.stderr.isatty() if progress is None else progress)
+    try:
+        result = plan(scenario, **args, progress=bar)
+    finally:
+        bar.close()
+    click.echo(_clean_lines(str(result)))
+    if json_path or html_path or figures:
+        for p in (json_path, html_path, *figures.values()):
+            if p is not None:
+                p.parent.mkdir(parents=True, exist_ok=True)
+        written = write_plan(result, json_path=json_path, html_path=html_path, figures=figures,
+                             fingerprint=plan_fingerprint(scenario, args), inputs=inputs)
+        for p in written:
+            click.echo(f"Wrote {_clean(p)}", err=True)
 
 
 @cli.command()
@@ -580,20 +835,29 @@ def audit(reported: str, scenario: str, n_cases: int, conditions: str | None, ca
 @click.option("--experiment", "-e", default=None, help="Experiment name (default: the last).")
 @click.option("--out", "-o", default=None, type=click.Path(), help="HTML file.")
 def report(run: str, experiment: str | None, out: str | None) -> None:
-    """HTML report and terminal summary of a stored run (directory or .db file)."""
+    """HTML report and terminal summary of a stored run (directory or .db file).
+
+    The store is opened read-only; the report never overwrites the store or its files."""
+    db = _db_path(run)
+    name = _stored_experiment(db, experiment)
+    _report(db, name, Path(out) if out else None)
+
+
+def _stored_experiment(db: Path, experiment: str | None) -> str:
+    """The experiment to read from the store at ``db`` (read-only): the given one, or the last."""
     from experiments.store import Store
 
-    db = _db_path(run)
     if not db.is_file():
         raise FileNotFoundError(f"no results store at {db}")
-    with Store(db) as store:
+    with Store(db, readonly=True) as store:
         names = store.experiments()
     if not names:
-        raise InputError(f"{db} holds no experiment")
+        raise InputError(f"{_clean(db)} holds no experiment")
     name = experiment or names[-1]
     if name not in names:
-        raise InputError(f"no experiment {name!r} in {db}; it has {', '.join(names)}")
-    _report(db, name, Path(out) if out else None)
+        raise InputError(f"no experiment {_clean(name)!r} in {_clean(db)}; it has "
+                         f"{', '.join(_clean(n) for n in names)}")
+    return name
 
 
 @cli.command()
@@ -605,6 +869,7 @@ def export(paths: tuple[str, ...], experiment: str | None) -> None:
     .parquet with pyarrow), one row per replication, failed ones included (column ``error``).
 
     RUN is the results directory or .db file (default: qcasim-results)."""
+    from experiments.paths import check_output_path
     from experiments.store import Store
 
     if len(paths) not in (1, 2):
@@ -613,27 +878,50 @@ def export(paths: tuple[str, ...], experiment: str | None) -> None:
     db = _db_path(run)
     if not db.is_file():
         raise FileNotFoundError(f"no results store at {db}")
-    with Store(db) as store:
+    check_output_path(output, store=db)
+    with Store(db, readonly=True) as store:
         names = store.experiments()
         if experiment is not None and experiment not in names:
-            raise InputError(f"no experiment {experiment!r} in {db}; it has "
-                             f"{', '.join(names) or 'none'}")
+            raise InputError(f"no experiment {_clean(experiment)!r} in {_clean(db)}; it has "
+                             f"{', '.join(_clean(n) for n in names) or 'none'}")
+        for name in [experiment] if experiment else names:
+            for note in store.check(name):
+                _warn(note)
         path = store.export(output, experiment)
         covers = [store.coverage(name).describe() for name in ([experiment] if experiment
                                                                  else names)]
-    click.echo(f"{path}: " + "; ".join(covers) if covers else f"{path}: no replications")
+    click.echo(_clean(f"{path}: " + "; ".join(covers) if covers else f"{path}: no replications"))
 
 
 @cli.command()
 @click.argument("csv", type=click.Path(dir_okay=False))
 @click.option("--outcome", "-y", required=True, help="Outcome column.")
-@click.option("--conditions", "-c", default=None, help="Comma-separated condition columns.")
+@click.option("--conditions", "-c", default=None,
+              help='Comma-separated condition columns; quote names holding spaces or commas: '
+                   '\'"per capita GNP",URB\'.')
 @click.option("--index", "index_col", default=None, help="Column holding the case names.")
 @click.option("--calibrate", "cal", default="none", show_default=True,
-              type=click.Choice(["none", "fuzzy", "crisp"]))
-@click.option("--anchors", default="percentile", show_default=True,
-              help="With --calibrate: 'percentile' (10/50/90) or COL=e,c,i;COL2=e,c,i "
-                   "(theory anchors).")
+              type=click.Choice(["none", "fuzzy", "crisp"]),
+              help="Calibrate the analysed columns (0/1 columns are kept as they are).")
+@click.option("--thresholds", default=None, metavar="'COL=e:N,c:N,i:N;...'",
+              help="Calibration thresholds per column, as R's calibrate(thresholds=): "
+                   "'DEV=e:400,c:550,i:900; URB=25,50,65; STB=e:15,c:9.5,i:5' (fuzzy), "
+                   "'DEV=c:550' (crisp), 'COL=none' (keep as it is).")
+@click.option("--calibration", "calibration_file", default=None,
+              type=click.Path(dir_okay=False),
+              help="A TOML/JSON calibration file: type, idm and a [thresholds] table "
+                   "(COL = [e, c, i]).")
+@click.option("--idm", default=None, type=float,
+              help="Membership at the outer fuzzy anchors (R's idm; default 0.95).")
+@click.option("--anchors", default=None,
+              help="'percentile': take missing thresholds from the data (10/50/90 "
+                   "percentiles; crisp: the median), said in the calibration table; or "
+                   "COL=e,c,i;COL2=e,c,i. Crisp calibration needs thresholds or this.")
+@click.option("--round", "round_digits", default=None, type=click.IntRange(0, 12),
+              help="Round calibrated memberships to this many decimals (R's LF: 2).")
+@click.option("--save-calibration", default=None, type=click.Path(dir_okay=False),
+              help="Write the calibration table (column, type, thresholds, idm, source) "
+                   "to this CSV file.")
 @click.option("--incl-cut", default=0.8, show_default=True, type=float)
 @click.option("--n-cut", default=1, show_default=True, type=int)
 @click.option("--pri-cut", default=0.0, show_default=True, type=float)
@@ -641,52 +929,78 @@ def export(paths: tuple[str, ...], experiment: str | None) -> None:
               type=click.Choice(["all", "conservative", "parsimonious", "intermediate"]))
 @click.option("--dir-exp", default=None,
               help="Directional expectations for the intermediate solution, e.g. 'DEV,~IND' "
-                   "(with --solution intermediate or all).")
+                   "(quoted names allowed; with --solution intermediate or all).")
 @click.option("--max-models", default=None, type=click.IntRange(1),
               help="Tied models kept per solution (default: the engine's, 1000); all tied "
                    "models are still counted.")
 @click.option("--time-limit", default=10.0, show_default=True,
-              type=click.FloatRange(0, min_open=True),
+              type=click.FloatRange(0, 3600, min_open=True),
               help="Seconds each minimization may take; on a hard table the best cover found "
-                   "is returned with bounds on the minimum and a note of what is proven.")
+                   "is returned with bounds on the minimum and a note of what is proven. A "
+                   "fuzzy truth table too large to build in about a minute is refused.")
 @click.option("--progress/--no-progress", default=None,
               help="Say what is being computed and how long it took (default: when stderr is "
                    "a terminal).")
-def analyze(csv: str, outcome: str, conditions: str | None, cal: str, anchors: str,
+def analyze(csv: str, outcome: str, conditions: str | None, cal: str, anchors: str | None,
             incl_cut: float, n_cut: int, pri_cut: float, solution: str,
             dir_exp: str | None, index_col: str | None = None, max_models: int | None = None,
-            progress: bool | None = None, time_limit: float = 10.0) -> None:
+            progress: bool | None = None, time_limit: float = 10.0,
+            thresholds: str | None = None, calibration_file: str | None = None,
+            idm: float | None = None, round_digits: int | None = None,
+            save_calibration: str | None = None) -> None:
     """QCA of your own CSV: calibrate, truth table, minimize, print.
 
-    Every minimization is bounded (``--max-models``, ``--time-limit``), so every call returns,
-    saying how complete its answer is.
+    Calibration is explicit: thresholds per column (--thresholds or --calibration), printed
+    with the result and optionally saved (--save-calibration). Every minimization is bounded
+    (--max-models, --time-limit), so every call returns, saying how complete its answer is.
     """
-    from click.core import ParameterSource
-
     from experiments.analyze import analyze as run_analysis
+    from experiments.analyze import split_names
+    from experiments.paths import check_output_path, neutralise_frame
 
     ctx = click.get_current_context()
-    if cal == "none" and ctx.get_parameter_source("anchors") == ParameterSource.COMMANDLINE:
-        raise click.UsageError("--anchors sets calibration anchors; it needs --calibrate "
-                               "fuzzy or crisp", ctx=ctx)
+    if cal == "none" and calibration_file is None and (anchors is not None or thresholds
+                                                        is not None or idm is not None):
+        raise click.UsageError("--anchors, --thresholds and --idm set calibration; they need "
+                               "--calibrate fuzzy or crisp", ctx=ctx)
     if dir_exp and solution in ("conservative", "parsimonious"):
         raise click.UsageError(f"--dir-exp applies to the intermediate solution only, not to "
                                f"--solution {solution}; use --solution intermediate or all",
                                ctx=ctx)
+    inputs = [csv, *([calibration_file] if calibration_file else [])]
+    if save_calibration is not None:
+        check_output_path(save_calibration, inputs=inputs)
+        if cal == "none" and calibration_file is None:
+            raise click.UsageError("--save-calibration needs --calibrate fuzzy or crisp",
+                                   ctx=ctx)
     show = sys.stderr.isatty() if progress is None else progress
     result = run_analysis(
-        csv, outcome, [c.strip() for c in conditions.split(",")] if conditions else None,
-        index=index_col, calibrate=cal, anchors=anchors, incl_cut=incl_cut, n_cut=n_cut,
-        pri_cut=pri_cut, solution=solution, dir_exp=dir_exp, max_models=max_models,
+        csv, outcome, split_names(conditions) if conditions else None,
+        index=index_col, calibrate=cal, anchors=anchors, thresholds=thresholds,
+        calibration=calibration_file, idm=idm, round_digits=round_digits, incl_cut=incl_cut,
+        n_cut=n_cut, pri_cut=pri_cut, solution=solution, dir_exp=dir_exp, max_models=max_models,
         time_limit=time_limit, progress=(lambda msg: click.echo(f"qcasim: {msg}", err=True))
         if show else None)
     for msg in result.warnings:  # one line each; the engine's knobs are options here
         msg = msg.replace("raise max_models", "raise --max-models").replace(
             "raise time_limit", "raise --time-limit")
-        click.secho(f"qcasim: warning: {msg}", fg="yellow", err=True)
-    click.echo(result.summary())
+        click.secho(f"qcasim: warning: {_clean(msg)}", fg="yellow", err=True)
+    click.echo(_clean_lines(result.summary()))
+    if save_calibration is not None and result.calibration is not None:
+        neutralise_frame(result.calibration.reset_index()).to_csv(save_calibration, index=False)
+        click.echo(f"Calibration table: {_clean(save_calibration)}", err=True)
 
 
+def _clean(text: object) -> str:
+    """Data-derived text made safe for the terminal (:func:`experiments.paths.printable`)."""
+    from experiments.paths import printable
+
+    return printable(text)
+
+
+def _clean_lines(text: str) -> str:
+    """:func:`_clean` line by line (a multi-line summary keeps its lines)."""
+    return "\n".join(_clean(line) for line in text.split("\n"))
 
 
 def main() -> None:

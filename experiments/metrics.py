@@ -96,18 +96,26 @@ class Metric:
         """One aggregated value as displayed: ``"40 %"`` for a share, ``"2.5"`` for a count."""
         if value is None or (isinstance(value, float) and math.isnan(value)):
             return "n/a"
-        return f"{100 * value:.0f} %" if self.is_share else f"{value:.2g}"
+        return f"{100 * value:.0f} %" if self.is_share else _count(value)
 
     def format_range(self, low: float, high: float) -> str:
         """An interval as displayed: ``"20-60 %"`` for a share, ``"1.5-3.5"`` for a count."""
         if self.is_share:
             return f"{100 * low:.0f}-{100 * high:.0f} %"
-        return f"{low:.2g}-{high:.2g}"
+        return f"{_count(low)}-{_count(high)}"
 
     def interval(self, values: np.ndarray, level: float = 0.95) -> tuple[float, float, float]:
         """``(mean, low, high)`` of the finite ``values`` with the interval of this kind
         (:func:`experiments.intervals.interval_by_kind`)."""
         return interval_by_kind(self.kind, values, level)
+
+
+def _count(value: float) -> str:
+    """A count or mean count as people read it: two significant digits below 100
+    (``2.5``, ``42``), whole numbers with thousands separators above (``1,600``)."""
+    if abs(value) >= 100:
+        return f"{float(f'{value:.2g}'):,.0f}"
+    return f"{value:.2g}"
 
 
 #: Plugins register metrics from modules named by entry points of this group.

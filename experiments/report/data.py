@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ..ceiling import DEFAULT_POPULATION
 from ..errors import InputError
 from ..power import PowerResult, power_from_curve
 from ..stats import aggregate, long_scores, varying_columns
@@ -224,8 +225,9 @@ def _case_noun(frame: pd.DataFrame) -> str:
     return nouns.pop() if len(nouns) == 1 else "cases"
 
 
-#: Cases simulated for the report's population ceiling.
-CEILING_POPULATION = 50_000
+#: Cases simulated for the report's population ceiling: the one default population size of
+#: every ceiling (power, audit, ``qcasim ceiling``).
+CEILING_POPULATION = DEFAULT_POPULATION
 
 
 def _reference_ceiling(store: Store, experiment: str, definition: dict[str, Any],

@@ -23,13 +23,14 @@ critics test it as an estimator of causal structure on simulated data (Baumgartn
 the simulated ones, how often would the planned analysis find the recipe, and how often would
 it claim a recipe when there is none?
 
-The same from the command line (the full default plan, the one to act on)::
+The same from the command line (``qcasim plan kbop`` runs the full default plan, the one to
+act on)::
 
     qcasim plan kbop
     qcasim ceiling --cal-type crisp --incl-cut 0.8
     qcasim power --cal-type crisp --incl-cut 0.6 --conditions SBW,INNOV,CASELOAD,WORKLOAD,LONGMEET
 
-**Sizes.** So that it runs in well under a minute, this tutorial searches a *small* design
+**Sizes.** So that it runs in about half a minute, this tutorial searches a *small* design
 space with small screening populations, short verifications and four joint draws of the
 illustrative values, and its power curves use 20 replications per N. Its numbers show how to
 read the planner, not what to recruit: the plan to act on is the full default one
@@ -187,8 +188,8 @@ if rb is not None:
 # agrees.
 #
 # Two cells, 20 replications per N: the reported design at 65 and 250 workers, and the
-# recommended design of the plan (or, if none, the recipe's five conditions at 0.6) up to the
-# plan's N.
+# recommended design of the plan (or, if none, the recipe's five conditions at 0.6) from 250
+# workers to twice the plan's N.
 
 
 def power_answer(design: dict, ns: list[int]):

@@ -236,6 +236,9 @@ class PowerResult:
         """
         empty = self.population_recoverable is False
         if 0 <= self.n_successes < MIN_SUCCESSES:
+            first = self.curve.iloc[0] if self._increasing else self.curve.iloc[-1]
+            if float(first["rate"]) >= self.target and self.n_successes > 0:
+                return "at_minimum"  # e.g. 4 of 4 at the only N: few successes, all of them
             return "never" if empty else "no_success"
         if self.required is not None:
             inside_low = self.required <= self._grid_min if self._increasing else \
@@ -247,6 +250,12 @@ class PowerResult:
         if empty and self.plateau:
             return "never"
         return "not_within_grid"
+
+    @property
+    def _hint_beyond_grid(self) -> bool:
+        """The population ceiling's rough N lies beyond the grid (a hint inside the grid,
+        which the grid already contradicts, is not printed)."""
+        return self.n_hint is not None and self.n_hint > self._grid_max
 
     @property
     def _increasing(self) -> bool:
@@ -273,8 +282,8 @@ class PowerResult:
         total = int(self.curve["n"].sum())
         if status == "no_success":
             hint = (f"extend the grid to about {var} = {_fmt_value(self.n_hint, var)} (a rough "
-                    f"guide from the population ceiling)" if self.n_hint is not None and
-                    var == "n_workers" else "extend the grid")
+                    f"guide from the population ceiling)" if self._hint_beyond_grid and
+                    var == "n_workers" else "extend the grid or add replications")
             return (f"no success observed ({max(self.n_successes, 0)} in {total} replications): "
                     f"cannot estimate where {what} reaches {t}; {hint}")
         if status == "never":
@@ -302,7 +311,7 @@ class PowerResult:
                        f"whether, it reaches {t}")
             hint = (f"; extend the grid to about {var} = {_fmt_value(self.n_hint, var)} "
                     f"(a rough guide from the population ceiling)"
-                    if self.n_hint is not None and self._increasing else "")
+                    if self._hint_beyond_grid and self._increasing else "")
             up = "up to" if self._increasing else "down to"
             return (f"not reached within the grid ({var} {up} {edge}: {rate:.0f} %): {why}"
                     f"{hint}")

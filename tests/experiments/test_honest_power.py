@@ -92,3 +92,18 @@ def test_mde_works_on_boolean_scenarios(tmp_path):
     assert list(curve["value"]) == [0.02, 0.1, 0.25]
     assert curve["rate"].iloc[-1] >= curve["rate"].iloc[0]
     assert "outcome_gap" in ans.result.verdict()
+
+
+def test_few_successes_that_all_meet_the_target_at_the_smallest_n():
+    # 4 of 4 at a single N: too few to fit, yet every one a success: "<= N_min", not
+    # "no success observed (4 in 4 replications)".
+    one = pd.DataFrame({"n_workers": [65], "n": [4], "rate": [1.0], "low": [0.4], "high": [1.0]})
+    r = power_from_curve(one, 0.8)
+    assert r.status == "at_minimum" and "no success" not in r.verdict(), r.verdict()
+
+
+def test_a_ceiling_hint_inside_the_grid_is_not_printed():
+    r = power_from_curve(_curve([0.0] * 5), 0.8).with_population(True, "", 100.0)
+    assert "about n_workers = 100" not in r.verdict() and "extend the grid" in r.verdict()
+    r = power_from_curve(_curve([0.0] * 5), 0.8).with_population(True, "", 5000.0)
+    assert "about n_workers = 5,000" in r.verdict() or "about n_workers = 5000" in r.verdict()

@@ -7,29 +7,10 @@ import pandas as pd
 import pytest
 
 from experiments import provenance, runner
-from experiments.design import experiment_from_dict
 from experiments.methods import _REGISTRY, get_method
-from experiments.runner import run_experiment
 from experiments.store import LegacyStoreError, Store, StoreConflictError, StoreError
 
-TOY = "boolean:A*B + C"
-
-
-def _raw(**changes):
-    raw = {
-        "experiment": {"name": "toy", "replications": 4, "seed": 1, "batch_size": 2},
-        "base": {"scenario": TOY, "solutions": ["parsimonious"], "incl_cut": 0.8},
-        "grid": {"n_workers": [20, 30]},
-    }
-    for dotted, value in changes.items():
-        table, key = dotted.split("__")
-        raw[table][key] = value
-    return raw
-
-
-def _run(store, raw, **kw):
-    return run_experiment(experiment_from_dict(raw), store, backend="serial", progress=False,
-                          **kw)
+from .toy_store import TOY, _raw, _run  # noqa: F401
 
 
 @pytest.fixture

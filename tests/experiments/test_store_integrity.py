@@ -22,24 +22,7 @@ from experiments.paths import OutputPathError
 from experiments.runner import run_experiment
 from experiments.store import Store, StoreBusyError, StoreConflictError, StoreError, explain
 
-TOY = "boolean:A*B + C"
-
-
-def _raw(**changes):
-    raw = {
-        "experiment": {"name": "toy", "replications": 4, "seed": 1, "batch_size": 2},
-        "base": {"scenario": TOY, "solutions": ["parsimonious"], "incl_cut": 0.8},
-        "grid": {"n_workers": [20, 30]},
-    }
-    for dotted, value in changes.items():
-        table, key = dotted.split("__")
-        raw[table][key] = value
-    return raw
-
-
-def _run(store, raw, **kw):
-    return run_experiment(experiment_from_dict(raw), store, backend="serial", progress=False,
-                          **kw)
+from .toy_store import TOY, _raw, _run  # noqa: F401
 
 
 def _sha(path):

@@ -215,13 +215,6 @@ def calib_range(
     from .calibrate import calibrate
 
     step, max_runs = _check_step(step, max_runs)
-    if convention == "setmethods":
-        return _calib_range_setmethods(
-            raw_data, data, condition, thresholds, outcome, conditions, raw_condition, type,
-            incl_cut, n_cut, pri_cut, include, step, max_runs, calibrate_kw,
-        )
-    if convention != "qcasim":
-        raise QCAError(f'convention must be "qcasim" or "setmethods"; got {convention!r}')
     raw_col = raw_condition or condition
     if raw_col not in raw_data.columns:
         raise QCAError(f"raw_data has no column {raw_col!r}")
@@ -229,6 +222,13 @@ def calib_range(
         raise QCAError(f"data has no column {condition!r}")
     if not raw_data.index.equals(data.index):
         raise QCAError("raw_data and data must have the same cases (index)")
+    if convention == "setmethods":
+        return _calib_range_setmethods(
+            raw_data, data, condition, thresholds, outcome, conditions, raw_condition, type,
+            incl_cut, n_cut, pri_cut, include, step, max_runs, calibrate_kw,
+        )
+    if convention != "qcasim":
+        raise QCAError(f'convention must be "qcasim" or "setmethods"; got {convention!r}')
     base = [float(t) for t in thresholds]
     if type == "fuzzy" and len(base) != 3:
         raise QCAError(f"calib_range varies 3 fuzzy anchors (e, c, i); got {len(base)}")
@@ -288,16 +288,11 @@ def _calib_range_setmethods(
     raw_data, data, condition, thresholds, outcome, conditions, raw_condition, type,
     incl_cut, n_cut, pri_cut, include, step, max_runs, calibrate_kw,
 ) -> pd.DataFrame:
-    """:func:`calib_range` under ``convention="setmethods"`` (see its Notes)."""
+    """:func:`calib_range` under ``convention="setmethods"`` (see its Notes); the arguments
+    are checked by :func:`calib_range`."""
     from .calibrate import calibrate
 
     raw_col = raw_condition or condition
-    if raw_col not in raw_data.columns:
-        raise QCAError(f"raw_data has no column {raw_col!r}")
-    if condition not in data.columns:
-        raise QCAError(f"data has no column {condition!r}")
-    if not raw_data.index.equals(data.index):
-        raise QCAError("raw_data and data must have the same cases (index)")
     base = [float(t) for t in thresholds]
     raw = np.asarray(raw_data[raw_col], dtype=float)
     if type == "fuzzy":

@@ -155,6 +155,11 @@ def _headline_table(d: ReportData) -> str:
     crits = list(dict.fromkeys(h["criterion"])) if len(h) else []
     head = "".join(f"<th>{_esc(_metric(c))}</th>" for c in crits)
     rows = []
+    # Columns that would repeat one value in every row go to the caption instead, so that the
+    # rates stay in view at 1,280 px.
+    one_sol = len(set(h["solution"])) == 1 if len(h) else True
+    reps = {int(v) for v in h.groupby(["setting", "solution"])["n"].max()} if len(h) else set()
+    one_n = len(reps) == 1
     for setting in [s for s in d.order if s in set(h["setting"])] if len(h) else []:
         sols = [s for s in d.solutions if len(h[(h["solution"] == s) & (h["setting"] == setting)])]
         for k, sol in enumerate(sols):
@@ -170,9 +175,16 @@ def _headline_table(d: ReportData) -> str:
                              f"<small>{_ci(r, crit)}</small></td>")
             n = int(g["n"].max())
             first = _setting_cells(d, setting, len(sols)) if k == 0 else ""
-            rows.append(f"<tr>{first}<td>{sol}</td><td class='num'>{n}</td>"
-                        f"{''.join(cells)}</tr>")
-    return (f"<table>{_caption(d)}<tr>{_setting_heads(d)}<th>solution</th><th>replications</th>"
+            sol_cell = "" if one_sol else f"<td>{sol}</td>"
+            n_cell = "" if one_n else f"<td class='num'>{n}</td>"
+            rows.append(f"<tr>{first}{sol_cell}{n_cell}{''.join(cells)}</tr>")
+    fixed = []
+    if one_sol and len(h):
+        fixed.append(f"{_esc(str(h['solution'].iloc[0]))} solution")
+    if one_n and reps:
+        fixed.append(f"{next(iter(reps))} replications per setting")
+    heads = ("" if one_sol else "<th>solution</th>") + ("" if one_n else "<th>replications</th>")
+    return (f"<table class='headline-table'>{_caption(d, fixed)}<tr>{_setting_heads(d)}{heads}"
             f"{head}</tr>{''.join(rows)}</table>")
 
 
@@ -184,9 +196,10 @@ def _headline_block(d: ReportData) -> str:
             f"{len(d.solutions)} solutions)</summary>{_headline_table(d)}</details>")
 
 
-def _caption(d: ReportData) -> str:
+def _caption(d: ReportData, fixed: list[str] | None = None) -> str:
+    same = f" ({'; '.join(fixed)})" if fixed else ""
     return (f"<caption>At N = {d.headline_n}: rate <small>[95 % interval]</small> "
-            "over the replications of each setting</caption>")
+            f"over the replications of each setting{same}</caption>")
 
 
 def _settings_table(d: ReportData) -> str:

@@ -153,7 +153,7 @@ def _ci(r: pd.Series, criterion: str = "any_correct") -> str:
         return ""  # e.g. the mean of one replication: no interval to show
     if _get(criterion).is_share:
         return f"[{100 * r['low']:.0f}-{100 * r['high']:.0f}]"
-    return f"[{r['low']:.2g}-{r['high']:.2g}]"
+    return f"[{_get(criterion).format_range(float(r['low']), float(r['high']))}]"
 
 
 def _short_setting(setting: str) -> str:

@@ -63,7 +63,7 @@ def test_headline_comes_from_the_declaration(boolean):
             in page.replace("&#x27;", "'"))
     # every setting is in the headline table: a column per varying parameter, named in words
     table = page[page.index("class='headline'"):]
-    table = table[table.index("<table>"):table.index("</table>")]
+    table = table[table.index("<table class='headline-table'>"):table.index("</table>")]
     assert "<th>reliability</th>" in table
     assert "<td rowspan='2'>0.7</td>" in table and "<td rowspan='2'>0.95</td>" in table
     assert "= nan" not in page and "= {}" not in page

@@ -78,6 +78,16 @@ def _user_errors() -> tuple[type[BaseException], ...]:
     return (QcasimError, OSError)
 
 
+def _warning_key(msg: str) -> str:
+    """One reason, whichever part of a command said it: the scenario's name ("kbop" or
+    "kbop.toml") and the decimals of an expected count (the study's cells and the plan's
+    population estimate it slightly differently) do not make another warning."""
+    import re
+
+    msg = re.sub(r"^[^:\s]+?(\.toml)?: ", "", msg)
+    return re.sub(r"\d+\.\d+", "#", msg)
+
+
 def _usage_line(exc: click.UsageError) -> str:
     """A usage error as one line: the message and where help is."""
     msg = " ".join(exc.format_message().split())
@@ -155,8 +165,11 @@ class _Group(click.Group):
             with warnings.catch_warnings(record=True) as caught:
                 warnings.simplefilter("always")
                 out = super().invoke(ctx)
-            for msg in dict.fromkeys(str(w.message) for w in caught
-                                     if scenario_warning(w.category)):
+            said: dict[str, str] = {}
+            for w in caught:
+                if scenario_warning(w.category):
+                    said.setdefault(_warning_key(str(w.message)), str(w.message))
+            for msg in said.values():
                 click.secho(f"qcasim: warning: {_clean(msg)}", fg="yellow", err=True)
             for w in caught:
                 if not scenario_warning(w.category):

@@ -171,3 +171,12 @@ def test_power_mde_on_a_boolean_scenario_searches_the_outcome_gap(tmp_path):
                 "--reps", "2", "-o", tmp_path / "R2"), "outcome gaps searched must be in")
     _error(_run("power", "--scenario", "boolean:A*B + C", "--effects", "0.1", "--ns", "20",
                 "-o", tmp_path / "R3"), "--effects is searched by --mde N")
+
+
+def test_a_scenario_warning_is_said_once_whichever_part_of_run_said_it():
+    from qcasim.cli import _warning_key
+
+    study = "kbop.toml: recipe path 1 (A*B) is expected in 1.9 of 15 workers (< 3): too few cases"
+    plan = "kbop: recipe path 1 (A*B) is expected in 2.0 of 15 workers (< 3): too few cases"
+    other = "kbop: recipe path 2 (C) is expected in 2.0 of 15 workers (< 3): too few cases"
+    assert _warning_key(study) == _warning_key(plan) != _warning_key(other)

@@ -478,6 +478,15 @@ def _bootstrap_window(x: np.ndarray, y: np.ndarray, point: pd.DataFrame, conds: 
                           pri_cut)
     crisp = bool(np.isin(x, (0.0, 1.0)).all())
     his, los, oks, ats = [], [], [], []
+
+    def replicate(incl: np.ndarray, pri: np.ndarray, recipe: np.ndarray,
+                  counted: np.ndarray) -> None:
+        """The window of one bootstrap population, recorded."""
+        hi, lo, ok = _window(incl, np.nan_to_num(pri, nan=1.0), recipe, counted, pri_cut)
+        his.append(hi)
+        los.append(lo)
+        oks.append(ok)
+        ats.append(ok and cut is not None and hi < cut <= lo)
     if crisp:
         key = x.astype(np.int64) @ weights
         size = 1 << k
@@ -491,12 +500,7 @@ def _bootstrap_window(x: np.ndarray, y: np.ndarray, point: pd.DataFrame, conds: 
             with np.errstate(invalid="ignore", divide="ignore"):
                 incl = sy / n
                 pri = (sy - sb) / (n - sb)
-            hi, lo, ok = _window(incl, np.nan_to_num(pri, nan=1.0), recipe, n >= min_cases,
-                                 pri_cut)
-            his.append(hi)
-            los.append(lo)
-            oks.append(ok)
-            ats.append(ok and cut is not None and hi < cut <= lo)
+            replicate(incl, pri, recipe, n >= min_cases)
     else:
         # Fuzzy conditions: each case is in every row to a degree; the row sums are linear in
         # the case weights, so all replicates are two matrix products.
@@ -507,8 +511,10 @@ def _bootstrap_window(x: np.ndarray, y: np.ndarray, point: pd.DataFrame, conds: 
             xj = x[:, j]
             mem = np.minimum(mem, np.where(configs[:, j:j + 1] == 1, xj, 1 - xj))
         key = x.round().astype(np.int64) @ weights
-        slot = {int(v): i for i, v in enumerate(configs @ weights)}
-        case_slot = np.array([slot.get(int(v), -1) for v in key])
+        row_keys = configs @ weights
+        order = np.argsort(row_keys)
+        at = np.clip(np.searchsorted(row_keys, key, sorter=order), 0, len(order) - 1)
+        case_slot = np.where(row_keys[order[at]] == key, order[at], -1)
         both = np.minimum(y, 1 - y)
         a = np.minimum(mem, y).T
         b = mem.T
@@ -521,12 +527,7 @@ def _bootstrap_window(x: np.ndarray, y: np.ndarray, point: pd.DataFrame, conds: 
                 with np.errstate(invalid="ignore", divide="ignore"):
                     incl = fa[i] / fb[i]
                     pri = (fa[i] - fc[i]) / (fb[i] - fc[i])
-                hi, lo, ok = _window(incl, np.nan_to_num(pri, nan=1.0), recipe, n_row >= min_cases,
-                                     pri_cut)
-                his.append(hi)
-                los.append(lo)
-                oks.append(ok)
-                ats.append(ok and cut is not None and hi < cut <= lo)
+                replicate(incl, pri, recipe, n_row >= min_cases)
     return WindowInterval(hi0, _edge_interval(hi0, np.asarray(his)), lo0,
                           _edge_interval(lo0, np.asarray(los)), float(np.mean(oks)),
                           None if cut is None else float(np.mean(ats)), int(n_boot))

@@ -67,3 +67,14 @@ def test_reliability_one_misclassifies_no_worker():
     perfect = population_ceiling({**KBOP, "reliability": 1.0}, n_population=20_000, seed=2,
                                  n_boot=0)
     assert perfect.binding(65).in_true_row == 1.0
+
+
+def test_fuzzy_window_interval_brackets_its_point_estimate():
+    fuzzy = {"scenario": "kbop", "cal_type": "fuzzy", "incl_cut": 0.8, "pri_cut": 0.5,
+             "overrides": {"truth": "fuzzy"}}
+    iv = population_ceiling(fuzzy, n_population=5_000, seed=1, n_boot=20).interval
+    assert iv is not None and iv.n_boot == 20
+    assert 0 <= iv.p_recoverable <= 1
+    for point, ci in ((iv.low, iv.low_ci), (iv.high, iv.high_ci)):
+        if math.isfinite(point):
+            assert ci[0] <= point <= ci[1]

@@ -479,11 +479,123 @@ def limited_diversity_percentages(deletions: tuple[int, ...] = (1, 2)) -> Reprod
     )
 
 
+# ---------------------------------------------------------------------------------------------
+# 5. Contradictions and consistency on random data (Marx & Dusa 2011), Monte Carlo
+# ---------------------------------------------------------------------------------------------
+
+
+def _table6_interval(measure: str, mean: float, sd: float, reps: int = 1500) -> tuple[float, float]:
+    half = 1.959964 * sd / np.sqrt(reps)
+    return round(mean - half, 2), round(mean + half, 2)
+
+
+@reproduction("marx_dusa_benchmarks")
+def marx_dusa_benchmarks(full: bool = False, seed: int = 2011) -> Reproduction:
+    """Marx & Dusa (2011): contradictions and consistency-R of csQCA on random data.
+
+    Figures: their Table 6 (4 conditions, 17 cases: complexity, occurrence of contradictions,
+    consistency-R, at probability 0.5 and at the shares of 1s of their real-life data with the
+    missing UNION value of Kelme coded 1 or 0) and their benchmark tables as a whole: the
+    number of published cells outside the range a faithful 1,500-data-set simulation rounded to
+    two decimals falls in with 95 % probability, against the count such a faithful table shows
+    (:func:`experiments.contradiction_benchmarks.outside_count_null`). ``full=False`` compares
+    Tables 4 and 5 (2-50 cases x 2-10 conditions, 441 cells each); ``full=True`` Appendices 2
+    and 3 (2-300 cases x 2-13 conditions, 3,588 cells each). The column "Kelme missing" of
+    Table 6 is :func:`marx_dusa_kelme_missing` (not reproduced).
+    """
+    from .contradiction_benchmarks import (
+        compare_tables,
+        exact_measures,
+        outside_count_null,
+        simulate_design,
+        table6_probabilities,
+    )
+
+    published: dict[str, Any] = {}
+    ours: dict[str, Any] = {}
+    interval: dict[str, tuple[Any, Any]] = {}
+    labels = {"complexity": "complexity", "contradiction": "occurrence of contradictions",
+              "consistency_r": "consistency-R"}
+    pub6 = {"0.5": {"complexity": 0.62, "contradiction": 0.99, "consistency_r": 0.60},
+            "1": {"complexity": 0.60, "contradiction": 0.97, "consistency_r": 0.60},
+            "0": {"complexity": 0.61, "contradiction": 0.97, "consistency_r": 0.61}}
+    for col, figures in pub6.items():
+        if col == "0.5":
+            p, po = 0.5, 0.5
+        else:
+            p, po = table6_probabilities(col)
+        ex = exact_measures(17, 4, p, po)
+        sim = simulate_design(17, 4, 20_000, p, po, seed=seed)
+        where = "probability 0.5" if col == "0.5" else f"real-life shares, Kelme UNION = {col}"
+        for m, pub in figures.items():
+            key = f"Table 6 ({where}): {labels[m]}"
+            published[key] = pub
+            ours[key] = round(ex[m], 4)
+            interval[key] = _table6_interval(m, ex[m], sim.sd[m])
+    cases, conds = (range(2, 301), range(2, 14)) if full else (range(2, 51), range(2, 11))
+    table = compare_tables(cases, conds)
+    names = ({"contradiction": "Appendix 2", "consistency_r": "Appendix 3"} if full
+             else {"contradiction": "Table 4", "consistency_r": "Table 5"})
+    for m, part in table.groupby("measure"):
+        null_m = outside_count_null(part, seed=seed)
+        key = (f"{names[m]} ({len(part)} cells, {labels[m]}): published values outside the 95 % "
+               f"range of a 1,500-data-set simulation")
+        published[key] = int((~part["inside"]).sum())
+        ours[key] = float(np.median(null_m))
+        interval[key] = (float(np.percentile(null_m, 2.5)), float(np.percentile(null_m, 97.5)))
+    return Reproduction(
+        name="marx_dusa_benchmarks",
+        study="random crisp data (every value 0/1 at random, the outcome independent): share of "
+              "truth tables with a contradiction, consistency-R and complexity by cases and "
+              "conditions (1,500 data sets per design)",
+        source="Marx & Dusa (2011), Methodological Innovations Online 6(2) 103-148, "
+               "doi:10.4256/mio.2010.0037: Tables 4, 5 (pp. 114-117), Table 6 (p. 119), "
+               "Appendices 2, 3 (pp. 127-148); definitions p. 111-113 and Appendix 1",
+        published=published, ours=ours, interval=interval, exact=False,
+        setup="ours are the exact expected values (closed form, checked against our simulation "
+              "through sim.random_crisp and the truth table); intervals are the 95 % range of a "
+              "1,500-data-set estimate rounded to two decimals; numpy random numbers, not R's "
+              "set.seed(i*j + k) streams",
+    )
+
+
+@reproduction("marx_dusa_kelme_missing")
+def marx_dusa_kelme_missing(seed: int = 2011) -> Reproduction:
+    """Marx & Dusa (2011), Table 6, column "Kelme missing": NOT reproduced (see the docs).
+
+    With UNION's probability taken as its share of 1s among the 16 firms with a known value
+    (10/16), the expected complexity (0.608) and occurrence of contradictions (0.974) lie
+    outside the 1,500-data-set ranges of the published 0.62 and 0.96; the article does not
+    say how the missing value entered the simulation.
+    """
+    from .contradiction_benchmarks import exact_measures, simulate_design, table6_probabilities
+
+    p, po = table6_probabilities("missing")
+    ex = exact_measures(17, 4, p, po)
+    sim = simulate_design(17, 4, 20_000, p, po, seed=seed)
+    pub = {"complexity": 0.62, "occurrence of contradictions": 0.96, "consistency-R": 0.62}
+    keys = {"complexity": "complexity", "occurrence of contradictions": "contradiction",
+            "consistency-R": "consistency_r"}
+    published = {f"Table 6 (Kelme missing): {m}": v for m, v in pub.items()}
+    ours = {f"Table 6 (Kelme missing): {m}": round(ex[keys[m]], 4) for m in pub}
+    interval = {f"Table 6 (Kelme missing): {m}": _table6_interval(m, ex[keys[m]], sim.sd[keys[m]])
+                for m in pub}
+    return Reproduction(
+        name="marx_dusa_kelme_missing",
+        study="Table 6 of Marx & Dusa (2011) with UNION's probability 10/16 (Kelme's value missing)",
+        source="Marx & Dusa (2011), Methodological Innovations Online 6(2), Table 6 (p. 119); "
+               "shares from their Table 1 (p. 107)",
+        published=published, ours=ours, interval=interval, exact=False,
+        setup="how the missing UNION value entered the published simulation is not stated; we "
+              "use its share among the known values",
+    )
+
+
 def all_reproductions(full: bool = True) -> list[Reproduction]:
     """Run every registered reproduction (``full=False``: skip the slow part of cna_highdim)."""
     out = []
     for name in reproduction_names():
-        kwargs = {"full": full} if name == "cna_highdim" else {}
+        kwargs = {"full": full} if name in ("cna_highdim", "marx_dusa_benchmarks") else {}
         out.append(run_reproduction(name, **kwargs))
     return out
 

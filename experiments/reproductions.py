@@ -591,6 +591,117 @@ def marx_dusa_kelme_missing(seed: int = 2011) -> Reproduction:
     )
 
 
+# ---------------------------------------------------------------------------------------------
+# 6. Retention of a QCA solution under measurement error (Thiem, Spöhel & Dusa 2016)
+# ---------------------------------------------------------------------------------------------
+
+_TSD_SOURCE = ("Thiem, Spöhel & Dusa (2016), Political Analysis 24(1) 104-120, "
+               "doi:10.1093/pan/mpv028: section 4.1 (p. 110-111), section 4.2 (p. 113, 116), "
+               "Table 4; data: their Table 1 (p. 106)")
+
+
+def _rounded(x: float, decimals: int) -> tuple[float, float]:
+    half = 0.5 * 10.0 ** -decimals
+    return x - half, x + half
+
+
+@reproduction("thiem_spohel_dusa_retention")
+def thiem_spohel_dusa_retention(reps: int = 4000, seed: int = 2016) -> Reproduction:
+    """Retention of the conservative solution of Hug's welfare-state data when outcomes are corrupted.
+
+    Thiem, Spöhel & Dusa (2016) state: one corrupted outcome (DPA) keeps the solution with
+    probability 75 % at every inclusion cut-off below 0.81 (p. 113); at cut-off 0.75 exactly 64
+    of the 120 pairs of corrupted outcomes change it (p. 111); with each outcome corrupted
+    independently with probability 0.3 (IPA) and 0.6 < cut-off <= 2/3 the retention is about
+    0.09, more than two points higher up to 0.75 and more than five points higher down to 0.5
+    (p. 116). Dusa (2019, p. 234) prints R's ``retention()`` for the same data at cut-off 1 and
+    p = 0.025: 0.7962228. Ours: the DPA figures by enumerating every corruption through the
+    engine (exact); the IPA figures by our closed form (exact) and by ``reps`` replications of
+    the ``perturbed:hug2013`` generator analysed with the engine (Monte Carlo, Clopper-Pearson
+    interval). The figure of p = 0.1 is :func:`thiem_spohel_dusa_p01` (not reproduced).
+    """
+    from sim.perturbation import HUG_2013
+
+    from .retention_study import retention_by_enumeration, retention_by_simulation, retention_ipa_outcome
+
+    published: dict[str, Any] = {}
+    ours: dict[str, Any] = {}
+    interval: dict[str, tuple[Any, Any]] = {}
+    for eps in (0.55, 0.7, 0.8):
+        changed, total = retention_by_enumeration(HUG_2013, "W", 1, eps)
+        key = f"DPA, 1 corrupted outcome, incl. cut-off {eps}: retention"
+        published[key], ours[key] = 0.75, (total - changed) / total
+        interval[key] = (ours[key], ours[key])
+    changed, total = retention_by_enumeration(HUG_2013, "W", 2, 0.75)
+    key = "DPA, 2 corrupted outcomes, incl. cut-off 0.75: pairs (of 120) that change the solution"
+    published[key], ours[key], interval[key] = 64, changed, (changed, changed)
+    y = {e: retention_ipa_outcome(HUG_2013, "W", 0.3, e) for e in (0.55, 0.65, 0.7)}
+    key = "IPA, p = 0.3, 0.6 < cut-off <= 2/3: retention (exact)"
+    published[key], ours[key], interval[key] = 0.09, round(y[0.65], 4), _rounded(y[0.65], 2)
+    est = retention_by_simulation("perturbed:hug2013", {"p_pert": 0.3}, reps, seed, 0.65)
+    key = f"IPA, p = 0.3, 0.6 < cut-off <= 2/3: retention (simulated, {reps} replications)"
+    published[key], ours[key], interval[key] = 0.09, est.share, est.interval()
+    key = "IPA, p = 0.3: more than 2 points higher at 2/3 < cut-off <= 0.75"
+    published[key], ours[key] = True, bool(y[0.7] - y[0.65] > 0.02)
+    key = "IPA, p = 0.3: more than 5 points higher at 0.5 < cut-off <= 0.6"
+    published[key], ours[key] = True, bool(y[0.55] - y[0.65] > 0.05)
+    book = retention_ipa_outcome(HUG_2013, "W", 0.025, 1.0)
+    key = "Dusa (2019): IPA, p = 0.025, cut-off 1: retention (exact)"
+    published[key], ours[key], interval[key] = 0.7962228, round(book, 7), _rounded(book, 7)
+    est = retention_by_simulation("perturbed:hug2013", {"p_pert": 0.025}, reps, seed + 1, 1.0)
+    key = f"Dusa (2019): IPA, p = 0.025, cut-off 1: retention (simulated, {reps} replications)"
+    published[key], ours[key], interval[key] = 0.7962228, est.share, est.interval()
+    return Reproduction(
+        name="thiem_spohel_dusa_retention",
+        study="measurement error in the outcome of Hug's (2013) 16-country welfare-state data: "
+              "probability that the conservative solution P*U*C + U*C*S -> W is retained",
+        source=_TSD_SOURCE + "; Dusa (2019), QCA with R, Springer, section 10.4, p. 234",
+        published=published, ours=ours, interval=interval, exact=False,
+        setup="none for the enumerations and the closed form; the simulated figures use numpy "
+              "random numbers (perturbed:hug2013 generator); published 'about 0.09' is read as "
+              "0.09 to two decimals",
+    )
+
+
+@reproduction("thiem_spohel_dusa_p01")
+def thiem_spohel_dusa_p01(reps: int = 0, seed: int = 1) -> Reproduction:
+    """Thiem, Spöhel & Dusa (2016), p. 116: retention 0.5836 at p = 0.1, 0.75 < cut-off <= 0.8.
+
+    NOT reproduced: their Table 4 and their own worked factors (0.9185 for the configuration of
+    five positive cases, 0.9999 for the one of four negative cases) give 0.6020, which is what
+    the closed form, R's ``retention()`` algorithm and our simulation give. 0.5836 is the
+    product with the factors of the four- and three-case negative configurations taken from
+    the column 0.5 < cut-off <= 0.6 (1 - p^4 - 4p^3(1-p) = 0.9963 and 1 - p^3 - 3p^2(1-p) =
+    0.972). ``reps`` > 0 adds the simulated figure.
+    """
+    from sim.perturbation import HUG_2013
+
+    from .retention_study import retention_by_simulation, retention_ipa_outcome
+
+    exact = retention_ipa_outcome(HUG_2013, "W", 0.1, 0.78)
+    key = "IPA, p = 0.1, 0.75 < cut-off <= 0.8: retention (exact)"
+    published = {key: 0.5836}
+    ours: dict[str, Any] = {key: round(exact, 4)}
+    interval: dict[str, tuple[Any, Any]] = {key: _rounded(exact, 4)}
+    p = 0.1
+    factors = ((1 - p) ** 5 + 5 * p * (1 - p) ** 4) * (1 - p) ** 4
+    key = "the published figure as the product with the (0.5, 0.6] factors of the negative configurations"
+    published[key] = 0.5836
+    ours[key] = round(factors * (1 - p ** 4 - 4 * p ** 3 * (1 - p)) * (1 - p ** 3 - 3 * p ** 2 * (1 - p)), 4)
+    interval[key] = (ours[key], ours[key])
+    if reps:
+        est = retention_by_simulation("perturbed:hug2013", {"p_pert": 0.1}, reps, seed, 0.78)
+        key = f"IPA, p = 0.1, 0.75 < cut-off <= 0.8: retention (simulated, {reps} replications)"
+        published[key], ours[key], interval[key] = 0.5836, est.share, est.interval()
+    return Reproduction(
+        name="thiem_spohel_dusa_p01",
+        study="Hug's data, each outcome corrupted with probability 0.1, 0.75 < cut-off <= 0.8",
+        source=_TSD_SOURCE,
+        published=published, ours=ours, interval=interval, exact=not reps,
+        setup="none; the disagreement is an arithmetic slip in the published worked example",
+    )
+
+
 def all_reproductions(full: bool = True) -> list[Reproduction]:
     """Run every registered reproduction (``full=False``: skip the slow part of cna_highdim)."""
     out = []

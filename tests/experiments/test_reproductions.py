@@ -135,3 +135,30 @@ def test_marx_dusa_kelme_missing_column_disagrees():
                         "Table 6 (Kelme missing): occurrence of contradictions": False,
                         "Table 6 (Kelme missing): consistency-R": True}
     assert abs(r.ours["Table 6 (Kelme missing): complexity"] - 0.6081) < 1e-3
+
+
+def test_thiem_spohel_dusa_retention_reproduced():
+    r = run_reproduction("thiem_spohel_dusa_retention", reps=300, seed=1)
+    assert r.reproduced, str(r)
+    assert r.ours["DPA, 2 corrupted outcomes, incl. cut-off 0.75: pairs (of 120) that change the solution"] == 64
+
+
+@pytest.mark.slow
+def test_thiem_spohel_dusa_retention_full():
+    r = run_reproduction("thiem_spohel_dusa_retention", reps=4000)
+    assert r.reproduced, str(r)
+
+
+def test_thiem_spohel_dusa_p01_disagreement_explained():
+    r = run_reproduction("thiem_spohel_dusa_p01")
+    assert not r.reproduced
+    assert r.ours["IPA, p = 0.1, 0.75 < cut-off <= 0.8: retention (exact)"] == 0.602
+    assert list(r.agrees.values()) == [False, True]
+
+
+@pytest.mark.slow
+def test_thiem_spohel_dusa_p01_simulation_excludes_the_published_figure():
+    r = run_reproduction("thiem_spohel_dusa_p01", reps=20_000)
+    sim = [k for k in r.published if "simulated" in k][0]
+    lo, hi = r.interval[sim]
+    assert not lo <= 0.5836 <= hi and lo <= 0.602 <= hi

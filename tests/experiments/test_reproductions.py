@@ -140,7 +140,8 @@ def test_marx_dusa_kelme_missing_column_disagrees():
 def test_thiem_spohel_dusa_retention_reproduced():
     r = run_reproduction("thiem_spohel_dusa_retention", reps=300, seed=1)
     assert r.reproduced, str(r)
-    assert r.ours["DPA, 2 corrupted outcomes, incl. cut-off 0.75: pairs (of 120) that change the solution"] == 64
+    pairs = "DPA, 2 corrupted outcomes, incl. cut-off 0.75: pairs (of 120) that change the solution"
+    assert r.ours[pairs] == 64
 
 
 @pytest.mark.slow

@@ -163,3 +163,9 @@ def test_thiem_spohel_dusa_p01_simulation_excludes_the_published_figure():
     sim = [k for k in r.published if "simulated" in k][0]
     lo, hi = r.interval[sim]
     assert not lo <= 0.5836 <= hi and lo <= 0.602 <= hi
+
+
+def test_baumgartner_thiem_14_rows_reproduced():
+    r = run_reproduction("baumgartner_thiem_14_rows")
+    assert r.reproduced, str(r)
+    assert r.exact and r.ours["14 rows deleted: patterns with no solution (of 120)"] == 10

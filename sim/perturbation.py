@@ -156,8 +156,7 @@ class PerturbedDataGenerator:
         """The conservative solution of the unperturbed data (its first model)."""
         from qca import minimize, truth_table
 
-        sol = minimize(truth_table(self.data, self.outcome))
-        return sol.models[0] if hasattr(sol, "models") else sol
+        return minimize(truth_table(self.data, self.outcome)).models[0].expression
 
     @property
     def observed_conditions(self) -> tuple[str, ...]:
@@ -177,9 +176,22 @@ class PerturbedDataGenerator:
         rng = np.random.default_rng(np.random.SeedSequence(int(seed), spawn_key=(int(rep),)))
         return perturb(self.data, self.outcome, rng, self.kind, self.target, self.p_pert, self.n_pert)
 
+    def cohort(self, seed: int, rep: int) -> dict[str, np.ndarray]:
+        """Columns of replication ``rep``: the perturbed data, ``true_<condition>`` (the
+        unperturbed values of the cases kept) and ``true_recipe`` (their membership in the
+        reference solution)."""
+        from qca.expressions import evaluate_arrays
+
+        f = self.perturbed(seed, rep)
+        original = self.data.loc[f.index]
+        cols = {c: f[c].to_numpy(dtype=np.int64) for c in f.columns}
+        true = {c: original[c].to_numpy(dtype=np.int64) for c in self.observed_conditions}
+        cols["true_recipe"] = (evaluate_arrays(self.truth, true) > 0.5).astype(np.int64)
+        cols.update({f"true_{c}": v for c, v in true.items()})
+        return cols
+
     def cohorts(self, seed: int, reps: Sequence[int]) -> list[dict[str, np.ndarray]]:
-        return [{c: f[c].to_numpy(dtype=np.int64) for c in f.columns}
-                for f in (self.perturbed(seed, r) for r in reps)]
+        return [self.cohort(seed, r) for r in reps]
 
 
 def _perturbed_factory(spec: str, settings: GeneratorSettings) -> PerturbedDataGenerator:

@@ -151,11 +151,16 @@ class RandomCrispGenerator:
         return {c: (0.0, 0.5, 1.0) for c in (*self._conditions, self.outcome)}
 
     def cohort(self, seed: int, rep: int) -> dict[str, np.ndarray]:
-        """Columns of replication ``rep`` of ``seed`` (``SeedSequence(seed, spawn_key=(rep,))``)."""
+        """Columns of replication ``rep`` of ``seed`` (``SeedSequence(seed, spawn_key=(rep,))``):
+        the conditions, ``OUT``, ``true_recipe`` (all 0) and ``true_<condition>`` (= observed)."""
         ss = np.random.SeedSequence(int(seed), spawn_key=(int(rep),))
         arr = random_crisp_arrays(1, self._n, len(self._conditions), self.p, self.p_outcome, ss)[0]
         cols = {c: arr[:, j].astype(np.int64) for j, c in enumerate(self._conditions)}
         cols[self.outcome] = arr[:, -1].astype(np.int64)
+        # no measurement error, and no case is in the (empty) true structure
+        cols["true_recipe"] = np.zeros(self._n, dtype=np.int64)
+        for c in self._conditions:
+            cols[f"true_{c}"] = cols[c].copy()
         return cols
 
     def cohorts(self, seed: int, reps: Sequence[int]) -> list[dict[str, np.ndarray]]:

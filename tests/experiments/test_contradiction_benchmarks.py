@@ -105,8 +105,8 @@ def test_random_generator_through_the_registry():
     g = make_generator("random:A,B,C", GeneratorSettings(n_cases=40, overrides={"p": 0.3}))
     assert isinstance(g, RandomCrispGenerator) and not g.truth.terms
     c = g.cohort(1, 0)
-    assert set(c) == {"A", "B", "C", "OUT"} and len(c["A"]) == 40
-    assert all(set(np.unique(v)) <= {0, 1} for v in c.values())
+    assert {"A", "B", "C", "OUT", "true_recipe", "true_A"} <= set(c) and len(c["A"]) == 40
+    assert all(set(np.unique(v)) <= {0, 1} for v in c.values()) and not c["true_recipe"].any()
     assert np.array_equal(g.cohort(1, 0)["A"], c["A"]) and not np.array_equal(g.cohort(1, 1)["A"], c["A"])
     assert make_generator("random:4").observed_conditions == ("A", "B", "C", "D")
 

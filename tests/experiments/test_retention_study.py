@@ -82,7 +82,8 @@ def test_perturbation_refuses_bad_settings(kw):
 def test_perturbed_generator_through_the_registry():
     g = make_generator("perturbed:hug2013", GeneratorSettings(overrides={"p_pert": 0.2}))
     c = g.cohorts(3, [0, 1])
-    assert set(c[0]) == {"P", "U", "C", "S", "W"} and len(c[0]["W"]) == 16
+    assert {"P", "U", "C", "S", "W", "true_recipe", "true_P"} <= set(c[0]) and len(c[0]["W"]) == 16
+    assert np.array_equal(c[0]["true_recipe"], HUG_2013["W"].to_numpy())  # the solution fits exactly
     assert np.array_equal(g.cohorts(3, [0])[0]["W"], c[0]["W"])
     for bad in ({"overrides": {"q": 1}}, {"n_cases": 30}, {"reliability": 0.5}):
         with pytest.raises(ScenarioError):

@@ -15,6 +15,15 @@ reproduced, with the reason.
 The limited-diversity percentages of Baumgartner & Thiem (2020) are reproduced separately by
 :func:`experiments.limited_diversity.limited_diversity`.
 
+Published journal simulation results: Marx & Dusa (2011), contradictions and consistency of
+csQCA on random data (``marx_dusa_benchmarks``, every published benchmark cell;
+``marx_dusa_kelme_missing``, a column that does not agree); Thiem, Spöhel & Dusa (2016),
+retention under outcome corruption (``thiem_spohel_dusa_retention``; ``thiem_spohel_dusa_p01``,
+a published slip); Baumgartner & Thiem (2020) at 14 deleted rows as read by Dusa (2019)
+(``baumgartner_thiem_14_rows``). Their processes are generators (:mod:`sim.random_crisp`,
+:mod:`sim.perturbation`); their measures live in :mod:`experiments.contradiction_benchmarks`
+and :mod:`experiments.retention_study`.
+
 Use::
 
     from experiments.reproductions import run_reproduction, reproduction_names
@@ -767,10 +776,13 @@ def baumgartner_thiem_14_rows() -> Reproduction:
 
 
 def all_reproductions(full: bool = True) -> list[Reproduction]:
-    """Run every registered reproduction (``full=False``: skip the slow part of cna_highdim)."""
+    """Run every registered reproduction (``full=False``: skip the slow part of cna_highdim, compare
+    Marx & Dusa's Tables 4-5 instead of the appendices, 300 simulated retention replications)."""
     out = []
     for name in reproduction_names():
-        kwargs = {"full": full} if name in ("cna_highdim", "marx_dusa_benchmarks") else {}
+        kwargs: dict[str, Any] = {"full": full} if name in ("cna_highdim", "marx_dusa_benchmarks") else {}
+        if name == "thiem_spohel_dusa_retention" and not full:
+            kwargs = {"reps": 300, "seed": 1}
         out.append(run_reproduction(name, **kwargs))
     return out
 

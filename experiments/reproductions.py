@@ -649,7 +649,7 @@ def thiem_spohel_dusa_retention(reps: int = 4000, seed: int = 2016) -> Reproduct
     published[key], ours[key], interval[key] = 0.09, round(y[0.65], 4), _rounded(y[0.65], 2)
     est = retention_by_simulation("perturbed:hug2013", {"p_pert": 0.3}, reps, seed, 0.65)
     key = f"IPA, p = 0.3, 0.6 < cut-off <= 2/3: retention (simulated, {reps} replications)"
-    published[key], ours[key], interval[key] = 0.09, est.share, est.interval()
+    published[key], ours[key], interval[key] = 0.09, est.share, share_interval(est.retained, est.reps)
     key = "IPA, p = 0.3: more than 2 points higher at 2/3 < cut-off <= 0.75"
     published[key], ours[key] = True, bool(y[0.7] - y[0.65] > 0.02)
     key = "IPA, p = 0.3: more than 5 points higher at 0.5 < cut-off <= 0.6"
@@ -659,7 +659,7 @@ def thiem_spohel_dusa_retention(reps: int = 4000, seed: int = 2016) -> Reproduct
     published[key], ours[key], interval[key] = 0.7962228, round(book, 7), _rounded(book, 7)
     est = retention_by_simulation("perturbed:hug2013", {"p_pert": 0.025}, reps, seed + 1, 1.0)
     key = f"Dusa (2019): IPA, p = 0.025, cut-off 1: retention (simulated, {reps} replications)"
-    published[key], ours[key], interval[key] = 0.7962228, est.share, est.interval()
+    published[key], ours[key], interval[key] = 0.7962228, est.share, share_interval(est.retained, est.reps)
     return Reproduction(
         name="thiem_spohel_dusa_retention",
         study="measurement error in the outcome of Hug's (2013) 16-country welfare-state data: "
@@ -701,7 +701,7 @@ def thiem_spohel_dusa_p01(reps: int = 0, seed: int = 1) -> Reproduction:
     if reps:
         est = retention_by_simulation("perturbed:hug2013", {"p_pert": 0.1}, reps, seed, 0.78)
         key = f"IPA, p = 0.1, 0.75 < cut-off <= 0.8: retention (simulated, {reps} replications)"
-        published[key], ours[key], interval[key] = 0.5836, est.share, est.interval()
+        published[key], ours[key], interval[key] = 0.5836, est.share, share_interval(est.retained, est.reps)
     return Reproduction(
         name="thiem_spohel_dusa_p01",
         study="Hug's data, each outcome corrupted with probability 0.1, 0.75 < cut-off <= 0.8",

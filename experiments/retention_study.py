@@ -67,11 +67,6 @@ class RetentionEstimate:
     def share(self) -> float:
         return self.retained / self.reps
 
-    def interval(self, level: float = 0.95) -> tuple[float, float]:
-        from .reproductions import share_interval
-
-        return share_interval(self.retained, self.reps, level)
-
 
 def retention_by_simulation(scenario: str, overrides: dict, reps: int, seed: int,
                             incl_cut: float = 1.0) -> RetentionEstimate:

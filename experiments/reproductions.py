@@ -529,6 +529,7 @@ def marx_dusa_benchmarks(full: bool = False, seed: int = 2011) -> Reproduction:
             "1": {"complexity": 0.60, "contradiction": 0.97, "consistency_r": 0.60},
             "0": {"complexity": 0.61, "contradiction": 0.97, "consistency_r": 0.61}}
     for col, figures in pub6.items():
+        p: float | list[float]
         if col == "0.5":
             p, po = 0.5, 0.5
         else:

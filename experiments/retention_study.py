@@ -84,8 +84,11 @@ def retention_by_simulation(scenario: str, overrides: dict, reps: int, seed: int
         The inclusion cut-off of every analysis (the reference included).
     """
     from sim.generators import GeneratorSettings, make_generator
+    from sim.perturbation import PerturbedDataGenerator
 
     gen = make_generator(scenario, GeneratorSettings(overrides=overrides))
+    if not isinstance(gen, PerturbedDataGenerator):
+        raise ValueError(f"retention_by_simulation needs a 'perturbed:' scenario, got {scenario!r}")
     base = solution_key(gen.data, gen.outcome, incl_cut)
     kept = sum(solution_key(gen.perturbed(seed, r), gen.outcome, incl_cut) == base for r in range(reps))
     return RetentionEstimate(int(kept), int(reps))

@@ -100,6 +100,7 @@ def perturb(data: pd.DataFrame, outcome: str, rng: np.random.Generator, kind: st
     if outcome not in data.columns:
         raise ScenarioError(f"outcome {outcome!r} is not a column of the data")
     out = data.copy()
+    prob = float(p_pert) if p_pert is not None else 0.0
     if kind == "deletion":
         n = len(out)
         if n_pert is not None:
@@ -108,7 +109,7 @@ def perturb(data: pd.DataFrame, outcome: str, rng: np.random.Generator, kind: st
             drop = np.zeros(n, dtype=bool)
             drop[rng.choice(n, size=int(n_pert), replace=False)] = True
         else:
-            drop = rng.random(n) < float(p_pert)
+            drop = rng.random(n) < prob
         return out.loc[~drop]
     cols = [outcome] if target == "outcome" else [c for c in out.columns if c != outcome]
     values = out[cols].to_numpy()
@@ -119,7 +120,7 @@ def perturb(data: pd.DataFrame, outcome: str, rng: np.random.Generator, kind: st
         flip[rng.choice(values.size, size=int(n_pert), replace=False)] = True
         flip = flip.reshape(values.shape)
     else:
-        flip = rng.random(values.shape) < float(p_pert)
+        flip = rng.random(values.shape) < prob
     out[cols] = np.where(flip, 1 - values, values)
     return out
 

@@ -40,7 +40,7 @@ __all__ = ["RandomCrispGenerator", "random_crisp_arrays", "SCHEME"]
 SCHEME = "random"
 
 
-def _probabilities(p: float | Sequence[float], k: int, what: str) -> np.ndarray:
+def _probabilities(p: float | Sequence[float] | np.ndarray, k: int, what: str) -> np.ndarray:
     arr = np.atleast_1d(np.asarray(p, dtype=float))
     if arr.ndim != 1 or arr.size not in (1, k):
         raise ScenarioError(f"{what} must be one probability or one per condition ({k}), got {p!r}")
@@ -50,7 +50,7 @@ def _probabilities(p: float | Sequence[float], k: int, what: str) -> np.ndarray:
 
 
 def random_crisp_arrays(n_sets: int, n_cases: int, n_conditions: int,
-                        p: float | Sequence[float] = 0.5, p_outcome: float = 0.5,
+                        p: float | Sequence[float] | np.ndarray = 0.5, p_outcome: float = 0.5,
                         seed: int | np.random.SeedSequence = 0) -> np.ndarray:
     """``n_sets`` random crisp data sets of ``n_cases`` cases, as one array.
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from experiments.contradiction_benchmarks import (
     compare_tables,
@@ -128,3 +130,24 @@ def test_random_generator_refuses_bad_spec():
             make_generator(spec)
     with pytest.raises(ScenarioError):
         random_crisp_arrays(2, 3, 2, p=[0.5, 0.5, 0.5])
+
+
+@settings(max_examples=60, deadline=None)
+@given(sets=st.integers(1, 5), n=st.integers(1, 30), k=st.integers(1, 6), seed=st.integers(0, 10_000))
+def test_measure_invariants(sets, n, k, seed):
+    m = truth_table_measures(random_crisp_arrays(sets, n, k, seed=seed))
+    assert (m["configurations"] <= min(n, 2 ** k)).all()
+    assert (m["contradiction"] == (m["contradictory"] > 0)).all()
+    clean = ~m["contradiction"]
+    assert ((m["consistency_1"] == 1) == clean).all() and ((m["consistency_r"] == 1) == clean).all()
+    # a contradictory configuration holds at least two cases, so cases outside them are fewer
+    assert (m["consistency_r"] * n <= n - 2 * m["contradictory"] + 1e-9).all()
+
+
+@settings(max_examples=30, deadline=None)
+@given(n=st.integers(2, 120), k=st.integers(1, 9))
+def test_exact_contradiction_grows_with_cases_and_falls_with_conditions(n, k):
+    ex = exact_measures(n, k)
+    assert 0 <= ex["contradiction"] <= 1 and 0 <= ex["consistency_r"] <= 1
+    assert exact_measures(n + 1, k)["contradiction"] >= ex["contradiction"] - 1e-12
+    assert exact_measures(n, k + 1)["contradiction"] <= ex["contradiction"] + 1e-12

@@ -768,8 +768,10 @@ def baumgartner_thiem_14_rows() -> Reproduction:
         study="limited diversity: every way of deleting 14 of the 16 rows of the complete truth "
               "table of a*B + B*c + D; correctness of conservative and parsimonious solutions",
         source="Baumgartner & Thiem (2020), Sociological Methods & Research 49(2), Figure 4, as "
-               "stated by Dusa (2019), QCA with R, Springer, section 10.4, pp. 235-238 (the "
-               "article's figure itself was not available to us)",
+               "stated by Dusa (2019), QCA with R, Springer, section 10.4, pp. 235-238 (0.083, "
+               "10 of 120, 0 of 110, rows 3 and 9) and by Dusa (2022), Sociological Methods & "
+               "Research 51(2) 541-565, pp. 552-554 (the uniform 100 % of the parsimonious "
+               "solution, row 3); the article's figure itself was not available to us",
         published=published, ours=ours, interval=_exact(ours),
         setup="none (exhaustive enumeration, no random draws); the figures are read through "
               "Dusa's text, not from the article",

@@ -97,7 +97,8 @@ ENTRY_POINT_GROUP = "qcasim.generators"
 
 #: scheme -> (factory, description); the built-in Boolean generator registers itself.
 _REGISTRY: Registry[tuple[Factory, str]] = Registry("data generator", ENTRY_POINT_GROUP,
-                                                    ("sim.boolean",))
+                                                    ("sim.boolean", "sim.random_crisp",
+                                                     "sim.perturbation"))
 
 
 def register_generator(scheme: str, factory: Factory, description: str = "") -> None:

@@ -112,3 +112,60 @@ def test_highdim_process_noise_share():
     incompatible = ~((v[13] == v13) & (v[11] == v11))
     assert abs(incompatible.mean() - 0.2) < 0.01
     assert np.isfinite(incompatible.sum())
+
+
+def test_marx_dusa_tables_4_to_6_reproduced():
+    r = run_reproduction("marx_dusa_benchmarks")
+    assert r.reproduced, str(r)
+    assert not r.exact and len(r.published) == 11
+    assert r.published["Table 6 (probability 0.5): occurrence of contradictions"] == 0.99
+
+
+@pytest.mark.slow
+def test_marx_dusa_appendices_reproduced():
+    r = run_reproduction("marx_dusa_benchmarks", full=True)
+    assert r.reproduced, str(r)
+    assert any(k.startswith("Appendix 2 (3588 cells") for k in r.published)
+
+
+def test_marx_dusa_kelme_missing_column_disagrees():
+    # documented disagreement (docs/reproductions.md): drift in either direction is caught
+    r = run_reproduction("marx_dusa_kelme_missing")
+    assert r.agrees == {"Table 6 (Kelme missing): complexity": False,
+                        "Table 6 (Kelme missing): occurrence of contradictions": False,
+                        "Table 6 (Kelme missing): consistency-R": True}
+    assert abs(r.ours["Table 6 (Kelme missing): complexity"] - 0.6081) < 1e-3
+
+
+def test_thiem_spohel_dusa_retention_reproduced():
+    r = run_reproduction("thiem_spohel_dusa_retention", reps=300, seed=1)
+    assert r.reproduced, str(r)
+    pairs = "DPA, 2 corrupted outcomes, incl. cut-off 0.75: pairs (of 120) that change the solution"
+    assert r.ours[pairs] == 64
+
+
+@pytest.mark.slow
+def test_thiem_spohel_dusa_retention_full():
+    r = run_reproduction("thiem_spohel_dusa_retention", reps=4000)
+    assert r.reproduced, str(r)
+
+
+def test_thiem_spohel_dusa_p01_disagreement_explained():
+    r = run_reproduction("thiem_spohel_dusa_p01")
+    assert not r.reproduced
+    assert r.ours["IPA, p = 0.1, 0.75 < cut-off <= 0.8: retention (exact)"] == 0.602
+    assert list(r.agrees.values()) == [False, True]
+
+
+@pytest.mark.slow
+def test_thiem_spohel_dusa_p01_simulation_excludes_the_published_figure():
+    r = run_reproduction("thiem_spohel_dusa_p01", reps=20_000)
+    sim = [k for k in r.published if "simulated" in k][0]
+    lo, hi = r.interval[sim]
+    assert not lo <= 0.5836 <= hi and lo <= 0.602 <= hi
+
+
+def test_baumgartner_thiem_14_rows_reproduced():
+    r = run_reproduction("baumgartner_thiem_14_rows")
+    assert r.reproduced, str(r)
+    assert r.exact and r.ours["14 rows deleted: patterns with no solution (of 120)"] == 10

@@ -58,7 +58,8 @@ def retention(
     incl_cut: float | Sequence[float] = 1.0,
     n_cut: int = 1,
     include: str | None = None,
-    type: str = "deletion",
+    type: str = "corruption",
+    target: str = "outcome",
     dependent: bool = True,
     p_pert: float = 0.5,
     n_pert: int = 1,
@@ -76,17 +77,22 @@ def retention(
     ----------
     data, outcome, conditions, incl_cut, n_cut, include
         The analysis (see :func:`qca.truth_table` and :func:`qca.minimize`).
-    type : {"deletion", "corruption"}
-        Delete whole cases, or flip condition values (0 <-> 1).
+    type : {"corruption", "deletion"}
+        Flip values 0 <-> 1 (R's default), or delete whole cases.
+    target : {"outcome", "conditions"}
+        Corruption only: which values are flipped. ``"outcome"`` (the default) is measurement
+        error in the outcome, as in Thiem et al. (2016) and in what R's ``retention()`` computes
+        (Dusa 2019, p. 234: 0.7962228 for Hug's data at ``p_pert = 0.025``, which this function
+        returns); ``"conditions"`` flips condition values, as R's help page words it.
     dependent : bool
         True: the dependent perturbations assumption (DPA), exactly ``n_pert`` cases deleted
-        or ``n_pert`` condition values flipped, every choice equally likely. False: the
-        independent assumption (IPA), each case deleted / each value flipped independently
-        with probability ``p_pert``.
+        or ``n_pert`` values flipped, every choice equally likely. False: the independent
+        assumption (IPA), each case deleted / each value flipped independently with
+        probability ``p_pert``.
     n_sim, seed
-        Corruption under IPA only: the probability is estimated from ``n_sim`` simulated data
-        sets drawn with ``numpy.random.default_rng(seed)`` (standard error at most
-        ``0.5 / sqrt(n_sim)``); ``seed`` is required there.
+        Corruption of conditions under IPA only: the probability is estimated from ``n_sim``
+        simulated data sets drawn with ``numpy.random.default_rng(seed)`` (standard error at
+        most ``0.5 / sqrt(n_sim)``); ``seed`` is required there.
 
     Returns
     -------
@@ -94,13 +100,20 @@ def retention(
 
     Notes
     -----
-    Deletion (DPA and IPA) is exact: the truth table only depends on how many positive and
-    negative cases each configuration keeps, so the probability is summed over those counts
-    row by row (the combinatorial approach of Thiem et al. 2016). Corruption under DPA is exact
-    by enumerating the ``C(N k, n_pert)`` sets of flipped values (at most
-    :data:`MAX_PATTERNS`). R's ``retention`` in QCA 3.25 fails with "'combint' is not an
-    exported object", so these values are not compared with R; the tests check them against
-    brute-force enumeration.
+    Deletion and outcome corruption (DPA and IPA) are exact: the truth table only depends on
+    how many positive and negative cases each configuration has after the perturbation, so the
+    probability is summed over those counts row by row (the combinatorial approach of Thiem et
+    al. 2016). Corruption of conditions moves cases between configurations; under DPA it is
+    exact by enumerating the ``C(N k, n_pert)`` sets of flipped values (at most
+    :data:`MAX_PATTERNS`), under IPA it is simulated. R's ``retention`` in QCA 3.25 fails with
+    "'combint' is not an exported object", so these values are not compared with R directly;
+    the tests check them against brute-force enumeration and against the R output printed by
+    Dusa (2019).
+
+    Where we knowingly differ from R: R's help page says "corruption" flips condition values
+    while its computation (and the paper) flips the outcome; ``target`` offers both, defaulting
+    to what R computes. ``include`` (the solution type compared) is an extension: R compares
+    the conservative solution.
 
     References
     ----------
@@ -115,6 +128,8 @@ def retention(
 
     if type not in ("deletion", "corruption"):
         raise QCAError(f'type must be "deletion" or "corruption"; got {type!r}')
+    if target not in ("outcome", "conditions"):
+        raise QCAError(f'target must be "outcome" or "conditions"; got {target!r}')
     if not 0.0 <= float(p_pert) <= 1.0:
         raise QCAError(f"p_pert must be a probability in [0, 1]; got {p_pert!r}")
     if isinstance(n_pert, bool) or not isinstance(n_pert, int) or n_pert < 0:
@@ -137,8 +152,11 @@ def retention(
     if base is None:
         raise QCAError("the analysis has no solution (no positive row); lower incl_cut or n_cut")
 
-    if type == "deletion":
-        return _deletion_retention(x, y, conds, base, ic1, ic0, n_cut, include, dependent, p_pert, n_pert)
+    if type == "deletion" or target == "outcome":
+        return _rowwise_retention(
+            x, y, conds, base, ic1, ic0, n_cut, include, dependent, p_pert, n_pert,
+            deletion=type == "deletion",
+        )
 
     cells = n_cases * k
     if dependent:
@@ -166,11 +184,16 @@ def retention(
     return same / int(n_sim)
 
 
-def _deletion_retention(
+def _rowwise_retention(
     x: np.ndarray, y: np.ndarray, conds: list[str], base: frozenset, ic1: float, ic0: float,
-    n_cut: int, include: str | None, dependent: bool, p_pert: float, n_pert: int,
+    n_cut: int, include: str | None, dependent: bool, p_pert: float, n_pert: int, deletion: bool,
 ) -> float:
-    """Exact retention under case deletion, summed over the counts each row keeps."""
+    """Exact retention under case deletion or outcome corruption, summed row by row.
+
+    A row with ``a`` positive and ``b`` negative cases that has ``da`` of its positive and
+    ``db`` of its negative cases perturbed keeps ``(a - da, b - db)`` cases under deletion and
+    has ``(a - da + db, b - db + da)`` under outcome corruption.
+    """
     from math import comb
 
     from .truth_table import row_numbers, truth_table_from_arrays
@@ -183,6 +206,8 @@ def _deletion_retention(
     n_cases = int(pos.sum() + neg.sum())
     if dependent and n_pert > n_cases:
         raise QCAError(f"n_pert ({n_pert}) exceeds the number of cases ({n_cases})")
+    if dependent and n_pert == 0:
+        return 1.0
 
     # per row: {(deleted, code): weight}; DPA weights count the ways, IPA weights are probabilities
     states: dict[tuple[str, ...], np.ndarray | float] = {(): np.array([1.0]) if dependent else 1.0}
@@ -195,7 +220,10 @@ def _deletion_retention(
                     continue
                 ways = comb(int(a), da) * comb(int(b), db)
                 w = float(ways) if dependent else ways * p_pert**d * (1 - p_pert) ** (a + b - d)
-                code = _row_code(int(a - da), int(b - db), ic1, ic0, n_cut)
+                if deletion:
+                    code = _row_code(int(a - da), int(b - db), ic1, ic0, n_cut)
+                else:
+                    code = _row_code(int(a - da + db), int(b - db + da), ic1, ic0, n_cut)
                 options[(d, code)] = options.get((d, code), 0.0) + w
         new: dict[tuple[str, ...], np.ndarray | float] = {}
         for codes, weight in states.items():

@@ -6,7 +6,8 @@ solution survives. Perturbations are
 
 * ``kind="corruption"``: values flipped 0 <-> 1, either of the outcome (``target="outcome"``,
   measurement error in the endogenous factor, as in Hug and Thiem et al.) or of the conditions
-  (``target="conditions"``, what R's ``QCA::retention(type = "corruption")`` flips);
+  (``target="conditions"``, as the help page of R's ``QCA::retention`` words "corruption"; R
+  computes outcome corruption, as ``qca.retention`` does by default);
 * ``kind="deletion"``: whole cases removed (data loss);
 
 under the independence-in-perturbation assumption (IPA: every case, or every condition value,

@@ -805,6 +805,7 @@ class _Work:
         self.store, self.plan_fp, self.digest = store, plan_fp, scenario_digest
         self.reused: dict[str, int] = {}
         self.computed: dict[str, int] = {}
+        self._seen: set[str] = set()   # keys counted (a piece read again is not counted again)
 
     def key(self, kind: str, inputs: Any) -> str:
         from .provenance import RESULTS_VERSION
@@ -818,12 +819,15 @@ class _Work:
         if self.store is None:
             return None
         value = self.store.plan_work(key)
-        if value is not None:
+        if value is not None and key not in self._seen:
+            self._seen.add(key)
             self.reused[kind] = self.reused.get(kind, 0) + 1
         return value
 
     def put(self, kind: str, key: str, value: bytes) -> None:
-        self.computed[kind] = self.computed.get(kind, 0) + 1
+        if key not in self._seen:
+            self._seen.add(key)
+            self.computed[kind] = self.computed.get(kind, 0) + 1
         if self.store is not None:
             self.store.add_plan_work(key, self.plan_fp, kind, value)
 
@@ -1195,10 +1199,10 @@ def plan(scenario: str = "kbop", target: str | Target | Sequence = "exact >= 0.8
     tgt = Target.parse(target)
     sp = DesignSpace.build(space)
     cm = cost_model(cost)
-    for name, v, lo in (("n_pop", n_pop, 1000), ("n_draws", n_draws, 50), ("n_joint", n_joint, 0),
+    for arg, v, lo in (("n_pop", n_pop, 1000), ("n_draws", n_draws, 50), ("n_joint", n_joint, 0),
                         ("refine", refine, 0), ("verify_budget", verify_budget, 0)):
         if isinstance(v, bool) or not isinstance(v, int) or v < lo:
-            raise DesignError(f"plan: {name} must be an integer >= {lo}, got {v!r}")
+            raise DesignError(f"plan: {arg} must be an integer >= {lo}, got {v!r}")
     if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
         raise DesignError(f"plan: seed must be a non-negative integer, got {seed!r}")
     if not 0 < verify_width < 1:

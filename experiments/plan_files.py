@@ -118,11 +118,14 @@ def read_plan(path: str | Path) -> dict[str, Any] | None:
 
 def cached_plan(folder: str | Path, name: str, scenario: str, arguments: Mapping[str, Any],
                 *, progress: Callable[[str], None] | None = None,
-                store: str | Path | None = None) -> tuple[dict[str, Any], Path, bool]:
+                store: str | Path | None = None, jobs: int = 1,
+                scheduler: str | None = None) -> tuple[dict[str, Any], Path, bool]:
     """The plan of ``scenario`` with ``arguments`` (keywords of :func:`experiments.plan.plan`),
     from ``<folder>/<name>.plan.json`` when its fingerprint matches, else computed and written
-    there (with its HTML and figures). Returns the plan's JSON document, its path and whether
-    it was reused."""
+    there (with its HTML and figures). With ``store`` (the study's results store) the plan's
+    work is kept there as it completes, so an interrupted plan resumes; ``jobs`` and
+    ``scheduler`` say where it runs (the answer does not depend on them). Returns the plan's
+    JSON document, its path and whether it was reused."""
     from .plan import plan
 
     paths = plan_paths(folder, name)
@@ -130,7 +133,8 @@ def cached_plan(folder: str | Path, name: str, scenario: str, arguments: Mapping
     doc = read_plan(paths["json"])
     if doc is not None and doc.get("fingerprint") == fp:
         return doc, paths["json"], True
-    result = plan(scenario, **arguments, progress=progress)
+    result = plan(scenario, **arguments, progress=progress, store=store, name=name, jobs=jobs,
+                  scheduler=scheduler)
     write_plan(result, json_path=paths["json"], html_path=paths["html"],
                figures={"pareto": paths["pareto"], "tornado": paths["tornado"]},
                fingerprint=fp, store=store)

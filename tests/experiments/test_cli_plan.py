@@ -130,6 +130,20 @@ def test_run_headline_answers_the_planner_and_reuses_the_plan(small_run):
     plan_json = small_run / "kbop_default.plan.json"
     first = plan_json.read_text()
     assert json.loads(first)["fingerprint"]
+    from experiments.store import Store
+
+    with Store(small_run / "qcasim.db", readonly=True) as s:  # the plan's work, for a resume
+        assert s.plan_work_counts().get("rates", 0) > 0
+        assert list(s.runs("plan:kbop_default")["status"]) == ["done"]
+    # the JSON lost (as if the plan had been interrupted): recomputed from the stored work
+    plan_json.unlink()
+    r = _run("run", "-o", small_run, "-j", "1", "--no-progress")
+    assert r.exit_code == 0, r.output
+    doc, old = json.loads(plan_json.read_text()), json.loads(first)
+    assert doc["run"]["computed"] == {} and doc["run"]["reused"]["rates"] > 0
+    doc.pop("run"), old.pop("run")
+    assert doc == old
+    first = plan_json.read_text()
     r = _run("run", "-o", small_run, "-j", "1", "--no-progress")
     assert r.exit_code == 0, r.output
     assert "(reused: same scenario, settings and results version;" in r.stdout

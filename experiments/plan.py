@@ -1246,7 +1246,7 @@ def plan(scenario: str = "kbop", target: str | Target | Sequence = "exact >= 0.8
 
         # 1. screen: every (design, N) at once, so that data designs run in parallel
         say(f"screening {sp.size} designs x {len(sp.n_grid)} sample sizes")
-        heads: list[tuple[dict[str, Any], int, float]] = []
+        heads: list[tuple[dict[str, Any], dict[str, Any], int, float]] = []
         reqs: list[tuple[Any, ...]] = []
         seen: set[tuple[Any, ...]] = set()
         for rel, part, anch, cset, cal, sol in itertools.product(
@@ -1260,19 +1260,18 @@ def plan(scenario: str = "kbop", target: str | Target | Sequence = "exact >= 0.8
             null_tab = scr.table(scen.data_params(rel, part, anch, null=True), conds, cal)
             items = scen.items_added(conds, rel)
             n_part = part if part is not None else scen.participants
-            head = {"condition_set": cset if isinstance(cset, str) else "list",
-                    "conditions": ",".join(conds), "cal_type": cal}
-            tail = {"reliability": rel if rel is not None else np.nan,
-                    "participants": float(n_part) if n_part else np.nan, "solution": sol,
-                    "outcome_anchors": _anchors_text(anch)}
+            head: dict[str, Any] = {"condition_set": cset if isinstance(cset, str) else "list",
+                                    "conditions": ",".join(conds), "cal_type": cal}
+            tail: dict[str, Any] = {"reliability": rel if rel is not None else np.nan,
+                                    "participants": float(n_part) if n_part else np.nan,
+                                    "solution": sol, "outcome_anchors": _anchors_text(anch)}
             for n in sp.n_grid:
-                heads.append(({**head, "tail": tail}, int(n),
-                              design_cost(cm, n, len(conds), items, n_part or 0)))
+                heads.append((head, tail, int(n), design_cost(cm, n, len(conds), items,
+                                                              n_part or 0)))
                 reqs.append((alt_tab, null_tab, sol, n, cuts, need, (rel, part, anch, conds, cal, sol),
                              None))
         rows: list[dict[str, Any]] = []
-        for (head, n, cost_n), res in zip(heads, scr.rates_many(reqs)):
-            tail = head.pop("tail")
+        for (head, tail, n, cost_n), res in zip(heads, scr.rates_many(reqs)):
             for (ic, nc, pc), r in zip(cuts, res):
                 rows.append({**head, "incl_cut": ic, "n_cut": nc, "pri_cut": pc, **tail, "n": n,
                              "cost": cost_n, **r})

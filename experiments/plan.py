@@ -55,6 +55,7 @@ import types
 import warnings
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -1057,6 +1058,33 @@ def _rates_task(state: tuple[Any, ...], reqs: list[tuple[Any, ...]]
     return results, tables, scr.populations, sum(s.minimised for s in scr.scorers.values())
 
 
+def _canonical(value: Any) -> Any:
+    if isinstance(value, Mapping):
+        return {str(k): _canonical(v) for k, v in sorted(value.items(), key=lambda kv: str(kv[0]))}
+    if isinstance(value, list | tuple):
+        return [_canonical(v) for v in value]
+    if isinstance(value, Path):
+        return str(value)
+    return value
+
+
+def plan_fingerprint(scenario: str, arguments: Mapping[str, Any]) -> str:
+    """A digest of everything a plan's answer depends on: the scenario's content
+    (:func:`experiments.provenance.scenario_digest`), the plan's arguments (a space or cost
+    given as a file counts by its content) and the results version of the analysis code."""
+    from .provenance import RESULTS_VERSION, scenario_digest
+
+    args: dict[str, Any] = {}
+    for key, value in arguments.items():
+        if key in ("space", "cost") and isinstance(value, str | Path) and Path(value).is_file():
+            value = {"file_sha256": hashlib.sha256(Path(value).read_bytes()).hexdigest()}
+        args[key] = _canonical(value)
+    text = json.dumps({"scenario": str(scenario), "digest": scenario_digest(scenario),
+                       "arguments": args, "results_version": RESULTS_VERSION},
+                      sort_keys=True, default=str)
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
 @contextlib.contextmanager
 def _stored_work(store: Any, name: str, scenario: str, arguments: Mapping[str, Any],
                  say: Callable[[str], None]) -> Iterator[tuple[_Work, dict[str, Any]]]:
@@ -1064,7 +1092,6 @@ def _stored_work(store: Any, name: str, scenario: str, arguments: Mapping[str, A
     store's writer lock held, the plan registered under ``name`` (saying so when the store
     held another plan of that name), and its run recorded (``plan:<name>`` in the store's runs,
     with the scenario's snapshot), ended as done, interrupted or failed."""
-    from .plan_files import plan_fingerprint
     from .provenance import scenario_digest, scenario_snapshot
     from .store import Store
 

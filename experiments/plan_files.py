@@ -17,7 +17,6 @@ have changed.
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -33,31 +32,14 @@ SUFFIXES = {"json": ".plan.json", "html": ".plan.html", "pareto": ".plan-pareto.
             "tornado": ".plan-tornado.png"}
 
 
-def _canonical(value: Any) -> Any:
-    if isinstance(value, Mapping):
-        return {str(k): _canonical(v) for k, v in sorted(value.items(), key=lambda kv: str(kv[0]))}
-    if isinstance(value, list | tuple):
-        return [_canonical(v) for v in value]
-    if isinstance(value, Path):
-        return str(value)
-    return value
-
-
 def plan_fingerprint(scenario: str, arguments: Mapping[str, Any]) -> str:
     """A digest of everything a plan's answer depends on: the scenario's content
     (:func:`experiments.provenance.scenario_digest`), the plan's arguments (a space or cost
-    given as a file counts by its content) and the results version of the analysis code."""
-    from .provenance import RESULTS_VERSION, scenario_digest
+    given as a file counts by its content) and the results version of the analysis code
+    (:func:`experiments.plan.plan_fingerprint`, which also names the plan's work in a store)."""
+    from .plan import plan_fingerprint as fingerprint
 
-    args: dict[str, Any] = {}
-    for key, value in arguments.items():
-        if key in ("space", "cost") and isinstance(value, str | Path) and Path(value).is_file():
-            value = {"file_sha256": hashlib.sha256(Path(value).read_bytes()).hexdigest()}
-        args[key] = _canonical(value)
-    text = json.dumps({"scenario": str(scenario), "digest": scenario_digest(scenario),
-                       "arguments": args, "results_version": RESULTS_VERSION},
-                      sort_keys=True, default=str)
-    return hashlib.sha256(text.encode()).hexdigest()[:16]
+    return fingerprint(scenario, arguments)
 
 
 def plan_paths(folder: str | Path, name: str) -> dict[str, Path]:

@@ -1005,19 +1005,25 @@ class _Screen:
             calls = [Call(_rates_task, (state, [reqs[i] for i in idx])) for idx in remote]
             where = {id(c): idx for c, idx in zip(calls, remote)}
             done = 0
-            for call, (results, tables, pops, minimised) in scatter(
-                    calls, self.jobs, self.scheduler, self.inherited):
-                self.populations += pops
-                self.minimised += minimised
-                for tkey, (ref, tab) in tables.items():
-                    if tkey not in self.tables:
-                        self.tables[tkey] = tab
-                        self._store_table(ref, tab)
-                for i, res in zip(where[id(call)], results):
-                    out[i] = self._finish(keys[i], res)
-                done += 1
-                self.say(f"{done}/{len(calls)} population pairs done")
+            with _closing(scatter(calls, self.jobs, self.scheduler, self.inherited)) as completed:
+                for call, (results, tables, pops, minimised) in completed:
+                    self._take(call, where, results, tables, pops, minimised, keys, out)
+                    done += 1
+                    self.say(f"{done}/{len(calls)} population pairs done")
         return [o for o in out if o is not None]
+
+    def _take(self, call: Any, where: Mapping[int, list[int]], results: list[Any],
+              tables: Mapping[str, tuple[_TableRef, PopulationTable]], pops: int, minimised: int,
+              keys: list[str], out: list[Any]) -> None:
+        """Keep what a worker's task returned: its tables and its rates (both stored)."""
+        self.populations += pops
+        self.minimised += minimised
+        for tkey, (ref, tab) in tables.items():
+            if tkey not in self.tables:
+                self.tables[tkey] = tab
+                self._store_table(ref, tab)
+        for i, res in zip(where[id(call)], results):
+            out[i] = self._finish(keys[i], res)
 
     def _finish(self, key: str, res: list[dict[str, float]]) -> list[dict[str, float]]:
         value = _encode_json(res)
@@ -1038,6 +1044,18 @@ class _Screen:
             r["null_claim"] = rn["claim"]
             out.append(r)
         return out
+
+
+@contextlib.contextmanager
+def _closing(stream: Iterator[Any]) -> Iterator[Iterator[Any]]:
+    """A worker stream (:func:`experiments.runner.scatter`) closed when the block ends, so that
+    an interrupted plan stops its local workers at once."""
+    try:
+        yield stream
+    finally:
+        close = getattr(stream, "close", None)
+        if close is not None:
+            close()
 
 
 def _rates_task(state: tuple[Any, ...], reqs: list[tuple[Any, ...]]
@@ -1533,12 +1551,13 @@ def _verify(scen: _Scenario, params: Mapping[str, Any], rec: Mapping[str, Any], 
             calls = [Call(_verify_task, (arms[arm], vseed, r, sol)) for arm, r in todo]
             which = {id(call): c for call, c in zip(calls, todo)}
             jobs, sched, inh = (scr.jobs, scr.scheduler, scr.inherited) if scr else (1, None, ())
-            for call, result in scatter(calls, jobs, sched, inh):
-                c = which[id(call)]
-                outcomes[c] = result
-                work.put("verify", keys[c], _encode_json(result))
-                say(f"verifying N = {n:,}: {reps + batch} of at most {_VERIFY_MAX} studies per "
-                    f"arm, {len(outcomes)}/{len(chunks)} tasks of this round")
+            with _closing(scatter(calls, jobs, sched, inh)) as completed:
+                for call, result in completed:
+                    c = which[id(call)]
+                    outcomes[c] = result
+                    work.put("verify", keys[c], _encode_json(result))
+                    say(f"verifying N = {n:,}: {reps + batch} of at most {_VERIFY_MAX} studies "
+                        f"per arm, {len(outcomes)}/{len(chunks)} tasks of this round")
         for c in chunks:  # in replication order, whichever finished first
             for o in outcomes[c]:
                 if c[0] == "alt":

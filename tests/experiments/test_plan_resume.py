@@ -212,3 +212,53 @@ def test_kill_9_then_the_same_command_resumes(tmp_path):
     for d in (a, b):
         d.pop("run")
     assert a == b
+
+
+def test_fuzzy_plan_resumes_without_storing_its_tables(tmp_path, monkeypatch):
+    """A fuzzy table holds every case's memberships: its rates are stored, the table is not
+    (recomputed when a rate still missing needs it); the resumed answer is the same."""
+    kw = {"space": {**SPACE, "cal_type": ["fuzzy"], "conditions": ["theory"]},
+          "target": "exact >= 0.8", "n_pop": 5_000, "n_draws": 60, "seed": 3, "verify": False,
+          "robust": False}
+    whole = plan(BOOL, **kw)
+    db = tmp_path / "qcasim.db"
+    put = plan_module._Work.put
+    seen = {"n": 0}
+
+    def interrupting_put(self, k, key, value):
+        put(self, k, key, value)
+        seen["n"] += 1
+        if seen["n"] == 3:
+            raise _Interrupt
+
+    monkeypatch.setattr(plan_module._Work, "put", interrupting_put)
+    with pytest.raises(_Interrupt):
+        plan(BOOL, **kw, store=db)
+    monkeypatch.setattr(plan_module._Work, "put", put)
+    with Store(db, readonly=True) as s:
+        assert s.plan_work_counts() == {"rates": 3}
+    resumed = plan(BOOL, **kw, store=db)
+    assert _answer(resumed) == _answer(whole)
+    assert resumed.run["reused"] == {"rates": 3} and "table" not in resumed.run["computed"]
+
+
+def test_a_store_without_plan_tables_reads_as_holding_no_plan_work(tmp_path):
+    import sqlite3
+
+    db = tmp_path / "old.db"
+    with Store(db):
+        pass
+    con = sqlite3.connect(db)  # a store written before the planner kept its work
+    con.execute("DROP TABLE plan_work")
+    con.execute("DROP TABLE plans")
+    con.commit()
+    con.close()
+    with Store(db, readonly=True) as s:
+        assert s.plan_work("x" * 64) is None and s.plan_work_counts() == {}
+    with Store(db) as s:  # a writer adds the tables
+        s.add_plan_work("k", "fp", "rates", b"[]")
+        assert s.plan_work("k") == b"[]" and s.plan_work_counts("fp") == {"rates": 1}
+        assert s.register_plan("p", "a", {"seed": 1}) is None
+        assert s.register_plan("p", "a", {"seed": 1}) is None
+        assert s.register_plan("p", "b", {"seed": 2}) == {"fingerprint": "a",
+                                                          "arguments": {"seed": 1}}

@@ -26,6 +26,13 @@ recipe under the null?", in four steps:
    errors of the screen) at the end of any range, or in more than ``1 - robust_share`` of the
    joint draws, is **fragile**.
 
+With a results store (``store=``, ``qcasim plan -o DIR``) every finished piece of work (screening
+tables, rates, verification tasks) is stored as it completes under a digest of what determines
+it (:class:`_Work`): an interrupted plan run again resumes and gives the same answer, and changed
+arguments never reuse stale work. The verification tasks and the pairs of populations run where
+``qcasim benchmark`` runs its tasks (:func:`experiments.runner.scatter`: ``jobs`` local workers
+or a Dask ``scheduler``); the answer depends on neither.
+
 Everything flows from one seed. A recovery rate is a probability over replications of the study
 (sampling, measurement and outcome noise), conditional on the scenario's illustrative values;
 the robustness step shows how much those values move it.

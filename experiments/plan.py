@@ -26,6 +26,13 @@ recipe under the null?", in four steps:
    errors of the screen) at the end of any range, or in more than ``1 - robust_share`` of the
    joint draws, is **fragile**.
 
+With a results store (``store=``, ``qcasim plan -o DIR``) every finished piece of work (screening
+tables, rates, verification tasks) is stored as it completes under a digest of what determines
+it (:class:`_Work`): an interrupted plan run again resumes and gives the same answer, and changed
+arguments never reuse stale work. The verification tasks and the pairs of populations run where
+``qcasim benchmark`` runs its tasks (:func:`experiments.runner.scatter`: ``jobs`` local workers
+or a Dask ``scheduler``); the answer depends on neither.
+
 Everything flows from one seed. A recovery rate is a probability over replications of the study
 (sampling, measurement and outcome noise), conditional on the scenario's illustrative values;
 the robustness step shows how much those values move it.
@@ -41,7 +48,9 @@ tested. *Sociological Methods & Research* 49(2), 279-311 (exact recovery and fal
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
+import hashlib
 import html
 import itertools
 import json
@@ -51,8 +60,9 @@ import sys
 import time
 import types
 import warnings
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -430,7 +440,13 @@ class PlanResult:
     designs : DataFrame
         One row per design: the smallest N meeting the target (NaN if none), its cost and rates.
     settings : dict
-        Seed, population sizes, draws, timings.
+        Seed, population sizes, draws: what the answer was computed from.
+    run : dict
+        How this answer was computed, which does not change it: seconds per step, populations
+        simulated and minimisations in this run, workers (``jobs``, ``scheduler``), the store
+        and the pieces of work ``reused`` from it or ``computed`` (by kind), and ``notes``
+        (e.g. the store held another plan of the same name). Two runs of the same plan differ
+        only here.
     """
 
     scenario: str
@@ -442,6 +458,7 @@ class PlanResult:
     screen: pd.DataFrame
     designs: pd.DataFrame
     settings: dict[str, Any] = field(default_factory=dict)
+    run: dict[str, Any] = field(default_factory=dict)
 
     # -- tables
     def pareto(self) -> pd.DataFrame:
@@ -556,10 +573,17 @@ class PlanResult:
                              f"{self.target.recovery_metric} {r[self.target.recovery_metric]:.0%}  "
                              f"null claims {r['null_claim']:.0%}")
         s = self.settings
+        seconds = (self.run.get("seconds") or s.get("seconds") or {}).get("total", 0)
         lines.append(f"\nScreen: {len(self.designs)} designs x {len(set(self.screen['n']))} sample "
                      f"sizes from populations of {s.get('n_pop', 0):,} cases, {s.get('n_draws')} "
-                     f"truth tables each; seed {s.get('seed')}; "
-                     f"{s.get('seconds', {}).get('total', 0):.0f} s.")
+                     f"truth tables each; seed {s.get('seed')}; {seconds:.0f} s.")
+        reused = sum((self.run.get("reused") or {}).values())
+        if reused:
+            done = sum((self.run.get("computed") or {}).values())
+            lines.append(f"Resumed from the store {self.run.get('store')}: {reused:,} pieces of "
+                         f"work reused, {done:,} computed.")
+        for note in self.run.get("notes") or ():
+            lines.append(f"Note: {note}")
         return "\n".join(lines)
 
     def __str__(self) -> str:
@@ -578,7 +602,8 @@ class PlanResult:
                 "sentence": self.sentence(), "recommended": _plain(self.recommended),
                 "verification": _plain(self.verification), "robustness": _plain(rb),
                 "runners_up": frame(self.runners_up()), "pareto": frame(self.pareto()),
-                "designs": frame(self.designs), "settings": _plain(self.settings)}
+                "designs": frame(self.designs), "settings": _plain(self.settings),
+                "run": _plain(self.run)}
 
     def to_json(self, indent: int | None = 2) -> str:
         """Everything as strict JSON (for scripts; NaN and infinity are null)."""
@@ -614,7 +639,7 @@ class PlanResult:
             return cls(str(doc["scenario"]), Target.parse([tuple(c) for c in doc["target"]]),
                        cost_model(doc["cost"]), rec, doc.get("verification"), rb,
                        frame(doc.get("pareto")), frame(doc.get("designs")),
-                       dict(doc.get("settings") or {}))
+                       dict(doc.get("settings") or {}), dict(doc.get("run") or {}))
         except (KeyError, TypeError, AttributeError) as e:
             raise DesignError(f"not a study plan (missing or malformed {e})") from None
 
@@ -775,16 +800,118 @@ def tornado_figure(result: PlanResult, ax: Any = None) -> Any:
 # ----------------------------------------------------------------------------- the planner
 
 
-class _Screen:
-    """Populations, tables and scorers of one plan, cached by their data and analysis keys."""
+class _Work:
+    """The plan's finished pieces of work in a results store (:mod:`experiments.store`), each
+    under a key digesting everything that determines it (the piece's inputs, the scenario's
+    content and the results version of the analysis code): a rerun finds exactly the work it
+    would recompute identically, and never reuses work computed from other inputs.
 
-    def __init__(self, scen: _Scenario, n_pop: int, n_draws: int, seed: int, method_params: Mapping):
+    Without a store it stores nothing. ``reused`` and ``computed`` count pieces by kind.
+    """
+
+    def __init__(self, store: Any, plan_fp: str, scenario_digest: str):
+        self.store, self.plan_fp, self.digest = store, plan_fp, scenario_digest
+        self.reused: dict[str, int] = {}
+        self.computed: dict[str, int] = {}
+        self._seen: set[str] = set()   # keys counted (a piece read again is not counted again)
+
+    def key(self, kind: str, inputs: Any) -> str:
+        from .provenance import RESULTS_VERSION
+
+        text = json.dumps({"kind": kind, "inputs": inputs, "scenario": self.digest,
+                           "results_version": RESULTS_VERSION, "format": _WORK_FORMAT},
+                          sort_keys=True, default=str)
+        return hashlib.sha256(text.encode()).hexdigest()
+
+    def get(self, kind: str, key: str) -> bytes | None:
+        if self.store is None:
+            return None
+        value = self.store.plan_work(key)
+        if value is not None and key not in self._seen:
+            self._seen.add(key)
+            self.reused[kind] = self.reused.get(kind, 0) + 1
+        return value
+
+    def put(self, kind: str, key: str, value: bytes) -> None:
+        if key not in self._seen:
+            self._seen.add(key)
+            self.computed[kind] = self.computed.get(kind, 0) + 1
+        if self.store is not None:
+            self.store.add_plan_work(key, self.plan_fp, kind, value)
+
+
+#: Version of the stored plan work's encoding (part of every work key).
+_WORK_FORMAT = 1
+
+
+def _encode_json(value: Any) -> bytes:
+    return json.dumps(value, sort_keys=True, allow_nan=True).encode()
+
+
+def _decode_json(value: bytes) -> Any:
+    return json.loads(value.decode())
+
+
+def _encode_table(t: PopulationTable) -> bytes:
+    import io
+
+    meta = {"conditions": list(t.conditions), "cal_type": t.cal_type,
+            "recipe_analysed": bool(t.recipe_analysed)}
+    buf = io.BytesIO()
+    np.savez_compressed(buf, configs=t.configs, codes=t.codes, recipe_row=t.recipe_row, n=t.n,
+                        k=t.k, meta=np.frombuffer(json.dumps(meta).encode(), dtype=np.uint8))
+    return buf.getvalue()
+
+
+def _decode_table(value: bytes) -> PopulationTable:
+    import io
+
+    with np.load(io.BytesIO(value), allow_pickle=False) as z:
+        meta = json.loads(z["meta"].tobytes().decode())
+        return PopulationTable(tuple(meta["conditions"]), meta["cal_type"], z["configs"],
+                               z["codes"], z["recipe_row"], bool(meta["recipe_analysed"]), z["n"],
+                               z["k"])
+
+
+@dataclass(frozen=True)
+class _TableRef:
+    """A population table not yet needed: its data parameters, analysis and population size
+    (:meth:`_Screen.table`); materialised only when a rate that needs it is not stored."""
+
+    data: str            # the data parameters, canonical JSON
+    conditions: tuple[str, ...]
+    cal_type: str
+    n_pop: int
+
+    @property
+    def key(self) -> str:
+        return json.dumps([json.loads(self.data), list(self.conditions), self.cal_type, self.n_pop],
+                          sort_keys=True, default=str)
+
+    @property
+    def population(self) -> str:
+        return json.dumps([json.loads(self.data), self.n_pop], sort_keys=True, default=str)
+
+
+class _Screen:
+    """Populations, tables and scorers of one plan, cached by their data and analysis keys; the
+    finished rates and (crisp) tables also in the plan's store (:class:`_Work`), and the rates
+    that need new populations run where ``qcasim benchmark`` runs its tasks
+    (:func:`experiments.runner.scatter`: ``jobs`` local workers or a Dask ``scheduler``)."""
+
+    def __init__(self, scen: _Scenario, n_pop: int, n_draws: int, seed: int, method_params: Mapping,
+                 work: _Work | None = None, jobs: int = 1, scheduler: str | None = None):
         self.scen, self.n_pop, self.n_draws, self.seed = scen, n_pop, n_draws, seed
         self.method_params = dict(method_params)
         self.tables: dict[str, PopulationTable] = {}
         self.scorers: dict[str, Scorer] = {}
         self.populations = 0
+        self.minimised = 0            # in workers (the scorers here count their own)
         self.analyses: set[tuple[tuple[str, ...], str]] = set()
+        self.work = work or _Work(None, "", "")
+        self.jobs, self.scheduler = jobs, scheduler
+        self.inherited: tuple[int, ...] = ()
+        self.say: Callable[[str], None] = lambda msg: None
 
     def _rng(self, *key: Any) -> np.random.Generator:
         text = json.dumps(key, sort_keys=True, default=str)
@@ -792,25 +919,45 @@ class _Screen:
         return np.random.default_rng(np.random.SeedSequence([self.seed, *words]))
 
     def table(self, data: Mapping[str, Any], conds: Sequence[str], cal_type: str,
-              n_pop: int | None = None) -> PopulationTable:
-        """The population table of an analysis; a population simulated once gives the tables
-        of every analysis of the plan (``self.analyses``), so it need not be kept."""
-        n_pop = int(n_pop or self.n_pop)
+              n_pop: int | None = None) -> _TableRef:
+        """The population table of an analysis (materialised when a rate needs it)."""
+        return _TableRef(json.dumps(dict(data), sort_keys=True, default=str), tuple(conds),
+                         cal_type, int(n_pop or self.n_pop))
 
-        def key_of(c: Sequence[str], cal: str) -> str:
-            return json.dumps([data, list(c), cal, n_pop], sort_keys=True, default=str)
+    def _table_key(self, ref: _TableRef) -> str:
+        return self.work.key("table", [ref.key, self.seed])
 
-        key = key_of(conds, cal_type)
-        if key not in self.tables:
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore", ScenarioWarning)
-                pop = population({**data, "solutions": ["parsimonious"]}, n_pop, self.seed)
-                self.populations += 1
-                for c, cal in {*self.analyses, (tuple(conds), cal_type)}:
-                    params = {**data, "conditions": list(c), "cal_type": cal,
-                              "solutions": ["parsimonious"]}
-                    self.tables[key_of(c, cal)] = population_table(pop, params)
-        return self.tables[key]
+    def materialise(self, ref: _TableRef) -> PopulationTable:
+        """The table of ``ref``: in memory, else stored (crisp), else from a new population,
+        which gives the tables of every analysis of the plan (``self.analyses``), so it need
+        not be kept."""
+        if ref.key in self.tables:
+            return self.tables[ref.key]
+        if ref.cal_type == "crisp":
+            stored = self.work.get("table", self._table_key(ref))
+            if stored is not None:
+                self.tables[ref.key] = _decode_table(stored)
+                return self.tables[ref.key]
+        data = json.loads(ref.data)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ScenarioWarning)
+            pop = population({**data, "solutions": ["parsimonious"]}, ref.n_pop, self.seed)
+            self.populations += 1
+            for c, cal in sorted({*self.analyses, (ref.conditions, ref.cal_type)}):
+                r = dataclasses.replace(ref, conditions=tuple(c), cal_type=cal)
+                if r.key in self.tables:
+                    continue
+                params = {**data, "conditions": list(c), "cal_type": cal,
+                          "solutions": ["parsimonious"]}
+                self.tables[r.key] = population_table(pop, params)
+                self._store_table(r, self.tables[r.key])
+        return self.tables[ref.key]
+
+    def _store_table(self, ref: _TableRef, table: PopulationTable) -> None:
+        # a fuzzy table holds every case's memberships (tens of MB): its rates are stored, the
+        # table itself is recomputed when a new rate needs it
+        if ref.cal_type == "crisp":
+            self.work.put("table", self._table_key(ref), _encode_table(table))
 
     def scorer(self, table: PopulationTable, solution: str) -> Scorer:
         key = json.dumps([list(table.conditions), solution])
@@ -819,11 +966,80 @@ class _Screen:
                                        self.method_params)
         return self.scorers[key]
 
-    def rates(self, table: PopulationTable, null_table: PopulationTable, solution: str,
+    def _rates_key(self, req: tuple[Any, ...]) -> str:
+        alt, nul, solution, n, cuts, need, rng_key, b = req
+        return self.work.key("rates", [alt.key, nul.key, solution, int(n),
+                                       [list(c) for c in cuts], list(need), rng_key, b,
+                                       self.seed, self.method_params])
+
+    def rates(self, table: _TableRef, null_table: _TableRef, solution: str,
               n: int, cuts: Sequence[tuple[float, int, float]], need: Sequence[str],
               rng_key: Any, n_draws: int | None = None) -> list[dict[str, float]]:
         """Rates of each (incl_cut, n_cut, pri_cut) at N = n (common draws across cuts)."""
-        b = int(n_draws or self.n_draws)
+        return self.rates_many([(table, null_table, solution, n, cuts, need, rng_key, n_draws)])[0]
+
+    def rates_many(self, requests: Sequence[tuple[Any, ...]]) -> list[list[dict[str, float]]]:
+        """:meth:`rates` of many requests ``(table, null_table, solution, n, cuts, need, rng_key,
+        n_draws)``: the stored ones read, the others computed (requests needing populations not
+        in memory run on the plan's workers, one task per pair of populations) and stored as
+        each completes."""
+        reqs = [(*r[:7], int(r[7] or self.n_draws)) for r in requests]
+        out: list[list[dict[str, float]] | None] = [None] * len(reqs)
+        keys = [self._rates_key(r) for r in reqs]
+        todo: dict[tuple[str, str], list[int]] = {}
+        for i, (r, key) in enumerate(zip(reqs, keys)):
+            stored = self.work.get("rates", key)
+            if stored is not None:
+                out[i] = _decode_json(stored)
+            else:
+                todo.setdefault((r[0].population, r[1].population), []).append(i)
+        remote = [idx for idx in todo.values()
+                  if not all(reqs[i][0].key in self.tables and reqs[i][1].key in self.tables
+                             for i in idx)]
+        local = [idx for idx in todo.values() if idx not in remote]
+        if len(remote) < 2 or (self.jobs == 1 and self.scheduler is None):
+            local, remote = local + remote, []
+        for g, idx in enumerate(local):
+            for i in idx:
+                out[i] = self._finish(keys[i], self._compute(reqs[i]))
+            if len(local) > 1:
+                self.say(f"{g + 1}/{len(local)} population pairs done")
+        if remote:
+            from .runner import Call, scatter
+
+            state = (self.scen, self.n_pop, self.n_draws, self.seed, self.method_params,
+                     sorted(self.analyses))
+            calls = [Call(_rates_task, (state, [reqs[i] for i in idx])) for idx in remote]
+            where = {id(c): idx for c, idx in zip(calls, remote)}
+            done = 0
+            with _closing(scatter(calls, self.jobs, self.scheduler, self.inherited)) as completed:
+                for call, (results, tables, pops, minimised) in completed:
+                    self._take(call, where, results, tables, pops, minimised, keys, out)
+                    done += 1
+                    self.say(f"{done}/{len(calls)} population pairs done")
+        return [o for o in out if o is not None]
+
+    def _take(self, call: Any, where: Mapping[int, list[int]], results: list[Any],
+              tables: Mapping[str, tuple[_TableRef, PopulationTable]], pops: int, minimised: int,
+              keys: list[str], out: list[Any]) -> None:
+        """Keep what a worker's task returned: its tables and its rates (both stored)."""
+        self.populations += pops
+        self.minimised += minimised
+        for tkey, (ref, tab) in tables.items():
+            if tkey not in self.tables:
+                self.tables[tkey] = tab
+                self._store_table(ref, tab)
+        for i, res in zip(where[id(call)], results):
+            out[i] = self._finish(keys[i], res)
+
+    def _finish(self, key: str, res: list[dict[str, float]]) -> list[dict[str, float]]:
+        value = _encode_json(res)
+        self.work.put("rates", key, value)
+        return _decode_json(value)  # the same floats whether computed or read from the store
+
+    def _compute(self, req: tuple[Any, ...]) -> list[dict[str, float]]:
+        ref, null_ref, solution, n, cuts, need, rng_key, b = req
+        table, null_table = self.materialise(ref), self.materialise(null_ref)
         alt = draw_tables(table, n, b, self._rng("alt", rng_key, n, b))
         nul = draw_tables(null_table, n, b, self._rng("null", rng_key, n, b))
         sc = self.scorer(table, solution)
@@ -837,6 +1053,119 @@ class _Screen:
         return out
 
 
+@contextlib.contextmanager
+def _closing(stream: Iterator[Any]) -> Iterator[Iterator[Any]]:
+    """A worker stream (:func:`experiments.runner.scatter`) closed when the block ends, so that
+    an interrupted plan stops its local workers at once."""
+    try:
+        yield stream
+    finally:
+        close = getattr(stream, "close", None)
+        if close is not None:
+            close()
+
+
+def _rates_task(state: tuple[Any, ...], reqs: list[tuple[Any, ...]]
+                ) -> tuple[list[Any], dict[str, tuple[_TableRef, PopulationTable]], int, int]:
+    """A worker's task (:meth:`_Screen.rates_many`): the rates of requests sharing a pair of
+    populations, with the tables it made, the populations simulated and the minimisations."""
+    scen, n_pop, n_draws, seed, method_params, analyses = state
+    scr = _Screen(scen, n_pop, n_draws, seed, method_params)
+    scr.analyses = {(tuple(c), cal) for c, cal in analyses}
+    results = [_decode_json(_encode_json(scr._compute(r))) for r in reqs]
+    tables = {}
+    for r in reqs:
+        for ref in (r[0], r[1]):
+            for c, cal in {*scr.analyses, (ref.conditions, ref.cal_type)}:
+                t = dataclasses.replace(ref, conditions=tuple(c), cal_type=cal)
+                if t.key in scr.tables:
+                    tables[t.key] = (t, scr.tables[t.key])
+    return results, tables, scr.populations, sum(s.minimised for s in scr.scorers.values())
+
+
+def _canonical(value: Any) -> Any:
+    if isinstance(value, Mapping):
+        return {str(k): _canonical(v) for k, v in sorted(value.items(), key=lambda kv: str(kv[0]))}
+    if isinstance(value, list | tuple):
+        return [_canonical(v) for v in value]
+    if isinstance(value, Path):
+        return str(value)
+    return value
+
+
+def plan_fingerprint(scenario: str, arguments: Mapping[str, Any]) -> str:
+    """A digest of everything a plan's answer depends on: the scenario's content
+    (:func:`experiments.provenance.scenario_digest`), the plan's arguments (a space or cost
+    given as a file counts by its content) and the results version of the analysis code."""
+    from .provenance import RESULTS_VERSION, scenario_digest
+
+    args: dict[str, Any] = {}
+    for key, value in arguments.items():
+        if key in ("space", "cost") and isinstance(value, str | Path) and Path(value).is_file():
+            value = {"file_sha256": hashlib.sha256(Path(value).read_bytes()).hexdigest()}
+        args[key] = _canonical(value)
+    text = json.dumps({"scenario": str(scenario), "digest": scenario_digest(scenario),
+                       "arguments": args, "results_version": RESULTS_VERSION},
+                      sort_keys=True, default=str)
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+@contextlib.contextmanager
+def _stored_work(store: Any, name: str, scenario: str, arguments: Mapping[str, Any],
+                 say: Callable[[str], None]) -> Iterator[tuple[_Work, dict[str, Any]]]:
+    """The plan's :class:`_Work` in ``store`` (a Store, a path or None) for the block: the
+    store's writer lock held, the plan registered under ``name`` (saying so when the store
+    held another plan of that name), and its run recorded (``plan:<name>`` in the store's runs,
+    with the scenario's snapshot), ended as done, interrupted or failed."""
+    from .provenance import scenario_digest, scenario_snapshot
+    from .store import Store
+
+    fp = plan_fingerprint(scenario, arguments)
+    digest = scenario_digest(scenario)
+    run: dict[str, Any] = {"store": None, "notes": [], "inherited": ()}
+    if store is None:
+        yield _Work(None, fp, digest), run
+        return
+    own = not isinstance(store, Store)
+    st = Store(store) if own else store
+    try:
+        with st.writer(f"plan:{name}"):
+            run["store"] = str(st.path)
+            lock = getattr(st, "_lock_fd", None)
+            run["inherited"] = () if lock is None else (lock,)
+            previous = st.register_plan(name, fp, _plain(dict(arguments)))
+            if previous is not None:
+                old = previous.get("arguments") or {}
+                changed = sorted(k for k in {*old, *arguments}
+                                 if json.dumps(old.get(k), sort_keys=True, default=str)
+                                 != json.dumps(_plain(arguments.get(k)), sort_keys=True,
+                                               default=str))
+                what = ", ".join(changed) or "the scenario or the results version"
+                note = (f"the store {st.path} held another plan named {name!r} (fingerprint "
+                        f"{previous['fingerprint']}; changed: {what}); only its work that these "
+                        f"arguments determine identically is reused")
+                run["notes"].append(note)
+                say(note)
+            snap = scenario_snapshot(scenario)
+            run_id = st.begin_run(f"plan:{name}", {"plan": name, "fingerprint": fp,
+                                                   "scenario": scenario, "scenario_digest": digest,
+                                                   "arguments": _plain(dict(arguments))},
+                                  {} if snap is None else {snap[0]: (scenario, snap[1])})
+            status = "failed"
+            try:
+                yield _Work(st, fp, digest), run
+                status = "done"
+            except KeyboardInterrupt:
+                status = "interrupted"
+                raise
+            finally:
+                with contextlib.suppress(Exception):
+                    st.end_run(run_id, status)
+    finally:
+        if own:
+            st.close()
+
+
 def plan(scenario: str = "kbop", target: str | Target | Sequence = "exact >= 0.8 and null_claim <= 0.05",
          space: DesignSpace | Mapping[str, Any] | None = None,
          cost: CostModel | Mapping[str, Any] | str | None = None, *,
@@ -845,7 +1174,8 @@ def plan(scenario: str = "kbop", target: str | Target | Sequence = "exact >= 0.8
          verify_budget: int = 2_000_000, robust: bool = True, n_pop_robust: int | None = None,
          n_joint: int = 8, robust_share: float = 0.8,
          ranges: Mapping[str, Sequence[float]] | None = None,
-         progress: Callable[[str], None] | None = None) -> PlanResult:
+         progress: Callable[[str], None] | None = None, store: Any = None,
+         name: str | None = None, jobs: int = 1, scheduler: str | None = None) -> PlanResult:
     """The cheapest study design meeting ``target`` (module docstring).
 
     Parameters
@@ -889,6 +1219,21 @@ def plan(scenario: str = "kbop", target: str | Target | Sequence = "exact >= 0.8
         ``[ranges]``; for a Boolean scenario ``high``, ``low`` or ``outcome_sd``).
     progress : callable, optional
         Called with a short message at each step.
+    store : Store or path, optional
+        A results store (:class:`experiments.store.Store` or its file) that keeps the plan's
+        finished work (population tables, rates, verification simulations) as it completes: a
+        plan interrupted (Ctrl-C, ``kill -9``) and run again with the same store resumes, and
+        gives the answer it would have given uninterrupted (:class:`_Work`: work is keyed by
+        what determines it, so changed arguments never reuse stale work). The plan holds the
+        store's writer lock and records its run (experiment ``plan:<name>``).
+    name : str, optional
+        The plan's name in the store (default: the scenario's name).
+    jobs : int
+        Local worker processes for the verification simulations and the populations of the
+        screen and the robustness step (-1: every core), as ``qcasim benchmark -j``; the answer
+        does not depend on it.
+    scheduler : str, optional
+        A Dask ``distributed`` scheduler address to run them on instead.
 
     Returns
     -------
@@ -898,16 +1243,18 @@ def plan(scenario: str = "kbop", target: str | Target | Sequence = "exact >= 0.8
     ------
     DesignError
         Bad target, space, cost or parameters (one message naming the problem).
+    StoreBusyError
+        Another run writes to ``store``.
     """
     t0 = time.perf_counter()
     say = progress or (lambda msg: None)
     tgt = Target.parse(target)
     sp = DesignSpace.build(space)
     cm = cost_model(cost)
-    for name, v, lo in (("n_pop", n_pop, 1000), ("n_draws", n_draws, 50), ("n_joint", n_joint, 0),
+    for arg, v, lo in (("n_pop", n_pop, 1000), ("n_draws", n_draws, 50), ("n_joint", n_joint, 0),
                         ("refine", refine, 0), ("verify_budget", verify_budget, 0)):
         if isinstance(v, bool) or not isinstance(v, int) or v < lo:
-            raise DesignError(f"plan: {name} must be an integer >= {lo}, got {v!r}")
+            raise DesignError(f"plan: {arg} must be an integer >= {lo}, got {v!r}")
     if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
         raise DesignError(f"plan: seed must be a non-negative integer, got {seed!r}")
     if not 0 < verify_width < 1:
@@ -928,160 +1275,184 @@ def plan(scenario: str = "kbop", target: str | Target | Sequence = "exact >= 0.8
     if scen.boolean and any(a is not None for a in sp.outcome_anchors):
         raise DesignError("design space: outcome_anchors apply to programme scenarios only (a "
                           "Boolean scenario's outcome anchors follow its low and high levels)")
-    method_params = {k: base[k] for k in SEARCH_KEYS if k in base}
-    scr = _Screen(scen, n_pop, n_draws, seed, method_params)
-    scr.analyses = {(scen.conditions(c), cal) for c in sp.conditions for cal in sp.cal_type}
-    need = tuple(sorted({"exact", *[m for m in tgt.metrics if m in ("paths", "false_claim")]}))
-    cuts = list(itertools.product(sp.incl_cut, sp.n_cut, sp.pri_cut))
+    from .runner import check_jobs, check_scheduler
 
-    # 1. screen
-    say(f"screening {sp.size} designs x {len(sp.n_grid)} sample sizes")
-    rows: list[dict[str, Any]] = []
-    seen: set[tuple[Any, ...]] = set()
-    for rel, part, anch, cset, cal, sol in itertools.product(
-            sp.reliability, sp.participants, sp.outcome_anchors, sp.conditions, sp.cal_type,
-            sp.solution):
-        conds = scen.conditions(cset)
-        if (rel, part, anch, conds, cal, sol) in seen:  # e.g. the recipe uses every condition
-            continue
-        seen.add((rel, part, anch, conds, cal, sol))
-        alt_tab = scr.table(scen.data_params(rel, part, anch), conds, cal)
-        null_tab = scr.table(scen.data_params(rel, part, anch, null=True), conds, cal)
-        items = scen.items_added(conds, rel)
-        n_part = part if part is not None else scen.participants
-        for n in sp.n_grid:
-            for (ic, nc, pc), r in zip(cuts, scr.rates(alt_tab, null_tab, sol, n, cuts, need,
-                                                       (rel, part, anch, conds, cal, sol))):
-                rows.append({"condition_set": cset if isinstance(cset, str) else "list",
-                             "conditions": ",".join(conds), "cal_type": cal, "incl_cut": ic,
-                             "n_cut": nc, "pri_cut": pc, "reliability": rel if rel is not None
-                             else np.nan, "participants": float(n_part) if n_part else np.nan,
-                             "solution": sol, "outcome_anchors": _anchors_text(anch),
-                             "n": int(n),
-                             "cost": design_cost(cm, n, len(conds), items, n_part or 0), **r})
-        say(f"screened {cset} / {cal} / {sol} (reliability {rel}, participants {part})")
-    screen = pd.DataFrame(rows)
-    lever_cols = ["condition_set", "conditions", "cal_type", "incl_cut", "n_cut", "pri_cut",
-                  "reliability", "participants", "solution", "outcome_anchors"]
-    screen["met"] = [tgt.met(r) for r in screen.to_dict("records")]
-    designs = []
-    for _, g in screen.groupby(lever_cols, dropna=False, sort=False):
-        g = g.sort_values("n")
-        hit = g[g["met"]]
-        first = hit.iloc[0] if len(hit) else g.iloc[-1]
-        d = first.to_dict()
-        if not len(hit):
-            d["n"], d["cost"] = np.nan, np.nan
-        designs.append(d)
-    designs_df = pd.DataFrame(designs)
+    jobs = check_jobs(jobs, error=DesignError)
+    if scheduler is not None:
+        check_scheduler(scheduler)
+    arguments = {"target": [list(c) for c in tgt.constraints], "space": asdict(sp),
+                 "cost": cm.to_dict(), "base": base, "n_pop": n_pop, "n_draws": n_draws,
+                 "seed": seed, "refine": refine, "verify": verify, "verify_width": verify_width,
+                 "verify_budget": verify_budget, "robust": robust, "n_pop_robust": n_pop_robust,
+                 "n_joint": n_joint, "robust_share": robust_share,
+                 "ranges": {k: list(v) for k, v in scen.ranges.items()}}
+    label = name or (scenario.rsplit("/", 1)[-1].removesuffix(".toml") if not scen.boolean
+                     else scenario)
+    with _stored_work(store, label, scenario, arguments, say) as (work, run):
+        method_params = {k: base[k] for k in SEARCH_KEYS if k in base}
+        scr = _Screen(scen, n_pop, n_draws, seed, method_params, work, jobs, scheduler)
+        scr.inherited, scr.say = run["inherited"], say
+        scr.analyses = {(scen.conditions(c), cal) for c in sp.conditions for cal in sp.cal_type}
+        need = tuple(sorted({"exact", *[m for m in tgt.metrics if m in ("paths", "false_claim")]}))
+        cuts = list(itertools.product(sp.incl_cut, sp.n_cut, sp.pri_cut))
 
-    # refine the N of the cheapest designs by bisection between grid points
-    grid = sorted(sp.n_grid)
-    cand = designs_df.dropna(subset=["n"]).sort_values(["cost", "n"]).head(refine)
-    for idx, d in cand.iterrows():
-        hi = int(d["n"])
-        lower = [n for n in grid if n < hi]
-        if not lower:
-            continue
-        lo = lower[-1]
-        conds = d["conditions"].split(",")
-        rel, part, anch = _levers(scen, d)
-        alt_tab = scr.table(scen.data_params(rel, part, anch), conds, d["cal_type"])
-        null_tab = scr.table(scen.data_params(rel, part, anch, null=True), conds, d["cal_type"])
-        best = d.to_dict()
-        while hi - lo > max(1, int(0.05 * hi)):
-            mid = (lo + hi) // 2
-            r = scr.rates(alt_tab, null_tab, d["solution"], mid,
-                          [(d["incl_cut"], int(d["n_cut"]), d["pri_cut"])], need,
-                          (rel, part, anch, tuple(conds), d["cal_type"], d["solution"]))[0]
-            if tgt.met(r):
-                hi = mid
-                n_part = d["participants"] if np.isfinite(d["participants"]) else 0
-                best = {**best, **r, "n": mid,
-                        "cost": design_cost(cm, mid, len(conds), scen.items_added(conds, rel), n_part)}
-            else:
-                lo = mid
-        designs_df.loc[idx, list(best)] = pd.Series(best)
-    # Confirm the cheapest designs on fresh, four times as many draws: choosing the best of many
-    # noisy screen estimates overstates the winner (the winner's curse); a design not confirmed
-    # at its N moves up by 10 % steps until it is (or leaves the grid).
-    designs_df["confirmed"] = False
-    order = ["cost", "n", tgt.recovery_metric]
-    for _ in range(2 * max(refine, 1)):
-        ok = designs_df.dropna(subset=["n"]).sort_values(order, ascending=[True, True, False],
-                                                         kind="stable")
-        if ok.empty or bool(ok.iloc[0]["confirmed"]):
-            break
-        idx = ok.index[0]
-        d = designs_df.loc[idx].to_dict()
-        conds = d["conditions"].split(",")
-        rel, part, anch = _levers(scen, d)
-        alt_tab = scr.table(scen.data_params(rel, part, anch), conds, d["cal_type"])
-        null_tab = scr.table(scen.data_params(rel, part, anch, null=True), conds, d["cal_type"])
-        n = int(d["n"])
-        while n <= grid[-1]:
-            r = scr.rates(alt_tab, null_tab, d["solution"], n,
-                          [(d["incl_cut"], int(d["n_cut"]), d["pri_cut"])], need,
-                          ("confirm", rel, part, anch, tuple(conds), d["cal_type"], d["solution"]),
-                          n_draws=4 * n_draws)[0]
-            if tgt.met(r):
+        # 1. screen: every (design, N) at once, so that data designs run in parallel
+        say(f"screening {sp.size} designs x {len(sp.n_grid)} sample sizes")
+        heads: list[tuple[dict[str, Any], dict[str, Any], int, float]] = []
+        reqs: list[tuple[Any, ...]] = []
+        seen: set[tuple[Any, ...]] = set()
+        for rel, part, anch, cset, cal, sol in itertools.product(
+                sp.reliability, sp.participants, sp.outcome_anchors, sp.conditions, sp.cal_type,
+                sp.solution):
+            conds = scen.conditions(cset)
+            if (rel, part, anch, conds, cal, sol) in seen:  # e.g. the recipe uses every condition
+                continue
+            seen.add((rel, part, anch, conds, cal, sol))
+            alt_tab = scr.table(scen.data_params(rel, part, anch), conds, cal)
+            null_tab = scr.table(scen.data_params(rel, part, anch, null=True), conds, cal)
+            items = scen.items_added(conds, rel)
+            n_part = part if part is not None else scen.participants
+            head: dict[str, Any] = {"condition_set": cset if isinstance(cset, str) else "list",
+                                    "conditions": ",".join(conds), "cal_type": cal}
+            tail: dict[str, Any] = {"reliability": rel if rel is not None else np.nan,
+                                    "participants": float(n_part) if n_part else np.nan,
+                                    "solution": sol, "outcome_anchors": _anchors_text(anch)}
+            for n in sp.n_grid:
+                heads.append((head, tail, int(n), design_cost(cm, n, len(conds), items,
+                                                              n_part or 0)))
+                reqs.append((alt_tab, null_tab, sol, n, cuts, need, (rel, part, anch, conds, cal, sol),
+                             None))
+        rows: list[dict[str, Any]] = []
+        for (head, tail, n, cost_n), res in zip(heads, scr.rates_many(reqs)):
+            for (ic, nc, pc), r in zip(cuts, res):
+                rows.append({**head, "incl_cut": ic, "n_cut": nc, "pri_cut": pc, **tail, "n": n,
+                             "cost": cost_n, **r})
+        screen = pd.DataFrame(rows)
+        lever_cols = ["condition_set", "conditions", "cal_type", "incl_cut", "n_cut", "pri_cut",
+                      "reliability", "participants", "solution", "outcome_anchors"]
+        screen["met"] = [tgt.met(r) for r in screen.to_dict("records")]
+        designs = []
+        for _, g in screen.groupby(lever_cols, dropna=False, sort=False):
+            g = g.sort_values("n")
+            hit = g[g["met"]]
+            first = hit.iloc[0] if len(hit) else g.iloc[-1]
+            d = first.to_dict()
+            if not len(hit):
+                d["n"], d["cost"] = np.nan, np.nan
+            designs.append(d)
+        designs_df = pd.DataFrame(designs)
+
+        # refine the N of the cheapest designs by bisection between grid points
+        grid = sorted(sp.n_grid)
+        cand = designs_df.dropna(subset=["n"]).sort_values(["cost", "n"]).head(refine)
+        for idx, d in cand.iterrows():
+            hi = int(d["n"])
+            lower = [n for n in grid if n < hi]
+            if not lower:
+                continue
+            lo = lower[-1]
+            conds = d["conditions"].split(",")
+            rel, part, anch = _levers(scen, d)
+            alt_tab = scr.table(scen.data_params(rel, part, anch), conds, d["cal_type"])
+            null_tab = scr.table(scen.data_params(rel, part, anch, null=True), conds, d["cal_type"])
+            best = d.to_dict()
+            while hi - lo > max(1, int(0.05 * hi)):
+                mid = (lo + hi) // 2
+                r = scr.rates(alt_tab, null_tab, d["solution"], mid,
+                              [(d["incl_cut"], int(d["n_cut"]), d["pri_cut"])], need,
+                              (rel, part, anch, tuple(conds), d["cal_type"], d["solution"]))[0]
+                if tgt.met(r):
+                    hi = mid
+                    n_part = d["participants"] if np.isfinite(d["participants"]) else 0
+                    best = {**best, **r, "n": mid,
+                            "cost": design_cost(cm, mid, len(conds), scen.items_added(conds, rel), n_part)}
+                else:
+                    lo = mid
+            designs_df.loc[idx, list(best)] = pd.Series(best)
+        # Confirm the cheapest designs on fresh, four times as many draws: choosing the best of many
+        # noisy screen estimates overstates the winner (the winner's curse); a design not confirmed
+        # at its N moves up by 10 % steps until it is (or leaves the grid).
+        designs_df["confirmed"] = False
+        order = ["cost", "n", tgt.recovery_metric]
+        for _ in range(2 * max(refine, 1)):
+            ok = designs_df.dropna(subset=["n"]).sort_values(order, ascending=[True, True, False],
+                                                             kind="stable")
+            if ok.empty or bool(ok.iloc[0]["confirmed"]):
                 break
-            n = int(math.ceil(n * 1.1 / 5) * 5)
-        if n > grid[-1]:
-            designs_df.loc[idx, ["n", "cost"]] = np.nan
-            continue
-        n_part = d["participants"] if np.isfinite(d["participants"]) else 0
-        new: dict[str, Any] = {**r, "n": n, "confirmed": True,
-               "cost": design_cost(cm, n, len(conds), scen.items_added(conds, rel), n_part)}
-        for col, v in new.items():
-            designs_df.loc[idx, col] = v
-    # cheapest first; at equal cost fewer cases, then higher recovery
-    designs_df = designs_df.sort_values(order, ascending=[True, True, False], na_position="last",
-                                        kind="stable").reset_index(drop=True)
-    t_screen = time.perf_counter() - t0
-    say(f"screen done in {t_screen:.0f} s ({scr.populations} populations)")
+            idx = ok.index[0]
+            d = designs_df.loc[idx].to_dict()
+            conds = d["conditions"].split(",")
+            rel, part, anch = _levers(scen, d)
+            alt_tab = scr.table(scen.data_params(rel, part, anch), conds, d["cal_type"])
+            null_tab = scr.table(scen.data_params(rel, part, anch, null=True), conds, d["cal_type"])
+            n = int(d["n"])
+            while n <= grid[-1]:
+                r = scr.rates(alt_tab, null_tab, d["solution"], n,
+                              [(d["incl_cut"], int(d["n_cut"]), d["pri_cut"])], need,
+                              ("confirm", rel, part, anch, tuple(conds), d["cal_type"], d["solution"]),
+                              n_draws=4 * n_draws)[0]
+                if tgt.met(r):
+                    break
+                n = int(math.ceil(n * 1.1 / 5) * 5)
+            if n > grid[-1]:
+                designs_df.loc[idx, ["n", "cost"]] = np.nan
+                continue
+            n_part = d["participants"] if np.isfinite(d["participants"]) else 0
+            new: dict[str, Any] = {**r, "n": n, "confirmed": True,
+                   "cost": design_cost(cm, n, len(conds), scen.items_added(conds, rel), n_part)}
+            for col, v in new.items():
+                designs_df.loc[idx, col] = v
+        # cheapest first; at equal cost fewer cases, then higher recovery
+        designs_df = designs_df.sort_values(order, ascending=[True, True, False], na_position="last",
+                                            kind="stable").reset_index(drop=True)
+        t_screen = time.perf_counter() - t0
+        say(f"screen done in {t_screen:.0f} s ({scr.populations} populations)")
 
-    ok = designs_df.dropna(subset=["n"])
-    recommended = None if ok.empty else ok.iloc[0].to_dict()
-    verification = robustness = None
-    t_verify = t_robust = 0.0
-    if recommended is not None:
-        rec_params = _params(scen, recommended, base)
-        # full rates of the recommendation (every outcome, not only the screened ones)
-        recommended.update(_full_rates(scr, scen, recommended))
-        recommended["params"] = rec_params
-        if verify:
-            t1 = time.perf_counter()
-            say(f"verifying N = {int(recommended['n']):,} by full simulation")
-            verification = _verify(scen, rec_params, recommended, tgt, seed, verify_width,
-                                   verify_budget)
-            t_verify = time.perf_counter() - t1
-        if robust:
-            t1 = time.perf_counter()
-            say("stressing the recommendation over the illustrative ranges")
-            robustness = _robustness(scr, scen, recommended, tgt, n_pop_robust or n_pop,
-                                     n_joint, robust_share)
-            if robustness["fragile"]:
-                say("searching the cheapest design meeting the target at every range end")
-                alt = _robust_alternative(scr, scen, designs_df, sp, tgt, n_pop_robust or n_pop, cm)
-                if alt.get("n") is not None:
-                    alt.update(_full_rates(scr, scen, alt))
-                    alt["params"] = _params(scen, alt, base)
-                    if verify:
-                        say(f"verifying the robust alternative (N = {int(alt['n']):,})")
-                        alt["verification"] = _verify(scen, alt["params"], alt, tgt, seed,
-                                                      verify_width, verify_budget)
-                robustness["alternative"] = alt
-            t_robust = time.perf_counter() - t1
-    settings = {"seed": seed, "n_pop": n_pop, "n_draws": n_draws, "n_pop_robust":
-                n_pop_robust or n_pop, "n_joint": n_joint, "verify_width": verify_width,
-                "verify_budget": verify_budget, "populations": scr.populations,
-                "minimisations": sum(s.minimised for s in scr.scorers.values()),
-                "space": asdict(sp), "base": base, "ranges": {k: list(v) for k, v in scen.ranges.items()},
-                "seconds": {"screen": t_screen, "verify": t_verify, "robust": t_robust,
-                            "total": time.perf_counter() - t0}}
-    return PlanResult(scenario, tgt, cm, recommended, verification, robustness, screen, designs_df,
-                      settings)
+        ok = designs_df.dropna(subset=["n"])
+        recommended = None if ok.empty else ok.iloc[0].to_dict()
+        verification = robustness = None
+        t_verify = t_robust = 0.0
+        if recommended is not None:
+            rec_params = _params(scen, recommended, base)
+            # full rates of the recommendation (every outcome, not only the screened ones)
+            recommended.update(_full_rates(scr, scen, recommended))
+            recommended["params"] = rec_params
+            if verify:
+                t1 = time.perf_counter()
+                say(f"verifying N = {int(recommended['n']):,} by full simulation")
+                verification = _verify(scen, rec_params, recommended, tgt, seed, verify_width,
+                                       verify_budget, scr)
+                t_verify = time.perf_counter() - t1
+            if robust:
+                t1 = time.perf_counter()
+                say("stressing the recommendation over the illustrative ranges")
+                robustness = _robustness(scr, scen, recommended, tgt, n_pop_robust or n_pop,
+                                         n_joint, robust_share)
+                if robustness["fragile"]:
+                    say("searching the cheapest design meeting the target at every range end")
+                    alt = _robust_alternative(scr, scen, designs_df, sp, tgt, n_pop_robust or n_pop, cm)
+                    if alt.get("n") is not None:
+                        alt.update(_full_rates(scr, scen, alt))
+                        alt["params"] = _params(scen, alt, base)
+                        if verify:
+                            say(f"verifying the robust alternative (N = {int(alt['n']):,})")
+                            alt["verification"] = _verify(scen, alt["params"], alt, tgt, seed,
+                                                          verify_width, verify_budget, scr)
+                    robustness["alternative"] = alt
+                t_robust = time.perf_counter() - t1
+        settings = {"seed": seed, "n_pop": n_pop, "n_draws": n_draws, "n_pop_robust":
+                    n_pop_robust or n_pop, "n_joint": n_joint, "verify_width": verify_width,
+                    "verify_budget": verify_budget, "space": asdict(sp), "base": base,
+                    "ranges": {k: list(v) for k, v in scen.ranges.items()}}
+        run.update({"seconds": {"screen": t_screen, "verify": t_verify, "robust": t_robust,
+                                "total": time.perf_counter() - t0},
+                    "populations": scr.populations,
+                    "minimisations": scr.minimised + sum(s.minimised for s in scr.scorers.values()),
+                    "jobs": jobs, "scheduler": scheduler, "reused": dict(work.reused),
+                    "computed": dict(work.computed)})
+        run.pop("inherited", None)
+        return PlanResult(scenario, tgt, cm, recommended, verification, robustness, screen,
+                          designs_df, settings, run)
 
 
 def _full_rates(scr: _Screen, scen: _Scenario, d: Mapping[str, Any]) -> dict[str, float]:
@@ -1138,35 +1509,76 @@ def record_outcomes(rec: Mapping[str, Any], solution: str) -> dict[str, bool]:
             "false_claim": bool(claim and (taut or not rec.get(f"{solution}.all_correct") == 1))}
 
 
+#: Replications per verification task and per round of the stopping rule (both arms).
+_VERIFY_CHUNK, _VERIFY_ROUND, _VERIFY_MAX = 10, 50, 1000
+
+
+def _verify_task(params: Mapping[str, Any], seed: int, reps: tuple[int, ...], solution: str
+                 ) -> list[dict[str, bool]]:
+    """A worker's task: the planner's outcomes of replications ``reps`` of a design."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return [record_outcomes(r, solution) for r in run_batch(dict(params), seed, list(reps))]
+
+
 def _verify(scen: _Scenario, params: Mapping[str, Any], rec: Mapping[str, Any], tgt: Target,
-            seed: int, width: float, budget: int) -> dict[str, Any]:
-    """Full simulation of a design (the alternative and the matched null, common seeds)."""
+            seed: int, width: float, budget: int, scr: _Screen | None = None) -> dict[str, Any]:
+    """Full simulation of a design (the alternative and the matched null, common seeds), in
+    rounds of ``_VERIFY_ROUND`` replications per arm until the targeted rates' intervals are
+    narrow enough; each round's tasks of ``_VERIFY_CHUNK`` replications run on the plan's
+    workers (:func:`experiments.runner.scatter`) and are stored as they complete, so the answer
+    does not depend on the workers or on an interruption."""
     sol = rec["solution"]
     null_params = normalise_params({**params, **scen.data_params(*_levers(scen, rec), null=True),
                                     "n_workers": int(rec["n"])})
     n = int(rec["n"])
-    batch, max_reps = 50, 1000
+    batch = _VERIFY_ROUND
     counts = {m: 0 for m in ("exact", "paths", "false_claim", "null_claim")}
     reps = 0
     vseed = int(np.random.SeedSequence([seed, 0x7e51f]).generate_state(1)[0])
     width_ok = False
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        while reps < max_reps and 2 * n * (reps + batch) <= max(budget, 2 * n * batch):
-            idx = list(range(reps, reps + batch))
-            for r in run_batch(params, vseed, idx):
-                o = record_outcomes(r, sol)
-                counts["exact"] += o["exact"]
-                counts["paths"] += o["paths"]
-                counts["false_claim"] += o["false_claim"]
-            for r in run_batch(null_params, vseed, idx):
-                counts["null_claim"] += record_outcomes(r, sol)["claim"]
-            reps += batch
-            widths = [wilson(counts[m], reps)[1] - wilson(counts[m], reps)[0]
-                      for m in {*tgt.metrics, tgt.recovery_metric}]
-            if max(widths) <= width:
-                width_ok = True
-                break
+    work = scr.work if scr is not None else _Work(None, "", "")
+    say = scr.say if scr is not None else (lambda msg: None)
+    arms = {"alt": dict(params), "null": dict(null_params)}
+    while reps < _VERIFY_MAX and 2 * n * (reps + batch) <= max(budget, 2 * n * batch):
+        chunks = [(arm, tuple(range(a, min(a + _VERIFY_CHUNK, reps + batch))))
+                  for arm in arms for a in range(reps, reps + batch, _VERIFY_CHUNK)]
+        outcomes: dict[tuple[str, tuple[int, ...]], list[dict[str, bool]]] = {}
+        keys = {c: work.key("verify", [arms[c[0]], vseed, list(c[1]), sol]) for c in chunks}
+        todo = []
+        for c in chunks:
+            stored = work.get("verify", keys[c])
+            if stored is not None:
+                outcomes[c] = _decode_json(stored)
+            else:
+                todo.append(c)
+        if todo:
+            from .runner import Call, scatter
+
+            calls = [Call(_verify_task, (arms[arm], vseed, r, sol)) for arm, r in todo]
+            which = {id(call): c for call, c in zip(calls, todo)}
+            jobs, sched, inh = (scr.jobs, scr.scheduler, scr.inherited) if scr else (1, None, ())
+            with _closing(scatter(calls, jobs, sched, inh)) as completed:
+                for call, result in completed:
+                    c = which[id(call)]
+                    outcomes[c] = result
+                    work.put("verify", keys[c], _encode_json(result))
+                    say(f"verifying N = {n:,}: {reps + batch} of at most {_VERIFY_MAX} studies "
+                        f"per arm, {len(outcomes)}/{len(chunks)} tasks of this round")
+        for c in chunks:  # in replication order, whichever finished first
+            for o in outcomes[c]:
+                if c[0] == "alt":
+                    counts["exact"] += o["exact"]
+                    counts["paths"] += o["paths"]
+                    counts["false_claim"] += o["false_claim"]
+                else:
+                    counts["null_claim"] += o["claim"]
+        reps += batch
+        widths = [wilson(counts[m], reps)[1] - wilson(counts[m], reps)[0]
+                  for m in {*tgt.metrics, tgt.recovery_metric}]
+        if max(widths) <= width:
+            width_ok = True
+            break
     rates = {}
     for m in ("exact", "paths", "false_claim", "null_claim"):
         lo, hi = wilson(counts[m], reps)
@@ -1189,33 +1601,38 @@ def _robustness(scr: _Screen, scen: _Scenario, rec: Mapping[str, Any], tgt: Targ
     m = tgt.recovery_metric
     need = tuple(sorted({"exact", *[x for x in tgt.metrics if x in ("paths", "false_claim")]}))
 
-    def rates(values: Mapping[str, float], key: Any) -> dict[str, float]:
+    def request(values: Mapping[str, float], key: Any) -> tuple[Any, ...]:
         extra = _range_extra(scen, values, anch)
         alt = scr.table(scen.data_params(rel, part, anch, extra=extra), conds, rec["cal_type"], n_pop)
         nul = scr.table(scen.data_params(rel, part, anch, null=True, extra=extra), conds,
                         rec["cal_type"], n_pop)
-        return scr.rates(alt, nul, rec["solution"], n, cut, need, ("robust", key))[0]
+        return (alt, nul, rec["solution"], n, cut, need, ("robust", key), None)
 
+    rng = np.random.default_rng(np.random.SeedSequence([scr.seed, 0x0b057]))
+    keys = list(scen.ranges)
+    points: list[dict[str, float]] = []
+    if n_joint and keys:
+        shape = (len(keys), n_joint)
+        u = (np.argsort(rng.random(shape), axis=1) + rng.random(shape)) / n_joint
+        points = [{k: scen.ranges[k][0] + u[i, j] * (scen.ranges[k][1] - scen.ranges[k][0])
+                   for i, k in enumerate(keys)} for j in range(n_joint)]
+    # every population pair of the step at once: they run in parallel on the plan's workers
+    reqs = [request({k: v}, (k, end)) for k, (lo, hi) in scen.ranges.items()
+            for v, end in ((lo, "lo"), (hi, "hi"))]
+    reqs += [request(vals, ("joint", j)) for j, vals in enumerate(points)]
+    results = [r[0] for r in scr.rates_many(reqs)]
     tornado = []
-    for k, (lo, hi) in scen.ranges.items():
-        r_lo, r_hi = rates({k: lo}, (k, "lo")), rates({k: hi}, (k, "hi"))
+    for i, (k, (lo, hi)) in enumerate(scen.ranges.items()):
+        r_lo, r_hi = results[2 * i], results[2 * i + 1]
         tornado.append({"parameter": k, "low": lo, "high": hi, "rec_low": r_lo[m], "rec_high": r_hi[m],
                         "null_low": r_lo["null_claim"], "null_high": r_hi["null_claim"],
                         "met_low": tgt.met(r_lo, scr.n_draws), "met_high": tgt.met(r_hi, scr.n_draws),
                         "swing": max(abs(r_hi[m] - rec[m]), abs(r_lo[m] - rec[m]))})
     tornado_df = pd.DataFrame(tornado)
-    rng = np.random.default_rng(np.random.SeedSequence([scr.seed, 0x0b057]))
-    keys = list(scen.ranges)
     joint = []
-    if n_joint and keys:
-        shape = (len(keys), n_joint)
-        u = (np.argsort(rng.random(shape), axis=1) + rng.random(shape)) / n_joint
-        for j in range(n_joint):
-            vals = {k: scen.ranges[k][0] + u[i, j] * (scen.ranges[k][1] - scen.ranges[k][0])
-                    for i, k in enumerate(keys)}
-            r = rates(vals, ("joint", j))
-            joint.append({**vals, m: r[m], "null_claim": r["null_claim"],
-                          "met": tgt.met(r, scr.n_draws)})
+    for vals, r in zip(points, results[2 * len(scen.ranges):]):
+        joint.append({**vals, m: r[m], "null_claim": r["null_claim"],
+                      "met": tgt.met(r, scr.n_draws)})
     joint_df = pd.DataFrame(joint)
     all_rates = list(tornado_df["rec_low"]) + list(tornado_df["rec_high"]) + (
         list(joint_df[m]) if len(joint_df) else [])
@@ -1248,6 +1665,7 @@ def _robust_alternative(scr: _Screen, scen: _Scenario, designs: pd.DataFrame, sp
             if (i, n) in alive:
                 groups.setdefault((d["conditions"], d["cal_type"], d["solution"], d["reliability"],
                                    d["participants"], d["outcome_anchors"], n), []).append(i)
+        reqs = []
         for (conds, cal, sol, _, _, _, n), idx in groups.items():
             d0 = cands[idx[0]][0]
             rel, part, anch = _levers(scen, d0)
@@ -1258,7 +1676,9 @@ def _robust_alternative(scr: _Screen, scen: _Scenario, designs: pd.DataFrame, sp
                             n_pop)
             cuts = [(cands[i][0]["incl_cut"], int(cands[i][0]["n_cut"]), cands[i][0]["pri_cut"])
                     for i in idx]
-            for i, r in zip(idx, scr.rates(alt, nul, sol, n, cuts, need, ("robust", k, v))):
+            reqs.append((alt, nul, sol, n, cuts, need, ("robust", k, v), None))
+        for ((*_, n), idx), res in zip(groups.items(), scr.rates_many(reqs)):
+            for i, r in zip(idx, res):
                 if not tgt.met(r, scr.n_draws):
                     alive.discard((i, n))
                     misses[k] = misses.get(k, 0) + 1
@@ -1276,18 +1696,17 @@ def _robust_alternative(scr: _Screen, scen: _Scenario, designs: pd.DataFrame, sp
     d["n"] = int(best[1])
     d["cost"] = design_cost(cm, d["n"], len(conds), scen.items_added(conds, _levers(scen, d)[0]),
                             float(np.nan_to_num(d["participants"])))
-    worst = []
     m = tgt.recovery_metric
     rel, part, anch = _levers(scen, d)
+    reqs = []
     for k, v in ends:
         extra = _range_extra(scen, {k: v}, anch)
         alt = scr.table(scen.data_params(rel, part, anch, extra=extra), conds, d["cal_type"], n_pop)
         nul = scr.table(scen.data_params(rel, part, anch, null=True, extra=extra), conds,
                         d["cal_type"], n_pop)
-        worst.append(scr.rates(alt, nul, d["solution"], d["n"],
-                               [(d["incl_cut"], int(d["n_cut"]), d["pri_cut"])], need,
-                               ("robust", k, v))[0][m])
-    d["worst"] = float(min(worst))
+        reqs.append((alt, nul, d["solution"], d["n"],
+                     [(d["incl_cut"], int(d["n_cut"]), d["pri_cut"])], need, ("robust", k, v), None))
+    d["worst"] = float(min(r[0][m] for r in scr.rates_many(reqs)))
     return d
 
 

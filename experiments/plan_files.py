@@ -17,7 +17,6 @@ have changed.
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -33,31 +32,14 @@ SUFFIXES = {"json": ".plan.json", "html": ".plan.html", "pareto": ".plan-pareto.
             "tornado": ".plan-tornado.png"}
 
 
-def _canonical(value: Any) -> Any:
-    if isinstance(value, Mapping):
-        return {str(k): _canonical(v) for k, v in sorted(value.items(), key=lambda kv: str(kv[0]))}
-    if isinstance(value, list | tuple):
-        return [_canonical(v) for v in value]
-    if isinstance(value, Path):
-        return str(value)
-    return value
-
-
 def plan_fingerprint(scenario: str, arguments: Mapping[str, Any]) -> str:
     """A digest of everything a plan's answer depends on: the scenario's content
     (:func:`experiments.provenance.scenario_digest`), the plan's arguments (a space or cost
-    given as a file counts by its content) and the results version of the analysis code."""
-    from .provenance import RESULTS_VERSION, scenario_digest
+    given as a file counts by its content) and the results version of the analysis code
+    (:func:`experiments.plan.plan_fingerprint`, which also names the plan's work in a store)."""
+    from .plan import plan_fingerprint as fingerprint
 
-    args: dict[str, Any] = {}
-    for key, value in arguments.items():
-        if key in ("space", "cost") and isinstance(value, str | Path) and Path(value).is_file():
-            value = {"file_sha256": hashlib.sha256(Path(value).read_bytes()).hexdigest()}
-        args[key] = _canonical(value)
-    text = json.dumps({"scenario": str(scenario), "digest": scenario_digest(scenario),
-                       "arguments": args, "results_version": RESULTS_VERSION},
-                      sort_keys=True, default=str)
-    return hashlib.sha256(text.encode()).hexdigest()[:16]
+    return fingerprint(scenario, arguments)
 
 
 def plan_paths(folder: str | Path, name: str) -> dict[str, Path]:
@@ -118,11 +100,14 @@ def read_plan(path: str | Path) -> dict[str, Any] | None:
 
 def cached_plan(folder: str | Path, name: str, scenario: str, arguments: Mapping[str, Any],
                 *, progress: Callable[[str], None] | None = None,
-                store: str | Path | None = None) -> tuple[dict[str, Any], Path, bool]:
+                store: str | Path | None = None, jobs: int = 1,
+                scheduler: str | None = None) -> tuple[dict[str, Any], Path, bool]:
     """The plan of ``scenario`` with ``arguments`` (keywords of :func:`experiments.plan.plan`),
     from ``<folder>/<name>.plan.json`` when its fingerprint matches, else computed and written
-    there (with its HTML and figures). Returns the plan's JSON document, its path and whether
-    it was reused."""
+    there (with its HTML and figures). With ``store`` (the study's results store) the plan's
+    work is kept there as it completes, so an interrupted plan resumes; ``jobs`` and
+    ``scheduler`` say where it runs (the answer does not depend on them). Returns the plan's
+    JSON document, its path and whether it was reused."""
     from .plan import plan
 
     paths = plan_paths(folder, name)
@@ -130,7 +115,8 @@ def cached_plan(folder: str | Path, name: str, scenario: str, arguments: Mapping
     doc = read_plan(paths["json"])
     if doc is not None and doc.get("fingerprint") == fp:
         return doc, paths["json"], True
-    result = plan(scenario, **arguments, progress=progress)
+    result = plan(scenario, **arguments, progress=progress, store=store, name=name, jobs=jobs,
+                  scheduler=scheduler)
     write_plan(result, json_path=paths["json"], html_path=paths["html"],
                figures={"pareto": paths["pareto"], "tornado": paths["tornado"]},
                fingerprint=fp, store=store)

@@ -31,7 +31,7 @@ import contextlib
 import os
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -43,8 +43,8 @@ from .pipeline import run_batch
 from .provenance import cell_fingerprint, describe_changes, provenance, scenario_snapshot
 from .store import Coverage, Store, StoreConflictError, StoreError
 
-__all__ = ["Task", "RunSummary", "plan", "run_plan", "snapshots", "run_experiment", "check_jobs",
-           "check_scheduler",
+__all__ = ["Task", "Call", "scatter", "RunSummary", "plan", "run_plan", "snapshots",
+           "run_experiment", "check_jobs", "check_scheduler",
            "stored_definition", "BACKENDS"]
 
 BACKENDS = ("serial", "joblib", "dask")
@@ -58,6 +58,22 @@ class Task:
     reps: tuple[int, ...]
     fingerprint: str = ""
     scenario_text: str | None = None
+
+    def call(self) -> tuple[Callable[..., Any], tuple[Any, ...]]:
+        """The function a worker runs for this task and its arguments."""
+        return _execute, (self.cell.params, self.cell.seed, self.reps, self.scenario_text)
+
+
+@dataclass(frozen=True)
+class Call:
+    """Any other unit of work run where the benchmark runs its tasks (:func:`scatter`):
+    ``fn(*args)``, with ``fn`` a module-level function (picklable for Dask and joblib)."""
+
+    fn: Callable[..., Any]
+    args: tuple[Any, ...] = ()
+
+    def call(self) -> tuple[Callable[..., Any], tuple[Any, ...]]:
+        return self.fn, self.args
 
 
 @dataclass(frozen=True)
@@ -229,9 +245,26 @@ def _execute(params: dict[str, Any], seed: int, reps: tuple[int, ...],
     return out
 
 
-def _serial(tasks: list[Task]) -> Iterator[tuple[Task, list[dict]]]:
+def _serial(tasks: Sequence[Any]) -> Iterator[tuple[Any, Any]]:
     for t in tasks:
-        yield t, _execute(t.cell.params, t.cell.seed, t.reps, t.scenario_text)
+        fn, args = t.call()
+        yield t, fn(*args)
+
+
+def scatter(tasks: Sequence[Any], n_jobs: int = 1, scheduler: str | None = None,
+            inherited: tuple[int, ...] = ()) -> Iterator[tuple[Any, Any]]:
+    """Run :class:`Task` or :class:`Call` objects as ``qcasim benchmark`` runs its tasks: in
+    this process (``n_jobs`` 1), on ``n_jobs`` local workers (:func:`_local`: forked on Linux,
+    closing the descriptors ``inherited``), or on the Dask scheduler at ``scheduler``.
+
+    Yields ``(task, result)`` in completion order (closing the stream stops local workers).
+    Every task is submitted before this returns, so call it before starting a progress bar.
+    """
+    if scheduler is not None:
+        return _dask(list(tasks), scheduler)
+    if n_jobs == 1 or len(tasks) <= 1:
+        return _serial(tasks)
+    return _local(list(tasks), min(n_jobs, len(tasks)), inherited)
 
 
 def _fork_context() -> Any:
@@ -255,8 +288,13 @@ def _close_inherited(fds: tuple[int, ...]) -> None:
             os.close(fd)
 
 
-def _local(tasks: list[Task], n_jobs: int,
-           inherited: tuple[int, ...] = ()) -> Iterator[tuple[Task, list[dict]]]:
+def _flat(t: Any) -> tuple[Any, ...]:
+    fn, args = t.call()
+    return (fn, *args)
+
+
+def _local(tasks: list[Any], n_jobs: int,
+           inherited: tuple[int, ...] = ()) -> Iterator[tuple[Any, Any]]:
     """Run ``tasks`` on ``n_jobs`` local worker processes, one pool for the whole run.
 
     On Linux the workers are forked from this process once, when the run starts: they inherit
@@ -276,8 +314,7 @@ def _local(tasks: list[Task], n_jobs: int,
     pool = ProcessPoolExecutor(max_workers=n_jobs, mp_context=ctx, initializer=_close_inherited,
                                initargs=(tuple(inherited),))
     try:
-        futures = {pool.submit(_execute, t.cell.params, t.cell.seed, t.reps, t.scenario_text): t
-                   for t in tasks}
+        futures = {pool.submit(*_flat(t)): t for t in tasks}
     except BaseException:
         pool.shutdown(wait=False, cancel_futures=True)
         raise
@@ -294,33 +331,30 @@ def _local(tasks: list[Task], n_jobs: int,
     return results()
 
 
-def _joblib(tasks: list[Task], n_jobs: int) -> Iterator[tuple[Task, list[dict]]]:
+def _joblib(tasks: list[Any], n_jobs: int) -> Iterator[tuple[Any, Any]]:
     from joblib import Parallel, delayed
 
     par = Parallel(n_jobs=n_jobs, return_as="generator_unordered")
     registered = snapshot()  # methods, metrics, generators registered at run time travel too
-    results = par(delayed(_indexed)(i, t.cell.params, t.cell.seed, t.reps, registered,
-                                    t.scenario_text)
-                  for i, t in enumerate(tasks))
+    results = par(delayed(_indexed)(i, *t.call(), registered) for i, t in enumerate(tasks))
     for i, recs in results:
         yield tasks[i], recs
 
 
-def _indexed(i: int, params: dict[str, Any], seed: int, reps: tuple[int, ...],
-             registered: dict[str, dict[str, Any]] | None = None,
-             scenario_text: str | None = None) -> tuple[int, list[dict]]:
+def _indexed(i: int, fn: Callable[..., Any], args: tuple[Any, ...],
+             registered: dict[str, dict[str, Any]] | None = None) -> tuple[int, Any]:
     if registered is not None:
         restore(registered)
-    return i, _execute(params, seed, reps, scenario_text)
+    return i, fn(*args)
 
 
-def _dask(tasks: list[Task], address: str) -> Iterator[tuple[Task, list[dict]]]:
+def _dask(tasks: list[Any], address: str) -> Iterator[tuple[Any, Any]]:
     from distributed import Client, as_completed
 
     with Client(address) as client:
         registered = snapshot()
-        futures = {client.submit(_indexed, i, t.cell.params, t.cell.seed, t.reps, registered,
-                                 t.scenario_text, pure=False): t for i, t in enumerate(tasks)}
+        futures = {client.submit(_indexed, i, *t.call(), registered, pure=False): t
+                   for i, t in enumerate(tasks)}
         for fut in as_completed(futures):
             yield futures[fut], fut.result()[1]
 

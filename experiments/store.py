@@ -33,6 +33,14 @@ set when it ends.
 ``snapshots``: the content of every scenario file a run used, by digest (the workers compute
 from this text, never from the file, so editing a file during a run cannot mislabel results).
 
+``plans`` and ``plan_work`` (added with the resumable planner, :func:`experiments.plan.plan`;
+older stores gain them when next opened for writing): each plan name's latest fingerprint and
+arguments, and the planner's finished pieces of work (screening population tables, rates,
+verification simulations), each under a *work key*: a digest of everything that determines it
+(inputs, seed, scenario content, results version), so that a rerun reuses exactly the work it
+would recompute identically, and never work computed from other inputs. A plan's runs are
+recorded in ``runs`` under the experiment name ``plan:<name>``.
+
 Stores written before fingerprints existed (format 0) are refused with a message: their
 replications cannot be matched to a definition.
 
@@ -94,6 +102,14 @@ CREATE TABLE IF NOT EXISTS runs (
 );
 CREATE TABLE IF NOT EXISTS snapshots (
     digest TEXT PRIMARY KEY, scenario TEXT NOT NULL, text TEXT NOT NULL, stored REAL NOT NULL
+);
+CREATE TABLE IF NOT EXISTS plans (
+    name TEXT PRIMARY KEY, fingerprint TEXT NOT NULL, arguments TEXT NOT NULL,
+    created REAL NOT NULL, updated REAL NOT NULL
+);
+CREATE TABLE IF NOT EXISTS plan_work (
+    key TEXT PRIMARY KEY, plan TEXT NOT NULL, kind TEXT NOT NULL, value BLOB NOT NULL,
+    version TEXT NOT NULL, stored REAL NOT NULL
 );
 """
 
@@ -682,6 +698,52 @@ class Store:
                          f"out: {'; '.join(str(b) for b in bad[:3])}"
                          + ("; ..." if len(bad) > 3 else ""))
         return notes
+
+    # ------------------------------------------------------------------ plan work
+
+    def register_plan(self, name: str, fingerprint: str,
+                      arguments: Mapping[str, Any]) -> dict[str, Any] | None:
+        """Record ``fingerprint`` and ``arguments`` as the latest plan named ``name``; returns
+        the previous record (``fingerprint``, ``arguments``) when it was another plan, else
+        None."""
+        now = time.time()
+        row = self._con.execute("SELECT fingerprint, arguments FROM plans WHERE name = ?",
+                                (name,)).fetchone()
+        self._write(lambda: self._con.execute(
+            "INSERT INTO plans VALUES (?, ?, ?, ?, ?) ON CONFLICT (name) DO UPDATE SET "
+            "fingerprint = excluded.fingerprint, arguments = excluded.arguments, "
+            "updated = excluded.updated",
+            (name, fingerprint, json.dumps(arguments, sort_keys=True, default=str), now, now)))
+        if row is None or row[0] == fingerprint:
+            return None
+        try:
+            args = json.loads(row[1])
+        except ValueError:
+            args = {}
+        return {"fingerprint": row[0], "arguments": args}
+
+    def plan_work(self, key: str) -> bytes | None:
+        """The stored piece of plan work under ``key`` (None when not stored)."""
+        if not self._has_table("plan_work"):
+            return None
+        row = self._con.execute("SELECT value FROM plan_work WHERE key = ?", (key,)).fetchone()
+        return None if row is None else bytes(row[0])
+
+    def add_plan_work(self, key: str, plan: str, kind: str, value: bytes) -> None:
+        """Store a finished piece of plan work (one transaction; a key already stored is kept:
+        the same key always holds the same result)."""
+        self._write(lambda: self._con.execute(
+            "INSERT INTO plan_work VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (key) DO NOTHING",
+            (key, plan, kind, sqlite3.Binary(value), __version__, time.time())))
+
+    def plan_work_counts(self, plan: str | None = None) -> dict[str, int]:
+        """Stored pieces of plan work by kind (of the plan fingerprint ``plan``, or all)."""
+        if not self._has_table("plan_work"):
+            return {}
+        sql, args = "SELECT kind, COUNT(*) FROM plan_work", tuple[str, ...]()
+        if plan is not None:
+            sql, args = sql + " WHERE plan = ?", (plan,)
+        return dict(self._con.execute(sql + " GROUP BY kind", args).fetchall())
 
     # ------------------------------------------------------------------ writing
 

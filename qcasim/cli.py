@@ -347,19 +347,34 @@ RUN_PLAN: dict[str, Any] = {"seed": 1, "n_pop": 100_000, "n_draws": 400, "verify
                             "robust": True}
 
 
-def _run_plan(exp: Any, db: Path, progress: bool, arguments: dict[str, Any] | None = None
-              ) -> tuple[dict[str, Any], Path, bool]:
+def _run_plan(exp: Any, db: Path, progress: bool, arguments: dict[str, Any] | None = None,
+              jobs: int = 1, scheduler: str | None = None) -> tuple[dict[str, Any], Path, bool]:
     """The default study's plan, computed or reused (written before the report, which embeds
-    ``<out>/<experiment>.plan.json``)."""
+    ``<out>/<experiment>.plan.json``); its work is kept in the study's store, so an interrupted
+    plan resumes, on the study's workers (``-j``, ``--scheduler``)."""
     from experiments.plan_files import cached_plan
 
     bar = _Progress(progress)
     try:
         return cached_plan(db.parent, exp.name, str(exp.base.get("scenario", "kbop")),
                            arguments if arguments is not None else RUN_PLAN, progress=bar,
-                           store=db)
+                           store=db, jobs=jobs, scheduler=scheduler)
+    except KeyboardInterrupt:
+        bar.close()
+        _interrupted(db)
+        raise
     finally:
         bar.close()
+
+
+def _interrupted(db: Path | None) -> None:
+    """Say where an interrupted plan's finished work is (and how to resume it)."""
+    if db is None:
+        click.echo("\nqcasim: plan interrupted; nothing was stored (give --out DIR or --store "
+                   "FILE to make a plan resumable)", err=True)
+    else:
+        click.echo(f"\nqcasim: plan interrupted; its finished work is stored in {_clean(db)}: "
+                   "run the same command again to resume", err=True)
 
 
 def _plan_headline(exp: Any, db: Path, planned: tuple[dict[str, Any], Path, bool]) -> None:
@@ -425,7 +440,8 @@ def run(out: str, reps: int | None, jobs: int, scheduler: str | None, overwrite:
     db = _db_path(out)
     _report_path(db, exp.name, None)
     _execute(exp, db, jobs, scheduler, progress, overwrite)
-    planned = _run_plan(exp, db, progress) if with_plan else None
+    planned = (_run_plan(exp, db, progress, jobs=jobs if scheduler is None else 1,
+                         scheduler=scheduler) if with_plan else None)
     _report(db, exp.name, None)
     if planned is not None:
         _plan_headline(exp, db, planned)
@@ -655,7 +671,10 @@ class _Progress:
         if enabled:
             from tqdm.auto import tqdm
 
-            self.bar = tqdm(desc="plan", unit=" steps", file=sys.stderr, leave=False,
+            class _Bar(tqdm):  # type: ignore[misc, valid-type]
+                monitor_interval = 0  # no monitor thread: the plan's workers fork from here
+
+            self.bar = _Bar(desc="plan", unit=" steps", file=sys.stderr, leave=False,
                             bar_format="{desc} [{elapsed}, {n_fmt} steps]")
 
     def __call__(self, msg: str) -> None:
@@ -719,17 +738,31 @@ def _plan_arguments(target: str | None, space: str | None, cost: str | None,
               help="Write the Pareto and tornado figures (PNG) into this folder.")
 @click.option("--out", "-o", default=None, type=click.Path(file_okay=False),
               help="Write <out>/<scenario>.plan.json, .plan.html and the figures here.")
+@click.option("--store", "store_file", default=None, type=click.Path(dir_okay=False),
+              help="Results store keeping the plan's finished work (default with --out: "
+                   "<out>/qcasim.db): an interrupted plan run again resumes there.")
+@click.option("--jobs", "-j", default=-1, show_default=True, type=int, callback=_check_jobs,
+              help="Local worker processes for the verification simulations and the "
+                   "populations (-1: all cores, 1: serial), as in benchmark. Not with "
+                   "--scheduler.")
+@click.option("--scheduler", default=None,
+              help="Dask distributed scheduler address, e.g. tcp://HOST:8786 (runs there "
+                   "instead of local processes).")
 @click.option("--progress/--no-progress", default=None,
               help="A progress bar on stderr (default: when stderr is a terminal).")
 def plan_command(scenario: str, target: str | None, space_file: str | None,
                  cost_file: str | None, sets: tuple[str, ...], seed: int, n_pop: int, draws: int,
                  verify: bool, robust: bool, json_out: str | None, html_out: str | None,
-                 figures_dir: str | None, out: str | None, progress: bool | None) -> None:
+                 figures_dir: str | None, out: str | None, store_file: str | None, jobs: int,
+                 scheduler: str | None, progress: bool | None) -> None:
     """The cheapest study design that recovers the recipe (if it is true) at the target rate.
 
     Screens the design space with a truth-table surrogate, verifies the recommendation by full
     simulation and stresses it over the scenario's illustrative ranges (fragile or robust).
-    Seeded and reproducible; the planner's own errors exit with status 2.
+    Seeded and reproducible (the answer does not depend on -j or --scheduler); with --out or
+    --store its finished work is stored as it completes, and the same command run again after
+    an interruption (Ctrl-C, kill -9) resumes and gives the answer the uninterrupted plan would
+    have. The planner's own errors exit with status 2.
     """
     from experiments.cost import cost_model
     from experiments.plan import DesignSpace, Target, plan
@@ -758,12 +791,20 @@ def plan_command(scenario: str, target: str | None, space_file: str | None,
                    for k in ("pareto", "tornado")}
     from experiments.paths import check_output_path
 
+    _check_backend(jobs, scheduler)
+    jobs = _cap_jobs(jobs) if scheduler is None else 1
+    db = _db_path(store_file) if store_file else (_db_path(out) if out is not None else None)
     for p in (json_path, html_path, *figures.values()):
         if p is not None:
-            check_output_path(p, inputs=inputs)
+            check_output_path(p, store=db, inputs=inputs)
     bar = _Progress(sys.stderr.isatty() if progress is None else progress)
     try:
-        result = plan(scenario, **args, progress=bar)
+        result = plan(scenario, **args, progress=bar, store=db, name=name, jobs=jobs,
+                      scheduler=scheduler)
+    except KeyboardInterrupt:
+        bar.close()
+        _interrupted(db)
+        raise
     finally:
         bar.close()
     click.echo(_clean_lines(str(result)))

@@ -174,7 +174,10 @@ if rb is not None:
 # more sample sizes and cut-offs, ``n_cut`` 1 and 2, screening populations of 100,000, 400
 # truth tables per design and N, verification to an interval width of 0.1, eight joint draws)
 # is the one whose N, cost and fragility a commissioner should use; ``benchmarks/bench_plan.py``
-# runs and times it.
+# runs and times it. Give it a store and workers, ``qcasim plan kbop -o plans -j 2`` (or
+# ``plan("kbop", store="plans/qcasim.db", jobs=2)``): its finished work is kept in the store as
+# it completes, so an interrupted plan run again resumes where it stopped and gives the same
+# answer, and its simulations run on two processes (the answer does not depend on them).
 #
 # 3. Power verdicts that say no more than their evidence
 # ------------------------------------------------------

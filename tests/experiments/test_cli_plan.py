@@ -43,16 +43,21 @@ def test_plan_prints_the_answer_and_writes_its_files(tmp_path, space):
     doc = json.loads((tmp_path / "p.json").read_text())
     assert doc["recommended"]["n"] >= 20 and len(doc["fingerprint"]) == 16
     names = sorted(p.name for p in (tmp_path / "P").iterdir())
-    assert [n.split(".", 1)[1] for n in names] == ["plan-pareto.png", "plan.html"]
+    assert [n.split(".", 1)[1] for n in names if not n.startswith("qcasim.db")] == [
+        "plan-pareto.png", "plan.html"]
+    assert "qcasim.db" in names  # the plan's work, kept for a resume
     assert "<section class='qcasim-plan'>" in (tmp_path / "P" / names[1]).read_text()
+    again = _run("plan", BOOL, "--space", space, *FAST, "-o", tmp_path / "P", "-j", "1")
+    assert again.exit_code == 0, again.output
+    assert "Resumed from the store" in again.stdout and "0 computed" in again.stdout
 
 
 def test_plan_is_reproducible(tmp_path, space):
     a = _run("plan", BOOL, "--space", space, *FAST, "--json", tmp_path / "a.json")
-    b = _run("plan", BOOL, "--space", space, *FAST, "--json", tmp_path / "b.json")
+    b = _run("plan", BOOL, "--space", space, *FAST, "--json", tmp_path / "b.json", "-j", "2")
     assert a.exit_code == b.exit_code == 0
     da, db = (json.loads((tmp_path / f).read_text()) for f in ("a.json", "b.json"))
-    da["settings"].pop("seconds"), db["settings"].pop("seconds")
+    da.pop("run"), db.pop("run")  # timings and workers: not part of the answer
     assert da == db
 
 
@@ -125,6 +130,20 @@ def test_run_headline_answers_the_planner_and_reuses_the_plan(small_run):
     plan_json = small_run / "kbop_default.plan.json"
     first = plan_json.read_text()
     assert json.loads(first)["fingerprint"]
+    from experiments.store import Store
+
+    with Store(small_run / "qcasim.db", readonly=True) as s:  # the plan's work, for a resume
+        assert s.plan_work_counts().get("rates", 0) > 0
+        assert list(s.runs("plan:kbop_default")["status"]) == ["done"]
+    # the JSON lost (as if the plan had been interrupted): recomputed from the stored work
+    plan_json.unlink()
+    r = _run("run", "-o", small_run, "-j", "1", "--no-progress")
+    assert r.exit_code == 0, r.output
+    doc, old = json.loads(plan_json.read_text()), json.loads(first)
+    assert doc["run"]["computed"] == {} and doc["run"]["reused"]["rates"] > 0
+    doc.pop("run"), old.pop("run")
+    assert doc == old
+    first = plan_json.read_text()
     r = _run("run", "-o", small_run, "-j", "1", "--no-progress")
     assert r.exit_code == 0, r.output
     assert "(reused: same scenario, settings and results version;" in r.stdout

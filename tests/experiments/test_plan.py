@@ -192,6 +192,10 @@ def test_recommendation_is_verified_and_surrogate_error_bounded():
     assert ex["high"] - ex["low"] <= 0.1
     assert abs(ex["error"]) <= 0.1, ex      # the reference cell's surrogate error
     assert "simulated studies" in r.sentence()
+    # the surrogate's error is reported with the recommendation: text, HTML and JSON
+    assert f"error {ex['error']:+.1%}" in r.summary()
+    assert "<th>screen error</th>" in r.to_html() and f"{ex['error']:+.1%}" in r.to_html()
+    assert json.loads(r.to_json())["verification"]["rates"]["exact"]["error"] == ex["error"]
 
 
 @pytest.mark.slow

@@ -390,6 +390,40 @@ EXACT_ROWS = 32
 EXACT_CANDIDATES = 1000
 
 
+#: Candidates of a block tested at once for dominance by one undominated implicant.
+_DOMINANCE_CHUNK = 1 << 16
+
+
+def _undominated(cand_masks: list[int], n_rows: int, deadline: float | None) -> list[int]:
+    """Implicants (positions) whose rows are in no other's, the first of equal ones kept.
+
+    Vectorised on packed row masks: the implicant with most rows among those left is kept
+    and every other whose rows it contains is dropped, until none is left. If the deadline
+    passes first, the rest are kept (a partial reduction is still valid for the size).
+    """
+    n = len(cand_masks)
+    width = max(1, (n_rows + 63) // 64)
+    packed = np.frombuffer(
+        b"".join(m.to_bytes(8 * width, "little") for m in cand_masks), dtype=np.uint64
+    ).reshape(n, width)
+    _, first = np.unique(packed.view(np.dtype((np.void, 8 * width))).ravel(), return_index=True)
+    first = np.sort(first)
+    rows = packed[first]
+    counts = np.bitwise_count(rows).sum(axis=1, dtype=np.int64)
+    order = np.lexsort((first, -counts))
+    rows, idx = rows[order], first[order]
+    kept: list[int] = []
+    while idx.size:
+        if deadline is not None and time.monotonic() >= deadline:
+            kept.extend(idx.tolist())
+            break
+        top = rows[0]
+        inside = ((rows & ~top) == 0).all(axis=1)
+        kept.append(int(idx[0]))
+        rows, idx = rows[~inside], idx[~inside]
+    return sorted(kept)
+
+
 class _Block:
     """One independent block of the reduced chart: its implicants and rows."""
 
@@ -446,6 +480,8 @@ class _Block:
             self.low = s.lower_bound(s.all_rows, 0)
             if self.low == self.high:
                 return
+            if self._solve_on_core(deadline):
+                return
         if s.n_candidates <= SMALL_CHART:
             for k in range(self.low, self.high):
                 found, _, stop = s.enumerate(k, 1, self.budget, first_only=True)
@@ -461,8 +497,48 @@ class _Block:
             return
         self._integer_program(deadline)
 
-    def _integer_program(self, deadline: float | None) -> None:
+    def _solve_on_core(self, deadline: float | None) -> bool:
+        """The minimum size on the block's undominated implicants (True when settled here).
+
+        An implicant whose rows are a subset of another's can be swapped for it in any cover,
+        so the minimum size of every set of rows is the same without it: the size search (but
+        not the enumeration of ties) runs on the *core* of undominated implicants. On wide
+        blocks with few rows the core is often small enough for the exact bit-set search;
+        otherwise the integer program gets the smaller core (HiGHS's own presolve, which does
+        the same reduction, cannot be interrupted by its time limit). The core's search also
+        serves the tie search as an exact lower bound (a minimum over the whole block).
+        """
         s = self.search
+        core = _undominated(s.cand_masks, len(s.row_sets), deadline)
+        if self.budget.expired():
+            self._stop(self.budget.stopped)
+            return True
+        position = {c: i for i, c in enumerate(core)}
+        core_sets = [[position[c] for c in opts if c in position] for opts in s.row_sets]
+        search = _CoverSearch(core_sets, len(core))
+        search.weights = s.weights  # the same linear relaxation (dominated columns are implied)
+        if len(s.row_sets) <= EXACT_ROWS and len(core) <= EXACT_CANDIDATES:
+            exact = _ExactMin(search, self.budget)
+            try:
+                low, cover = exact.minimum(self.high - 1)
+            except _Stop:
+                self._stop(self.budget.stopped)
+                self.low = min(max(self.low, exact.lower(s.all_rows)), self.high)
+                return True
+            if cover is not None:
+                self.high, self.first = len(cover), tuple(sorted(core[i] for i in cover))
+            self.low = self.high
+            self.exact = exact
+            return True
+        if len(core) < s.n_candidates:
+            self._integer_program(deadline, search, core)
+            return True
+        return False
+
+    def _integer_program(
+        self, deadline: float | None, search: _CoverSearch | None = None, core: list[int] | None = None
+    ) -> None:
+        s = self.search if search is None else search
         a = s.matrix()
         options: dict[str, float | bool] = {"disp": False}
         left = _remaining(deadline)
@@ -488,7 +564,8 @@ class _Block:
         if res.x is not None:
             cover = tuple(int(i) for i in np.flatnonzero(res.x > 0.5))
             if s.covers_all(cover) and len(cover) <= self.high:
-                self.high, self.first = len(cover), cover
+                self.high = len(cover)
+                self.first = cover if core is None else tuple(sorted(core[i] for i in cover))
         if res.status == 0:
             self.low = self.high
             return

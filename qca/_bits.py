@@ -13,9 +13,10 @@ _LONG = 512
 
 def bits(mask: int) -> list[int]:
     """Positions of the set bits of ``mask``, lowest first (do not modify the list returned)."""
-    if mask.bit_length() <= _SHORT:
+    length = mask.bit_length()
+    if length <= _SHORT:
         return _short_bits(mask)
-    if mask.bit_length() > _LONG:
+    if length > _LONG or mask.bit_count() * ((length >> 6) + 1) > _LOOP_WORK:
         raw = np.frombuffer(mask.to_bytes((mask.bit_length() + 7) // 8, "little"), dtype=np.uint8)
         return np.flatnonzero(np.unpackbits(raw, bitorder="little")).tolist()
     return _loop_bits(mask)
@@ -29,6 +30,10 @@ def _loop_bits(mask: int) -> list[int]:
         mask ^= low
     return out
 
+
+#: Above this many (set bits x 64-bit words), numpy decodes faster than the loop (each step of
+#: the loop costs a pass over the integer's words; numpy costs ~10 us whatever the mask).
+_LOOP_WORK = 150
 
 #: Masks of at most this many bits (rows of a small block) are decoded once and remembered:
 #: the searches decode the same row sets at many nodes.

@@ -10,7 +10,10 @@
 3. The minimum size of each block is found, on blocks of at most 32 rows, by an exact bit-set
    branch and bound that remembers the minimum of every row set it meets (no linear
    programming: on the small charts of simulation studies this is faster than setting up an
-   integer program); on larger blocks by integer programming (HiGHS through
+   integer program). Implicants whose rows are a subset of another's cannot change a minimum
+   size, so wider blocks are first reduced to their undominated *core* for the size (not for
+   the ties): a core of at most 32 rows goes to the same bit-set search, larger ones to
+   integer programming (HiGHS through
    ``scipy.optimize.milp``, Land & Doig branch and bound) or, on blocks of at most 40
    implicants, by a depth-first search with the disjoint-rows lower bound. The first optimal
    cover found is always kept, so a cover exists in the answer whenever the chart has one.

@@ -12,11 +12,11 @@
    programming: on the small charts of simulation studies this is faster than setting up an
    integer program). Implicants whose rows are a subset of another's cannot change a minimum
    size, so wider blocks are first reduced to their undominated *core* for the size (not for
-   the ties): a core of at most 32 rows goes to the same bit-set search, larger ones to
-   integer programming (HiGHS through
-   ``scipy.optimize.milp``, Land & Doig branch and bound) or, on blocks of at most 40
-   implicants, by a depth-first search with the disjoint-rows lower bound. The first optimal
-   cover found is always kept, so a cover exists in the answer whenever the chart has one.
+   the ties): a core of at most 32 rows (and 1,000 implicants) goes to the same bit-set
+   search, larger ones to integer programming (HiGHS through ``scipy.optimize.milp``, Land &
+   Doig branch and bound) or, on blocks of at most 40 implicants, by a depth-first search
+   with the disjoint-rows lower bound. The first optimal cover found is always kept, so a
+   cover exists in the answer whenever the chart has one.
 4. Every cover of that size is enumerated by a depth-first search that branches on the
    hardest uncovered row and forbids the implicants of earlier branches, so each cover is
    produced exactly once (Petrick 1956 gives the same set of covers, by expansion). Nodes

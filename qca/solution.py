@@ -475,7 +475,16 @@ def _cube_names(cubes: np.ndarray, conditions: Sequence[str], multivalue: bool) 
         table[j, 0] = ""
         for v in range(top):
             table[j, v + 1] = f"{c}[{v}]" if multivalue or v > 1 else (c if v == 1 else f"~{c}")
-    literals = table[np.arange(len(conditions))[None, :], cubes + 1].tolist()
-    return tuple("*".join(filter(None, row)) or "1" for row in literals)
+    # Only the fixed literals are looked up (row by row, conditions in order), then cut into
+    # one run per cube: wide tables have >100,000 implicants of a few literals each.
+    rows, cols = np.nonzero(cubes >= 0)
+    literals = table[cols, cubes[rows, cols] + 1].tolist()
+    ends = np.cumsum(np.bincount(rows, minlength=cubes.shape[0])).tolist()
+    start = 0
+    names = []
+    for end in ends:
+        names.append("*".join(literals[start:end]) if end > start else "1")
+        start = end
+    return tuple(names)
 
 

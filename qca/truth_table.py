@@ -32,7 +32,7 @@ from ._validation import (
 from .exceptions import QCAError
 from .expressions import Expression, literal_membership, parse
 
-__all__ = ["TruthTable", "truth_table", "truth_table_from_arrays", "TOLERANCE"]
+__all__ = ["TruthTable", "truth_table", "truth_table_from_arrays", "truth_tables_from_arrays", "TOLERANCE"]
 
 #: Cut-offs are compared with this absolute tolerance, as R's QCA compares with
 #: ``sqrt(.Machine$double.eps)``, so that an inclusion of 0.8 computed as 0.79999999 passes 0.8.
@@ -488,6 +488,141 @@ def truth_table_from_arrays(
     return _from_spec(
         spec, y_spec.values[outcome], conditions, outcome, index, incl_cut, n_cut, pri_cut, exclude, complete
     )
+
+
+def truth_tables_from_arrays(
+    x: np.ndarray,
+    y: np.ndarray,
+    conditions: Sequence[str],
+    outcome: str = "Y",
+    incl_cut: float | Sequence[float] = 1.0,
+    n_cut: int = 1,
+    pri_cut: float = 0.0,
+) -> list[TruthTable]:
+    """The truth tables of many data sets of the same shape at once (a simulation's replications).
+
+    Equal, table for table, to ``truth_table_from_arrays(x[r], y[r], ...)`` for every ``r``
+    (every number computed in the same order, so bit for bit), but the cases of all data sets
+    are assigned to rows, counted and scored in one pass of array operations.
+
+    Parameters
+    ----------
+    x : array (n_sets, n_cases, n_conditions)
+        Crisp or fuzzy condition memberships of each data set.
+    y : array (n_sets, n_cases)
+        Outcome memberships in [0, 1].
+
+    Other parameters are those of :func:`truth_table_from_arrays`. A data set with multi-value
+    conditions, or any input that :func:`truth_table_from_arrays` would reject, is handed to it
+    (same tables, same errors and warnings).
+    """
+    x = np.asarray(x, dtype=float)
+    y = np.asarray(y, dtype=float)
+    conditions = list(conditions)
+
+    def one_by_one() -> list[TruthTable]:
+        return [truth_table_from_arrays(a, b, conditions, outcome, incl_cut, n_cut, pri_cut)
+                for a, b in zip(x, y)]
+
+    if x.ndim != 3 or y.shape != x.shape[:2] or x.shape[2] != len(conditions) or x.shape[1] == 0:
+        return one_by_one()
+    finite = np.isfinite(x).all(axis=(1, 2)) & np.isfinite(y).all(axis=1)
+    lows, highs = x.min(axis=1), x.max(axis=1)  # (sets, conditions)
+    integral = (x == np.round(x)).all(axis=1)
+    simple = finite & (lows >= 0).all(axis=1) & (highs <= 1).all(axis=1)
+    simple &= (y >= 0).all(axis=1) & (y <= 1).all(axis=1)
+    if len(set(conditions)) != len(conditions) or not simple.all():
+        # Multi-value levels or bad input: the one-table path decides (and says what is wrong).
+        return one_by_one()
+    check_condition_count(conditions)
+    ic1, ic0 = check_cut(incl_cut)
+    pri_cut = check_fraction(pri_cut, "pri_cut")
+    if not isinstance(n_cut, int | np.integer) or n_cut < 1:
+        raise QCAError(f"n_cut must be a whole number >= 1; got {n_cut!r}")
+    n_sets, n_cases, k = x.shape
+    levels = (2,) * k
+    fuzzy_sets = ~integral  # (sets, conditions)
+    values = np.ascontiguousarray(x.transpose(0, 2, 1))  # (sets, conditions, cases)
+    half = (values == 0.5) & fuzzy_sets[:, :, None]
+    if half.any():
+        for r in np.flatnonzero(half.any(axis=(1, 2))):
+            spec = DataSpec(dict(zip(conditions, values[r])), dict.fromkeys(conditions, 2),
+                            dict(zip(conditions, fuzzy_sets[r].tolist())))
+            warn_half_memberships(spec, conditions)
+    cfg = np.where(fuzzy_sets[:, :, None], values > 0.5, values).astype(np.int64)
+    cfg[half] = -1
+    assigned = (cfg >= 0).all(axis=1)  # (sets, cases)
+    weights = 1 << np.arange(k - 1, -1, -1, dtype=np.int64)
+    numbers = np.einsum("rjc,j->rc", cfg, weights) + 1
+    numbers[~assigned] = -1
+    n_space = 1 << k
+    # Rows of every set at once: key = set * 2^k + row number - 1, sorted by set, then row.
+    keys = (np.arange(n_sets, dtype=np.int64)[:, None] * n_space + numbers - 1)[assigned]
+    observed, counts = np.unique(keys, return_counts=True)
+    row_set = observed // n_space
+    listed = observed % n_space + 1
+    bounds = np.searchsorted(row_set, np.arange(n_sets + 1))
+    configs = row_configs(listed, levels)
+    y_and_not = np.minimum(y, 1.0 - y)
+    any_fuzzy = fuzzy_sets.any(axis=1)
+    sx = np.empty(listed.size)
+    sxy = np.empty(listed.size)
+    sxyn = np.empty(listed.size)
+    crisp = ~any_fuzzy[row_set]
+    if crisp.any():
+        # As _row_fit's crisp branch: per-row sums over the set's cases in case order.
+        pos = np.searchsorted(observed, keys)
+        case_y = y[assigned]
+        case_yn = y_and_not[assigned]
+        n_rows = listed.size
+        sx[crisp] = np.bincount(pos, minlength=n_rows).astype(float)[crisp]
+        sxy[crisp] = np.bincount(pos, weights=case_y, minlength=n_rows)[crisp]
+        sxyn[crisp] = np.bincount(pos, weights=case_yn, minlength=n_rows)[crisp]
+    fuzzy_rows = np.flatnonzero(~crisp)
+    chunk = max(1, 4_000_000 // n_cases)
+    for start in range(0, fuzzy_rows.size, chunk):
+        rows = fuzzy_rows[start : start + chunk]
+        sets = row_set[rows]
+        # As row_memberships: the minimum over the row's literals (x or 1 - x), then sums.
+        m = np.ones((rows.size, n_cases))
+        for j in range(k):
+            xj = values[sets, j]
+            m = np.minimum(m, np.where(configs[rows, j, None] == 1, xj, 1.0 - xj))
+        sx[rows] = m.sum(axis=1)
+        sxy[rows] = np.minimum(m, y[sets]).sum(axis=1)
+        sxyn[rows] = np.minimum(m, y_and_not[sets]).sum(axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        incl = sxy / sx
+        pri = (sxy - sxyn) / (sx - sxyn)
+    n = counts.astype(np.int64)
+    out = _out_codes(incl, pri, n, ic1, ic0, int(n_cut), pri_cut)
+    index = pd.RangeIndex(n_cases)
+    tables = []
+    for r in range(n_sets):
+        sl = slice(bounds[r], bounds[r + 1])
+        tables.append(
+            TruthTable(
+                conditions=tuple(conditions),
+                outcome=outcome,
+                levels=levels,
+                incl_cut=(ic1, ic0),
+                n_cut=int(n_cut),
+                pri_cut=pri_cut,
+                exclude=frozenset(),
+                row_ids=listed[sl],
+                configs=configs[sl],
+                out_codes=out[sl],
+                n=n[sl],
+                incl=incl[sl],
+                pri=pri[sl],
+                case_rows=numbers[r],
+                values=values[r],
+                case_index=index,
+                outcome_membership=y[r],
+                fuzzy=tuple(fuzzy_sets[r].tolist()),
+            )
+        )
+    return tables
 
 
 def _from_spec(

@@ -53,6 +53,7 @@ __all__ = [
     "term_precision_recall",
     "case_agreement",
     "score_model",
+    "light_scores",
 ]
 
 
@@ -285,3 +286,42 @@ def score_model(model: Expression | str, truth: Expression | str) -> dict[str, f
         "complexity": complexity(m),
         "tautology": is_tautology(m),
     }
+
+
+def light_scores(models: Sequence[Expression], truth: Expression) -> list[dict[str, bool]]:
+    """``correct``, ``error_free`` and ``exact`` of each of many models of one truth.
+
+    The same answers as :func:`is_correct` and ``model == truth`` model by model, computed once
+    per distinct term (tied models share most of their terms): which true paths each term is a
+    part of, and its literal set.
+
+    Examples
+    --------
+    >>> [s["correct"] for s in light_scores([parse("A"), parse("A + C*D")], parse("A*B + C"))]
+    [True, False]
+    """
+    paths = [frozenset(t.literals) for t in truth.terms]
+    truth_set = frozenset(paths)
+    seen: dict[tuple, tuple[frozenset, list[int]]] = {}
+    out = []
+    for m in models:
+        sets, edges = [], []
+        for term in m.terms:
+            hit = seen.get(term.literals)
+            if hit is None:
+                lits = frozenset(term.literals)
+                hit = seen[term.literals] = (lits, [j for j, p in enumerate(paths) if lits <= p])
+            sets.append(hit[0])
+            edges.append(hit[1])
+        exact = frozenset(sets) == truth_set
+        correct = (
+            bool(sets)
+            and all(sets)  # an empty conjunction (the tautology) is never correct
+            and len(sets) <= len(paths)
+            and len(set(sets)) == len(sets)
+            and not any(i != j and a <= b for i, a in enumerate(sets) for j, b in enumerate(sets))
+            and all(edges)
+            and _has_matching(edges, len(paths))
+        )
+        out.append({"correct": correct, "error_free": correct or not sets, "exact": exact})
+    return out

@@ -38,7 +38,6 @@ from functools import lru_cache
 import numpy as np
 
 from qca import Expression, Term, parse
-from qca.expressions import crisp_configurations
 
 __all__ = [
     "as_expression",
@@ -214,20 +213,39 @@ def is_exact(model: Expression | str, truth: Expression | str) -> bool:
     return as_expression(model) == as_expression(truth)
 
 
+@lru_cache(maxsize=64)
+def _literal_masks(k: int) -> tuple[tuple[int, int], ...]:
+    """For each of ``k`` crisp conditions, the configurations (bits of an integer over the
+    ``2**k`` configurations, configuration ``b`` holding condition ``j`` at ``b >> j & 1``)
+    where it is 0 and where it is 1."""
+    full = (1 << (1 << k)) - 1
+    out = []
+    for j in range(k):
+        # Bit pattern of condition j: runs of 2**j zeros then 2**j ones, repeated.
+        block = ((1 << (1 << j)) - 1) << (1 << j)
+        ones = 0
+        for start in range(0, 1 << k, 1 << (j + 1)):
+            ones |= block << start
+        out.append((full ^ ones, ones))
+    return tuple(out)
+
+
 @lru_cache(maxsize=4096)
-def _truth_vector(expr: Expression, conditions: tuple[str, ...]) -> bytes:
-    k = len(conditions)
-    grid = crisp_configurations(k)
+def _truth_vector(expr: Expression, conditions: tuple[str, ...]) -> int:
+    """The Boolean function of ``expr`` over the crisp configurations of ``conditions``, as the
+    integer whose bits are the configurations where it is true (multi-value literals read on
+    levels 0/1)."""
+    masks = _literal_masks(len(conditions))
     idx = {c: i for i, c in enumerate(conditions)}
-    out = np.zeros(2**k, dtype=bool)
+    full = (1 << (1 << len(conditions))) - 1
+    out = 0
     for term in expr.terms:
-        m = np.ones(2**k, dtype=bool)
+        m = full
         for cond, vals in term.literals:
-            col = grid[:, idx[cond]]
-            m &= (col == 1) if vals == {1} else (col == 0) if vals == {0} else np.isin(
-                col, sorted(vals))
+            zero, one = masks[idx[cond]]
+            m &= (zero if 0 in vals else 0) | (one if 1 in vals else 0)
         out |= m
-    return np.packbits(out).tobytes()
+    return out
 
 
 def is_equivalent(model: Expression | str, truth: Expression | str) -> bool:

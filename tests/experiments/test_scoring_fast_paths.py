@@ -1,9 +1,12 @@
-"""light_scores (per distinct term) equals is_correct / equality model by model."""
+"""Fast scoring paths: light_scores (per distinct term) equals is_correct / equality model by
+model; is_equivalent (bit masks) is equality of Boolean functions over every configuration."""
+
+import itertools
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from experiments.scoring import is_correct, light_scores
+from experiments.scoring import is_correct, is_equivalent, light_scores
 from qca import Expression, Term
 
 literal = st.tuples(st.sampled_from("ABCDE"), st.sampled_from([frozenset({0}), frozenset({1})]))
@@ -29,3 +32,26 @@ def test_shared_terms_and_the_tautology():
     assert [s["correct"] for s in light_scores(models, truth)] == [True, False, False, True, False]
     assert [s["exact"] for s in light_scores(models, truth)] == [False, False, False, True, False]
     assert [s["error_free"] for s in light_scores(models, truth)] == [True, False, False, True, True]
+
+
+def _brute_equivalent(a, b):
+    conds = sorted(set(a.conditions) | set(b.conditions))
+
+    def holds(expr, config):
+        return any(all(config[c] in vals for c, vals in t.literals) for t in expr.terms)
+
+    configs = [dict(zip(conds, bits)) for bits in itertools.product((0, 1), repeat=len(conds))]
+    return all(holds(a, cfg) == holds(b, cfg) for cfg in configs)
+
+
+multi = st.tuples(st.sampled_from("ABCDE"), st.sampled_from(
+    [frozenset({0}), frozenset({1}), frozenset({0, 1}), frozenset({2}), frozenset({1, 2})]))
+multi_expression = st.lists(st.lists(multi, max_size=3, unique_by=lambda lit: lit[0]).map(
+    lambda lits: Term(tuple(lits))), max_size=3).map(lambda ts: Expression(tuple(ts)))
+
+
+@settings(max_examples=300, deadline=None)
+@given(multi_expression, multi_expression)
+def test_is_equivalent_is_the_same_boolean_function(a, b):
+    assert is_equivalent(a, b) == _brute_equivalent(a, b)
+    assert is_equivalent(a, a)

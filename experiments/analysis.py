@@ -24,7 +24,7 @@ from .methods import AnalysisInput, AnalysisMethod, MethodResult, plan_outputs
 from .metrics import SolutionOutcome, error_scores, score_solution
 from .params import DEFAULT_ANALYSIS
 
-__all__ = ["AnalysisSpec", "analyse_cohort", "analyse_cohorts", "output_record"]
+__all__ = ["AnalysisSpec", "analyse_cohort", "analyse_cohorts", "calibrated_batch", "output_record"]
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,9 @@ generate (:mod:`sim.generators`, known recipe) -> calibrate (:mod:`experiments.c
 
 :func:`run_one` is pure (its result depends only on ``params`` and ``seed``) and picklable, so
 the runner may call it in any process, in any order. :func:`run_batch` runs consecutive
-replications of one cell and gives exactly the same records as calling :func:`run_one` on each.
+replications of one cell and gives exactly the same records as calling :func:`run_one` on each:
+it simulates them a chunk at a time, calibrates each chunk and builds its truth tables in one
+pass (:func:`experiments.analysis.analyse_cohorts`), then minimises and scores each cohort.
 The replication parameters are documented in :mod:`experiments.params`.
 
 A run gives workers the *snapshot* of each scenario file (its text, read once when the run

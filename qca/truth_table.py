@@ -579,18 +579,12 @@ def truth_tables_from_arrays(
         sxy[crisp] = np.bincount(pos, weights=case_y, minlength=n_rows)[crisp]
         sxyn[crisp] = np.bincount(pos, weights=case_yn, minlength=n_rows)[crisp]
     fuzzy_rows = np.flatnonzero(~crisp)
-    chunk = max(1, 4_000_000 // n_cases)
-    for start in range(0, fuzzy_rows.size, chunk):
-        rows = fuzzy_rows[start : start + chunk]
-        sets = row_set[rows]
-        # As row_memberships: the minimum over the row's literals (x or 1 - x), then sums.
-        m = np.ones((rows.size, n_cases))
-        for j in range(k):
-            xj = values[sets, j]
-            m = np.minimum(m, np.where(configs[rows, j, None] == 1, xj, 1.0 - xj))
-        sx[rows] = m.sum(axis=1)
-        sxy[rows] = np.minimum(m, y[sets]).sum(axis=1)
-        sxyn[rows] = np.minimum(m, y_and_not[sets]).sum(axis=1)
+    if fuzzy_rows.size:
+        fuzzy_ids = np.flatnonzero(any_fuzzy)
+        rows_per_set = fuzzy_rows.size / fuzzy_ids.size
+        fit = _fuzzy_fit_all_rows if (1 << k) <= k * rows_per_set else _fuzzy_fit_listed_rows
+        sx[fuzzy_rows], sxy[fuzzy_rows], sxyn[fuzzy_rows] = fit(
+            values, y, y_and_not, fuzzy_ids, row_set[fuzzy_rows], listed[fuzzy_rows] - 1)
     with np.errstate(invalid="ignore", divide="ignore"):
         incl = sxy / sx
         pri = (sxy - sxyn) / (sx - sxyn)
@@ -623,6 +617,59 @@ def truth_tables_from_arrays(
             )
         )
     return tables
+
+
+def _fuzzy_fit_listed_rows(
+    values: np.ndarray, y: np.ndarray, y_and_not: np.ndarray, sets: np.ndarray, row_set: np.ndarray,
+    row_index: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Sums of row membership, of its minimum with y and with min(y, 1 - y), for the listed
+    rows (``row_set``: each row's data set, ``row_index``: its 0-based row number) of fuzzy data
+    sets ``values`` (sets x conditions x cases): each row's membership is the minimum of its
+    literals (x or 1 - x), as :func:`row_memberships`, summed over cases as :func:`_row_fit`."""
+    del sets
+    n_sets, k, n_cases = values.shape
+    out = np.empty((3, row_set.size))
+    chunk = max(1, 4_000_000 // n_cases)
+    for start in range(0, row_set.size, chunk):
+        rs = row_set[start : start + chunk]
+        bits = (row_index[start : start + chunk, None] >> np.arange(k - 1, -1, -1)) & 1
+        m = np.where(bits[:, 0, None] == 1, values[rs, 0], 1.0 - values[rs, 0])
+        for j in range(1, k):
+            xj = values[rs, j]
+            np.minimum(m, np.where(bits[:, j, None] == 1, xj, 1.0 - xj), out=m)
+        sl = slice(start, start + rs.size)
+        out[0, sl] = m.sum(axis=1)
+        out[1, sl] = np.minimum(m, y[rs]).sum(axis=1)
+        out[2, sl] = np.minimum(m, y_and_not[rs]).sum(axis=1)
+    return out[0], out[1], out[2]
+
+
+def _fuzzy_fit_all_rows(
+    values: np.ndarray, y: np.ndarray, y_and_not: np.ndarray, sets: np.ndarray, row_set: np.ndarray,
+    row_index: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """As :func:`_fuzzy_fit_listed_rows`, computing the memberships of all ``2**k`` rows of each
+    data set by doubling (the rows of the last ``j`` conditions, then their minimum with either
+    literal of the condition before), ``2**(k+1)`` array passes instead of ``k`` per listed row;
+    the minimum is exact, so the memberships, and their sums, are the same numbers."""
+    n_sets, k, n_cases = values.shape
+    out = np.empty((3, row_set.size))
+    group = max(1, 4_000_000 // ((1 << k) * n_cases))
+    for start in range(0, sets.size, group):
+        part = sets[start : start + group]
+        xs = values[part]  # (g, k, cases)
+        m = np.stack([1.0 - xs[:, k - 1], xs[:, k - 1]])  # (rows of the last condition, g, cases)
+        for j in range(k - 2, -1, -1):
+            xj = xs[:, j]
+            m = np.concatenate([np.minimum(m, 1.0 - xj), np.minimum(m, xj)])
+        mine = np.flatnonzero(np.isin(row_set, part))
+        local = np.searchsorted(part, row_set[mine])
+        rows = m[row_index[mine], local]  # (listed rows of the group, cases)
+        out[0, mine] = rows.sum(axis=1)
+        out[1, mine] = np.minimum(rows, y[row_set[mine]]).sum(axis=1)
+        out[2, mine] = np.minimum(rows, y_and_not[row_set[mine]]).sum(axis=1)
+    return out[0], out[1], out[2]
 
 
 def _from_spec(

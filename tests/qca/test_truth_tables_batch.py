@@ -75,3 +75,25 @@ def test_multivalue_and_bad_input_take_the_one_table_path():
         truth_tables_from_arrays(bad, y, ["A", "B"])
     with pytest.raises(QCAError, match="incl_cut"):
         truth_tables_from_arrays(x.clip(0, 1), y, ["A", "B"], incl_cut=1.5)
+
+
+@pytest.mark.parametrize("k, n_cases", [(1, 5), (3, 40), (6, 30)])
+def test_both_fuzzy_strategies_give_the_same_sums(k, n_cases):
+    from qca.truth_table import _fuzzy_fit_all_rows, _fuzzy_fit_listed_rows
+
+    rng = np.random.default_rng(k)
+    values = np.round(rng.random((4, k, n_cases)), 3)
+    y = np.round(rng.random((4, n_cases)), 3)
+    y_and_not = np.minimum(y, 1.0 - y)
+    sets = np.array([0, 2, 3])
+    row_set = np.repeat(sets, 3)
+    row_index = rng.integers(0, 2**k, row_set.size)
+    a = _fuzzy_fit_all_rows(values, y, y_and_not, sets, row_set, row_index)
+    b = _fuzzy_fit_listed_rows(values, y, y_and_not, sets, row_set, row_index)
+    for u, v in zip(a, b):
+        assert np.array_equal(u, v)
+    # and the sums are those of the definition (minimum over the row's literals)
+    for r, (s, i) in enumerate(zip(row_set, row_index)):
+        bits = [(int(i) >> (k - 1 - j)) & 1 for j in range(k)]
+        m = np.min([values[s, j] if b_ else 1.0 - values[s, j] for j, b_ in enumerate(bits)], axis=0)
+        assert np.isclose(a[0][r], m.sum()) and np.isclose(a[1][r], np.minimum(m, y[s]).sum())

@@ -655,14 +655,21 @@ def _fuzzy_fit_all_rows(
     the minimum is exact, so the memberships, and their sums, are the same numbers."""
     n_sets, k, n_cases = values.shape
     out = np.empty((3, row_set.size))
-    group = max(1, 4_000_000 // ((1 << k) * n_cases))
+    group = max(1, 1_000_000 // ((1 << k) * n_cases))
     for start in range(0, sets.size, group):
         part = sets[start : start + group]
         xs = values[part]  # (g, k, cases)
-        m = np.stack([1.0 - xs[:, k - 1], xs[:, k - 1]])  # (rows of the last condition, g, cases)
+        m = np.empty((1 << k, part.size, n_cases))  # rows x sets x cases
+        np.subtract(1.0, xs[:, k - 1], out=m[0])
+        m[1] = xs[:, k - 1]
+        size = 2
         for j in range(k - 2, -1, -1):
+            # Rows size..2*size-1 take x_j, rows 0..size-1 take 1 - x_j: condition j is the
+            # most significant of the rows so far (R's row numbers).
             xj = xs[:, j]
-            m = np.concatenate([np.minimum(m, 1.0 - xj), np.minimum(m, xj)])
+            np.minimum(m[:size], xj, out=m[size : 2 * size])
+            np.minimum(m[:size], 1.0 - xj, out=m[:size])
+            size *= 2
         mine = np.flatnonzero(np.isin(row_set, part))
         local = np.searchsorted(part, row_set[mine])
         rows = m[row_index[mine], local]  # (listed rows of the group, cases)

@@ -236,7 +236,7 @@ def intermediate_solution(
     p_index = {tuple(p): j for j, p in enumerate(pp.tolist())}
     c_member = _membership([[c_index[tuple(c)] for c in m.cubes.tolist()] for m in conservative.models], cp)
     p_member = _membership([[p_index[tuple(p)] for p in m.cubes.tolist()] for m in parsimonious.models], pp)
-    keys = _pair_candidates(c_member, p_member, subset, own, simplified, len(cube_id))
+    pair_keys = _pair_candidates(c_member, p_member, subset, own, simplified, len(cube_id))
     n_c, n_p = c_member.shape[0], p_member.shape[0]
     n_pairs = n_c * n_p
     pair_solution: list[tuple[str, int]] = []
@@ -245,11 +245,11 @@ def intermediate_solution(
         for pj in range(n_p):
             if pair_solution and deadline is not None and time.monotonic() >= deadline:
                 break
-            row = keys[ci * n_p + pj]
-            key = row.tobytes()
-            hit = by_key.get(key)
+            row = pair_keys[ci * n_p + pj]
+            pair_key = row.tobytes()
+            hit = by_key.get(pair_key)
             if hit is None:
-                hit = by_key[key] = solve_pair(frozenset(np.flatnonzero(np.unpackbits(row)).tolist()))
+                hit = by_key[pair_key] = solve_pair(frozenset(np.flatnonzero(np.unpackbits(row)).tolist()))
             pair_solution.append((f"C{ci + 1}P{pj + 1}", hit))
     visited = len(pair_solution)
 

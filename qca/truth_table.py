@@ -545,9 +545,9 @@ def truth_tables_from_arrays(
     values = np.ascontiguousarray(x.transpose(0, 2, 1))  # (sets, conditions, cases)
     half = (values == 0.5) & fuzzy_sets[:, :, None]
     if half.any():
-        for r in np.flatnonzero(half.any(axis=(1, 2))):
-            spec = DataSpec(dict(zip(conditions, values[r])), dict.fromkeys(conditions, 2),
-                            dict(zip(conditions, fuzzy_sets[r].tolist())))
+        for h in np.flatnonzero(half.any(axis=(1, 2))).tolist():
+            spec = DataSpec(dict(zip(conditions, values[h])), dict.fromkeys(conditions, 2),
+                            dict(zip(conditions, fuzzy_sets[h].tolist())))
             warn_half_memberships(spec, conditions)
     cfg = np.where(fuzzy_sets[:, :, None], values > 0.5, values).astype(np.int64)
     cfg[half] = -1

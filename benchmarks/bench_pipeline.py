@@ -25,8 +25,13 @@ share of the ended workers' CPU; ``n/a`` when the workers outlive the run). Issu
 targets: >= 300 replications/s on every cell with N <= 1,000; the reference cell (crisp 7c
 N=65 pars) >= 1,000/s with ``-j 2``; ``-j 2`` at least 1.7x ``-j 1`` on an idle 2-core machine.
 
+With ``--stages`` the script also prints, for this engine, the share of each cell's CPU time
+spent simulating, in the front end (calibration and truth tables), minimizing (conservative
+and parsimonious), in the intermediate solution, scoring, and elsewhere (measured in a separate
+pass after the timed one, by wrapping those functions).
+
 Usage: ``python benchmarks/bench_pipeline.py [--reps 20] [--rounds 1] [--quick] [--jobs 2]
-[--runner-reps 200] [--baseline-rev 6094f64] [--only TEXT]``
+[--runner-reps 200] [--baseline-rev 6094f64] [--only TEXT] [--stages]``
 """
 
 from __future__ import annotations
@@ -80,9 +85,61 @@ def _digest(recs: list[dict]) -> str:
     return hashlib.sha256(json.dumps(rows, sort_keys=True, default=str).encode()).hexdigest()[:12]
 
 
+#: Stages of a replication timed by ``--stages``: (label, module, attribute). The first timed
+#: call on the stack takes the time (a minimisation inside the intermediate solution counts as
+#: intermediate). Attributes missing from an engine are skipped.
+STAGES = (
+    ("front end", "experiments.analysis", "_prepare"),
+    ("front end", "experiments.analysis", "calibrated_columns"),
+    ("front end", "experiments.methods.qca_solutions", "truth_table_from_arrays"),
+    ("intermediate", "experiments.methods.qca_solutions", "intermediate_solution"),
+    ("minimize", "qca", "minimize"),
+    ("scoring", "experiments.analysis", "output_record"),
+)
+
+
+class StageTimer:
+    """CPU seconds by stage, by wrapping the stage functions of the engine on the path."""
+
+    def __init__(self) -> None:
+        self.seconds: dict[str, float] = {}
+        self._active = False
+
+    def wrap(self, owner, attr: str, label: str) -> None:
+        func = getattr(owner, attr, None)
+        if func is None:
+            return
+
+        def timed(*args, **kwargs):
+            if self._active:
+                return func(*args, **kwargs)
+            self._active = True
+            start = time.process_time()
+            try:
+                return func(*args, **kwargs)
+            finally:
+                self.seconds[label] = self.seconds.get(label, 0.0) + time.process_time() - start
+                self._active = False
+
+        setattr(owner, attr, timed)
+
+    def install(self) -> None:
+        import importlib
+
+        for label, module, attr in STAGES:
+            self.wrap(importlib.import_module(module), attr, label)
+
+    def wrap_generator(self, generator_type: type) -> None:
+        """Time ``cohorts`` of the class that defines it (once per class)."""
+        owner = next((k for k in generator_type.__mro__ if "cohorts" in vars(k)), None)
+        if owner is not None and not getattr(owner.cohorts, "_stage_timed", False):
+            self.wrap(owner, "cohorts", "simulate")
+            owner.cohorts._stage_timed = True
+
+
 def worker(spec: dict) -> dict:
     """Run every cell in this process (PYTHONPATH selects the engine): reps per CPU-second."""
-    from experiments.pipeline import run_batch
+    from experiments.pipeline import cell_setup, run_batch
     from experiments.seeds import cell_key, cell_seed
 
     out = {}
@@ -95,6 +152,20 @@ def worker(spec: dict) -> dict:
         incomplete = sum(v is False for r in recs for k, v in r.items() if k.endswith("search_finished"))
         out[name] = {"rate": spec["reps"] / cpu, "digest": _digest(recs), "incomplete": incomplete,
                      "records": recs if spec.get("keep") else None}
+    if spec.get("stages"):
+        # After the timed runs: the wrappers' own overhead must not count in the rates.
+        timer = StageTimer()
+        timer.install()
+        for name, params in spec["cells"]:
+            timer.wrap_generator(type(cell_setup(params)[0]))
+            seed = cell_seed(1, cell_key(params))
+            timer.seconds = {}
+            start = time.process_time()
+            run_batch(params, seed, list(range(spec["reps"])))
+            total = time.process_time() - start
+            shares = {k: v / total for k, v in timer.seconds.items()}
+            shares["other"] = max(0.0, 1.0 - sum(shares.values()))
+            out[name]["stages"] = shares
     if spec.get("jobs", 1) > 1:
         for name, params in spec["cells"]:
             for jobs in (1, spec["jobs"]):
@@ -169,6 +240,8 @@ def main() -> None:
     ap.add_argument("--jobs", type=int, default=1,
                     help="also time each cell through the runner serially and on this many workers")
     ap.add_argument("--runner-reps", type=int, default=200, help="replications per runner timing")
+    ap.add_argument("--stages", action="store_true",
+                    help="also print where this engine's CPU time goes, stage by stage")
     args = ap.parse_args()
     if args.worker:
         print(json.dumps(worker(json.loads(args.worker)), default=str))
@@ -183,7 +256,7 @@ def main() -> None:
     theirs: dict[str, list] = {n: [] for n, _ in todo}
     for _ in range(args.rounds):
         for store, root in ((ours, ROOT), (theirs, base)):
-            for name, res in run(root, spec).items():
+            for name, res in run(root, {**spec, "stages": args.stages and root == ROOT}).items():
                 store[name].append(res)
     print(f"load after:  {uptime()}")
     print()
@@ -220,6 +293,23 @@ def main() -> None:
     print()
     print(f"geometric mean ratio {math.exp(statistics.fmean(math.log(r) for r in ratios)):.2f}x over "
           f"{len(ratios)} cells")
+    if args.stages:
+        print_stages(todo, ours)
+
+
+def print_stages(todo: list[tuple[str, dict]], ours: dict[str, list]) -> None:
+    """Share of this engine's CPU time by stage (first round; a separate run after the timed
+    one, so the timer's own overhead is not in the rates above)."""
+    labels = ["simulate", "front end", "minimize", "intermediate", "scoring", "other"]
+    print()
+    print("Where this engine's CPU time goes (share of the cell's CPU time; front end = calibration "
+          "and truth tables; minimize = conservative and parsimonious solutions alone)")
+    print()
+    print("| cell | " + " | ".join(labels) + " |")
+    print("|---|" + "---:|" * len(labels))
+    for name, _ in todo:
+        shares = ours[name][0].get("stages") or {}
+        print(f"| {name} | " + " | ".join(f"{100 * shares.get(k, 0.0):.0f} %" for k in labels) + " |")
 
 
 if __name__ == "__main__":

@@ -48,7 +48,7 @@ from qca.expressions import evaluate_arrays
 from qca.registry import Registry
 
 from .intervals import interval_by_kind
-from .scoring import as_expression, case_agreement, is_correct, score_model
+from .scoring import as_expression, case_agreement, is_correct, light_scores, score_model
 
 __all__ = ["Metric", "SolutionOutcome", "metric", "register_metric", "get_metric", "metrics",
            "metric_names", "score_solution", "KINDS", "ENTRY_POINT_GROUP"]
@@ -244,7 +244,7 @@ class SolutionOutcome:
     @cached_property
     def scores(self) -> list[dict[str, bool]]:
         """``correct``, ``error_free`` and ``exact`` of each listed model (cached)."""
-        return [_cached_light_score(m, self.truth) for m in self.models]
+        return light_scores(self.models, self.truth)
 
     @cached_property
     def first(self) -> dict[str, Any] | None:

@@ -6,7 +6,9 @@ generate (:mod:`sim.generators`, known recipe) -> calibrate (:mod:`experiments.c
 
 :func:`run_one` is pure (its result depends only on ``params`` and ``seed``) and picklable, so
 the runner may call it in any process, in any order. :func:`run_batch` runs consecutive
-replications of one cell and gives exactly the same records as calling :func:`run_one` on each.
+replications of one cell and gives exactly the same records as calling :func:`run_one` on each:
+it simulates them a chunk at a time, calibrates each chunk and builds its truth tables in one
+pass (:func:`experiments.analysis.analyse_cohorts`), then minimises and scores each cohort.
 The replication parameters are documented in :mod:`experiments.params`.
 
 A run gives workers the *snapshot* of each scenario file (its text, read once when the run
@@ -28,7 +30,7 @@ from typing import Any
 from sim.errors import ScenarioWarning
 from sim.generators import DataGenerator, GeneratorSettings, make_generator
 
-from .analysis import AnalysisSpec, analyse_cohort
+from .analysis import AnalysisSpec, analyse_cohort, analyse_cohorts
 from .errors import DesignError
 from .methods.qca_solutions import recipe_directions
 from .params import DATA_PARAMS, normalise_params
@@ -184,10 +186,10 @@ def run_batch(params: Mapping[str, Any], seed: int, reps: Sequence[int],
         t0 = time.perf_counter()
         cohorts = gen.cohorts(seed, part)
         sim_each = (time.perf_counter() - t0) / max(len(cohorts), 1)
-        for r, cohort in zip(part, cohorts):
-            t1 = time.perf_counter()
-            rec = analyse_cohort(cohort, spec)
-            ana = time.perf_counter() - t1
+        # Calibration and truth tables of the chunk are built together; each cohort is then
+        # minimised and scored on its own (the same records as one cohort at a time).
+        analysed = analyse_cohorts(cohorts, spec)
+        for r, cohort, (rec, ana) in zip(part, cohorts, analysed):
             out.append({"rep": int(r), "seed": int(seed), "elapsed": sim_each + ana,
                         "sim_seconds": sim_each, "analysis_seconds": ana,
                         "n_cases": int(len(next(iter(cohort.values())))), **rec})

@@ -38,7 +38,6 @@ from functools import lru_cache
 import numpy as np
 
 from qca import Expression, Term, parse
-from qca.expressions import crisp_configurations
 
 __all__ = [
     "as_expression",
@@ -53,6 +52,7 @@ __all__ = [
     "term_precision_recall",
     "case_agreement",
     "score_model",
+    "light_scores",
 ]
 
 
@@ -213,20 +213,39 @@ def is_exact(model: Expression | str, truth: Expression | str) -> bool:
     return as_expression(model) == as_expression(truth)
 
 
+@lru_cache(maxsize=64)
+def _literal_masks(k: int) -> tuple[tuple[int, int], ...]:
+    """For each of ``k`` crisp conditions, the configurations (bits of an integer over the
+    ``2**k`` configurations, configuration ``b`` holding condition ``j`` at ``b >> j & 1``)
+    where it is 0 and where it is 1."""
+    full = (1 << (1 << k)) - 1
+    out = []
+    for j in range(k):
+        # Bit pattern of condition j: runs of 2**j zeros then 2**j ones, repeated.
+        block = ((1 << (1 << j)) - 1) << (1 << j)
+        ones = 0
+        for start in range(0, 1 << k, 1 << (j + 1)):
+            ones |= block << start
+        out.append((full ^ ones, ones))
+    return tuple(out)
+
+
 @lru_cache(maxsize=4096)
-def _truth_vector(expr: Expression, conditions: tuple[str, ...]) -> bytes:
-    k = len(conditions)
-    grid = crisp_configurations(k)
+def _truth_vector(expr: Expression, conditions: tuple[str, ...]) -> int:
+    """The Boolean function of ``expr`` over the crisp configurations of ``conditions``, as the
+    integer whose bits are the configurations where it is true (multi-value literals read on
+    levels 0/1)."""
+    masks = _literal_masks(len(conditions))
     idx = {c: i for i, c in enumerate(conditions)}
-    out = np.zeros(2**k, dtype=bool)
+    full = (1 << (1 << len(conditions))) - 1
+    out = 0
     for term in expr.terms:
-        m = np.ones(2**k, dtype=bool)
+        m = full
         for cond, vals in term.literals:
-            col = grid[:, idx[cond]]
-            m &= (col == 1) if vals == {1} else (col == 0) if vals == {0} else np.isin(
-                col, sorted(vals))
+            zero, one = masks[idx[cond]]
+            m &= (zero if 0 in vals else 0) | (one if 1 in vals else 0)
         out |= m
-    return np.packbits(out).tobytes()
+    return out
 
 
 def is_equivalent(model: Expression | str, truth: Expression | str) -> bool:
@@ -285,3 +304,42 @@ def score_model(model: Expression | str, truth: Expression | str) -> dict[str, f
         "complexity": complexity(m),
         "tautology": is_tautology(m),
     }
+
+
+def light_scores(models: Sequence[Expression], truth: Expression) -> list[dict[str, bool]]:
+    """``correct``, ``error_free`` and ``exact`` of each of many models of one truth.
+
+    The same answers as :func:`is_correct` and ``model == truth`` model by model, computed once
+    per distinct term (tied models share most of their terms): which true paths each term is a
+    part of, and its literal set.
+
+    Examples
+    --------
+    >>> [s["correct"] for s in light_scores([parse("A"), parse("A + C*D")], parse("A*B + C"))]
+    [True, False]
+    """
+    paths = [frozenset(t.literals) for t in truth.terms]
+    truth_set = frozenset(paths)
+    seen: dict[tuple, tuple[frozenset, list[int]]] = {}
+    out = []
+    for m in models:
+        sets, edges = [], []
+        for term in m.terms:
+            hit = seen.get(term.literals)
+            if hit is None:
+                lits = frozenset(term.literals)
+                hit = seen[term.literals] = (lits, [j for j, p in enumerate(paths) if lits <= p])
+            sets.append(hit[0])
+            edges.append(hit[1])
+        exact = frozenset(sets) == truth_set
+        correct = (
+            bool(sets)
+            and all(sets)  # an empty conjunction (the tautology) is never correct
+            and len(sets) <= len(paths)
+            and len(set(sets)) == len(sets)
+            and not any(i != j and a <= b for i, a in enumerate(sets) for j, b in enumerate(sets))
+            and all(edges)
+            and _has_matching(edges, len(paths))
+        )
+        out.append({"correct": correct, "error_free": correct or not sets, "exact": exact})
+    return out

@@ -234,19 +234,23 @@ def intermediate_solution(
 
     c_index = {tuple(c): i for i, c in enumerate(cp.tolist())}
     p_index = {tuple(p): j for j, p in enumerate(pp.tolist())}
-    c_rows = [np.array([c_index[tuple(c)] for c in m.cubes.tolist()], np.int64) for m in conservative.models]
-    p_rows = [np.array([p_index[tuple(p)] for p in m.cubes.tolist()], np.int64) for m in parsimonious.models]
-    n_pairs = len(c_rows) * len(p_rows)
+    c_member = _membership([[c_index[tuple(c)] for c in m.cubes.tolist()] for m in conservative.models], cp)
+    p_member = _membership([[p_index[tuple(p)] for p in m.cubes.tolist()] for m in parsimonious.models], pp)
+    pair_keys = _pair_candidates(c_member, p_member, subset, own, simplified, len(cube_id))
+    n_c, n_p = c_member.shape[0], p_member.shape[0]
+    n_pairs = n_c * n_p
     pair_solution: list[tuple[str, int]] = []
-    for ci, c_ids in enumerate(c_rows, start=1):
-        for pj, p_ids in enumerate(p_rows, start=1):
+    by_key: dict[bytes, int] = {}
+    for ci in range(n_c):
+        for pj in range(n_p):
             if pair_solution and deadline is not None and time.monotonic() >= deadline:
                 break
-            sub = subset[np.ix_(c_ids, p_ids)]
-            ids = frozenset(own[c_ids[~sub.any(axis=1)]].tolist()) | frozenset(
-                simplified[np.ix_(c_ids, p_ids)][sub].tolist()
-            )
-            pair_solution.append((f"C{ci}P{pj}", solve_pair(ids)))
+            row = pair_keys[ci * n_p + pj]
+            pair_key = row.tobytes()
+            hit = by_key.get(pair_key)
+            if hit is None:
+                hit = by_key[pair_key] = solve_pair(frozenset(np.flatnonzero(np.unpackbits(row)).tolist()))
+            pair_solution.append((f"C{ci + 1}P{pj + 1}", hit))
     visited = len(pair_solution)
 
     ordered_models: dict[frozenset, Model] = {}
@@ -268,12 +272,13 @@ def intermediate_solution(
         notes.append(f"{n_pair_notes} pairs of conservative and parsimonious models (CiPj) were combined")
     ordered = sorted(ordered_models.values(), key=lambda m: (len(m.terms), m.complexity, m.terms))
     position = {frozenset(map(tuple, m.cubes.tolist())): i for i, m in enumerate(ordered)}
-    model_sources = tuple(
-        (label, tuple(position[key] for key in solved[s][1])) for label, s in pair_solution
-    )
+    # Many pairs share a solution: its models' positions are looked up once.
+    distinct = dict.fromkeys(s for _, s in pair_solution)
+    sources = {s: tuple(position[key] for key in solved[s][1]) for s in distinct}
+    model_sources = tuple((label, sources[s]) for label, s in pair_solution)
     sizes = [len(m.terms) for m in ordered] or [0]
     used_terms = {t for m in ordered for t in m.terms}
-    pair_solutions = [solved[s][0] for _, s in pair_solution]
+    pair_solutions = [solved[s][0] for s in sources]  # distinct, first seen first
     status, setting = _status(
         conservative, parsimonious, pair_solutions, visited, n_pairs, len(ordered), time_limit
     )
@@ -313,6 +318,59 @@ def intermediate_solution(
         first_model_exact=finished,
         search_finished=finished,
     )
+
+
+def _membership(models: list[list[int]], implicants: np.ndarray) -> np.ndarray:
+    """Boolean matrix (models x implicants): which implicants make up each model."""
+    out = np.zeros((len(models), len(implicants)), dtype=bool)
+    for m, ids in enumerate(models):
+        out[m, ids] = True
+    return out
+
+
+def _pair_candidates(
+    c_member: np.ndarray,
+    p_member: np.ndarray,
+    subset: np.ndarray,
+    own: np.ndarray,
+    simplified: np.ndarray,
+    n_cubes: int,
+) -> np.ndarray:
+    """The candidate cubes of every conservative x parsimonious model pair, at once.
+
+    A pair ``(Ci, Pj)`` takes each implicant ``c`` of ``Ci`` simplified against every implicant
+    ``p`` of ``Pj`` that contains it, and ``c`` itself when no implicant of ``Pj`` contains it
+    (the rule of the pair loop of Ragin & Sonnett 2005, here for all pairs by matrix products).
+    Returns the candidate sets as bit-packed rows (pairs in ``C1P1, C1P2, ...`` order) over
+    candidate ids, so equal sets have equal bytes.
+    """
+    n_c, n_i = c_member.shape
+    n_p = p_member.shape[0]
+    cm = c_member.astype(np.float32)
+    pm = p_member.astype(np.float32)
+    # inside[i, pj]: implicant i lies in some implicant of parsimonious model pj.
+    inside = (subset.astype(np.float32) @ pm.T) > 0
+    chosen = np.zeros((n_c, n_p, n_cubes), dtype=bool)
+    # Own ids: c in Ci, not inside Pj; c_count[c, p, i] > 0 when c holds i and Pj does not hold it.
+    own_pairs = cm[:, None, :] * (~inside).T[None, :, :].astype(np.float32)  # (c, p, i)
+    own_hot = np.zeros((n_i, n_cubes), dtype=np.float32)
+    own_hot[np.arange(n_i), own] = 1
+    chosen |= (own_pairs @ own_hot) > 0
+    # Simplified ids: c in Ci, p in Pj, c inside p; one column u per distinct (p, id) of the
+    # nonzero (i, p) entries of ``subset``.
+    ii, jj = np.nonzero(subset)
+    if ii.size:
+        kk = simplified[ii, jj]
+        cols, col_of = np.unique(jj * n_cubes + kk, return_inverse=True)
+        hot = np.zeros((ii.size, cols.size), dtype=np.float32)
+        hot[np.arange(ii.size), col_of.ravel()] = 1
+        per_c = (cm[:, ii] @ hot) > 0  # (c, u): Ci holds an implicant giving column u
+        per_p = p_member[:, cols // n_cubes]  # (p, u): Pj holds column u's implicant
+        to_id = np.zeros((cols.size, n_cubes), dtype=np.float32)
+        to_id[np.arange(cols.size), cols % n_cubes] = 1
+        both = (per_c[:, None, :] & per_p[None, :, :]).astype(np.float32)  # (c, p, u)
+        chosen |= (both @ to_id) > 0
+    return np.packbits(chosen.reshape(n_c * n_p, n_cubes), axis=1)
 
 
 def _share(deadline: float | None, parts: int) -> float | None:

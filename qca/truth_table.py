@@ -32,7 +32,7 @@ from ._validation import (
 from .exceptions import QCAError
 from .expressions import Expression, literal_membership, parse
 
-__all__ = ["TruthTable", "truth_table", "truth_table_from_arrays", "TOLERANCE"]
+__all__ = ["TruthTable", "truth_table", "truth_table_from_arrays", "truth_tables_from_arrays", "TOLERANCE"]
 
 #: Cut-offs are compared with this absolute tolerance, as R's QCA compares with
 #: ``sqrt(.Machine$double.eps)``, so that an inclusion of 0.8 computed as 0.79999999 passes 0.8.
@@ -488,6 +488,195 @@ def truth_table_from_arrays(
     return _from_spec(
         spec, y_spec.values[outcome], conditions, outcome, index, incl_cut, n_cut, pri_cut, exclude, complete
     )
+
+
+def truth_tables_from_arrays(
+    x: np.ndarray,
+    y: np.ndarray,
+    conditions: Sequence[str],
+    outcome: str = "Y",
+    incl_cut: float | Sequence[float] = 1.0,
+    n_cut: int = 1,
+    pri_cut: float = 0.0,
+) -> list[TruthTable]:
+    """The truth tables of many data sets of the same shape at once (a simulation's replications).
+
+    Equal, table for table, to ``truth_table_from_arrays(x[r], y[r], ...)`` for every ``r``
+    (every number computed in the same order, so bit for bit), but the cases of all data sets
+    are assigned to rows, counted and scored in one pass of array operations.
+
+    Parameters
+    ----------
+    x : array (n_sets, n_cases, n_conditions)
+        Crisp or fuzzy condition memberships of each data set.
+    y : array (n_sets, n_cases)
+        Outcome memberships in [0, 1].
+
+    Other parameters are those of :func:`truth_table_from_arrays`. A data set with multi-value
+    conditions, or any input that :func:`truth_table_from_arrays` would reject, is handed to it
+    (same tables, same errors and warnings).
+    """
+    x = np.asarray(x, dtype=float)
+    y = np.asarray(y, dtype=float)
+    conditions = list(conditions)
+
+    def one_by_one() -> list[TruthTable]:
+        return [truth_table_from_arrays(a, b, conditions, outcome, incl_cut, n_cut, pri_cut)
+                for a, b in zip(x, y)]
+
+    if x.ndim != 3 or y.shape != x.shape[:2] or x.shape[2] != len(conditions) or x.shape[1] == 0:
+        return one_by_one()
+    finite = np.isfinite(x).all(axis=(1, 2)) & np.isfinite(y).all(axis=1)
+    lows, highs = x.min(axis=1), x.max(axis=1)  # (sets, conditions)
+    integral = (x == np.round(x)).all(axis=1)
+    simple = finite & (lows >= 0).all(axis=1) & (highs <= 1).all(axis=1)
+    simple &= (y >= 0).all(axis=1) & (y <= 1).all(axis=1)
+    if len(set(conditions)) != len(conditions) or not simple.all():
+        # Multi-value levels or bad input: the one-table path decides (and says what is wrong).
+        return one_by_one()
+    check_condition_count(conditions)
+    ic1, ic0 = check_cut(incl_cut)
+    pri_cut = check_fraction(pri_cut, "pri_cut")
+    if not isinstance(n_cut, int | np.integer) or n_cut < 1:
+        raise QCAError(f"n_cut must be a whole number >= 1; got {n_cut!r}")
+    n_sets, n_cases, k = x.shape
+    levels = (2,) * k
+    fuzzy_sets = ~integral  # (sets, conditions)
+    values = np.ascontiguousarray(x.transpose(0, 2, 1))  # (sets, conditions, cases)
+    half = (values == 0.5) & fuzzy_sets[:, :, None]
+    if half.any():
+        for h in np.flatnonzero(half.any(axis=(1, 2))).tolist():
+            spec = DataSpec(dict(zip(conditions, values[h])), dict.fromkeys(conditions, 2),
+                            dict(zip(conditions, fuzzy_sets[h].tolist())))
+            warn_half_memberships(spec, conditions)
+    cfg = np.where(fuzzy_sets[:, :, None], values > 0.5, values).astype(np.int64)
+    cfg[half] = -1
+    assigned = (cfg >= 0).all(axis=1)  # (sets, cases)
+    weights = 1 << np.arange(k - 1, -1, -1, dtype=np.int64)
+    numbers = np.einsum("rjc,j->rc", cfg, weights) + 1
+    numbers[~assigned] = -1
+    n_space = 1 << k
+    # Rows of every set at once: key = set * 2^k + row number - 1, sorted by set, then row.
+    keys = (np.arange(n_sets, dtype=np.int64)[:, None] * n_space + numbers - 1)[assigned]
+    observed, counts = np.unique(keys, return_counts=True)
+    row_set = observed // n_space
+    listed = observed % n_space + 1
+    bounds = np.searchsorted(row_set, np.arange(n_sets + 1))
+    configs = row_configs(listed, levels)
+    y_and_not = np.minimum(y, 1.0 - y)
+    any_fuzzy = fuzzy_sets.any(axis=1)
+    sx = np.empty(listed.size)
+    sxy = np.empty(listed.size)
+    sxyn = np.empty(listed.size)
+    crisp = ~any_fuzzy[row_set]
+    if crisp.any():
+        # As _row_fit's crisp branch: per-row sums over the set's cases in case order.
+        pos = np.searchsorted(observed, keys)
+        case_y = y[assigned]
+        case_yn = y_and_not[assigned]
+        n_rows = listed.size
+        sx[crisp] = np.bincount(pos, minlength=n_rows).astype(float)[crisp]
+        sxy[crisp] = np.bincount(pos, weights=case_y, minlength=n_rows)[crisp]
+        sxyn[crisp] = np.bincount(pos, weights=case_yn, minlength=n_rows)[crisp]
+    fuzzy_rows = np.flatnonzero(~crisp)
+    if fuzzy_rows.size:
+        fuzzy_ids = np.flatnonzero(any_fuzzy)
+        rows_per_set = fuzzy_rows.size / fuzzy_ids.size
+        fit = _fuzzy_fit_all_rows if (1 << k) <= k * rows_per_set else _fuzzy_fit_listed_rows
+        sx[fuzzy_rows], sxy[fuzzy_rows], sxyn[fuzzy_rows] = fit(
+            values, y, y_and_not, fuzzy_ids, row_set[fuzzy_rows], listed[fuzzy_rows] - 1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        incl = sxy / sx
+        pri = (sxy - sxyn) / (sx - sxyn)
+    n = counts.astype(np.int64)
+    out = _out_codes(incl, pri, n, ic1, ic0, int(n_cut), pri_cut)
+    index = pd.RangeIndex(n_cases)
+    tables = []
+    for r in range(n_sets):
+        sl = slice(bounds[r], bounds[r + 1])
+        tables.append(
+            TruthTable(
+                conditions=tuple(conditions),
+                outcome=outcome,
+                levels=levels,
+                incl_cut=(ic1, ic0),
+                n_cut=int(n_cut),
+                pri_cut=pri_cut,
+                exclude=frozenset(),
+                row_ids=listed[sl],
+                configs=configs[sl],
+                out_codes=out[sl],
+                n=n[sl],
+                incl=incl[sl],
+                pri=pri[sl],
+                case_rows=numbers[r],
+                values=values[r],
+                case_index=index,
+                outcome_membership=y[r],
+                fuzzy=tuple(fuzzy_sets[r].tolist()),
+            )
+        )
+    return tables
+
+
+def _fuzzy_fit_listed_rows(
+    values: np.ndarray, y: np.ndarray, y_and_not: np.ndarray, sets: np.ndarray, row_set: np.ndarray,
+    row_index: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Sums of row membership, of its minimum with y and with min(y, 1 - y), for the listed
+    rows (``row_set``: each row's data set, ``row_index``: its 0-based row number) of fuzzy data
+    sets ``values`` (sets x conditions x cases): each row's membership is the minimum of its
+    literals (x or 1 - x), as :func:`row_memberships`, summed over cases as :func:`_row_fit`."""
+    del sets
+    n_sets, k, n_cases = values.shape
+    out = np.empty((3, row_set.size))
+    chunk = max(1, 4_000_000 // n_cases)
+    for start in range(0, row_set.size, chunk):
+        rs = row_set[start : start + chunk]
+        bits = (row_index[start : start + chunk, None] >> np.arange(k - 1, -1, -1)) & 1
+        m = np.where(bits[:, 0, None] == 1, values[rs, 0], 1.0 - values[rs, 0])
+        for j in range(1, k):
+            xj = values[rs, j]
+            np.minimum(m, np.where(bits[:, j, None] == 1, xj, 1.0 - xj), out=m)
+        sl = slice(start, start + rs.size)
+        out[0, sl] = m.sum(axis=1)
+        out[1, sl] = np.minimum(m, y[rs]).sum(axis=1)
+        out[2, sl] = np.minimum(m, y_and_not[rs]).sum(axis=1)
+    return out[0], out[1], out[2]
+
+
+def _fuzzy_fit_all_rows(
+    values: np.ndarray, y: np.ndarray, y_and_not: np.ndarray, sets: np.ndarray, row_set: np.ndarray,
+    row_index: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """As :func:`_fuzzy_fit_listed_rows`, computing the memberships of all ``2**k`` rows of each
+    data set by doubling (the rows of the last ``j`` conditions, then their minimum with either
+    literal of the condition before), ``2**(k+1)`` array passes instead of ``k`` per listed row;
+    the minimum is exact, so the memberships, and their sums, are the same numbers."""
+    n_sets, k, n_cases = values.shape
+    out = np.empty((3, row_set.size))
+    group = max(1, 1_000_000 // ((1 << k) * n_cases))
+    for start in range(0, sets.size, group):
+        part = sets[start : start + group]
+        xs = values[part]  # (g, k, cases)
+        m = np.empty((1 << k, part.size, n_cases))  # rows x sets x cases
+        np.subtract(1.0, xs[:, k - 1], out=m[0])
+        m[1] = xs[:, k - 1]
+        size = 2
+        for j in range(k - 2, -1, -1):
+            # Rows size..2*size-1 take x_j, rows 0..size-1 take 1 - x_j: condition j is the
+            # most significant of the rows so far (R's row numbers).
+            xj = xs[:, j]
+            np.minimum(m[:size], xj, out=m[size : 2 * size])
+            np.minimum(m[:size], 1.0 - xj, out=m[:size])
+            size *= 2
+        mine = np.flatnonzero(np.isin(row_set, part))
+        local = np.searchsorted(part, row_set[mine])
+        rows = m[row_index[mine], local]  # (listed rows of the group, cases)
+        out[0, mine] = rows.sum(axis=1)
+        out[1, mine] = np.minimum(rows, y[row_set[mine]]).sum(axis=1)
+        out[2, mine] = np.minimum(rows, y_and_not[row_set[mine]]).sum(axis=1)
+    return out[0], out[1], out[2]
 
 
 def _from_spec(

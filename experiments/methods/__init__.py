@@ -60,6 +60,10 @@ class AnalysisInput:
         The true recipe. A method must not look at it except for options that are explicitly
         *knowledge-based* (e.g. QCA's directional expectations ``dir_exp = "recipe"``, a best
         case documented as such).
+    truth_table : object, optional
+        The cohort's truth table (a :class:`qca.TruthTable` built with the method's cut-offs)
+        when the batched front end (:func:`experiments.analysis.analyse_cohorts`) built it
+        with those of many cohorts; a method that needs one uses it instead of building it.
     """
 
     data: Mapping[str, np.ndarray]
@@ -67,6 +71,7 @@ class AnalysisInput:
     outcome: str
     cal_type: str
     truth: Expression
+    truth_table: Any = field(default=None, compare=False, repr=False)
 
     @property
     def values(self) -> np.ndarray:

@@ -92,15 +92,16 @@ PARAMS = (
 
 
 def _analyse(inp: AnalysisInput, params: Mapping[str, Any], outputs: tuple[str, ...]) -> MethodResults:
-    values = inp.values
     with warnings.catch_warnings():
         # The engine's advisories (rows at exactly 0.5, capped model lists) are expected in a
         # simulation loop and recorded in the results (n_models, status); other warnings show.
         warnings.simplefilter("ignore", QCAWarning)
-        tt = truth_table_from_arrays(values, inp.data[inp.outcome].astype(float),
-                                     list(inp.conditions), outcome=inp.outcome,
-                                     incl_cut=params["incl_cut"], n_cut=params["n_cut"],
-                                     pri_cut=params["pri_cut"])
+        tt = inp.truth_table  # built with those of other cohorts (same table), or here
+        if tt is None:
+            tt = truth_table_from_arrays(inp.values, inp.data[inp.outcome].astype(float),
+                                         list(inp.conditions), outcome=inp.outcome,
+                                         incl_cut=params["incl_cut"], n_cut=params["n_cut"],
+                                         pri_cut=params["pri_cut"])
         n_pos = int((tt.out_codes == "1").sum())
         n_kept = int((tt.n >= params["n_cut"]).sum())
         diagnostics = {"tt_rows": n_kept, "tt_positive": n_pos,

@@ -1,0 +1,57 @@
+"""Fast scoring paths: light_scores (per distinct term) equals is_correct / equality model by
+model; is_equivalent (bit masks) is equality of Boolean functions over every configuration."""
+
+import itertools
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from experiments.scoring import is_correct, is_equivalent, light_scores
+from qca import Expression, Term
+
+literal = st.tuples(st.sampled_from("ABCDE"), st.sampled_from([frozenset({0}), frozenset({1})]))
+term = st.lists(literal, max_size=3, unique_by=lambda lit: lit[0]).map(lambda lits: Term(tuple(lits)))
+expression = st.lists(term, max_size=4).map(lambda ts: Expression(tuple(ts)))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(expression, max_size=8), expression)
+def test_light_scores_equal_model_by_model(models, truth):
+    got = light_scores(models, truth)
+    for m, s in zip(models, got):
+        correct = is_correct(m, truth)
+        assert s == {"correct": correct, "error_free": correct or not m.terms, "exact": m == truth}
+    assert len(got) == len(models)
+
+
+def test_shared_terms_and_the_tautology():
+    from qca import parse
+
+    truth = parse("A*B + C")
+    models = [parse("A + C"), parse("A + B"), Expression((Term(()),)), parse("A*B + C"), Expression(())]
+    assert [s["correct"] for s in light_scores(models, truth)] == [True, False, False, True, False]
+    assert [s["exact"] for s in light_scores(models, truth)] == [False, False, False, True, False]
+    assert [s["error_free"] for s in light_scores(models, truth)] == [True, False, False, True, True]
+
+
+def _brute_equivalent(a, b):
+    conds = sorted(set(a.conditions) | set(b.conditions))
+
+    def holds(expr, config):
+        return any(all(config[c] in vals for c, vals in t.literals) for t in expr.terms)
+
+    configs = [dict(zip(conds, bits)) for bits in itertools.product((0, 1), repeat=len(conds))]
+    return all(holds(a, cfg) == holds(b, cfg) for cfg in configs)
+
+
+multi = st.tuples(st.sampled_from("ABCDE"), st.sampled_from(
+    [frozenset({0}), frozenset({1}), frozenset({0, 1}), frozenset({2}), frozenset({1, 2})]))
+multi_expression = st.lists(st.lists(multi, max_size=3, unique_by=lambda lit: lit[0]).map(
+    lambda lits: Term(tuple(lits))), max_size=3).map(lambda ts: Expression(tuple(ts)))
+
+
+@settings(max_examples=300, deadline=None)
+@given(multi_expression, multi_expression)
+def test_is_equivalent_is_the_same_boolean_function(a, b):
+    assert is_equivalent(a, b) == _brute_equivalent(a, b)
+    assert is_equivalent(a, a)

@@ -199,6 +199,8 @@ def _blocks(chart: np.ndarray) -> list[tuple[list[int], list[list[int]]]]:
     """
     n_pi, n_rows = chart.shape
     row_idx, pi_idx = np.nonzero(chart.T)  # by row, then implicant
+    if n_rows <= _SMALL_BLOCKS_ROWS:
+        return _small_blocks(n_rows, row_idx, pi_idx)
     graph = coo_array(
         (np.ones(pi_idx.size, dtype=np.int8), (row_idx, n_rows + pi_idx)), shape=(n_rows + n_pi,) * 2
     )
@@ -217,6 +219,46 @@ def _blocks(chart: np.ndarray) -> list[tuple[list[int], list[list[int]]]]:
         splits = np.flatnonzero(np.diff(rows_b)) + 1
         row_sets = sorted((part.tolist() for part in np.split(cand_b, splits)), key=len)
         out.append((cands.tolist(), row_sets))
+    return out
+
+
+#: Charts of at most this many rows are split into blocks with Python bit sets (the sparse
+#: graph's set-up costs more than the whole split on the small charts of simulation studies).
+_SMALL_BLOCKS_ROWS = 64
+
+
+def _small_blocks(
+    n_rows: int, row_idx: np.ndarray, pi_idx: np.ndarray
+) -> list[tuple[list[int], list[list[int]]]]:
+    """:func:`_blocks` of a chart with few rows (the same blocks in the same order)."""
+    opts: list[list[int]] = [[] for _ in range(n_rows)]
+    for r, p in zip(row_idx.tolist(), pi_idx.tolist()):
+        opts[r].append(p)
+    masks = [set_mask(o) for o in opts]
+    out = []
+    left = list(range(n_rows))
+    while left:
+        members = [left[0]]
+        reach = masks[left[0]]
+        rest = left[1:]
+        grown = True
+        while grown:
+            grown = False
+            others = []
+            for r in rest:
+                if masks[r] & reach:
+                    members.append(r)
+                    reach |= masks[r]
+                    grown = True
+                else:
+                    others.append(r)
+            rest = others
+        members.sort()
+        cands = bits(reach)
+        position = {c: i for i, c in enumerate(cands)}
+        row_sets = sorted(([position[c] for c in opts[r]] for r in members), key=len)
+        out.append((list(cands), row_sets))
+        left = rest
     return out
 
 

@@ -63,7 +63,7 @@ from scipy.optimize import Bounds, LinearConstraint, linprog, milp
 from scipy.sparse import coo_array, csr_array
 from scipy.sparse.csgraph import connected_components
 
-from ._bits import bits, set_mask
+from ._bits import _short_bits, bits, set_mask
 
 __all__ = ["CoverResult", "minimum_covers", "DEFAULT_MAX_MODELS", "DEFAULT_MAX_NODES", "deadline_from"]
 
@@ -755,6 +755,8 @@ class _CoverSearch:
                 masks[i] |= 1 << r
         self.cand_masks = masks
         self.all_rows = (1 << len(row_sets)) - 1
+        #: Decoder of row sets (the remembered short one when every row set fits in 64 bits).
+        self.rbits = _short_bits if len(row_sets) <= 64 else bits
         self.weights: list[float] | None = None
 
     def covers_all(self, chosen: tuple[int, ...]) -> bool:
@@ -946,14 +948,6 @@ Best = tuple[int, tuple[int, ...]] | None  # (total cost, sorted implicants) of 
 _Res = tuple[int, list[tuple[int, ...]], bool, Best, int]  # count, listed, complete, best, used
 
 
-def _better(a: Best, b: Best) -> Best:
-    if a is None:
-        return b
-    if b is None:
-        return a
-    return a if a <= b else b
-
-
 class _TieSearch:
     """Every cover of exactly the minimum size, counted by independent parts.
 
@@ -1001,37 +995,6 @@ class _TieSearch:
         self.used = used
         return [tuple(sorted(c)) for c in found], count, self.stopped
 
-    def _components(self, uncovered: int, forbidden: int) -> list[int]:
-        row_masks, cand_masks = self.s.row_masks, self.s.cand_masks
-        parts = []
-        rest = uncovered
-        while rest:
-            part = frontier = rest & -rest
-            while frontier:
-                cands = 0
-                for r in bits(frontier):
-                    cands |= row_masks[r]
-                reach = 0
-                for c in bits(cands & ~forbidden):
-                    reach |= cand_masks[c]
-                reach &= rest
-                frontier = reach & ~part
-                part |= reach
-            parts.append(part)
-            rest &= ~part
-        return parts
-
-    def _too_few(self, uncovered: int, forbidden: int, size: int) -> bool:
-        """True when no cover of ``uncovered`` avoiding ``forbidden`` has ``size`` implicants."""
-        if self.s.lower_bound(uncovered, forbidden) > size:
-            return True
-        if self.exact is not None:
-            try:
-                return self.exact.size(uncovered, size) > size
-            except _Stop:
-                self.stopped = self.budget.stopped
-        return False
-
     def solve(self, uncovered: int, forbidden: int, size: int) -> _Res:
         """(count, covers listed, complete, canonical cover, implicants used) for rows
         ``uncovered`` with ``size`` implicants."""
@@ -1044,43 +1007,80 @@ class _TieSearch:
         if self.budget.tick():
             self.stopped = self.budget.stopped
             return 0, [], False, None, 0
-        relevant = 0
-        for r in bits(uncovered):
-            relevant |= self.s.row_masks[r]
+        # One pass over the rows gives the cache key, the disjoint-rows bound
+        # (:meth:`_CoverSearch.lower_bound`) and each row's allowed implicants.
+        s = self.s
+        row_masks = s.row_masks
+        rows = s.rbits(uncovered)
+        allowed_all = ~forbidden
+        relevant = used = bound = 0
+        allowed = []
+        for r in rows:
+            m = row_masks[r]
+            relevant |= m
+            a = m & allowed_all
+            allowed.append(a)
+            if not a & used:
+                used |= a
+                bound += 1
         key = (uncovered, forbidden & relevant, size)
         hit = self.cache.get(key)
         if hit is not None:
             return hit
-        if self._too_few(uncovered, forbidden, size):
+        if s.weights is not None:
+            bound = s.lower_bound(uncovered, forbidden)
+        if bound > size or self._too_few_exact(uncovered, size):
             res: _Res = (0, [], True, None, 0)
         elif self.stopped:
             return 0, [], False, None, 0
         else:
-            parts = self._components(uncovered, forbidden)
-            if len(parts) == 1:
-                res = self._branch(uncovered, forbidden, size)
+            parts = _parts(rows, allowed)
+            if parts is None:
+                res = self._branch(uncovered, forbidden, size, rows, allowed)
             else:
                 res = self._product(parts, forbidden, size)
         if res[2]:
             self.cache[key] = res
         return res
 
-    def _branch(self, uncovered: int, forbidden: int, size: int) -> _Res:
-        best_opts = _fewest_options(uncovered, forbidden, self.s.row_masks)
+    def _too_few_exact(self, uncovered: int, size: int) -> bool:
+        """The exact minimum (of small blocks) exceeds ``size`` (after the disjoint-rows bound)."""
+        if self.exact is not None:
+            try:
+                return self.exact.size(uncovered, size) > size
+            except _Stop:
+                self.stopped = self.budget.stopped
+        return False
+
+    def _branch(self, uncovered: int, forbidden: int, size: int, rows: list[int], allowed: list[int]) -> _Res:
+        # The branching row: fewest allowed implicants, the first of equals (as _fewest_options).
+        best_n = -1
+        pick = 0
+        for a in allowed:
+            n = a.bit_count()
+            if best_n < 0 or n < best_n:
+                best_n, pick = n, a
+                if n <= 1:
+                    break
+        cand_masks = self.s.cand_masks
+        costs = self.costs
+        room_total = self.max_models
         count, complete = 0, True
         listed: list[tuple[int, ...]] = []
         best: Best = None
         used = 0
         block = forbidden
-        for i in best_opts or ():
-            n, covers, ok, sub, sub_used = self.solve(uncovered & ~self.s.cand_masks[i], block, size - 1)
+        for i in bits(pick):
+            n, covers, ok, sub, sub_used = self.solve(uncovered & ~cand_masks[i], block, size - 1)
             count += n
             if sub is not None:
-                best = _better(best, (sub[0] + self.costs[i], tuple(sorted((i, *sub[1])))))
+                cand = (sub[0] + costs[i], tuple(sorted((i, *sub[1]))))
+                if best is None or cand < best:
+                    best = cand
                 used |= sub_used | (1 << i)
-            room = self.max_models - len(listed)
-            if room > 0:
-                listed.extend((i, *c) for c in covers[:room])
+            room = room_total - len(listed)
+            if room > 0 and covers:
+                listed.extend([(i, *c) for c in covers[:room]])
             complete = complete and ok
             if self.stopped:
                 return count, listed, False, best, used
@@ -1120,6 +1120,56 @@ class _TieSearch:
         for r in results:
             mask |= r[4]
         return count, listed, all(r[2] for r in results), best, mask
+
+
+def _parts(rows: list[int], allowed: list[int]) -> list[int] | None:
+    """Independent parts of the rows (bit masks, by lowest row) when they split, else None.
+
+    Rows are linked when they share an allowed implicant (``allowed[j]``: the allowed
+    implicants of ``rows[j]``); as in component caching (see :class:`_TieSearch`).
+    """
+    n = len(rows)
+    if n <= 1:
+        return None
+    reach = allowed[0]
+    rest = list(range(1, n))
+    grown = True
+    while grown and rest:
+        grown = False
+        others = []
+        for j in rest:
+            a = allowed[j]
+            if a & reach:
+                reach |= a
+                grown = True
+            else:
+                others.append(j)
+        rest = others
+    if not rest:
+        return None
+    parts = []
+    idx = list(range(n))
+    while idx:
+        first = idx[0]
+        part = 1 << rows[first]
+        reach = allowed[first]
+        rest = idx[1:]
+        grown = True
+        while grown and rest:
+            grown = False
+            others = []
+            for j in rest:
+                a = allowed[j]
+                if a & reach:
+                    part |= 1 << rows[j]
+                    reach |= a
+                    grown = True
+                else:
+                    others.append(j)
+            rest = others
+        parts.append(part)
+        idx = rest
+    return parts
 
 
 def _fewest_options(uncovered: int, forbidden: int, row_masks: list[int]) -> list[int]:

@@ -702,16 +702,31 @@ class _ExactMin:
             return hit[0]
         if self.budget.tick():
             raise _Stop
-        low = self.s.lower_bound(uncovered, 0)
+        # One pass over the rows: the disjoint-rows bound and the branching row (fewest
+        # implicants, the first of equals, as :func:`_fewest_options`).
+        s = self.s
+        low = 0
+        used = 0
+        best_n = -1
+        pick = 0
+        for r in s.rbits(uncovered):
+            a = s.row_masks[r]
+            if not a & used:
+                used |= a
+                low += 1
+            if best_n < 0 or (best_n > 1 and a.bit_count() < best_n):
+                best_n, pick = a.bit_count(), a
+        if s.weights is not None:
+            low = s.lower_bound(uncovered, 0)
         if hit is not None:
             low = max(low, hit[0])
         if low > cap:
             self.memo[uncovered] = (low, False)
             return low
-        cand_masks = self.s.cand_masks
+        cand_masks = s.cand_masks
         best = cap + 1
         bound = None
-        for i in _fewest_options(uncovered, 0, self.s.row_masks):
+        for i in bits(pick):
             v = 1 + self.size(uncovered & ~cand_masks[i], best - 2)
             if v < best:
                 best = v

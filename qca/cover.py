@@ -724,10 +724,16 @@ class _ExactMin:
             self.memo[uncovered] = (low, False)
             return low
         cand_masks = s.cand_masks
+        memo = self.memo
         best = cap + 1
         bound = None
         for i in bits(pick):
-            v = 1 + self.size(uncovered & ~cand_masks[i], best - 2)
+            rest = uncovered & ~cand_masks[i]
+            hit = memo.get(rest) if rest else (0, True)
+            if hit is not None and (hit[1] or hit[0] > best - 2):
+                v = 1 + hit[0]  # what the call would return at once
+            else:
+                v = 1 + self.size(rest, best - 2)
             if v < best:
                 best = v
             bound = v if bound is None else min(bound, v)
@@ -851,7 +857,8 @@ class _CoverSearch:
         if self.n_candidates <= 2000:  # bit masks; a sparse product pays off on wide charts only
             left = self.all_rows
             while left:
-                best = max(range(self.n_candidates), key=lambda i: (self.cand_masks[i] & left).bit_count())
+                gains = [(m & left).bit_count() for m in self.cand_masks]
+                best = gains.index(max(gains))  # the first of the largest, as max() with a key
                 left &= ~self.cand_masks[best]
                 chosen.append(best)
         else:

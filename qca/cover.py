@@ -56,7 +56,7 @@ import math
 import sys
 import time
 from dataclasses import dataclass, field
-from itertools import islice, product
+from itertools import chain, islice, product
 
 import numpy as np
 from scipy.optimize import Bounds, LinearConstraint, linprog, milp
@@ -1130,7 +1130,7 @@ class _TieSearch:
             results.append(res)
         count = math.prod(r[0] for r in results)
         listed = [
-            tuple(i for c in combo for i in c)
+            tuple(chain.from_iterable(combo))
             for combo in islice(product(*(r[1] for r in results)), self.max_models)
         ]
         bests = [r[3] for r in results]

@@ -56,14 +56,14 @@ import math
 import sys
 import time
 from dataclasses import dataclass, field
-from itertools import islice, product
+from itertools import chain, islice, product
 
 import numpy as np
 from scipy.optimize import Bounds, LinearConstraint, linprog, milp
 from scipy.sparse import coo_array, csr_array
 from scipy.sparse.csgraph import connected_components
 
-from ._bits import bits, set_mask
+from ._bits import _short_bits, bits, set_mask
 
 __all__ = ["CoverResult", "minimum_covers", "DEFAULT_MAX_MODELS", "DEFAULT_MAX_NODES", "deadline_from"]
 
@@ -199,6 +199,8 @@ def _blocks(chart: np.ndarray) -> list[tuple[list[int], list[list[int]]]]:
     """
     n_pi, n_rows = chart.shape
     row_idx, pi_idx = np.nonzero(chart.T)  # by row, then implicant
+    if n_rows <= _SMALL_BLOCKS_ROWS:
+        return _small_blocks(n_rows, row_idx, pi_idx)
     graph = coo_array(
         (np.ones(pi_idx.size, dtype=np.int8), (row_idx, n_rows + pi_idx)), shape=(n_rows + n_pi,) * 2
     )
@@ -217,6 +219,46 @@ def _blocks(chart: np.ndarray) -> list[tuple[list[int], list[list[int]]]]:
         splits = np.flatnonzero(np.diff(rows_b)) + 1
         row_sets = sorted((part.tolist() for part in np.split(cand_b, splits)), key=len)
         out.append((cands.tolist(), row_sets))
+    return out
+
+
+#: Charts of at most this many rows are split into blocks with Python bit sets (the sparse
+#: graph's set-up costs more than the whole split on the small charts of simulation studies).
+_SMALL_BLOCKS_ROWS = 64
+
+
+def _small_blocks(
+    n_rows: int, row_idx: np.ndarray, pi_idx: np.ndarray
+) -> list[tuple[list[int], list[list[int]]]]:
+    """:func:`_blocks` of a chart with few rows (the same blocks in the same order)."""
+    opts: list[list[int]] = [[] for _ in range(n_rows)]
+    for r, p in zip(row_idx.tolist(), pi_idx.tolist()):
+        opts[r].append(p)
+    masks = [set_mask(o) for o in opts]
+    out = []
+    left = list(range(n_rows))
+    while left:
+        members = [left[0]]
+        reach = masks[left[0]]
+        rest = left[1:]
+        grown = True
+        while grown:
+            grown = False
+            others = []
+            for r in rest:
+                if masks[r] & reach:
+                    members.append(r)
+                    reach |= masks[r]
+                    grown = True
+                else:
+                    others.append(r)
+            rest = others
+        members.sort()
+        cands = bits(reach)
+        position = {c: i for i, c in enumerate(cands)}
+        row_sets = sorted(([position[c] for c in opts[r]] for r in members), key=len)
+        out.append((list(cands), row_sets))
+        left = rest
     return out
 
 
@@ -660,17 +702,38 @@ class _ExactMin:
             return hit[0]
         if self.budget.tick():
             raise _Stop
-        low = self.s.lower_bound(uncovered, 0)
+        # One pass over the rows: the disjoint-rows bound and the branching row (fewest
+        # implicants, the first of equals, as :func:`_fewest_options`).
+        s = self.s
+        low = 0
+        used = 0
+        best_n = -1
+        pick = 0
+        for r in s.rbits(uncovered):
+            a = s.row_masks[r]
+            if not a & used:
+                used |= a
+                low += 1
+            if best_n < 0 or (best_n > 1 and a.bit_count() < best_n):
+                best_n, pick = a.bit_count(), a
+        if s.weights is not None:
+            low = s.lower_bound(uncovered, 0)
         if hit is not None:
             low = max(low, hit[0])
         if low > cap:
             self.memo[uncovered] = (low, False)
             return low
-        cand_masks = self.s.cand_masks
+        cand_masks = s.cand_masks
+        memo = self.memo
         best = cap + 1
         bound = None
-        for i in _fewest_options(uncovered, 0, self.s.row_masks):
-            v = 1 + self.size(uncovered & ~cand_masks[i], best - 2)
+        for i in bits(pick):
+            rest = uncovered & ~cand_masks[i]
+            hit = memo.get(rest) if rest else (0, True)
+            if hit is not None and (hit[1] or hit[0] > best - 2):
+                v = 1 + hit[0]  # what the call would return at once
+            else:
+                v = 1 + self.size(rest, best - 2)
             if v < best:
                 best = v
             bound = v if bound is None else min(bound, v)
@@ -713,6 +776,8 @@ class _CoverSearch:
                 masks[i] |= 1 << r
         self.cand_masks = masks
         self.all_rows = (1 << len(row_sets)) - 1
+        #: Decoder of row sets (the remembered short one when every row set fits in 64 bits).
+        self.rbits = _short_bits if len(row_sets) <= 64 else bits
         self.weights: list[float] | None = None
 
     def covers_all(self, chosen: tuple[int, ...]) -> bool:
@@ -792,7 +857,8 @@ class _CoverSearch:
         if self.n_candidates <= 2000:  # bit masks; a sparse product pays off on wide charts only
             left = self.all_rows
             while left:
-                best = max(range(self.n_candidates), key=lambda i: (self.cand_masks[i] & left).bit_count())
+                gains = [(m & left).bit_count() for m in self.cand_masks]
+                best = gains.index(max(gains))  # the first of the largest, as max() with a key
                 left &= ~self.cand_masks[best]
                 chosen.append(best)
         else:
@@ -904,14 +970,6 @@ Best = tuple[int, tuple[int, ...]] | None  # (total cost, sorted implicants) of 
 _Res = tuple[int, list[tuple[int, ...]], bool, Best, int]  # count, listed, complete, best, used
 
 
-def _better(a: Best, b: Best) -> Best:
-    if a is None:
-        return b
-    if b is None:
-        return a
-    return a if a <= b else b
-
-
 class _TieSearch:
     """Every cover of exactly the minimum size, counted by independent parts.
 
@@ -959,37 +1017,6 @@ class _TieSearch:
         self.used = used
         return [tuple(sorted(c)) for c in found], count, self.stopped
 
-    def _components(self, uncovered: int, forbidden: int) -> list[int]:
-        row_masks, cand_masks = self.s.row_masks, self.s.cand_masks
-        parts = []
-        rest = uncovered
-        while rest:
-            part = frontier = rest & -rest
-            while frontier:
-                cands = 0
-                for r in bits(frontier):
-                    cands |= row_masks[r]
-                reach = 0
-                for c in bits(cands & ~forbidden):
-                    reach |= cand_masks[c]
-                reach &= rest
-                frontier = reach & ~part
-                part |= reach
-            parts.append(part)
-            rest &= ~part
-        return parts
-
-    def _too_few(self, uncovered: int, forbidden: int, size: int) -> bool:
-        """True when no cover of ``uncovered`` avoiding ``forbidden`` has ``size`` implicants."""
-        if self.s.lower_bound(uncovered, forbidden) > size:
-            return True
-        if self.exact is not None:
-            try:
-                return self.exact.size(uncovered, size) > size
-            except _Stop:
-                self.stopped = self.budget.stopped
-        return False
-
     def solve(self, uncovered: int, forbidden: int, size: int) -> _Res:
         """(count, covers listed, complete, canonical cover, implicants used) for rows
         ``uncovered`` with ``size`` implicants."""
@@ -1002,43 +1029,80 @@ class _TieSearch:
         if self.budget.tick():
             self.stopped = self.budget.stopped
             return 0, [], False, None, 0
-        relevant = 0
-        for r in bits(uncovered):
-            relevant |= self.s.row_masks[r]
+        # One pass over the rows gives the cache key, the disjoint-rows bound
+        # (:meth:`_CoverSearch.lower_bound`) and each row's allowed implicants.
+        s = self.s
+        row_masks = s.row_masks
+        rows = s.rbits(uncovered)
+        allowed_all = ~forbidden
+        relevant = used = bound = 0
+        allowed = []
+        for r in rows:
+            m = row_masks[r]
+            relevant |= m
+            a = m & allowed_all
+            allowed.append(a)
+            if not a & used:
+                used |= a
+                bound += 1
         key = (uncovered, forbidden & relevant, size)
         hit = self.cache.get(key)
         if hit is not None:
             return hit
-        if self._too_few(uncovered, forbidden, size):
+        if s.weights is not None:
+            bound = s.lower_bound(uncovered, forbidden)
+        if bound > size or self._too_few_exact(uncovered, size):
             res: _Res = (0, [], True, None, 0)
         elif self.stopped:
             return 0, [], False, None, 0
         else:
-            parts = self._components(uncovered, forbidden)
-            if len(parts) == 1:
-                res = self._branch(uncovered, forbidden, size)
+            parts = _parts(rows, allowed)
+            if parts is None:
+                res = self._branch(uncovered, forbidden, size, rows, allowed)
             else:
                 res = self._product(parts, forbidden, size)
         if res[2]:
             self.cache[key] = res
         return res
 
-    def _branch(self, uncovered: int, forbidden: int, size: int) -> _Res:
-        best_opts = _fewest_options(uncovered, forbidden, self.s.row_masks)
+    def _too_few_exact(self, uncovered: int, size: int) -> bool:
+        """The exact minimum (of small blocks) exceeds ``size`` (after the disjoint-rows bound)."""
+        if self.exact is not None:
+            try:
+                return self.exact.size(uncovered, size) > size
+            except _Stop:
+                self.stopped = self.budget.stopped
+        return False
+
+    def _branch(self, uncovered: int, forbidden: int, size: int, rows: list[int], allowed: list[int]) -> _Res:
+        # The branching row: fewest allowed implicants, the first of equals (as _fewest_options).
+        best_n = -1
+        pick = 0
+        for a in allowed:
+            n = a.bit_count()
+            if best_n < 0 or n < best_n:
+                best_n, pick = n, a
+                if n <= 1:
+                    break
+        cand_masks = self.s.cand_masks
+        costs = self.costs
+        room_total = self.max_models
         count, complete = 0, True
         listed: list[tuple[int, ...]] = []
         best: Best = None
         used = 0
         block = forbidden
-        for i in best_opts or ():
-            n, covers, ok, sub, sub_used = self.solve(uncovered & ~self.s.cand_masks[i], block, size - 1)
+        for i in bits(pick):
+            n, covers, ok, sub, sub_used = self.solve(uncovered & ~cand_masks[i], block, size - 1)
             count += n
             if sub is not None:
-                best = _better(best, (sub[0] + self.costs[i], tuple(sorted((i, *sub[1])))))
+                cand = (sub[0] + costs[i], tuple(sorted((i, *sub[1]))))
+                if best is None or cand < best:
+                    best = cand
                 used |= sub_used | (1 << i)
-            room = self.max_models - len(listed)
-            if room > 0:
-                listed.extend((i, *c) for c in covers[:room])
+            room = room_total - len(listed)
+            if room > 0 and covers:
+                listed.extend([(i, *c) for c in covers[:room]])
             complete = complete and ok
             if self.stopped:
                 return count, listed, False, best, used
@@ -1066,7 +1130,7 @@ class _TieSearch:
             results.append(res)
         count = math.prod(r[0] for r in results)
         listed = [
-            tuple(i for c in combo for i in c)
+            tuple(chain.from_iterable(combo))
             for combo in islice(product(*(r[1] for r in results)), self.max_models)
         ]
         bests = [r[3] for r in results]
@@ -1078,6 +1142,56 @@ class _TieSearch:
         for r in results:
             mask |= r[4]
         return count, listed, all(r[2] for r in results), best, mask
+
+
+def _parts(rows: list[int], allowed: list[int]) -> list[int] | None:
+    """Independent parts of the rows (bit masks, by lowest row) when they split, else None.
+
+    Rows are linked when they share an allowed implicant (``allowed[j]``: the allowed
+    implicants of ``rows[j]``); as in component caching (see :class:`_TieSearch`).
+    """
+    n = len(rows)
+    if n <= 1:
+        return None
+    reach = allowed[0]
+    rest = list(range(1, n))
+    grown = True
+    while grown and rest:
+        grown = False
+        others = []
+        for j in rest:
+            a = allowed[j]
+            if a & reach:
+                reach |= a
+                grown = True
+            else:
+                others.append(j)
+        rest = others
+    if not rest:
+        return None
+    parts = []
+    idx = list(range(n))
+    while idx:
+        first = idx[0]
+        part = 1 << rows[first]
+        reach = allowed[first]
+        rest = idx[1:]
+        grown = True
+        while grown and rest:
+            grown = False
+            others = []
+            for j in rest:
+                a = allowed[j]
+                if a & reach:
+                    part |= 1 << rows[j]
+                    reach |= a
+                    grown = True
+                else:
+                    others.append(j)
+            rest = others
+        parts.append(part)
+        idx = rest
+    return parts
 
 
 def _fewest_options(uncovered: int, forbidden: int, row_masks: list[int]) -> list[int]:

@@ -359,6 +359,10 @@ def _literal_keys(cubes: np.ndarray) -> list[np.ndarray]:
 def _any_zeta(arr: np.ndarray, levels: Sequence[int]) -> np.ndarray:
     """Fill the 'free' slot of every axis with the OR over that axis's levels."""
     for axis, n in enumerate(levels):
+        if n == 2:  # crisp axis: one elementwise OR into the free slot (a reduction costs more)
+            pre = (slice(None),) * axis
+            np.logical_or(arr[(*pre, slice(0, 1))], arr[(*pre, slice(1, 2))], out=arr[(*pre, slice(2, 3))])
+            continue
         idx = [slice(None)] * arr.ndim
         idx[axis] = slice(0, n)
         total = arr[tuple(idx)].any(axis=axis, keepdims=True)

@@ -21,9 +21,10 @@ import numpy as np
 
 from .cover import DEFAULT_MAX_MODELS, CoverResult, minimum_covers
 from .exceptions import IncompleteSearchWarning, QCAError
+from .expressions import Expression
 from .fit import sufficiency
 from .primes import covers, find_prime_implicants
-from .solution import Model, Solution, _cube_names, cube_memberships
+from .solution import Model, Solution, _cube_names, cube_memberships, cube_terms
 from .truth_table import TOLERANCE, TruthTable, row_numbers
 
 __all__ = ["solve", "solution_from_primes", "search_status", "warn_incomplete", "DEFAULT_TIME_LIMIT"]
@@ -232,6 +233,17 @@ def warn_incomplete(status: str, setting: str | None, stacklevel: int = 3) -> No
     warnings.warn(f"{status}; {advice}" if advice else status, IncompleteSearchWarning, stacklevel=stacklevel)
 
 
+def _seed_expressions(
+    models: list[Model], model_covers: list[tuple[int, ...]], pis: np.ndarray, conditions: Sequence[str]
+) -> None:
+    """Give each model its :attr:`~qca.solution.Model.expression` (the value it would compute
+    itself), the term of each implicant built once for every model holding it."""
+    used = sorted({p for c in model_covers for p in c})
+    terms = dict(zip(used, cube_terms(pis[used], conditions)))
+    for m, cov in zip(models, model_covers):
+        m.__dict__["expression"] = Expression(tuple(terms[p] for p in cov))
+
+
 def solution_from_primes(
     tt: TruthTable,
     pis: np.ndarray,
@@ -266,10 +278,9 @@ def solution_from_primes(
     )
     names = _cube_names(pis, tt.conditions, tt.multivalue)
     literals = (pis >= 0).sum(axis=1).tolist()
-    models = [
-        Model(tuple(names[p] for p in cov), pis[list(cov)], tt)
-        for cov in sorted(res.covers, key=lambda c: (len(c), sum(literals[p] for p in c), c))
-    ]
+    ordered = sorted(res.covers, key=lambda c: (len(c), sum(literals[p] for p in c), c))
+    models = [Model(tuple(names[p] for p in cov), pis[list(cov)], tt) for cov in ordered]
+    _seed_expressions(models, ordered, pis, tt.conditions)
     in_some = res.in_some if not all_sol else tuple(sorted({p for c in res.covers for p in c}))
     status, bounds, setting = search_status(res, len(models), time_limit, primes_lower_bound)
     search_complete = res.complete and primes_lower_bound is None

@@ -93,7 +93,7 @@ class Model:
     def conditions(self) -> tuple[str, ...]:
         return self.truth_table.conditions
 
-    @property
+    @cached_property
     def expression(self) -> Expression:
         return Expression(cube_terms(self.cubes, self.conditions))
 

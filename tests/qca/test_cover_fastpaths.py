@@ -1,0 +1,43 @@
+"""The fast paths of the cover search for small charts give what the general paths give."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from qca import _bits, cover
+
+
+def _random_chart(rng: np.random.Generator, n_rows: int, n_pi: int) -> np.ndarray:
+    chart = rng.random((n_pi, n_rows)) < rng.uniform(0.03, 0.3)
+    chart[rng.integers(0, n_pi, size=n_rows), np.arange(n_rows)] = True  # every row coverable
+    return chart
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_small_blocks_match_the_sparse_graph(seed: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    rng = np.random.default_rng(seed)
+    charts = [_random_chart(rng, int(rng.integers(1, 40)), int(rng.integers(1, 60))) for _ in range(200)]
+    fast = [cover._blocks(c) for c in charts]
+    monkeypatch.setattr(cover, "_SMALL_BLOCKS_ROWS", -1)
+    assert fast == [cover._blocks(c) for c in charts]
+
+
+def test_byte_decoder_matches_the_bit_loop() -> None:
+    rng = np.random.default_rng(0)
+    for width in range(65):
+        for _ in range(50):
+            mask = int(rng.integers(0, 2, size=width) @ (1 << np.arange(width, dtype=object))) if width else 0
+            assert _bits._byte_bits(mask) == _bits._loop_bits(mask)
+
+
+def test_ties_counted_part_by_part_on_a_split_chart() -> None:
+    # Two independent halves, each with two tied covers of size 1 after the first choice.
+    chart = np.array(
+        [[1, 1, 0, 0], [1, 1, 0, 0], [0, 0, 1, 1], [0, 0, 1, 1], [1, 0, 1, 0]], dtype=bool
+    )
+    res = cover.minimum_covers(chart)
+    assert res.size == 2
+    assert res.n_covers == 4
+    assert res.covers == [(0, 2), (0, 3), (1, 2), (1, 3)]
+    assert res.best == (0, 2)

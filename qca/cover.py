@@ -1150,27 +1150,10 @@ def _parts(rows: list[int], allowed: list[int]) -> list[int] | None:
     Rows are linked when they share an allowed implicant (``allowed[j]``: the allowed
     implicants of ``rows[j]``); as in component caching (see :class:`_TieSearch`).
     """
-    n = len(rows)
-    if n <= 1:
+    if len(rows) <= 1:
         return None
-    reach = allowed[0]
-    rest = list(range(1, n))
-    grown = True
-    while grown and rest:
-        grown = False
-        others = []
-        for j in rest:
-            a = allowed[j]
-            if a & reach:
-                reach |= a
-                grown = True
-            else:
-                others.append(j)
-        rest = others
-    if not rest:
-        return None
-    parts = []
-    idx = list(range(n))
+    parts: list[int] = []
+    idx = list(range(len(rows)))
     while idx:
         first = idx[0]
         part = 1 << rows[first]
@@ -1189,6 +1172,8 @@ def _parts(rows: list[int], allowed: list[int]) -> list[int] | None:
                 else:
                     others.append(j)
             rest = others
+        if not parts and not rest:
+            return None  # one part: the rows do not split
         parts.append(part)
         idx = rest
     return parts

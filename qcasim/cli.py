@@ -18,7 +18,9 @@ error) exits with 1. ``--debug`` shows the traceback instead.
 
 from __future__ import annotations
 
+import contextlib
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -354,11 +356,18 @@ def _run_plan(exp: Any, db: Path, progress: bool, arguments: dict[str, Any] | No
     plan resumes, on the study's workers (``-j``, ``--scheduler``)."""
     from experiments.plan_files import cached_plan
 
-    bar = _Progress(progress)
-    try:
+    with _plan_progress(progress, db) as bar:
         return cached_plan(db.parent, exp.name, str(exp.base.get("scenario", "kbop")),
                            arguments if arguments is not None else RUN_PLAN, progress=bar,
                            store=db, jobs=jobs, scheduler=scheduler)
+
+
+@contextlib.contextmanager
+def _plan_progress(progress: bool, db: Path | None) -> Iterator[_Progress]:
+    """A plan's progress bar, closed at the end; on Ctrl-C, says where the finished work is."""
+    bar = _Progress(progress)
+    try:
+        yield bar
     except KeyboardInterrupt:
         bar.close()
         _interrupted(db)
@@ -797,16 +806,9 @@ def plan_command(scenario: str, target: str | None, space_file: str | None,
     for p in (json_path, html_path, *figures.values()):
         if p is not None:
             check_output_path(p, store=db, inputs=inputs)
-    bar = _Progress(sys.stderr.isatty() if progress is None else progress)
-    try:
+    with _plan_progress(sys.stderr.isatty() if progress is None else progress, db) as bar:
         result = plan(scenario, **args, progress=bar, store=db, name=name, jobs=jobs,
                       scheduler=scheduler)
-    except KeyboardInterrupt:
-        bar.close()
-        _interrupted(db)
-        raise
-    finally:
-        bar.close()
     click.echo(_clean_lines(str(result)))
     if json_path or html_path or figures:
         for p in (json_path, html_path, *figures.values()):

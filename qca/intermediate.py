@@ -34,15 +34,16 @@ from __future__ import annotations
 import time
 import warnings
 from collections.abc import Sequence
+from typing import NamedTuple
 
 import numpy as np
 
-from .cover import DEFAULT_MAX_MODELS, deadline_from
+from .cover import DEFAULT_MAX_MODELS, deadline_from, minimum_covers
 from .exceptions import QCAError, QCAWarning
 from .expressions import parse
 from .primes import configs_in, covers, find_prime_implicants, sort_cubes
-from .search import DEFAULT_TIME_LIMIT, solution_from_primes, solve, warn_incomplete
-from .solution import Model, Solution, cube_string, remainder_mask
+from .search import DEFAULT_TIME_LIMIT, _seed_expressions, search_status, solve, warn_incomplete
+from .solution import Model, Solution, _cube_names, remainder_mask
 from .truth_table import TruthTable, row_numbers
 
 __all__ = ["intermediate_solution", "parse_directions"]
@@ -160,7 +161,6 @@ def intermediate_solution(
             )
     on = tt.configs_with("1")
     contradictions = tt.configs_with("C") if "C" in include else np.zeros((0, len(tt.levels)), np.int64)
-    no_off = np.zeros((0, len(tt.levels)), np.int64)
 
     cp, pp = conservative.pi_cubes, parsimonious.pi_cubes
     subset = ((cp[:, None, :] == pp[None, :, :]) | (pp[None, :, :] < 0)).all(axis=2)
@@ -177,108 +177,60 @@ def intermediate_solution(
         simplified[i, j] = intern(tuple(int(v) for v in _simplify(cp[i], pp[j], directions)))
     cubes = np.array(list(cube_id), dtype=np.int64).reshape(len(cube_id), len(tt.levels))
 
-    # Small spaces: every remainder listed once, then each candidate set is one chart lookup.
-    space = int(np.prod(tt.levels))
-    remainders = None
-    if space <= 1 << 16:
-        every = np.indices(tt.levels).reshape(len(tt.levels), -1).T
-        remainders = every[remainder_mask(tt, every)]
-    covered_by = None if remainders is None else covers(cubes, remainders)  # cubes x remainders
-
-    easy_all: set[int] = set()
-    primes_all = []
-    by_candidates: dict[frozenset[int], int] = {}  # candidate ids -> index into ``solved``
-    by_easy: dict[frozenset[int], int] = {}
-    solved: list[tuple[Solution, list[frozenset]]] = []
-
-    def solve_pair(ids: frozenset[int]) -> int:
-        hit = by_candidates.get(ids)
-        if hit is not None:
-            return hit
-        chosen = np.fromiter(sorted(ids), dtype=np.int64, count=len(ids))
-        if covered_by is not None:
-            easy = remainders[covered_by[chosen].any(axis=0)]  # type: ignore[index]
-        else:
-            inside = configs_in(cubes[chosen], tt.levels)
-            easy = inside[remainder_mask(tt, inside)]
-        easy_rows = frozenset(int(r) for r in row_numbers(easy, tt.levels))
-        if easy_rows not in by_easy:
-            easy_all.update(easy_rows)
-            primes, primes_done = find_prime_implicants(
-                on,
-                no_off,
-                tt.levels,
-                "negative",
-                dont_care=np.vstack([easy, contradictions]),
-                method=method,
-                deadline=deadline,
-            )
-            primes_all.append(primes)
-            sol = solution_from_primes(
-                tt,
-                primes,
-                on,
-                "intermediate",
-                include,
-                max_models=max_models,
-                deadline=deadline,
-                time_limit=time_limit,
-                primes_lower_bound=None if primes_done else 1,
-                warn=False,
-                max_nodes=max_nodes,
-            )
-            by_easy[easy_rows] = len(solved)
-            solved.append((sol, [frozenset(map(tuple, m.cubes.tolist())) for m in sol.models]))
-        by_candidates[ids] = by_easy[easy_rows]
-        return by_candidates[ids]
-
-    c_index = {tuple(c): i for i, c in enumerate(cp.tolist())}
-    p_index = {tuple(p): j for j, p in enumerate(pp.tolist())}
-    c_member = _membership([[c_index[tuple(c)] for c in m.cubes.tolist()] for m in conservative.models], cp)
-    p_member = _membership([[p_index[tuple(p)] for p in m.cubes.tolist()] for m in parsimonious.models], pp)
+    c_member = _membership(_model_rows(conservative, cp), cp)
+    p_member = _membership(_model_rows(parsimonious, pp), pp)
     pair_keys = _pair_candidates(c_member, p_member, subset, own, simplified, len(cube_id))
     n_c, n_p = c_member.shape[0], p_member.shape[0]
     n_pairs = n_c * n_p
-    pair_solution: list[tuple[str, int]] = []
-    by_key: dict[bytes, int] = {}
-    for ci in range(n_c):
-        for pj in range(n_p):
-            if pair_solution and deadline is not None and time.monotonic() >= deadline:
-                break
-            row = pair_keys[ci * n_p + pj]
-            pair_key = row.tobytes()
-            hit = by_key.get(pair_key)
-            if hit is None:
-                hit = by_key[pair_key] = solve_pair(frozenset(np.flatnonzero(np.unpackbits(row)).tolist()))
-            pair_solution.append((f"C{ci + 1}P{pj + 1}", hit))
-    visited = len(pair_solution)
+    # Pairs with the same candidate cubes share one re-minimisation, as do candidate sets that
+    # let in the same easy counterfactuals: both numbered by first appearance in pair order.
+    key_first, key_of_pair = _first_seen(pair_keys)
+    easy_first, easy_of_key, easy_sets = _easy_counterfactuals(tt, cubes, pair_keys[key_first])
+    easy_of_pair = easy_of_key[key_of_pair]
+    pair_first_of_easy = key_first[easy_first]  # the pair at which each set is first needed
 
-    ordered_models: dict[frozenset, Model] = {}
-    for s in dict.fromkeys(s for _, s in pair_solution):  # distinct solutions, first seen first
-        sol, keys = solved[s]
-        for key, m in zip(keys, sol.models):
-            ordered_models.setdefault(key, m)
-    n_pair_notes = len(pair_solution)
-    pair_notes = [] if n_pair_notes > 12 else [
-        f"{label}: " + "; ".join(str(m) for m in solved[s][0].models) for label, s in pair_solution]
+    # Pairs in order until the deadline (the pairs up to the first one needing a set not yet
+    # solved are visited).
+    solved: list[_Reminimized] = []
+    for easy in easy_sets:
+        if solved and deadline is not None and time.monotonic() >= deadline:
+            break
+        solved.append(_reminimize(
+            tt, on, easy, contradictions, method, deadline, time_limit, max_models, max_nodes
+        ))
+    visited = n_pairs if len(solved) == len(easy_sets) else int(pair_first_of_easy[len(solved)])
+    pair_sol = easy_of_pair[:visited].tolist()
 
     k = len(tt.levels)
-    pis = sort_cubes(np.vstack(primes_all)) if primes_all else np.zeros((0, k), dtype=np.int8)
-    names = tuple(cube_string(c, tt.conditions, tt.multivalue) for c in pis)
+    pis = sort_cubes(np.vstack([s.primes for s in solved])) if solved else np.zeros((0, k), dtype=np.int8)
+    names = _cube_names(pis, tt.conditions, tt.multivalue)
+    literals = (pis >= 0).sum(axis=1).tolist()
+    # Each solution's models as indices into ``pis`` (its primes are in the same order).
+    sol_models = []
+    for s in solved:
+        where = _positions(pis, s.primes)
+        sol_models.append([tuple(where[p] for p in cov) for cov in s.covers])
+    distinct_models = {m for ms in sol_models for m in ms}
+    ordered_keys = sorted(distinct_models, key=lambda m: (len(m), sum(literals[p] for p in m),
+                                                          tuple(names[p] for p in m)))
+    position = {m: i for i, m in enumerate(ordered_keys)}
+    ordered = [Model(tuple(names[p] for p in m), pis[list(m)], tt) for m in ordered_keys]
+    _seed_expressions(ordered, ordered_keys, pis, tt.conditions)
+    sources = [tuple(position[m] for m in ms) for ms in sol_models]
+    labels = [f"C{ci + 1}P{pj + 1}" for ci in range(n_c) for pj in range(n_p)][:visited]
+    model_sources = tuple(zip(labels, (sources[s] for s in pair_sol)))
+
+    easy_all = sorted({r for s in solved for r in s.easy_rows})
     notes = [f"directional expectations: {', '.join(_direction_strings(directions, tt))}"]
-    if 1 < n_pair_notes <= 12:
-        notes += pair_notes
-    elif n_pair_notes > 12:
-        notes.append(f"{n_pair_notes} pairs of conservative and parsimonious models (CiPj) were combined")
-    ordered = sorted(ordered_models.values(), key=lambda m: (len(m.terms), m.complexity, m.terms))
-    position = {frozenset(map(tuple, m.cubes.tolist())): i for i, m in enumerate(ordered)}
-    # Many pairs share a solution: its models' positions are looked up once.
-    distinct = dict.fromkeys(s for _, s in pair_solution)
-    sources = {s: tuple(position[key] for key in solved[s][1]) for s in distinct}
-    model_sources = tuple((label, sources[s]) for label, s in pair_solution)
-    sizes = [len(m.terms) for m in ordered] or [0]
-    used_terms = {t for m in ordered for t in m.terms}
-    pair_solutions = [solved[s][0] for s in sources]  # distinct, first seen first
+    if 1 < visited <= 12:
+        text = {m: " + ".join(names[p] for p in m) or "0" for m in distinct_models}
+        notes += [f"{label}: " + "; ".join(text[m] for m in sol_models[s])
+                  for label, s in zip(labels, pair_sol)]
+    elif visited > 12:
+        notes.append(f"{visited} pairs of conservative and parsimonious models (CiPj) were combined")
+    sizes = [len(m) for m in ordered_keys] or [0]
+    used = sorted({p for m in ordered_keys for p in m})
+    pair_solutions = [solved[s] for s in dict.fromkeys(pair_sol)]  # distinct, first seen first
     status, setting = _status(
         conservative, parsimonious, pair_solutions, visited, n_pairs, len(ordered), time_limit
     )
@@ -309,15 +261,142 @@ def intermediate_solution(
         complete=complete,
         notes=tuple(notes),
         parsimonious=parsimonious,
-        easy_counterfactuals=tuple(sorted(easy_all)),
+        easy_counterfactuals=tuple(easy_all),
         model_sources=model_sources,
         search_complete=complete,
         min_size_bounds=(min(sizes), min(sizes)),
         search_status=status,
-        tie_implicants=tuple(n for n in names if n in used_terms),
+        tie_implicants=tuple(names[p] for p in used),
         first_model_exact=finished,
         search_finished=finished,
     )
+
+
+class _Reminimized(NamedTuple):
+    """One re-minimisation of the positive rows with a set of easy counterfactuals: what the
+    intermediate solution needs of it (the same as :func:`~qca.search.solution_from_primes`
+    would give, without building the models)."""
+
+    easy_rows: list[int]  # R row numbers of the easy counterfactuals
+    primes: np.ndarray  # sorted as :func:`~qca.primes.sort_cubes`
+    covers: list[tuple[int, ...]]  # the models as prime indices, in the order of the models
+    search_complete: bool
+    search_finished: bool
+    search_status: str
+
+
+def _reminimize(
+    tt: TruthTable,
+    on: np.ndarray,
+    easy: np.ndarray,
+    contradictions: np.ndarray,
+    method: str,
+    deadline: float | None,
+    time_limit: float | None,
+    max_models: int,
+    max_nodes: int | None,
+) -> _Reminimized:
+    """Minimise ``on`` again with the easy counterfactuals (and contradictions) as the only
+    don't-cares, as :func:`~qca.search.solution_from_primes` does for the conservative solution."""
+    k = len(tt.levels)
+    primes, primes_done = find_prime_implicants(
+        on,
+        np.zeros((0, k), np.int64),
+        tt.levels,
+        "negative",
+        dont_care=np.vstack([easy, contradictions]),
+        method=method,
+        deadline=deadline,
+    )
+    lower = None if primes_done else 1
+    costs = (primes >= 0).sum(axis=1)
+    res = minimum_covers(covers(primes, on), max_models=max_models, max_nodes=max_nodes,
+                         deadline=deadline, costs=costs)
+    literals = costs.tolist()
+    ordered = sorted(res.covers, key=lambda c: (len(c), sum(literals[p] for p in c), c))
+    status, _, _ = search_status(res, len(ordered), time_limit, lower)
+    return _Reminimized(
+        easy_rows=row_numbers(easy, tt.levels).tolist(),
+        primes=primes,
+        covers=ordered,
+        search_complete=res.complete and lower is None,
+        search_finished=res.counted_all and res.size_proven and lower is None,
+        search_status=status,
+    )
+
+
+def _first_seen(rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Distinct rows of a 2-d array numbered by first appearance: the index of each distinct
+    row's first appearance, and the number of every row."""
+    if rows.shape[0] == 0:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    if rows.shape[1] == 0:
+        return np.zeros(1, dtype=np.int64), np.zeros(rows.shape[0], dtype=np.int64)
+    rows = np.ascontiguousarray(rows)
+    view = rows.view(np.dtype((np.void, rows.dtype.itemsize * rows.shape[1]))).ravel()
+    _, first, inverse = np.unique(view, return_index=True, return_inverse=True)
+    order = np.argsort(first)
+    rank = np.empty_like(order)
+    rank[order] = np.arange(order.size)
+    return first[order], rank[inverse.ravel()]
+
+
+def _easy_counterfactuals(
+    tt: TruthTable, cubes: np.ndarray, keys: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, list[np.ndarray]]:
+    """The easy counterfactuals of distinct candidate sets (bit-packed rows over ``cubes``).
+
+    Returns the index of the first candidate set giving each distinct set of remainders, the
+    number of every candidate set's remainders set (both by first appearance) and each
+    distinct set's remainders (configurations in row order).
+    """
+    chosen = np.unpackbits(keys, axis=1, count=cubes.shape[0]).astype(bool)
+    levels = tt.levels
+    if int(np.prod(levels)) <= 1 << 16:
+        # Small spaces: every remainder listed once, the sets by one product with the chart.
+        every = np.indices(levels).reshape(len(levels), -1).T
+        remainders = every[remainder_mask(tt, every)]
+        hits = covers(cubes, remainders).astype(np.float32)  # cubes x remainders
+        inside = np.zeros((chosen.shape[0], remainders.shape[0]), dtype=bool)
+        step = max(1, 4_000_000 // max(remainders.shape[0], 1))
+        for lo in range(0, chosen.shape[0], step):
+            inside[lo : lo + step] = (chosen[lo : lo + step].astype(np.float32) @ hits) > 0
+        first, of_key = _first_seen(np.packbits(inside, axis=1))
+        return first, of_key, [remainders[inside[f]] for f in first.tolist()]
+    ids: dict[bytes, int] = {}
+    first_list: list[int] = []
+    sets: list[np.ndarray] = []
+    of_key = np.empty(chosen.shape[0], dtype=np.int64)
+    for n, row in enumerate(chosen):
+        inside = configs_in(cubes[row], levels)
+        easy = inside[remainder_mask(tt, inside)]
+        key = row_numbers(easy, levels).tobytes()
+        if key not in ids:
+            ids[key] = len(sets)
+            first_list.append(n)
+            sets.append(easy)
+        of_key[n] = ids[key]
+    return np.asarray(first_list, dtype=np.int64), of_key, sets
+
+
+def _model_rows(solution: Solution, implicants: np.ndarray) -> list[list[int]]:
+    """The implicants (rows of ``implicants``) of each model of a solution."""
+    index = {tuple(c): i for i, c in enumerate(implicants.tolist())}
+    return [[index[tuple(c)] for c in m.cubes.tolist()] for m in solution.models]
+
+
+def _positions(cubes: np.ndarray, subset: np.ndarray) -> list[int]:
+    """The row of ``cubes`` equal to each row of ``subset`` (every one present)."""
+    k = cubes.shape[1]
+    radix = int(max(cubes.max(initial=0), subset.max(initial=0))) + 2
+    if k * np.log2(radix) <= 62:
+        weights = radix ** np.arange(k, dtype=np.int64)
+        codes = (cubes.astype(np.int64) + 1) @ weights
+        order = np.argsort(codes)
+        found = np.searchsorted(codes, (subset.astype(np.int64) + 1) @ weights, sorter=order)
+        return order[found].tolist()
+    index = {tuple(c): i for i, c in enumerate(cubes.tolist())}
+    return [index[tuple(c)] for c in subset.tolist()]
 
 
 def _membership(models: list[list[int]], implicants: np.ndarray) -> np.ndarray:

@@ -320,26 +320,33 @@ def light_scores(models: Sequence[Expression], truth: Expression) -> list[dict[s
     """
     paths = [frozenset(t.literals) for t in truth.terms]
     truth_set = frozenset(paths)
-    seen: dict[tuple, tuple[frozenset, list[int]]] = {}
+    n_paths = len(paths)
+    # Per distinct term object (tied models share theirs): its literal set, the true paths it
+    # is a part of, and whether it is one of them. ``held`` keeps the terms, so ids stay theirs.
+    seen: dict[int, tuple[frozenset, list[int], bool]] = {}
+    held = []
     out = []
     for m in models:
-        sets, edges = [], []
+        hits = []
         for term in m.terms:
-            hit = seen.get(term.literals)
+            hit = seen.get(id(term))
             if hit is None:
                 lits = frozenset(term.literals)
-                hit = seen[term.literals] = (lits, [j for j, p in enumerate(paths) if lits <= p])
-            sets.append(hit[0])
-            edges.append(hit[1])
-        exact = frozenset(sets) == truth_set
+                parts = [j for j, p in enumerate(paths) if lits <= p]
+                hit = seen[id(term)] = (lits, parts, lits in truth_set)
+                held.append(term)
+            hits.append(hit)
+        sets = [h[0] for h in hits]
+        exact = all(h[2] for h in hits) and frozenset(sets) == truth_set
+        edges = [h[1] for h in hits]
         correct = (
             bool(sets)
+            and len(sets) <= n_paths
             and all(sets)  # an empty conjunction (the tautology) is never correct
-            and len(sets) <= len(paths)
+            and all(edges)
             and len(set(sets)) == len(sets)
             and not any(i != j and a <= b for i, a in enumerate(sets) for j, b in enumerate(sets))
-            and all(edges)
-            and _has_matching(edges, len(paths))
+            and _has_matching(edges, n_paths)
         )
         out.append({"correct": correct, "error_free": correct or not sets, "exact": exact})
     return out

@@ -33,7 +33,7 @@ from __future__ import annotations
 
 import time
 import warnings
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import NamedTuple
 
 import numpy as np
@@ -41,7 +41,7 @@ import numpy as np
 from .cover import DEFAULT_MAX_MODELS, deadline_from, minimum_covers
 from .exceptions import QCAError, QCAWarning
 from .expressions import parse
-from .primes import configs_in, covers, find_prime_implicants, sort_cubes
+from .primes import DENSE_LIMIT, configs_in, covers, dense_primes_many, find_prime_implicants, sort_cubes
 from .search import DEFAULT_TIME_LIMIT, _seed_expressions, search_status, solve, warn_incomplete
 from .solution import Model, Solution, _cube_names, remainder_mask
 from .truth_table import TruthTable, row_numbers
@@ -85,18 +85,22 @@ def parse_directions(dir_exp: Sequence[str] | str, tt: TruthTable) -> list[Direc
     return [{j: v} for j, v in merged.items()] + conjunctural
 
 
-def _simplify(c: np.ndarray, p: np.ndarray, directions: list[Direction]) -> np.ndarray:
-    """Drop the literals of ``c`` not in ``p`` that run against an applicable expectation."""
-    t = c.copy()
-    for j in np.flatnonzero((c >= 0) & (p < 0)).tolist():
-        for d in directions:
-            if j not in d or int(c[j]) in d[j]:
-                continue
-            others_agree = all(c[i] >= 0 and int(c[i]) in vals for i, vals in d.items() if i != j)
-            if others_agree:
-                t[j] = -1
-                break
-    return t
+def _dropped_literals(cubes: np.ndarray, directions: list[Direction]) -> np.ndarray:
+    """Boolean (cubes x conditions): the literals of each cube that run against an applicable
+    expectation (its value is not the expected one, and the cube agrees with the rest of the
+    expectation's conjunction); they are dropped where a parsimonious implicant leaves the
+    condition out."""
+    fixed = cubes >= 0
+    out = np.zeros(cubes.shape, dtype=bool)
+    for d in directions:
+        agree = {i: fixed[:, i] & np.isin(cubes[:, i], sorted(vals)) for i, vals in d.items()}
+        for j in d:
+            against = fixed[:, j] & ~agree[j]
+            for i in d:
+                if i != j:
+                    against &= agree[i]
+            out[:, j] |= against
+    return out
 
 
 def intermediate_solution(
@@ -166,20 +170,18 @@ def intermediate_solution(
     subset = ((cp[:, None, :] == pp[None, :, :]) | (pp[None, :, :] < 0)).all(axis=2)
     # Every candidate cube once: the conservative implicants themselves and their
     # simplifications against each parsimonious implicant they lie in (ids into ``cubes``).
-    cube_id: dict[tuple[int, ...], int] = {}
-
-    def intern(cube: tuple[int, ...]) -> int:
-        return cube_id.setdefault(cube, len(cube_id))
-
-    own = np.array([intern(tuple(c)) for c in cp.tolist()], dtype=np.int64)
+    ii, jj = np.nonzero(subset)
+    candidates = cp[ii].astype(np.int64)
+    candidates[_dropped_literals(cp, directions)[ii] & (pp[jj] < 0)] = -1
+    first, cube_id = _first_seen(np.vstack([cp.astype(np.int64), candidates]))
+    cubes = np.vstack([cp.astype(np.int64), candidates])[first]
+    own = cube_id[: cp.shape[0]]
     simplified = np.full(subset.shape, -1, dtype=np.int64)
-    for i, j in zip(*np.nonzero(subset)):
-        simplified[i, j] = intern(tuple(int(v) for v in _simplify(cp[i], pp[j], directions)))
-    cubes = np.array(list(cube_id), dtype=np.int64).reshape(len(cube_id), len(tt.levels))
+    simplified[ii, jj] = cube_id[cp.shape[0] :]
 
     c_member = _membership(_model_rows(conservative, cp), cp)
     p_member = _membership(_model_rows(parsimonious, pp), pp)
-    pair_keys = _pair_candidates(c_member, p_member, subset, own, simplified, len(cube_id))
+    pair_keys = _pair_candidates(c_member, p_member, subset, own, simplified, cubes.shape[0])
     n_c, n_p = c_member.shape[0], p_member.shape[0]
     n_pairs = n_c * n_p
     # Pairs with the same candidate cubes share one re-minimisation, as do candidate sets that
@@ -192,12 +194,13 @@ def intermediate_solution(
     # Pairs in order until the deadline (the pairs up to the first one needing a set not yet
     # solved are visited).
     solved: list[_Reminimized] = []
-    for easy in easy_sets:
-        if solved and deadline is not None and time.monotonic() >= deadline:
-            break
+    charts = _charts(tt, on, [np.vstack([easy, contradictions]) for easy in easy_sets], method, deadline)
+    for easy, (primes, primes_done, chart) in zip(easy_sets, charts):
         solved.append(_reminimize(
-            tt, on, easy, contradictions, method, deadline, time_limit, max_models, max_nodes
+            tt, easy, primes, primes_done, chart, deadline, time_limit, max_models, max_nodes
         ))
+        if len(solved) < len(easy_sets) and deadline is not None and time.monotonic() >= deadline:
+            break
     visited = n_pairs if len(solved) == len(easy_sets) else int(pair_first_of_easy[len(solved)])
     pair_sol = easy_of_pair[:visited].tolist()
 
@@ -208,13 +211,13 @@ def intermediate_solution(
     # Each solution's models as indices into ``pis`` (its primes are in the same order).
     sol_models = []
     for s in solved:
-        where = _positions(pis, s.primes)
-        sol_models.append([tuple(where[p] for p in cov) for cov in s.covers])
+        where = _positions(pis, s.primes).__getitem__
+        sol_models.append([tuple(map(where, cov)) for cov in s.covers])
     distinct_models = {m for ms in sol_models for m in ms}
-    ordered_keys = sorted(distinct_models, key=lambda m: (len(m), sum(literals[p] for p in m),
-                                                          tuple(names[p] for p in m)))
+    literal, name = literals.__getitem__, names.__getitem__
+    ordered_keys = sorted(distinct_models, key=lambda m: (len(m), sum(map(literal, m)), tuple(map(name, m))))
     position = {m: i for i, m in enumerate(ordered_keys)}
-    ordered = [Model(tuple(names[p] for p in m), pis[list(m)], tt) for m in ordered_keys]
+    ordered = [Model(tuple(map(name, m)), pis[list(m)], tt) for m in ordered_keys]
     _seed_expressions(ordered, ordered_keys, pis, tt.conditions)
     sources = [tuple(position[m] for m in ms) for ms in sol_models]
     labels = [f"C{ci + 1}P{pj + 1}" for ci in range(n_c) for pj in range(n_p)][:visited]
@@ -285,35 +288,58 @@ class _Reminimized(NamedTuple):
     search_status: str
 
 
+def _charts(
+    tt: TruthTable, on: np.ndarray, dont_cares: list[np.ndarray], method: str, deadline: float | None
+) -> Iterator[tuple[np.ndarray, bool, np.ndarray]]:
+    """The prime implicants (remainders negative), whether they are all of them, and the chart
+    over ``on`` for each set of don't-cares, computed as they are asked for.
+
+    Where :func:`~qca.primes.find_prime_implicants` would use the dense algorithm, sets are
+    taken in chunks by :func:`~qca.primes.dense_primes_many` (the same implicants).
+    """
+    k = len(tt.levels)
+    space = float(np.prod(np.asarray(tt.levels, dtype=float) + 1))
+    if method == "dense" or (method == "auto" and space <= DENSE_LIMIT):
+        step = max(1, int(_CHUNK_CUBES // space))
+        for lo in range(0, len(dont_cares), step):
+            found = dense_primes_many(on, dont_cares[lo : lo + step], tt.levels)
+            chart = covers(np.vstack(found), on)
+            ends = np.cumsum([p.shape[0] for p in found]).tolist()
+            for primes, start, end in zip(found, [0, *ends], ends):
+                yield primes, True, chart[start:end]
+        return
+    no_off = np.zeros((0, k), np.int64)
+    for dont_care in dont_cares:
+        primes, done = find_prime_implicants(
+            on, no_off, tt.levels, "negative", dont_care=dont_care, method=method, deadline=deadline
+        )
+        yield primes, done, covers(primes, on)
+
+
+#: Cubes tabulated per chunk of don't-care sets by :func:`_charts` (one byte each).
+_CHUNK_CUBES = 1 << 18
+
+
 def _reminimize(
     tt: TruthTable,
-    on: np.ndarray,
     easy: np.ndarray,
-    contradictions: np.ndarray,
-    method: str,
+    primes: np.ndarray,
+    primes_done: bool,
+    chart: np.ndarray,
     deadline: float | None,
     time_limit: float | None,
     max_models: int,
     max_nodes: int | None,
 ) -> _Reminimized:
-    """Minimise ``on`` again with the easy counterfactuals (and contradictions) as the only
-    don't-cares, as :func:`~qca.search.solution_from_primes` does for the conservative solution."""
-    k = len(tt.levels)
-    primes, primes_done = find_prime_implicants(
-        on,
-        np.zeros((0, k), np.int64),
-        tt.levels,
-        "negative",
-        dont_care=np.vstack([easy, contradictions]),
-        method=method,
-        deadline=deadline,
-    )
+    """The minimum covers of the chart of the positive rows with the easy counterfactuals (and
+    contradictions) as the only don't-cares, as :func:`~qca.search.solution_from_primes` finds
+    them for a conservative solution."""
     lower = None if primes_done else 1
     costs = (primes >= 0).sum(axis=1)
-    res = minimum_covers(covers(primes, on), max_models=max_models, max_nodes=max_nodes,
-                         deadline=deadline, costs=costs)
+    res = minimum_covers(chart, max_models=max_models, max_nodes=max_nodes, deadline=deadline, costs=costs)
     literals = costs.tolist()
-    ordered = sorted(res.covers, key=lambda c: (len(c), sum(literals[p] for p in c), c))
+    literal = literals.__getitem__
+    ordered = sorted(res.covers, key=lambda c: (len(c), sum(map(literal, c)), c))
     status, _, _ = search_status(res, len(ordered), time_limit, lower)
     return _Reminimized(
         easy_rows=row_numbers(easy, tt.levels).tolist(),

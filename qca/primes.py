@@ -55,6 +55,7 @@ __all__ = [
     "covers",
     "configs_in",
     "sort_cubes",
+    "dense_primes_many",
     "DENSE_LIMIT",
     "MAX_EXPANDED",
 ]
@@ -356,9 +357,10 @@ def _literal_keys(cubes: np.ndarray) -> list[np.ndarray]:
     return keys
 
 
-def _any_zeta(arr: np.ndarray, levels: Sequence[int]) -> np.ndarray:
-    """Fill the 'free' slot of every axis with the OR over that axis's levels."""
-    for axis, n in enumerate(levels):
+def _any_zeta(arr: np.ndarray, levels: Sequence[int], first_axis: int = 0) -> np.ndarray:
+    """Fill the 'free' slot of every axis with the OR over that axis's levels (the axes of
+    ``levels`` start at ``first_axis``)."""
+    for axis, n in enumerate(levels, start=first_axis):
         if n == 2:  # crisp axis: one elementwise OR into the free slot (a reduction costs more)
             pre = (slice(None),) * axis
             np.logical_or(arr[(*pre, slice(0, 1))], arr[(*pre, slice(1, 2))], out=arr[(*pre, slice(2, 3))])
@@ -399,6 +401,60 @@ def _dense(
     cubes = np.argwhere(prime).astype(np.int8)
     cubes[cubes == np.asarray(levels, dtype=np.int8)] = -1
     return cubes
+
+
+#: Cubes tabulated at once by :func:`dense_primes_many` (a few Boolean arrays of this many
+#: bytes): don't-care sets are taken in chunks of at most this many cubes in all.
+_MANY_CUBES = 1 << 21
+
+
+def dense_primes_many(
+    on: np.ndarray, dont_cares: Sequence[np.ndarray], levels: Sequence[int]
+) -> list[np.ndarray]:
+    """Prime implicants of ``on`` with remainders negative, for many sets of don't-cares at once.
+
+    Item ``i`` equals ``find_prime_implicants(on, off, levels, "negative", dont_cares[i],
+    method="dense")[0]`` (any ``off``: with remainders negative only the allowed configurations
+    matter): the dense algorithm with one more axis for the sets, so that the many small
+    re-minimisations of an intermediate solution cost a few array operations in all.
+    """
+    k = len(levels)
+    shape = tuple(n + 1 for n in levels)
+    space = int(np.prod(shape))
+    on = np.asarray(on, dtype=np.int64).reshape(-1, k)
+    sets = [np.asarray(d, dtype=np.int64).reshape(-1, k) for d in dont_cares]
+    if on.shape[0] == 0 or not sets:
+        return [np.zeros((0, k), dtype=np.int8) for _ in sets]
+    step = max(1, _MANY_CUBES // space)
+    if len(sets) > step:
+        chunks = (dense_primes_many(on, sets[lo : lo + step], levels) for lo in range(0, len(sets), step))
+        return [p for chunk in chunks for p in chunk]
+    positive = np.zeros(shape, dtype=bool)
+    positive[tuple(on.T)] = True
+    _any_zeta(positive, levels)
+    forbidden = np.zeros((len(sets), *shape), dtype=bool)
+    forbidden[(slice(None), *(slice(0, n) for n in levels))] = True
+    forbidden[(slice(None), *on.T)] = False
+    owner = np.repeat(np.arange(len(sets)), [d.shape[0] for d in sets])
+    if owner.size:
+        forbidden[(owner, *np.vstack(sets).T)] = False
+    _any_zeta(forbidden, levels, first_axis=1)
+    implicant = np.logical_not(forbidden, out=forbidden)
+    implicant &= positive
+    prime = implicant.copy()
+    for axis, n in enumerate(levels, start=1):
+        idx = [slice(None)] * (k + 1)
+        idx[axis] = slice(n, n + 1)
+        parent = implicant[tuple(idx)]
+        idx[axis] = slice(0, n)
+        prime[tuple(idx)] &= ~parent
+    found = np.argwhere(prime)
+    cubes = found[:, 1:].astype(np.int8)
+    cubes[cubes == np.asarray(levels, dtype=np.int8)] = -1
+    # Each set's cubes in the order of sort_cubes (the set first).
+    order = np.lexsort([*_literal_keys(cubes), found[:, 0]])
+    counts = np.bincount(found[:, 0], minlength=len(sets))
+    return np.split(cubes[order], np.cumsum(counts)[:-1])
 
 
 def _minimal_transversals(edges: list[int], deadline: float | None = None) -> list[int] | None:

@@ -16,6 +16,7 @@ from __future__ import annotations
 import time
 import warnings
 from collections.abc import Sequence
+from itertools import chain
 
 import numpy as np
 
@@ -238,10 +239,10 @@ def _seed_expressions(
 ) -> None:
     """Give each model its :attr:`~qca.solution.Model.expression` (the value it would compute
     itself), the term of each implicant built once for every model holding it."""
-    used = sorted({p for c in model_covers for p in c})
-    terms = dict(zip(used, cube_terms(pis[used], conditions)))
+    used = sorted(set(chain.from_iterable(model_covers)))
+    term_of = dict(zip(used, cube_terms(pis[used], conditions))).__getitem__
     for m, cov in zip(models, model_covers):
-        m.__dict__["expression"] = Expression(tuple(terms[p] for p in cov))
+        m.__dict__["expression"] = Expression(tuple(map(term_of, cov)))
 
 
 def solution_from_primes(
@@ -278,8 +279,10 @@ def solution_from_primes(
     )
     names = _cube_names(pis, tt.conditions, tt.multivalue)
     literals = (pis >= 0).sum(axis=1).tolist()
-    ordered = sorted(res.covers, key=lambda c: (len(c), sum(literals[p] for p in c), c))
-    models = [Model(tuple(names[p] for p in cov), pis[list(cov)], tt) for cov in ordered]
+    literal = literals.__getitem__
+    ordered = sorted(res.covers, key=lambda c: (len(c), sum(map(literal, c)), c))
+    name = names.__getitem__
+    models = [Model(tuple(map(name, cov)), pis[list(cov)], tt) for cov in ordered]
     _seed_expressions(models, ordered, pis, tt.conditions)
     in_some = res.in_some if not all_sol else tuple(sorted({p for c in res.covers for p in c}))
     status, bounds, setting = search_status(res, len(models), time_limit, primes_lower_bound)

@@ -76,3 +76,13 @@ def test_chunked_simulation_gives_the_same_records(monkeypatch):
     assert len(chunked) == 5
     for a, b in zip(whole, chunked):
         _same(a, b)
+
+
+def test_run_batch_restores_the_garbage_collector_threshold():
+    import gc
+
+    from experiments.pipeline import run_batch
+
+    before = gc.get_threshold()
+    run_batch({"scenario": "kbop", "n_workers": 65, "solutions": ["parsimonious"]}, 1, [0])
+    assert gc.get_threshold() == before

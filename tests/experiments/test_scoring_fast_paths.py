@@ -55,3 +55,15 @@ multi_expression = st.lists(st.lists(multi, max_size=3, unique_by=lambda lit: li
 def test_is_equivalent_is_the_same_boolean_function(a, b):
     assert is_equivalent(a, b) == _brute_equivalent(a, b)
     assert is_equivalent(a, a)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(term, min_size=1, max_size=6), st.lists(st.lists(st.integers(0, 5), max_size=4), max_size=8),
+       expression)
+def test_light_scores_with_term_objects_shared_between_models(pool, picks, truth):
+    # The engine's tied models share their Term objects; the per-term cache must not mix them up.
+    models = [Expression(tuple(pool[i % len(pool)] for i in pick)) for pick in picks]
+    got = light_scores(models, truth)
+    for m, s in zip(models, got):
+        correct = is_correct(m, truth)
+        assert s == {"correct": correct, "error_free": correct or not m.terms, "exact": m == truth}

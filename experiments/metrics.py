@@ -212,9 +212,19 @@ class SolutionOutcome:
         self.true_membership = true_membership
         self.outcome = outcome
         self.ties = ties if ties is not None and self.n_models > len(self.models) else None
+        self._parts: dict[int, tuple[Any, bool]] = {}
+
+    @cached_property
+    def _paths(self) -> list[frozenset]:
+        return [_literals(t) for t in self.truth.terms]
 
     def _part_of_truth(self, term: Any) -> bool:
-        return _part_of_truth(term, self.truth)
+        """:func:`_part_of_truth` of a term, once per term object (tied models share terms)."""
+        hit = self._parts.get(id(term))
+        if hit is None:
+            lits = _literals(term)
+            hit = self._parts[id(term)] = (term, any(lits <= p for p in self._paths))  # holds the term
+        return hit[1]
 
     def _correct(self, model: Expression) -> bool:
         return _cached_light_score(model, self.truth)["correct"]
@@ -411,7 +421,7 @@ def _paths_detected(o: SolutionOutcome) -> float:
 def _spurious_terms(o: SolutionOutcome) -> int:
     if not o.models:
         return 0
-    return sum(not len(s) or not _part_of_truth(s, o.truth) for s in o.models[0].terms)
+    return sum(not len(s) or not o._part_of_truth(s) for s in o.models[0].terms)
 
 
 @metric("term_fdr", "fraction", "share of the first model's terms that are spurious",

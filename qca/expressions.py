@@ -386,20 +386,33 @@ def evaluate_arrays(expr: Expression, columns: Mapping[str, np.ndarray]) -> np.n
         Memberships in [0, 1] (crisp 0/1 or fuzzy), all of one length.
     """
     n = len(next(iter(columns.values()))) if columns else 0
-    out = np.zeros(n)
+    if not expr.terms:
+        return np.zeros(n)
+    # Rows: 1, then x and 1 - x of each condition used; each term is the minimum of its rows
+    # and of the row of ones, all terms at once.
+    rows: dict[tuple[str, bool], int] = {}
+    arrays = [np.ones(n)]
+    index = []
     for term in expr.terms:
-        m = np.ones(n)
+        picks = [0]
         for cond, vals in term.literals:
-            x = np.asarray(columns[cond], dtype=float)
-            if vals == _ONE:
-                m = np.minimum(m, x)
-            elif vals == _ZERO:
-                m = np.minimum(m, 1.0 - x)
-            else:
+            if vals != _ONE and vals != _ZERO:
                 raise ExpressionError(f"evaluate_arrays: multi-value literal of {cond!r}; "
                                       "use qca.evaluate")
-        out = np.maximum(out, m)
-    return out
+            key = (cond, vals == _ONE)
+            row = rows.get(key)
+            if row is None:
+                x = np.asarray(columns[cond], dtype=float)
+                row = rows[key] = len(arrays)
+                arrays.append(x if key[1] else 1.0 - x)
+            picks.append(row)
+        index.append(picks)
+    width = max(len(p) for p in index)
+    table = np.asarray([p + [0] * (width - len(p)) for p in index])
+    members = np.minimum.reduce(np.stack(arrays)[table], axis=1)  # terms x cases
+    # Zeros first: the reductions take their operands in the order of the term-by-term rule,
+    # so even signed zeros come out the same.
+    return np.maximum.reduce(np.vstack([np.zeros((1, n)), members]), axis=0)
 
 
 def crisp_configurations(k: int) -> np.ndarray:

@@ -34,6 +34,7 @@ from __future__ import annotations
 import time
 import warnings
 from collections.abc import Iterator, Sequence
+from functools import lru_cache
 from typing import NamedTuple
 
 import numpy as np
@@ -58,8 +59,23 @@ def parse_directions(dir_exp: Sequence[str] | str, tt: TruthTable) -> list[Direc
     (``"LIT*~URB"``); a comma-separated string is split into items.
     """
     items = [s.strip() for s in dir_exp.split(",")] if isinstance(dir_exp, str) else list(dir_exp)
-    levels = dict(zip(tt.conditions, tt.levels))
-    pos = {c: j for j, c in enumerate(tt.conditions)}
+    if all(isinstance(item, str) for item in items):
+        # A simulation study asks for the same expectations of every replication's table.
+        parsed = _parsed_directions(tuple(items), tuple(tt.conditions), tuple(tt.levels))
+        return [dict(d) for d in parsed]
+    return _parse_directions(items, tt.conditions, tt.levels)
+
+
+@lru_cache(maxsize=256)
+def _parsed_directions(
+    items: tuple[str, ...], conditions: tuple[str, ...], levels: tuple[int, ...]
+) -> tuple[tuple[tuple[int, frozenset[int]], ...], ...]:
+    return tuple(tuple(d.items()) for d in _parse_directions(list(items), conditions, levels))
+
+
+def _parse_directions(items: list, conditions: Sequence[str], tt_levels: Sequence[int]) -> list[Direction]:
+    levels = dict(zip(conditions, tt_levels))
+    pos = {c: j for j, c in enumerate(conditions)}
     out: list[Direction] = []
     for item in items:
         if not isinstance(item, str) or not item.strip():
@@ -69,7 +85,7 @@ def parse_directions(dir_exp: Sequence[str] | str, tt: TruthTable) -> list[Direc
         if unknown:
             raise QCAError(
                 f"dir_exp {item!r} names {', '.join(map(repr, unknown))}, which is not among the "
-                f"conditions analysed ({', '.join(tt.conditions)})"
+                f"conditions analysed ({', '.join(conditions)})"
             )
         if len(expr.terms) != 1:
             raise QCAError(f"dir_exp {item!r} must be a literal or a conjunction, not a disjunction")
@@ -93,9 +109,9 @@ def _dropped_literals(cubes: np.ndarray, directions: list[Direction]) -> np.ndar
     fixed = cubes >= 0
     out = np.zeros(cubes.shape, dtype=bool)
     for d in directions:
-        agree = {i: fixed[:, i] & np.isin(cubes[:, i], sorted(vals)) for i, vals in d.items()}
+        agree = {i: np.logical_or.reduce([cubes[:, i] == v for v in vals]) for i, vals in d.items()}
         for j in d:
-            against = fixed[:, j] & ~agree[j]
+            against = fixed[:, j] & ~agree[j]  # (levels are >= 0: agreeing implies fixed)
             for i in d:
                 if i != j:
                     against &= agree[i]
@@ -179,8 +195,8 @@ def intermediate_solution(
     simplified = np.full(subset.shape, -1, dtype=np.int64)
     simplified[ii, jj] = cube_id[cp.shape[0] :]
 
-    c_member = _membership(_model_rows(conservative, cp), cp)
-    p_member = _membership(_model_rows(parsimonious, pp), pp)
+    c_member = _model_membership(conservative, cp)
+    p_member = _model_membership(parsimonious, pp)
     pair_keys = _pair_candidates(c_member, p_member, subset, own, simplified, cubes.shape[0])
     n_c, n_p = c_member.shape[0], p_member.shape[0]
     n_pairs = n_c * n_p
@@ -220,7 +236,7 @@ def intermediate_solution(
     ordered = [Model(tuple(map(name, m)), pis[list(m)], tt) for m in ordered_keys]
     _seed_expressions(ordered, ordered_keys, pis, tt.conditions)
     sources = [tuple(position[m] for m in ms) for ms in sol_models]
-    labels = [f"C{ci + 1}P{pj + 1}" for ci in range(n_c) for pj in range(n_p)][:visited]
+    labels = _pair_labels(n_c, n_p)[:visited]
     model_sources = tuple(zip(labels, (sources[s] for s in pair_sol)))
 
     easy_all = sorted({r for s in solved for r in s.easy_rows})
@@ -405,10 +421,15 @@ def _easy_counterfactuals(
     return np.asarray(first_list, dtype=np.int64), of_key, sets
 
 
-def _model_rows(solution: Solution, implicants: np.ndarray) -> list[list[int]]:
-    """The implicants (rows of ``implicants``) of each model of a solution."""
-    index = {tuple(c): i for i, c in enumerate(implicants.tolist())}
-    return [[index[tuple(c)] for c in m.cubes.tolist()] for m in solution.models]
+def _model_membership(solution: Solution, implicants: np.ndarray) -> np.ndarray:
+    """Boolean matrix (models x implicants): which implicants (rows of ``implicants``, the
+    solution's own) make up each model of a solution."""
+    models = solution.models
+    out = np.zeros((len(models), len(implicants)), dtype=bool)
+    if models:
+        owner = np.repeat(np.arange(len(models)), [m.cubes.shape[0] for m in models])
+        out[owner, _positions(implicants, np.vstack([m.cubes for m in models]))] = True
+    return out
 
 
 def _positions(cubes: np.ndarray, subset: np.ndarray) -> list[int]:
@@ -423,6 +444,12 @@ def _positions(cubes: np.ndarray, subset: np.ndarray) -> list[int]:
         return order[found].tolist()
     index = {tuple(c): i for i, c in enumerate(cubes.tolist())}
     return [index[tuple(c)] for c in subset.tolist()]
+
+
+@lru_cache(maxsize=1024)
+def _pair_labels(n_c: int, n_p: int) -> tuple[str, ...]:
+    """R's names of the conservative x parsimonious model pairs: C1P1, C1P2, ..."""
+    return tuple(f"C{ci + 1}P{pj + 1}" for ci in range(n_c) for pj in range(n_p))
 
 
 def _membership(models: list[list[int]], implicants: np.ndarray) -> np.ndarray:

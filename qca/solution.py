@@ -469,12 +469,7 @@ def _cube_names(cubes: np.ndarray, conditions: Sequence[str], multivalue: bool) 
     cubes = np.asarray(cubes, dtype=np.int64)
     if not cubes.size:
         return ()
-    top = int(cubes.max()) + 1
-    table = np.empty((len(conditions), top + 1), dtype=object)
-    for j, c in enumerate(conditions):
-        table[j, 0] = ""
-        for v in range(top):
-            table[j, v + 1] = f"{c}[{v}]" if multivalue or v > 1 else (c if v == 1 else f"~{c}")
+    table = _literal_table(tuple(conditions), int(cubes.max()) + 1, multivalue)
     # Only the fixed literals are looked up (row by row, conditions in order), then cut into
     # one run per cube: wide tables have >100,000 implicants of a few literals each.
     rows, cols = np.nonzero(cubes >= 0)
@@ -488,3 +483,13 @@ def _cube_names(cubes: np.ndarray, conditions: Sequence[str], multivalue: bool) 
     return tuple(names)
 
 
+@lru_cache(maxsize=1024)
+def _literal_table(conditions: tuple[str, ...], top: int, multivalue: bool) -> np.ndarray:
+    """The text of every literal: row ``j`` condition ``j``, column ``v + 1`` its level ``v``."""
+    table = np.empty((len(conditions), top + 1), dtype=object)
+    for j, c in enumerate(conditions):
+        table[j, 0] = ""
+        for v in range(top):
+            table[j, v + 1] = f"{c}[{v}]" if multivalue or v > 1 else (c if v == 1 else f"~{c}")
+    table.flags.writeable = False
+    return table

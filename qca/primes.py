@@ -104,7 +104,7 @@ def covers(cubes: np.ndarray, configs: np.ndarray) -> np.ndarray:
     if out.size == 0:
         return out
     k = cubes.shape[1]
-    if k <= 62 and out.size > 100_000 and cubes.max() <= 1 and configs.max() <= 1:
+    if 0 < k <= 62 and cubes.max() <= 1 and configs.max() <= 1:
         # Crisp: pack each cube into (fixed conditions, their values) and each configuration
         # into its values; a cube holds a configuration when they agree on the fixed bits.
         dtype = np.uint32 if k <= 32 else np.uint64
@@ -117,6 +117,9 @@ def covers(cubes: np.ndarray, configs: np.ndarray) -> np.ndarray:
             part &= fixed[lo : lo + 2048, None]
             np.equal(part, 0, out=out[lo : lo + 2048])
         return out
+    if out.size * k <= 1 << 16:
+        # Small multi-value charts: one comparison of every cube with every configuration.
+        return ((cubes[:, None, :] < 0) | (cubes[:, None, :] == configs[None, :, :])).all(axis=2)
     for j in range(cubes.shape[1]):
         col = cubes[:, j, None]
         out &= (col < 0) | (col == configs[None, :, j])

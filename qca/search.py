@@ -109,6 +109,7 @@ def solve(
         max_nodes=max_nodes,
         warn=warn,
     )
+    sol.__dict__["_chart"] = chart  # Solution._chart: the same implicants over the same rows
     return sol
 
 

@@ -336,6 +336,10 @@ def light_scores(models: Sequence[Expression], truth: Expression) -> list[dict[s
                 hit = seen[id(term)] = (lits, parts, lits in truth_set)
                 held.append(term)
             hits.append(hit)
+        if len(hits) > n_paths:  # more terms than true paths: not correct, and exact only with repeats
+            exact = all(h[2] for h in hits) and frozenset(h[0] for h in hits) == truth_set
+            out.append({"correct": False, "error_free": False, "exact": exact})
+            continue
         sets = [h[0] for h in hits]
         exact = all(h[2] for h in hits) and frozenset(sets) == truth_set
         edges = [h[1] for h in hits]

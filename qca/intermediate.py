@@ -35,6 +35,7 @@ import time
 import warnings
 from collections.abc import Iterator, Sequence
 from functools import lru_cache
+from itertools import chain
 from typing import NamedTuple
 
 import numpy as np
@@ -233,7 +234,9 @@ def intermediate_solution(
     literal, name = literals.__getitem__, names.__getitem__
     ordered_keys = sorted(distinct_models, key=lambda m: (len(m), sum(map(literal, m)), tuple(map(name, m))))
     position = {m: i for i, m in enumerate(ordered_keys)}
-    ordered = [Model(tuple(map(name, m)), pis[list(m)], tt) for m in ordered_keys]
+    flat = pis[list(chain.from_iterable(ordered_keys))]
+    ends = np.cumsum([len(m) for m in ordered_keys]).tolist()
+    ordered = [Model(tuple(map(name, m)), flat[end - len(m) : end], tt) for m, end in zip(ordered_keys, ends)]
     _seed_expressions(ordered, ordered_keys, pis, tt.conditions)
     sources = [tuple(position[m] for m in ms) for ms in sol_models]
     labels = _pair_labels(n_c, n_p)[:visited]

@@ -283,7 +283,10 @@ def solution_from_primes(
     literal = literals.__getitem__
     ordered = sorted(res.covers, key=lambda c: (len(c), sum(map(literal, c)), c))
     name = names.__getitem__
-    models = [Model(tuple(map(name, cov)), pis[list(cov)], tt) for cov in ordered]
+    # Every model's cubes cut from one gathered array (one fancy index instead of one a model).
+    flat = pis[list(chain.from_iterable(ordered))]
+    ends = np.cumsum([len(cov) for cov in ordered]).tolist()
+    models = [Model(tuple(map(name, cov)), flat[end - len(cov) : end], tt) for cov, end in zip(ordered, ends)]
     _seed_expressions(models, ordered, pis, tt.conditions)
     in_some = res.in_some if not all_sol else tuple(sorted({p for c in res.covers for p in c}))
     status, bounds, setting = search_status(res, len(models), time_limit, primes_lower_bound)

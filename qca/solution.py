@@ -405,9 +405,8 @@ class Solution:
             return False
         if model_ok is None:
             return True
-        pis = self.pi_cubes[allowed]
-        conditions = self.truth_table.conditions
-        return any(model_ok(Expression(cube_terms(pis[list(c)], conditions))) for c in res.covers)
+        terms = [t for t, ok in zip(self._pi_terms, allowed.tolist()) if ok]
+        return any(model_ok(Expression(tuple(map(terms.__getitem__, c)))) for c in res.covers)
 
     def all_models(
         self,

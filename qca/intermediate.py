@@ -373,17 +373,28 @@ def _reminimize(
 def _first_seen(rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Distinct rows of a 2-d array numbered by first appearance: the index of each distinct
     row's first appearance, and the number of every row."""
-    if rows.shape[0] == 0:
+    n = rows.shape[0]
+    if n == 0:
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
-    if rows.shape[1] == 0:
-        return np.zeros(1, dtype=np.int64), np.zeros(rows.shape[0], dtype=np.int64)
-    rows = np.ascontiguousarray(rows)
-    view = rows.view(np.dtype((np.void, rows.dtype.itemsize * rows.shape[1]))).ravel()
-    _, first, inverse = np.unique(view, return_index=True, return_inverse=True)
-    order = np.argsort(first)
-    rank = np.empty_like(order)
-    rank[order] = np.arange(order.size)
-    return first[order], rank[inverse.ravel()]
+    width = rows.shape[1] * rows.dtype.itemsize
+    if width == 0:
+        return np.zeros(1, dtype=np.int64), np.zeros(n, dtype=np.int64)
+    # Rows as words (bytes padded to whole 64-bit words), sorted stably: equal rows are
+    # neighbours, the first of each run is the row's first appearance.
+    raw = np.zeros((n, -(-width // 8) * 8), dtype=np.uint8)
+    raw[:, :width] = np.ascontiguousarray(rows).view(np.uint8).reshape(n, width)
+    words = raw.view(np.uint64)
+    order = np.lexsort(words.T[::-1])
+    ordered = words[order]
+    starts = np.ones(n, dtype=bool)
+    starts[1:] = (ordered[1:] != ordered[:-1]).any(axis=1)
+    group = np.cumsum(starts) - 1  # run number of each sorted row
+    first = order[starts]
+    rank = np.empty(first.size, dtype=np.int64)
+    rank[np.argsort(first, kind="stable")] = np.arange(first.size)
+    number = np.empty(n, dtype=np.int64)
+    number[order] = rank[group]
+    return np.sort(first), number
 
 
 def _easy_counterfactuals(
@@ -401,13 +412,16 @@ def _easy_counterfactuals(
         # Small spaces: every remainder listed once, the sets by one product with the chart.
         every = np.indices(levels).reshape(len(levels), -1).T
         remainders = every[remainder_mask(tt, every)]
-        hits = covers(cubes, remainders).astype(np.float32)  # cubes x remainders
-        inside = np.zeros((chosen.shape[0], remainders.shape[0]), dtype=bool)
-        step = max(1, 4_000_000 // max(remainders.shape[0], 1))
-        for lo in range(0, chosen.shape[0], step):
-            inside[lo : lo + step] = (chosen[lo : lo + step].astype(np.float32) @ hits) > 0
-        first, of_key = _first_seen(np.packbits(inside, axis=1))
-        return first, of_key, [remainders[inside[f]] for f in first.tolist()]
+        # Each candidate set's remainders: the OR of its cubes' rows of the (bit-packed) chart.
+        hits = np.packbits(covers(cubes, remainders), axis=1)  # cubes x remainder bytes
+        packed = np.zeros((chosen.shape[0], hits.shape[1]), dtype=np.uint8)
+        key, cube = np.nonzero(chosen)
+        if key.size and hits.shape[1]:
+            starts = np.flatnonzero(np.r_[True, key[1:] != key[:-1]])
+            packed[key[starts]] = np.bitwise_or.reduceat(hits[cube], starts, axis=0)
+        first, of_key = _first_seen(packed)
+        inside = np.unpackbits(packed[first], axis=1, count=remainders.shape[0]).astype(bool)
+        return first, of_key, [remainders[row] for row in inside]
     ids: dict[bytes, int] = {}
     first_list: list[int] = []
     sets: list[np.ndarray] = []

@@ -325,21 +325,24 @@ def light_scores(models: Sequence[Expression], truth: Expression) -> list[dict[s
     # is a part of, and whether it is one of them. ``held`` keeps the terms, so ids stay theirs.
     seen: dict[int, tuple[frozenset, list[int], bool]] = {}
     held = []
+
+    def info(term: Term) -> tuple[frozenset, list[int], bool]:
+        hit = seen.get(id(term))
+        if hit is None:
+            lits = frozenset(term.literals)
+            hit = seen[id(term)] = (lits, [j for j, p in enumerate(paths) if lits <= p], lits in truth_set)
+            held.append(term)
+        return hit
+
     out = []
     for m in models:
-        hits = []
-        for term in m.terms:
-            hit = seen.get(id(term))
-            if hit is None:
-                lits = frozenset(term.literals)
-                parts = [j for j, p in enumerate(paths) if lits <= p]
-                hit = seen[id(term)] = (lits, parts, lits in truth_set)
-                held.append(term)
-            hits.append(hit)
-        if len(hits) > n_paths:  # more terms than true paths: not correct, and exact only with repeats
-            exact = all(h[2] for h in hits) and frozenset(h[0] for h in hits) == truth_set
+        if len(m.terms) > n_paths:
+            # More terms than true paths: not correct, and exact only with repeated terms (the
+            # first term that is no true path, usually the first, settles it).
+            exact = all(info(t)[2] for t in m.terms) and frozenset(info(t)[0] for t in m.terms) == truth_set
             out.append({"correct": False, "error_free": False, "exact": exact})
             continue
+        hits = [info(t) for t in m.terms]
         sets = [h[0] for h in hits]
         exact = all(h[2] for h in hits) and frozenset(sets) == truth_set
         edges = [h[1] for h in hits]

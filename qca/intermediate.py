@@ -10,11 +10,14 @@ For every pair of a conservative model ``Ci`` and a parsimonious model ``Pj`` (R
 2. the positive rows are minimized again with the easy counterfactuals as the only
    don't-cares, and every minimal cover is an intermediate model.
 
-Work shared between pairs is cached: the simplification of each (conservative implicant,
-parsimonious implicant) pair, and the re-minimization for each distinct set of easy
-counterfactuals (many pairs lead to the same set). The pairs are visited within the time budget
-of :func:`qca.minimize`; when it runs out, the models of the pairs visited so far are returned
-and the solution says how many pairs were left (R visits every pair, without a budget).
+Work shared between pairs is done once: the simplification of each conservative implicant
+against each parsimonious implicant (array operations), the candidate cubes of every pair (matrix
+products), and the re-minimization for each distinct set of easy counterfactuals (many pairs lead
+to the same set; the prime implicants and charts of all sets come from one array pass, and only
+the minimum covers are searched set by set, without building a solution object for each). The
+pairs are visited within the time budget of :func:`qca.minimize`; when it runs out, the models
+of the pairs visited so far are returned and the solution says how many pairs were left (R
+visits every pair, without a budget).
 
 A conjunctural expectation such as ``"LIT*~URB"`` (Dusa 2019, sect. 8.7) applies to a term only
 when the term agrees with the rest of the conjunction: ``URB`` is dropped from a term holding
@@ -190,8 +193,9 @@ def intermediate_solution(
     ii, jj = np.nonzero(subset)
     candidates = cp[ii].astype(np.int64)
     candidates[_dropped_literals(cp, directions)[ii] & (pp[jj] < 0)] = -1
-    first, cube_id = _first_seen(np.vstack([cp.astype(np.int64), candidates]))
-    cubes = np.vstack([cp.astype(np.int64), candidates])[first]
+    every_cube = np.vstack([cp.astype(np.int64), candidates])
+    first, cube_id = _first_seen(every_cube)
+    cubes = every_cube[first]
     own = cube_id[: cp.shape[0]]
     simplified = np.full(subset.shape, -1, dtype=np.int64)
     simplified[ii, jj] = cube_id[cp.shape[0] :]
@@ -429,12 +433,12 @@ def _easy_counterfactuals(
     for n, row in enumerate(chosen):
         inside = configs_in(cubes[row], levels)
         easy = inside[remainder_mask(tt, inside)]
-        key = row_numbers(easy, levels).tobytes()
-        if key not in ids:
-            ids[key] = len(sets)
+        numbers = row_numbers(easy, levels).tobytes()
+        if numbers not in ids:
+            ids[numbers] = len(sets)
             first_list.append(n)
             sets.append(easy)
-        of_key[n] = ids[key]
+        of_key[n] = ids[numbers]
     return np.asarray(first_list, dtype=np.int64), of_key, sets
 
 

@@ -53,6 +53,7 @@ Huangfu, Q., & Hall, J. A. J. (2018). Parallelizing the dual revised simplex met
 from __future__ import annotations
 
 import math
+import os
 import sys
 import time
 from dataclasses import dataclass, field
@@ -64,6 +65,32 @@ from scipy.sparse import coo_array, csr_array
 from scipy.sparse.csgraph import connected_components
 
 from ._bits import _short_bits, bits, set_mask
+
+#: The compiled searches (:mod:`qca._cover_kernel`): None until first needed, False when not
+#: available (numba missing, or the environment variable ``QCASIM_JIT`` is ``0``).
+_KERNEL = None
+
+
+def _kernel():
+    """The compiled twin of the exact searches, or None (then everything runs in Python)."""
+    global _KERNEL
+    if _KERNEL is None:
+        _KERNEL = False
+        if os.environ.get("QCASIM_JIT", "1") != "0":
+            try:
+                from . import _cover_kernel
+
+                _cover_kernel.warm_up()
+                _KERNEL = _cover_kernel
+            except ImportError:
+                pass
+    return _KERNEL or None
+
+
+#: Blocks with fewer rows than this stay in Python even when the compiled searches are
+#: available (setting up the compiled call costs more than the whole search on them).
+KERNEL_MIN_ROWS = 10
+_KERNEL_ON = True
 
 __all__ = ["CoverResult", "minimum_covers", "DEFAULT_MAX_MODELS", "DEFAULT_MAX_NODES", "deadline_from"]
 
@@ -493,8 +520,12 @@ class _Block:
         self.search = _CoverSearch(row_sets, len(candidates))
         self.budget = budget
         self.costs = [cost[c] for c in candidates]
+        k = _kernel()
+        fits = (k is not None and _KERNEL_ON and KERNEL_MIN_ROWS <= len(row_sets) <= k.MAX_BITS
+                and len(candidates) <= k.MAX_BITS)
+        self.kernel = k if fits else None
         small = len(row_sets) <= EXACT_ROWS and len(candidates) <= EXACT_CANDIDATES
-        self.exact = _ExactMin(self.search, budget) if small else None
+        self.exact = self._exact_min(self.search) if small else None
         self.low = self.high = 0
         self.first: tuple[int, ...] = ()
         self.found: list[tuple[int, ...]] = []
@@ -504,6 +535,11 @@ class _Block:
         self.counted_all = True
         self.timed_out = False
         self.out_of_nodes = False
+
+    def _exact_min(self, search: _CoverSearch) -> _ExactMin:
+        if self.kernel is not None:
+            return _CompiledExactMin(search, self.budget, self.kernel)
+        return _ExactMin(search, self.budget)
 
     def _stop(self, reason: str | None) -> None:
         if reason == "time_limit":
@@ -579,7 +615,7 @@ class _Block:
         search = _CoverSearch(core_sets, len(core))
         search.weights = s.weights  # the same linear relaxation (dominated columns are implied)
         if len(s.row_sets) <= EXACT_ROWS and len(core) <= EXACT_CANDIDATES:
-            exact = _ExactMin(search, self.budget)
+            exact = self._exact_min(search)
             try:
                 low, cover = exact.minimum(self.high - 1)
             except _Stop:
@@ -648,7 +684,10 @@ class _Block:
             found, count, stop = s.enumerate(s.n_candidates, max_models, self.budget, irredundant=True)
         else:
             ties = _TieSearch(s, max_models, self.budget, self.costs, self.exact)
-            found, count, stop = ties.run(self.high)
+            if self.kernel is not None:
+                found, count, stop = ties.run_compiled(self.high, self.kernel)
+            else:
+                found, count, stop = ties.run(self.high)
             if ties.best is not None and not stop:
                 self.best, self.used = ties.best, ties.used
             elif ties.best is not None:
@@ -763,6 +802,80 @@ class _ExactMin:
         return v, tuple(sorted(cover))
 
 
+_STOP_CODES = {None: 0, "max_nodes": 1, "time_limit": 2}
+_STOP_NAMES = {0: None, 1: "max_nodes", 2: "time_limit"}
+
+
+def _counter(budget: _Budget) -> np.ndarray:
+    """The budget as the compiled searches keep it: [nodes, cap, stopped, overflow]."""
+    return np.array([budget.nodes, budget.cap, _STOP_CODES[budget.stopped], 0], dtype=np.int64)
+
+
+def _settle(budget: _Budget, ctr: np.ndarray) -> None:
+    """Carry the compiled search's node count and stop back into the budget."""
+    budget.nodes = int(ctr[0])
+    if budget.stopped is None:
+        budget.stopped = _STOP_NAMES.get(int(ctr[2]))
+
+
+_NO_MEMO: list = []
+
+
+def _no_memo(kernel):
+    """An empty memo for calls that do not use one (made once)."""
+    if not _NO_MEMO:
+        _NO_MEMO.append(kernel.new_memo())
+    return _NO_MEMO[0]
+
+
+def _deadline_value(budget: _Budget) -> float:
+    return math.inf if budget.deadline is None else float(budget.deadline)
+
+
+class _CompiledExactMin(_ExactMin):
+    """:class:`_ExactMin` run by the compiled twin (:mod:`qca._cover_kernel`): the same
+    values, memo and node count; the memo is the compiled side's (row set words -> 2 *
+    value + exact)."""
+
+    def __init__(self, search: _CoverSearch, budget: _Budget, kernel):
+        super().__init__(search, budget)
+        self.k = kernel
+        self.rm, self.cm = search.word_masks(kernel)
+        self.compiled_memo = kernel.new_memo()
+
+    @property
+    def has_w(self) -> bool:
+        return self.s.weights is not None
+
+    @property
+    def w(self) -> np.ndarray:
+        return np.asarray(self.s.weights if self.s.weights is not None else [], dtype=float)
+
+    def lower(self, uncovered: int) -> int:
+        hit = self.compiled_memo.get(tuple(np.uint64(w) for w in self.k.as_words(uncovered)), -1)
+        return max(self.s.lower_bound(uncovered, 0), hit >> 1 if hit >= 0 else 0)
+
+    def size(self, uncovered: int, cap: int) -> int:
+        ctr = _counter(self.budget)
+        v = self.k.run_size(self.k.as_words(uncovered), cap, self.rm, self.cm, self.w, self.has_w,
+                            self.compiled_memo, ctr, _deadline_value(self.budget))
+        _settle(self.budget, ctr)
+        if v < 0:
+            raise _Stop
+        return int(v)
+
+    def minimum(self, cap: int) -> tuple[int, tuple[int, ...] | None]:
+        ctr = _counter(self.budget)
+        v, cover, n = self.k.run_minimum(cap, self.rm, self.cm, self.w, self.has_w, self.compiled_memo, ctr,
+                                         _deadline_value(self.budget))
+        _settle(self.budget, ctr)
+        if v < 0:
+            raise _Stop
+        if n < 0:
+            return cap + 1, None
+        return int(v), tuple(int(i) for i in cover[:n])
+
+
 class _CoverSearch:
     """Depth-first search for covers of a reduced chart given as bit masks."""
 
@@ -779,6 +892,13 @@ class _CoverSearch:
         #: Decoder of row sets (the remembered short one when every row set fits in 64 bits).
         self.rbits = _short_bits if len(row_sets) <= 64 else bits
         self.weights: list[float] | None = None
+        self._word_masks: tuple[np.ndarray, np.ndarray] | None = None
+
+    def word_masks(self, kernel) -> tuple[np.ndarray, np.ndarray]:
+        """Row and implicant bit sets as the compiled searches take them (made once)."""
+        if self._word_masks is None:
+            self._word_masks = (kernel.as_word_rows(self.row_masks), kernel.as_word_rows(self.cand_masks))
+        return self._word_masks
 
     def covers_all(self, chosen: tuple[int, ...]) -> bool:
         got = 0
@@ -1016,6 +1136,37 @@ class _TieSearch:
         self.best = best[1] if best is not None else None
         self.used = used
         return [tuple(sorted(c)) for c in found], count, self.stopped
+
+    def run_compiled(self, size: int, kernel) -> tuple[list[tuple[int, ...]], int, str | None]:
+        """:meth:`run` by the compiled twin (:mod:`qca._cover_kernel`): the same covers,
+        count, canonical cover, implicants used and search nodes. A count beyond the compiled
+        integers' range is counted again here, in Python."""
+        s = self.s
+        rm, cm = s.word_masks(kernel)
+        has_w = s.weights is not None
+        w = np.asarray(s.weights if has_w else [], dtype=float)
+        exact = self.exact
+        if isinstance(exact, _CompiledExactMin):
+            xrm, xcm, xw, has_xw = exact.rm, exact.cm, exact.w, exact.has_w
+            memo, has_x = exact.compiled_memo, True
+        else:
+            xrm, xcm, xw, has_xw, memo, has_x = rm, cm, w, False, _no_memo(kernel), False
+        ctr = _counter(self.budget)
+        start = self.budget.nodes
+        count, listed, has_best, best, used = kernel.run_ties(
+            kernel.as_words(s.all_rows), kernel.as_words(s.reduced_cost_fixed(size)), size, rm, cm, w, has_w,
+            np.asarray(self.costs, dtype=np.int64), self.max_models, ctr, _deadline_value(self.budget),
+            xrm, xcm, xw, has_xw, memo, has_x,
+        )
+        if ctr[3]:
+            self.budget.nodes = start
+            self.exact = None
+            return self.run(size)
+        _settle(self.budget, ctr)
+        self.stopped = _STOP_NAMES.get(int(ctr[2])) if ctr[2] else None
+        self.best = tuple(int(i) for i in best) if has_best else None
+        self.used = kernel.from_words(used)
+        return [tuple(c) for c in listed.tolist()], int(count), self.stopped
 
     def solve(self, uncovered: int, forbidden: int, size: int) -> _Res:
         """(count, covers listed, complete, canonical cover, implicants used) for rows

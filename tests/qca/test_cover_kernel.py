@@ -65,8 +65,9 @@ def test_hard_charts_same_ties_and_nodes(monkeypatch, name, max_nodes):
     chart = np.load(DATA / "hard_charts.npz")[name]
     python, compiled = _both(monkeypatch, chart, max_models=50, max_nodes=max_nodes)
     assert compiled == python
-    assert python.n_covers > 1 and python.work > 1000
+    assert python.work > 1000
     assert (python.stopped_by == "max_nodes") == (max_nodes is not None)
+    assert python.n_covers > 1 or max_nodes is not None
 
 
 def test_compiled_search_honours_a_deadline(monkeypatch):

@@ -87,12 +87,21 @@ def _kernel():
     return _KERNEL or None
 
 
+def load_compiled_searches() -> bool:
+    """Load the compiled cover searches now (else at first use); True when they are used.
+
+    Worker pools call it before forking, so that the workers inherit them loaded.
+    """
+    return _kernel() is not None
+
+
 #: Blocks with fewer rows than this stay in Python even when the compiled searches are
 #: available (setting up the compiled call costs more than the whole search on them).
 KERNEL_MIN_ROWS = 10
 _KERNEL_ON = True
 
-__all__ = ["CoverResult", "minimum_covers", "DEFAULT_MAX_MODELS", "DEFAULT_MAX_NODES", "deadline_from"]
+__all__ = ["CoverResult", "minimum_covers", "DEFAULT_MAX_MODELS", "DEFAULT_MAX_NODES", "deadline_from",
+           "load_compiled_searches"]
 
 DEFAULT_MAX_MODELS = 1000
 #: No node budget by default: the search is bounded by the deadline (``time_limit``) instead.

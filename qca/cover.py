@@ -12,10 +12,10 @@
    programming: on the small charts of simulation studies this is faster than setting up an
    integer program). Implicants whose rows are a subset of another's cannot change a minimum
    size, so wider blocks are first reduced to their undominated *core* for the size (not for
-   the ties): a core of at most 32 rows (and 1,000 implicants) goes to the same bit-set
-   search, larger ones to integer programming (HiGHS through ``scipy.optimize.milp``, Land &
-   Doig branch and bound) or, on blocks of at most 40 implicants, by a depth-first search
-   with the disjoint-rows lower bound. The first optimal cover found is always kept, so a
+   the ties): a core of at most 32 rows (and 1,000 implicants), or of at most 256 rows and 256
+   implicants, goes to the same bit-set search, larger ones to integer programming (HiGHS
+   through ``scipy.optimize.milp``, Land & Doig branch and bound) or, on blocks of at most 40
+   implicants, by a depth-first search with the disjoint-rows lower bound. The first optimal cover found is always kept, so a
    cover exists in the answer whenever the chart has one.
 4. Every cover of that size is enumerated by a depth-first search that branches on the
    hardest uncovered row and forbids the implicants of earlier branches, so each cover is
@@ -29,6 +29,12 @@
    ties and the implicants of some tie are exact without listing the ties. If the budget
    stops the count, the covers one swap away from the first cover (each a genuine tie) are
    listed as well.
+
+Compiled searches. Steps 3 and 4 (the exact bit-set search and the tie search) also exist as
+compiled code (:mod:`qca._cover_kernel`, numba) used on blocks of 10 to 256 rows and at most 256
+implicants: the same algorithm step for step, so the same covers, counts, canonical cover and
+search nodes. Without numba, or with the environment variable ``QCASIM_JIT=0``, everything runs
+in Python.
 
 Budgets. ``max_nodes`` counts search nodes over the whole call (every block and stage): with no
 deadline the answer depends only on the chart and that number, never on the machine or its

@@ -15,8 +15,8 @@
    the ties): a core of at most 32 rows (and 1,000 implicants), or of at most 256 rows and 256
    implicants, goes to the same bit-set search, larger ones to integer programming (HiGHS
    through ``scipy.optimize.milp``, Land & Doig branch and bound) or, on blocks of at most 40
-   implicants, by a depth-first search with the disjoint-rows lower bound. The first optimal cover found is always kept, so a
-   cover exists in the answer whenever the chart has one.
+   implicants, by a depth-first search with the disjoint-rows lower bound. The first optimal
+   cover found is always kept, so a cover exists in the answer whenever the chart has one.
 4. Every cover of that size is enumerated by a depth-first search that branches on the
    hardest uncovered row and forbids the implicants of earlier branches, so each cover is
    produced exactly once (Petrick 1956 gives the same set of covers, by expansion). Nodes

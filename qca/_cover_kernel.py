@@ -261,34 +261,36 @@ def xminimum(all_rows, cap, rm, cm, weights, has_w, memo, ctr, deadline):
 
 @njit(cache=True)
 def parts_of(rows, allowed):
-    """:func:`qca.cover._parts`: row masks of the independent parts (empty when one)."""
+    """:func:`qca.cover._parts`: row masks of the independent parts, by lowest row (an empty
+    list when the rows do not split). ``allowed[j]``: the allowed implicants of ``rows[j]``."""
     n = rows.size
-    out = []
+    out = [z4()]
+    out.pop()
     if n <= 1:
         return out
-    idx = list(range(n))
-    while len(idx) > 0:
-        first = idx[0]
+    assigned = np.zeros(n, dtype=np.bool_)
+    n_assigned = 0
+    first = 0
+    while n_assigned < n:
+        while assigned[first]:
+            first += 1
+        assigned[first] = True
+        n_assigned += 1
         part = bit4(rows[first])
-        reach = allowed[first]
-        rest = idx[1:]
+        reach = row(allowed, first)
         grown = True
-        while grown and len(rest) > 0:
+        while grown:
             grown = False
-            others = []
-            for j in rest:
-                a = allowed[j]
-                if not empty4(and4(a, reach)):
+            for j in range(first + 1, n):
+                if not assigned[j] and not empty4(and4(row(allowed, j), reach)):
+                    assigned[j] = True
+                    n_assigned += 1
                     part = or4(part, bit4(rows[j]))
-                    reach = or4(reach, a)
+                    reach = or4(reach, row(allowed, j))
                     grown = True
-                else:
-                    others.append(j)
-            rest = others
-        if len(out) == 0 and len(rest) == 0:
+        if len(out) == 0 and n_assigned == n:
             return out
         out.append(part)
-        idx = rest
     return out
 
 @njit(cache=True)
@@ -324,12 +326,12 @@ def solve(U, F, size, g):
     relevant = z4()
     used = z4()
     bound = 0
-    allowed = []
-    for r in rows:
-        m = row(rm, r)
+    allowed = np.empty((rows.size, WORDS), dtype=np.uint64)
+    for j in range(rows.size):
+        m = row(rm, rows[j])
         relevant = or4(relevant, m)
         a = and4(m, allowed_all)
-        allowed.append(a)
+        allowed[j, 0], allowed[j, 1], allowed[j, 2], allowed[j, 3] = a
         if empty4(and4(a, used)):
             used = or4(used, a)
             bound += 1
@@ -428,7 +430,8 @@ def branching_row(allowed):
     """The allowed implicants of the row with fewest, the first of equals (as _branch)."""
     best_n = -1
     pick = z4()
-    for a in allowed:
+    for j in range(allowed.shape[0]):
+        a = row(allowed, j)
         n = count4(a)
         if best_n < 0 or n < best_n:
             best_n, pick = n, a

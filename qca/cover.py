@@ -419,7 +419,7 @@ def minimum_covers(
     for b in blocks:
         b.enumerate_ties(max_models, irredundant)
 
-    lists = [[tuple(b.candidates[i] for i in c) for c in b.found] for b in blocks]
+    lists = [b.chart_covers() for b in blocks]
     combined = []
     for parts in islice(product(*lists), max_models):
         combined.append(tuple(sorted(essential + [p for part in parts for p in part])))
@@ -571,6 +571,14 @@ class _Block:
         if k is not None and len(search.row_sets) <= k.MAX_BITS and search.n_candidates <= k.MAX_BITS:
             return _CompiledExactMin(search, self.budget, k)
         return _ExactMin(search, self.budget)
+
+    def chart_covers(self) -> list[tuple[int, ...]]:
+        """The covers found, as implicant indices of the whole chart."""
+        found = self.found
+        if len(found) > 8 and len({len(c) for c in found}) == 1:
+            index = np.asarray(self.candidates)[np.asarray(found, dtype=np.intp)]
+            return list(map(tuple, index.tolist()))
+        return [tuple(self.candidates[i] for i in c) for c in found]
 
     def _stop(self, reason: str | None) -> None:
         if reason == "time_limit":

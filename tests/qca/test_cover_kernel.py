@@ -86,3 +86,17 @@ def test_without_the_compiled_searches_the_python_ones_run(monkeypatch):
     monkeypatch.setattr(cover, "_KERNEL", None)
     monkeypatch.setattr(cover, "KERNEL_MIN_ROWS", 1)
     assert cover.minimum_covers(chart, costs=costs) == res
+
+
+def test_counts_beyond_64_bit_integers_fall_back_to_python(monkeypatch):
+    """63 rows each covered by a_i or b_i, and a row covered by any a_i or by d: 2**63 - 1
+    minimum covers, beyond the compiled searches' integers (the count is made in Python)."""
+    n = 63
+    chart = np.zeros((2 * n + 1, n + 1), dtype=bool)
+    for i in range(n):
+        chart[2 * i, i] = chart[2 * i + 1, i] = True  # a_i, b_i cover row i
+        chart[2 * i, n] = True  # a_i covers the shared row
+    chart[2 * n, n] = True  # d
+    python, compiled = _both(monkeypatch, chart, max_models=5)
+    assert compiled == python
+    assert python.n_covers == 2**n - 1 and python.size == n and python.counted_all

@@ -93,6 +93,20 @@ def _kernel():
     return _KERNEL or None
 
 
+def compiled_searches_need_building() -> bool:
+    """True when the compiled cover searches are to be used but this machine has not built
+    them yet: their first use then compiles them (about 20 s, once; later processes load the
+    build in about 0.4 s). Callers can say so before it happens."""
+    if _KERNEL is not None or os.environ.get("QCASIM_JIT", "1") == "0":
+        return False
+    try:
+        from . import _cover_kernel
+
+        return not os.path.exists(_cover_kernel.run_ties._cache._cache_file._index_path)
+    except (ImportError, AttributeError):  # no numba, or its cache is laid out otherwise
+        return False
+
+
 def load_compiled_searches() -> bool:
     """Load the compiled cover searches now (else at first use); True when they are used.
 
@@ -107,7 +121,7 @@ KERNEL_MIN_ROWS = 10
 _KERNEL_ON = True
 
 __all__ = ["CoverResult", "minimum_covers", "DEFAULT_MAX_MODELS", "DEFAULT_MAX_NODES", "deadline_from",
-           "load_compiled_searches"]
+           "load_compiled_searches", "compiled_searches_need_building"]
 
 DEFAULT_MAX_MODELS = 1000
 #: No node budget by default: the search is bounded by the deadline (``time_limit``) instead.

@@ -100,3 +100,23 @@ def test_counts_beyond_64_bit_integers_fall_back_to_python(monkeypatch):
     python, compiled = _both(monkeypatch, chart, max_models=5)
     assert compiled == python
     assert python.n_covers == 2**n - 1 and python.size == n and python.counted_all
+
+
+def test_a_machine_without_the_build_is_told(tmp_path):
+    """An empty numba cache means the first use compiles (the CLI says so first); with
+    QCASIM_JIT=0 nothing is compiled."""
+    import os
+    import subprocess
+    import sys
+
+    code = "from qca.cover import compiled_searches_need_building as f; print(f())"
+    root = Path(__file__).parents[2]
+    env = {**os.environ, "NUMBA_CACHE_DIR": str(tmp_path), "PYTHONPATH": str(root)}
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "True"
+    env["QCASIM_JIT"] = "0"
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
+    cover.load_compiled_searches()
+    assert not cover.compiled_searches_need_building()
+

@@ -311,6 +311,10 @@ def _local(tasks: list[Any], n_jobs: int,
         return _joblib(tasks, n_jobs)
     from concurrent.futures import ProcessPoolExecutor, as_completed
 
+    from qca.cover import load_compiled_searches
+
+    load_compiled_searches()  # inherited by the workers, not loaded by each
+
     pool = ProcessPoolExecutor(max_workers=n_jobs, mp_context=ctx, initializer=_close_inherited,
                                initargs=(tuple(inherited),))
     try:

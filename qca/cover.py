@@ -12,11 +12,11 @@
    programming: on the small charts of simulation studies this is faster than setting up an
    integer program). Implicants whose rows are a subset of another's cannot change a minimum
    size, so wider blocks are first reduced to their undominated *core* for the size (not for
-   the ties): a core of at most 32 rows (and 1,000 implicants) goes to the same bit-set
-   search, larger ones to integer programming (HiGHS through ``scipy.optimize.milp``, Land &
-   Doig branch and bound) or, on blocks of at most 40 implicants, by a depth-first search
-   with the disjoint-rows lower bound. The first optimal cover found is always kept, so a
-   cover exists in the answer whenever the chart has one.
+   the ties): a core of at most 32 rows (and 1,000 implicants), or of at most 256 rows and 256
+   implicants, goes to the same bit-set search, larger ones to integer programming (HiGHS
+   through ``scipy.optimize.milp``, Land & Doig branch and bound) or, on blocks of at most 40
+   implicants, by a depth-first search with the disjoint-rows lower bound. The first optimal
+   cover found is always kept, so a cover exists in the answer whenever the chart has one.
 4. Every cover of that size is enumerated by a depth-first search that branches on the
    hardest uncovered row and forbids the implicants of earlier branches, so each cover is
    produced exactly once (Petrick 1956 gives the same set of covers, by expansion). Nodes
@@ -29,6 +29,12 @@
    ties and the implicants of some tie are exact without listing the ties. If the budget
    stops the count, the covers one swap away from the first cover (each a genuine tie) are
    listed as well.
+
+Compiled searches. Steps 3 and 4 (the exact bit-set search and the tie search) also exist as
+compiled code (:mod:`qca._cover_kernel`, numba) used on blocks of 10 to 256 rows and at most 256
+implicants: the same algorithm step for step, so the same covers, counts, canonical cover and
+search nodes. Without numba, or with the environment variable ``QCASIM_JIT=0``, everything runs
+in Python.
 
 Budgets. ``max_nodes`` counts search nodes over the whole call (every block and stage): with no
 deadline the answer depends only on the chart and that number, never on the machine or its
@@ -53,6 +59,7 @@ Huangfu, Q., & Hall, J. A. J. (2018). Parallelizing the dual revised simplex met
 from __future__ import annotations
 
 import math
+import os
 import sys
 import time
 from dataclasses import dataclass, field
@@ -65,7 +72,56 @@ from scipy.sparse.csgraph import connected_components
 
 from ._bits import _short_bits, bits, set_mask
 
-__all__ = ["CoverResult", "minimum_covers", "DEFAULT_MAX_MODELS", "DEFAULT_MAX_NODES", "deadline_from"]
+#: The compiled searches (:mod:`qca._cover_kernel`): None until first needed, False when not
+#: available (numba missing, or the environment variable ``QCASIM_JIT`` is ``0``).
+_KERNEL = None
+
+
+def _kernel():
+    """The compiled twin of the exact searches, or None (then everything runs in Python)."""
+    global _KERNEL
+    if _KERNEL is None:
+        _KERNEL = False
+        if os.environ.get("QCASIM_JIT", "1") != "0":
+            try:
+                from . import _cover_kernel
+
+                _cover_kernel.warm_up()
+                _KERNEL = _cover_kernel
+            except ImportError:
+                pass
+    return _KERNEL or None
+
+
+def compiled_searches_need_building() -> bool:
+    """True when the compiled cover searches are to be used but this machine has not built
+    them yet: their first use then compiles them (about 20 s, once; later processes load the
+    build in about 0.4 s). Callers can say so before it happens."""
+    if _KERNEL is not None or os.environ.get("QCASIM_JIT", "1") == "0":
+        return False
+    try:
+        from . import _cover_kernel
+
+        return not os.path.exists(_cover_kernel.run_ties._cache._cache_file._index_path)
+    except (ImportError, AttributeError):  # no numba, or its cache is laid out otherwise
+        return False
+
+
+def load_compiled_searches() -> bool:
+    """Load the compiled cover searches now (else at first use); True when they are used.
+
+    Worker pools call it before forking, so that the workers inherit them loaded.
+    """
+    return _kernel() is not None
+
+
+#: Blocks with fewer rows than this stay in Python even when the compiled searches are
+#: available (setting up the compiled call costs more than the whole search on them).
+KERNEL_MIN_ROWS = 10
+_KERNEL_ON = True
+
+__all__ = ["CoverResult", "minimum_covers", "DEFAULT_MAX_MODELS", "DEFAULT_MAX_NODES", "deadline_from",
+           "load_compiled_searches", "compiled_searches_need_building"]
 
 DEFAULT_MAX_MODELS = 1000
 #: No node budget by default: the search is bounded by the deadline (``time_limit``) instead.
@@ -88,7 +144,13 @@ _LIST_SECONDS_PER_MODEL = 5e-5
 
 
 def deadline_from(time_limit: float | None) -> float | None:
-    """Absolute ``time.monotonic()`` deadline for a budget in seconds (None: no deadline)."""
+    """Absolute ``time.monotonic()`` deadline for a budget in seconds (None: no deadline).
+
+    The compiled searches are loaded first (once per process, ~0.4 s): their loading is
+    start-up, like an import, and must not eat into the search's budget.
+    """
+    if time_limit is not None:
+        _kernel()
     return None if time_limit is None else time.monotonic() + float(time_limit)
 
 
@@ -371,7 +433,7 @@ def minimum_covers(
     for b in blocks:
         b.enumerate_ties(max_models, irredundant)
 
-    lists = [[tuple(b.candidates[i] for i in c) for c in b.found] for b in blocks]
+    lists = [b.chart_covers() for b in blocks]
     combined = []
     for parts in islice(product(*lists), max_models):
         combined.append(tuple(sorted(essential + [p for part in parts for p in part])))
@@ -449,6 +511,11 @@ SMALL_CHART = 40
 EXACT_ROWS = 32
 #: ... and at most this many implicants (wider blocks branch too widely for it).
 EXACT_CANDIDATES = 1000
+#: A block's undominated core (see :meth:`_Block._solve_on_core`) of at most this many rows and
+#: implicants is solved by the same exact search rather than by an integer program (measured on
+#: the cores of the fuzzy N = 250 cells, 55-80 rows: the compiled search takes half HiGHS's time).
+CORE_EXACT_ROWS = 256
+CORE_EXACT_CANDIDATES = 256
 
 
 #: Candidates of a block tested at once for dominance by one undominated implicant.
@@ -493,8 +560,12 @@ class _Block:
         self.search = _CoverSearch(row_sets, len(candidates))
         self.budget = budget
         self.costs = [cost[c] for c in candidates]
+        k = _kernel()
+        fits = (k is not None and _KERNEL_ON and KERNEL_MIN_ROWS <= len(row_sets) <= k.MAX_BITS
+                and len(candidates) <= k.MAX_BITS)
+        self.kernel = k if fits else None
         small = len(row_sets) <= EXACT_ROWS and len(candidates) <= EXACT_CANDIDATES
-        self.exact = _ExactMin(self.search, budget) if small else None
+        self.exact = self._exact_min(self.search) if small else None
         self.low = self.high = 0
         self.first: tuple[int, ...] = ()
         self.found: list[tuple[int, ...]] = []
@@ -504,6 +575,24 @@ class _Block:
         self.counted_all = True
         self.timed_out = False
         self.out_of_nodes = False
+
+    def _exact_min(self, search: _CoverSearch) -> _ExactMin:
+        """The exact minimum search of ``search`` (this block or its core), compiled when the
+        block's searches are, or when a core is too large for the Python search to be quick."""
+        k = self.kernel
+        if k is None and search is not self.search and len(search.row_sets) > EXACT_ROWS:
+            k = _kernel() if _KERNEL_ON else None
+        if k is not None and len(search.row_sets) <= k.MAX_BITS and search.n_candidates <= k.MAX_BITS:
+            return _CompiledExactMin(search, self.budget, k)
+        return _ExactMin(search, self.budget)
+
+    def chart_covers(self) -> list[tuple[int, ...]]:
+        """The covers found, as implicant indices of the whole chart."""
+        found = self.found
+        if len(found) > 8 and len({len(c) for c in found}) == 1:
+            index = np.asarray(self.candidates)[np.asarray(found, dtype=np.intp)]
+            return list(map(tuple, index.tolist()))
+        return [tuple(self.candidates[i] for i in c) for c in found]
 
     def _stop(self, reason: str | None) -> None:
         if reason == "time_limit":
@@ -578,8 +667,9 @@ class _Block:
         core_sets = [[position[c] for c in opts if c in position] for opts in s.row_sets]
         search = _CoverSearch(core_sets, len(core))
         search.weights = s.weights  # the same linear relaxation (dominated columns are implied)
-        if len(s.row_sets) <= EXACT_ROWS and len(core) <= EXACT_CANDIDATES:
-            exact = _ExactMin(search, self.budget)
+        small = len(s.row_sets) <= EXACT_ROWS and len(core) <= EXACT_CANDIDATES
+        if small or (len(s.row_sets) <= CORE_EXACT_ROWS and len(core) <= CORE_EXACT_CANDIDATES):
+            exact = self._exact_min(search)
             try:
                 low, cover = exact.minimum(self.high - 1)
             except _Stop:
@@ -648,7 +738,10 @@ class _Block:
             found, count, stop = s.enumerate(s.n_candidates, max_models, self.budget, irredundant=True)
         else:
             ties = _TieSearch(s, max_models, self.budget, self.costs, self.exact)
-            found, count, stop = ties.run(self.high)
+            if self.kernel is not None:
+                found, count, stop = ties.run_compiled(self.high, self.kernel)
+            else:
+                found, count, stop = ties.run(self.high)
             if ties.best is not None and not stop:
                 self.best, self.used = ties.best, ties.used
             elif ties.best is not None:
@@ -763,6 +856,80 @@ class _ExactMin:
         return v, tuple(sorted(cover))
 
 
+_STOP_CODES = {None: 0, "max_nodes": 1, "time_limit": 2}
+_STOP_NAMES = {0: None, 1: "max_nodes", 2: "time_limit"}
+
+
+def _counter(budget: _Budget) -> np.ndarray:
+    """The budget as the compiled searches keep it: [nodes, cap, stopped, overflow]."""
+    return np.array([budget.nodes, budget.cap, _STOP_CODES[budget.stopped], 0], dtype=np.int64)
+
+
+def _settle(budget: _Budget, ctr: np.ndarray) -> None:
+    """Carry the compiled search's node count and stop back into the budget."""
+    budget.nodes = int(ctr[0])
+    if budget.stopped is None:
+        budget.stopped = _STOP_NAMES.get(int(ctr[2]))
+
+
+_NO_MEMO: list = []
+
+
+def _no_memo(kernel):
+    """An empty memo for calls that do not use one (made once)."""
+    if not _NO_MEMO:
+        _NO_MEMO.append(kernel.new_memo())
+    return _NO_MEMO[0]
+
+
+def _deadline_value(budget: _Budget) -> float:
+    return math.inf if budget.deadline is None else float(budget.deadline)
+
+
+class _CompiledExactMin(_ExactMin):
+    """:class:`_ExactMin` run by the compiled twin (:mod:`qca._cover_kernel`): the same
+    values, memo and node count; the memo is the compiled side's (row set words -> 2 *
+    value + exact)."""
+
+    def __init__(self, search: _CoverSearch, budget: _Budget, kernel):
+        super().__init__(search, budget)
+        self.k = kernel
+        self.rm, self.cm = search.word_masks(kernel)
+        self.compiled_memo = kernel.new_memo()
+
+    @property
+    def has_w(self) -> bool:
+        return self.s.weights is not None
+
+    @property
+    def w(self) -> np.ndarray:
+        return np.asarray(self.s.weights if self.s.weights is not None else [], dtype=float)
+
+    def lower(self, uncovered: int) -> int:
+        hit = self.compiled_memo.get(tuple(np.uint64(w) for w in self.k.as_words(uncovered)), -1)
+        return max(self.s.lower_bound(uncovered, 0), hit >> 1 if hit >= 0 else 0)
+
+    def size(self, uncovered: int, cap: int) -> int:
+        ctr = _counter(self.budget)
+        v = self.k.run_size(self.k.as_words(uncovered), cap, self.rm, self.cm, self.w, self.has_w,
+                            self.compiled_memo, ctr, _deadline_value(self.budget))
+        _settle(self.budget, ctr)
+        if v < 0:
+            raise _Stop
+        return int(v)
+
+    def minimum(self, cap: int) -> tuple[int, tuple[int, ...] | None]:
+        ctr = _counter(self.budget)
+        v, cover, n = self.k.run_minimum(cap, self.rm, self.cm, self.w, self.has_w, self.compiled_memo, ctr,
+                                         _deadline_value(self.budget))
+        _settle(self.budget, ctr)
+        if v < 0:
+            raise _Stop
+        if n < 0:
+            return cap + 1, None
+        return int(v), tuple(int(i) for i in cover[:n])
+
+
 class _CoverSearch:
     """Depth-first search for covers of a reduced chart given as bit masks."""
 
@@ -779,6 +946,13 @@ class _CoverSearch:
         #: Decoder of row sets (the remembered short one when every row set fits in 64 bits).
         self.rbits = _short_bits if len(row_sets) <= 64 else bits
         self.weights: list[float] | None = None
+        self._word_masks: tuple[np.ndarray, np.ndarray] | None = None
+
+    def word_masks(self, kernel) -> tuple[np.ndarray, np.ndarray]:
+        """Row and implicant bit sets as the compiled searches take them (made once)."""
+        if self._word_masks is None:
+            self._word_masks = (kernel.as_word_rows(self.row_masks), kernel.as_word_rows(self.cand_masks))
+        return self._word_masks
 
     def covers_all(self, chosen: tuple[int, ...]) -> bool:
         got = 0
@@ -1016,6 +1190,37 @@ class _TieSearch:
         self.best = best[1] if best is not None else None
         self.used = used
         return [tuple(sorted(c)) for c in found], count, self.stopped
+
+    def run_compiled(self, size: int, kernel) -> tuple[list[tuple[int, ...]], int, str | None]:
+        """:meth:`run` by the compiled twin (:mod:`qca._cover_kernel`): the same covers,
+        count, canonical cover, implicants used and search nodes. A count beyond the compiled
+        integers' range is counted again here, in Python."""
+        s = self.s
+        rm, cm = s.word_masks(kernel)
+        has_w = s.weights is not None
+        w = np.asarray(s.weights if has_w else [], dtype=float)
+        exact = self.exact
+        if isinstance(exact, _CompiledExactMin):
+            xrm, xcm, xw, has_xw = exact.rm, exact.cm, exact.w, exact.has_w
+            memo, has_x = exact.compiled_memo, True
+        else:
+            xrm, xcm, xw, has_xw, memo, has_x = rm, cm, w, False, _no_memo(kernel), False
+        ctr = _counter(self.budget)
+        start = self.budget.nodes
+        count, listed, has_best, best, used = kernel.run_ties(
+            kernel.as_words(s.all_rows), kernel.as_words(s.reduced_cost_fixed(size)), size, rm, cm, w, has_w,
+            np.asarray(self.costs, dtype=np.int64), self.max_models, ctr, _deadline_value(self.budget),
+            xrm, xcm, xw, has_xw, memo, has_x,
+        )
+        if ctr[3]:
+            self.budget.nodes = start
+            self.exact = None
+            return self.run(size)
+        _settle(self.budget, ctr)
+        self.stopped = _STOP_NAMES.get(int(ctr[2])) if ctr[2] else None
+        self.best = tuple(int(i) for i in best) if has_best else None
+        self.used = kernel.from_words(used)
+        return [tuple(c) for c in listed.tolist()], int(count), self.stopped
 
     def solve(self, uncovered: int, forbidden: int, size: int) -> _Res:
         """(count, covers listed, complete, canonical cover, implicants used) for rows

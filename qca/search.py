@@ -204,11 +204,12 @@ def search_status(
         )
         return text, (low, high), "time_limit"
     if low < high:
+        by_nodes = res.stopped_by == "max_nodes"
         text = (
-            f"search stopped at {tl}: {n_listed} model(s) of size {high} found, "
-            f"minimum between {low} and {high}"
+            f"search stopped at {'max_nodes' if by_nodes else tl}: {n_listed} model(s) of size {high} "
+            f"found, minimum between {low} and {high}"
         )
-        return text, (low, high), "time_limit"
+        return text, (low, high), "max_nodes" if by_nodes else "time_limit"
     if res.complete:
         text = f"all {n} tied models" if n > 1 else "1 minimal model (no ties)"
         return text, (low, high), None

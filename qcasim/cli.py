@@ -278,6 +278,16 @@ class ExperimentFailed(RuntimeError):  # not a user error: exit status 1
     """Every replication of an experiment ended in an error (exit status 1)."""
 
 
+def _prepare_engine() -> None:
+    """Load the compiled cover searches, saying so first when this machine must build them."""
+    from qca.cover import compiled_searches_need_building, load_compiled_searches
+
+    if compiled_searches_need_building():
+        click.echo("qcasim: building the compiled cover searches for this machine (once, about 20 s)",
+                   err=True)
+    load_compiled_searches()
+
+
 def _execute(exp: Any, db: Path, jobs: int, scheduler: str | None, progress: bool,
              overwrite: bool = False) -> None:
     from experiments.runner import run_experiment
@@ -286,6 +296,7 @@ def _execute(exp: Any, db: Path, jobs: int, scheduler: str | None, progress: boo
     _check_backend(jobs, scheduler)
     jobs = _cap_jobs(jobs)
     _validate_cells(exp)
+    _prepare_engine()
     with Store(db, replace_legacy=overwrite) as store:
         s = run_experiment(exp, store, backend="joblib" if jobs != 1 else "serial",
                            n_jobs=jobs, scheduler=scheduler, progress=progress,
@@ -302,7 +313,7 @@ def _execute(exp: Any, db: Path, jobs: int, scheduler: str | None, progress: boo
                   f"(first: {cov.first_error})")
     click.echo(_clean(f"{s.experiment}: {s.n_run} replications run, {s.n_skipped} already "
                       f"stored ({s.n_total} in {s.n_cells} cells) in {s.seconds:.1f} s"
-                      f"{f' ({s.rate:.0f} reps/s)' if s.n_run else ''}{failed}; store {db}"),
+                      f"{f' ({_rate(s.rate)} reps/s)' if s.n_run else ''}{failed}; store {db}"),
                err=True)
     if cov is not None and cov.n_stored and cov.n_ok == 0:
         raise ExperimentFailed(f"all {cov.n_stored} replications of {s.experiment!r} failed; "
@@ -311,6 +322,11 @@ def _execute(exp: Any, db: Path, jobs: int, scheduler: str | None, progress: boo
         raise ExperimentFailed(f"no output could be computed in any of the {cov.n_stored} "
                                f"replications of {s.experiment!r}; first error: "
                                f"{cov.first_error}")
+
+
+def _rate(rate: float) -> str:
+    """Replications per second as printed: whole numbers, two digits below 10 (not "0")."""
+    return f"{rate:.0f}" if rate >= 10 else f"{rate:.2g}"
 
 
 def _warn(msg: str) -> None:
@@ -356,6 +372,7 @@ def _run_plan(exp: Any, db: Path, progress: bool, arguments: dict[str, Any] | No
     plan resumes, on the study's workers (``-j``, ``--scheduler``)."""
     from experiments.plan_files import cached_plan
 
+    _prepare_engine()
     with _plan_progress(progress, db) as bar:
         return cached_plan(db.parent, exp.name, str(exp.base.get("scenario", "kbop")),
                            arguments if arguments is not None else RUN_PLAN, progress=bar,
@@ -806,6 +823,7 @@ def plan_command(scenario: str, target: str | None, space_file: str | None,
     for p in (json_path, html_path, *figures.values()):
         if p is not None:
             check_output_path(p, store=db, inputs=inputs)
+    _prepare_engine()
     with _plan_progress(sys.stderr.isatty() if progress is None else progress, db) as bar:
         result = plan(scenario, **args, progress=bar, store=db, name=name, jobs=jobs,
                       scheduler=scheduler)
@@ -1030,6 +1048,7 @@ def analyze(csv: str, outcome: str, conditions: str | None, cal: str, anchors: s
             raise click.UsageError("--save-calibration needs --calibrate fuzzy or crisp",
                                    ctx=ctx)
     show = sys.stderr.isatty() if progress is None else progress
+    _prepare_engine()
     result = run_analysis(
         csv, outcome, split_names(conditions) if conditions else None,
         index=index_col, calibrate=cal, anchors=anchors, thresholds=thresholds,

@@ -94,3 +94,14 @@ def test_analyze_intermediate_with_case_index():
     res = CliRunner().invoke(cli, ["analyze", str(lf), "-y", "SURV", "--index", "case",
                                    "--solution", "intermediate"])
     assert res.exit_code == 2 and "needs --dir-exp" in res.output
+
+
+def test_the_cli_says_before_building(monkeypatch, capsys):
+    import qcasim.cli as cli
+    from qca import cover
+
+    loaded = []
+    monkeypatch.setattr(cover, "compiled_searches_need_building", lambda: True)
+    monkeypatch.setattr(cover, "load_compiled_searches", lambda: loaded.append(1) or True)
+    cli._prepare_engine()
+    assert "building the compiled cover searches" in capsys.readouterr().err and loaded

@@ -1,0 +1,629 @@
+"""Compiled twin of the exact cover searches of :mod:`qca.cover` (numba), same answers.
+
+:class:`qca.cover._ExactMin` (the exact minimum of a small block) and
+:class:`qca.cover._TieSearch` (every minimum cover, counted by independent parts with
+component caching) spend most of a simulation study's time in Python bit-set loops. This
+module runs the same two algorithms, step for step, as machine code: the same branching rows
+and order, the same bounds, the same memo and cache keys, the same canonical cover, the same
+covers listed and the same count of search nodes (so a ``max_nodes`` budget stops both at the
+same node and the answers are identical; tests compare the two on random and hard charts).
+
+Row and implicant sets are fixed-width bit sets of :data:`WORDS` 64-bit words: blocks with at
+most :data:`MAX_BITS` rows and implicants use this module, larger ones the Python search.
+:mod:`qca.cover` imports it only when numba imports and the environment variable
+``QCASIM_JIT`` is not ``0``. A budget's deadline is read from the clock of
+:func:`time.monotonic` (``clock_gettime(CLOCK_MONOTONIC)``, POSIX), every few nodes as in
+Python. Compiled code is cached next to this file (numba's ``cache=True``): the first use on a
+machine compiles for about 20 seconds, later processes load it in well under a second.
+
+Counts are 64-bit integers here (Python's are unbounded): a count beyond 2**62 stops the
+search with an overflow code and the caller counts in Python instead.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from llvmlite import ir
+from numba import njit, types
+from numba.core import cgutils
+from numba.extending import intrinsic
+from numba.typed import Dict
+
+__all__ = ["WORDS", "MAX_BITS", "run_ties", "run_minimum", "run_size", "new_memo",
+           "masks_from_sets", "as_words", "as_word_rows", "from_words"]
+
+WORDS = 4
+MAX_BITS = 64 * WORDS
+
+#: Codes of ``ctr[2]`` (why the search stopped), as :attr:`qca.cover._Budget.stopped`.
+STOP_NONE, STOP_NODES, STOP_TIME, STOP_OVERFLOW = 0, 1, 2, 3
+_CLOCK_EVERY = 8  # as qca.cover._CLOCK_EVERY
+_COUNT_LIMIT = 1 << 62
+CLOCK_MONOTONIC = 1
+ZERO = np.uint64(0)
+ONE = np.uint64(1)
+
+
+@intrinsic
+def popcount(typingctx, x):
+    def codegen(context, builder, signature, args):
+        return builder.ctpop(args[0])
+
+    return types.uint64(types.uint64), codegen
+
+@intrinsic
+def trailing_zeros(typingctx, x):
+    def codegen(context, builder, signature, args):
+        return builder.cttz(args[0], ir.Constant(ir.IntType(1), 0))
+
+    return types.uint64(types.uint64), codegen
+
+@njit(cache=True, inline="always")
+def z4():
+    return (ZERO, ZERO, ZERO, ZERO)
+
+@njit(cache=True, inline="always")
+def row(a, i):
+    return (a[i, 0], a[i, 1], a[i, 2], a[i, 3])
+
+@njit(cache=True, inline="always")
+def and4(a, b):
+    return (a[0] & b[0], a[1] & b[1], a[2] & b[2], a[3] & b[3])
+
+@njit(cache=True, inline="always")
+def or4(a, b):
+    return (a[0] | b[0], a[1] | b[1], a[2] | b[2], a[3] | b[3])
+
+@njit(cache=True, inline="always")
+def andnot4(a, b):
+    return (a[0] & ~b[0], a[1] & ~b[1], a[2] & ~b[2], a[3] & ~b[3])
+
+@njit(cache=True, inline="always")
+def not4(a):
+    return (~a[0], ~a[1], ~a[2], ~a[3])
+
+@njit(cache=True, inline="always")
+def empty4(a):
+    return (a[0] | a[1] | a[2] | a[3]) == ZERO
+
+@njit(cache=True, inline="always")
+def count4(a):
+    return np.int64(popcount(a[0]) + popcount(a[1]) + popcount(a[2]) + popcount(a[3]))
+
+@njit(cache=True, inline="always")
+def bit4(i):
+    w = i >> 6
+    b = ONE << np.uint64(i & 63)
+    return (b if w == 0 else ZERO, b if w == 1 else ZERO, b if w == 2 else ZERO, b if w == 3 else ZERO)
+
+@njit(cache=True)
+def bits4(a):
+    """Set bits, lowest first."""
+    out = np.empty(count4(a), dtype=np.int64)
+    k = 0
+    for w in range(4):
+        x = a[w]
+        while x != ZERO:
+            out[k] = w * 64 + np.int64(trailing_zeros(x))
+            k += 1
+            x &= x - ONE
+    return out
+
+@intrinsic
+def monotonic(typingctx):
+    """Seconds of ``clock_gettime(CLOCK_MONOTONIC)``, the clock of :func:`time.monotonic`."""
+    def codegen(context, builder, signature, args):
+        i32, i64 = ir.IntType(32), ir.IntType(64)
+        fn = cgutils.get_or_insert_function(
+            builder.module, ir.FunctionType(i32, [i32, i64.as_pointer()]), "clock_gettime")
+        buf = cgutils.alloca_once(builder, ir.ArrayType(i64, 2))
+        first = builder.gep(buf, [ir.Constant(i32, 0), ir.Constant(i32, 0)])
+        builder.call(fn, [ir.Constant(i32, CLOCK_MONOTONIC), first])
+        sec = builder.load(first)
+        nsec = builder.load(builder.gep(buf, [ir.Constant(i32, 0), ir.Constant(i32, 1)]))
+        f64 = ir.DoubleType()
+        return builder.fadd(builder.sitofp(sec, f64),
+                            builder.fmul(builder.sitofp(nsec, f64), ir.Constant(f64, 1e-9)))
+
+    return types.float64(), codegen
+
+@njit(cache=True)
+def tick(ctr, deadline):
+    """:meth:`qca.cover._Budget.tick`: ctr = [nodes, cap, stopped, overflow]."""
+    if ctr[2] == STOP_NONE:
+        ctr[0] += 1
+        if ctr[0] == ctr[1]:
+            ctr[2] = STOP_NODES
+        elif deadline < np.inf and ctr[0] % _CLOCK_EVERY == 0 and monotonic() >= deadline:
+            ctr[2] = STOP_TIME
+    return ctr[2] != STOP_NONE
+
+@njit(cache=True)
+def lower_bound(rm, weights, has_w, U, F):
+    """:meth:`qca.cover._CoverSearch.lower_bound`."""
+    used = z4()
+    bound = 0
+    total = 0.0
+    allowed_all = not4(F)
+    for r in bits4(U):
+        allowed = and4(row(rm, r), allowed_all)
+        if empty4(and4(allowed, used)):
+            used = or4(used, allowed)
+            bound += 1
+        if has_w:
+            total += weights[r]
+    if has_w:
+        bound = max(bound, np.int64(np.ceil(total - 1e-7)))
+    return bound
+
+# ---------------------------------------------------------------- exact minimum (_ExactMin)
+
+@njit(cache=True)
+def xsize(U, cap, rm, cm, weights, has_w, memo, ctr, deadline):
+    """:meth:`qca.cover._ExactMin.size`; -1 when the budget stops (Python raises _Stop).
+
+    ``memo`` values are ``2 * value + exact``.
+    """
+    if empty4(U):
+        return 0
+    hit = memo.get(U, -1)
+    if hit >= 0 and ((hit & 1) == 1 or (hit >> 1) > cap):
+        return hit >> 1
+    if tick(ctr, deadline):
+        return -1
+    low = 0
+    used = z4()
+    best_n = -1
+    pick = z4()
+    for r in bits4(U):
+        a = row(rm, r)
+        if empty4(and4(a, used)):
+            used = or4(used, a)
+            low += 1
+        if best_n < 0 or (best_n > 1 and count4(a) < best_n):
+            best_n = count4(a)
+            pick = a
+    if has_w:
+        low = lower_bound(rm, weights, has_w, U, z4())
+    if hit >= 0:
+        low = max(low, hit >> 1)
+    if low > cap:
+        memo[U] = 2 * low
+        return low
+    best = cap + 1
+    bound = -1
+    for i in bits4(pick):
+        rest = andnot4(U, row(cm, i))
+        if empty4(rest):
+            h = 1
+        else:
+            h = memo.get(rest, -1)
+        if h >= 0 and ((h & 1) == 1 or (h >> 1) > best - 2):
+            v = 1 + (h >> 1)
+        else:
+            sub = xsize(rest, best - 2, rm, cm, weights, has_w, memo, ctr, deadline)
+            if sub < 0:
+                return -1
+            v = 1 + sub
+        if v < best:
+            best = v
+        bound = v if bound < 0 else min(bound, v)
+    if best <= cap:
+        memo[U] = 2 * best + 1
+        return best
+    value = max(low, bound if bound >= 0 else cap + 1)
+    memo[U] = 2 * value
+    return value
+
+@njit(cache=True)
+def fewest_options(U, F, rm):
+    """:func:`qca.cover._fewest_options`."""
+    allowed_all = not4(F)
+    best = -1
+    best_count = 0
+    for r in bits4(U):
+        n = count4(and4(row(rm, r), allowed_all))
+        if best < 0 or n < best_count:
+            best, best_count = r, n
+            if n <= 1:
+                break
+    if best < 0:
+        return np.empty(0, dtype=np.int64)
+    return bits4(and4(row(rm, best), allowed_all))
+
+@njit(cache=True)
+def xminimum(all_rows, cap, rm, cm, weights, has_w, memo, ctr, deadline):
+    """:meth:`qca.cover._ExactMin.minimum`: (size, cover, n) with size -1 on a stop and
+    n = -1 when the minimum exceeds ``cap``."""
+    cover = np.empty(max(cap, 0) + 1, dtype=np.int64)
+    v = xsize(all_rows, cap, rm, cm, weights, has_w, memo, ctr, deadline)
+    if v < 0:
+        return -1, cover, 0
+    if v > cap:
+        return cap + 1, cover, -1
+    rows = all_rows
+    left = v
+    n = 0
+    while not empty4(rows):
+        for i in fewest_options(rows, z4(), rm):
+            rest = andnot4(rows, row(cm, i))
+            s = xsize(rest, left - 1, rm, cm, weights, has_w, memo, ctr, deadline)
+            if s < 0:
+                return -1, cover, 0
+            if s == left - 1:
+                cover[n] = i
+                n += 1
+                rows, left = rest, left - 1
+                break
+    return v, np.sort(cover[:n]), n
+
+# ---------------------------------------------------------------- ties (_TieSearch)
+
+@njit(cache=True)
+def parts_of(rows, allowed):
+    """:func:`qca.cover._parts`: row masks of the independent parts, by lowest row (an empty
+    list when the rows do not split). ``allowed[j]``: the allowed implicants of ``rows[j]``."""
+    n = rows.size
+    out = [z4()]
+    out.pop()
+    if n <= 1:
+        return out
+    assigned = np.zeros(n, dtype=np.bool_)
+    n_assigned = 0
+    first = 0
+    while n_assigned < n:
+        while assigned[first]:
+            first += 1
+        assigned[first] = True
+        n_assigned += 1
+        part = bit4(rows[first])
+        reach = row(allowed, first)
+        grown = True
+        while grown:
+            grown = False
+            for j in range(first + 1, n):
+                if not assigned[j] and not empty4(and4(row(allowed, j), reach)):
+                    assigned[j] = True
+                    n_assigned += 1
+                    part = or4(part, bit4(rows[j]))
+                    reach = or4(reach, row(allowed, j))
+                    grown = True
+        if len(out) == 0 and n_assigned == n:
+            return out
+        out.append(part)
+    return out
+
+@njit(cache=True)
+def better(cost_a, idx_a, cost_b, idx_b):
+    """(cost_a, idx_a) < (cost_b, idx_b) as Python tuples (b = None when cost_b < 0)."""
+    if cost_b < 0:
+        return True
+    if cost_a != cost_b:
+        return cost_a < cost_b
+    for k in range(min(idx_a.size, idx_b.size)):
+        if idx_a[k] != idx_b[k]:
+            return idx_a[k] < idx_b[k]
+    return idx_a.size < idx_b.size
+
+@njit(cache=True)
+def solve(U, F, size, g):
+    """:meth:`qca.cover._TieSearch.solve`: (count, listed, complete, best cost, best,
+    used); best cost -1 for None."""
+    (rm, cm, weights, has_w, costs, max_models, ctr, deadline, cache,
+     xrm, xcm, xweights, has_xw, memo, has_x, empty2, empty1) = g
+    if empty4(U):
+        if size == 0:
+            return 1, np.zeros((1, 0), dtype=np.int64), True, 0, empty1, z4()
+        return 0, empty2, True, -1, empty1, z4()
+    if size <= 0:
+        return 0, empty2, True, -1, empty1, z4()
+    if ctr[2] != STOP_NONE:
+        return 0, empty2, False, -1, empty1, z4()
+    if tick(ctr, deadline):
+        return 0, empty2, False, -1, empty1, z4()
+    rows = bits4(U)
+    allowed_all = not4(F)
+    relevant = z4()
+    used = z4()
+    bound = 0
+    allowed = np.empty((rows.size, WORDS), dtype=np.uint64)
+    for j in range(rows.size):
+        m = row(rm, rows[j])
+        relevant = or4(relevant, m)
+        a = and4(m, allowed_all)
+        allowed[j, 0], allowed[j, 1], allowed[j, 2], allowed[j, 3] = a
+        if empty4(and4(a, used)):
+            used = or4(used, a)
+            bound += 1
+    fr = and4(F, relevant)
+    key = (U[0], U[1], U[2], U[3], fr[0], fr[1], fr[2], fr[3], np.uint64(size))
+    if key in cache:
+        return cache[key]
+    if has_w:
+        bound = lower_bound(rm, weights, has_w, U, F)
+    too_few = False
+    if bound <= size and has_x:
+        v = xsize(U, size, xrm, xcm, xweights, has_xw, memo, ctr, deadline)
+        if v >= 0:
+            too_few = v > size
+    if bound > size or too_few:
+        res = (0, empty2, True, -1, empty1, z4())
+    elif ctr[2] != STOP_NONE:
+        return 0, empty2, False, -1, empty1, z4()
+    else:
+        parts = parts_of(rows, allowed)
+        if len(parts) == 0:
+            # _TieSearch._branch (inline: numba cannot cache mutually recursive functions)
+            count = 0
+            complete = True
+            subs = []
+            takes = []
+            heads = []
+            n_listed = 0
+            best_cost = -1
+            best = empty1
+            used = z4()
+            block = F
+            for i in bits4(branching_row(allowed)):
+                n, covers, ok, sub_cost, sub_idx, sub_used = solve(andnot4(U, row(cm, i)), block, size - 1, g)
+                count += n
+                if count > _COUNT_LIMIT:
+                    ctr[3] = 1
+                    ctr[2] = STOP_OVERFLOW
+                if sub_cost >= 0:
+                    cand_cost = sub_cost + costs[i]
+                    cand = with_index(i, sub_idx)
+                    if better(cand_cost, cand, best_cost, best):
+                        best_cost, best = cand_cost, cand
+                    used = or4(or4(used, sub_used), bit4(i))
+                room = max_models - n_listed
+                if room > 0 and covers.shape[0] > 0:
+                    take = min(room, covers.shape[0])
+                    subs.append(covers)
+                    takes.append(take)
+                    heads.append(i)
+                    n_listed += take
+                complete = complete and ok
+                if ctr[2] != STOP_NONE:
+                    complete = False
+                    break
+                block = or4(block, bit4(i))
+            res = (count, headed(subs, takes, heads, n_listed, size, empty2), complete, best_cost, best, used)
+        else:
+            # _TieSearch._product (inline, as above)
+            order, lows = part_order(parts, F, rm, weights, has_w)
+            res = (0, empty2, True, -1, empty1, z4())
+            if lows.sum() <= size:
+                used_size = 0
+                results = []
+                for p in range(len(parts)):
+                    part = parts[order[p]]
+                    budget = size - used_size - lows[p + 1:].sum()
+                    found = False
+                    stopped = False
+                    k = lows[p]
+                    while k <= budget:
+                        sub = solve(part, F, k, g)
+                        if sub[0] > 0:
+                            found = True
+                            results.append(sub)
+                            break
+                        if not sub[2]:
+                            stopped = True
+                            break
+                        k += 1
+                    if stopped:
+                        res = (0, empty2, False, -1, empty1, z4())
+                        break
+                    if not found:
+                        break
+                    used_size += k
+                if len(results) == len(parts):
+                    res = combine(results, size, max_models, ctr, empty2, empty1)
+    if res[2]:
+        cache[key] = res
+    return res
+
+
+@njit(cache=True)
+def branching_row(allowed):
+    """The allowed implicants of the row with fewest, the first of equals (as _branch)."""
+    best_n = -1
+    pick = z4()
+    for j in range(allowed.shape[0]):
+        a = row(allowed, j)
+        n = count4(a)
+        if best_n < 0 or n < best_n:
+            best_n, pick = n, a
+            if n <= 1:
+                break
+    return pick
+
+
+@njit(cache=True)
+def with_index(i, sorted_idx):
+    """``sorted((i, *sorted_idx))``."""
+    out = np.empty(sorted_idx.size + 1, dtype=np.int64)
+    k = 0
+    placed = False
+    for j in sorted_idx:
+        if not placed and i < j:
+            out[k] = i
+            k += 1
+            placed = True
+        out[k] = j
+        k += 1
+    if not placed:
+        out[k] = i
+    return out
+
+
+@njit(cache=True)
+def headed(subs, takes, heads, n_listed, size, empty2):
+    """The covers listed by a branching node: ``(i, *c)`` for the first ``take`` covers ``c``
+    of each branch ``i``."""
+    if n_listed == 0:
+        return empty2
+    listed = np.empty((n_listed, size), dtype=np.int64)
+    k = 0
+    for s in range(len(subs)):
+        covers = subs[s]
+        for c in range(takes[s]):
+            listed[k, 0] = heads[s]
+            listed[k, 1:] = covers[c]
+            k += 1
+    return listed
+
+
+@njit(cache=True)
+def part_order(parts, F, rm, weights, has_w):
+    """Parts by size (stable, as list.sort) and the lower bound of each."""
+    n_parts = len(parts)
+    sizes = np.empty(n_parts, dtype=np.int64)
+    for p in range(n_parts):
+        sizes[p] = count4(parts[p])
+    order = np.argsort(sizes, kind="mergesort")
+    lows = np.empty(n_parts, dtype=np.int64)
+    for p in range(n_parts):
+        lows[p] = lower_bound(rm, weights, has_w, parts[order[p]], F)
+    return order, lows
+
+
+@njit(cache=True)
+def combine(results, size, max_models, ctr, empty2, empty1):
+    """The product of independent parts' results (count, covers listed in the order of
+    ``itertools.product``, canonical cover, implicants used)."""
+    n_parts = len(results)
+    count = 1
+    for res in results:
+        if count > _COUNT_LIMIT // res[0]:
+            ctr[3] = 1
+            ctr[2] = STOP_OVERFLOW
+            count = _COUNT_LIMIT
+            break
+        count *= res[0]
+    total = 1
+    for res in results:
+        total = min(total * res[1].shape[0], max_models)
+    listed = np.empty((total, size), dtype=np.int64) if total > 0 else empty2
+    for c in range(total):
+        rem = c
+        col = size
+        for p in range(n_parts - 1, -1, -1):
+            lst = results[p][1]
+            m = lst.shape[0]
+            pick = rem % m
+            rem //= m
+            col -= lst.shape[1]
+            listed[c, col:col + lst.shape[1]] = lst[pick]
+    best_cost = 0
+    all_best = True
+    n_best = 0
+    for res in results:
+        if res[3] < 0:
+            all_best = False
+        else:
+            best_cost += res[3]
+            n_best += res[4].size
+    best = empty1
+    if all_best:
+        best = np.empty(n_best, dtype=np.int64)
+        k = 0
+        for res in results:
+            best[k:k + res[4].size] = res[4]
+            k += res[4].size
+        best = np.sort(best)
+    else:
+        best_cost = -1
+    mask = z4()
+    complete = True
+    for res in results:
+        mask = or4(mask, res[5])
+        complete = complete and res[2]
+    return count, listed, complete, best_cost, best, mask
+
+
+key_type = types.UniTuple(types.uint64, 2 * WORDS + 1)
+res_type = types.Tuple((types.int64, types.int64[:, :], types.boolean, types.int64, types.int64[:],
+                        types.UniTuple(types.uint64, WORDS)))
+memo_key = types.UniTuple(types.uint64, WORDS)
+
+@njit(cache=True)
+def run_ties(U, F, size, rm, cm, weights, has_w, costs, max_models, ctr, deadline,
+             xrm, xcm, xweights, has_xw, memo, has_x):
+    """:meth:`qca.cover._TieSearch.run`: (count, covers listed sorted row by row, best
+    (empty for None), used)."""
+    cache = Dict.empty(key_type, res_type)
+    empty2 = np.zeros((0, 0), dtype=np.int64)
+    empty1 = np.zeros(0, dtype=np.int64)
+    g = (rm, cm, weights, has_w, costs, max_models, ctr, deadline, cache,
+         xrm, xcm, xweights, has_xw, memo, has_x, empty2, empty1)
+    count, listed, complete, best_cost, best, used = solve(
+        (U[0], U[1], U[2], U[3]), (F[0], F[1], F[2], F[3]), size, g)
+    listed = listed.copy()
+    for c in range(listed.shape[0]):
+        listed[c] = np.sort(listed[c])
+    if best_cost < 0:
+        best = empty1
+    return count, listed, best_cost >= 0, best, np.array(used, dtype=np.uint64)
+
+@njit(cache=True)
+def run_minimum(cap, rm, cm, weights, has_w, memo, ctr, deadline):
+    all_rows = z4()
+    for r in range(rm.shape[0]):
+        all_rows = or4(all_rows, bit4(r))
+    return xminimum(all_rows, cap, rm, cm, weights, has_w, memo, ctr, deadline)
+
+@njit(cache=True)
+def run_size(U, cap, rm, cm, weights, has_w, memo, ctr, deadline):
+    return xsize((U[0], U[1], U[2], U[3]), cap, rm, cm, weights, has_w, memo, ctr, deadline)
+
+
+
+
+@njit(cache=True)
+def new_memo():
+    """An empty memo of exact minima (row set -> 2 * value + exact) for :func:`xsize`."""
+    return Dict.empty(memo_key, types.int64)
+
+
+def warm_up() -> None:
+    """Load (or compile) every entry point once, on a tiny chart."""
+    rm, cm = masks_from_sets([[0, 1], [1, 2], [0, 2]], 3)
+    w = np.zeros(0)
+    z = as_words(0)
+    full = as_words(7)
+    memo = new_memo()
+    run_minimum(1, rm, cm, w, False, memo, np.array([0, -1, 0, 0], dtype=np.int64), np.inf)
+    run_size(full, 2, rm, cm, w, False, memo, np.array([0, -1, 0, 0], dtype=np.int64), np.inf)
+    run_ties(full, z, 2, rm, cm, w, False, np.ones(3, dtype=np.int64), 10,
+             np.array([0, -1, 0, 0], dtype=np.int64), np.inf, rm, cm, w, False, memo, True)
+
+
+def masks_from_sets(row_sets: list[list[int]], n_candidates: int) -> tuple[np.ndarray, np.ndarray]:
+    """Row and implicant bit sets (``WORDS`` words each) of a chart given by each row's implicants."""
+    row_masks = [sum(1 << i for i in set(r)) for r in row_sets]
+    cand_masks = [0] * n_candidates
+    for r, opts in enumerate(row_sets):
+        for i in opts:
+            cand_masks[i] |= 1 << r
+    return as_word_rows(row_masks), as_word_rows(cand_masks)
+
+
+_BYTES = 8 * WORDS
+
+
+def as_word_rows(masks: list[int]) -> np.ndarray:
+    """Python int bit sets as rows of ``WORDS`` 64-bit words (lowest first)."""
+    raw = b"".join([m.to_bytes(_BYTES, "little") for m in masks])
+    return np.frombuffer(raw, dtype="<u8").astype(np.uint64).reshape(len(masks), WORDS)
+
+
+def as_words(mask: int) -> np.ndarray:
+    """A Python int bit set as ``WORDS`` 64-bit words, lowest first."""
+    return np.frombuffer(mask.to_bytes(_BYTES, "little"), dtype="<u8").astype(np.uint64)
+
+
+def from_words(ws) -> int:
+    """Inverse of :func:`as_words`."""
+    return int.from_bytes(np.asarray(ws, dtype="<u8").tobytes(), "little")

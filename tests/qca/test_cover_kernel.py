@@ -1,0 +1,122 @@
+"""The compiled cover searches (qca/_cover_kernel.py) give the Python searches' answers exactly.
+
+Every field of :class:`qca.cover.CoverResult` is compared, the number of search nodes (``work``)
+included, so a ``max_nodes`` budget stops both at the same node.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from qca import cover
+
+pytest.importorskip("numba")
+
+DATA = Path(__file__).parents[1] / "data" / "cover"
+
+
+def _both(monkeypatch, chart, **kwargs):
+    """minimum_covers in Python and compiled (every block of any size compiled)."""
+    monkeypatch.setattr(cover, "KERNEL_MIN_ROWS", 1)
+    assert cover._kernel() is not None, "numba is installed but the compiled searches did not load"
+    monkeypatch.setattr(cover, "_KERNEL_ON", False)
+    python = cover.minimum_covers(chart, **kwargs)
+    monkeypatch.setattr(cover, "_KERNEL_ON", True)
+    compiled = cover.minimum_covers(chart, **kwargs)
+    return python, compiled
+
+
+def _random_chart(seed: int, n_pi: int, n_rows: int, density: float) -> tuple[np.ndarray, np.ndarray]:
+    rng = np.random.default_rng(seed)
+    chart = rng.random((n_pi, n_rows)) < density
+    missing = np.flatnonzero(~chart.any(axis=0))
+    chart[rng.integers(0, n_pi, missing.size), missing] = True
+    return chart, rng.integers(1, 6, n_pi)
+
+
+# The fixture only sets module switches that every example sets again: nothing to reset.
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    seed=st.integers(0, 2**32 - 1),
+    n_pi=st.integers(2, 90),
+    n_rows=st.integers(1, 70),
+    density=st.sampled_from([0.05, 0.1, 0.2, 0.35]),
+    max_models=st.sampled_from([1, 3, 50, 1000]),
+    max_nodes=st.sampled_from([None, 5, 40, 300, 5000]),
+)
+def test_compiled_searches_give_the_python_answer(monkeypatch, seed, n_pi, n_rows, density, max_models,
+                                                  max_nodes):
+    chart, costs = _random_chart(seed, n_pi, n_rows, density)
+    python, compiled = _both(monkeypatch, chart, max_models=max_models, max_nodes=max_nodes, costs=costs)
+    assert compiled == python
+
+
+@pytest.mark.parametrize("name", ["fuzzy_n250_a", "fuzzy_n250_b", "fuzzy_n250_c"])
+@pytest.mark.parametrize("max_nodes", [None, 2000])
+def test_hard_charts_same_ties_and_nodes(monkeypatch, name, max_nodes):
+    """Conservative charts of the fuzzy N = 250 cell (hundreds to thousands of ties, 4,000-46,000
+    search nodes in Python)."""
+    chart = np.load(DATA / "hard_charts.npz")[name]
+    python, compiled = _both(monkeypatch, chart, max_models=50, max_nodes=max_nodes)
+    assert compiled == python
+    assert python.work > 1000
+    assert (python.stopped_by == "max_nodes") == (max_nodes is not None)
+    assert python.n_covers > 1 or max_nodes is not None
+
+
+def test_compiled_search_honours_a_deadline(monkeypatch):
+    chart = np.load(DATA / "hard_charts.npz")["fuzzy_n250_a"]
+    monkeypatch.setattr(cover, "KERNEL_MIN_ROWS", 1)
+    start = time.monotonic()
+    res = cover.minimum_covers(chart, max_models=50, deadline=start + 0.002)
+    assert time.monotonic() - start < 1.0
+    assert res.stopped_by == "time_limit" and not res.counted_all and res.covers
+
+
+def test_without_the_compiled_searches_the_python_ones_run(monkeypatch):
+    chart, costs = _random_chart(3, 40, 30, 0.1)
+    monkeypatch.setattr(cover, "_KERNEL", False)  # as when numba is missing or QCASIM_JIT=0
+    res = cover.minimum_covers(chart, costs=costs)
+    monkeypatch.setattr(cover, "_KERNEL", None)
+    monkeypatch.setattr(cover, "KERNEL_MIN_ROWS", 1)
+    assert cover.minimum_covers(chart, costs=costs) == res
+
+
+def test_counts_beyond_64_bit_integers_fall_back_to_python(monkeypatch):
+    """63 rows each covered by a_i or b_i, and a row covered by any a_i or by d: 2**63 - 1
+    minimum covers, beyond the compiled searches' integers (the count is made in Python)."""
+    n = 63
+    chart = np.zeros((2 * n + 1, n + 1), dtype=bool)
+    for i in range(n):
+        chart[2 * i, i] = chart[2 * i + 1, i] = True  # a_i, b_i cover row i
+        chart[2 * i, n] = True  # a_i covers the shared row
+    chart[2 * n, n] = True  # d
+    python, compiled = _both(monkeypatch, chart, max_models=5)
+    assert compiled == python
+    assert python.n_covers == 2**n - 1 and python.size == n and python.counted_all
+
+
+def test_a_machine_without_the_build_is_told(tmp_path):
+    """An empty numba cache means the first use compiles (the CLI says so first); with
+    QCASIM_JIT=0 nothing is compiled."""
+    import os
+    import subprocess
+    import sys
+
+    code = "from qca.cover import compiled_searches_need_building as f; print(f())"
+    root = Path(__file__).parents[2]
+    env = {**os.environ, "NUMBA_CACHE_DIR": str(tmp_path), "PYTHONPATH": str(root)}
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "True"
+    env["QCASIM_JIT"] = "0"
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
+    cover.load_compiled_searches()
+    assert not cover.compiled_searches_need_building()
+

@@ -102,7 +102,8 @@ def compiled_searches_need_building() -> bool:
     try:
         from . import _cover_kernel
 
-        return not os.path.exists(_cover_kernel.run_ties._cache._cache_file._index_path)
+        index = _cover_kernel.run_ties._cache._cache_file._index_path  # type: ignore[attr-defined]
+        return not os.path.exists(index)
     except (ImportError, AttributeError):  # no numba, or its cache is laid out otherwise
         return False
 

@@ -30,7 +30,7 @@ from numba.extending import intrinsic
 from numba.typed import Dict
 
 __all__ = ["WORDS", "MAX_BITS", "run_ties", "run_minimum", "run_size", "new_memo",
-           "masks_from_sets", "as_words", "as_word_rows", "from_words"]
+           "as_words", "as_word_rows", "from_words"]
 
 WORDS = 4
 MAX_BITS = 64 * WORDS
@@ -579,8 +579,6 @@ def run_size(U, cap, rm, cm, weights, has_w, memo, ctr, deadline):
     return xsize((U[0], U[1], U[2], U[3]), cap, rm, cm, weights, has_w, memo, ctr, deadline)
 
 
-
-
 @njit(cache=True)
 def new_memo():
     """An empty memo of exact minima (row set -> 2 * value + exact) for :func:`xsize`."""
@@ -589,7 +587,8 @@ def new_memo():
 
 def warm_up() -> None:
     """Load (or compile) every entry point once, on a tiny chart."""
-    rm, cm = masks_from_sets([[0, 1], [1, 2], [0, 2]], 3)
+    # Rows {0, 1}, {1, 2}, {0, 2} of implicants; implicant 0 covers rows 0 and 2, and so on.
+    rm, cm = as_word_rows([0b011, 0b110, 0b101]), as_word_rows([0b101, 0b011, 0b110])
     w = np.zeros(0)
     z = as_words(0)
     full = as_words(7)
@@ -598,16 +597,6 @@ def warm_up() -> None:
     run_size(full, 2, rm, cm, w, False, memo, np.array([0, -1, 0, 0], dtype=np.int64), np.inf)
     run_ties(full, z, 2, rm, cm, w, False, np.ones(3, dtype=np.int64), 10,
              np.array([0, -1, 0, 0], dtype=np.int64), np.inf, rm, cm, w, False, memo, True)
-
-
-def masks_from_sets(row_sets: list[list[int]], n_candidates: int) -> tuple[np.ndarray, np.ndarray]:
-    """Row and implicant bit sets (``WORDS`` words each) of a chart given by each row's implicants."""
-    row_masks = [sum(1 << i for i in set(r)) for r in row_sets]
-    cand_masks = [0] * n_candidates
-    for r, opts in enumerate(row_sets):
-        for i in opts:
-            cand_masks[i] |= 1 << r
-    return as_word_rows(row_masks), as_word_rows(cand_masks)
 
 
 _BYTES = 8 * WORDS

@@ -297,32 +297,40 @@ def _small_blocks(
     opts: list[list[int]] = [[] for _ in range(n_rows)]
     for r, p in zip(row_idx.tolist(), pi_idx.tolist()):
         opts[r].append(p)
-    masks = [set_mask(o) for o in opts]
     out = []
-    left = list(range(n_rows))
-    while left:
-        members = [left[0]]
-        reach = masks[left[0]]
-        rest = left[1:]
-        grown = True
-        while grown:
-            grown = False
-            others = []
-            for r in rest:
-                if masks[r] & reach:
-                    members.append(r)
-                    reach |= masks[r]
-                    grown = True
-                else:
-                    others.append(r)
-            rest = others
+    for members, reach in _linked([set_mask(o) for o in opts]):
         members.sort()
         cands = bits(reach)
         position = {c: i for i, c in enumerate(cands)}
         row_sets = sorted(([position[c] for c in opts[r]] for r in members), key=len)
         out.append((list(cands), row_sets))
-        left = rest
     return out
+
+
+def _linked(masks: list[int]) -> list[tuple[list[int], int]]:
+    """Groups of positions whose bit sets are linked by shared bits (transitively), by their
+    first position: (positions in the order reached, union of their bit sets)."""
+    groups = []
+    left = list(range(len(masks)))
+    while left:
+        members = [left[0]]
+        reach = masks[left[0]]
+        rest = left[1:]
+        grown = True
+        while grown and rest:
+            grown = False
+            others = []
+            for j in rest:
+                if masks[j] & reach:
+                    members.append(j)
+                    reach |= masks[j]
+                    grown = True
+                else:
+                    others.append(j)
+            rest = others
+        groups.append((members, reach))
+        left = rest
+    return groups
 
 
 class _Stop(Exception):
@@ -897,6 +905,7 @@ class _CompiledExactMin(_ExactMin):
         self.k = kernel
         self.rm, self.cm = search.word_masks(kernel)
         self.compiled_memo = kernel.new_memo()
+        self._weights: tuple[list[float] | None, np.ndarray] | None = None
 
     @property
     def has_w(self) -> bool:
@@ -904,7 +913,10 @@ class _CompiledExactMin(_ExactMin):
 
     @property
     def w(self) -> np.ndarray:
-        return np.asarray(self.s.weights if self.s.weights is not None else [], dtype=float)
+        """The search's dual weights as an array (made again only when they change)."""
+        if self._weights is None or self._weights[0] is not self.s.weights:
+            self._weights = (self.s.weights, np.asarray(self.s.weights or [], dtype=float))
+        return self._weights[1]
 
     def lower(self, uncovered: int) -> int:
         hit = self.compiled_memo.get(tuple(np.uint64(w) for w in self.k.as_words(uncovered)), -1)
@@ -1358,31 +1370,10 @@ def _parts(rows: list[int], allowed: list[int]) -> list[int] | None:
     """
     if len(rows) <= 1:
         return None
-    parts: list[int] = []
-    idx = list(range(len(rows)))
-    while idx:
-        first = idx[0]
-        part = 1 << rows[first]
-        reach = allowed[first]
-        rest = idx[1:]
-        grown = True
-        while grown and rest:
-            grown = False
-            others = []
-            for j in rest:
-                a = allowed[j]
-                if a & reach:
-                    part |= 1 << rows[j]
-                    reach |= a
-                    grown = True
-                else:
-                    others.append(j)
-            rest = others
-        if not parts and not rest:
-            return None  # one part: the rows do not split
-        parts.append(part)
-        idx = rest
-    return parts
+    groups = _linked(allowed)
+    if len(groups) == 1:
+        return None  # one part: the rows do not split
+    return [sum(1 << rows[j] for j in members) for members, _ in groups]
 
 
 def _fewest_options(uncovered: int, forbidden: int, row_masks: list[int]) -> list[int]:

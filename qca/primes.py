@@ -394,16 +394,23 @@ def _dense(
     implicant = positive
     implicant &= ~forbidden
     del forbidden
+    cubes = _prime_cells(implicant, levels).astype(np.int8)
+    cubes[cubes == np.asarray(levels, dtype=np.int8)] = -1
+    return cubes
+
+
+def _prime_cells(implicant: np.ndarray, levels: Sequence[int], first_axis: int = 0) -> np.ndarray:
+    """Indices of the prime cells of a table of implicants (the axes of ``levels`` from
+    ``first_axis``; the last slot of each is "free"): implicants with no implicant one
+    condition freer."""
     prime = implicant.copy()
-    for axis, n in enumerate(levels):
-        idx = [slice(None)] * len(levels)
+    for axis, n in enumerate(levels, start=first_axis):
+        idx = [slice(None)] * implicant.ndim
         idx[axis] = slice(n, n + 1)
         parent = implicant[tuple(idx)]
         idx[axis] = slice(0, n)
         prime[tuple(idx)] &= ~parent
-    cubes = np.argwhere(prime).astype(np.int8)
-    cubes[cubes == np.asarray(levels, dtype=np.int8)] = -1
-    return cubes
+    return np.argwhere(prime)
 
 
 #: Cubes tabulated at once by :func:`dense_primes_many` (a few Boolean arrays of this many
@@ -444,14 +451,7 @@ def dense_primes_many(
     _any_zeta(forbidden, levels, first_axis=1)
     implicant = np.logical_not(forbidden, out=forbidden)
     implicant &= positive
-    prime = implicant.copy()
-    for axis, n in enumerate(levels, start=1):
-        idx = [slice(None)] * (k + 1)
-        idx[axis] = slice(n, n + 1)
-        parent = implicant[tuple(idx)]
-        idx[axis] = slice(0, n)
-        prime[tuple(idx)] &= ~parent
-    found = np.argwhere(prime)
+    found = _prime_cells(implicant, levels, first_axis=1)
     cubes = found[:, 1:].astype(np.int8)
     cubes[cubes == np.asarray(levels, dtype=np.int8)] = -1
     # Each set's cubes in the order of sort_cubes (the set first).

@@ -47,7 +47,14 @@ from .cover import DEFAULT_MAX_MODELS, deadline_from, minimum_covers
 from .exceptions import QCAError, QCAWarning
 from .expressions import parse
 from .primes import DENSE_LIMIT, configs_in, covers, dense_primes_many, find_prime_implicants, sort_cubes
-from .search import DEFAULT_TIME_LIMIT, _seed_expressions, search_status, solve, warn_incomplete
+from .search import (
+    DEFAULT_TIME_LIMIT,
+    _seed_expressions,
+    ordered_covers,
+    search_status,
+    solve,
+    warn_incomplete,
+)
 from .solution import Model, Solution, _cube_names, remainder_mask
 from .truth_table import TruthTable, row_numbers
 
@@ -360,9 +367,7 @@ def _reminimize(
     lower = None if primes_done else 1
     costs = (primes >= 0).sum(axis=1)
     res = minimum_covers(chart, max_models=max_models, max_nodes=max_nodes, deadline=deadline, costs=costs)
-    literals = costs.tolist()
-    literal = literals.__getitem__
-    ordered = sorted(res.covers, key=lambda c: (len(c), sum(map(literal, c)), c))
+    ordered = ordered_covers(res.covers, primes)
     status, _, _ = search_status(res, len(ordered), time_limit, lower)
     return _Reminimized(
         easy_rows=row_numbers(easy, tt.levels).tolist(),

@@ -236,6 +236,13 @@ def warn_incomplete(status: str, setting: str | None, stacklevel: int = 3) -> No
     warnings.warn(f"{status}; {advice}" if advice else status, IncompleteSearchWarning, stacklevel=stacklevel)
 
 
+def ordered_covers(cover_list: Sequence[tuple[int, ...]], pis: np.ndarray) -> list[tuple[int, ...]]:
+    """Covers in the order models are listed: fewest implicants, then fewest literals, then
+    lowest implicant indices."""
+    literal = (pis >= 0).sum(axis=1).tolist().__getitem__
+    return sorted(cover_list, key=lambda c: (len(c), sum(map(literal, c)), c))
+
+
 def _seed_expressions(
     models: list[Model], model_covers: list[tuple[int, ...]], pis: np.ndarray, conditions: Sequence[str]
 ) -> None:
@@ -280,9 +287,7 @@ def solution_from_primes(
         costs=(pis >= 0).sum(axis=1),
     )
     names = _cube_names(pis, tt.conditions, tt.multivalue)
-    literals = (pis >= 0).sum(axis=1).tolist()
-    literal = literals.__getitem__
-    ordered = sorted(res.covers, key=lambda c: (len(c), sum(map(literal, c)), c))
+    ordered = ordered_covers(res.covers, pis)
     name = names.__getitem__
     # Every model's cubes cut from one gathered array (one fancy index instead of one a model).
     flat = pis[list(chain.from_iterable(ordered))]

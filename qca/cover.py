@@ -66,11 +66,12 @@ from dataclasses import dataclass, field
 from itertools import chain, islice, product
 
 import numpy as np
-from scipy.optimize import Bounds, LinearConstraint, linprog, milp
+from scipy.optimize import Bounds, LinearConstraint, milp
 from scipy.sparse import coo_array, csr_array
 from scipy.sparse.csgraph import connected_components
 
 from ._bits import _short_bits, bits, set_mask
+from ._lp import cover_duals
 
 #: The compiled searches (:mod:`qca._cover_kernel`): None until first needed, False when not
 #: available (numba missing, or the environment variable ``QCASIM_JIT`` is ``0``).
@@ -975,18 +976,21 @@ class _CoverSearch:
 
     def set_duals(self, deadline: float | None = None) -> None:
         """Row weights from the dual of the linear relaxation, for :meth:`lower_bound`."""
-        a = self.matrix()
         left = _remaining(deadline)
         if left is not None and left <= 0:
             return
-        options = {} if left is None else {"time_limit": left}
-        res = linprog(
-            np.ones(self.n_candidates), A_ub=-a, b_ub=-np.ones(a.shape[0]), bounds=(0, None), options=options
-        )
-        if res.status == 0 and res.ineqlin is not None:
-            y = np.maximum(-np.asarray(res.ineqlin.marginals, dtype=float), 0.0)
+        n_rows = len(self.row_sets)
+        rows = np.repeat(np.arange(n_rows), [len(r) for r in self.row_sets])
+        cols = np.fromiter(chain.from_iterable(self.row_sets), dtype=np.int64, count=rows.size)
+        order = np.lexsort((rows, cols))  # column-wise, rows ascending in each column
+        rows, cols = rows[order], cols[order]
+        indptr = np.searchsorted(cols, np.arange(self.n_candidates + 1))
+        marginals = cover_duals(indptr, rows, n_rows, self.n_candidates, left)
+        if marginals is not None:
+            y = np.maximum(-marginals, 0.0)
             # Scale into strict dual feasibility (every implicant's rows weigh at most 1).
-            worst = float((a.T @ y).max()) if a.shape[0] else 0.0
+            load = np.bincount(cols, weights=y[rows], minlength=self.n_candidates)
+            worst = float(load.max()) if n_rows else 0.0
             if worst > 1.0:
                 y = y / worst
             self.weights = [float(v) for v in y]

@@ -96,6 +96,14 @@ def bit4(i):
     b = ONE << np.uint64(i & 63)
     return (b if w == 0 else ZERO, b if w == 1 else ZERO, b if w == 2 else ZERO, b if w == 3 else ZERO)
 
+@njit(cache=True, inline="always")
+def lowest4(a):
+    """The lowest set bit (-1 for the empty set)."""
+    for w in range(WORDS):
+        if a[w] != ZERO:
+            return w * 64 + np.int64(trailing_zeros(a[w]))
+    return np.int64(-1)
+
 @njit(cache=True)
 def bits4(a):
     """Set bits, lowest first."""
@@ -145,13 +153,17 @@ def lower_bound(rm, weights, has_w, U, F):
     bound = 0
     total = 0.0
     allowed_all = not4(F)
-    for r in bits4(U):
-        allowed = and4(row(rm, r), allowed_all)
-        if empty4(and4(allowed, used)):
-            used = or4(used, allowed)
-            bound += 1
-        if has_w:
-            total += weights[r]
+    for w in range(WORDS):
+        x = U[w]
+        while x != ZERO:
+            r = w * 64 + np.int64(trailing_zeros(x))
+            x &= x - ONE
+            allowed = and4(row(rm, r), allowed_all)
+            if empty4(and4(allowed, used)):
+                used = or4(used, allowed)
+                bound += 1
+            if has_w:
+                total += weights[r]
     if has_w:
         bound = max(bound, np.int64(np.ceil(total - 1e-7)))
     return bound
@@ -172,19 +184,26 @@ def xsize(U, cap, rm, cm, weights, has_w, memo, ctr, deadline):
     if tick(ctr, deadline):
         return -1
     low = 0
+    total = 0.0
     used = z4()
     best_n = -1
     pick = z4()
-    for r in bits4(U):
-        a = row(rm, r)
-        if empty4(and4(a, used)):
-            used = or4(used, a)
-            low += 1
-        if best_n < 0 or (best_n > 1 and count4(a) < best_n):
-            best_n = count4(a)
-            pick = a
-    if has_w:
-        low = lower_bound(rm, weights, has_w, U, z4())
+    for w in range(WORDS):
+        x = U[w]
+        while x != ZERO:
+            r = w * 64 + np.int64(trailing_zeros(x))
+            x &= x - ONE
+            a = row(rm, r)
+            if empty4(and4(a, used)):
+                used = or4(used, a)
+                low += 1
+            if has_w:
+                total += weights[r]
+            if best_n < 0 or (best_n > 1 and count4(a) < best_n):
+                best_n = count4(a)
+                pick = a
+    if has_w:  # lower_bound(rm, weights, has_w, U, z4()), from the same pass
+        low = max(low, np.int64(np.ceil(total - 1e-7)))
     if hit >= 0:
         low = max(low, hit >> 1)
     if low > cap:
@@ -221,12 +240,19 @@ def fewest_options(U, F, rm):
     allowed_all = not4(F)
     best = -1
     best_count = 0
-    for r in bits4(U):
-        n = count4(and4(row(rm, r), allowed_all))
-        if best < 0 or n < best_count:
-            best, best_count = r, n
-            if n <= 1:
-                break
+    w = 0
+    while w < WORDS:
+        x = U[w]
+        while x != ZERO:
+            r = w * 64 + np.int64(trailing_zeros(x))
+            x &= x - ONE
+            n = count4(and4(row(rm, r), allowed_all))
+            if best < 0 or n < best_count:
+                best, best_count = r, n
+                if n <= 1:
+                    w = WORDS  # the first row with at most one option settles it
+                    break
+        w += 1
     if best < 0:
         return np.empty(0, dtype=np.int64)
     return bits4(and4(row(rm, best), allowed_all))
@@ -260,35 +286,31 @@ def xminimum(all_rows, cap, rm, cm, weights, has_w, memo, ctr, deadline):
 # ---------------------------------------------------------------- ties (_TieSearch)
 
 @njit(cache=True)
-def parts_of(rows, allowed):
-    """:func:`qca.cover._parts`: row masks of the independent parts, by lowest row (an empty
-    list when the rows do not split). ``allowed[j]``: the allowed implicants of ``rows[j]``."""
-    n = rows.size
+def parts_of(U, allowed_all, rm):
+    """:func:`qca.cover._parts`: row masks of the independent parts of rows ``U`` (implicants
+    ``allowed_all``), by lowest row; an empty list when the rows do not split."""
     out = [z4()]
     out.pop()
-    if n <= 1:
-        return out
-    assigned = np.zeros(n, dtype=np.bool_)
-    n_assigned = 0
-    first = 0
-    while n_assigned < n:
-        while assigned[first]:
-            first += 1
-        assigned[first] = True
-        n_assigned += 1
-        part = bit4(rows[first])
-        reach = row(allowed, first)
+    left = U
+    while not empty4(left):
+        first = lowest4(left)
+        part = bit4(first)
+        reach = and4(row(rm, first), allowed_all)
         grown = True
         while grown:
             grown = False
-            for j in range(first + 1, n):
-                if not assigned[j] and not empty4(and4(row(allowed, j), reach)):
-                    assigned[j] = True
-                    n_assigned += 1
-                    part = or4(part, bit4(rows[j]))
-                    reach = or4(reach, row(allowed, j))
-                    grown = True
-        if len(out) == 0 and n_assigned == n:
+            for w in range(WORDS):
+                x = left[w] & ~part[w]
+                while x != ZERO:
+                    r = w * 64 + np.int64(trailing_zeros(x))
+                    x &= x - ONE
+                    a = and4(row(rm, r), allowed_all)
+                    if not empty4(and4(a, reach)):
+                        part = or4(part, bit4(r))
+                        reach = or4(reach, a)
+                        grown = True
+        left = andnot4(left, part)
+        if len(out) == 0 and empty4(left):
             return out
         out.append(part)
     return out
@@ -321,26 +343,37 @@ def solve(U, F, size, g):
         return 0, empty2, False, -1, empty1, z4()
     if tick(ctr, deadline):
         return 0, empty2, False, -1, empty1, z4()
-    rows = bits4(U)
     allowed_all = not4(F)
     relevant = z4()
     used = z4()
     bound = 0
-    allowed = np.empty((rows.size, WORDS), dtype=np.uint64)
-    for j in range(rows.size):
-        m = row(rm, rows[j])
-        relevant = or4(relevant, m)
-        a = and4(m, allowed_all)
-        allowed[j, 0], allowed[j, 1], allowed[j, 2], allowed[j, 3] = a
-        if empty4(and4(a, used)):
-            used = or4(used, a)
-            bound += 1
+    # The branching row (_TieSearch._branch): the row with fewest allowed implicants, the
+    # first of equals, the first with at most one settling it.
+    total = 0.0
+    pick_n = -1
+    pick = z4()
+    for w in range(WORDS):
+        x = U[w]
+        while x != ZERO:
+            r = w * 64 + np.int64(trailing_zeros(x))
+            x &= x - ONE
+            m = row(rm, r)
+            relevant = or4(relevant, m)
+            a = and4(m, allowed_all)
+            if empty4(and4(a, used)):
+                used = or4(used, a)
+                bound += 1
+            if has_w:
+                total += weights[r]
+            if pick_n < 0 or (pick_n > 1 and count4(a) < pick_n):
+                pick_n = count4(a)
+                pick = a
     fr = and4(F, relevant)
     key = (U[0], U[1], U[2], U[3], fr[0], fr[1], fr[2], fr[3], np.uint64(size))
     if key in cache:
         return cache[key]
-    if has_w:
-        bound = lower_bound(rm, weights, has_w, U, F)
+    if has_w:  # lower_bound(rm, weights, has_w, U, F), from the same pass
+        bound = max(bound, np.int64(np.ceil(total - 1e-7)))
     too_few = False
     if bound <= size and has_x:
         v = xsize(U, size, xrm, xcm, xweights, has_xw, memo, ctr, deadline)
@@ -351,7 +384,7 @@ def solve(U, F, size, g):
     elif ctr[2] != STOP_NONE:
         return 0, empty2, False, -1, empty1, z4()
     else:
-        parts = parts_of(rows, allowed)
+        parts = parts_of(U, allowed_all, rm)
         if len(parts) == 0:
             # _TieSearch._branch (inline: numba cannot cache mutually recursive functions)
             count = 0
@@ -364,30 +397,37 @@ def solve(U, F, size, g):
             best = empty1
             used = z4()
             block = F
-            for i in bits4(branching_row(allowed)):
-                n, covers, ok, sub_cost, sub_idx, sub_used = solve(andnot4(U, row(cm, i)), block, size - 1, g)
-                count += n
-                if count > _COUNT_LIMIT:
-                    ctr[3] = 1
-                    ctr[2] = STOP_OVERFLOW
-                if sub_cost >= 0:
-                    cand_cost = sub_cost + costs[i]
-                    cand = with_index(i, sub_idx)
-                    if better(cand_cost, cand, best_cost, best):
-                        best_cost, best = cand_cost, cand
-                    used = or4(or4(used, sub_used), bit4(i))
-                room = max_models - n_listed
-                if room > 0 and covers.shape[0] > 0:
-                    take = min(room, covers.shape[0])
-                    subs.append(covers)
-                    takes.append(take)
-                    heads.append(i)
-                    n_listed += take
-                complete = complete and ok
-                if ctr[2] != STOP_NONE:
-                    complete = False
-                    break
-                block = or4(block, bit4(i))
+            stop = False
+            for w in range(WORDS):
+                x = pick[w]
+                while x != ZERO and not stop:
+                    i = w * 64 + np.int64(trailing_zeros(x))
+                    x &= x - ONE
+                    sub = solve(andnot4(U, row(cm, i)), block, size - 1, g)
+                    n, covers, ok, sub_cost, sub_idx, sub_used = sub
+                    count += n
+                    if count > _COUNT_LIMIT:
+                        ctr[3] = 1
+                        ctr[2] = STOP_OVERFLOW
+                    if sub_cost >= 0:
+                        cand_cost = sub_cost + costs[i]
+                        cand = with_index(i, sub_idx)
+                        if better(cand_cost, cand, best_cost, best):
+                            best_cost, best = cand_cost, cand
+                        used = or4(or4(used, sub_used), bit4(i))
+                    room = max_models - n_listed
+                    if room > 0 and covers.shape[0] > 0:
+                        take = min(room, covers.shape[0])
+                        subs.append(covers)
+                        takes.append(take)
+                        heads.append(i)
+                        n_listed += take
+                    complete = complete and ok
+                    if ctr[2] != STOP_NONE:
+                        complete = False
+                        stop = True
+                        break
+                    block = or4(block, bit4(i))
             res = (count, headed(subs, takes, heads, n_listed, size, empty2), complete, best_cost, best, used)
         else:
             # _TieSearch._product (inline, as above)
@@ -423,21 +463,6 @@ def solve(U, F, size, g):
     if res[2]:
         cache[key] = res
     return res
-
-
-@njit(cache=True)
-def branching_row(allowed):
-    """The allowed implicants of the row with fewest, the first of equals (as _branch)."""
-    best_n = -1
-    pick = z4()
-    for j in range(allowed.shape[0]):
-        a = row(allowed, j)
-        n = count4(a)
-        if best_n < 0 or n < best_n:
-            best_n, pick = n, a
-            if n <= 1:
-                break
-    return pick
 
 
 @njit(cache=True)

@@ -232,24 +232,30 @@ class SolutionOutcome:
     @cached_property
     def any_correct(self) -> bool:
         """Some tied model (listed or not, with :attr:`ties`) is correct."""
+        if any(s["correct"] for s in self.scores):
+            return True  # a listed model is one of the tied models
         if self.ties is not None:
             return bool(self.ties.any_model(self._part_of_truth, self._correct))
-        return any(s["correct"] for s in self.scores)
+        return False
 
     @cached_property
     def all_correct(self) -> bool:
         """A model was returned and every tied model (listed or not) is correct."""
+        if not self.scores or not all(s["correct"] for s in self.scores):
+            return False  # no model, or a listed (tied) model is not correct
         if self.ties is not None:
-            return bool(self.models) and bool(self.ties.all_models(self._part_of_truth, self._correct))
-        return bool(self.scores) and all(s["correct"] for s in self.scores)
+            return bool(self.ties.all_models(self._part_of_truth, self._correct))
+        return True
 
     @cached_property
     def any_exact(self) -> bool:
         """Some tied model (listed or not) has exactly the true recipe's terms."""
+        if any(s["exact"] for s in self.scores):
+            return True  # a listed model is one of the tied models
         if self.ties is not None:
             terms = set(self.truth.terms)
             return bool(self.ties.any_model(lambda t: t in terms, lambda m: m == self.truth))
-        return any(s["exact"] for s in self.scores)
+        return False
 
     @cached_property
     def scores(self) -> list[dict[str, bool]]:

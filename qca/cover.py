@@ -528,16 +528,17 @@ CORE_EXACT_ROWS = 256
 CORE_EXACT_CANDIDATES = 256
 
 
-#: Candidates of a block tested at once for dominance by one undominated implicant.
-_DOMINANCE_CHUNK = 1 << 16
+#: Distinct implicants up to which dominance is settled by one all-pairs comparison.
+_DOMINANCE_MATRIX = 512
 
 
 def _undominated(cand_masks: list[int], n_rows: int, deadline: float | None) -> list[int]:
     """Implicants (positions) whose rows are in no other's, the first of equal ones kept.
 
-    Vectorised on packed row masks: the implicant with most rows among those left is kept
-    and every other whose rows it contains is dropped, until none is left. If the deadline
-    passes first, the rest are kept (a partial reduction is still valid for the size).
+    Vectorised on packed row masks: up to :data:`_DOMINANCE_MATRIX` distinct implicants by
+    one comparison of all pairs; beyond, the implicant with most rows among those left is
+    kept and every other whose rows it contains is dropped, until none is left. If the
+    deadline passes first, the rest are kept (a partial reduction is still valid for the size).
     """
     n = len(cand_masks)
     width = max(1, (n_rows + 63) // 64)
@@ -547,6 +548,12 @@ def _undominated(cand_masks: list[int], n_rows: int, deadline: float | None) -> 
     _, first = np.unique(packed.view(np.dtype((np.void, 8 * width))).ravel(), return_index=True)
     first = np.sort(first)
     rows = packed[first]
+    if first.size <= _DOMINANCE_MATRIX:
+        # An implicant is dropped exactly when its rows are inside another (distinct) one's:
+        # the loop below drops it at the first kept superset, which contains its rows too.
+        inside_of = ((rows[None, :, :] & ~rows[:, None, :]) == 0).all(axis=2)  # [i, j]: j in i
+        np.fill_diagonal(inside_of, False)
+        return first[~inside_of.any(axis=0)].tolist()
     counts = np.bitwise_count(rows).sum(axis=1, dtype=np.int64)
     order = np.lexsort((first, -counts))
     rows, idx = rows[order], first[order]

@@ -146,27 +146,43 @@ def tick(ctr, deadline):
             ctr[2] = STOP_TIME
     return ctr[2] != STOP_NONE
 
-@njit(cache=True)
-def lower_bound(rm, weights, has_w, U, F):
-    """:meth:`qca.cover._CoverSearch.lower_bound`."""
+@njit(cache=True, inline="always")
+def first_pass(rm, weights, has_w, U, F):
+    """One pass over the rows ``U`` (implicants ``F`` forbidden): the lower bound of
+    :meth:`qca.cover._CoverSearch.lower_bound`, the branching row's allowed implicants (the
+    row with fewest, the first of equals, the first with at most one settling it, as
+    ``_TieSearch._branch`` and ``_ExactMin.size``) and the union of the rows' implicants."""
+    allowed_all = not4(F)
+    relevant = z4()
     used = z4()
     bound = 0
     total = 0.0
-    allowed_all = not4(F)
+    pick_n = -1
+    pick = z4()
     for w in range(WORDS):
         x = U[w]
         while x != ZERO:
             r = w * 64 + np.int64(trailing_zeros(x))
             x &= x - ONE
-            allowed = and4(row(rm, r), allowed_all)
-            if empty4(and4(allowed, used)):
-                used = or4(used, allowed)
+            m = row(rm, r)
+            relevant = or4(relevant, m)
+            a = and4(m, allowed_all)
+            if empty4(and4(a, used)):
+                used = or4(used, a)
                 bound += 1
             if has_w:
                 total += weights[r]
+            if pick_n < 0 or (pick_n > 1 and count4(a) < pick_n):
+                pick_n = count4(a)
+                pick = a
     if has_w:
         bound = max(bound, np.int64(np.ceil(total - 1e-7)))
-    return bound
+    return bound, pick, relevant
+
+@njit(cache=True)
+def lower_bound(rm, weights, has_w, U, F):
+    """:meth:`qca.cover._CoverSearch.lower_bound`."""
+    return first_pass(rm, weights, has_w, U, F)[0]
 
 # ---------------------------------------------------------------- exact minimum (_ExactMin)
 
@@ -183,27 +199,7 @@ def xsize(U, cap, rm, cm, weights, has_w, memo, ctr, deadline):
         return hit >> 1
     if tick(ctr, deadline):
         return -1
-    low = 0
-    total = 0.0
-    used = z4()
-    best_n = -1
-    pick = z4()
-    for w in range(WORDS):
-        x = U[w]
-        while x != ZERO:
-            r = w * 64 + np.int64(trailing_zeros(x))
-            x &= x - ONE
-            a = row(rm, r)
-            if empty4(and4(a, used)):
-                used = or4(used, a)
-                low += 1
-            if has_w:
-                total += weights[r]
-            if best_n < 0 or (best_n > 1 and count4(a) < best_n):
-                best_n = count4(a)
-                pick = a
-    if has_w:  # lower_bound(rm, weights, has_w, U, z4()), from the same pass
-        low = max(low, np.int64(np.ceil(total - 1e-7)))
+    low, pick, _ = first_pass(rm, weights, has_w, U, z4())
     if hit >= 0:
         low = max(low, hit >> 1)
     if low > cap:
@@ -343,37 +339,11 @@ def solve(U, F, size, g):
         return 0, empty2, False, -1, empty1, z4()
     if tick(ctr, deadline):
         return 0, empty2, False, -1, empty1, z4()
-    allowed_all = not4(F)
-    relevant = z4()
-    used = z4()
-    bound = 0
-    # The branching row (_TieSearch._branch): the row with fewest allowed implicants, the
-    # first of equals, the first with at most one settling it.
-    total = 0.0
-    pick_n = -1
-    pick = z4()
-    for w in range(WORDS):
-        x = U[w]
-        while x != ZERO:
-            r = w * 64 + np.int64(trailing_zeros(x))
-            x &= x - ONE
-            m = row(rm, r)
-            relevant = or4(relevant, m)
-            a = and4(m, allowed_all)
-            if empty4(and4(a, used)):
-                used = or4(used, a)
-                bound += 1
-            if has_w:
-                total += weights[r]
-            if pick_n < 0 or (pick_n > 1 and count4(a) < pick_n):
-                pick_n = count4(a)
-                pick = a
+    bound, pick, relevant = first_pass(rm, weights, has_w, U, F)
     fr = and4(F, relevant)
     key = (U[0], U[1], U[2], U[3], fr[0], fr[1], fr[2], fr[3], np.uint64(size))
     if key in cache:
         return cache[key]
-    if has_w:  # lower_bound(rm, weights, has_w, U, F), from the same pass
-        bound = max(bound, np.int64(np.ceil(total - 1e-7)))
     too_few = False
     if bound <= size and has_x:
         v = xsize(U, size, xrm, xcm, xweights, has_xw, memo, ctr, deadline)
@@ -384,7 +354,7 @@ def solve(U, F, size, g):
     elif ctr[2] != STOP_NONE:
         return 0, empty2, False, -1, empty1, z4()
     else:
-        parts = parts_of(U, allowed_all, rm)
+        parts = parts_of(U, not4(F), rm)
         if len(parts) == 0:
             # _TieSearch._branch (inline: numba cannot cache mutually recursive functions)
             count = 0

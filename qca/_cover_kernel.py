@@ -359,9 +359,7 @@ def solve(U, F, size, g):
             # _TieSearch._branch (inline: numba cannot cache mutually recursive functions)
             count = 0
             complete = True
-            subs = []
-            takes = []
-            heads = []
+            listed = empty2
             n_listed = 0
             best_cost = -1
             best = empty1
@@ -388,9 +386,7 @@ def solve(U, F, size, g):
                     room = max_models - n_listed
                     if room > 0 and covers.shape[0] > 0:
                         take = min(room, covers.shape[0])
-                        subs.append(covers)
-                        takes.append(take)
-                        heads.append(i)
+                        listed = headed_into(listed, n_listed, i, covers, take, size, max_models)
                         n_listed += take
                     complete = complete and ok
                     if ctr[2] != STOP_NONE:
@@ -398,7 +394,7 @@ def solve(U, F, size, g):
                         stop = True
                         break
                     block = or4(block, bit4(i))
-            res = (count, headed(subs, takes, heads, n_listed, size, empty2), complete, best_cost, best, used)
+            res = (count, listed[:n_listed] if n_listed else empty2, complete, best_cost, best, used)
         else:
             # _TieSearch._product (inline, as above)
             order, lows = part_order(parts, F, rm, weights, has_w)
@@ -454,21 +450,20 @@ def with_index(i, sorted_idx):
 
 
 @njit(cache=True)
-def headed(subs, takes, heads, n_listed, size, empty2):
-    """The covers listed by a branching node: ``(i, *c)`` for the first ``take`` covers ``c``
-    of each branch ``i``."""
-    if n_listed == 0:
-        return empty2
-    listed = np.empty((n_listed, size), dtype=np.int64)
-    k = 0
-    for s in range(len(subs)):
-        covers = subs[s]
-        for c in range(takes[s]):
-            listed[k, 0] = heads[s]
-            listed[k, 1:] = covers[c]
-            k += 1
+def headed_into(listed, n_listed, head, covers, take, size, max_models):
+    """``listed`` (``n_listed`` rows in use) with the covers ``(head, *c)`` for the first
+    ``take`` covers ``c`` of a branch appended (grown by doubling, to at most ``max_models``
+    rows)."""
+    need = n_listed + take
+    if need > listed.shape[0]:
+        grown = np.empty((min(max(need, 2 * listed.shape[0]), max_models), size), dtype=np.int64)
+        if n_listed:
+            grown[:n_listed] = listed[:n_listed]
+        listed = grown
+    for c in range(take):
+        listed[n_listed + c, 0] = head
+        listed[n_listed + c, 1:] = covers[c]
     return listed
-
 
 @njit(cache=True)
 def part_order(parts, F, rm, weights, has_w):

@@ -7,7 +7,8 @@ does (same model, same options: dual simplex, presolve on, no output), without
 ``linprog``'s input parsing, sparse stacking and option checking, which cost ~4x the solve
 itself on the small charts of simulation studies (Huangfu & Hall 2018 for HiGHS). The
 answer is the same solve, so the duals are bit-identical (checked against ``linprog`` on
-random and recorded charts in ``tests/qca/test_lp.py``). SciPy's binding is private API:
+random and recorded charts in ``tests/qca/test_lp.py``). Each thread keeps one HiGHS instance,
+cleared of the previous model before every solve. SciPy's binding is private API:
 when it is missing or differs (another SciPy version), ``linprog`` itself is used.
 
 References
@@ -17,6 +18,8 @@ Huangfu, Q., & Hall, J. A. J. (2018). Parallelizing the dual revised simplex met
 """
 
 from __future__ import annotations
+
+import threading
 
 import numpy as np
 from scipy.optimize import linprog
@@ -77,23 +80,39 @@ def cover_duals(
     lp.a_matrix_.start_ = np.asarray(indptr, dtype=np.int32)
     lp.a_matrix_.index_ = np.asarray(indices, dtype=np.int32)
     lp.a_matrix_.value_ = -np.ones(len(indices))
-    highs = core._Highs()
-    options = core.HighsOptions()
-    # The options linprog(method="highs") sets (the others it leaves at HiGHS's defaults).
-    options.presolve = "on"
-    if time_limit is not None:
-        options.time_limit = float(time_limit)
-    options.highs_debug_level = core.HighsDebugLevel.kHighsDebugLevelNone
-    options.log_to_console = False
-    options.output_flag = False
-    options.simplex_strategy = core.simplex_constants.SimplexStrategy.kSimplexStrategyDual
-    if highs.passOptions(options) == core.HighsStatus.kError:
+    highs = _solver()
+    if highs is None:
         return None
+    highs.clearModel()  # no model, basis or solution of an earlier chart: a fresh solve
+    highs.setOptionValue("time_limit", np.inf if time_limit is None else float(time_limit))
     if highs.passModel(lp) == core.HighsStatus.kError:
         return None
     if highs.run() == core.HighsStatus.kError or highs.getModelStatus() != core.HighsModelStatus.kOptimal:
         return None
     return np.array(highs.getSolution().row_dual, dtype=float)
+
+
+_LOCAL = threading.local()
+
+
+def _solver():
+    """This thread's HiGHS instance with linprog's options (made once per thread: a Dask
+    worker may run analyses in several threads)."""
+    highs = getattr(_LOCAL, "highs", None)
+    if highs is None:
+        core = _CORE
+        highs = core._Highs()
+        options = core.HighsOptions()
+        # The options linprog(method="highs") sets (the others it leaves at HiGHS's defaults).
+        options.presolve = "on"
+        options.highs_debug_level = core.HighsDebugLevel.kHighsDebugLevelNone
+        options.log_to_console = False
+        options.output_flag = False
+        options.simplex_strategy = core.simplex_constants.SimplexStrategy.kSimplexStrategyDual
+        if highs.passOptions(options) == core.HighsStatus.kError:
+            return None
+        _LOCAL.highs = highs
+    return highs
 
 
 #: False: always go through ``linprog`` (tests compare the two paths).

@@ -89,3 +89,14 @@ def test_time_limit_passes_through(monkeypatch):
     row_sets, n_cols = _recorded_charts()[0]
     indptr, indices = _column_wise(row_sets, n_cols)
     assert _lp.cover_duals(indptr, indices, len(row_sets), n_cols, time_limit=60.0) is not None
+
+
+def test_threads_solve_with_their_own_instance():
+    # A Dask worker may run analyses in threads: each thread keeps its own HiGHS instance.
+    from concurrent.futures import ThreadPoolExecutor
+
+    charts = [_column_wise(rs, n) + (len(rs), n) for rs, n in _recorded_charts()]
+    serial = [_lp.cover_duals(*c) for c in charts]
+    with ThreadPoolExecutor(4) as pool:
+        threaded = list(pool.map(lambda c: _lp.cover_duals(*c), charts * 3))
+    assert all(a.tobytes() == b.tobytes() for a, b in zip(serial * 3, threaded))

@@ -64,6 +64,7 @@ import sys
 import time
 from dataclasses import dataclass, field
 from itertools import chain, islice, product
+from typing import NamedTuple
 
 import numpy as np
 from scipy.optimize import Bounds, LinearConstraint, linprog, milp
@@ -228,29 +229,47 @@ class CoverResult:
 _DOMINANCE_LIMIT = 20_000_000
 
 
-def _kept_rows(sub: np.ndarray) -> np.ndarray:
-    """Columns (rows of the chart) left after removing duplicates and dominated rows.
+def _row_masks(chart: np.ndarray) -> list[int]:
+    """The implicants of each row of a chart (implicants x rows) as bit sets."""
+    n_pi, n_rows = chart.shape
+    if not n_rows:
+        return []
+    packed = np.packbits(chart, axis=0, bitorder="little").T  # rows x bytes
+    width = packed.shape[1]
+    if width <= 8:
+        words = np.zeros((n_rows, 8), dtype=np.uint8)
+        words[:, :width] = packed
+        return words.view("<u8").ravel().tolist()
+    packed = np.ascontiguousarray(packed)
+    return [int.from_bytes(packed[r].tobytes(), "little") for r in range(n_rows)]
 
-    A row whose implicants include all those of another row is covered whenever that row is,
-    so it can be dropped without changing any cover.
+
+def _covered(n_rows: int, left: list[int]) -> np.ndarray:
+    covered = np.ones(n_rows, dtype=bool)
+    covered[left] = False
+    return covered
+
+
+def _kept_masks(left: list[int], masks: list[int], n_pi: int) -> list[int]:
+    """Rows left after removing duplicates and dominated rows, in the order of the reduced chart.
+
+    ``left`` are the rows to reduce, ``masks`` every row's implicants (bit sets). A row whose
+    implicants include all those of another row is covered whenever that row is, so it can be
+    dropped without changing any cover. The first of equal rows is kept; the rows kept are
+    ordered by number of implicants, then by bit set (as integers).
     """
-    if not sub.shape[1]:
-        return sub
-    packed = np.ascontiguousarray(np.packbits(sub, axis=0, bitorder="little").T)
-    _, first = np.unique(packed.view(np.dtype((np.void, packed.shape[1]))).ravel(), return_index=True)
-    first = np.sort(first)
-    if sub.shape[0] * first.size > _DOMINANCE_LIMIT:
-        return sub[:, first]
-    masks = [int.from_bytes(packed[r].tobytes(), "little") for r in first]
-    order = sorted(range(len(first)), key=lambda i: (masks[i].bit_count(), masks[i]))
+    first: dict[int, int] = {}
+    for r in left:
+        first.setdefault(masks[r], r)
+    if n_pi * len(first) > _DOMINANCE_LIMIT:
+        return list(first.values())
     kept_masks: list[int] = []
     kept: list[int] = []
-    for i in order:
-        m = masks[i]
+    for m in sorted(first, key=lambda m: (m.bit_count(), m)):
         if not any(k & m == k for k in kept_masks):
             kept_masks.append(m)
-            kept.append(int(first[i]))
-    return sub[:, kept]
+            kept.append(first[m])
+    return kept
 
 
 def _blocks(chart: np.ndarray) -> list[tuple[list[int], list[list[int]]]]:
@@ -297,12 +316,20 @@ def _small_blocks(
     opts: list[list[int]] = [[] for _ in range(n_rows)]
     for r, p in zip(row_idx.tolist(), pi_idx.tolist()):
         opts[r].append(p)
+    return _mask_blocks([set_mask(o) for o in opts])
+
+
+def _mask_blocks(masks: list[int]) -> list[tuple[list[int], list[list[int]]]]:
+    """:func:`_blocks` of a chart given as each row's implicants (bit sets)."""
     out = []
-    for members, reach in _linked([set_mask(o) for o in opts]):
+    for members, reach in _linked(masks):
         members.sort()
         cands = bits(reach)
+        if len(members) == 1:
+            out.append((list(cands), [list(range(len(cands)))]))
+            continue
         position = {c: i for i, c in enumerate(cands)}
-        row_sets = sorted(([position[c] for c in opts[r]] for r in members), key=len)
+        row_sets = sorted(([position[c] for c in bits(masks[r])] for r in members), key=len)
         out.append((list(cands), row_sets))
     return out
 
@@ -409,25 +436,33 @@ def minimum_covers(
     """
     chart = np.asarray(chart, dtype=bool)
     n_pi, n_rows = chart.shape
-    if n_rows and not chart.any(axis=0).all():
+    # Each row's implicants as a bit set: the essential implicants, the rows they leave and
+    # the reduction of those are set operations on them.
+    masks = _row_masks(chart)
+    if not all(masks):
         raise ValueError("a row of the chart is covered by no implicant")
     cost = [1] * n_pi if costs is None else [int(c) for c in np.asarray(costs).tolist()]
-    essential = sorted({int(np.argmax(chart[:, r])) for r in np.flatnonzero(chart.sum(axis=0) == 1)})
-    covered: np.ndarray = np.any(chart[essential], axis=0) if essential else np.zeros(n_rows, dtype=bool)
-    if _expired(deadline) and (~covered).any():
-        return _greedy_only(chart, essential, covered)
-    kept = _kept_rows(chart[:, ~covered])
+    essential = sorted({m.bit_length() - 1 for m in masks if not m & (m - 1)})
+    ess_mask = set_mask(essential)
+    left = [r for r, m in enumerate(masks) if not m & ess_mask]
+    if _expired(deadline) and left:
+        return _greedy_only(chart, essential, _covered(n_rows, left))
+    kept = _kept_masks(left, masks, n_pi)
     n_ess = len(essential)
-    if not kept.shape[1]:
+    if not kept:
         ess = tuple(essential)
         return CoverResult(
             [ess], n_ess, 1, True, ess, True, (n_ess, n_ess), None, 0, best=ess, best_exact=True, in_some=ess
         )
 
     if _expired(deadline):
-        return _greedy_only(chart, essential, covered)
+        return _greedy_only(chart, essential, _covered(n_rows, left))
     budget = _Budget(max_nodes, deadline)
-    blocks = [_Block(cands, sets, budget, cost) for cands, sets in _blocks(kept)]
+    if len(kept) <= _SMALL_BLOCKS_ROWS:
+        specs = _mask_blocks([masks[r] for r in kept])
+    else:
+        specs = _blocks(chart[:, kept])
+    blocks = [_settled_or_new(cands, sets, budget, cost, max_models, irredundant) for cands, sets in specs]
     blocks.sort(key=lambda b: len(b.candidates))
     # First every block's minimum (or best) size and one cover, then the enumeration of ties.
     for b in blocks:
@@ -441,6 +476,7 @@ def minimum_covers(
         budget.deadline = max(time.monotonic(), deadline - reserve)
     for b in blocks:
         b.enumerate_ties(max_models, irredundant)
+    blocks = [b.settle() if isinstance(b, _Remembered) else b for b in blocks]
 
     lists = [b.chart_covers() for b in blocks]
     combined = []
@@ -485,6 +521,134 @@ def minimum_covers(
         in_some=tuple(in_some),
         work=budget.nodes,
     )
+
+
+class _Settled(NamedTuple):
+    """What a block's two stages left (positions within the block) and the search nodes each
+    used, when neither was stopped: the same for every block with the same rows, implicant
+    costs, ``max_models`` and ``irredundant``."""
+
+    low: int
+    high: int
+    first: tuple[int, ...]
+    found: list[tuple[int, ...]]
+    best: tuple[int, ...]
+    used: int
+    count: int
+    size_nodes: int
+    tie_nodes: int
+
+
+#: Settled blocks by (rows as implicant positions, costs, max_models, irredundant): the small
+#: blocks of simulation studies recur across charts (a row of two implicants, ...), and their
+#: searches cost more than the look-up. Bounded: emptied when full.
+_SETTLED: dict[tuple, _Settled] = {}
+_SETTLED_MAX = 1 << 15
+#: Blocks remembered: fewer rows than the compiled searches take and at most
+#: :data:`SMALL_CHART` implicants (searched by Python alone, never by linear programming).
+_SETTLED_ROWS = KERNEL_MIN_ROWS
+
+
+def _settled_or_new(
+    cands: list[int],
+    sets: list[list[int]],
+    budget: _Budget,
+    cost: list[int],
+    max_models: int,
+    irredundant: bool,
+) -> _Block | _Remembered:
+    """A block whose searches are replayed from :data:`_SETTLED` when they can be, else a new
+    :class:`_Block` that is remembered once settled."""
+    if len(sets) >= _SETTLED_ROWS or len(cands) > SMALL_CHART:
+        return _Block(cands, sets, budget, cost)
+    key = (tuple(map(tuple, sets)), tuple([cost[c] for c in cands]), max_models, irredundant)
+    return _Remembered(cands, sets, budget, cost, key, _SETTLED.get(key))
+
+
+class _Remembered:
+    """A small block replayed from an earlier search of the same block (:data:`_SETTLED`).
+
+    Each stage is replayed only when the search itself would have run to its end: the budget
+    not stopped, the deadline not passed, and the node count staying below ``max_nodes``
+    throughout (the budget stops *at* the cap). The replay adds the stage's recorded nodes, so
+    the budget, and every later block, sees exactly what the search would have left. Otherwise
+    the stage runs as a plain :class:`_Block` (the size stage run again, unbounded and unseen,
+    when only the tie stage cannot be replayed: its memo is what the tie search starts from).
+    A block whose searches ran here without a stop is remembered.
+    """
+
+    def __init__(self, cands, sets, budget: _Budget, cost, key: tuple, settled: _Settled | None):
+        self.candidates = cands
+        self.sets = sets
+        self.budget = budget
+        self.cost = cost
+        self.key = key
+        self.settled = settled
+        self.block: _Block | None = None
+        self.replayed_size = False
+        self.nodes: list[int] = []  # nodes of each stage run here, when unstopped
+
+    def _fits(self, nodes: int) -> bool:
+        budget = self.budget
+        return (
+            budget.stopped is None
+            and (budget.cap < 0 or budget.nodes + nodes < budget.cap)
+            and not (budget.deadline is not None and time.monotonic() >= budget.deadline)
+        )
+
+    def _run(self, stage, *args) -> None:
+        budget = self.budget
+        start, clean = budget.nodes, budget.stopped is None
+        stage(*args)
+        if clean and budget.stopped is None:
+            self.nodes.append(budget.nodes - start)
+
+    def solve_size(self, irredundant: bool) -> None:
+        s = self.settled
+        if s is not None and self._fits(s.size_nodes):
+            self.budget.nodes += s.size_nodes
+            self.low, self.high, self.first = s.low, s.high, s.first
+            self.replayed_size = True
+            return
+        self.block = _Block(self.candidates, self.sets, self.budget, self.cost)
+        self._run(self.block.solve_size, irredundant)
+        self.low, self.high = self.block.low, self.block.high
+
+    def enumerate_ties(self, max_models: int, irredundant: bool) -> None:
+        s = self.settled
+        if self.replayed_size:
+            if s is not None and self._fits(s.tie_nodes):
+                self.budget.nodes += s.tie_nodes
+                return
+            # The size stage again, as it ran when remembered (to its end), for its memo.
+            self.block = _Block(self.candidates, self.sets, _Budget(None, None), self.cost)
+            self.block.solve_size(irredundant)
+            self.block.budget = self.budget
+            if self.block.exact is not None:
+                self.block.exact.budget = self.budget
+            self.nodes = [s.size_nodes] if s is not None else []
+        self._run(self.block.enumerate_ties, max_models, irredundant)
+        b = self.block
+        if len(self.nodes) == 2 and not (b.timed_out or b.out_of_nodes) and s is None:
+            if len(_SETTLED) >= _SETTLED_MAX:
+                _SETTLED.clear()
+            _SETTLED[self.key] = _Settled(
+                b.low, b.high, b.first, b.found, b.best, b.used, b.count, self.nodes[0], self.nodes[1]
+            )
+
+    def settle(self) -> _Block | _Settled:
+        """The block's answer for the combination of blocks: the :class:`_Block` searched
+        here, or one filled in from the replay."""
+        if self.block is not None:
+            return self.block
+        s = self.settled
+        b = _Block.__new__(_Block)
+        b.candidates = self.candidates
+        b.low, b.high, b.first, b.found, b.best, b.used, b.count = (
+            s.low, s.high, s.first, s.found, s.best, s.used, s.count
+        )
+        b.counted_all, b.timed_out, b.out_of_nodes = True, False, False
+        return b
 
 
 def _greedy_only(chart: np.ndarray, essential: list[int], covered: np.ndarray) -> CoverResult:

@@ -44,6 +44,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Sequence
+from functools import lru_cache
 
 import numpy as np
 
@@ -216,7 +217,7 @@ def find_prime_implicants(
             method = "hitting" if remainders == "dont_care" else "merge"
     complete = True
     if method == "dense":
-        primes = _dense(on, off, dont_care, levels, remainders)
+        return _dense(on, off, dont_care, levels, remainders), True  # sorted, distinct
     elif method == "hitting":
         if remainders != "dont_care":
             raise ValueError("the hitting-set method needs remainders as don't-cares")
@@ -379,6 +380,14 @@ def _any_zeta(arr: np.ndarray, levels: Sequence[int], first_axis: int = 0) -> np
 def _dense(
     on: np.ndarray, off: np.ndarray, dont_care: np.ndarray, levels: Sequence[int], remainders: str
 ) -> np.ndarray:
+    """The prime implicants by the dense algorithm, sorted as :func:`sort_cubes`."""
+    k = len(levels)
+    if 0 < k <= CRISP_TABLE_LIMIT and all(n == 2 for n in levels):
+        if remainders == "dont_care":
+            forbidden = _config_sets([off], k)
+        else:
+            forbidden = ~_config_sets([np.vstack([on, dont_care])], k)
+        return _crisp_primes(_config_sets([on], k)[0], forbidden, k)[0]
     shape = tuple(n + 1 for n in levels)
     forbidden = np.zeros(shape, dtype=bool)
     if remainders == "dont_care":
@@ -396,7 +405,75 @@ def _dense(
     del forbidden
     cubes = _prime_cells(implicant, levels).astype(np.int8)
     cubes[cubes == np.asarray(levels, dtype=np.int8)] = -1
-    return cubes
+    return sort_cubes(cubes)
+
+
+#: Crisp functions of at most this many conditions are tabulated as bit sets of
+#: configurations (one table of every cube's configurations, made once per number of
+#: conditions: 3^k cubes x 2^k bits, 210 kB for 8 conditions).
+CRISP_TABLE_LIMIT = 8
+
+
+def _config_sets(groups: Sequence[np.ndarray], k: int) -> np.ndarray:
+    """Each group of crisp configurations as a bit set over the ``2^k`` configurations
+    (configuration ``x`` is bit ``sum(x_j 2^j)``), in 64-bit words (groups x words)."""
+    ids = [np.asarray(g, dtype=np.int64).reshape(-1, k) @ (1 << np.arange(k, dtype=np.int64)) for g in groups]
+    flags = np.zeros((len(groups), max(64, 1 << k)), dtype=bool)
+    owner = np.repeat(np.arange(len(groups)), [i.size for i in ids])
+    if owner.size:
+        flags[owner, np.concatenate(ids)] = True
+    return np.packbits(flags, axis=1, bitorder="little").view("<u8")
+
+
+@lru_cache(maxsize=CRISP_TABLE_LIMIT)
+def _crisp_table(k: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The cubes of ``k`` crisp conditions in the order of :func:`sort_cubes`: each cube's
+    configurations (bit sets as in :func:`_config_sets`, words x cubes), the position of each
+    cube's parent freeing each condition (conditions x cubes; ``3^k``, a position past the
+    end, where the condition is already free), and the cubes (int8, -1 free)."""
+    n = 3**k
+    cells = np.indices((3,) * k).reshape(k, n).T.astype(np.int8)
+    cells[cells == 2] = -1
+    order = np.lexsort(_literal_keys(cells))
+    cubes = cells[order]
+    every = np.indices((2,) * k).reshape(k, -1).T[:, ::-1]  # row i: the configuration of bit i
+    inside = np.zeros((n, max(64, 1 << k)), dtype=bool)
+    inside[:, : 1 << k] = covers(cubes, every)
+    sets = np.ascontiguousarray(np.packbits(inside, axis=1, bitorder="little").view("<u8").T)
+    position = np.empty(n, dtype=np.int64)
+    position[order] = np.arange(n)
+    digits = np.where(cubes < 0, 2, cubes).astype(np.int64)
+    step = 3 ** np.arange(k - 1, -1, -1, dtype=np.int64)
+    freed = position[(digits @ step)[:, None] + (2 - digits) * step]
+    parents = np.ascontiguousarray(np.where(cubes < 0, n, freed).T)
+    for a in (sets, parents, cubes):
+        a.flags.writeable = False
+    return sets, parents, cubes
+
+
+def _crisp_primes(positive: np.ndarray, forbidden: np.ndarray, k: int) -> list[np.ndarray]:
+    """The prime implicants (sorted as :func:`sort_cubes`) of crisp positive configurations
+    (one bit set, :func:`_config_sets`) for each set of forbidden ones (sets x words): the
+    dense algorithm on bit sets (a cube is an implicant when it holds a positive
+    configuration and no forbidden one, prime when no parent is an implicant)."""
+    sets, parents, cubes = _crisp_table(k)
+    n_sets, n = forbidden.shape[0], cubes.shape[0]
+    hit = (sets[0] & positive[0]) != 0
+    for w in range(1, sets.shape[0]):
+        hit |= (sets[w] & positive[w]) != 0
+    implicant = np.zeros((n_sets, n + 1), dtype=bool)
+    step = max(1, _MANY_CUBES // sets.size)
+    for lo in range(0, n_sets, step):
+        part = forbidden[lo : lo + step]
+        bad = (sets[0][None, :] & part[:, 0, None]) != 0
+        for w in range(1, sets.shape[0]):
+            bad |= (sets[w][None, :] & part[:, w, None]) != 0
+        np.logical_and(hit, ~bad, out=implicant[lo : lo + step, :n])
+    owner, at = np.nonzero(implicant)
+    freer = implicant.ravel()[parents[:, at] + owner * (n + 1)].any(axis=0)
+    prime = ~freer
+    counts = np.bincount(owner[prime], minlength=n_sets)
+    return np.split(cubes[at[prime]], np.cumsum(counts)[:-1])
 
 
 def _prime_cells(implicant: np.ndarray, levels: Sequence[int], first_axis: int = 0) -> np.ndarray:
@@ -435,6 +512,9 @@ def dense_primes_many(
     sets = [np.asarray(d, dtype=np.int64).reshape(-1, k) for d in dont_cares]
     if on.shape[0] == 0 or not sets:
         return [np.zeros((0, k), dtype=np.int8) for _ in sets]
+    if 0 < k <= CRISP_TABLE_LIMIT and all(n == 2 for n in levels):
+        forbidden = ~_config_sets([np.vstack([on, d]) for d in sets], k)
+        return _crisp_primes(_config_sets([on], k)[0], forbidden, k)
     step = max(1, _MANY_CUBES // space)
     if len(sets) > step:
         chunks = (dense_primes_many(on, sets[lo : lo + step], levels) for lo in range(0, len(sets), step))

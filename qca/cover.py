@@ -478,17 +478,20 @@ def minimum_covers(
         b.enumerate_ties(max_models, irredundant)
     blocks = [b.settle() if isinstance(b, _Remembered) else b for b in blocks]
 
-    lists = [b.chart_covers() for b in blocks]
-    combined = []
-    for parts in islice(product(*lists), max_models):
-        combined.append(tuple(sorted(essential + [p for part in parts for p in part])))
+    # Each block's covers are sorted tuples of its implicants, in ascending chart order.
+    lists = [[tuple(map(b.candidates.__getitem__, c)) for c in b.found] for b in blocks]
+    if len(lists) == 1 and not essential:
+        combined = lists[0][:max_models]
+    else:
+        combined = [tuple(sorted(chain(essential, *parts))) for parts in islice(product(*lists), max_models)]
     # The canonical cover: per block the cheapest tie, lowest implicant indices on equal cost.
     # Blocks use disjoint implicants, so the block-wise choice is the whole chart's choice
     # (two equal-size index sets compare by the smallest index in one but not the other).
     best = tuple(sorted(essential + [b.candidates[i] for b in blocks for i in b.best]))
     if not irredundant and best not in combined:
         combined = [*combined[: max_models - 1], best]
-    covers = sorted(combined, key=lambda c: (len(c), c))
+    # (Minimum covers all have the same size.)
+    covers = sorted(combined, key=lambda c: (len(c), c)) if irredundant else sorted(combined)
     n_covers = math.prod(b.count for b in blocks)
     counted_all = all(b.counted_all for b in blocks)
     listed_all = all(len(b.found) == b.count for b in blocks)

@@ -266,7 +266,10 @@ def _kept_masks(left: list[int], masks: list[int], n_pi: int) -> list[int]:
     kept_masks: list[int] = []
     kept: list[int] = []
     for m in sorted(first, key=lambda m: (m.bit_count(), m)):
-        if not any(k & m == k for k in kept_masks):
+        for k in kept_masks:
+            if k & m == k:
+                break
+        else:
             kept_masks.append(m)
             kept.append(first[m])
     return kept

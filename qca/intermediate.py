@@ -222,24 +222,32 @@ def intermediate_solution(
     # Pairs in order until the deadline (the pairs up to the first one needing a set not yet
     # solved are visited).
     solved: list[_Reminimized] = []
-    charts = _charts(tt, on, [np.vstack([easy, contradictions]) for easy in easy_sets], method, deadline)
-    for easy, (primes, primes_done, chart) in zip(easy_sets, charts):
-        solved.append(_reminimize(
-            tt, easy, primes, primes_done, chart, deadline, time_limit, max_models, max_nodes
-        ))
+    dont_cares = easy_sets
+    if contradictions.size:
+        dont_cares = [np.vstack([easy, contradictions]) for easy in easy_sets]
+    charts = _charts(tt, on, dont_cares, method, deadline)
+    easy_rows = _split_rows(easy_sets, tt.levels)
+    for rows, (primes, primes_done, chart) in zip(easy_rows, charts):
+        solved.append(
+            _reminimize(rows, primes, primes_done, chart, deadline, time_limit, max_models, max_nodes)
+        )
         if len(solved) < len(easy_sets) and deadline is not None and time.monotonic() >= deadline:
             break
     visited = n_pairs if len(solved) == len(easy_sets) else int(pair_first_of_easy[len(solved)])
     pair_sol = easy_of_pair[:visited].tolist()
 
     k = len(tt.levels)
-    pis = sort_cubes(np.vstack([s.primes for s in solved])) if solved else np.zeros((0, k), dtype=np.int8)
+    every_prime = np.vstack([s.primes for s in solved]) if solved else np.zeros((0, k), dtype=np.int8)
+    pis = sort_cubes(every_prime)
     names = _cube_names(pis, tt.conditions, tt.multivalue)
     literals = (pis >= 0).sum(axis=1).tolist()
     # Each solution's models as indices into ``pis`` (its primes are in the same order).
+    where_all = _positions(pis, every_prime)
     sol_models = []
+    start = 0
     for s in solved:
-        where = _positions(pis, s.primes).__getitem__
+        where = where_all[start : start + s.primes.shape[0]].__getitem__
+        start += s.primes.shape[0]
         sol_models.append([tuple(map(where, cov)) for cov in s.covers])
     distinct_models = {m for ms in sol_models for m in ms}
     literal, name = literals.__getitem__, names.__getitem__
@@ -350,9 +358,17 @@ def _charts(
 _CHUNK_CUBES = 1 << 18
 
 
+def _split_rows(sets: list[np.ndarray], levels: Sequence[int]) -> list[list[int]]:
+    """R row numbers of the configurations of each set (one product for all sets)."""
+    if not sets:
+        return []
+    numbers = row_numbers(np.vstack(sets), levels).tolist()
+    ends = np.cumsum([x.shape[0] for x in sets]).tolist()
+    return [numbers[end - x.shape[0] : end] for x, end in zip(sets, ends)]
+
+
 def _reminimize(
-    tt: TruthTable,
-    easy: np.ndarray,
+    easy_rows: list[int],
     primes: np.ndarray,
     primes_done: bool,
     chart: np.ndarray,
@@ -370,7 +386,7 @@ def _reminimize(
     ordered = ordered_covers(res.covers, primes)
     status, _, _ = search_status(res, len(ordered), time_limit, lower)
     return _Reminimized(
-        easy_rows=row_numbers(easy, tt.levels).tolist(),
+        easy_rows=easy_rows,
         primes=primes,
         covers=ordered,
         search_complete=res.complete and lower is None,

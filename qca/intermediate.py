@@ -433,10 +433,15 @@ def _easy_counterfactuals(
     """
     chosen = np.unpackbits(keys, axis=1, count=cubes.shape[0]).astype(bool)
     levels = tt.levels
-    if int(np.prod(levels)) <= 1 << 16:
+    size = int(np.prod(levels))
+    if size <= 1 << 16:
         # Small spaces: every remainder listed once, the sets by one product with the chart.
-        every = np.indices(levels).reshape(len(levels), -1).T
-        remainders = every[remainder_mask(tt, every)]
+        # (Configurations in row order: row number = position + 1, as remainder_mask reads it.)
+        blocked = np.concatenate([tt.row_ids[tt.out_codes != "?"], np.fromiter(tt.exclude, np.int64)])
+        blocked = blocked[(blocked >= 1) & (blocked <= size)]
+        is_remainder = np.ones(size, dtype=bool)
+        is_remainder[blocked - 1] = False
+        remainders = _every_config(tuple(levels))[is_remainder]
         # Each candidate set's remainders: the OR of its cubes' rows of the (bit-packed) chart.
         hits = np.packbits(covers(cubes, remainders), axis=1)  # cubes x remainder bytes
         packed = np.zeros((chosen.shape[0], hits.shape[1]), dtype=np.uint8)
@@ -461,6 +466,14 @@ def _easy_counterfactuals(
             sets.append(easy)
         of_key[n] = ids[numbers]
     return np.asarray(first_list, dtype=np.int64), of_key, sets
+
+
+@lru_cache(maxsize=64)
+def _every_config(levels: tuple[int, ...]) -> np.ndarray:
+    """Every configuration, in row order (read-only)."""
+    every = np.indices(levels).reshape(len(levels), -1).T
+    every.flags.writeable = False
+    return every
 
 
 def _model_membership(solution: Solution, implicants: np.ndarray) -> np.ndarray:

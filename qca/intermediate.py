@@ -404,6 +404,17 @@ def _first_seen(rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     width = rows.shape[1] * rows.dtype.itemsize
     if width == 0:
         return np.zeros(1, dtype=np.int64), np.zeros(n, dtype=np.int64)
+    if n <= _FEW_ROWS:
+        # Few rows: their bytes numbered in a dict (cheaper than sorting them).
+        ids: dict[bytes, int] = {}
+        firsts: list[int] = []
+        numbers = []
+        for i, row in enumerate(np.ascontiguousarray(rows).view(np.uint8).reshape(n, width)):
+            j = ids.setdefault(row.tobytes(), len(ids))
+            if j == len(firsts):
+                firsts.append(i)
+            numbers.append(j)
+        return np.asarray(firsts, dtype=np.int64), np.asarray(numbers, dtype=np.int64)
     # Rows as words (bytes padded to whole 64-bit words), sorted stably: equal rows are
     # neighbours, the first of each run is the row's first appearance.
     raw = np.zeros((n, -(-width // 8) * 8), dtype=np.uint8)
@@ -420,6 +431,10 @@ def _first_seen(rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     number = np.empty(n, dtype=np.int64)
     number[order] = rank[group]
     return np.sort(first), number
+
+
+#: Arrays of at most this many rows are numbered by :func:`_first_seen` in a dict.
+_FEW_ROWS = 64
 
 
 def _easy_counterfactuals(
@@ -481,7 +496,12 @@ def _model_membership(solution: Solution, implicants: np.ndarray) -> np.ndarray:
     solution's own) make up each model of a solution."""
     models = solution.models
     out = np.zeros((len(models), len(implicants)), dtype=bool)
-    if models:
+    covers_of = solution.__dict__.get("_model_covers")  # as solution_from_primes made them
+    if covers_of is not None and implicants is solution.pi_cubes and len(covers_of) == len(models):
+        if models:
+            owner = np.repeat(np.arange(len(models)), [len(c) for c in covers_of])
+            out[owner, list(chain.from_iterable(covers_of))] = True
+    elif models:
         owner = np.repeat(np.arange(len(models)), [m.cubes.shape[0] for m in models])
         out[owner, _positions(implicants, np.vstack([m.cubes for m in models]))] = True
     return out

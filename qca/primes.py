@@ -513,8 +513,8 @@ def dense_primes_many(
     if on.shape[0] == 0 or not sets:
         return [np.zeros((0, k), dtype=np.int8) for _ in sets]
     if 0 < k <= CRISP_TABLE_LIMIT and all(n == 2 for n in levels):
-        forbidden = ~_config_sets([np.vstack([on, d]) for d in sets], k)
-        return _crisp_primes(_config_sets([on], k)[0], forbidden, k)
+        positive = _config_sets([on], k)[0]
+        return _crisp_primes(positive, ~(_config_sets(sets, k) | positive), k)
     step = max(1, _MANY_CUBES // space)
     if len(sets) > step:
         chunks = (dense_primes_many(on, sets[lo : lo + step], levels) for lo in range(0, len(sets), step))

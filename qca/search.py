@@ -302,7 +302,7 @@ def solution_from_primes(
         notes.append(status)
         if warn:
             warn_incomplete(status, setting, stacklevel=4)
-    return Solution(
+    sol = Solution(
         truth_table=tt,
         solution_type=kind,
         include=include,
@@ -322,4 +322,6 @@ def solution_from_primes(
         search_finished=res.counted_all and res.size_proven and primes_lower_bound is None,
         **extra,  # type: ignore[arg-type]
     )
+    sol.__dict__["_model_covers"] = ordered  # each model's implicants as rows of ``pis``
+    return sol
 

@@ -49,6 +49,7 @@ from .expressions import parse
 from .primes import DENSE_LIMIT, configs_in, covers, dense_primes_many, find_prime_implicants, sort_cubes
 from .search import (
     DEFAULT_TIME_LIMIT,
+    LeanSolution,
     _seed_expressions,
     ordered_covers,
     search_status,
@@ -181,9 +182,10 @@ def intermediate_solution(
         # One warning for the whole solution, below; each part keeps a share of the budget.
         warnings.simplefilter("ignore", QCAWarning)
         if conservative is None:
+            # (Only its implicants, models and status are used: no names or model objects.)
             share = _share(deadline, 3)
             conservative = solve(
-                tt, rest, deadline=deadline_from(share), time_limit=share, **common  # type: ignore[arg-type]
+                tt, rest, deadline=deadline_from(share), time_limit=share, lean=True, **common  # type: ignore[arg-type]
             )
         if parsimonious is None:
             share = _share(deadline, 2)
@@ -491,12 +493,16 @@ def _every_config(levels: tuple[int, ...]) -> np.ndarray:
     return every
 
 
-def _model_membership(solution: Solution, implicants: np.ndarray) -> np.ndarray:
+def _model_membership(solution: Solution | LeanSolution, implicants: np.ndarray) -> np.ndarray:
     """Boolean matrix (models x implicants): which implicants (rows of ``implicants``, the
     solution's own) make up each model of a solution."""
-    models = solution.models
+    if isinstance(solution, LeanSolution):
+        covers_of = solution.model_covers
+        models: Sequence = covers_of
+    else:
+        models = solution.models
+        covers_of = solution.__dict__.get("_model_covers")  # as solution_from_primes made them
     out = np.zeros((len(models), len(implicants)), dtype=bool)
-    covers_of = solution.__dict__.get("_model_covers")  # as solution_from_primes made them
     if covers_of is not None and implicants is solution.pi_cubes and len(covers_of) == len(models):
         if models:
             owner = np.repeat(np.arange(len(models)), [len(c) for c in covers_of])

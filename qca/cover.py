@@ -1213,10 +1213,19 @@ class _CoverSearch:
         chosen = []
         if self.n_candidates <= 2000:  # bit masks; a sparse product pays off on wide charts only
             left = self.all_rows
+            live = list(enumerate(self.cand_masks))
             while left:
-                gains = [(m & left).bit_count() for m in self.cand_masks]
-                best = gains.index(max(gains))  # the first of the largest, as max() with a key
-                left &= ~self.cand_masks[best]
+                # The first of the largest gains (implicants with none left are dropped).
+                best, best_gain, best_mask = 0, 0, self.cand_masks[0]
+                still = []
+                for i, m in live:
+                    gain = (m & left).bit_count()
+                    if gain:
+                        still.append((i, m))
+                        if gain > best_gain:
+                            best, best_gain, best_mask = i, gain, m
+                live = still
+                left &= ~best_mask
                 chosen.append(best)
         else:
             a = self.matrix().T.tocsr()  # candidates x rows

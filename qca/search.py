@@ -136,9 +136,13 @@ def _share_of(deadline: float | None, start: float, share: float) -> float | Non
 
 
 def _sets(tt: TruthTable, include: tuple[str, ...]) -> tuple[np.ndarray, np.ndarray, np.ndarray, str]:
-    on = tt.configs_with("1")
-    dont_care = np.vstack([tt.configs_with("C") if "C" in include else np.zeros((0, len(tt.levels)), int)])
-    off = np.vstack([tt.configs_with("0"), *([] if "C" in include else [tt.configs_with("C")])])
+    # (TruthTable.configs_with for each code, the table checked once.)
+    tt.check_unedited()
+    codes, configs = tt.out_codes, tt.configs
+    on = configs[codes == "1"]
+    contradictions = configs[codes == "C"]
+    dont_care = np.vstack([contradictions if "C" in include else np.zeros((0, len(tt.levels)), int)])
+    off = np.vstack([configs[codes == "0"], *([] if "C" in include else [contradictions])])
     if "?" in include:
         # Remainders are don't-cares, except those excluded (coded negative) by the user.
         return on, np.vstack([off, tt.excluded_configs]), dont_care, "dont_care"

@@ -417,12 +417,19 @@ CRISP_TABLE_LIMIT = 8
 def _config_sets(groups: Sequence[np.ndarray], k: int) -> np.ndarray:
     """Each group of crisp configurations as a bit set over the ``2^k`` configurations
     (configuration ``x`` is bit ``sum(x_j 2^j)``), in 64-bit words (groups x words)."""
-    ids = [np.asarray(g, dtype=np.int64).reshape(-1, k) @ (1 << np.arange(k, dtype=np.int64)) for g in groups]
     flags = np.zeros((len(groups), max(64, 1 << k)), dtype=bool)
-    owner = np.repeat(np.arange(len(groups)), [i.size for i in ids])
-    if owner.size:
-        flags[owner, np.concatenate(ids)] = True
+    weights = _BIT_WEIGHTS[:k]
+    if len(groups) == 1:
+        flags[0, np.asarray(groups[0], dtype=np.int64).reshape(-1, k) @ weights] = True
+    else:
+        ids = [np.asarray(g, dtype=np.int64).reshape(-1, k) @ weights for g in groups]
+        owner = np.repeat(np.arange(len(groups)), [i.size for i in ids])
+        if owner.size:
+            flags[owner, np.concatenate(ids)] = True
     return np.packbits(flags, axis=1, bitorder="little").view("<u8")
+
+
+_BIT_WEIGHTS = 1 << np.arange(CRISP_TABLE_LIMIT, dtype=np.int64)
 
 
 @lru_cache(maxsize=CRISP_TABLE_LIMIT)

@@ -260,6 +260,8 @@ class LeanSolution(NamedTuple):
 def ordered_covers(cover_list: Sequence[tuple[int, ...]], pis: np.ndarray) -> list[tuple[int, ...]]:
     """Covers in the order models are listed: fewest implicants, then fewest literals, then
     lowest implicant indices."""
+    if len(cover_list) <= 1:
+        return list(cover_list)
     literal = (pis >= 0).sum(axis=1).tolist().__getitem__
     return sorted(cover_list, key=lambda c: (len(c), sum(map(literal, c)), c))
 

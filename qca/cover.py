@@ -481,8 +481,25 @@ def minimum_covers(
         b.enumerate_ties(max_models, irredundant)
     blocks = [b.settle() if isinstance(b, _Remembered) else b for b in blocks]
 
-    # Each block's covers are sorted tuples of its implicants, in ascending chart order.
-    lists = [[tuple(map(b.candidates.__getitem__, c)) for c in b.found] for b in blocks]
+    # One pass over the blocks: their covers (sorted tuples of their implicants, ascending in
+    # the chart), canonical covers, implicants used, counts and bounds.
+    lists = []
+    best_parts = list(essential)
+    used_parts = list(essential)
+    n_covers, counted_all, listed_all, timed_out, out_of_nodes = 1, True, True, False, False
+    low = high = n_ess
+    for b in blocks:
+        at = b.candidates.__getitem__
+        lists.append([tuple(map(at, c)) for c in b.found])
+        best_parts.extend(map(at, b.best))
+        used_parts.extend(map(at, bits(b.used)))
+        n_covers *= b.count
+        counted_all = counted_all and b.counted_all
+        listed_all = listed_all and len(b.found) == b.count
+        timed_out = timed_out or b.timed_out
+        out_of_nodes = out_of_nodes or b.out_of_nodes
+        low += b.low
+        high += b.high
     if len(lists) == 1 and not essential:
         combined = lists[0][:max_models]
     else:
@@ -490,28 +507,23 @@ def minimum_covers(
     # The canonical cover: per block the cheapest tie, lowest implicant indices on equal cost.
     # Blocks use disjoint implicants, so the block-wise choice is the whole chart's choice
     # (two equal-size index sets compare by the smallest index in one but not the other).
-    best = tuple(sorted(essential + [b.candidates[i] for b in blocks for i in b.best]))
+    best = tuple(sorted(best_parts))
     if not irredundant and best not in combined:
         combined = [*combined[: max_models - 1], best]
     # (Minimum covers all have the same size.)
     covers = sorted(combined, key=lambda c: (len(c), c)) if irredundant else sorted(combined)
-    n_covers = math.prod(b.count for b in blocks)
-    counted_all = all(b.counted_all for b in blocks)
-    listed_all = all(len(b.found) == b.count for b in blocks)
     complete = counted_all and listed_all and n_covers <= max_models
-    low = n_ess + sum(b.low for b in blocks)
-    high = n_ess + sum(b.high for b in blocks)
     if irredundant:
         low = high = min(len(c) for c in covers)
-    if any(b.timed_out for b in blocks) or budget.stopped == "time_limit":
+    if timed_out or budget.stopped == "time_limit":
         stopped_by = "time_limit"
-    elif any(b.out_of_nodes for b in blocks) or budget.stopped == "max_nodes":
+    elif out_of_nodes or budget.stopped == "max_nodes":
         stopped_by = "max_nodes"
     elif not complete:
         stopped_by = "max_models"
     else:
         stopped_by = None
-    in_some = sorted(essential + [b.candidates[i] for b in blocks for i in bits(b.used)])
+    in_some = sorted(used_parts)
     return CoverResult(
         covers=covers,
         size=high if not irredundant else low,

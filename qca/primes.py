@@ -343,7 +343,13 @@ def unique_cubes(cubes: np.ndarray) -> np.ndarray:
 
 def sort_cubes(cubes: np.ndarray) -> np.ndarray:
     """Sort cubes by number of literals, then by the position and level of their literals."""
-    cubes = unique_cubes(np.asarray(cubes, dtype=np.int8).reshape(-1, cubes.shape[-1]))
+    cubes = np.asarray(cubes, dtype=np.int8).reshape(-1, cubes.shape[-1])
+    k = cubes.shape[1]
+    if 0 < k <= CRISP_TABLE_LIMIT and cubes.shape[0] > 1 and cubes.max() <= 1 and cubes.min() >= -1:
+        # Crisp: the distinct cubes' positions in the table of every cube (already sorted).
+        _, _, table, position = _crisp_table(k)
+        return table[np.unique(position[_crisp_codes(cubes)])]
+    cubes = unique_cubes(cubes)
     if cubes.shape[0] == 0:
         return cubes
     return cubes[np.lexsort(_literal_keys(cubes))]
@@ -433,11 +439,12 @@ _BIT_WEIGHTS = 1 << np.arange(CRISP_TABLE_LIMIT, dtype=np.int64)
 
 
 @lru_cache(maxsize=CRISP_TABLE_LIMIT)
-def _crisp_table(k: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _crisp_table(k: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """The cubes of ``k`` crisp conditions in the order of :func:`sort_cubes`: each cube's
     configurations (bit sets as in :func:`_config_sets`, words x cubes), the position of each
     cube's parent freeing each condition (conditions x cubes; ``3^k``, a position past the
-    end, where the condition is already free), and the cubes (int8, -1 free)."""
+    end, where the condition is already free), the cubes (int8, -1 free), and the position of
+    the cube of each base-3 code (:func:`_crisp_codes`)."""
     n = 3**k
     cells = np.indices((3,) * k).reshape(k, n).T.astype(np.int8)
     cells[cells == 2] = -1
@@ -453,9 +460,16 @@ def _crisp_table(k: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     step = 3 ** np.arange(k - 1, -1, -1, dtype=np.int64)
     freed = position[(digits @ step)[:, None] + (2 - digits) * step]
     parents = np.ascontiguousarray(np.where(cubes < 0, n, freed).T)
-    for a in (sets, parents, cubes):
+    for a in (sets, parents, cubes, position):
         a.flags.writeable = False
-    return sets, parents, cubes
+    return sets, parents, cubes, position
+
+
+def _crisp_codes(cubes: np.ndarray) -> np.ndarray:
+    """Base-3 code of each crisp cube (first condition most significant, free = 2)."""
+    k = cubes.shape[1]
+    digits = np.where(cubes < 0, 2, cubes).astype(np.int64)
+    return digits @ (3 ** np.arange(k - 1, -1, -1, dtype=np.int64))
 
 
 def _crisp_primes(positive: np.ndarray, forbidden: np.ndarray, k: int) -> list[np.ndarray]:
@@ -463,7 +477,7 @@ def _crisp_primes(positive: np.ndarray, forbidden: np.ndarray, k: int) -> list[n
     (one bit set, :func:`_config_sets`) for each set of forbidden ones (sets x words): the
     dense algorithm on bit sets (a cube is an implicant when it holds a positive
     configuration and no forbidden one, prime when no parent is an implicant)."""
-    sets, parents, cubes = _crisp_table(k)
+    sets, parents, cubes, _ = _crisp_table(k)
     n_sets, n = forbidden.shape[0], cubes.shape[0]
     hit = (sets[0] & positive[0]) != 0
     for w in range(1, sets.shape[0]):

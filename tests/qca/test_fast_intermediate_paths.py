@@ -138,3 +138,18 @@ def test_lean_conservative_solution_gives_the_same_intermediate_solution() -> No
                 assert a.dtype == b.dtype and (a == b).all()
             elif field.name not in ("truth_table", "parsimonious"):
                 assert a == b, field.name
+
+
+def test_crisp_cubes_sorted_as_the_literal_keys_sort_them(monkeypatch: pytest.MonkeyPatch) -> None:
+    rng = np.random.default_rng(1)
+    cases = []
+    for t in range(400):
+        k = int(rng.integers(1, primes.CRISP_TABLE_LIMIT + 2))
+        high = 2 if t % 5 else 3  # some multi-value cubes (not the crisp path)
+        cubes = rng.integers(-1, high, size=(int(rng.integers(0, 60)), k))
+        cases.append(cubes.astype([np.int8, np.int64][t % 2]))
+    fast = [primes.sort_cubes(c) for c in cases]
+    monkeypatch.setattr(primes, "CRISP_TABLE_LIMIT", 0)
+    for got, c in zip(fast, cases):
+        want = primes.sort_cubes(c)
+        assert got.dtype == want.dtype and got.shape == want.shape and (got == want).all()

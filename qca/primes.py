@@ -105,6 +105,12 @@ def covers(cubes: np.ndarray, configs: np.ndarray) -> np.ndarray:
     if out.size == 0:
         return out
     k = cubes.shape[1]
+    if 0 < k <= 8 and cubes.max() <= 1 and configs.max() <= 1:
+        # Crisp, few conditions: the same test on one byte per cube and configuration.
+        fixed = np.packbits(cubes >= 0, axis=1, bitorder="little")[:, 0]
+        values = np.packbits(cubes == 1, axis=1, bitorder="little")[:, 0]
+        points = np.packbits(configs == 1, axis=1, bitorder="little")[:, 0]
+        return ((points[None, :] ^ values[:, None]) & fixed[:, None]) == 0
     if 0 < k <= 62 and cubes.max() <= 1 and configs.max() <= 1:
         # Crisp: pack each cube into (fixed conditions, their values) and each configuration
         # into its values; a cube holds a configuration when they agree on the fixed bits.

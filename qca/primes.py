@@ -485,18 +485,26 @@ def _crisp_primes(positive: np.ndarray, forbidden: np.ndarray, k: int) -> list[n
     configuration and no forbidden one, prime when no parent is an implicant)."""
     sets, parents, cubes, _ = _crisp_table(k)
     n_sets, n = forbidden.shape[0], cubes.shape[0]
+    if not n_sets:
+        return []
     hit = (sets[0] & positive[0]) != 0
     for w in range(1, sets.shape[0]):
         hit |= (sets[w] & positive[w]) != 0
-    implicant = np.zeros((n_sets, n + 1), dtype=bool)
-    step = max(1, _MANY_CUBES // sets.size)
+    idx = np.flatnonzero(hit)  # the cubes holding a positive configuration
+    inside = sets[:, idx]
+    owners, ats = [], []
+    step = max(1, _MANY_CUBES // max(1, inside.size))
     for lo in range(0, n_sets, step):
         part = forbidden[lo : lo + step]
-        bad = (sets[0][None, :] & part[:, 0, None]) != 0
-        for w in range(1, sets.shape[0]):
-            bad |= (sets[w][None, :] & part[:, w, None]) != 0
-        np.logical_and(hit, ~bad, out=implicant[lo : lo + step, :n])
-    owner, at = np.nonzero(implicant)
+        bad = (inside[0][None, :] & part[:, 0, None]) != 0
+        for w in range(1, inside.shape[0]):
+            bad |= (inside[w][None, :] & part[:, w, None]) != 0
+        owner, j = np.nonzero(~bad)
+        owners.append(owner + lo)
+        ats.append(idx[j])
+    owner, at = (owners[0], ats[0]) if len(owners) == 1 else (np.concatenate(owners), np.concatenate(ats))
+    implicant = np.zeros((n_sets, n + 1), dtype=bool)
+    implicant[owner, at] = True
     freer = implicant.ravel()[parents[:, at] + owner * (n + 1)].any(axis=0)
     prime = ~freer
     counts = np.bincount(owner[prime], minlength=n_sets)

@@ -417,6 +417,17 @@ def _first_seen(rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
                 firsts.append(i)
             numbers.append(j)
         return np.asarray(firsts, dtype=np.int64), np.asarray(numbers, dtype=np.int64)
+    if rows.dtype.kind in "iu":
+        low, high = int(rows.min()), int(rows.max())
+        radix = high - low + 1
+        if rows.shape[1] * np.log2(max(radix, 2)) <= 62:
+            # Rows packed into one integer each: distinct codes by one sort.
+            codes = (rows.astype(np.int64) - low) @ (radix ** np.arange(rows.shape[1], dtype=np.int64))
+            _, first_at, inverse = np.unique(codes, return_index=True, return_inverse=True)
+            by_first = np.argsort(first_at, kind="stable")
+            rank = np.empty(first_at.size, dtype=np.int64)
+            rank[by_first] = np.arange(first_at.size)
+            return first_at[by_first].astype(np.int64), rank[inverse.ravel()]
     # Rows as words (bytes padded to whole 64-bit words), sorted stably: equal rows are
     # neighbours, the first of each run is the row's first appearance.
     raw = np.zeros((n, -(-width // 8) * 8), dtype=np.uint8)

@@ -1,7 +1,7 @@
 """The fast paths behind the intermediate solution (issue 21) give what the plain paths give:
 the crisp dense algorithm on bit sets, the row reduction on bit sets, small blocks replayed
 from an earlier search (every field of the answer, search nodes included, under node budgets),
-the dict numbering of few rows, and the lean conservative solution."""
+the numbering of rows by first appearance, and the lean conservative solution."""
 
 from __future__ import annotations
 
@@ -100,17 +100,30 @@ def test_replayed_blocks_give_every_field_of_a_search(seed: int, monkeypatch: py
     assert warm == plain
 
 
-def test_few_rows_are_numbered_as_many_rows(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_rows_numbered_by_first_appearance_on_every_path() -> None:
+    # Few rows (a dict), rows packed into one integer (a sort of codes), wide rows (a sort of
+    # words): the same numbering as the definition.
     rng = np.random.default_rng(0)
-    for n in range(0, 70):
-        for dtype in (np.uint8, np.int8, np.int64):
-            rows = rng.integers(0, 3, size=(n, int(rng.integers(0, 5)))).astype(dtype)
-            few = intermediate._first_seen(rows)
-            monkeypatch.setattr(intermediate, "_FEW_ROWS", -1)
-            many = intermediate._first_seen(rows)
-            monkeypatch.undo()
-            for a, b in zip(few, many):
-                assert a.dtype == b.dtype and a.shape == b.shape and (a == b).all()
+    for t in range(600):
+        n = int(rng.integers(0, 200))
+        dtype = (np.uint8, np.int8, np.int64)[t % 3]
+        width = int(rng.integers(0, 4)) if t % 2 else int(rng.integers(9, 20))
+        low = 0 if dtype == np.uint8 else -1
+        rows = rng.integers(low, (2, 3, 100)[t % 3], size=(n, width)).astype(dtype)
+        if n and t % 5 == 0:
+            rows[::3] = rows[0]
+        ids: dict[tuple, int] = {}
+        first, number = [], []
+        for i, row in enumerate(map(tuple, rows.tolist())):
+            j = ids.setdefault(row, len(ids))
+            if j == len(first):
+                first.append(i)
+            number.append(j)
+        if width == 0:  # every row equal (and none when there are none)
+            first, number = ([0] if n else []), [0] * n
+        got_first, got_number = intermediate._first_seen(rows)
+        assert got_first.dtype == np.int64 and got_number.dtype == np.int64
+        assert got_first.tolist() == first and got_number.tolist() == number
 
 
 def test_lean_conservative_solution_gives_the_same_intermediate_solution() -> None:

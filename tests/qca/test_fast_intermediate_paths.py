@@ -68,8 +68,10 @@ def _answers(charts, budgets, costs) -> list[tuple]:
     out = []
     for chart, cost in zip(charts, costs):
         for max_nodes in budgets:
-            for max_models in (1, 3, 1000):
-                res = cover.minimum_covers(chart, max_models=max_models, max_nodes=max_nodes, costs=cost)
+            for max_models, irredundant in ((1, False), (3, False), (1000, False), (20, True)):
+                res = cover.minimum_covers(
+                    chart, max_models=max_models, max_nodes=max_nodes, costs=cost, irredundant=irredundant
+                )
                 out.append(dataclasses.astuple(res))
     return out
 

@@ -11,7 +11,11 @@ Three exact algorithms are used, chosen by the size of the problem:
   forbidden configurations inside every cube is obtained with a summed-area ("zeta") transform
   along each condition; a cube is an implicant when it holds no forbidden configuration and
   prime when freeing any of its literals lets one in. This is the idea behind Dusa's
-  consistency cubes, evaluated for all cubes at once (Dusa 2018).
+  consistency cubes, evaluated for all cubes at once (Dusa 2018). Crisp functions of at most
+  :data:`CRISP_TABLE_LIMIT` conditions use the same test on bit sets: a table made once per
+  number of conditions gives every cube's configurations as a bit set (and its parents), so
+  a cube is an implicant when its set meets the positive configurations and misses the
+  forbidden ones (the same implicants, already in :func:`sort_cubes` order).
 * ``hitting``: with remainders as don't-cares, the implicants that cover a positive
   configuration ``p`` are the literal subsets of ``p`` that differ from every negative
   configuration; the prime ones are the minimal transversals of the hypergraph of difference

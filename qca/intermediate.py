@@ -14,7 +14,8 @@ Work shared between pairs is done once: the simplification of each conservative 
 against each parsimonious implicant (array operations), the candidate cubes of every pair (matrix
 products), and the re-minimization for each distinct set of easy counterfactuals (many pairs lead
 to the same set; the prime implicants and charts of all sets come from one array pass, and only
-the minimum covers are searched set by set, without building a solution object for each). The
+the minimum covers are searched set by set, without building a solution object for each; the
+conservative solution, when computed here, is kept to its implicants, models and status). The
 pairs are visited within the time budget of :func:`qca.minimize`; when it runs out, the models
 of the pairs visited so far are returned and the solution says how many pairs were left (R
 visits every pair, without a budget).

@@ -250,6 +250,10 @@ def _covered(n_rows: int, left: list[int]) -> np.ndarray:
     return covered
 
 
+#: From this many distinct rows on, :func:`_kept_masks` compares them with arrays.
+_VECTOR_ROWS = 16
+
+
 def _kept_masks(left: list[int], masks: list[int], n_pi: int) -> list[int]:
     """Rows left after removing duplicates and dominated rows, in the order of the reduced chart.
 
@@ -263,6 +267,16 @@ def _kept_masks(left: list[int], masks: list[int], n_pi: int) -> list[int]:
         first.setdefault(masks[r], r)
     if n_pi * len(first) > _DOMINANCE_LIMIT:
         return list(first.values())
+    if len(first) >= _VECTOR_ROWS and n_pi <= 64:
+        # The same rows by arrays: kept are the rows whose implicants include no other's
+        # (a row dropped in the loop below is a superset of a row kept before it).
+        m = np.array(list(first), dtype=np.uint64)
+        inside = (m[:, None] & m[None, :]) == m[:, None]  # [r, s]: r's implicants within s's
+        np.fill_diagonal(inside, False)
+        keep = np.flatnonzero(~inside.any(axis=0))
+        order = keep[np.lexsort((m[keep], np.bitwise_count(m[keep])))]
+        rows = list(first.values())
+        return [rows[i] for i in order.tolist()]
     kept_masks: list[int] = []
     kept: list[int] = []
     for m in sorted(first, key=lambda m: (m.bit_count(), m)):

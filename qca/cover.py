@@ -345,8 +345,8 @@ def _mask_blocks(masks: list[int]) -> list[tuple[list[int], list[list[int]]]]:
         if len(members) == 1:
             out.append((list(cands), [list(range(len(cands)))]))
             continue
-        position = {c: i for i, c in enumerate(cands)}
-        row_sets = sorted(([position[c] for c in bits(masks[r])] for r in members), key=len)
+        at = {c: i for i, c in enumerate(cands)}.__getitem__
+        row_sets = sorted([list(map(at, bits(masks[r]))) for r in members], key=len)
         out.append((list(cands), row_sets))
     return out
 

@@ -121,7 +121,18 @@ def _dropped_literals(cubes: np.ndarray, directions: list[Direction]) -> np.ndar
     condition out."""
     fixed = cubes >= 0
     out = np.zeros(cubes.shape, dtype=bool)
+    # Expectations of one value of one condition (the usual ones), all at once.
+    simple = [
+        (j, v) for d in directions if len(d) == 1 for j, vals in d.items() if len(vals) == 1 for v in vals
+    ]
+    if len({j for j, _ in simple}) < len(simple):
+        simple = []  # (a condition twice: each in turn, below)
+    if simple:
+        cols, values = np.array(simple, dtype=np.int64).T
+        out[:, cols] |= fixed[:, cols] & (cubes[:, cols] != values)
     for d in directions:
+        if simple and len(d) == 1 and len(next(iter(d.values()))) == 1:
+            continue
         agree = {i: np.logical_or.reduce([cubes[:, i] == v for v in vals]) for i, vals in d.items()}
         for j in d:
             against = fixed[:, j] & ~agree[j]  # (levels are >= 0: agreeing implies fixed)

@@ -591,7 +591,8 @@ def _pair_candidates(
     own_pairs = cm[:, None, :] * (~inside).T[None, :, :].astype(np.float32)  # (c, p, i)
     own_hot = np.zeros((n_i, n_cubes), dtype=np.float32)
     own_hot[np.arange(n_i), own] = 1
-    chosen |= (own_pairs @ own_hot) > 0
+    # (Products of stacked matrices as one product of their rows.)
+    chosen |= ((own_pairs.reshape(n_c * n_p, n_i) @ own_hot) > 0).reshape(n_c, n_p, n_cubes)
     # Simplified ids: c in Ci, p in Pj, c inside p; one column u per distinct (p, id) of the
     # nonzero (i, p) entries of ``subset``.
     ii, jj = np.nonzero(subset)
@@ -605,7 +606,7 @@ def _pair_candidates(
         to_id = np.zeros((cols.size, n_cubes), dtype=np.float32)
         to_id[np.arange(cols.size), cols % n_cubes] = 1
         both = (per_c[:, None, :] & per_p[None, :, :]).astype(np.float32)  # (c, p, u)
-        chosen |= (both @ to_id) > 0
+        chosen |= ((both.reshape(n_c * n_p, cols.size) @ to_id) > 0).reshape(n_c, n_p, n_cubes)
     return np.packbits(chosen.reshape(n_c * n_p, n_cubes), axis=1)
 
 

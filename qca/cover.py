@@ -573,9 +573,11 @@ class _Settled(NamedTuple):
 
 #: Settled blocks by (rows as implicant positions, costs, max_models, irredundant): the small
 #: blocks of simulation studies recur across charts (a row of two implicants, ...), and their
-#: searches cost more than the look-up. Bounded: emptied when full.
+#: searches cost more than the look-up. Bounded: at most this many blocks (emptied when full),
+#: each with at most :data:`_SETTLED_COVERS` covers listed.
 _SETTLED: dict[tuple, _Settled] = {}
-_SETTLED_MAX = 1 << 15
+_SETTLED_MAX = 1 << 13
+_SETTLED_COVERS = 64
 #: Blocks remembered: fewer rows than the compiled searches take and at most
 #: :data:`SMALL_CHART` implicants (searched by Python alone, never by linear programming).
 _SETTLED_ROWS = KERNEL_MIN_ROWS
@@ -606,7 +608,8 @@ class _Remembered:
     the budget, and every later block, sees exactly what the search would have left. Otherwise
     the stage runs as a plain :class:`_Block` (the size stage run again, unbounded and unseen,
     when only the tie stage cannot be replayed: its memo is what the tie search starts from).
-    A block whose searches ran here without a stop is remembered.
+    A block whose searches ran here without a stop is remembered (when it lists at most
+    :data:`_SETTLED_COVERS` covers).
     """
 
     def __init__(self, cands, sets, budget: _Budget, cost, key: tuple, settled: _Settled | None):
@@ -661,14 +664,15 @@ class _Remembered:
             self.nodes = [s.size_nodes] if s is not None else []
         self._run(self.block.enumerate_ties, max_models, irredundant)
         b = self.block
-        if len(self.nodes) == 2 and not (b.timed_out or b.out_of_nodes) and s is None:
+        clean = len(self.nodes) == 2 and not (b.timed_out or b.out_of_nodes)
+        if clean and s is None and len(b.found) <= _SETTLED_COVERS:
             if len(_SETTLED) >= _SETTLED_MAX:
                 _SETTLED.clear()
             _SETTLED[self.key] = _Settled(
                 b.low, b.high, b.first, b.found, b.best, b.used, b.count, self.nodes[0], self.nodes[1]
             )
 
-    def settle(self) -> _Block | _Settled:
+    def settle(self) -> _Block:
         """The block's answer for the combination of blocks: the :class:`_Block` searched
         here, or one filled in from the replay."""
         if self.block is not None:

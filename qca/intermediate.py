@@ -423,8 +423,9 @@ def _first_seen(rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         ids: dict[bytes, int] = {}
         firsts: list[int] = []
         numbers = []
-        for i, row in enumerate(np.ascontiguousarray(rows).view(np.uint8).reshape(n, width)):
-            j = ids.setdefault(row.tobytes(), len(ids))
+        data = np.ascontiguousarray(rows).tobytes()
+        for i in range(n):
+            j = ids.setdefault(data[i * width : (i + 1) * width], len(ids))
             if j == len(firsts):
                 firsts.append(i)
             numbers.append(j)
@@ -487,7 +488,7 @@ def _easy_counterfactuals(
         packed = np.zeros((chosen.shape[0], hits.shape[1]), dtype=np.uint8)
         key, cube = np.nonzero(chosen)
         if key.size and hits.shape[1]:
-            starts = np.flatnonzero(np.r_[True, key[1:] != key[:-1]])
+            starts = np.flatnonzero(np.concatenate(([True], key[1:] != key[:-1])))
             packed[key[starts]] = np.bitwise_or.reduceat(hits[cube], starts, axis=0)
         first, of_key = _first_seen(packed)
         inside = np.unpackbits(packed[first], axis=1, count=remainders.shape[0]).astype(bool)

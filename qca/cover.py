@@ -64,6 +64,7 @@ import sys
 import time
 from dataclasses import dataclass, field
 from itertools import chain, islice, product
+from typing import NamedTuple
 
 import numpy as np
 from scipy.optimize import Bounds, LinearConstraint, milp
@@ -229,29 +230,64 @@ class CoverResult:
 _DOMINANCE_LIMIT = 20_000_000
 
 
-def _kept_rows(sub: np.ndarray) -> np.ndarray:
-    """Columns (rows of the chart) left after removing duplicates and dominated rows.
+def _row_masks(chart: np.ndarray) -> list[int]:
+    """The implicants of each row of a chart (implicants x rows) as bit sets."""
+    n_pi, n_rows = chart.shape
+    if not n_rows:
+        return []
+    packed = np.packbits(chart, axis=0, bitorder="little").T  # rows x bytes
+    width = packed.shape[1]
+    if width <= 8:
+        words = np.zeros((n_rows, 8), dtype=np.uint8)
+        words[:, :width] = packed
+        return words.view("<u8").ravel().tolist()
+    packed = np.ascontiguousarray(packed)
+    return [int.from_bytes(packed[r].tobytes(), "little") for r in range(n_rows)]
 
-    A row whose implicants include all those of another row is covered whenever that row is,
-    so it can be dropped without changing any cover.
+
+def _covered(n_rows: int, left: list[int]) -> np.ndarray:
+    covered = np.ones(n_rows, dtype=bool)
+    covered[left] = False
+    return covered
+
+
+#: From this many distinct rows on, :func:`_kept_masks` compares them with arrays.
+_VECTOR_ROWS = 16
+
+
+def _kept_masks(left: list[int], masks: list[int], n_pi: int) -> list[int]:
+    """Rows left after removing duplicates and dominated rows, in the order of the reduced chart.
+
+    ``left`` are the rows to reduce, ``masks`` every row's implicants (bit sets). A row whose
+    implicants include all those of another row is covered whenever that row is, so it can be
+    dropped without changing any cover. The first of equal rows is kept; the rows kept are
+    ordered by number of implicants, then by bit set (as integers).
     """
-    if not sub.shape[1]:
-        return sub
-    packed = np.ascontiguousarray(np.packbits(sub, axis=0, bitorder="little").T)
-    _, first = np.unique(packed.view(np.dtype((np.void, packed.shape[1]))).ravel(), return_index=True)
-    first = np.sort(first)
-    if sub.shape[0] * first.size > _DOMINANCE_LIMIT:
-        return sub[:, first]
-    masks = [int.from_bytes(packed[r].tobytes(), "little") for r in first]
-    order = sorted(range(len(first)), key=lambda i: (masks[i].bit_count(), masks[i]))
+    first: dict[int, int] = {}
+    for r in left:
+        first.setdefault(masks[r], r)
+    if n_pi * len(first) > _DOMINANCE_LIMIT:
+        return list(first.values())
+    if len(first) >= _VECTOR_ROWS and n_pi <= 64:
+        # The same rows by arrays: kept are the rows whose implicants include no other's
+        # (a row dropped in the loop below is a superset of a row kept before it).
+        m = np.array(list(first), dtype=np.uint64)
+        inside = (m[:, None] & m[None, :]) == m[:, None]  # [r, s]: r's implicants within s's
+        np.fill_diagonal(inside, False)
+        keep = np.flatnonzero(~inside.any(axis=0))
+        order = keep[np.lexsort((m[keep], np.bitwise_count(m[keep])))]
+        rows = list(first.values())
+        return [rows[i] for i in order.tolist()]
     kept_masks: list[int] = []
     kept: list[int] = []
-    for i in order:
-        m = masks[i]
-        if not any(k & m == k for k in kept_masks):
+    for m in sorted(first, key=lambda m: (m.bit_count(), m)):
+        for k in kept_masks:
+            if k & m == k:
+                break
+        else:
             kept_masks.append(m)
-            kept.append(int(first[i]))
-    return sub[:, kept]
+            kept.append(first[m])
+    return kept
 
 
 def _blocks(chart: np.ndarray) -> list[tuple[list[int], list[list[int]]]]:
@@ -298,12 +334,20 @@ def _small_blocks(
     opts: list[list[int]] = [[] for _ in range(n_rows)]
     for r, p in zip(row_idx.tolist(), pi_idx.tolist()):
         opts[r].append(p)
+    return _mask_blocks([set_mask(o) for o in opts])
+
+
+def _mask_blocks(masks: list[int]) -> list[tuple[list[int], list[list[int]]]]:
+    """:func:`_blocks` of a chart given as each row's implicants (bit sets)."""
     out = []
-    for members, reach in _linked([set_mask(o) for o in opts]):
+    for members, reach in _linked(masks):
         members.sort()
         cands = bits(reach)
-        position = {c: i for i, c in enumerate(cands)}
-        row_sets = sorted(([position[c] for c in opts[r]] for r in members), key=len)
+        if len(members) == 1:
+            out.append((list(cands), [list(range(len(cands)))]))
+            continue
+        at = {c: i for i, c in enumerate(cands)}.__getitem__
+        row_sets = sorted([list(map(at, bits(masks[r]))) for r in members], key=len)
         out.append((list(cands), row_sets))
     return out
 
@@ -410,25 +454,33 @@ def minimum_covers(
     """
     chart = np.asarray(chart, dtype=bool)
     n_pi, n_rows = chart.shape
-    if n_rows and not chart.any(axis=0).all():
+    # Each row's implicants as a bit set: the essential implicants, the rows they leave and
+    # the reduction of those are set operations on them.
+    masks = _row_masks(chart)
+    if not all(masks):
         raise ValueError("a row of the chart is covered by no implicant")
     cost = [1] * n_pi if costs is None else [int(c) for c in np.asarray(costs).tolist()]
-    essential = sorted({int(np.argmax(chart[:, r])) for r in np.flatnonzero(chart.sum(axis=0) == 1)})
-    covered: np.ndarray = np.any(chart[essential], axis=0) if essential else np.zeros(n_rows, dtype=bool)
-    if _expired(deadline) and (~covered).any():
-        return _greedy_only(chart, essential, covered)
-    kept = _kept_rows(chart[:, ~covered])
+    essential = sorted({m.bit_length() - 1 for m in masks if not m & (m - 1)})
+    ess_mask = set_mask(essential)
+    left = [r for r, m in enumerate(masks) if not m & ess_mask]
+    if _expired(deadline) and left:
+        return _greedy_only(chart, essential, _covered(n_rows, left))
+    kept = _kept_masks(left, masks, n_pi)
     n_ess = len(essential)
-    if not kept.shape[1]:
+    if not kept:
         ess = tuple(essential)
         return CoverResult(
             [ess], n_ess, 1, True, ess, True, (n_ess, n_ess), None, 0, best=ess, best_exact=True, in_some=ess
         )
 
     if _expired(deadline):
-        return _greedy_only(chart, essential, covered)
+        return _greedy_only(chart, essential, _covered(n_rows, left))
     budget = _Budget(max_nodes, deadline)
-    blocks = [_Block(cands, sets, budget, cost) for cands, sets in _blocks(kept)]
+    if len(kept) <= _SMALL_BLOCKS_ROWS:
+        specs = _mask_blocks([masks[r] for r in kept])
+    else:
+        specs = _blocks(chart[:, kept])
+    blocks = [_settled_or_new(cands, sets, budget, cost, max_models, irredundant) for cands, sets in specs]
     blocks.sort(key=lambda b: len(b.candidates))
     # First every block's minimum (or best) size and one cover, then the enumeration of ties.
     for b in blocks:
@@ -442,35 +494,51 @@ def minimum_covers(
         budget.deadline = max(time.monotonic(), deadline - reserve)
     for b in blocks:
         b.enumerate_ties(max_models, irredundant)
+    blocks = [b.settle() if isinstance(b, _Remembered) else b for b in blocks]
 
-    lists = [b.chart_covers() for b in blocks]
-    combined = []
-    for parts in islice(product(*lists), max_models):
-        combined.append(tuple(sorted(essential + [p for part in parts for p in part])))
+    # One pass over the blocks: their covers (sorted tuples of their implicants, ascending in
+    # the chart), canonical covers, implicants used, counts and bounds.
+    lists = []
+    best_parts = list(essential)
+    used_parts = list(essential)
+    n_covers, counted_all, listed_all, timed_out, out_of_nodes = 1, True, True, False, False
+    low = high = n_ess
+    for b in blocks:
+        at = b.candidates.__getitem__
+        lists.append([tuple(map(at, c)) for c in b.found])
+        best_parts.extend(map(at, b.best))
+        used_parts.extend(map(at, bits(b.used)))
+        n_covers *= b.count
+        counted_all = counted_all and b.counted_all
+        listed_all = listed_all and len(b.found) == b.count
+        timed_out = timed_out or b.timed_out
+        out_of_nodes = out_of_nodes or b.out_of_nodes
+        low += b.low
+        high += b.high
+    if len(lists) == 1 and not essential:
+        combined = lists[0][:max_models]
+    else:
+        combined = [tuple(sorted(chain(essential, *parts))) for parts in islice(product(*lists), max_models)]
     # The canonical cover: per block the cheapest tie, lowest implicant indices on equal cost.
     # Blocks use disjoint implicants, so the block-wise choice is the whole chart's choice
     # (two equal-size index sets compare by the smallest index in one but not the other).
-    best = tuple(sorted(essential + [b.candidates[i] for b in blocks for i in b.best]))
+    best = tuple(sorted(best_parts))
     if not irredundant and best not in combined:
         combined = [*combined[: max_models - 1], best]
-    covers = sorted(combined, key=lambda c: (len(c), c))
-    n_covers = math.prod(b.count for b in blocks)
-    counted_all = all(b.counted_all for b in blocks)
-    listed_all = all(len(b.found) == b.count for b in blocks)
+    # (Minimum covers all have the same size.)
+    covers = sorted(combined, key=lambda c: (len(c), c)) if irredundant else sorted(combined)
     complete = counted_all and listed_all and n_covers <= max_models
-    low = n_ess + sum(b.low for b in blocks)
-    high = n_ess + sum(b.high for b in blocks)
     if irredundant:
         low = high = min(len(c) for c in covers)
-    if any(b.timed_out for b in blocks) or budget.stopped == "time_limit":
+    if timed_out or budget.stopped == "time_limit":
         stopped_by = "time_limit"
-    elif any(b.out_of_nodes for b in blocks) or budget.stopped == "max_nodes":
+    elif out_of_nodes or budget.stopped == "max_nodes":
         stopped_by = "max_nodes"
     elif not complete:
         stopped_by = "max_models"
     else:
         stopped_by = None
-    in_some = sorted(essential + [b.candidates[i] for b in blocks for i in bits(b.used)])
+    in_some = sorted(used_parts)
     return CoverResult(
         covers=covers,
         size=high if not irredundant else low,
@@ -486,6 +554,138 @@ def minimum_covers(
         in_some=tuple(in_some),
         work=budget.nodes,
     )
+
+
+class _Settled(NamedTuple):
+    """What a block's two stages left (positions within the block) and the search nodes each
+    used, when neither was stopped: the same for every block with the same rows, implicant
+    costs, ``max_models`` and ``irredundant``."""
+
+    low: int
+    high: int
+    first: tuple[int, ...]
+    found: list[tuple[int, ...]]
+    best: tuple[int, ...]
+    used: int
+    count: int
+    size_nodes: int
+    tie_nodes: int
+
+
+#: Settled blocks by (rows as implicant positions, costs, max_models, irredundant): the small
+#: blocks of simulation studies recur across charts (a row of two implicants, ...), and their
+#: searches cost more than the look-up. Bounded: at most this many blocks (emptied when full),
+#: each with at most :data:`_SETTLED_COVERS` covers listed.
+_SETTLED: dict[tuple, _Settled] = {}
+_SETTLED_MAX = 1 << 13
+_SETTLED_COVERS = 64
+#: Blocks remembered: fewer rows than the compiled searches take and at most
+#: :data:`SMALL_CHART` implicants (searched by Python alone, never by linear programming).
+_SETTLED_ROWS = KERNEL_MIN_ROWS
+
+
+def _settled_or_new(
+    cands: list[int],
+    sets: list[list[int]],
+    budget: _Budget,
+    cost: list[int],
+    max_models: int,
+    irredundant: bool,
+) -> _Block | _Remembered:
+    """A block whose searches are replayed from :data:`_SETTLED` when they can be, else a new
+    :class:`_Block` that is remembered once settled."""
+    if len(sets) >= _SETTLED_ROWS or len(cands) > SMALL_CHART:
+        return _Block(cands, sets, budget, cost)
+    key = (tuple(map(tuple, sets)), tuple([cost[c] for c in cands]), max_models, irredundant)
+    return _Remembered(cands, sets, budget, cost, key, _SETTLED.get(key))
+
+
+class _Remembered:
+    """A small block replayed from an earlier search of the same block (:data:`_SETTLED`).
+
+    Each stage is replayed only when the search itself would have run to its end: the budget
+    not stopped, the deadline not passed, and the node count staying below ``max_nodes``
+    throughout (the budget stops *at* the cap). The replay adds the stage's recorded nodes, so
+    the budget, and every later block, sees exactly what the search would have left. Otherwise
+    the stage runs as a plain :class:`_Block` (the size stage run again, unbounded and unseen,
+    when only the tie stage cannot be replayed: its memo is what the tie search starts from).
+    A block whose searches ran here without a stop is remembered (when it lists at most
+    :data:`_SETTLED_COVERS` covers).
+    """
+
+    def __init__(self, cands, sets, budget: _Budget, cost, key: tuple, settled: _Settled | None):
+        self.candidates = cands
+        self.sets = sets
+        self.budget = budget
+        self.cost = cost
+        self.key = key
+        self.settled = settled
+        self.block: _Block | None = None
+        self.replayed_size = False
+        self.nodes: list[int] = []  # nodes of each stage run here, when unstopped
+
+    def _fits(self, nodes: int) -> bool:
+        budget = self.budget
+        return (
+            budget.stopped is None
+            and (budget.cap < 0 or budget.nodes + nodes < budget.cap)
+            and not (budget.deadline is not None and time.monotonic() >= budget.deadline)
+        )
+
+    def _run(self, stage, *args) -> None:
+        budget = self.budget
+        start, clean = budget.nodes, budget.stopped is None
+        stage(*args)
+        if clean and budget.stopped is None:
+            self.nodes.append(budget.nodes - start)
+
+    def solve_size(self, irredundant: bool) -> None:
+        s = self.settled
+        if s is not None and self._fits(s.size_nodes):
+            self.budget.nodes += s.size_nodes
+            self.low, self.high, self.first = s.low, s.high, s.first
+            self.replayed_size = True
+            return
+        self.block = _Block(self.candidates, self.sets, self.budget, self.cost)
+        self._run(self.block.solve_size, irredundant)
+        self.low, self.high = self.block.low, self.block.high
+
+    def enumerate_ties(self, max_models: int, irredundant: bool) -> None:
+        s = self.settled
+        if self.replayed_size:
+            if s is not None and self._fits(s.tie_nodes):
+                self.budget.nodes += s.tie_nodes
+                return
+            # The size stage again, as it ran when remembered (to its end), for its memo.
+            self.block = _Block(self.candidates, self.sets, _Budget(None, None), self.cost)
+            self.block.solve_size(irredundant)
+            self.block.budget = self.budget
+            if self.block.exact is not None:
+                self.block.exact.budget = self.budget
+            self.nodes = [s.size_nodes] if s is not None else []
+        self._run(self.block.enumerate_ties, max_models, irredundant)
+        b = self.block
+        clean = len(self.nodes) == 2 and not (b.timed_out or b.out_of_nodes)
+        if clean and s is None and len(b.found) <= _SETTLED_COVERS:
+            if len(_SETTLED) >= _SETTLED_MAX:
+                _SETTLED.clear()
+            _SETTLED[self.key] = _Settled(
+                b.low, b.high, b.first, b.found, b.best, b.used, b.count, self.nodes[0], self.nodes[1]
+            )
+
+    def settle(self) -> _Block:
+        """The block's answer for the combination of blocks: the :class:`_Block` searched
+        here, or one filled in from the replay."""
+        if self.block is not None:
+            return self.block
+        s = self.settled
+        b = _Block.__new__(_Block)
+        b.candidates = self.candidates
+        b.low, b.high, b.first, b.found, b.best, b.used, b.count = (
+            s.low, s.high, s.first, s.found, s.best, s.used, s.count
+        )
+        b.counted_all, b.timed_out, b.out_of_nodes = True, False, False
+        return b
 
 
 def _greedy_only(chart: np.ndarray, essential: list[int], covered: np.ndarray) -> CoverResult:
@@ -1054,10 +1254,19 @@ class _CoverSearch:
         chosen = []
         if self.n_candidates <= 2000:  # bit masks; a sparse product pays off on wide charts only
             left = self.all_rows
+            live = list(enumerate(self.cand_masks))
             while left:
-                gains = [(m & left).bit_count() for m in self.cand_masks]
-                best = gains.index(max(gains))  # the first of the largest, as max() with a key
-                left &= ~self.cand_masks[best]
+                # The first of the largest gains (implicants with none left are dropped).
+                best, best_gain, best_mask = 0, 0, self.cand_masks[0]
+                still = []
+                for i, m in live:
+                    gain = (m & left).bit_count()
+                    if gain:
+                        still.append((i, m))
+                        if gain > best_gain:
+                            best, best_gain, best_mask = i, gain, m
+                live = still
+                left &= ~best_mask
                 chosen.append(best)
         else:
             a = self.matrix().T.tocsr()  # candidates x rows

@@ -14,7 +14,8 @@ Work shared between pairs is done once: the simplification of each conservative 
 against each parsimonious implicant (array operations), the candidate cubes of every pair (matrix
 products), and the re-minimization for each distinct set of easy counterfactuals (many pairs lead
 to the same set; the prime implicants and charts of all sets come from one array pass, and only
-the minimum covers are searched set by set, without building a solution object for each). The
+the minimum covers are searched set by set, without building a solution object for each; the
+conservative solution, when computed here, is kept to its implicants, models and status). The
 pairs are visited within the time budget of :func:`qca.minimize`; when it runs out, the models
 of the pairs visited so far are returned and the solution says how many pairs were left (R
 visits every pair, without a budget).
@@ -49,6 +50,7 @@ from .expressions import parse
 from .primes import DENSE_LIMIT, configs_in, covers, dense_primes_many, find_prime_implicants, sort_cubes
 from .search import (
     DEFAULT_TIME_LIMIT,
+    LeanSolution,
     _seed_expressions,
     ordered_covers,
     search_status,
@@ -119,7 +121,18 @@ def _dropped_literals(cubes: np.ndarray, directions: list[Direction]) -> np.ndar
     condition out."""
     fixed = cubes >= 0
     out = np.zeros(cubes.shape, dtype=bool)
+    # Expectations of one value of one condition (the usual ones), all at once.
+    simple = [
+        (j, v) for d in directions if len(d) == 1 for j, vals in d.items() if len(vals) == 1 for v in vals
+    ]
+    if len({j for j, _ in simple}) < len(simple):
+        simple = []  # (a condition twice: each in turn, below)
+    if simple:
+        cols, values = np.array(simple, dtype=np.int64).T
+        out[:, cols] |= fixed[:, cols] & (cubes[:, cols] != values)
     for d in directions:
+        if simple and len(d) == 1 and len(next(iter(d.values()))) == 1:
+            continue
         agree = {i: np.logical_or.reduce([cubes[:, i] == v for v in vals]) for i, vals in d.items()}
         for j in d:
             against = fixed[:, j] & ~agree[j]  # (levels are >= 0: agreeing implies fixed)
@@ -181,9 +194,10 @@ def intermediate_solution(
         # One warning for the whole solution, below; each part keeps a share of the budget.
         warnings.simplefilter("ignore", QCAWarning)
         if conservative is None:
+            # (Only its implicants, models and status are used: no names or model objects.)
             share = _share(deadline, 3)
             conservative = solve(
-                tt, rest, deadline=deadline_from(share), time_limit=share, **common  # type: ignore[arg-type]
+                tt, rest, deadline=deadline_from(share), time_limit=share, lean=True, **common  # type: ignore[arg-type]
             )
         if parsimonious is None:
             share = _share(deadline, 2)
@@ -222,24 +236,32 @@ def intermediate_solution(
     # Pairs in order until the deadline (the pairs up to the first one needing a set not yet
     # solved are visited).
     solved: list[_Reminimized] = []
-    charts = _charts(tt, on, [np.vstack([easy, contradictions]) for easy in easy_sets], method, deadline)
-    for easy, (primes, primes_done, chart) in zip(easy_sets, charts):
-        solved.append(_reminimize(
-            tt, easy, primes, primes_done, chart, deadline, time_limit, max_models, max_nodes
-        ))
+    dont_cares = easy_sets
+    if contradictions.size:
+        dont_cares = [np.vstack([easy, contradictions]) for easy in easy_sets]
+    charts = _charts(tt, on, dont_cares, method, deadline)
+    easy_rows = _split_rows(easy_sets, tt.levels)
+    for rows, (primes, primes_done, chart) in zip(easy_rows, charts):
+        solved.append(
+            _reminimize(rows, primes, primes_done, chart, deadline, time_limit, max_models, max_nodes)
+        )
         if len(solved) < len(easy_sets) and deadline is not None and time.monotonic() >= deadline:
             break
     visited = n_pairs if len(solved) == len(easy_sets) else int(pair_first_of_easy[len(solved)])
     pair_sol = easy_of_pair[:visited].tolist()
 
     k = len(tt.levels)
-    pis = sort_cubes(np.vstack([s.primes for s in solved])) if solved else np.zeros((0, k), dtype=np.int8)
+    every_prime = np.vstack([s.primes for s in solved]) if solved else np.zeros((0, k), dtype=np.int8)
+    pis = sort_cubes(every_prime)
     names = _cube_names(pis, tt.conditions, tt.multivalue)
     literals = (pis >= 0).sum(axis=1).tolist()
     # Each solution's models as indices into ``pis`` (its primes are in the same order).
+    where_all = _positions(pis, every_prime)
     sol_models = []
+    start = 0
     for s in solved:
-        where = _positions(pis, s.primes).__getitem__
+        where = where_all[start : start + s.primes.shape[0]].__getitem__
+        start += s.primes.shape[0]
         sol_models.append([tuple(map(where, cov)) for cov in s.covers])
     distinct_models = {m for ms in sol_models for m in ms}
     literal, name = literals.__getitem__, names.__getitem__
@@ -350,9 +372,17 @@ def _charts(
 _CHUNK_CUBES = 1 << 18
 
 
+def _split_rows(sets: list[np.ndarray], levels: Sequence[int]) -> list[list[int]]:
+    """R row numbers of the configurations of each set (one product for all sets)."""
+    if not sets:
+        return []
+    numbers = row_numbers(np.vstack(sets), levels).tolist()
+    ends = np.cumsum([x.shape[0] for x in sets]).tolist()
+    return [numbers[end - x.shape[0] : end] for x, end in zip(sets, ends)]
+
+
 def _reminimize(
-    tt: TruthTable,
-    easy: np.ndarray,
+    easy_rows: list[int],
     primes: np.ndarray,
     primes_done: bool,
     chart: np.ndarray,
@@ -370,7 +400,7 @@ def _reminimize(
     ordered = ordered_covers(res.covers, primes)
     status, _, _ = search_status(res, len(ordered), time_limit, lower)
     return _Reminimized(
-        easy_rows=row_numbers(easy, tt.levels).tolist(),
+        easy_rows=easy_rows,
         primes=primes,
         covers=ordered,
         search_complete=res.complete and lower is None,
@@ -388,6 +418,29 @@ def _first_seen(rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     width = rows.shape[1] * rows.dtype.itemsize
     if width == 0:
         return np.zeros(1, dtype=np.int64), np.zeros(n, dtype=np.int64)
+    if n <= _FEW_ROWS:
+        # Few rows: their bytes numbered in a dict (cheaper than sorting them).
+        ids: dict[bytes, int] = {}
+        firsts: list[int] = []
+        numbers = []
+        data = np.ascontiguousarray(rows).tobytes()
+        for i in range(n):
+            j = ids.setdefault(data[i * width : (i + 1) * width], len(ids))
+            if j == len(firsts):
+                firsts.append(i)
+            numbers.append(j)
+        return np.asarray(firsts, dtype=np.int64), np.asarray(numbers, dtype=np.int64)
+    if rows.dtype.kind in "iu":
+        low, high = int(rows.min()), int(rows.max())
+        radix = high - low + 1
+        if rows.shape[1] * np.log2(max(radix, 2)) <= 62:
+            # Rows packed into one integer each: distinct codes by one sort.
+            codes = (rows.astype(np.int64) - low) @ (radix ** np.arange(rows.shape[1], dtype=np.int64))
+            _, first_at, inverse = np.unique(codes, return_index=True, return_inverse=True)
+            by_first = np.argsort(first_at, kind="stable")
+            rank = np.empty(first_at.size, dtype=np.int64)
+            rank[by_first] = np.arange(first_at.size)
+            return first_at[by_first].astype(np.int64), rank[inverse.ravel()]
     # Rows as words (bytes padded to whole 64-bit words), sorted stably: equal rows are
     # neighbours, the first of each run is the row's first appearance.
     raw = np.zeros((n, -(-width // 8) * 8), dtype=np.uint8)
@@ -406,6 +459,10 @@ def _first_seen(rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return np.sort(first), number
 
 
+#: Arrays of at most this many rows are numbered by :func:`_first_seen` in a dict.
+_FEW_ROWS = 64
+
+
 def _easy_counterfactuals(
     tt: TruthTable, cubes: np.ndarray, keys: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray, list[np.ndarray]]:
@@ -417,16 +474,21 @@ def _easy_counterfactuals(
     """
     chosen = np.unpackbits(keys, axis=1, count=cubes.shape[0]).astype(bool)
     levels = tt.levels
-    if int(np.prod(levels)) <= 1 << 16:
+    size = int(np.prod(levels))
+    if size <= 1 << 16:
         # Small spaces: every remainder listed once, the sets by one product with the chart.
-        every = np.indices(levels).reshape(len(levels), -1).T
-        remainders = every[remainder_mask(tt, every)]
+        # (Configurations in row order: row number = position + 1, as remainder_mask reads it.)
+        blocked = np.concatenate([tt.row_ids[tt.out_codes != "?"], np.fromiter(tt.exclude, np.int64)])
+        blocked = blocked[(blocked >= 1) & (blocked <= size)]
+        is_remainder = np.ones(size, dtype=bool)
+        is_remainder[blocked - 1] = False
+        remainders = _every_config(tuple(levels))[is_remainder]
         # Each candidate set's remainders: the OR of its cubes' rows of the (bit-packed) chart.
         hits = np.packbits(covers(cubes, remainders), axis=1)  # cubes x remainder bytes
         packed = np.zeros((chosen.shape[0], hits.shape[1]), dtype=np.uint8)
         key, cube = np.nonzero(chosen)
         if key.size and hits.shape[1]:
-            starts = np.flatnonzero(np.r_[True, key[1:] != key[:-1]])
+            starts = np.flatnonzero(np.concatenate(([True], key[1:] != key[:-1])))
             packed[key[starts]] = np.bitwise_or.reduceat(hits[cube], starts, axis=0)
         first, of_key = _first_seen(packed)
         inside = np.unpackbits(packed[first], axis=1, count=remainders.shape[0]).astype(bool)
@@ -447,12 +509,29 @@ def _easy_counterfactuals(
     return np.asarray(first_list, dtype=np.int64), of_key, sets
 
 
-def _model_membership(solution: Solution, implicants: np.ndarray) -> np.ndarray:
+@lru_cache(maxsize=64)
+def _every_config(levels: tuple[int, ...]) -> np.ndarray:
+    """Every configuration, in row order (read-only)."""
+    every = np.indices(levels).reshape(len(levels), -1).T
+    every.flags.writeable = False
+    return every
+
+
+def _model_membership(solution: Solution | LeanSolution, implicants: np.ndarray) -> np.ndarray:
     """Boolean matrix (models x implicants): which implicants (rows of ``implicants``, the
     solution's own) make up each model of a solution."""
-    models = solution.models
+    if isinstance(solution, LeanSolution):
+        covers_of = solution.model_covers
+        models: Sequence = covers_of
+    else:
+        models = solution.models
+        covers_of = solution.__dict__.get("_model_covers")  # as solution_from_primes made them
     out = np.zeros((len(models), len(implicants)), dtype=bool)
-    if models:
+    if covers_of is not None and implicants is solution.pi_cubes and len(covers_of) == len(models):
+        if models:
+            owner = np.repeat(np.arange(len(models)), [len(c) for c in covers_of])
+            out[owner, list(chain.from_iterable(covers_of))] = True
+    elif models:
         owner = np.repeat(np.arange(len(models)), [m.cubes.shape[0] for m in models])
         out[owner, _positions(implicants, np.vstack([m.cubes for m in models]))] = True
     return out
@@ -513,7 +592,8 @@ def _pair_candidates(
     own_pairs = cm[:, None, :] * (~inside).T[None, :, :].astype(np.float32)  # (c, p, i)
     own_hot = np.zeros((n_i, n_cubes), dtype=np.float32)
     own_hot[np.arange(n_i), own] = 1
-    chosen |= (own_pairs @ own_hot) > 0
+    # (Products of stacked matrices as one product of their rows.)
+    chosen |= ((own_pairs.reshape(n_c * n_p, n_i) @ own_hot) > 0).reshape(n_c, n_p, n_cubes)
     # Simplified ids: c in Ci, p in Pj, c inside p; one column u per distinct (p, id) of the
     # nonzero (i, p) entries of ``subset``.
     ii, jj = np.nonzero(subset)
@@ -527,7 +607,7 @@ def _pair_candidates(
         to_id = np.zeros((cols.size, n_cubes), dtype=np.float32)
         to_id[np.arange(cols.size), cols % n_cubes] = 1
         both = (per_c[:, None, :] & per_p[None, :, :]).astype(np.float32)  # (c, p, u)
-        chosen |= (both @ to_id) > 0
+        chosen |= ((both.reshape(n_c * n_p, cols.size) @ to_id) > 0).reshape(n_c, n_p, n_cubes)
     return np.packbits(chosen.reshape(n_c * n_p, n_cubes), axis=1)
 
 

@@ -11,7 +11,11 @@ Three exact algorithms are used, chosen by the size of the problem:
   forbidden configurations inside every cube is obtained with a summed-area ("zeta") transform
   along each condition; a cube is an implicant when it holds no forbidden configuration and
   prime when freeing any of its literals lets one in. This is the idea behind Dusa's
-  consistency cubes, evaluated for all cubes at once (Dusa 2018).
+  consistency cubes, evaluated for all cubes at once (Dusa 2018). Crisp functions of at most
+  :data:`CRISP_TABLE_LIMIT` conditions use the same test on bit sets: a table made once per
+  number of conditions gives every cube's configurations as a bit set (and its parents), so
+  a cube is an implicant when its set meets the positive configurations and misses the
+  forbidden ones (the same implicants, already in :func:`sort_cubes` order).
 * ``hitting``: with remainders as don't-cares, the implicants that cover a positive
   configuration ``p`` are the literal subsets of ``p`` that differ from every negative
   configuration; the prime ones are the minimal transversals of the hypergraph of difference
@@ -44,6 +48,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Sequence
+from functools import lru_cache
 
 import numpy as np
 
@@ -104,6 +109,12 @@ def covers(cubes: np.ndarray, configs: np.ndarray) -> np.ndarray:
     if out.size == 0:
         return out
     k = cubes.shape[1]
+    if 0 < k <= 8 and cubes.max() <= 1 and configs.max() <= 1:
+        # Crisp, few conditions: the same test on one byte per cube and configuration.
+        fixed = np.packbits(cubes >= 0, axis=1, bitorder="little")[:, 0]
+        values = np.packbits(cubes == 1, axis=1, bitorder="little")[:, 0]
+        points = np.packbits(configs == 1, axis=1, bitorder="little")[:, 0]
+        return ((points[None, :] ^ values[:, None]) & fixed[:, None]) == 0
     if 0 < k <= 62 and cubes.max() <= 1 and configs.max() <= 1:
         # Crisp: pack each cube into (fixed conditions, their values) and each configuration
         # into its values; a cube holds a configuration when they agree on the fixed bits.
@@ -216,7 +227,7 @@ def find_prime_implicants(
             method = "hitting" if remainders == "dont_care" else "merge"
     complete = True
     if method == "dense":
-        primes = _dense(on, off, dont_care, levels, remainders)
+        return _dense(on, off, dont_care, levels, remainders), True  # sorted, distinct
     elif method == "hitting":
         if remainders != "dont_care":
             raise ValueError("the hitting-set method needs remainders as don't-cares")
@@ -342,7 +353,13 @@ def unique_cubes(cubes: np.ndarray) -> np.ndarray:
 
 def sort_cubes(cubes: np.ndarray) -> np.ndarray:
     """Sort cubes by number of literals, then by the position and level of their literals."""
-    cubes = unique_cubes(np.asarray(cubes, dtype=np.int8).reshape(-1, cubes.shape[-1]))
+    cubes = np.asarray(cubes, dtype=np.int8).reshape(-1, cubes.shape[-1])
+    k = cubes.shape[1]
+    if 0 < k <= CRISP_TABLE_LIMIT and cubes.shape[0] > 1 and cubes.max() <= 1 and cubes.min() >= -1:
+        # Crisp: the distinct cubes' positions in the table of every cube (already sorted).
+        _, _, table, position = _crisp_table(k)
+        return table[np.unique(position[_crisp_codes(cubes)])]
+    cubes = unique_cubes(cubes)
     if cubes.shape[0] == 0:
         return cubes
     return cubes[np.lexsort(_literal_keys(cubes))]
@@ -379,6 +396,14 @@ def _any_zeta(arr: np.ndarray, levels: Sequence[int], first_axis: int = 0) -> np
 def _dense(
     on: np.ndarray, off: np.ndarray, dont_care: np.ndarray, levels: Sequence[int], remainders: str
 ) -> np.ndarray:
+    """The prime implicants by the dense algorithm, sorted as :func:`sort_cubes`."""
+    k = len(levels)
+    if 0 < k <= CRISP_TABLE_LIMIT and all(n == 2 for n in levels):
+        if remainders == "dont_care":
+            forbidden = _config_sets([off], k)
+        else:
+            forbidden = ~_config_sets([np.vstack([on, dont_care])], k)
+        return _crisp_primes(_config_sets([on], k)[0], forbidden, k)[0]
     shape = tuple(n + 1 for n in levels)
     forbidden = np.zeros(shape, dtype=bool)
     if remainders == "dont_care":
@@ -396,7 +421,98 @@ def _dense(
     del forbidden
     cubes = _prime_cells(implicant, levels).astype(np.int8)
     cubes[cubes == np.asarray(levels, dtype=np.int8)] = -1
-    return cubes
+    return sort_cubes(cubes)
+
+
+#: Crisp functions of at most this many conditions are tabulated as bit sets of
+#: configurations (one table of every cube's configurations, made once per number of
+#: conditions: 3^k cubes x 2^k bits, 210 kB for 8 conditions).
+CRISP_TABLE_LIMIT = 8
+
+
+def _config_sets(groups: Sequence[np.ndarray], k: int) -> np.ndarray:
+    """Each group of crisp configurations as a bit set over the ``2^k`` configurations
+    (configuration ``x`` is bit ``sum(x_j 2^j)``), in 64-bit words (groups x words)."""
+    flags = np.zeros((len(groups), max(64, 1 << k)), dtype=bool)
+    weights = _BIT_WEIGHTS[:k]
+    if len(groups) == 1:
+        flags[0, np.asarray(groups[0], dtype=np.int64).reshape(-1, k) @ weights] = True
+    else:
+        ids = [np.asarray(g, dtype=np.int64).reshape(-1, k) @ weights for g in groups]
+        owner = np.repeat(np.arange(len(groups)), [i.size for i in ids])
+        if owner.size:
+            flags[owner, np.concatenate(ids)] = True
+    return np.packbits(flags, axis=1, bitorder="little").view("<u8")
+
+
+_BIT_WEIGHTS = 1 << np.arange(CRISP_TABLE_LIMIT, dtype=np.int64)
+
+
+@lru_cache(maxsize=CRISP_TABLE_LIMIT)
+def _crisp_table(k: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The cubes of ``k`` crisp conditions in the order of :func:`sort_cubes`: each cube's
+    configurations (bit sets as in :func:`_config_sets`, words x cubes), the position of each
+    cube's parent freeing each condition (conditions x cubes; ``3^k``, a position past the
+    end, where the condition is already free), the cubes (int8, -1 free), and the position of
+    the cube of each base-3 code (:func:`_crisp_codes`)."""
+    n = 3**k
+    cells = np.indices((3,) * k).reshape(k, n).T.astype(np.int8)
+    cells[cells == 2] = -1
+    order = np.lexsort(_literal_keys(cells))
+    cubes = cells[order]
+    every = np.indices((2,) * k).reshape(k, -1).T[:, ::-1]  # row i: the configuration of bit i
+    inside = np.zeros((n, max(64, 1 << k)), dtype=bool)
+    inside[:, : 1 << k] = covers(cubes, every)
+    sets = np.ascontiguousarray(np.packbits(inside, axis=1, bitorder="little").view("<u8").T)
+    position = np.empty(n, dtype=np.int64)
+    position[order] = np.arange(n)
+    digits = np.where(cubes < 0, 2, cubes).astype(np.int64)
+    step = 3 ** np.arange(k - 1, -1, -1, dtype=np.int64)
+    freed = position[(digits @ step)[:, None] + (2 - digits) * step]
+    parents = np.ascontiguousarray(np.where(cubes < 0, n, freed).T)
+    for a in (sets, parents, cubes, position):
+        a.flags.writeable = False
+    return sets, parents, cubes, position
+
+
+def _crisp_codes(cubes: np.ndarray) -> np.ndarray:
+    """Base-3 code of each crisp cube (first condition most significant, free = 2)."""
+    k = cubes.shape[1]
+    digits = np.where(cubes < 0, 2, cubes).astype(np.int64)
+    return digits @ (3 ** np.arange(k - 1, -1, -1, dtype=np.int64))
+
+
+def _crisp_primes(positive: np.ndarray, forbidden: np.ndarray, k: int) -> list[np.ndarray]:
+    """The prime implicants (sorted as :func:`sort_cubes`) of crisp positive configurations
+    (one bit set, :func:`_config_sets`) for each set of forbidden ones (sets x words): the
+    dense algorithm on bit sets (a cube is an implicant when it holds a positive
+    configuration and no forbidden one, prime when no parent is an implicant)."""
+    sets, parents, cubes, _ = _crisp_table(k)
+    n_sets, n = forbidden.shape[0], cubes.shape[0]
+    if not n_sets:
+        return []
+    hit = (sets[0] & positive[0]) != 0
+    for w in range(1, sets.shape[0]):
+        hit |= (sets[w] & positive[w]) != 0
+    idx = np.flatnonzero(hit)  # the cubes holding a positive configuration
+    inside = sets[:, idx]
+    owners, ats = [], []
+    step = max(1, _MANY_CUBES // max(1, inside.size))
+    for lo in range(0, n_sets, step):
+        part = forbidden[lo : lo + step]
+        bad = (inside[0][None, :] & part[:, 0, None]) != 0
+        for w in range(1, inside.shape[0]):
+            bad |= (inside[w][None, :] & part[:, w, None]) != 0
+        owner, j = np.nonzero(~bad)
+        owners.append(owner + lo)
+        ats.append(idx[j])
+    owner, at = (owners[0], ats[0]) if len(owners) == 1 else (np.concatenate(owners), np.concatenate(ats))
+    implicant = np.zeros((n_sets, n + 1), dtype=bool)
+    implicant[owner, at] = True
+    freer = implicant.ravel()[parents[:, at] + owner * (n + 1)].any(axis=0)
+    prime = ~freer
+    counts = np.bincount(owner[prime], minlength=n_sets)
+    return np.split(cubes[at[prime]], np.cumsum(counts)[:-1])
 
 
 def _prime_cells(implicant: np.ndarray, levels: Sequence[int], first_axis: int = 0) -> np.ndarray:
@@ -435,6 +551,9 @@ def dense_primes_many(
     sets = [np.asarray(d, dtype=np.int64).reshape(-1, k) for d in dont_cares]
     if on.shape[0] == 0 or not sets:
         return [np.zeros((0, k), dtype=np.int8) for _ in sets]
+    if 0 < k <= CRISP_TABLE_LIMIT and all(n == 2 for n in levels):
+        positive = _config_sets([on], k)[0]
+        return _crisp_primes(positive, ~(_config_sets(sets, k) | positive), k)
     step = max(1, _MANY_CUBES // space)
     if len(sets) > step:
         chunks = (dense_primes_many(on, sets[lo : lo + step], levels) for lo in range(0, len(sets), step))

@@ -17,6 +17,7 @@ import time
 import warnings
 from collections.abc import Sequence
 from itertools import chain
+from typing import NamedTuple
 
 import numpy as np
 
@@ -47,11 +48,14 @@ def solve(
     time_limit: float | None = None,
     max_nodes: int | None = None,
     warn: bool = True,
+    lean: bool = False,
 ) -> Solution:
     """The conservative (``"?"`` not in ``include_t``) or parsimonious solution of ``tt``.
 
     Arguments as :func:`qca.minimize` (already validated); ``deadline`` is the absolute
-    ``time.monotonic()`` end of the budget, ``time_limit`` the budget in words.
+    ``time.monotonic()`` end of the budget, ``time_limit`` the budget in words. With
+    ``lean=True`` only the implicants, the models as their rows and the search's status are
+    returned (a :class:`LeanSolution`, for callers that use nothing else).
     """
     on, off, dont_care, remainders = _sets(tt, include_t)
     if on.shape[0] == 0:
@@ -108,8 +112,10 @@ def solve(
         primes_lower_bound=lower,
         max_nodes=max_nodes,
         warn=warn,
+        lean=lean,
     )
-    sol.__dict__["_chart"] = chart  # Solution._chart: the same implicants over the same rows
+    if not lean:
+        sol.__dict__["_chart"] = chart  # Solution._chart: the same implicants over the same rows
     return sol
 
 
@@ -130,9 +136,13 @@ def _share_of(deadline: float | None, start: float, share: float) -> float | Non
 
 
 def _sets(tt: TruthTable, include: tuple[str, ...]) -> tuple[np.ndarray, np.ndarray, np.ndarray, str]:
-    on = tt.configs_with("1")
-    dont_care = np.vstack([tt.configs_with("C") if "C" in include else np.zeros((0, len(tt.levels)), int)])
-    off = np.vstack([tt.configs_with("0"), *([] if "C" in include else [tt.configs_with("C")])])
+    # (TruthTable.configs_with for each code, the table checked once.)
+    tt.check_unedited()
+    codes, configs = tt.out_codes, tt.configs
+    on = configs[codes == "1"]
+    contradictions = configs[codes == "C"]
+    dont_care = np.vstack([contradictions if "C" in include else np.zeros((0, len(tt.levels)), int)])
+    off = np.vstack([configs[codes == "0"], *([] if "C" in include else [contradictions])])
     if "?" in include:
         # Remainders are don't-cares, except those excluded (coded negative) by the user.
         return on, np.vstack([off, tt.excluded_configs]), dont_care, "dont_care"
@@ -236,9 +246,22 @@ def warn_incomplete(status: str, setting: str | None, stacklevel: int = 3) -> No
     warnings.warn(f"{status}; {advice}" if advice else status, IncompleteSearchWarning, stacklevel=stacklevel)
 
 
+class LeanSolution(NamedTuple):
+    """What :func:`solve` gives with ``lean=True``: the implicants, each model as rows of
+    them (in the order of the models), and the search's status (as :class:`Solution`)."""
+
+    pi_cubes: np.ndarray
+    model_covers: list[tuple[int, ...]]
+    search_complete: bool
+    search_finished: bool
+    search_status: str
+
+
 def ordered_covers(cover_list: Sequence[tuple[int, ...]], pis: np.ndarray) -> list[tuple[int, ...]]:
     """Covers in the order models are listed: fewest implicants, then fewest literals, then
     lowest implicant indices."""
+    if len(cover_list) <= 1:
+        return list(cover_list)
     literal = (pis >= 0).sum(axis=1).tolist().__getitem__
     return sorted(cover_list, key=lambda c: (len(c), sum(map(literal, c)), c))
 
@@ -269,12 +292,14 @@ def solution_from_primes(
     primes_lower_bound: int | None = None,
     warn: bool = True,
     max_nodes: int | None = None,
+    lean: bool = False,
     **extra: object,
 ) -> Solution:
     """Solve the prime-implicant chart of ``pis`` over the positive configurations ``on``.
 
     ``primes_lower_bound`` is given (a valid lower bound on the minimum size) when ``pis`` is
-    only part of the prime implicants (generation stopped at the deadline).
+    only part of the prime implicants (generation stopped at the deadline). ``lean``: as
+    :func:`solve`.
     """
     if chart is None:
         chart = covers(pis, on)
@@ -286,8 +311,17 @@ def solution_from_primes(
         deadline=deadline,
         costs=(pis >= 0).sum(axis=1),
     )
-    names = _cube_names(pis, tt.conditions, tt.multivalue)
     ordered = ordered_covers(res.covers, pis)
+    if lean:
+        status, _, _ = search_status(res, len(ordered), time_limit, primes_lower_bound)
+        return LeanSolution(  # type: ignore[return-value]
+            pi_cubes=pis,
+            model_covers=ordered,
+            search_complete=res.complete and primes_lower_bound is None,
+            search_finished=res.counted_all and res.size_proven and primes_lower_bound is None,
+            search_status=status,
+        )
+    names = _cube_names(pis, tt.conditions, tt.multivalue)
     name = names.__getitem__
     # Every model's cubes cut from one gathered array (one fancy index instead of one a model).
     flat = pis[list(chain.from_iterable(ordered))]
@@ -302,7 +336,7 @@ def solution_from_primes(
         notes.append(status)
         if warn:
             warn_incomplete(status, setting, stacklevel=4)
-    return Solution(
+    sol = Solution(
         truth_table=tt,
         solution_type=kind,
         include=include,
@@ -322,4 +356,6 @@ def solution_from_primes(
         search_finished=res.counted_all and res.size_proven and primes_lower_bound is None,
         **extra,  # type: ignore[arg-type]
     )
+    sol.__dict__["_model_covers"] = ordered  # each model's implicants as rows of ``pis``
+    return sol
 

@@ -101,30 +101,40 @@ def allocation_counts(u: np.ndarray, weights: np.ndarray) -> np.ndarray:
     :func:`allocate`, without sorting the uniforms.
 
     A participant with floored uniform ``key`` goes to worker ``#{w : share[w] <= key}``. The
-    ``2**40`` grid is cut into ``2**b >= 4 W`` equal cells per replication; a key in a cell that
+    ``2**40`` grid is cut into ``2**b >= 8 W`` equal cells per replication; a key in a cell that
     holds no share has as many shares at or below it as there are shares in earlier cells (one
-    table look-up), and only keys in a cell holding a share are searched among the shares.
+    table look-up); a key in a cell holding shares adds those of them at or below it (compared
+    one by one, or searched when a cell holds many).
     """
     n_r, n_w = weights.shape
+    n_p = u.shape[1]
     share = _shares(weights)
-    bits = min(max(int(4 * n_w - 1).bit_length(), 1), 40)
+    bits = min(max(int(8 * n_w - 1).bit_length(), 1), 40)
     shift, n_cells = 40 - bits, (1 << bits) + 1  # cell 2**b holds only the last share
     rows = np.arange(n_r, dtype=np.int64)[:, None]
     per_cell = np.bincount(((share >> shift) + rows * n_cells).ravel(),
                            minlength=n_r * n_cells).reshape(n_r, n_cells)
     before = np.cumsum(per_cell, axis=1)
     before -= per_cell
-    before += rows * n_w  # worker index offset by the replication's row, as in the flat counts
+    before += rows * n_w  # index of the cell's first share in share.ravel()
     keys = np.floor(u * _Q).astype(np.int64)
-    cell = (keys >> shift).ravel()
-    cell += np.repeat(np.arange(0, n_r * n_cells, n_cells, dtype=np.int64), u.shape[1])
-    slot = np.take(before, cell)
-    mixed = np.flatnonzero(np.take(per_cell, cell))
+    cell = keys >> shift
+    cell += rows * n_cells
+    slot = np.take(before, cell.ravel())
+    n_in = np.take(per_cell, cell.ravel())
+    mixed = np.flatnonzero(n_in)
     if mixed.size:
-        offset = rows << 41  # one search over all replications: keys and shares offset per row
-        n_p = u.shape[1]
-        slot[mixed] = np.searchsorted((share + offset).ravel(),
-                                      np.take(keys, mixed) + ((mixed // n_p) << 41), side="right")
+        key, first, n_in = np.take(keys, mixed), np.take(slot, mixed), np.take(n_in, mixed)
+        flat_share = share.ravel()
+        most = int(n_in.max())
+        if most <= 8:
+            last, pos = flat_share.size - 1, first.copy()
+            for j in range(most):
+                pos += (np.take(flat_share, np.minimum(first + j, last)) <= key) & (n_in > j)
+            slot[mixed] = pos
+        else:  # one search over all replications: keys and shares offset per row
+            slot[mixed] = np.searchsorted((share + (rows << 41)).ravel(),
+                                          key + ((mixed // n_p) << 41), side="right")
     return np.bincount(slot, minlength=n_r * n_w).reshape(n_r, n_w)
 
 

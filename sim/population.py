@@ -117,14 +117,16 @@ def allocation_counts(u: np.ndarray, weights: np.ndarray) -> np.ndarray:
     before = np.cumsum(per_cell, axis=1)
     before -= per_cell
     before += rows * n_w  # index of the cell's first share in share.ravel()
-    keys = np.floor(u * _Q).astype(np.int64)
-    cell = keys >> shift
+    # The cell of a uniform is floor(u * 2**b) = floor(u * 2**40) >> shift (both products are
+    # exact: powers of two); its key floor(u * 2**40) is needed only in cells holding shares.
+    cell = (u * float(1 << bits)).astype(np.int64)  # u >= 0: truncation is the floor
     cell += rows * n_cells
     slot = np.take(before, cell.ravel())
     n_in = np.take(per_cell, cell.ravel())
     mixed = np.flatnonzero(n_in)
     if mixed.size:
-        key, first, n_in = np.take(keys, mixed), np.take(slot, mixed), np.take(n_in, mixed)
+        key = np.floor(np.take(u, mixed) * _Q).astype(np.int64)
+        first, n_in = np.take(slot, mixed), np.take(n_in, mixed)
         flat_share = share.ravel()
         most = int(n_in.max())
         if most <= 8:

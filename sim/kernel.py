@@ -4,10 +4,12 @@ The Mesa model (:mod:`sim.model`) steps week by week. A participant referred in 
 log entry-survival ``log_q`` and uniform-derived ``log_u`` enters accommodation in waiting week
 ``k`` (``k = 1..housing_window_weeks``), the first with ``k * log_q < log_u``; a housed participant
 with relative hazard ``r`` and ``log_v`` fails in tenancy week ``s`` (``s = 1..sustain_weeks``), the
-first with ``r * L0[s - 1] < log_v``, otherwise sustains. Both rules are monotone in the week, so
-the kernel finds the first week in closed form (a geometric quotient and a sorted search) and then
-corrects it against the SAME floating-point comparisons the Mesa agents make: the two engines agree
-exactly, not just in distribution.
+first with ``r * L0[s - 1] < log_v``, otherwise sustains. Both rules are monotone in the week (a
+fixed-sign coefficient times a monotone factor), so whether a participant is housed (fails) at all
+is the comparison at the last week, and the kernel finds the first week in closed form (a
+geometric quotient and a sorted search) and then corrects it against the SAME floating-point
+comparisons the Mesa agents make: the two engines agree exactly, not just in distribution. A
+cohort needs only who is housed and who sustains, so the weeks are found on first access.
 
 References
 ----------
@@ -37,8 +39,6 @@ class Outcomes:
     ``weeks`` (a function returning them in that order): a cohort needs only the counts.
     """
 
-    _WEEKS = ("housing_week", "failure_week", "exit_week", "n_meetings")
-
     def __init__(self, housed: np.ndarray, housing_week: np.ndarray | None, failed: np.ndarray,
                  failure_week: np.ndarray | None, sustained: np.ndarray,
                  exit_week: np.ndarray | None, n_meetings: np.ndarray | None,
@@ -55,10 +55,10 @@ class Outcomes:
             self._weeks = self._compute()
         return self._weeks[i]
 
-    housing_week = property(lambda self: self._week(0))
-    failure_week = property(lambda self: self._week(1))
-    exit_week = property(lambda self: self._week(2))
-    n_meetings = property(lambda self: self._week(3))
+    housing_week = property(lambda self: self._week(0), doc="Programme week housed, -1 if never.")
+    failure_week = property(lambda self: self._week(1), doc="Tenancy week of failure, -1 if none.")
+    exit_week = property(lambda self: self._week(2), doc="Programme week the participant leaves.")
+    n_meetings = property(lambda self: self._week(3), doc="Weeks from referral to exit, inclusive.")
 
 
 @dataclass(frozen=True, eq=False)

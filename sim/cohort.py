@@ -23,13 +23,15 @@ __all__ = ["cohort_arrays", "cohort_frame", "participant_frame"]
 def cohort_arrays(scenario: Scenario, pop: Population, out: Outcomes) -> dict[str, np.ndarray]:
     """Cohort columns as ``(R, W)`` arrays from a stacked population and its outcomes."""
     n_r, n_w = pop.org.shape
-    flat = (np.arange(n_r, dtype=np.int64)[:, None] * n_w + pop.worker).ravel()
+    # Participants are listed by worker (sim.population.allocate): a worker's count is the
+    # difference of running totals at the ends of its block.
+    ends = np.cumsum(pop.caseload.ravel())
 
-    def count(mask: np.ndarray | None) -> np.ndarray:
-        idx = flat if mask is None else flat[mask.ravel()]
-        return np.bincount(idx, minlength=n_r * n_w).reshape(n_r, n_w).astype(np.int64)
+    def count(mask: np.ndarray) -> np.ndarray:
+        total = np.concatenate(([0], np.cumsum(mask.ravel(), dtype=np.int64)))
+        return np.diff(total[ends], prepend=0).reshape(n_r, n_w)
 
-    n_part, n_housed, n_sust = count(None), count(out.housed), count(out.sustained)
+    n_part, n_housed, n_sust = pop.caseload.copy(), count(out.housed), count(out.sustained)
     with np.errstate(divide="ignore", invalid="ignore"):
         rate = np.where(n_housed > 0, n_sust / np.maximum(n_housed, 1), 0.0)
     cols: dict[str, np.ndarray] = {

@@ -156,11 +156,12 @@ def make_generator(scenario: str, settings: GeneratorSettings | None = None) -> 
 
 
 #: Most workers the batched kernel simulates in one call (replications x cohort size): its
-#: working memory is ~300 bytes per worker per replication (a 100,000-worker cohort needs
-#: ~0.3 GB), and calls above ~50,000 workers run slower per worker (measured: N = 1,000 takes
-#: 4.4 ms per replication in calls of 50 and 9 ms in calls of 200). Replication ``r`` is the
-#: same whatever it is simulated with (:mod:`sim.draws`), so the split changes no cohort.
-MAX_BATCH_CASES = 50_000
+#: working memory grows with the call (a 100,000-worker cohort needs ~0.3 GB), and larger calls
+#: run slower per worker once their arrays leave the CPU caches (measured per replication, calls
+#: of 10,000 vs 50,000 workers: N = 1,000 1.84 vs 2.26 ms, N = 10,000 18.5 vs 20.7 ms; N = 65
+#: unchanged). Replication ``r`` is the same whatever it is simulated with (:mod:`sim.draws`),
+#: so the split changes no cohort.
+MAX_BATCH_CASES = 10_000
 
 
 class ProgrammeGenerator:

@@ -54,11 +54,23 @@ def likert_scores(z: np.ndarray, item_u: np.ndarray, spec: ConditionSpec) -> np.
         return spec.items * np.clip(spec.item_mean + spec.item_sd * z, lo, hi)
     scale = spec.item_sd / math.sqrt(1.0 + s * s)
     bounds = (np.arange(lo, hi, dtype=float) + 0.5 - spec.item_mean) / scale  # y-scale, (C,)
-    cdf = special.ndtr((bounds - z[..., None]) / s)  # P(y <= bound | z), (..., C)
-    category = np.zeros(item_u.shape, dtype=np.int8 if len(bounds) < 128 else np.int32)
-    for c in range(len(bounds)):
-        category += item_u > cdf[..., c:c + 1]
-    return item_u.shape[-1] * lo + category.sum(axis=-1, dtype=np.int64)
+    x = bounds.reshape(-1, *([1] * z.ndim)) - z  # category boundary first: (C, ...)
+    x /= s
+    cdf = special.ndtr(x, out=x)  # P(y <= bound | z)
+    n_items, n_cat = item_u.shape[-1], len(bounds)
+    # above[c] counts the items whose uniform exceeds boundary c's probability (a count per
+    # boundary, summed over items; one comparison per item and boundary, as ever)
+    above = np.zeros(cdf.shape, dtype=np.int8 if n_items < 128 else np.int64)
+    hit = np.empty(cdf.shape, dtype=bool)
+    for i in range(n_items):
+        np.greater(np.ascontiguousarray(item_u[..., i]), cdf, out=hit)
+        above += hit
+    if 1 < n_cat and n_items * n_cat < 128:  # the total fits int8: add the boundary rows
+        total = above[0].copy()
+        for c in range(1, n_cat):
+            total += above[c]
+        return n_items * lo + total.astype(np.int64)
+    return n_items * lo + above.sum(axis=0, dtype=np.int64)
 
 
 def recorded_values(z: np.ndarray, noise: np.ndarray, spec: ConditionSpec) -> np.ndarray:

@@ -53,7 +53,7 @@ from .measurement import likert_scores, recorded_values
 from .recipe import path_membership
 from .scenario import LOG_ODDS_95, ConditionSpec, Scenario
 
-__all__ = ["Population", "allocate", "build_population", "derive_population",
+__all__ = ["Population", "allocate", "allocation_counts", "build_population", "derive_population",
            "latent_membership", "direct_membership"]
 
 
@@ -74,6 +74,7 @@ class Population:
     log_q: np.ndarray          # (R, P) log(1 - weekly entry probability)
     log_u: np.ndarray          # (R, P) log(1 - entry uniform)
     log_v: np.ndarray          # (R, P) log(1 - failure uniform)
+    caseload: np.ndarray       # (R, W) int64 participants allocated to each worker
 
     def replication(self, i: int) -> Population:
         """Replication ``i`` as a population with a leading axis of length 1."""
@@ -86,6 +87,59 @@ class Population:
 _Q = 2.0**40  # allocation shares and uniforms are compared on a 2**-40 integer grid
 
 
+def _shares(weights: np.ndarray) -> np.ndarray:
+    """Cumulative weight shares floored to the ``2**-40`` grid (int64, non-decreasing per row),
+    the last set to ``2**40`` (the last worker takes every remaining participant)."""
+    cum = np.cumsum(weights, axis=-1)
+    share = np.floor(cum / cum[:, -1:] * _Q).astype(np.int64)
+    share[:, -1] = 1 << 40
+    return share
+
+
+def allocation_counts(u: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    """Participants allocated to each worker (int64, ``weights.shape``): the caseloads of
+    :func:`allocate`, without sorting the uniforms.
+
+    A participant with floored uniform ``key`` goes to worker ``#{w : share[w] <= key}``. The
+    ``2**40`` grid is cut into ``2**b >= 8 W`` equal cells per replication; a key in a cell that
+    holds no share has as many shares at or below it as there are shares in earlier cells (one
+    table look-up); a key in a cell holding shares adds those of them at or below it (compared
+    one by one, or searched when a cell holds many).
+    """
+    n_r, n_w = weights.shape
+    n_p = u.shape[1]
+    share = _shares(weights)
+    bits = min(max(int(8 * n_w - 1).bit_length(), 1), 40)
+    shift, n_cells = 40 - bits, (1 << bits) + 1  # cell 2**b holds only the last share
+    rows = np.arange(n_r, dtype=np.int64)[:, None]
+    per_cell = np.bincount(((share >> shift) + rows * n_cells).ravel(),
+                           minlength=n_r * n_cells).reshape(n_r, n_cells)
+    before = np.cumsum(per_cell, axis=1)
+    before -= per_cell
+    before += rows * n_w  # index of the cell's first share in share.ravel()
+    # The cell of a uniform is floor(u * 2**b) = floor(u * 2**40) >> shift (both products are
+    # exact: powers of two); its key floor(u * 2**40) is needed only in cells holding shares.
+    cell = (u * float(1 << bits)).astype(np.int64)  # u >= 0: truncation is the floor
+    cell += rows * n_cells
+    slot = np.take(before, cell.ravel())
+    n_in = np.take(per_cell, cell.ravel())
+    mixed = np.flatnonzero(n_in)
+    if mixed.size:
+        key = np.floor(np.take(u, mixed) * _Q).astype(np.int64)
+        first, n_in = np.take(slot, mixed), np.take(n_in, mixed)
+        flat_share = share.ravel()
+        most = int(n_in.max())
+        if most <= 8:
+            last, pos = flat_share.size - 1, first.copy()
+            for j in range(most):
+                pos += (np.take(flat_share, np.minimum(first + j, last)) <= key) & (n_in > j)
+            slot[mixed] = pos
+        else:  # one search over all replications: keys and shares offset per row
+            slot[mixed] = np.searchsorted((share + (rows << 41)).ravel(),
+                                          key + ((mixed // n_p) << 41), side="right")
+    return np.bincount(slot, minlength=n_r * n_w).reshape(n_r, n_w)
+
+
 def allocate(u: np.ndarray, weights: np.ndarray) -> np.ndarray:
     """Central allocation: the worker of each participant, per replication row.
 
@@ -93,18 +147,15 @@ def allocate(u: np.ndarray, weights: np.ndarray) -> np.ndarray:
     worker indices are sorted: participants are listed by worker); a participant whose uniform
     lies in ``[share[w-1], share[w])`` of the cumulative weight shares goes to worker ``w``, i.e.
     the counts are a multinomial draw with probabilities ``weights / weights.sum()``. Shares and
-    uniforms are floored to a ``2**-40`` grid and offset per replication so that one integer
-    search serves all replications exactly.
+    uniforms are floored to a ``2**-40`` grid and compared as integers (exactly, in every
+    replication of a batch alike); the counts come from :func:`allocation_counts`.
     """
-    n_r, n_p = u.shape
-    n_w = weights.shape[-1]
-    cum = np.cumsum(weights, axis=-1)
-    offset = np.arange(n_r, dtype=np.int64)[:, None] << 41
-    keys = (np.floor(np.sort(u, axis=-1) * _Q).astype(np.int64) + offset).ravel()
-    share = np.floor(cum / cum[:, -1:] * _Q).astype(np.int64)
-    share[:, -1] = 1 << 40  # the last worker takes every remaining participant
-    below = np.searchsorted(keys, (share + offset).ravel(), side="left").reshape(n_r, n_w)
-    counts = np.diff(below - np.arange(n_r)[:, None] * n_p, prepend=0, axis=1)
+    return _workers(allocation_counts(u, weights), u.shape[1])
+
+
+def _workers(counts: np.ndarray, n_p: int) -> np.ndarray:
+    """Sorted worker index of each participant from the caseloads ``counts`` (R, W)."""
+    n_r, n_w = counts.shape
     return np.repeat(np.tile(np.arange(n_w, dtype=np.int64), n_r), counts.ravel()).reshape(
         n_r, n_p)
 
@@ -159,9 +210,8 @@ def derive_population(scenario: Scenario, d: Draws) -> Population:
             observed[c.name] = likert_scores(z, d.item_u[..., items[c.name]], c)
         else:
             observed[c.name] = recorded_values(z, d.record_e[..., records[c.name]], c)
-    worker = allocate(d.alloc_u, weights)
-    flat = (np.arange(n_r, dtype=np.int64)[:, None] * n_w + worker).ravel()
-    caseload = np.bincount(flat, minlength=n_r * n_w).reshape(n_r, n_w).astype(np.int64)
+    caseload = allocation_counts(d.alloc_u, weights)
+    worker = _workers(caseload, d.alloc_u.shape[1])
     if caseload_col is not None:
         c = scenario.conditions[caseload_col]
         if scenario.fuzzy_truth:
@@ -173,21 +223,33 @@ def derive_population(scenario: Scenario, d: Draws) -> Population:
     observed = {c.name: observed[c.name] for c in scenario.conditions if c.measured}
     paths = path_membership(true, scenario.compiled_recipe)
     in_recipe = paths.max(axis=-1)
-    needs = np.ones(d.needs_u.shape, dtype=np.int64)
-    for c in scenario.needs_cdf:  # inverse CDF: 1 + #{k : u >= F(k)}
-        needs += d.needs_u >= c
-    log_hr = scenario.needs_log_hr_table[needs - 1] + part.frailty_sd * d.frailty
+    need_idx = _need_index(d.needs_u, scenario.needs_cdf)  # needs - 1
+    log_hr = np.take(scenario.needs_log_hr_table, need_idx)
+    log_hr += part.frailty_sd * d.frailty
     log_effect = math.log(haz.recipe_hazard_ratio)
+    # Participants are listed by worker: a worker's value reaches its participants by np.repeat.
+    per_participant = caseload.ravel()
     if scenario.fuzzy_truth:
-        log_hr = log_hr + np.take_along_axis(in_recipe * log_effect, worker, axis=1)
+        log_hr += np.repeat((in_recipe * log_effect).ravel(), per_participant).reshape(log_hr.shape)
     else:  # 0/1 membership: add the effect where it is 1 (bit-identical to m * log HR)
-        log_hr = np.where(np.take_along_axis(in_recipe > 0.5, worker, axis=1),
-                          log_hr + log_effect, log_hr)
+        member = np.repeat((in_recipe > 0.5).ravel(), per_participant).reshape(log_hr.shape)
+        np.add(log_hr, log_effect, out=log_hr, where=member)
     return Population(
         org=np.broadcast_to(np.arange(n_w, dtype=np.int64) % prog.n_orgs, (n_r, n_w)),
         latent=d.latent, true=true, observed=observed, paths=paths, in_recipe=in_recipe,
         worker=worker,
-        referral_week=np.floor(d.referral_u * prog.referral_weeks).astype(np.int64),
-        needs=needs, rel_hazard=np.exp(log_hr),
-        log_q=scenario.log_q_table[needs - 1], log_u=_log1m(d.entry_u), log_v=_log1m(d.fail_u),
+        # u * weeks >= 0, so truncation is the floor
+        referral_week=(d.referral_u * prog.referral_weeks).astype(np.int64),
+        needs=need_idx + 1, rel_hazard=np.exp(log_hr, out=log_hr),
+        log_q=np.take(scenario.log_q_table, need_idx), log_u=_log1m(d.entry_u),
+        log_v=_log1m(d.fail_u), caseload=caseload,
     )
+
+
+def _need_index(u: np.ndarray, cdf: np.ndarray) -> np.ndarray:
+    """Inverse CDF index ``#{k : u >= cdf[k]}`` (int64; needs is one more)."""
+    small = len(cdf) < 127
+    count = np.zeros(u.shape, dtype=np.int8 if small else np.int64)
+    for c in cdf:
+        count += u >= c
+    return count.astype(np.int64) if small else count

@@ -56,9 +56,7 @@ def test_wide_blocks_with_few_rows_are_solved_exactly_on_their_core(seed, n_rows
     # More implicants than the exact search takes on the whole block; few rows, so the
     # undominated core is small: its exact size must be the integer program's.
     chart = _wide_chart(seed, EXACT_CANDIDATES + 200, n_rows, 0.15)
-    # The size is the point here; counting the ties of 1,200 implicants is bounded by the
-    # pipeline's budget (unbounded, a rare chart counts for minutes).
-    res = minimum_covers(chart, max_models=5, max_nodes=200_000)
+    res = minimum_covers(chart, max_models=5)
     assert res.size_proven and res.size == _milp_min(chart)
     for cover in res.covers:
         assert len(cover) == res.size and chart[list(cover)].any(axis=0).all()

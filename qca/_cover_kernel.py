@@ -29,7 +29,7 @@ from numba.core import cgutils
 from numba.extending import intrinsic
 from numba.typed import Dict
 
-__all__ = ["WORDS", "MAX_BITS", "run_ties", "run_minimum", "run_size", "new_memo",
+__all__ = ["WORDS", "MAX_BITS", "greedy_cover", "run_ties", "run_minimum", "run_size", "new_memo",
            "as_words", "as_word_rows", "from_words"]
 
 WORDS = 4
@@ -278,6 +278,43 @@ def xminimum(all_rows, cap, rm, cm, weights, has_w, memo, ctr, deadline):
                 rows, left = rest, left - 1
                 break
     return v, np.sort(cover[:n]), n
+
+@njit(cache=True)
+def greedy_cover(cm, rows):
+    """:meth:`qca.cover._CoverSearch.greedy_cover`: the first of the largest gains until every
+    row is covered, then each chosen implicant (in the order chosen) dropped when the others
+    still cover every row; sorted."""
+    all_rows = (rows[0], rows[1], rows[2], rows[3])
+    n = cm.shape[0]
+    chosen = np.empty(n, dtype=np.int64)
+    k = 0
+    left = all_rows
+    while not empty4(left):
+        best = 0
+        best_gain = 0
+        for i in range(n):
+            gain = count4(and4(row(cm, i), left))
+            if gain > best_gain:
+                best, best_gain = i, gain
+        left = andnot4(left, row(cm, best))
+        chosen[k] = best
+        k += 1
+    keep = chosen[:k].copy()
+    m = k
+    for t in range(k):
+        i = chosen[t]
+        got = z4()
+        for s in range(m):
+            if keep[s] != i:
+                got = or4(got, row(cm, keep[s]))
+        if empty4(andnot4(all_rows, got)):
+            out = 0
+            for s in range(m):
+                if keep[s] != i:
+                    keep[out] = keep[s]
+                    out += 1
+            m = out
+    return np.sort(keep[:m])
 
 # ---------------------------------------------------------------- ties (_TieSearch)
 
@@ -585,6 +622,7 @@ def warm_up() -> None:
     memo = new_memo()
     run_minimum(1, rm, cm, w, False, memo, np.array([0, -1, 0, 0], dtype=np.int64), np.inf)
     run_size(full, 2, rm, cm, w, False, memo, np.array([0, -1, 0, 0], dtype=np.int64), np.inf)
+    greedy_cover(cm, full)
     run_ties(full, z, 2, rm, cm, w, False, np.ones(3, dtype=np.int64), 10,
              np.array([0, -1, 0, 0], dtype=np.int64), np.inf, rm, cm, w, False, memo, True)
 

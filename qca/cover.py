@@ -820,7 +820,7 @@ class _Block:
     def solve_size(self, irredundant: bool) -> None:
         s = self.search
         self.low = s.lower_bound(s.all_rows, 0)
-        greedy = s.greedy_cover()
+        greedy = s.greedy_cover(self.kernel)
         self.high, self.first = len(greedy), greedy
         if irredundant or self.low == self.high:
             return
@@ -1249,8 +1249,12 @@ class _CoverSearch:
             bound = max(bound, math.ceil(total - 1e-7))
         return bound
 
-    def greedy_cover(self) -> tuple[int, ...]:
-        """Chvatal's greedy cover (most uncovered rows first, lowest index on ties), irredundant."""
+    def greedy_cover(self, kernel=None) -> tuple[int, ...]:
+        """Chvatal's greedy cover (most uncovered rows first, lowest index on ties), irredundant
+        (compiled when ``kernel``, the compiled searches' module, is given: the same cover)."""
+        if kernel is not None:
+            _, cm = self.word_masks(kernel)
+            return tuple(kernel.greedy_cover(cm, kernel.as_words(self.all_rows)).tolist())
         chosen = []
         if self.n_candidates <= 2000:  # bit masks; a sparse product pays off on wide charts only
             left = self.all_rows

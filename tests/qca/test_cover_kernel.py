@@ -120,3 +120,14 @@ def test_a_machine_without_the_build_is_told(tmp_path):
     cover.load_compiled_searches()
     assert not cover.compiled_searches_need_building()
 
+
+
+@settings(max_examples=80, deadline=None)
+@given(seed=st.integers(0, 2**32 - 1), n_pi=st.integers(1, 256), n_rows=st.integers(1, 256),
+       density=st.sampled_from([0.02, 0.1, 0.3]))
+def test_compiled_greedy_cover_is_the_python_one(seed, n_pi, n_rows, density):
+    chart, _ = _random_chart(seed, n_pi, n_rows, density)
+    search = cover._CoverSearch([np.flatnonzero(chart[:, r]).tolist() for r in range(n_rows)], n_pi)
+    kernel = cover._kernel()
+    assert kernel is not None
+    assert search.greedy_cover(kernel) == search.greedy_cover()

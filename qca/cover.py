@@ -271,11 +271,11 @@ def _kept_masks(left: list[int], masks: list[int], n_pi: int) -> list[int]:
     if len(first) >= _VECTOR_ROWS and n_pi <= 64:
         # The same rows by arrays: kept are the rows whose implicants include no other's
         # (a row dropped in the loop below is a superset of a row kept before it).
-        m = np.array(list(first), dtype=np.uint64)
-        inside = (m[:, None] & m[None, :]) == m[:, None]  # [r, s]: r's implicants within s's
+        words = np.array(list(first), dtype=np.uint64)
+        inside = (words[:, None] & words[None, :]) == words[:, None]  # [r, s]: r's implicants within s's
         np.fill_diagonal(inside, False)
         keep = np.flatnonzero(~inside.any(axis=0))
-        order = keep[np.lexsort((m[keep], np.bitwise_count(m[keep])))]
+        order = keep[np.lexsort((words[keep], np.bitwise_count(words[keep])))]
         rows = list(first.values())
         return [rows[i] for i in order.tolist()]
     kept_masks: list[int] = []
@@ -494,7 +494,7 @@ def minimum_covers(
         budget.deadline = max(time.monotonic(), deadline - reserve)
     for b in blocks:
         b.enumerate_ties(max_models, irredundant)
-    blocks = [b.settle() if isinstance(b, _Remembered) else b for b in blocks]
+    settled = [b.settle() if isinstance(b, _Remembered) else b for b in blocks]
 
     # One pass over the blocks: their covers (sorted tuples of their implicants, ascending in
     # the chart), canonical covers, implicants used, counts and bounds.
@@ -503,7 +503,7 @@ def minimum_covers(
     used_parts = list(essential)
     n_covers, counted_all, listed_all, timed_out, out_of_nodes = 1, True, True, False, False
     low = high = n_ess
-    for b in blocks:
+    for b in settled:
         at = b.candidates.__getitem__
         lists.append([tuple(map(at, c)) for c in b.found])
         best_parts.extend(map(at, b.best))
@@ -567,7 +567,7 @@ class _Settled(NamedTuple):
     found: list[tuple[int, ...]]
     best: tuple[int, ...]
     used: int
-    count: int
+    n_covers: int
     size_nodes: int
     tie_nodes: int
 
@@ -663,6 +663,7 @@ class _Remembered:
             if self.block.exact is not None:
                 self.block.exact.budget = self.budget
             self.nodes = [s.size_nodes] if s is not None else []
+        assert self.block is not None  # made by the size stage, or just above
         self._run(self.block.enumerate_ties, max_models, irredundant)
         b = self.block
         clean = len(self.nodes) == 2 and not (b.timed_out or b.out_of_nodes)
@@ -679,10 +680,11 @@ class _Remembered:
         if self.block is not None:
             return self.block
         s = self.settled
+        assert s is not None  # both stages replayed
         b = _Block.__new__(_Block)
         b.candidates = self.candidates
         b.low, b.high, b.first, b.found, b.best, b.used, b.count = (
-            s.low, s.high, s.first, s.found, s.best, s.used, s.count
+            s.low, s.high, s.first, s.found, s.best, s.used, s.n_covers
         )
         b.counted_all, b.timed_out, b.out_of_nodes = True, False, False
         return b

@@ -520,6 +520,7 @@ def _every_config(levels: tuple[int, ...]) -> np.ndarray:
 def _model_membership(solution: Solution | LeanSolution, implicants: np.ndarray) -> np.ndarray:
     """Boolean matrix (models x implicants): which implicants (rows of ``implicants``, the
     solution's own) make up each model of a solution."""
+    covers_of: list[tuple[int, ...]] | None
     if isinstance(solution, LeanSolution):
         covers_of = solution.model_covers
         models: Sequence = covers_of

@@ -47,11 +47,12 @@ class Outcomes:
         given = (housing_week, failure_week, exit_week, n_meetings)
         if weeks is None and any(w is None for w in given):
             raise ValueError("Outcomes: week arrays or a function computing them are required")
-        self._weeks = None if weeks is not None else given
+        self._weeks: tuple[np.ndarray, ...] | None = None if weeks is not None else given  # type: ignore[assignment]
         self._compute = weeks
 
     def _week(self, i: int) -> np.ndarray:
         if self._weeks is None:
+            assert self._compute is not None
             self._weeks = self._compute()
         return self._weeks[i]
 

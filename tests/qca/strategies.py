@@ -27,3 +27,12 @@ def fuzzy_data(draw, min_conditions=2, max_conditions=5, max_cases=30):
     rng = np.random.default_rng(seed)
     x = rng.choice(np.r_[np.linspace(0.05, 0.45, 5), np.linspace(0.55, 0.95, 5)], size=(n, k + 1))
     return pd.DataFrame(x, columns=[f"C{j}" for j in range(k)] + ["Y"])
+
+
+def random_chart(rng: np.random.Generator, n_rows: int, n_pi: int,
+                 density: tuple[float, float] = (0.05, 0.5)) -> np.ndarray:
+    """A random prime-implicant chart (implicants x rows) of a density drawn from ``density``,
+    every row covered by at least one implicant."""
+    chart = rng.random((n_pi, n_rows)) < rng.uniform(*density)
+    chart[rng.integers(0, n_pi, size=n_rows), np.arange(n_rows)] = True
+    return chart

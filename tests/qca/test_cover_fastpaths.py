@@ -7,11 +7,11 @@ import pytest
 
 from qca import _bits, cover
 
+from .strategies import random_chart
+
 
 def _random_chart(rng: np.random.Generator, n_rows: int, n_pi: int) -> np.ndarray:
-    chart = rng.random((n_pi, n_rows)) < rng.uniform(0.03, 0.3)
-    chart[rng.integers(0, n_pi, size=n_rows), np.arange(n_rows)] = True  # every row coverable
-    return chart
+    return random_chart(rng, n_rows, n_pi, (0.03, 0.3))
 
 
 @pytest.mark.parametrize("seed", range(3))

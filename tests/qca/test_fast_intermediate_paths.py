@@ -15,11 +15,7 @@ import qca
 import qca.intermediate as intermediate
 from qca import cover, primes
 
-
-def _random_chart(rng: np.random.Generator, n_rows: int, n_pi: int) -> np.ndarray:
-    chart = rng.random((n_pi, n_rows)) < rng.uniform(0.05, 0.5)
-    chart[rng.integers(0, n_pi, size=n_rows), np.arange(n_rows)] = True  # every row coverable
-    return chart
+from .strategies import random_chart
 
 
 @pytest.mark.parametrize("seed", range(4))
@@ -57,7 +53,7 @@ def _kept_by_definition(chart: np.ndarray, left: list[int]) -> list[int]:
 def test_row_reduction_on_bit_sets_follows_its_definition() -> None:
     rng = np.random.default_rng(0)
     for _ in range(300):
-        chart = _random_chart(rng, int(rng.integers(1, 40)), int(rng.integers(1, 90)))
+        chart = random_chart(rng, int(rng.integers(1, 40)), int(rng.integers(1, 90)))
         masks = cover._row_masks(chart)
         assert masks == [sum(1 << int(p) for p in np.flatnonzero(chart[:, r])) for r in range(chart.shape[1])]
         left = [r for r in range(chart.shape[1]) if rng.random() < 0.8]
@@ -79,10 +75,10 @@ def _answers(charts, budgets, costs) -> list[tuple]:
 @pytest.mark.parametrize("seed", range(3))
 def test_replayed_blocks_give_every_field_of_a_search(seed: int, monkeypatch: pytest.MonkeyPatch) -> None:
     rng = np.random.default_rng(seed)
-    charts = [_random_chart(rng, int(rng.integers(1, 25)), int(rng.integers(1, 30))) for _ in range(60)]
+    charts = [random_chart(rng, int(rng.integers(1, 25)), int(rng.integers(1, 30))) for _ in range(60)]
     # Charts made of many small blocks (the case replayed), some repeated with other columns.
     for _ in range(30):
-        parts = [_random_chart(rng, int(rng.integers(1, 6)), int(rng.integers(1, 6))) for _ in range(4)]
+        parts = [random_chart(rng, int(rng.integers(1, 6)), int(rng.integers(1, 6))) for _ in range(4)]
         chart = np.zeros((sum(p.shape[0] for p in parts), sum(p.shape[1] for p in parts)), dtype=bool)
         i = j = 0
         for p in parts:

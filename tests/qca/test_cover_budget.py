@@ -50,7 +50,10 @@ def _wide_chart(seed: int, n_pi: int, n_rows: int, density: float) -> np.ndarray
     return chart
 
 
-@settings(max_examples=15, deadline=None)
+# Derandomised (the examples CI runs): some random charts of this shape take the exact search
+# minutes (millions of nodes on 32 rows x 1,200 implicants; issue #21's closing note of 2026-12-06).
+@pytest.mark.slow  # about 2 minutes
+@settings(max_examples=15, deadline=None, derandomize=True, database=None)
 @given(st.integers(0, 2**32 - 1), st.integers(12, EXACT_ROWS))
 def test_wide_blocks_with_few_rows_are_solved_exactly_on_their_core(seed, n_rows):
     # More implicants than the exact search takes on the whole block; few rows, so the

@@ -30,8 +30,14 @@ spent simulating, in the front end (calibration and truth tables), minimizing (c
 and parsimonious), in the intermediate solution, scoring, and elsewhere (measured in a separate
 pass after the timed one, by wrapping those functions).
 
+With ``--dask`` (and ``--jobs N``) this engine also runs every cell through the runner on a local
+Dask cluster of N single-threaded worker processes (``distributed.LocalCluster``, started once
+and warmed on one run before the timings, as a long-lived cluster is): wall-clock replications
+per second, and their ratio to the ``-j N`` joblib run, i.e. per core (issue 21: a Dask cluster
+at least as fast per core).
+
 Usage: ``python benchmarks/bench_pipeline.py [--reps 20] [--rounds 1] [--quick] [--jobs 2]
-[--runner-reps 200] [--baseline-rev 6094f64] [--only TEXT] [--stages]``
+[--runner-reps 200] [--baseline-rev 6094f64] [--only TEXT] [--stages] [--dask]``
 """
 
 from __future__ import annotations
@@ -176,13 +182,30 @@ def worker(spec: dict) -> dict:
         for name, params in spec["cells"]:
             for jobs in (1, spec["jobs"]):
                 out[name][f"j{jobs}"] = _runner_rate(params, spec["runner_reps"], jobs)
+    if spec.get("dask"):
+        _dask_rates(spec, out)
     return out
 
 
-def _runner_rate(params: dict, reps: int, jobs: int) -> dict:
+def _dask_rates(spec: dict, out: dict) -> None:
+    """Each cell through the runner on a local Dask cluster of ``jobs`` single-threaded worker
+    processes (``distributed.LocalCluster``, as ``dask worker`` processes on one machine), started
+    once and warmed on the first cell before the timings, as a long-lived cluster is."""
+    from distributed import LocalCluster
+
+    jobs = spec.get("jobs", 2)
+    with LocalCluster(n_workers=jobs, threads_per_worker=1, processes=True,
+                      dashboard_address=None) as cluster:
+        address = cluster.scheduler_address
+        _runner_rate(spec["cells"][0][1], max(jobs, spec["runner_reps"] // 4), jobs, address)
+        for name, params in spec["cells"]:
+            out[name]["dask"] = _runner_rate(params, spec["runner_reps"], jobs, address)
+
+
+def _runner_rate(params: dict, reps: int, jobs: int, scheduler: str | None = None) -> dict:
     """Wall-clock replications per second of a one-cell experiment run by the runner, and the
     CPU seconds of this process and of the worker processes that ended (0 when the runner
-    keeps its workers alive, as joblib's loky executor does)."""
+    keeps its workers alive, as joblib's loky executor does, and on a Dask ``scheduler``)."""
     import multiprocessing
     import os
     import shutil
@@ -199,8 +222,9 @@ def _runner_rate(params: dict, reps: int, jobs: int) -> dict:
         with Store(os.path.join(folder, "results.sqlite")) as store:
             before, cpu = os.times(), time.process_time()
             start = time.perf_counter()
-            run_experiment(experiment_from_dict(raw), store, backend="joblib" if jobs > 1 else "serial",
-                           n_jobs=jobs, progress=False)
+            backend = "dask" if scheduler else "joblib" if jobs > 1 else "serial"
+            run_experiment(experiment_from_dict(raw), store, backend=backend, n_jobs=jobs,
+                           scheduler=scheduler, progress=False)
             wall = time.perf_counter() - start
             cpu = time.process_time() - cpu
             for child in multiprocessing.active_children():
@@ -246,6 +270,8 @@ def main() -> None:
     ap.add_argument("--jobs", type=int, default=1,
                     help="also time each cell through the runner serially and on this many workers")
     ap.add_argument("--runner-reps", type=int, default=200, help="replications per runner timing")
+    ap.add_argument("--dask", action="store_true",
+                    help="also time each cell through the runner on a local Dask cluster of --jobs workers")
     ap.add_argument("--stages", action="store_true",
                     help="also print where this engine's CPU time goes, stage by stage")
     args = ap.parse_args()
@@ -253,7 +279,8 @@ def main() -> None:
         print(json.dumps(worker(json.loads(args.worker)), default=str))
         return
     todo = [(n, p) for n, p in cells(args.quick) if not args.only or args.only in n]
-    spec = {"cells": todo, "reps": args.reps, "jobs": args.jobs, "runner_reps": args.runner_reps}
+    spec = {"cells": todo, "reps": args.reps, "jobs": args.jobs, "runner_reps": args.runner_reps,
+            "dask": args.dask}
     base = baseline_tree(args.baseline_rev)
     print(f"# bench_pipeline: this tree vs {args.baseline_rev}, {args.reps} reps per cell, "
           f"{args.rounds} round(s), replications per CPU-second, serial")
@@ -262,7 +289,8 @@ def main() -> None:
     theirs: dict[str, list] = {n: [] for n, _ in todo}
     for _ in range(args.rounds):
         for store, root in ((ours, ROOT), (theirs, base)):
-            for name, res in run(root, {**spec, "stages": args.stages and root == ROOT}).items():
+            for name, res in run(root, {**spec, "stages": args.stages and root == ROOT,
+                                             "dask": args.dask and root == ROOT}).items():
                 store[name].append(res)
     print(f"load after:  {uptime()}")
     print()
@@ -273,6 +301,9 @@ def main() -> None:
         head += (f" this -j 1 | this -j {jobs} | -j {jobs}/-j 1 | baseline -j 1 | baseline -j {jobs} |"
                  f" -j {jobs}/-j 1 | this -j {jobs}/-j 1 by CPU |")
         rule += "---:|---:|---:|---:|---:|---:|---:|"
+    if args.dask:
+        head += f" this Dask {jobs} workers | Dask / -j {jobs} |"
+        rule += "---:|---:|"
     print(head)
     print(rule)
     ratios = []
@@ -295,6 +326,10 @@ def main() -> None:
             children = statistics.median(r[f"j{jobs}"]["children"] for r in ours[name])
             cols.append(f"{serial_cpu / path:.2f}x" if children > 0 else "n/a")
             line += " " + " | ".join(cols) + " |"
+        if args.dask:
+            on_dask = statistics.median(r["dask"]["rate"] for r in ours[name])
+            local = statistics.median(r[f"j{jobs}"]["rate"] for r in ours[name])
+            line += f" {on_dask:.1f} | {on_dask / local:.2f}x |"
         print(line)
     print()
     print(f"geometric mean ratio {math.exp(statistics.fmean(math.log(r) for r in ratios)):.2f}x over "

@@ -393,7 +393,8 @@ def error_scores() -> dict[str, float]:
 
 
 def _literals(term: Any) -> frozenset:
-    return frozenset(term.literals)
+    lits = getattr(term, "literal_set", None)  # a Term's, computed once
+    return frozenset(term.literals) if lits is None else lits
 
 
 def _part_of_truth(term: Any, truth: Expression) -> bool:

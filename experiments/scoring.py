@@ -96,7 +96,7 @@ def complexity(model: Expression | str) -> int:
 
 
 def _literal_set(term: Term) -> frozenset[tuple[str, frozenset[int]]]:
-    return frozenset(term.literals)
+    return term.literal_set
 
 
 def _part_of(small: Term, big: Term) -> bool:
@@ -318,7 +318,7 @@ def light_scores(models: Sequence[Expression], truth: Expression) -> list[dict[s
     >>> [s["correct"] for s in light_scores([parse("A"), parse("A + C*D")], parse("A*B + C"))]
     [True, False]
     """
-    paths = [frozenset(t.literals) for t in truth.terms]
+    paths = [t.literal_set for t in truth.terms]
     truth_set = frozenset(paths)
     n_paths = len(paths)
     # Per distinct term object (tied models share theirs): its literal set, the true paths it
@@ -329,7 +329,7 @@ def light_scores(models: Sequence[Expression], truth: Expression) -> list[dict[s
     def info(term: Term) -> tuple[frozenset, list[int], bool]:
         hit = seen.get(id(term))
         if hit is None:
-            lits = frozenset(term.literals)
+            lits = term.literal_set
             hit = seen[id(term)] = (lits, [j for j, p in enumerate(paths) if lits <= p], lits in truth_set)
             held.append(term)
         return hit

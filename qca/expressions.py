@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -46,16 +46,21 @@ class Term:
     """
 
     literals: tuple[tuple[str, frozenset[int]], ...]
+    #: The literals as a set (what equality and hashing compare), computed once.
+    literal_set: frozenset[tuple[str, frozenset[int]]] = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "literal_set", frozenset(self.literals))
 
     @staticmethod
     def of(mapping: Mapping[str, Iterable[int]]) -> Term:
         return Term(tuple((c, frozenset(v)) for c, v in mapping.items()))
 
     def __eq__(self, other: object) -> bool:
-        return isinstance(other, Term) and frozenset(self.literals) == frozenset(other.literals)
+        return isinstance(other, Term) and self.literal_set == other.literal_set
 
     def __hash__(self) -> int:
-        return hash(frozenset(self.literals))
+        return hash(self.literal_set)
 
     def as_dict(self) -> dict[str, frozenset[int]]:
         return dict(self.literals)

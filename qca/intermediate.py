@@ -584,32 +584,47 @@ def _pair_candidates(
     """
     n_c, n_i = c_member.shape
     n_p = p_member.shape[0]
-    cm = c_member.astype(np.float32)
-    pm = p_member.astype(np.float32)
+    # (Boolean products, without floating-point BLAS: its threads would spin on these small
+    # matrices, doubling the CPU time of a serial run.)
     # inside[i, pj]: implicant i lies in some implicant of parsimonious model pj.
-    inside = (subset.astype(np.float32) @ pm.T) > 0
+    inside = _bool_product(subset, p_member.T)
     chosen = np.zeros((n_c, n_p, n_cubes), dtype=bool)
-    # Own ids: c in Ci, not inside Pj; c_count[c, p, i] > 0 when c holds i and Pj does not hold it.
-    own_pairs = cm[:, None, :] * (~inside).T[None, :, :].astype(np.float32)  # (c, p, i)
-    own_hot = np.zeros((n_i, n_cubes), dtype=np.float32)
-    own_hot[np.arange(n_i), own] = 1
-    # (Products of stacked matrices as one product of their rows.)
-    chosen |= ((own_pairs.reshape(n_c * n_p, n_i) @ own_hot) > 0).reshape(n_c, n_p, n_cubes)
+    # Own ids: c in Ci, not inside Pj.
+    own_pairs = c_member[:, None, :] & ~inside.T[None, :, :]  # (c, p, i)
+    chosen |= _group_any(own_pairs.reshape(n_c * n_p, n_i), own, n_cubes).reshape(n_c, n_p, n_cubes)
     # Simplified ids: c in Ci, p in Pj, c inside p; one column u per distinct (p, id) of the
     # nonzero (i, p) entries of ``subset``.
     ii, jj = np.nonzero(subset)
     if ii.size:
         kk = simplified[ii, jj]
         cols, col_of = np.unique(jj * n_cubes + kk, return_inverse=True)
-        hot = np.zeros((ii.size, cols.size), dtype=np.float32)
-        hot[np.arange(ii.size), col_of.ravel()] = 1
-        per_c = (cm[:, ii] @ hot) > 0  # (c, u): Ci holds an implicant giving column u
+        per_c = _group_any(c_member[:, ii], col_of.ravel(), cols.size)  # (c, u): Ci gives column u
         per_p = p_member[:, cols // n_cubes]  # (p, u): Pj holds column u's implicant
-        to_id = np.zeros((cols.size, n_cubes), dtype=np.float32)
-        to_id[np.arange(cols.size), cols % n_cubes] = 1
-        both = (per_c[:, None, :] & per_p[None, :, :]).astype(np.float32)  # (c, p, u)
-        chosen |= ((both.reshape(n_c * n_p, cols.size) @ to_id) > 0).reshape(n_c, n_p, n_cubes)
+        both = per_c[:, None, :] & per_p[None, :, :]  # (c, p, u)
+        chosen |= _group_any(both.reshape(n_c * n_p, cols.size), cols % n_cubes, n_cubes).reshape(
+            n_c, n_p, n_cubes)
     return np.packbits(chosen.reshape(n_c * n_p, n_cubes), axis=1)
+
+
+def _bool_product(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Boolean matrix product: ``out[i, j]`` is whether ``a[i, k] and b[k, j]`` for some ``k``."""
+    if a.shape[1] == 0:
+        return np.zeros((a.shape[0], b.shape[1]), dtype=bool)
+    packed_a = np.packbits(a, axis=1)  # (i, bytes)
+    packed_b = np.packbits(b.T, axis=1)  # (j, bytes)
+    return (packed_a[:, None, :] & packed_b[None, :, :]).any(axis=2)
+
+
+def _group_any(x: np.ndarray, labels: np.ndarray, n_groups: int) -> np.ndarray:
+    """``out[r, g]``: some column ``c`` of ``x`` with ``labels[c] == g`` is true in row ``r``."""
+    out = np.zeros((x.shape[0], n_groups), dtype=bool)
+    if x.shape[1] == 0 or x.shape[0] == 0:
+        return out
+    order = np.argsort(labels, kind="stable")
+    sorted_labels = labels[order]
+    starts = np.flatnonzero(np.r_[True, sorted_labels[1:] != sorted_labels[:-1]])
+    out[:, sorted_labels[starts]] = np.logical_or.reduceat(x[:, order], starts, axis=1)
+    return out
 
 
 def _share(deadline: float | None, parts: int) -> float | None:

@@ -588,22 +588,22 @@ def _pair_candidates(
     # matrices, doubling the CPU time of a serial run.)
     # inside[i, pj]: implicant i lies in some implicant of parsimonious model pj.
     inside = _bool_product(subset, p_member.T)
-    chosen = np.zeros((n_c, n_p, n_cubes), dtype=bool)
-    # Own ids: c in Ci, not inside Pj.
-    own_pairs = c_member[:, None, :] & ~inside.T[None, :, :]  # (c, p, i)
-    chosen |= _group_any(own_pairs.reshape(n_c * n_p, n_i), own, n_cubes).reshape(n_c, n_p, n_cubes)
-    # Simplified ids: c in Ci, p in Pj, c inside p; one column u per distinct (p, id) of the
+    # Candidate ids first (whole contiguous rows per id): chosen[id, c, p].
+    chosen = np.zeros((n_cubes, n_c, n_p), dtype=bool)
+    # Own ids (distinct: the implicants are distinct cubes): c in Ci, not inside Pj.
+    chosen[own] = c_member.T[:, :, None] & ~inside[:, None, :]  # (i, c, p)
+    # Simplified ids: c in Ci, p in Pj, c inside p; one row u per distinct (p, id) of the
     # nonzero (i, p) entries of ``subset``.
     ii, jj = np.nonzero(subset)
     if ii.size:
         kk = simplified[ii, jj]
         cols, col_of = np.unique(jj * n_cubes + kk, return_inverse=True)
-        per_c = _group_any(c_member[:, ii], col_of.ravel(), cols.size)  # (c, u): Ci gives column u
-        per_p = p_member[:, cols // n_cubes]  # (p, u): Pj holds column u's implicant
-        both = per_c[:, None, :] & per_p[None, :, :]  # (c, p, u)
-        chosen |= _group_any(both.reshape(n_c * n_p, cols.size), cols % n_cubes, n_cubes).reshape(
-            n_c, n_p, n_cubes)
-    return np.packbits(chosen.reshape(n_c * n_p, n_cubes), axis=1)
+        per_c = np.zeros((cols.size, n_c), dtype=bool)  # (u, c): Ci holds an implicant giving u
+        _or_into(per_c, c_member.T[ii], col_of.ravel())
+        per_p = p_member.T[cols // n_cubes]  # (u, p): Pj holds row u's implicant
+        both = per_c[:, :, None] & per_p[:, None, :]  # (u, c, p)
+        _or_into(chosen, both, cols % n_cubes)
+    return np.packbits(chosen.reshape(n_cubes, n_c * n_p).T, axis=1)
 
 
 def _bool_product(a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -615,16 +615,20 @@ def _bool_product(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return (packed_a[:, None, :] & packed_b[None, :, :]).any(axis=2)
 
 
-def _group_any(x: np.ndarray, labels: np.ndarray, n_groups: int) -> np.ndarray:
-    """``out[r, g]``: some column ``c`` of ``x`` with ``labels[c] == g`` is true in row ``r``."""
-    out = np.zeros((x.shape[0], n_groups), dtype=bool)
-    if x.shape[1] == 0 or x.shape[0] == 0:
-        return out
+def _or_into(out: np.ndarray, x: np.ndarray, labels: np.ndarray) -> None:
+    """``out[labels[i]] |= x[i]`` for every ``i`` (labels may repeat)."""
+    if labels.size == 0:
+        return
+    # Rows in rounds by their rank among the rows of the same label: within a round the
+    # labels are distinct, so one indexed OR per round is exact.
     order = np.argsort(labels, kind="stable")
     sorted_labels = labels[order]
-    starts = np.flatnonzero(np.r_[True, sorted_labels[1:] != sorted_labels[:-1]])
-    out[:, sorted_labels[starts]] = np.logical_or.reduceat(x[:, order], starts, axis=1)
-    return out
+    first = np.r_[True, sorted_labels[1:] != sorted_labels[:-1]]
+    position = np.arange(order.size)
+    rank = position - np.maximum.accumulate(np.where(first, position, 0))
+    for r in range(int(rank.max()) + 1):
+        pick = order[rank == r]
+        out[labels[pick]] |= x[pick]
 
 
 def _share(deadline: float | None, parts: int) -> float | None:

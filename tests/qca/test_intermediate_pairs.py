@@ -6,7 +6,7 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from qca.intermediate import _bool_product, _group_any, _membership, _pair_candidates
+from qca.intermediate import _bool_product, _membership, _or_into, _pair_candidates
 
 
 def _pair_rule(c_ids, p_ids, subset, own, simplified):
@@ -54,10 +54,12 @@ def test_boolean_helpers_equal_their_definitions(rows, cols, groups, seed):
     rng = np.random.default_rng(seed)
     x = rng.random((rows, cols)) < 0.3
     labels = rng.integers(0, groups, cols)  # repeated labels included
-    expected = np.zeros((rows, groups), dtype=bool)
+    expected = np.zeros((groups, rows), dtype=bool)
     for c in range(cols):
-        expected[:, labels[c]] |= x[:, c]
-    assert np.array_equal(_group_any(x, labels, groups), expected)
+        expected[labels[c]] |= x[:, c]
+    got = np.zeros((groups, rows), dtype=bool)
+    _or_into(got, x.T, labels)
+    assert np.array_equal(got, expected)
     b = rng.random((cols, groups)) < 0.4
     product = (x.astype(np.int64) @ b.astype(np.int64)) > 0
     assert np.array_equal(_bool_product(x, b), product)

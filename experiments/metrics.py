@@ -269,6 +269,25 @@ class SolutionOutcome:
         return _cached_score(self.models[0], self.truth) if self.models else None
 
     @cached_property
+    def spurious_terms(self) -> int:
+        """Terms of the first model that are part of no true path (the empty one included)."""
+        if not self.models:
+            return 0
+        return sum(not len(s) or not self._part_of_truth(s) for s in self.models[0].terms)
+
+    @cached_property
+    def first_fit(self) -> tuple[float, float]:
+        """Solution consistency and coverage of the first model (Ragin 2006), NaN without data."""
+        x = self.first_membership
+        if x is None or self.outcome is None:
+            return float("nan"), float("nan")
+        x = np.asarray(x, dtype=float)
+        y = np.asarray(self.outcome, dtype=float)
+        both = float(np.minimum(x, y).sum())
+        sx, sy = float(x.sum()), float(y.sum())
+        return (both / sx if sx > 0 else float("nan")), (both / sy if sy > 0 else float("nan"))
+
+    @cached_property
     def first_membership(self) -> np.ndarray | None:
         """Each case's membership in the first model, or None without case data or model."""
         if not self.models or self.case_data is None:
@@ -426,9 +445,7 @@ def _paths_detected(o: SolutionOutcome) -> float:
         "Number of terms of the first model that are not a part of any true path (false causal "
         "claims; an empty conjunction, the tautology, is one); 0 when no model.", direction="lower")
 def _spurious_terms(o: SolutionOutcome) -> int:
-    if not o.models:
-        return 0
-    return sum(not len(s) or not o._part_of_truth(s) for s in o.models[0].terms)
+    return o.spurious_terms
 
 
 @metric("term_fdr", "fraction", "share of the first model's terms that are spurious",
@@ -437,11 +454,17 @@ def _spurious_terms(o: SolutionOutcome) -> int:
 def _term_fdr(o: SolutionOutcome) -> float:
     if not o.models or not o.models[0].terms:
         return float("nan")
-    return _spurious_terms(o) / len(o.models[0].terms)
+    return o.spurious_terms / len(o.models[0].terms)
 
 
-def _recipe_literals(truth: Expression) -> set[tuple[str, frozenset]]:
-    return {lit for t in truth.terms for lit in t.literals}
+@lru_cache(maxsize=1024)
+def _recipe_literals(truth: Expression) -> frozenset[tuple[str, frozenset]]:
+    return frozenset(lit for t in truth.terms for lit in t.literals)
+
+
+@lru_cache(maxsize=1024)
+def _truth_conditions(truth: Expression) -> frozenset[str]:
+    return frozenset(truth.conditions)
 
 
 @metric("condition_sensitivity", "fraction", "share of the recipe's conditions in the model with "
@@ -464,7 +487,7 @@ def _condition_sensitivity(o: SolutionOutcome) -> float:
 def _condition_specificity(o: SolutionOutcome) -> float:
     if o.case_data is None:
         return float("nan")
-    irrelevant = set(o.case_data) - set(o.truth.conditions)
+    irrelevant = set(o.case_data) - _truth_conditions(o.truth)
     if not irrelevant:
         return float("nan")
     if not o.models:
@@ -507,27 +530,15 @@ def _any_incorrect(o: SolutionOutcome) -> bool:
     return any(not s["correct"] for s in o.scores)
 
 
-def _first_fit(o: SolutionOutcome) -> tuple[float, float]:
-    """Solution consistency and coverage of the first model (Ragin 2006), NaN without data."""
-    x = o.first_membership
-    if x is None or o.outcome is None:
-        return float("nan"), float("nan")
-    x = np.asarray(x, dtype=float)
-    y = np.asarray(o.outcome, dtype=float)
-    both = float(np.minimum(x, y).sum())
-    sx, sy = float(x.sum()), float(y.sum())
-    return (both / sx if sx > 0 else float("nan")), (both / sy if sy > 0 else float("nan"))
-
-
 @metric("solution_consistency", "fraction", "consistency of the first model",
         "Sufficiency consistency sum(min(X, Y)) / sum(X) of the first model on the analysed cases "
         "(Ragin 2006); NaN when no model.", direction="neither")
 def _solution_consistency(o: SolutionOutcome) -> float:
-    return _first_fit(o)[0]
+    return o.first_fit[0]
 
 
 @metric("solution_coverage", "fraction", "coverage of the first model",
         "Coverage sum(min(X, Y)) / sum(Y) of the first model on the analysed cases (Ragin 2006); "
         "NaN when no model.", direction="neither")
 def _solution_coverage(o: SolutionOutcome) -> float:
-    return _first_fit(o)[1]
+    return o.first_fit[1]

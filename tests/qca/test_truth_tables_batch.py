@@ -97,3 +97,31 @@ def test_both_fuzzy_strategies_give_the_same_sums(k, n_cases):
         bits = [(int(i) >> (k - 1 - j)) & 1 for j in range(k)]
         m = np.min([values[s, j] if b_ else 1.0 - values[s, j] for j, b_ in enumerate(bits)], axis=0)
         assert np.isclose(a[0][r], m.sum()) and np.isclose(a[1][r], np.minimum(m, y[s]).sum())
+
+
+@pytest.mark.parametrize("k, n_cases, n_sets", [(7, 1000, 11), (7, 129, 3), (5, 1001, 40), (4, 257, 9),
+                                                 (8, 300, 5), (2, 3000, 7)])
+def test_blocked_all_rows_fit_is_bit_identical(k, n_cases, n_sets):
+    """The blocked all-rows sums (several blocks, a last partial group of data sets, case counts
+    past numpy's pairwise-summation block of 128) equal the sums over each row's memberships
+    computed straight from the definition."""
+    from qca.truth_table import _fuzzy_fit_all_rows, _fuzzy_fit_listed_rows
+
+    rng = np.random.default_rng(n_cases)
+    values = rng.random((n_sets, k, n_cases))
+    values[:, :, :5] = np.round(values[:, :, :5], 1)  # ties, exact 0 and 1
+    y = rng.random((n_sets, n_cases))
+    y_and_not = np.minimum(y, 1.0 - y)
+    sets = np.arange(n_sets)[::2] if n_sets > 3 else np.arange(n_sets)
+    row_set = np.repeat(sets, 1 << k)
+    row_index = np.tile(np.arange(1 << k), sets.size)
+    a = _fuzzy_fit_all_rows(values, y, y_and_not, sets, row_set, row_index)
+    b = _fuzzy_fit_listed_rows(values, y, y_and_not, sets, row_set, row_index)
+    for u, v in zip(a, b):
+        assert np.array_equal(u, v)
+    for r in rng.choice(row_set.size, 5):
+        s, i = row_set[r], row_index[r]
+        bits = [(int(i) >> (k - 1 - j)) & 1 for j in range(k)]
+        m = np.min([values[s, j] if b_ else 1.0 - values[s, j] for j, b_ in enumerate(bits)], axis=0)
+        assert a[0][r] == m.sum() and a[1][r] == np.minimum(m, y[s]).sum()
+        assert a[2][r] == np.minimum(m, y_and_not[s]).sum()

@@ -527,8 +527,9 @@ def truth_tables_from_arrays(
     if x.ndim != 3 or y.shape != x.shape[:2] or x.shape[2] != len(conditions) or x.shape[1] == 0:
         return one_by_one()
     finite = np.isfinite(x).all(axis=(1, 2)) & np.isfinite(y).all(axis=1)
-    lows, highs = x.min(axis=1), x.max(axis=1)  # (sets, conditions)
-    integral = (x == np.round(x)).all(axis=1)
+    values = np.ascontiguousarray(x.transpose(0, 2, 1))  # (sets, conditions, cases)
+    lows, highs = values.min(axis=2), values.max(axis=2)  # (sets, conditions)
+    integral = (values == np.round(values)).all(axis=2)
     simple = finite & (lows >= 0).all(axis=1) & (highs <= 1).all(axis=1)
     simple &= (y >= 0).all(axis=1) & (y <= 1).all(axis=1)
     if len(set(conditions)) != len(conditions) or not simple.all():
@@ -542,7 +543,6 @@ def truth_tables_from_arrays(
     n_sets, n_cases, k = x.shape
     levels = (2,) * k
     fuzzy_sets = ~integral  # (sets, conditions)
-    values = np.ascontiguousarray(x.transpose(0, 2, 1))  # (sets, conditions, cases)
     half = (values == 0.5) & fuzzy_sets[:, :, None]
     if half.any():
         for h in np.flatnonzero(half.any(axis=(1, 2))).tolist():
@@ -558,7 +558,14 @@ def truth_tables_from_arrays(
     n_space = 1 << k
     # Rows of every set at once: key = set * 2^k + row number - 1, sorted by set, then row.
     keys = (np.arange(n_sets, dtype=np.int64)[:, None] * n_space + numbers - 1)[assigned]
-    observed, counts = np.unique(keys, return_counts=True)
+    n_keys = n_sets * n_space
+    dense = n_keys <= 4 * keys.size + 4096
+    if dense:  # count every row of every set: no sort, no search (the same rows and counts)
+        per_key = np.bincount(keys, minlength=n_keys)
+        observed = np.flatnonzero(per_key)
+        counts = per_key[observed]
+    else:
+        observed, counts = np.unique(keys, return_counts=True)
     row_set = observed // n_space
     listed = observed % n_space + 1
     bounds = np.searchsorted(row_set, np.arange(n_sets + 1))
@@ -571,7 +578,10 @@ def truth_tables_from_arrays(
     crisp = ~any_fuzzy[row_set]
     if crisp.any():
         # As _row_fit's crisp branch: per-row sums over the set's cases in case order.
-        pos = np.searchsorted(observed, keys)
+        if dense:
+            pos = np.take(np.cumsum(per_key > 0) - 1, keys)
+        else:
+            pos = np.searchsorted(observed, keys)
         case_y = y[assigned]
         case_yn = y_and_not[assigned]
         n_rows = listed.size

@@ -125,3 +125,23 @@ def test_blocked_all_rows_fit_is_bit_identical(k, n_cases, n_sets):
         m = np.min([values[s, j] if b_ else 1.0 - values[s, j] for j, b_ in enumerate(bits)], axis=0)
         assert a[0][r] == m.sum() and a[1][r] == np.minimum(m, y[s]).sum()
         assert a[2][r] == np.minimum(m, y_and_not[s]).sum()
+
+
+@pytest.mark.parametrize("k, n_cases, kind", [(12, 30, "crisp"), (12, 30, "fuzzy"), (3, 2000, "crisp"),
+                                               (7, 1000, "fuzzy"), (7, 1000, "mixed")])
+def test_dense_and_sparse_row_counting_agree_with_one_by_one(k, n_cases, kind):
+    """Rows counted densely (every row of every set, few conditions) or sorted (many
+    conditions, few cases) give the one-table truth tables."""
+    rng = np.random.default_rng(k * n_cases)
+    x = rng.integers(0, 2, (4, n_cases, k)).astype(float)
+    y = rng.integers(0, 2, (4, n_cases)).astype(float)
+    if kind != "crisp":
+        fz = np.round(rng.random(x.shape), 3)
+        x = np.where(rng.random((4, 1, k)) < 0.5, x, fz) if kind == "mixed" else fz
+        y = np.round(rng.random(y.shape), 3)
+    conds = [f"C{j}" for j in range(k)]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        batch = truth_tables_from_arrays(x, y, conds, "Y", 0.8, 1, 0.5)
+        for a, r in zip(batch, range(4)):
+            assert_same(a, truth_table_from_arrays(x[r], y[r], conds, "Y", 0.8, 1, 0.5))

@@ -32,12 +32,13 @@ coincidence analysis. *Political Science Research and Methods* 8(3), 526-542.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from functools import lru_cache
 
 import numpy as np
 
 from qca import Expression, Term, parse
+from qca.expressions import evaluate_arrays
 
 __all__ = [
     "as_expression",
@@ -51,6 +52,7 @@ __all__ = [
     "is_equivalent",
     "term_precision_recall",
     "case_agreement",
+    "model_membership",
     "score_model",
     "light_scores",
 ]
@@ -271,6 +273,58 @@ def term_precision_recall(model: Expression | str, truth: Expression | str) -> t
     precision = hits / len(set(m.terms)) if m.terms else float("nan")
     recall = hits / len(true_terms) if true_terms else float("nan")
     return precision, recall
+
+
+#: Most crisp conditions for which :func:`model_membership` tabulates a model over every
+#: configuration (2**12 = 4,096 memberships).
+MAX_TABULATED_CONDITIONS = 12
+
+
+def model_membership(model: Expression, columns: Mapping[str, np.ndarray]) -> np.ndarray:
+    """Each case's membership in ``model``: :func:`qca.expressions.evaluate_arrays`, the same
+    numbers.
+
+    With crisp (0/1 integer) columns of at most :data:`MAX_TABULATED_CONDITIONS` conditions, a
+    case's membership depends only on its configuration: it is 1 where some term's literals all
+    hold and 0 elsewhere (a minimum and maximum of zeros and ones), so the model is evaluated once
+    per configuration, as bit masks, and each case looks up its configuration's membership.
+    """
+    names = tuple(columns)
+    if model.terms and 0 < len(names) <= MAX_TABULATED_CONDITIONS:
+        table = _configuration_memberships(model, names)
+        if table is not None:
+            cols = [np.asarray(columns[c]) for c in names]
+            if all(c.dtype.kind in "iu" and c.ndim == 1 for c in cols) and len({c.size for c in cols}) == 1:
+                stacked = np.stack(cols)
+                if stacked.size and stacked.min() >= 0 and stacked.max() <= 1:
+                    weights = 1 << np.arange(len(names) - 1, -1, -1, dtype=np.int64)
+                    return table[weights @ stacked.astype(np.int64, copy=False)]
+    return evaluate_arrays(model, columns)
+
+
+def _configuration_memberships(model: Expression, names: tuple[str, ...]) -> np.ndarray | None:
+    """``model``'s membership (0.0 or 1.0) in each crisp configuration of ``names`` (the first
+    the most significant bit), or None when a literal is multi-value or names another column."""
+    bit = {c: 1 << (len(names) - 1 - j) for j, c in enumerate(names)}
+    masks = []
+    for term in model.terms:
+        pos = neg = 0
+        for cond, vals in term.literals:
+            b = bit.get(cond)
+            if b is None or vals not in (_ONE, _ZERO):
+                return None
+            if vals == _ONE:
+                pos |= b
+            else:
+                neg |= b
+        masks.append((pos, neg))
+    pos_, neg_ = np.array(masks, dtype=np.int64).T[:, :, None]
+    codes = np.arange(1 << len(names), dtype=np.int64)
+    covered = ((codes & pos_) == pos_) & ((codes & neg_) == 0)
+    return covered.any(axis=0).astype(float)
+
+
+_ONE, _ZERO = frozenset({1}), frozenset({0})
 
 
 def case_agreement(model_membership: np.ndarray, true_membership: np.ndarray) -> float:

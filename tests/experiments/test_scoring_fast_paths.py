@@ -67,3 +67,28 @@ def test_light_scores_with_term_objects_shared_between_models(pool, picks, truth
     for m, s in zip(models, got):
         correct = is_correct(m, truth)
         assert s == {"correct": correct, "error_free": correct or not m.terms, "exact": m == truth}
+
+
+@settings(max_examples=200, deadline=None)
+@given(expression, st.integers(0, 2**32 - 1), st.sampled_from(["crisp", "bool", "fuzzy", "three"]),
+       st.integers(0, 40))
+def test_model_membership_equals_evaluate_arrays(model, seed, kind, n):
+    """Tabulated crisp memberships (and the fallback for fuzzy, multi-value or boolean columns)
+    are the numbers of qca.expressions.evaluate_arrays, bit for bit."""
+    import numpy as np
+
+    from experiments.scoring import model_membership
+    from qca.expressions import evaluate_arrays
+
+    rng = np.random.default_rng(seed)
+    cols = {c: rng.integers(0, 2, n) for c in "ABCDEF"}
+    if kind == "bool":
+        cols = {c: v.astype(bool) for c, v in cols.items()}
+    elif kind == "fuzzy":
+        cols = {c: np.round(rng.random(n), 2) for c in cols}
+    elif kind == "three":
+        cols["B"] = rng.integers(0, 3, n)
+    want = evaluate_arrays(model, cols)
+    got = model_membership(model, cols)
+    assert got.dtype == want.dtype and got.shape == want.shape
+    assert np.array_equal(got, want) and np.array_equal(np.signbit(got), np.signbit(want))

@@ -222,7 +222,7 @@ def derive_population(scenario: Scenario, d: Draws) -> Population:
         observed[c.name] = caseload
     observed = {c.name: observed[c.name] for c in scenario.conditions if c.measured}
     paths = path_membership(true, scenario.compiled_recipe)
-    in_recipe = paths.max(axis=-1)
+    in_recipe = _path_maximum(paths)
     need_idx = _need_index(d.needs_u, scenario.needs_cdf)  # needs - 1
     log_hr = np.take(scenario.needs_log_hr_table, need_idx)
     log_hr += part.frailty_sd * d.frailty
@@ -244,6 +244,15 @@ def derive_population(scenario: Scenario, d: Draws) -> Population:
         log_q=np.take(scenario.log_q_table, need_idx), log_u=_log1m(d.entry_u),
         log_v=_log1m(d.fail_u), caseload=caseload,
     )
+
+
+def _path_maximum(paths: np.ndarray) -> np.ndarray:
+    """``paths.max(axis=-1)`` (the recipe membership) as a running maximum over the few paths:
+    the same numbers (the maximum is exact), without a reduction over a short strided axis."""
+    out = paths[..., 0].copy()
+    for p in range(1, paths.shape[-1]):
+        np.maximum(out, paths[..., p], out=out)
+    return out
 
 
 def _need_index(u: np.ndarray, cdf: np.ndarray) -> np.ndarray:

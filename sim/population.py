@@ -43,7 +43,9 @@ data from crisp structures). Zadeh, L. A. (1965). Fuzzy sets. *Information and C
 from __future__ import annotations
 
 import math
+import os
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from scipy import special
@@ -86,6 +88,29 @@ class Population:
 
 _Q = 2.0**40  # allocation shares and uniforms are compared on a 2**-40 integer grid
 
+#: Fewest participants (over all replications of a call) that :func:`allocation_counts` hands
+#: to the compiled kernel (:mod:`sim._jit`); smaller calls stay in numpy (no numba import).
+JIT_MIN_PARTICIPANTS = 50_000
+
+#: The compiled allocation (:mod:`sim._jit`): None until first needed, False when not available
+#: (numba missing, or the environment variable ``QCASIM_JIT`` is ``0``).
+_COMPILED: Any = None
+
+
+def _compiled() -> Any:
+    """The compiled twin of :func:`allocation_counts`, or None (then numpy computes it)."""
+    global _COMPILED
+    if _COMPILED is None:
+        _COMPILED = False
+        if os.environ.get("QCASIM_JIT", "1") != "0":
+            try:
+                from . import _jit
+
+                _COMPILED = _jit
+            except ImportError:
+                pass
+    return _COMPILED or None
+
 
 def _shares(weights: np.ndarray) -> np.ndarray:
     """Cumulative weight shares floored to the ``2**-40`` grid (int64, non-decreasing per row),
@@ -104,12 +129,17 @@ def allocation_counts(u: np.ndarray, weights: np.ndarray) -> np.ndarray:
     ``2**40`` grid is cut into ``2**b >= 8 W`` equal cells per replication; a key in a cell that
     holds no share has as many shares at or below it as there are shares in earlier cells (one
     table look-up); a key in a cell holding shares adds those of them at or below it (compared
-    one by one, or searched when a cell holds many).
+    one by one, or searched when a cell holds many). Calls of at least
+    :data:`JIT_MIN_PARTICIPANTS` participants use the compiled twin (:mod:`sim._jit`: the same
+    integer comparisons, one participant at a time) when numba is available.
     """
     n_r, n_w = weights.shape
     n_p = u.shape[1]
     share = _shares(weights)
     bits = min(max(int(8 * n_w - 1).bit_length(), 1), 40)
+    compiled = _compiled() if n_r * n_p >= JIT_MIN_PARTICIPANTS else None
+    if compiled is not None:
+        return compiled.allocation_counts(u, share, bits)
     shift, n_cells = 40 - bits, (1 << bits) + 1  # cell 2**b holds only the last share
     rows = np.arange(n_r, dtype=np.int64)[:, None]
     per_cell = np.bincount(((share >> shift) + rows * n_cells).ravel(),

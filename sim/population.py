@@ -45,6 +45,7 @@ from __future__ import annotations
 import math
 import os
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -61,7 +62,11 @@ __all__ = ["Population", "allocate", "allocation_counts", "build_population", "d
 
 @dataclass(frozen=True, eq=False)
 class Population:
-    """Static state of R replications (W workers, P participants); leading axis = replication."""
+    """Static state of R replications (W workers, P participants); leading axis = replication.
+
+    ``worker``, ``referral_week`` and ``needs`` (each (R, P) int64) are computed on first access
+    from ``caseload``, ``referral_u`` and ``need_index``: a cohort needs none of them.
+    """
 
     org: np.ndarray            # (R, W) int64
     latent: np.ndarray         # (R, W, K)
@@ -69,20 +74,37 @@ class Population:
     observed: dict[str, np.ndarray]  # measured condition -> (R, W) raw score / record / count
     paths: np.ndarray          # (R, W, n_paths) float64 path membership
     in_recipe: np.ndarray      # (R, W) float64 recipe membership
-    worker: np.ndarray         # (R, P) int64, allocated worker (sorted)
-    referral_week: np.ndarray  # (R, P) int64
-    needs: np.ndarray          # (R, P) int64
     rel_hazard: np.ndarray     # (R, P) relative tenancy hazard r
     log_q: np.ndarray          # (R, P) log(1 - weekly entry probability)
     log_u: np.ndarray          # (R, P) log(1 - entry uniform)
     log_v: np.ndarray          # (R, P) log(1 - failure uniform)
     caseload: np.ndarray       # (R, W) int64 participants allocated to each worker
+    need_index: np.ndarray     # (R, P) int64, needs - 1
+    referral_u: np.ndarray     # (R, P) referral-week uniforms
+    referral_weeks: int        # weeks of the referral period
+
+    @cached_property
+    def worker(self) -> np.ndarray:
+        """(R, P) int64: the allocated worker of each participant (sorted)."""
+        return _workers(self.caseload, self.need_index.shape[1])
+
+    @cached_property
+    def referral_week(self) -> np.ndarray:
+        """(R, P) int64: ``floor(u * referral_weeks)`` (``u >= 0``: truncation is the floor)."""
+        return (self.referral_u * self.referral_weeks).astype(np.int64)
+
+    @cached_property
+    def needs(self) -> np.ndarray:
+        """(R, P) int64: each participant's needs (1 + need index)."""
+        return self.need_index + 1
 
     def replication(self, i: int) -> Population:
         """Replication ``i`` as a population with a leading axis of length 1."""
         return Population(
             observed={k: v[i:i + 1] for k, v in self.observed.items()},
-            **{f: getattr(self, f)[i:i + 1] for f in self.__dataclass_fields__ if f != "observed"},
+            referral_weeks=self.referral_weeks,
+            **{f: getattr(self, f)[i:i + 1] for f in self.__dataclass_fields__
+               if f not in ("observed", "referral_weeks")},
         )
 
 
@@ -241,7 +263,6 @@ def derive_population(scenario: Scenario, d: Draws) -> Population:
         else:
             observed[c.name] = recorded_values(z, d.record_e[..., records[c.name]], c)
     caseload = allocation_counts(d.alloc_u, weights)
-    worker = _workers(caseload, d.alloc_u.shape[1])
     if caseload_col is not None:
         c = scenario.conditions[caseload_col]
         if scenario.fuzzy_truth:
@@ -267,12 +288,10 @@ def derive_population(scenario: Scenario, d: Draws) -> Population:
     return Population(
         org=np.broadcast_to(np.arange(n_w, dtype=np.int64) % prog.n_orgs, (n_r, n_w)),
         latent=d.latent, true=true, observed=observed, paths=paths, in_recipe=in_recipe,
-        worker=worker,
-        # u * weeks >= 0, so truncation is the floor
-        referral_week=(d.referral_u * prog.referral_weeks).astype(np.int64),
-        needs=need_idx + 1, rel_hazard=np.exp(log_hr, out=log_hr),
+        rel_hazard=np.exp(log_hr, out=log_hr),
         log_q=np.take(scenario.log_q_table, need_idx), log_u=_log1m(d.entry_u),
-        log_v=_log1m(d.fail_u), caseload=caseload,
+        log_v=_log1m(d.fail_u), caseload=caseload, need_index=need_idx,
+        referral_u=d.referral_u, referral_weeks=prog.referral_weeks,
     )
 
 

@@ -295,33 +295,45 @@ def model_membership(model: Expression, columns: Mapping[str, np.ndarray]) -> np
         if table is not None:
             cols = [np.asarray(columns[c]) for c in names]
             if all(c.dtype.kind in "iu" and c.ndim == 1 for c in cols) and len({c.size for c in cols}) == 1:
-                stacked = np.stack(cols)
-                if stacked.size and stacked.min() >= 0 and stacked.max() <= 1:
+                stacked = np.stack(cols).astype(np.int64, copy=False)
+                if stacked.size and stacked.view(np.uint64).max() <= 1:  # 0/1 (a negative is huge)
                     weights = 1 << np.arange(len(names) - 1, -1, -1, dtype=np.int64)
-                    return table[weights @ stacked.astype(np.int64, copy=False)]
+                    return table[weights @ stacked]
     return evaluate_arrays(model, columns)
 
 
 def _configuration_memberships(model: Expression, names: tuple[str, ...]) -> np.ndarray | None:
     """``model``'s membership (0.0 or 1.0) in each crisp configuration of ``names`` (the first
     the most significant bit), or None when a literal is multi-value or names another column."""
-    bit = {c: 1 << (len(names) - 1 - j) for j, c in enumerate(names)}
-    masks = []
+    covers = _literal_covers(names)
+    full = (1 << (1 << len(names))) - 1
+    out = 0
     for term in model.terms:
-        pos = neg = 0
-        for cond, vals in term.literals:
-            b = bit.get(cond)
-            if b is None or vals not in (_ONE, _ZERO):
+        m = full
+        for lit in term.literals:
+            cover = covers.get(lit)
+            if cover is None:
                 return None
-            if vals == _ONE:
-                pos |= b
-            else:
-                neg |= b
-        masks.append((pos, neg))
-    pos_, neg_ = np.array(masks, dtype=np.int64).T[:, :, None]
-    codes = np.arange(1 << len(names), dtype=np.int64)
-    covered = ((codes & pos_) == pos_) & ((codes & neg_) == 0)
-    return covered.any(axis=0).astype(float)
+            m &= cover
+        out |= m
+    n = 1 << len(names)
+    bits = np.unpackbits(np.frombuffer(out.to_bytes((n + 7) // 8, "little"), dtype=np.uint8),
+                         bitorder="little")
+    return bits[:n].astype(float)
+
+
+@lru_cache(maxsize=256)
+def _literal_covers(names: tuple[str, ...]) -> dict[tuple[str, frozenset[int]], int]:
+    """For each crisp literal of ``names``, the configurations where it holds, as the bits of an
+    integer (bit ``b`` = configuration ``b``, the first condition its most significant bit)."""
+    n = 1 << len(names)
+    out = {}
+    for j, c in enumerate(names):
+        shift = len(names) - 1 - j
+        ones = sum(1 << b for b in range(n) if b >> shift & 1)
+        out[(c, _ONE)] = ones
+        out[(c, _ZERO)] = ((1 << n) - 1) ^ ones
+    return out
 
 
 _ONE, _ZERO = frozenset({1}), frozenset({0})

@@ -70,7 +70,7 @@ def test_light_scores_with_term_objects_shared_between_models(pool, picks, truth
 
 
 @settings(max_examples=200, deadline=None)
-@given(expression, st.integers(0, 2**32 - 1), st.sampled_from(["crisp", "bool", "fuzzy", "three"]),
+@given(expression, st.integers(0, 2**32 - 1), st.sampled_from(["crisp", "bool", "fuzzy", "three", "negative"]),
        st.integers(0, 40))
 def test_model_membership_equals_evaluate_arrays(model, seed, kind, n):
     """Tabulated crisp memberships (and the fallback for fuzzy, multi-value or boolean columns)
@@ -88,6 +88,8 @@ def test_model_membership_equals_evaluate_arrays(model, seed, kind, n):
         cols = {c: np.round(rng.random(n), 2) for c in cols}
     elif kind == "three":
         cols["B"] = rng.integers(0, 3, n)
+    elif kind == "negative":
+        cols["C"] = rng.integers(-1, 2, n)
     want = evaluate_arrays(model, cols)
     got = model_membership(model, cols)
     assert got.dtype == want.dtype and got.shape == want.shape

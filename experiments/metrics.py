@@ -268,6 +268,11 @@ class SolutionOutcome:
         return _cached_score(self.models[0], self.truth) if self.models else None
 
     @cached_property
+    def first_fit(self) -> tuple[float, float]:
+        """Solution consistency and coverage of the first model (:func:`_first_fit`), once."""
+        return _first_fit(self)
+
+    @cached_property
     def first_membership(self) -> np.ndarray | None:
         """Each case's membership in the first model, or None without case data or model."""
         if not self.models or self.case_data is None:
@@ -521,11 +526,11 @@ def _first_fit(o: SolutionOutcome) -> tuple[float, float]:
         "Sufficiency consistency sum(min(X, Y)) / sum(X) of the first model on the analysed cases "
         "(Ragin 2006); NaN when no model.", direction="neither")
 def _solution_consistency(o: SolutionOutcome) -> float:
-    return _first_fit(o)[0]
+    return o.first_fit[0]
 
 
 @metric("solution_coverage", "fraction", "coverage of the first model",
         "Coverage sum(min(X, Y)) / sum(Y) of the first model on the analysed cases (Ragin 2006); "
         "NaN when no model.", direction="neither")
 def _solution_coverage(o: SolutionOutcome) -> float:
-    return _first_fit(o)[1]
+    return o.first_fit[1]

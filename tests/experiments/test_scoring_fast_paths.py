@@ -70,8 +70,8 @@ def test_light_scores_with_term_objects_shared_between_models(pool, picks, truth
 
 
 @settings(max_examples=200, deadline=None)
-@given(expression, st.integers(0, 2**32 - 1), st.sampled_from(["crisp", "bool", "fuzzy", "three", "negative"]),
-       st.integers(0, 40))
+@given(expression, st.integers(0, 2**32 - 1),
+       st.sampled_from(["crisp", "bool", "fuzzy", "three", "negative"]), st.integers(0, 40))
 def test_model_membership_equals_evaluate_arrays(model, seed, kind, n):
     """Tabulated crisp memberships (and the fallback for fuzzy, multi-value or boolean columns)
     are the numbers of qca.expressions.evaluate_arrays, bit for bit."""

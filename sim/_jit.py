@@ -5,8 +5,9 @@ participant's uniform is floored to the ``2**-40`` grid and compared, as an inte
 replication's cumulative worker shares (computed by numpy, as before), one participant at a
 time. It compares and counts integers only, so its counts are the numpy version's (tests
 compare the two, ties on shares and crowded grid cells included). :mod:`sim.population` uses
-it when numba imports and the environment variable ``QCASIM_JIT`` is not ``0``; compiled code
-is cached next to this file (numba's ``cache=True``: about a second to compile on first use).
+it once numba is loaded in the process (a recovery run's cover searches load it) unless the
+environment variable ``QCASIM_JIT`` is ``0``; compiled code is cached next to this file
+(numba's ``cache=True``: about a second to compile on first use).
 """
 
 from __future__ import annotations

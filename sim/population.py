@@ -44,6 +44,7 @@ from __future__ import annotations
 
 import math
 import os
+import sys
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
@@ -120,9 +121,16 @@ _COMPILED: Any = None
 
 
 def _compiled() -> Any:
-    """The compiled twin of :func:`allocation_counts`, or None (then numpy computes it)."""
+    """The compiled twin of :func:`allocation_counts`, or None (then numpy computes it).
+
+    It is used only once numba is loaded in the process (a recovery run's compiled cover
+    searches load it, :mod:`qca.cover`): starting numba costs about a second, more than the
+    compiled allocation saves in a short simulation; loaded, it costs nothing more.
+    """
     global _COMPILED
     if _COMPILED is None:
+        if "numba" not in sys.modules and os.environ.get("QCASIM_JIT", "1") != "0":
+            return None  # not decided yet: numba may be loaded later
         _COMPILED = False
         if os.environ.get("QCASIM_JIT", "1") != "0":
             try:
@@ -153,7 +161,7 @@ def allocation_counts(u: np.ndarray, weights: np.ndarray) -> np.ndarray:
     table look-up); a key in a cell holding shares adds those of them at or below it (compared
     one by one, or searched when a cell holds many). Calls of at least
     :data:`JIT_MIN_PARTICIPANTS` participants use the compiled twin (:mod:`sim._jit`: the same
-    integer comparisons, one participant at a time) when numba is available.
+    integer comparisons, one participant at a time) once numba is loaded (:func:`_compiled`).
     """
     n_r, n_w = weights.shape
     n_p = u.shape[1]

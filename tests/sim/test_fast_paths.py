@@ -33,8 +33,10 @@ def allocation_path(request, monkeypatch):
     if request.param == "numpy":
         monkeypatch.setattr(population, "JIT_MIN_PARTICIPANTS", math.inf)
     else:
+        pytest.importorskip("numba")  # the compiled path is used once numba is loaded
+        monkeypatch.setattr(population, "_COMPILED", None)
         if population._compiled() is None:
-            pytest.skip("numba is not available (or QCASIM_JIT=0)")
+            pytest.skip("QCASIM_JIT=0")
         monkeypatch.setattr(population, "JIT_MIN_PARTICIPANTS", 0)
     return request.param
 
@@ -94,11 +96,29 @@ def test_qcasim_jit_0_keeps_the_allocation_in_numpy(monkeypatch):
     monkeypatch.setattr(population, "_COMPILED", None)
     monkeypatch.setenv("QCASIM_JIT", "0")
     assert population._compiled() is None
+    assert population._COMPILED is False  # decided: never compiled in this process
     monkeypatch.setattr(population, "JIT_MIN_PARTICIPANTS", 0)
     rng = np.random.default_rng(1)
     u, weights = rng.random((2, 300)), rng.random((2, 20)) + 0.1
     np.testing.assert_array_equal(allocation_counts(u, weights),
                                   [np.bincount(e, minlength=20) for e in _allocate_by_sorting(u, weights)])
+
+
+def test_the_compiled_allocation_waits_for_numba_to_be_loaded():
+    """In a fresh process the allocation stays in numpy (starting numba only for it would cost
+    more than it saves) until something else loads numba."""
+    pytest.importorskip("numba")
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    code = ("import sys, sim.population as p; a = p._compiled() is None; import numba; "
+            "b = p._compiled() is not None; print(a, b, 'numba' in sys.modules)")
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).parents[2])}
+    env.pop("QCASIM_JIT", None)
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["True", "True", "True"]
 
 
 # ----------------------------------------------------------------------------- Likert

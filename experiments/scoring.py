@@ -358,16 +358,24 @@ def score_model(model: Expression | str, truth: Expression | str) -> dict[str, f
     """
     m, t = as_expression(model), as_expression(truth)
     correct = is_correct(m, t)
-    precision, recall = term_precision_recall(m, t)
+    # Terms are equal when their literal sets are: each term's set is built once here (term
+    # precision and recall, exactness and the truth vector below are those of
+    # term_precision_recall, ``m == t`` and is_equivalent).
+    m_sets, t_sets = {_literal_set(x) for x in m.terms}, {_literal_set(x) for x in t.terms}
+    hits = len(m_sets & t_sets)
+    size = complexity(m)
+    conds = tuple(sorted({c for lits in m_sets | t_sets for c, _ in lits}))
+    if len(conds) > 20:
+        raise ValueError(f"is_equivalent: too many conditions ({len(conds)}) to compare")
     return {
         "correct": correct,
         "error_free": correct or not m.terms,
-        "completeness": (complexity(m) / max(complexity(t), 1)) if correct else 0.0,
-        "exact": m == t,
-        "equivalent": is_equivalent(m, t),
-        "precision": precision,
-        "recall": recall,
-        "complexity": complexity(m),
+        "completeness": (size / max(complexity(t), 1)) if correct else 0.0,
+        "exact": m_sets == t_sets,
+        "equivalent": _truth_vector.__wrapped__(m, conds) == _truth_vector(t, conds),
+        "precision": hits / len(m_sets) if m.terms else float("nan"),
+        "recall": hits / len(t_sets) if t_sets else float("nan"),
+        "complexity": size,
         "tautology": is_tautology(m),
     }
 

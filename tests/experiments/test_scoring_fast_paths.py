@@ -94,3 +94,32 @@ def test_model_membership_equals_evaluate_arrays(model, seed, kind, n):
     got = model_membership(model, cols)
     assert got.dtype == want.dtype and got.shape == want.shape
     assert np.array_equal(got, want) and np.array_equal(np.signbit(got), np.signbit(want))
+
+
+@settings(max_examples=300, deadline=None)
+@given(expression, expression)
+def test_score_model_equals_the_separate_scores(model, truth):
+    """score_model (literal sets built once) gives the answers of the separate functions."""
+    import math
+
+    from experiments.scoring import (
+        complexity,
+        is_correct,
+        is_equivalent,
+        is_tautology,
+        score_model,
+        term_precision_recall,
+    )
+
+    got = score_model(model, truth)
+    correct = is_correct(model, truth)
+    precision, recall = term_precision_recall(model, truth)
+    want = {"correct": correct, "error_free": correct or not model.terms,
+            "completeness": complexity(model) / max(complexity(truth), 1) if correct else 0.0,
+            "exact": model == truth, "equivalent": is_equivalent(model, truth),
+            "precision": precision, "recall": recall, "complexity": complexity(model),
+            "tautology": is_tautology(model)}
+    assert got.keys() == want.keys()
+    for k, v in want.items():
+        assert got[k] == v or (isinstance(v, float) and math.isnan(v) and math.isnan(got[k])), k
+        assert type(got[k]) is type(v), k

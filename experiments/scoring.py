@@ -291,14 +291,13 @@ def model_membership(model: Expression, columns: Mapping[str, np.ndarray]) -> np
     """
     names = tuple(columns)
     if model.terms and 0 < len(names) <= MAX_TABULATED_CONDITIONS:
-        table = _configuration_memberships(model, names)
-        if table is not None:
-            cols = [np.asarray(columns[c]) for c in names]
-            if all(c.dtype.kind in "iu" and c.ndim == 1 for c in cols) and len({c.size for c in cols}) == 1:
-                stacked = np.stack(cols).astype(np.int64, copy=False)
-                if stacked.size and stacked.view(np.uint64).max() <= 1:  # 0/1 (a negative is huge)
-                    weights = 1 << np.arange(len(names) - 1, -1, -1, dtype=np.int64)
-                    return table[weights @ stacked]
+        cols = [np.asarray(columns[c]) for c in names]
+        if all(c.dtype.kind in "iu" and c.ndim == 1 for c in cols) and len({c.size for c in cols}) == 1:
+            table = _configuration_memberships(model, names)
+            stacked = np.stack(cols).astype(np.int64, copy=False)
+            if table is not None and stacked.size and stacked.view(np.uint64).max() <= 1:  # 0/1
+                weights = 1 << np.arange(len(names) - 1, -1, -1, dtype=np.int64)
+                return table[weights @ stacked]
     return evaluate_arrays(model, columns)
 
 

@@ -19,7 +19,7 @@ import qca
 from qca import Expression, QCAError, QCAWarning
 from qca.truth_table import truth_tables_from_arrays
 
-from .calibration import anchors_for, calibrated_columns
+from .calibration import anchors_for_rows, calibrated_columns
 from .methods import AnalysisInput, AnalysisMethod, MethodResult, plan_outputs
 from .metrics import SolutionOutcome, error_scores, score_solution
 from .params import DEFAULT_ANALYSIS
@@ -197,7 +197,7 @@ def calibrated_batch(cohorts: Sequence[Mapping[str, np.ndarray]], columns: Seque
     """:func:`experiments.calibration.calibrated_columns` of many cohorts of equal size at once:
     one array (cohorts x cases) per column, row ``r`` equal to cohort ``r``'s column.
 
-    Each cohort's anchors are found as for one cohort (:func:`experiments.calibration.anchors_for`);
+    Each cohort's anchors are found as for one cohort (:func:`experiments.calibration.anchors_for_rows`);
     the cohorts sharing anchors (with theory anchors, all but those with a case at the
     crossover) are calibrated in one call. Calibration is elementwise, so the memberships are
     those of the one-cohort calibration.
@@ -206,7 +206,7 @@ def calibrated_batch(cohorts: Sequence[Mapping[str, np.ndarray]], columns: Seque
     for col in columns:
         x = np.stack([np.asarray(c[col], dtype=float) for c in cohorts])
         theory = anchors.get(col, (np.nan,) * 3)
-        found = [anchors_for(row, calibration, theory, percentiles) for row in x]
+        found = anchors_for_rows(x, calibration, theory, percentiles)
         groups: dict[tuple[float, float, float], list[int]] = {}
         for r, a in enumerate(found):
             groups.setdefault(a, []).append(r)

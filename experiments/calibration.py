@@ -14,7 +14,7 @@ import numpy as np
 
 import qca
 
-__all__ = ["anchors_for", "calibrated_columns"]
+__all__ = ["anchors_for", "anchors_for_rows", "calibrated_columns"]
 
 
 def anchors_for(x: np.ndarray, calibration: str, theory: tuple[float, float, float],
@@ -37,6 +37,17 @@ def anchors_for(x: np.ndarray, calibration: str, theory: tuple[float, float, flo
     if np.any(x == c):
         c = c - 1e-6 * max(1.0, abs(c))
     return e, c, i
+
+
+def anchors_for_rows(x: np.ndarray, calibration: str, theory: tuple[float, float, float],
+                     percentiles: Sequence[float]) -> list[tuple[float, float, float]]:
+    """:func:`anchors_for` of each row of ``x`` (cohorts x cases): the same anchors, with ordered
+    theory anchors found for all rows at once (only the crossover's tie rule differs by row)."""
+    e, c, i = theory
+    if calibration != "theory" or not e < c < i:
+        return [anchors_for(row, calibration, theory, percentiles) for row in x]
+    moved = (e, c - 1e-6 * max(1.0, abs(c)), i)
+    return [moved if tie else (e, c, i) for tie in (x == c).any(axis=1).tolist()]
 
 
 def calibrated_columns(cohort: Mapping[str, np.ndarray], columns: Sequence[str],

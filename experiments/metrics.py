@@ -44,11 +44,10 @@ from typing import Any
 import numpy as np
 
 from qca import Expression
-from qca.expressions import evaluate_arrays
 from qca.registry import Registry
 
 from .intervals import interval_by_kind
-from .scoring import as_expression, case_agreement, is_correct, light_scores, score_model
+from .scoring import as_expression, case_agreement, is_correct, light_scores, model_membership, score_model
 
 __all__ = ["Metric", "SolutionOutcome", "metric", "register_metric", "get_metric", "metrics",
            "metric_names", "score_solution", "KINDS", "ENTRY_POINT_GROUP"]
@@ -292,7 +291,7 @@ class SolutionOutcome:
         """Each case's membership in the first model, or None without case data or model."""
         if not self.models or self.case_data is None:
             return None
-        return evaluate_arrays(self.models[0], self.case_data)
+        return model_membership(self.models[0], self.case_data)
 
 
 # ----------------------------------------------------------------------------- built-in metrics

@@ -32,12 +32,13 @@ coincidence analysis. *Political Science Research and Methods* 8(3), 526-542.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from functools import lru_cache
 
 import numpy as np
 
 from qca import Expression, Term, parse
+from qca.expressions import evaluate_arrays
 
 __all__ = [
     "as_expression",
@@ -51,6 +52,7 @@ __all__ = [
     "is_equivalent",
     "term_precision_recall",
     "case_agreement",
+    "model_membership",
     "score_model",
     "light_scores",
 ]
@@ -273,6 +275,69 @@ def term_precision_recall(model: Expression | str, truth: Expression | str) -> t
     return precision, recall
 
 
+#: Most crisp conditions for which :func:`model_membership` tabulates a model over every
+#: configuration (2**12 = 4,096 memberships).
+MAX_TABULATED_CONDITIONS = 12
+
+
+def model_membership(model: Expression, columns: Mapping[str, np.ndarray]) -> np.ndarray:
+    """Each case's membership in ``model``: :func:`qca.expressions.evaluate_arrays`, the same
+    numbers.
+
+    With crisp (0/1 integer) columns of at most :data:`MAX_TABULATED_CONDITIONS` conditions, a
+    case's membership depends only on its configuration: it is 1 where some term's literals all
+    hold and 0 elsewhere (a minimum and maximum of zeros and ones), so the model is evaluated once
+    per configuration, as bit masks, and each case looks up its configuration's membership.
+    """
+    names = tuple(columns)
+    if model.terms and 0 < len(names) <= MAX_TABULATED_CONDITIONS:
+        cols = [np.asarray(columns[c]) for c in names]
+        if all(c.dtype.kind in "iu" and c.ndim == 1 for c in cols) and len({c.size for c in cols}) == 1:
+            table = _configuration_memberships(model, names)
+            stacked = np.stack(cols).astype(np.int64, copy=False)
+            if table is not None and stacked.size and stacked.view(np.uint64).max() <= 1:  # 0/1
+                weights = 1 << np.arange(len(names) - 1, -1, -1, dtype=np.int64)
+                return table[weights @ stacked]
+    return evaluate_arrays(model, columns)
+
+
+def _configuration_memberships(model: Expression, names: tuple[str, ...]) -> np.ndarray | None:
+    """``model``'s membership (0.0 or 1.0) in each crisp configuration of ``names`` (the first
+    the most significant bit), or None when a literal is multi-value or names another column."""
+    covers = _literal_covers(names)
+    full = (1 << (1 << len(names))) - 1
+    out = 0
+    for term in model.terms:
+        m = full
+        for lit in term.literals:
+            cover = covers.get(lit)
+            if cover is None:
+                return None
+            m &= cover
+        out |= m
+    n = 1 << len(names)
+    bits = np.unpackbits(np.frombuffer(out.to_bytes((n + 7) // 8, "little"), dtype=np.uint8),
+                         bitorder="little")
+    return bits[:n].astype(float)
+
+
+@lru_cache(maxsize=256)
+def _literal_covers(names: tuple[str, ...]) -> dict[tuple[str, frozenset[int]], int]:
+    """For each crisp literal of ``names``, the configurations where it holds, as the bits of an
+    integer (bit ``b`` = configuration ``b``, the first condition its most significant bit)."""
+    n = 1 << len(names)
+    out = {}
+    for j, c in enumerate(names):
+        shift = len(names) - 1 - j
+        ones = sum(1 << b for b in range(n) if b >> shift & 1)
+        out[(c, _ONE)] = ones
+        out[(c, _ZERO)] = ((1 << n) - 1) ^ ones
+    return out
+
+
+_ONE, _ZERO = frozenset({1}), frozenset({0})
+
+
 def case_agreement(model_membership: np.ndarray, true_membership: np.ndarray) -> float:
     """Share of cases whose crisp membership in the model (> 0.5) equals the true one."""
     a = np.asarray(model_membership, dtype=float) > 0.5
@@ -292,16 +357,24 @@ def score_model(model: Expression | str, truth: Expression | str) -> dict[str, f
     """
     m, t = as_expression(model), as_expression(truth)
     correct = is_correct(m, t)
-    precision, recall = term_precision_recall(m, t)
+    # Terms are equal when their literal sets are: each term's set is built once here (term
+    # precision and recall, exactness and the truth vector below are those of
+    # term_precision_recall, ``m == t`` and is_equivalent).
+    m_sets, t_sets = {_literal_set(x) for x in m.terms}, {_literal_set(x) for x in t.terms}
+    hits = len(m_sets & t_sets)
+    size = complexity(m)
+    conds = tuple(sorted({c for lits in m_sets | t_sets for c, _ in lits}))
+    if len(conds) > 20:
+        raise ValueError(f"is_equivalent: too many conditions ({len(conds)}) to compare")
     return {
         "correct": correct,
         "error_free": correct or not m.terms,
-        "completeness": (complexity(m) / max(complexity(t), 1)) if correct else 0.0,
-        "exact": m == t,
-        "equivalent": is_equivalent(m, t),
-        "precision": precision,
-        "recall": recall,
-        "complexity": complexity(m),
+        "completeness": (size / max(complexity(t), 1)) if correct else 0.0,
+        "exact": m_sets == t_sets,
+        "equivalent": _truth_vector.__wrapped__(m, conds) == _truth_vector(t, conds),
+        "precision": hits / len(m_sets) if m.terms else float("nan"),
+        "recall": hits / len(t_sets) if t_sets else float("nan"),
+        "complexity": size,
         "tautology": is_tautology(m),
     }
 

@@ -527,8 +527,9 @@ def truth_tables_from_arrays(
     if x.ndim != 3 or y.shape != x.shape[:2] or x.shape[2] != len(conditions) or x.shape[1] == 0:
         return one_by_one()
     finite = np.isfinite(x).all(axis=(1, 2)) & np.isfinite(y).all(axis=1)
-    lows, highs = x.min(axis=1), x.max(axis=1)  # (sets, conditions)
-    integral = (x == np.round(x)).all(axis=1)
+    values = np.ascontiguousarray(x.transpose(0, 2, 1))  # (sets, conditions, cases)
+    lows, highs = values.min(axis=2), values.max(axis=2)  # (sets, conditions)
+    integral = (values == np.round(values)).all(axis=2)
     simple = finite & (lows >= 0).all(axis=1) & (highs <= 1).all(axis=1)
     simple &= (y >= 0).all(axis=1) & (y <= 1).all(axis=1)
     if len(set(conditions)) != len(conditions) or not simple.all():
@@ -542,7 +543,6 @@ def truth_tables_from_arrays(
     n_sets, n_cases, k = x.shape
     levels = (2,) * k
     fuzzy_sets = ~integral  # (sets, conditions)
-    values = np.ascontiguousarray(x.transpose(0, 2, 1))  # (sets, conditions, cases)
     half = (values == 0.5) & fuzzy_sets[:, :, None]
     if half.any():
         for h in np.flatnonzero(half.any(axis=(1, 2))).tolist():
@@ -558,7 +558,14 @@ def truth_tables_from_arrays(
     n_space = 1 << k
     # Rows of every set at once: key = set * 2^k + row number - 1, sorted by set, then row.
     keys = (np.arange(n_sets, dtype=np.int64)[:, None] * n_space + numbers - 1)[assigned]
-    observed, counts = np.unique(keys, return_counts=True)
+    n_keys = n_sets * n_space
+    dense = n_keys <= 4 * keys.size + 4096
+    if dense:  # count every row of every set: no sort, no search (the same rows and counts)
+        per_key = np.bincount(keys, minlength=n_keys)
+        observed = np.flatnonzero(per_key)
+        counts = per_key[observed]
+    else:
+        observed, counts = np.unique(keys, return_counts=True)
     row_set = observed // n_space
     listed = observed % n_space + 1
     bounds = np.searchsorted(row_set, np.arange(n_sets + 1))
@@ -571,7 +578,10 @@ def truth_tables_from_arrays(
     crisp = ~any_fuzzy[row_set]
     if crisp.any():
         # As _row_fit's crisp branch: per-row sums over the set's cases in case order.
-        pos = np.searchsorted(observed, keys)
+        if dense:
+            pos = np.take(np.cumsum(per_key > 0) - 1, keys)
+        else:
+            pos = np.searchsorted(observed, keys)
         case_y = y[assigned]
         case_yn = y_and_not[assigned]
         n_rows = listed.size
@@ -649,34 +659,62 @@ def _fuzzy_fit_all_rows(
     values: np.ndarray, y: np.ndarray, y_and_not: np.ndarray, sets: np.ndarray, row_set: np.ndarray,
     row_index: np.ndarray,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """As :func:`_fuzzy_fit_listed_rows`, computing the memberships of all ``2**k`` rows of each
-    data set by doubling (the rows of the last ``j`` conditions, then their minimum with either
-    literal of the condition before), ``2**(k+1)`` array passes instead of ``k`` per listed row;
-    the minimum is exact, so the memberships, and their sums, are the same numbers."""
+    """As :func:`_fuzzy_fit_listed_rows`, from the memberships of all ``2**k`` rows of each data
+    set, built a block of rows at a time: the rows of the last ``b`` conditions (``b <= 4``) and
+    of the first ``k - b`` are each built by doubling (the rows so far, then their minimum with
+    either literal of the condition before), and block ``a`` holds the minimum of prefix row
+    ``a`` with every suffix row, i.e. rows ``a * 2**b`` to ``(a + 1) * 2**b - 1`` in R's order.
+    The minimum is exact, so the memberships are the same numbers as the minimum over a row's
+    literals, and each row's sums are taken over its cases, contiguous, in case order: the
+    same sums, bit for bit. Blocks of a few data sets stay in the CPU cache (the row sums of
+    every data set, listed rows or not, are kept: few rows are unlisted where this is used)."""
     n_sets, k, n_cases = values.shape
-    out = np.empty((3, row_set.size))
-    group = max(1, 1_000_000 // ((1 << k) * n_cases))
+    b = min(k, 4)
+    n_block, n_prefix = 1 << b, 1 << (k - b)
+    sums = np.empty((3, n_sets, 1 << k))
+    group = max(1, min(sets.size, _FIT_BLOCK_VALUES // (n_block * n_cases)))
+    suf = pre = blk = tmp = np.empty((0, 0, 0))
     for start in range(0, sets.size, group):
         part = sets[start : start + group]
+        g = part.size
         xs = values[part]  # (g, k, cases)
-        m = np.empty((1 << k, part.size, n_cases))  # rows x sets x cases
-        np.subtract(1.0, xs[:, k - 1], out=m[0])
-        m[1] = xs[:, k - 1]
-        size = 2
-        for j in range(k - 2, -1, -1):
-            # Rows size..2*size-1 take x_j, rows 0..size-1 take 1 - x_j: condition j is the
-            # most significant of the rows so far (R's row numbers).
-            xj = xs[:, j]
-            np.minimum(m[:size], xj, out=m[size : 2 * size])
-            np.minimum(m[:size], 1.0 - xj, out=m[:size])
-            size *= 2
-        mine = np.flatnonzero(np.isin(row_set, part))
-        local = np.searchsorted(part, row_set[mine])
-        rows = m[row_index[mine], local]  # (listed rows of the group, cases)
-        out[0, mine] = rows.sum(axis=1)
-        out[1, mine] = np.minimum(rows, y[row_set[mine]]).sum(axis=1)
-        out[2, mine] = np.minimum(rows, y_and_not[row_set[mine]]).sum(axis=1)
-    return out[0], out[1], out[2]
+        if suf.shape[1] != g:  # contiguous buffers: the sums run over contiguous rows
+            suf, blk, tmp = (np.empty((n_block, g, n_cases)) for _ in range(3))
+            pre = np.empty((n_prefix, g, n_cases))
+        _all_row_memberships(xs[:, k - b :], suf)
+        if n_prefix > 1:
+            _all_row_memberships(xs[:, : k - b], pre)
+        ys, yns = y[part], y_and_not[part]
+        for a in range(n_prefix):
+            m = suf if n_prefix == 1 else np.minimum(suf, pre[a], out=blk)
+            rows = slice(a * n_block, (a + 1) * n_block)
+            sums[0, part, rows] = m.sum(axis=2).T
+            np.minimum(m, ys, out=tmp)
+            sums[1, part, rows] = tmp.sum(axis=2).T
+            np.minimum(m, yns, out=tmp)
+            sums[2, part, rows] = tmp.sum(axis=2).T
+    return sums[0, row_set, row_index], sums[1, row_set, row_index], sums[2, row_set, row_index]
+
+
+#: Memberships held in one block of :func:`_fuzzy_fit_all_rows` (1 MB: the CPU's L2 cache).
+_FIT_BLOCK_VALUES = 1 << 17
+
+
+def _all_row_memberships(xs: np.ndarray, out: np.ndarray) -> None:
+    """Membership of the cases of data sets ``xs`` (sets x j x cases) in all ``2**j`` rows of
+    their ``j`` conditions, into ``out`` (rows x sets x cases), rows in R's order (the first
+    condition most significant), by doubling."""
+    j = xs.shape[1]
+    np.subtract(1.0, xs[:, j - 1], out=out[0])
+    out[1] = xs[:, j - 1]
+    size = 2
+    for c in range(j - 2, -1, -1):
+        # Rows size..2*size-1 take x_c, rows 0..size-1 take 1 - x_c: condition c is the most
+        # significant of the rows so far.
+        xc = xs[:, c]
+        np.minimum(out[:size], xc, out=out[size : 2 * size])
+        np.minimum(out[:size], 1.0 - xc, out=out[:size])
+        size *= 2
 
 
 def _from_spec(

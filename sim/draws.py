@@ -56,9 +56,14 @@ def replication_seed(seed: int | np.random.SeedSequence, rep: int) -> np.random.
 
 
 def _streams(rep_seed: np.random.SeedSequence) -> list[np.random.Generator]:
-    key = tuple(rep_seed.spawn_key)
+    return _key_streams(rep_seed.entropy, tuple(rep_seed.spawn_key))
+
+
+def _key_streams(entropy: int | Sequence[int] | None, key: tuple[int, ...]) -> list[np.random.Generator]:
+    """The purpose streams of the replication whose seed sequence has ``entropy`` and spawn key
+    ``key`` (those of :func:`_streams`, without building the replication's own sequence)."""
     return [np.random.Generator(np.random.PCG64(
-        np.random.SeedSequence(rep_seed.entropy, spawn_key=(*key, k)))) for k in range(len(STREAMS))]
+        np.random.SeedSequence(entropy, spawn_key=(*key, k)))) for k in range(len(STREAMS))]
 
 
 @dataclass(frozen=True, eq=False)
@@ -119,8 +124,9 @@ def draw_replications(scenario: Scenario, seed: int | np.random.SeedSequence,
     record_e = np.empty((n_r, w, n_rec))
     unif = np.empty((n_r, 5, p))
     frailty = np.empty((n_r, p))
+    entropy, key = _root(seed)
     for i, r in enumerate(reps):
-        g_w, g_p = _streams(replication_seed(seed, r))
+        g_w, g_p = _key_streams(entropy, (*key, r))
         g_w.standard_normal(out=std[i])
         g_w.random(out=item_u[i])
         g_w.standard_normal(out=record_e[i])

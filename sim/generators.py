@@ -159,9 +159,11 @@ def make_generator(scenario: str, settings: GeneratorSettings | None = None) -> 
 #: working memory grows with the call (a 100,000-worker cohort needs ~0.3 GB), and larger calls
 #: run slower per worker once their arrays leave the CPU caches (measured per replication, calls
 #: of 10,000 vs 50,000 workers: N = 1,000 1.84 vs 2.26 ms, N = 10,000 18.5 vs 20.7 ms; N = 65
-#: unchanged). Replication ``r`` is the same whatever it is simulated with (:mod:`sim.draws`),
-#: so the split changes no cohort.
-MAX_BATCH_CASES = 10_000
+#: unchanged; in the recovery pipeline, crisp 7 conditions N = 1,000, calls of 5,000 vs 10,000
+#: workers: about 350 vs 325 replications per CPU-second, N = 65 and 250 unchanged within noise).
+#: Replication ``r`` is the same whatever it is simulated with (:mod:`sim.draws`), so the split
+#: changes no cohort.
+MAX_BATCH_CASES = 5_000
 
 
 class ProgrammeGenerator:

@@ -43,7 +43,11 @@ data from crisp structures). Zadeh, L. A. (1965). Fuzzy sets. *Information and C
 from __future__ import annotations
 
 import math
+import os
+import sys
 from dataclasses import dataclass
+from functools import cached_property
+from typing import Any
 
 import numpy as np
 from scipy import special
@@ -59,7 +63,11 @@ __all__ = ["Population", "allocate", "allocation_counts", "build_population", "d
 
 @dataclass(frozen=True, eq=False)
 class Population:
-    """Static state of R replications (W workers, P participants); leading axis = replication."""
+    """Static state of R replications (W workers, P participants); leading axis = replication.
+
+    ``worker``, ``referral_week`` and ``needs`` (each (R, P) int64) are computed on first access
+    from ``caseload``, ``referral_u`` and ``need_index``: a cohort needs none of them.
+    """
 
     org: np.ndarray            # (R, W) int64
     latent: np.ndarray         # (R, W, K)
@@ -67,24 +75,72 @@ class Population:
     observed: dict[str, np.ndarray]  # measured condition -> (R, W) raw score / record / count
     paths: np.ndarray          # (R, W, n_paths) float64 path membership
     in_recipe: np.ndarray      # (R, W) float64 recipe membership
-    worker: np.ndarray         # (R, P) int64, allocated worker (sorted)
-    referral_week: np.ndarray  # (R, P) int64
-    needs: np.ndarray          # (R, P) int64
     rel_hazard: np.ndarray     # (R, P) relative tenancy hazard r
     log_q: np.ndarray          # (R, P) log(1 - weekly entry probability)
     log_u: np.ndarray          # (R, P) log(1 - entry uniform)
     log_v: np.ndarray          # (R, P) log(1 - failure uniform)
     caseload: np.ndarray       # (R, W) int64 participants allocated to each worker
+    need_index: np.ndarray     # (R, P) int64, needs - 1
+    referral_u: np.ndarray     # (R, P) referral-week uniforms
+    referral_weeks: int        # weeks of the referral period
+
+    @cached_property
+    def worker(self) -> np.ndarray:
+        """(R, P) int64: the allocated worker of each participant (sorted)."""
+        return _workers(self.caseload, self.need_index.shape[1])
+
+    @cached_property
+    def referral_week(self) -> np.ndarray:
+        """(R, P) int64: ``floor(u * referral_weeks)`` (``u >= 0``: truncation is the floor)."""
+        return (self.referral_u * self.referral_weeks).astype(np.int64)
+
+    @cached_property
+    def needs(self) -> np.ndarray:
+        """(R, P) int64: each participant's needs (1 + need index)."""
+        return self.need_index + 1
 
     def replication(self, i: int) -> Population:
         """Replication ``i`` as a population with a leading axis of length 1."""
         return Population(
             observed={k: v[i:i + 1] for k, v in self.observed.items()},
-            **{f: getattr(self, f)[i:i + 1] for f in self.__dataclass_fields__ if f != "observed"},
+            referral_weeks=self.referral_weeks,
+            **{f: getattr(self, f)[i:i + 1] for f in self.__dataclass_fields__
+               if f not in ("observed", "referral_weeks")},
         )
 
 
 _Q = 2.0**40  # allocation shares and uniforms are compared on a 2**-40 integer grid
+
+#: Fewest participants (over all replications of a call) that :func:`allocation_counts` hands
+#: to the compiled kernel (:mod:`sim._jit`) once numba is loaded: every call (the kernel is
+#: faster from one replication of 65 workers on: 10 vs 45 microseconds).
+JIT_MIN_PARTICIPANTS: float = 0
+
+#: The compiled allocation (:mod:`sim._jit`): None until first needed, False when not available
+#: (numba missing, or the environment variable ``QCASIM_JIT`` is ``0``).
+_COMPILED: Any = None
+
+
+def _compiled() -> Any:
+    """The compiled twin of :func:`allocation_counts`, or None (then numpy computes it).
+
+    It is used only once numba is loaded in the process (a recovery run's compiled cover
+    searches load it, :mod:`qca.cover`): starting numba costs about a second, more than the
+    compiled allocation saves in a short simulation; loaded, it costs nothing more.
+    """
+    global _COMPILED
+    if _COMPILED is None:
+        if "numba" not in sys.modules and os.environ.get("QCASIM_JIT", "1") != "0":
+            return None  # not decided yet: numba may be loaded later
+        _COMPILED = False
+        if os.environ.get("QCASIM_JIT", "1") != "0":
+            try:
+                from . import _jit
+
+                _COMPILED = _jit
+            except ImportError:
+                pass
+    return _COMPILED or None
 
 
 def _shares(weights: np.ndarray) -> np.ndarray:
@@ -104,12 +160,17 @@ def allocation_counts(u: np.ndarray, weights: np.ndarray) -> np.ndarray:
     ``2**40`` grid is cut into ``2**b >= 8 W`` equal cells per replication; a key in a cell that
     holds no share has as many shares at or below it as there are shares in earlier cells (one
     table look-up); a key in a cell holding shares adds those of them at or below it (compared
-    one by one, or searched when a cell holds many).
+    one by one, or searched when a cell holds many). Once numba is loaded (:func:`_compiled`),
+    the compiled twin computes them (:mod:`sim._jit`: the same integer comparisons, one
+    participant at a time).
     """
     n_r, n_w = weights.shape
     n_p = u.shape[1]
     share = _shares(weights)
     bits = min(max(int(8 * n_w - 1).bit_length(), 1), 40)
+    compiled = _compiled() if n_r * n_p >= JIT_MIN_PARTICIPANTS else None
+    if compiled is not None:
+        return compiled.allocation_counts(u, share, bits)
     shift, n_cells = 40 - bits, (1 << bits) + 1  # cell 2**b holds only the last share
     rows = np.arange(n_r, dtype=np.int64)[:, None]
     per_cell = np.bincount(((share >> shift) + rows * n_cells).ravel(),
@@ -211,7 +272,6 @@ def derive_population(scenario: Scenario, d: Draws) -> Population:
         else:
             observed[c.name] = recorded_values(z, d.record_e[..., records[c.name]], c)
     caseload = allocation_counts(d.alloc_u, weights)
-    worker = _workers(caseload, d.alloc_u.shape[1])
     if caseload_col is not None:
         c = scenario.conditions[caseload_col]
         if scenario.fuzzy_truth:
@@ -222,7 +282,7 @@ def derive_population(scenario: Scenario, d: Draws) -> Population:
         observed[c.name] = caseload
     observed = {c.name: observed[c.name] for c in scenario.conditions if c.measured}
     paths = path_membership(true, scenario.compiled_recipe)
-    in_recipe = paths.max(axis=-1)
+    in_recipe = _path_maximum(paths)
     need_idx = _need_index(d.needs_u, scenario.needs_cdf)  # needs - 1
     log_hr = np.take(scenario.needs_log_hr_table, need_idx)
     log_hr += part.frailty_sd * d.frailty
@@ -237,13 +297,20 @@ def derive_population(scenario: Scenario, d: Draws) -> Population:
     return Population(
         org=np.broadcast_to(np.arange(n_w, dtype=np.int64) % prog.n_orgs, (n_r, n_w)),
         latent=d.latent, true=true, observed=observed, paths=paths, in_recipe=in_recipe,
-        worker=worker,
-        # u * weeks >= 0, so truncation is the floor
-        referral_week=(d.referral_u * prog.referral_weeks).astype(np.int64),
-        needs=need_idx + 1, rel_hazard=np.exp(log_hr, out=log_hr),
+        rel_hazard=np.exp(log_hr, out=log_hr),
         log_q=np.take(scenario.log_q_table, need_idx), log_u=_log1m(d.entry_u),
-        log_v=_log1m(d.fail_u), caseload=caseload,
+        log_v=_log1m(d.fail_u), caseload=caseload, need_index=need_idx,
+        referral_u=d.referral_u, referral_weeks=prog.referral_weeks,
     )
+
+
+def _path_maximum(paths: np.ndarray) -> np.ndarray:
+    """``paths.max(axis=-1)`` (the recipe membership) as a running maximum over the few paths:
+    the same numbers (the maximum is exact), without a reduction over a short strided axis."""
+    out = paths[..., 0].copy()
+    for p in range(1, paths.shape[-1]):
+        np.maximum(out, paths[..., p], out=out)
+    return out
 
 
 def _need_index(u: np.ndarray, cdf: np.ndarray) -> np.ndarray:

@@ -57,3 +57,16 @@ def test_cohorts_of_different_sizes_are_analysed_one_by_one():
     short = {k: np.asarray(v)[:20] for k, v in cohorts[1].items()}
     batched = analyse_cohorts([cohorts[0], short], spec)
     _same(batched[1][0], analyse_cohort(short, spec))
+
+
+@pytest.mark.parametrize("theory", [(1.5, 3.0, 4.5), (-2.0, 0.0, 2.0), (4.5, 3.0, 1.5), (np.nan,) * 3])
+@pytest.mark.parametrize("calibration", ["theory", "percentile"])
+def test_anchors_of_rows_equal_anchors_of_each_row(theory, calibration):
+    from experiments.calibration import anchors_for, anchors_for_rows
+
+    rng = np.random.default_rng(4)
+    x = rng.integers(-3, 6, (7, 30)).astype(float)
+    x[2, :4] = theory[1]  # a tie at the crossover in one row
+    got = anchors_for_rows(x, calibration, theory, (10.0, 50.0, 90.0))
+    want = [anchors_for(row, calibration, theory, (10.0, 50.0, 90.0)) for row in x]
+    assert got == want or (np.isnan(theory[1]) and np.array_equal(got, want, equal_nan=True))

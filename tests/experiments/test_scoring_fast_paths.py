@@ -67,3 +67,59 @@ def test_light_scores_with_term_objects_shared_between_models(pool, picks, truth
     for m, s in zip(models, got):
         correct = is_correct(m, truth)
         assert s == {"correct": correct, "error_free": correct or not m.terms, "exact": m == truth}
+
+
+@settings(max_examples=200, deadline=None)
+@given(expression, st.integers(0, 2**32 - 1),
+       st.sampled_from(["crisp", "bool", "fuzzy", "three", "negative"]), st.integers(0, 40))
+def test_model_membership_equals_evaluate_arrays(model, seed, kind, n):
+    """Tabulated crisp memberships (and the fallback for fuzzy, multi-value or boolean columns)
+    are the numbers of qca.expressions.evaluate_arrays, bit for bit."""
+    import numpy as np
+
+    from experiments.scoring import model_membership
+    from qca.expressions import evaluate_arrays
+
+    rng = np.random.default_rng(seed)
+    cols = {c: rng.integers(0, 2, n) for c in "ABCDEF"}
+    if kind == "bool":
+        cols = {c: v.astype(bool) for c, v in cols.items()}
+    elif kind == "fuzzy":
+        cols = {c: np.round(rng.random(n), 2) for c in cols}
+    elif kind == "three":
+        cols["B"] = rng.integers(0, 3, n)
+    elif kind == "negative":
+        cols["C"] = rng.integers(-1, 2, n)
+    want = evaluate_arrays(model, cols)
+    got = model_membership(model, cols)
+    assert got.dtype == want.dtype and got.shape == want.shape
+    assert np.array_equal(got, want) and np.array_equal(np.signbit(got), np.signbit(want))
+
+
+@settings(max_examples=300, deadline=None)
+@given(expression, expression)
+def test_score_model_equals_the_separate_scores(model, truth):
+    """score_model (literal sets built once) gives the answers of the separate functions."""
+    import math
+
+    from experiments.scoring import (
+        complexity,
+        is_correct,
+        is_equivalent,
+        is_tautology,
+        score_model,
+        term_precision_recall,
+    )
+
+    got = score_model(model, truth)
+    correct = is_correct(model, truth)
+    precision, recall = term_precision_recall(model, truth)
+    want = {"correct": correct, "error_free": correct or not model.terms,
+            "completeness": complexity(model) / max(complexity(truth), 1) if correct else 0.0,
+            "exact": model == truth, "equivalent": is_equivalent(model, truth),
+            "precision": precision, "recall": recall, "complexity": complexity(model),
+            "tautology": is_tautology(model)}
+    assert got.keys() == want.keys()
+    for k, v in want.items():
+        assert got[k] == v or (isinstance(v, float) and math.isnan(v) and math.isnan(got[k])), k
+        assert type(got[k]) is type(v), k

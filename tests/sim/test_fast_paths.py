@@ -12,7 +12,7 @@ import math
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from scipy import special
 
@@ -23,6 +23,22 @@ from sim.measurement import likert_scores
 from sim.population import _Q, allocate, allocation_counts
 
 # ----------------------------------------------------------------------------- allocation
+
+
+@pytest.fixture(params=["numpy", "compiled"])
+def allocation_path(request, monkeypatch):
+    """Run an allocation test with the numpy path and with the compiled kernel (sim._jit)."""
+    import sim.population as population
+
+    if request.param == "numpy":
+        monkeypatch.setattr(population, "JIT_MIN_PARTICIPANTS", math.inf)
+    else:
+        pytest.importorskip("numba")  # the compiled path is used once numba is loaded
+        monkeypatch.setattr(population, "_COMPILED", None)
+        if population._compiled() is None:
+            pytest.skip("QCASIM_JIT=0")
+        monkeypatch.setattr(population, "JIT_MIN_PARTICIPANTS", 0)
+    return request.param
 
 
 def _allocate_by_sorting(u: np.ndarray, weights: np.ndarray) -> np.ndarray:
@@ -42,7 +58,7 @@ def _allocate_by_sorting(u: np.ndarray, weights: np.ndarray) -> np.ndarray:
 @pytest.mark.parametrize("n_r,n_w,n_p,sd", [(1, 1, 5, 0.3), (3, 2, 40, 0.3), (4, 65, 1300, 0.3),
                                            (2, 1000, 20_000, 0.3), (2, 500, 3000, 4.0),
                                            (3, 300, 2000, 12.0), (2, 50, 0, 0.3)])
-def test_allocation_equals_sorting(n_r: int, n_w: int, n_p: int, sd: float) -> None:
+def test_allocation_equals_sorting(n_r: int, n_w: int, n_p: int, sd: float, allocation_path) -> None:
     rng = np.random.default_rng(n_w + n_p)
     u = rng.random((n_r, n_p))
     weights = np.exp(sd * rng.standard_normal((n_r, n_w)))
@@ -53,10 +69,11 @@ def test_allocation_equals_sorting(n_r: int, n_w: int, n_p: int, sd: float) -> N
                                   if n_p else np.zeros((n_r, n_w), dtype=np.int64))
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(n_w=st.integers(1, 40), n_p=st.integers(1, 200), seed=st.integers(0, 2**32 - 1),
        crowd=st.booleans())
-def test_allocation_ties_and_crowded_cells(n_w: int, n_p: int, seed: int, crowd: bool) -> None:
+def test_allocation_ties_and_crowded_cells(n_w: int, n_p: int, seed: int, crowd: bool,
+                                           allocation_path) -> None:
     """Uniforms exactly on shares, and many shares in one cell (tiny weights), are allocated as
     by sorting."""
     rng = np.random.default_rng(seed)
@@ -71,6 +88,37 @@ def test_allocation_ties_and_crowded_cells(n_w: int, n_p: int, seed: int, crowd:
         u[:, :k] = on_share[:, :k]
         u[:, k - 1] = np.nextafter(on_share[:, k - 1], 0.0)
     np.testing.assert_array_equal(allocate(u, weights), _allocate_by_sorting(u, weights))
+
+
+def test_qcasim_jit_0_keeps_the_allocation_in_numpy(monkeypatch):
+    import sim.population as population
+
+    monkeypatch.setattr(population, "_COMPILED", None)
+    monkeypatch.setenv("QCASIM_JIT", "0")
+    assert population._compiled() is None
+    assert population._COMPILED is False  # decided: never compiled in this process
+    monkeypatch.setattr(population, "JIT_MIN_PARTICIPANTS", 0)
+    rng = np.random.default_rng(1)
+    u, weights = rng.random((2, 300)), rng.random((2, 20)) + 0.1
+    np.testing.assert_array_equal(allocation_counts(u, weights),
+                                  [np.bincount(e, minlength=20) for e in _allocate_by_sorting(u, weights)])
+
+
+def test_the_compiled_allocation_waits_for_numba_to_be_loaded():
+    """In a fresh process the allocation stays in numpy (starting numba only for it would cost
+    more than it saves) until something else loads numba."""
+    pytest.importorskip("numba")
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    code = ("import sys, sim.population as p; a = p._compiled() is None; import numba; "
+            "b = p._compiled() is not None; print(a, b, 'numba' in sys.modules)")
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).parents[2])}
+    env.pop("QCASIM_JIT", None)
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["True", "True", "True"]
 
 
 # ----------------------------------------------------------------------------- Likert

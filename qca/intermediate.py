@@ -612,7 +612,7 @@ def _bool_product(a: np.ndarray, b: np.ndarray) -> np.ndarray:
         return np.zeros((a.shape[0], b.shape[1]), dtype=bool)
     packed_a = np.packbits(a, axis=1)  # (i, bytes)
     packed_b = np.packbits(b.T, axis=1)  # (j, bytes)
-    return (packed_a[:, None, :] & packed_b[None, :, :]).any(axis=2)
+    return np.any(packed_a[:, None, :] & packed_b[None, :, :], axis=2)
 
 
 def _or_into(out: np.ndarray, x: np.ndarray, labels: np.ndarray) -> None:

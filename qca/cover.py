@@ -730,6 +730,13 @@ CORE_EXACT_ROWS = 256
 CORE_EXACT_CANDIDATES = 256
 
 
+#: Entries of the exact search's memo (row sets) and of the tie search's cache (parts) at
+#: which each is emptied (and refilled), bounding their memory (about 150 and 500 bytes an
+#: entry in Python, fewer compiled); the compiled searches use the same numbers (the same
+#: search nodes). Far above what the charts of simulation studies fill.
+MEMO_MAX = 1 << 20
+CACHE_MAX = 1 << 18
+
 #: Exact searches over more implicants than this (more than the compiled searches take, so
 #: always run in Python) add the coverage bound (:meth:`_ExactMin._coverage`).
 WIDE_CANDIDATES = 256
@@ -1007,6 +1014,13 @@ class _ExactMin:
         self.memo: dict[int, tuple[int, bool]] = {}
         self.words = search.wide_words()
 
+    def _remember(self, uncovered: int, value: int, exact: bool) -> None:
+        """Into the memo, emptied first when it holds :data:`MEMO_MAX` row sets (its memory
+        stays bounded; the compiled memo is emptied at the same count)."""
+        if len(self.memo) >= MEMO_MAX:
+            self.memo.clear()
+        self.memo[uncovered] = (value, exact)
+
     def lower(self, uncovered: int) -> int:
         hit = self.memo.get(uncovered)
         return max(self.s.lower_bound(uncovered, 0), hit[0] if hit else 0)
@@ -1042,7 +1056,7 @@ class _ExactMin:
             cover_low, lows = _coverage(self.words, uncovered, cap, np.asarray(bits(pick), dtype=np.intp))
             low, child_low = max(low, cover_low), lows.tolist()
         if low > cap:
-            self.memo[uncovered] = (low, False)
+            self._remember(uncovered, low, False)
             return low
         cand_masks = s.cand_masks
         memo = self.memo
@@ -1061,10 +1075,10 @@ class _ExactMin:
                 best = v
             bound = v if bound is None else min(bound, v)
         if best <= cap:
-            self.memo[uncovered] = (best, True)
+            self._remember(uncovered, best, True)
             return best
         value = max(low, bound if bound is not None else cap + 1)
-        self.memo[uncovered] = (value, False)
+        self._remember(uncovered, value, False)
         return value
 
     def minimum(self, cap: int) -> tuple[int, tuple[int, ...] | None]:
@@ -1545,7 +1559,7 @@ class _TieSearch:
         branches = None
         if self.words is not None and size == 1:
             res = self._single(forbidden, rows)
-            self.cache[key] = res
+            self._cache(key, res)
             return res
         if self.words is not None and bound <= size:
             # Only the branches the coverage bound leaves possible are searched.
@@ -1570,8 +1584,15 @@ class _TieSearch:
             else:
                 res = self._product(parts, forbidden, size)
         if res[2]:
-            self.cache[key] = res
+            self._cache(key, res)
         return res
+
+    def _cache(self, key: tuple[int, int, int], res: _Res) -> None:
+        """Into the cache, emptied first when it holds :data:`CACHE_MAX` parts (its memory
+        stays bounded; the compiled cache is emptied at the same count)."""
+        if len(self.cache) >= CACHE_MAX:
+            self.cache.clear()
+        self.cache[key] = res
 
     def _single(self, forbidden: int, rows: list[int]) -> _Res:
         """:meth:`solve` with one implicant left, on wide blocks: the allowed implicants in

@@ -814,7 +814,8 @@ class _Block:
             k = _kernel() if _KERNEL_ON else None
         if k is not None and len(search.row_sets) <= k.MAX_BITS and search.n_candidates <= k.MAX_BITS:
             return _CompiledExactMin(search, self.budget, k)
-        return _ExactMin(search, self.budget)
+        words = search.wide_words()
+        return _ExactMin(search, self.budget) if words is None else _WideExactMin(search, self.budget, words)
 
     def chart_covers(self) -> list[tuple[int, ...]]:
         """The covers found, as implicant indices of the whole chart."""
@@ -1012,7 +1013,6 @@ class _ExactMin:
         self.s = search
         self.budget = budget
         self.memo: dict[int, tuple[int, bool]] = {}
-        self.words = search.wide_words()
 
     def _remember(self, uncovered: int, value: int, exact: bool) -> None:
         """Into the memo, emptied first when it holds :data:`MEMO_MAX` row sets (its memory
@@ -1025,16 +1025,10 @@ class _ExactMin:
         hit = self.memo.get(uncovered)
         return max(self.s.lower_bound(uncovered, 0), hit[0] if hit else 0)
 
-    def size(self, uncovered: int, cap: int) -> int:
-        if not uncovered:
-            return 0
-        hit = self.memo.get(uncovered)
-        if hit is not None and (hit[1] or hit[0] > cap):
-            return hit[0]
-        if self.budget.tick():
-            raise _Stop
-        # One pass over the rows: the disjoint-rows bound and the branching row (fewest
-        # implicants, the first of equals, as :func:`_fewest_options`).
+    def _first(self, uncovered: int, hit: tuple[int, bool] | None) -> tuple[int, int]:
+        """One pass over the rows: the lower bound (disjoint rows, dual weights, the memo's
+        ``hit``) and the branching row's implicants (fewest, the first of equals, as
+        :func:`_fewest_options`)."""
         s = self.s
         low = 0
         used = 0
@@ -1051,24 +1045,29 @@ class _ExactMin:
             low = s.lower_bound(uncovered, 0)
         if hit is not None:
             low = max(low, hit[0])
-        child_low = None
-        if self.words is not None and low <= cap:
-            cover_low, lows = _coverage(self.words, uncovered, cap, np.asarray(bits(pick), dtype=np.intp))
-            low, child_low = max(low, cover_low), lows.tolist()
+        return low, pick
+
+    def size(self, uncovered: int, cap: int) -> int:
+        if not uncovered:
+            return 0
+        hit = self.memo.get(uncovered)
+        if hit is not None and (hit[1] or hit[0] > cap):
+            return hit[0]
+        if self.budget.tick():
+            raise _Stop
+        low, pick = self._first(uncovered, hit)
         if low > cap:
             self._remember(uncovered, low, False)
             return low
-        cand_masks = s.cand_masks
+        cand_masks = self.s.cand_masks
         memo = self.memo
         best = cap + 1
         bound = None
-        for n, i in enumerate(bits(pick)):
+        for i in bits(pick):
             rest = uncovered & ~cand_masks[i]
             hit = memo.get(rest) if rest else (0, True)
             if hit is not None and (hit[1] or hit[0] > best - 2):
                 v = 1 + hit[0]  # what the call would return at once
-            elif child_low is not None and child_low[n] > best - 2:
-                v = 1 + child_low[n]  # the coverage bound alone excludes a better cover
             else:
                 v = 1 + self.size(rest, best - 2)
             if v < best:
@@ -1098,6 +1097,56 @@ class _ExactMin:
                     rows, left = rest, left - 1
                     break
         return v, tuple(sorted(cover))
+
+
+class _WideExactMin(_ExactMin):
+    """:class:`_ExactMin` of a wide block (more implicants than the compiled searches take,
+    so always in Python), with the coverage bound (:func:`_coverage`) on each node and on
+    each branch: on random charts of 1,000 implicants and 32 rows it cuts the search from
+    about a million nodes to about ten thousand (issue #21)."""
+
+    def __init__(self, search: _CoverSearch, budget: _Budget, words: np.ndarray):
+        super().__init__(search, budget)
+        self.words = words
+
+    def size(self, uncovered: int, cap: int) -> int:
+        if not uncovered:
+            return 0
+        hit = self.memo.get(uncovered)
+        if hit is not None and (hit[1] or hit[0] > cap):
+            return hit[0]
+        if self.budget.tick():
+            raise _Stop
+        low, pick = self._first(uncovered, hit)
+        branches = bits(pick)
+        if low <= cap:
+            cover_low, lows = _coverage(self.words, uncovered, cap, np.asarray(branches, dtype=np.intp))
+            low = max(low, cover_low)
+        if low > cap:
+            self._remember(uncovered, low, False)
+            return low
+        cand_masks = self.s.cand_masks
+        memo = self.memo
+        best = cap + 1
+        bound = None
+        for i, child_low in zip(branches, lows.tolist()):
+            rest = uncovered & ~cand_masks[i]
+            hit = memo.get(rest) if rest else (0, True)
+            if hit is not None and (hit[1] or hit[0] > best - 2):
+                v = 1 + hit[0]  # what the call would return at once
+            elif child_low > best - 2:
+                v = 1 + child_low  # the coverage bound alone excludes a better cover
+            else:
+                v = 1 + self.size(rest, best - 2)
+            if v < best:
+                best = v
+            bound = v if bound is None else min(bound, v)
+        if best <= cap:
+            self._remember(uncovered, best, True)
+            return best
+        value = max(low, bound if bound is not None else cap + 1)
+        self._remember(uncovered, value, False)
+        return value
 
 
 _STOP_CODES = {None: 0, "max_nodes": 1, "time_limit": 2}

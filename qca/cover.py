@@ -30,6 +30,15 @@
    stops the count, the covers one swap away from the first cover (each a genuine tie) are
    listed as well.
 
+Wide blocks (more implicants than the compiled searches take: random charts of 1,000 implicants
+and 12 to 32 rows, issue #21) add the *coverage bound* to both searches: ``k`` implicants cover
+at most the ``k`` largest numbers of the uncovered rows that single implicants cover, which
+refutes almost every branch two levels above the leaves, where the disjoint-rows and dual
+bounds are weak; ties of one or two implicants left are then found directly (the implicants in
+every uncovered row). The exact search's memo and the tie search's cache are bounded (emptied
+when full). The answers are those of the plain search; only the search nodes differ (about
+ten thousand instead of a million on such charts).
+
 Compiled searches. Steps 3 and 4 (the exact bit-set search and the tie search) also exist as
 compiled code (:mod:`qca._cover_kernel`, numba) used on blocks of 10 to 256 rows and at most 256
 implicants: the same algorithm step for step, so the same covers, counts, canonical cover and
@@ -1461,7 +1470,9 @@ class _CoverSearch:
         return found, count, budget.stopped
 
 
-def _coverage(words: np.ndarray, uncovered: int, cap: int, branches: np.ndarray) -> tuple[int, np.ndarray]:
+def _coverage(
+    words: np.ndarray, uncovered: int, cap: int, branches: np.ndarray, forbidden: int = 0
+) -> tuple[int, np.ndarray]:
     """The coverage bound of the rows ``uncovered`` and of the rows each branch leaves.
 
     ``k`` implicants cover at most the sum of the ``k`` largest numbers of rows of
@@ -1473,11 +1484,23 @@ def _coverage(words: np.ndarray, uncovered: int, cap: int, branches: np.ndarray)
     On wide blocks with few rows (random charts of 1,000 implicants and 12 to 32 rows) the
     disjoint-rows and dual bounds are weak at the last two levels of a search, where this one
     cuts almost every branch. ``words``: each implicant's rows (:meth:`_CoverSearch.wide_words`);
-    forbidden implicants are counted too (the bound stays valid).
+    ``forbidden`` implicants (bit set) cover nothing.
     """
     cov = np.bitwise_count(words & np.uint64(uncovered))
-    top = min(cap + 1, cov.size)
-    largest = np.cumsum(np.sort(np.partition(cov, cov.size - top)[cov.size - top :].astype(np.int64))[::-1])
+    if forbidden:
+        n_bytes = (words.size + 7) // 8
+        out = np.frombuffer(forbidden.to_bytes(n_bytes, "little"), dtype=np.uint8)
+        cov[np.unpackbits(out, count=words.size, bitorder="little").view(bool)] = 0
+    # The cap + 1 largest numbers, summed, from the histogram of the numbers (at most 64).
+    counts = np.bincount(cov).tolist()
+    top = cap + 1
+    largest: list[int] = []
+    total = 0
+    for v in range(len(counts) - 1, 0, -1):
+        for _ in range(min(counts[v], top - len(largest))):
+            total += v
+            largest.append(total)
+    largest += [total] * (top - len(largest))
     need = uncovered.bit_count()
     left = need - cov[branches].astype(np.int64)
     child = np.searchsorted(largest, left) + 1
@@ -1521,12 +1544,14 @@ class _TieSearch:
         self.max_models = max_models
         self.budget = budget
         self.costs = costs
-        self.exact = exact
+        self.words = search.wide_words()
+        # On wide blocks the exact minimum (blind to the forbidden implicants) refutes few
+        # nodes and costs about a hundred search nodes a call: the coverage bound only.
+        self.exact = exact if self.words is None else None
         self.stopped: str | None = None
         self.cache: dict[tuple[int, int, int], _Res] = {}
         self.best: tuple[int, ...] | None = None
         self.used = 0
-        self.words = search.wide_words()
 
     def run(self, size: int) -> tuple[list[tuple[int, ...]], int, str | None]:
         limit = sys.getrecursionlimit()
@@ -1614,12 +1639,10 @@ class _TieSearch:
             # Only the branches the coverage bound leaves possible are searched.
             pick = _fewest(allowed)
             every = np.asarray(bits(pick), dtype=np.intp)
-            cover_low, child_low = _coverage(self.words, uncovered, size, every)
+            cover_low, child_low = _coverage(self.words, uncovered, size, every, forbidden)
             bound = max(bound, cover_low)
             branches = (pick, every[child_low <= size - 1].tolist())
-        # (Pairs on wide blocks are listed directly by :meth:`_branch`, faster than the exact
-        # search can refute them.)
-        if bound > size or ((self.words is None or size > 2) and self._too_few_exact(uncovered, size)):
+        if bound > size or self._too_few_exact(uncovered, size):
             res: _Res = (0, [], True, None, 0)
         elif self.stopped:
             return 0, [], False, None, 0

@@ -68,8 +68,8 @@ def test_wide_blocks_with_few_rows_are_solved_exactly_on_their_core(seed, n_rows
 
 
 # (seed, rows) -> minimum size and number of minimum covers, as counted by the search before the
-# coverage bound (1.39 million, 1.14 million and 367,000 search nodes; now about 12,000, 13,000
-# and 24,000).
+# coverage bound (1.39 million, 1.14 million and 476,000 search nodes; now 14,853, 11,856 and
+# 19,889).
 _WIDE = {(0, 32): (4, 2), (1, 32): (4, 10), (0, 20): (4, 15_097)}
 
 

@@ -1064,11 +1064,27 @@ class _ExactMin:
             return hit[0]
         if self.budget.tick():
             raise _Stop
-        low, pick = self._first(uncovered, hit)
+        # One pass over the rows (as :meth:`_first`, inline: the hot path of small blocks).
+        s = self.s
+        low = 0
+        used = 0
+        best_n = -1
+        pick = 0
+        for r in s.rbits(uncovered):
+            a = s.row_masks[r]
+            if not a & used:
+                used |= a
+                low += 1
+            if best_n < 0 or (best_n > 1 and a.bit_count() < best_n):
+                best_n, pick = a.bit_count(), a
+        if s.weights is not None:
+            low = s.lower_bound(uncovered, 0)
+        if hit is not None:
+            low = max(low, hit[0])
         if low > cap:
             self._remember(uncovered, low, False)
             return low
-        cand_masks = self.s.cand_masks
+        cand_masks = s.cand_masks
         memo = self.memo
         best = cap + 1
         bound = None
@@ -1513,6 +1529,7 @@ _Res = tuple[int, list[tuple[int, ...]], bool, Best, int]  # count, listed, comp
 
 
 _NONE: _Res = (0, [], True, None, 0)  # no cover
+_Wide = tuple[int, list[int]]  # a wide block's branching row and the branches left to search
 
 
 class _TieSearch:
@@ -1630,18 +1647,21 @@ class _TieSearch:
             return hit
         if s.weights is not None:
             bound = s.lower_bound(uncovered, forbidden)
-        branches = None
-        if self.words is not None and size == 1:
-            res = self._single(forbidden, rows)
-            self._cache(key, res)
-            return res
-        if self.words is not None and bound <= size:
-            # Only the branches the coverage bound leaves possible are searched.
-            pick = _fewest(allowed)
-            every = np.asarray(bits(pick), dtype=np.intp)
-            cover_low, child_low = _coverage(self.words, uncovered, size, every, forbidden)
-            bound = max(bound, cover_low)
-            branches = (pick, every[child_low <= size - 1].tolist())
+        wide = None
+        if self.words is not None:
+            if size == 1:
+                res = self._single(forbidden, rows)
+                if len(self.cache) >= CACHE_MAX:
+                    self.cache.clear()
+                self.cache[key] = res
+                return res
+            if bound <= size:
+                # Only the branches the coverage bound leaves possible are searched.
+                pick = _fewest(allowed)
+                every = np.asarray(bits(pick), dtype=np.intp)
+                cover_low, child_low = _coverage(self.words, uncovered, size, every, forbidden)
+                bound = max(bound, cover_low)
+                wide = (pick, every[child_low <= size - 1].tolist())
         if bound > size or self._too_few_exact(uncovered, size):
             res: _Res = (0, [], True, None, 0)
         elif self.stopped:
@@ -1649,22 +1669,15 @@ class _TieSearch:
         else:
             parts = _parts(rows, allowed)
             if parts is None:
-                if branches is None:
-                    pick = _fewest(allowed)
-                    branches = (pick, bits(pick))
-                res = self._branch(uncovered, forbidden, size, *branches)
+                res = self._branch(uncovered, forbidden, size, allowed, wide)
             else:
                 res = self._product(parts, forbidden, size)
         if res[2]:
-            self._cache(key, res)
+            cache = self.cache
+            if len(cache) >= CACHE_MAX:
+                cache.clear()
+            cache[key] = res
         return res
-
-    def _cache(self, key: tuple[int, int, int], res: _Res) -> None:
-        """Into the cache, emptied first when it holds :data:`CACHE_MAX` parts (its memory
-        stays bounded; the compiled cache is emptied at the same count)."""
-        if len(self.cache) >= CACHE_MAX:
-            self.cache.clear()
-        self.cache[key] = res
 
     def _single(self, forbidden: int, rows: list[int]) -> _Res:
         """:meth:`solve` with one implicant left, on wide blocks: the allowed implicants in
@@ -1690,11 +1703,28 @@ class _TieSearch:
                 self.stopped = self.budget.stopped
         return False
 
-    def _branch(self, uncovered: int, forbidden: int, size: int, pick: int, branches: list[int]) -> _Res:
-        """Covers by each allowed implicant ``pick`` of the branching row (:func:`_fewest`) in
-        turn, the earlier ones forbidden; ``branches``: those of them (ascending) that may
-        lead to a cover (the others are skipped)."""
-        pairs = size == 2 and self.words is not None  # the second implicant found directly
+    def _branch(
+        self, uncovered: int, forbidden: int, size: int, allowed: list[int], wide: _Wide | None
+    ) -> _Res:
+        """Covers by each allowed implicant of the branching row (:func:`_fewest`; ``allowed``:
+        each row's) in turn, the earlier ones forbidden. On wide blocks ``wide`` is the branching
+        row's implicants and those of them (ascending) that may lead to a cover: the others are
+        skipped, and with two implicants left the second is found directly."""
+        if wide is None:
+            # The branching row (as _fewest, inline: this is the hot path of small blocks).
+            best_n = -1
+            pick = 0
+            for a in allowed:
+                n = a.bit_count()
+                if best_n < 0 or n < best_n:
+                    best_n, pick = n, a
+                    if n <= 1:
+                        break
+            branches = bits(pick)
+            pairs = False
+        else:
+            pick, branches = wide
+            pairs = size == 2
         cand_masks = self.s.cand_masks
         costs = self.costs
         room_total = self.max_models
@@ -1702,8 +1732,10 @@ class _TieSearch:
         listed: list[tuple[int, ...]] = []
         best: Best = None
         used = 0
+        block = forbidden
         for i in branches:
-            block = forbidden | (pick & ((1 << i) - 1))
+            if wide is not None:
+                block = forbidden | (pick & ((1 << i) - 1))  # (skipped branches forbidden too)
             rest = uncovered & ~cand_masks[i]
             if pairs:
                 n, covers, ok, sub, sub_used = self._single(block, self.s.rbits(rest)) if rest else _NONE
@@ -1721,6 +1753,7 @@ class _TieSearch:
             complete = complete and ok
             if self.stopped:
                 return count, listed, False, best, used
+            block |= 1 << i
         return count, listed, complete, best, used
 
     def _product(self, parts: list[int], forbidden: int, size: int) -> _Res:

@@ -1650,11 +1650,11 @@ class _TieSearch:
         wide = None
         if self.words is not None:
             if size == 1:
-                res = self._single(forbidden, rows)
+                single = self._single(forbidden, rows)
                 if len(self.cache) >= CACHE_MAX:
                     self.cache.clear()
-                self.cache[key] = res
-                return res
+                self.cache[key] = single
+                return single
             if bound <= size:
                 # Only the branches the coverage bound leaves possible are searched.
                 pick = _fewest(allowed)

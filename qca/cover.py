@@ -1528,6 +1528,26 @@ Best = tuple[int, tuple[int, ...]] | None  # (total cost, sorted implicants) of 
 _Res = tuple[int, list[tuple[int, ...]], bool, Best, int]  # count, listed, complete, best, used
 
 
+def _children_coverable(
+    words: np.ndarray, uncovered: int, size: int, branches: np.ndarray, forbidden: int
+) -> np.ndarray:
+    """The ``branches`` whose rows left (``uncovered`` less the branch's) the ``size`` largest
+    numbers of them covered by single allowed implicants can reach (the coverage bound of
+    each branch on its own rows; the others have no cover of ``size`` implicants)."""
+    allowed = words
+    if forbidden:
+        n_bytes = (words.size + 7) // 8
+        out = np.frombuffer(forbidden.to_bytes(n_bytes, "little"), dtype=np.uint8)
+        allowed = words[~np.unpackbits(out, count=words.size, bitorder="little").view(bool)]
+    if allowed.size <= size:
+        return branches
+    rests = np.uint64(uncovered) & ~words[branches]
+    cov = np.bitwise_count(allowed[None, :] & rests[:, None])
+    first = cov.shape[1] - size
+    reach = np.partition(cov, first, axis=1)[:, first:].sum(axis=1, dtype=np.int64)
+    return branches[reach >= np.bitwise_count(rests)]
+
+
 _NONE: _Res = (0, [], True, None, 0)  # no cover
 _Wide = tuple[int, list[int]]  # a wide block's branching row and the branches left to search
 
@@ -1661,7 +1681,10 @@ class _TieSearch:
                 every = np.asarray(bits(pick), dtype=np.intp)
                 cover_low, child_low = _coverage(self.words, uncovered, size, every, forbidden)
                 bound = max(bound, cover_low)
-                wide = (pick, every[child_low <= size - 1].tolist())
+                keep = every[child_low <= size - 1]
+                if size >= 3 and keep.size > 1:
+                    keep = _children_coverable(self.words, uncovered, size - 1, keep, forbidden)
+                wide = (pick, keep.tolist())
         if bound > size or self._too_few_exact(uncovered, size):
             res: _Res = (0, [], True, None, 0)
         elif self.stopped:

@@ -39,6 +39,8 @@ MAX_BITS = 64 * WORDS
 STOP_NONE, STOP_NODES, STOP_TIME, STOP_OVERFLOW = 0, 1, 2, 3
 _CLOCK_EVERY = 8  # as qca.cover._CLOCK_EVERY
 _COUNT_LIMIT = 1 << 62
+MEMO_MAX = 1 << 20  # as qca.cover.MEMO_MAX
+CACHE_MAX = 1 << 18  # as qca.cover.CACHE_MAX
 CLOCK_MONOTONIC = 1
 ZERO = np.uint64(0)
 ONE = np.uint64(1)
@@ -186,6 +188,13 @@ def lower_bound(rm, weights, has_w, U, F):
 
 # ---------------------------------------------------------------- exact minimum (_ExactMin)
 
+@njit(cache=True, inline="always")
+def remember(memo, U, value):
+    """:meth:`qca.cover._ExactMin._remember`: the memo emptied first when full."""
+    if len(memo) >= MEMO_MAX:
+        memo.clear()
+    memo[U] = value
+
 @njit(cache=True)
 def xsize(U, cap, rm, cm, weights, has_w, memo, ctr, deadline):
     """:meth:`qca.cover._ExactMin.size`; -1 when the budget stops (Python raises _Stop).
@@ -203,7 +212,7 @@ def xsize(U, cap, rm, cm, weights, has_w, memo, ctr, deadline):
     if hit >= 0:
         low = max(low, hit >> 1)
     if low > cap:
-        memo[U] = 2 * low
+        remember(memo, U, 2 * low)
         return low
     best = cap + 1
     bound = -1
@@ -224,10 +233,10 @@ def xsize(U, cap, rm, cm, weights, has_w, memo, ctr, deadline):
             best = v
         bound = v if bound < 0 else min(bound, v)
     if best <= cap:
-        memo[U] = 2 * best + 1
+        remember(memo, U, 2 * best + 1)
         return best
     value = max(low, bound if bound >= 0 else cap + 1)
-    memo[U] = 2 * value
+    remember(memo, U, 2 * value)
     return value
 
 @njit(cache=True)
@@ -464,6 +473,8 @@ def solve(U, F, size, g):
                 if len(results) == len(parts):
                     res = combine(results, size, max_models, ctr, empty2, empty1)
     if res[2]:
+        if len(cache) >= CACHE_MAX:
+            cache.clear()
         cache[key] = res
     return res
 

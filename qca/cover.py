@@ -30,6 +30,15 @@
    stops the count, the covers one swap away from the first cover (each a genuine tie) are
    listed as well.
 
+Wide blocks (more implicants than the compiled searches take: random charts of 1,000 implicants
+and 12 to 32 rows, issue #21) add the *coverage bound* to both searches: ``k`` implicants cover
+at most the ``k`` largest numbers of the uncovered rows that single implicants cover, which
+refutes almost every branch two levels above the leaves, where the disjoint-rows and dual
+bounds are weak; ties of one or two implicants left are then found directly (the implicants in
+every uncovered row). The exact search's memo and the tie search's cache are bounded (emptied
+when full). The answers are those of the plain search; only the search nodes differ (about
+ten thousand instead of a million on such charts).
+
 Compiled searches. Steps 3 and 4 (the exact bit-set search and the tie search) also exist as
 compiled code (:mod:`qca._cover_kernel`, numba) used on blocks of 10 to 256 rows and at most 256
 implicants: the same algorithm step for step, so the same covers, counts, canonical cover and
@@ -730,6 +739,17 @@ CORE_EXACT_ROWS = 256
 CORE_EXACT_CANDIDATES = 256
 
 
+#: Entries of the exact search's memo (row sets) and of the tie search's cache (parts) at
+#: which each is emptied (and refilled), bounding their memory (about 150 and 500 bytes an
+#: entry in Python, fewer compiled); the compiled searches use the same numbers (the same
+#: search nodes). Far above what the charts of simulation studies fill.
+MEMO_MAX = 1 << 20
+CACHE_MAX = 1 << 18
+
+#: Exact searches over more implicants than this (more than the compiled searches take, so
+#: always run in Python) add the coverage bound (:meth:`_ExactMin._coverage`).
+WIDE_CANDIDATES = 256
+
 #: Distinct implicants up to which dominance is settled by one all-pairs comparison.
 _DOMINANCE_MATRIX = 512
 
@@ -803,7 +823,8 @@ class _Block:
             k = _kernel() if _KERNEL_ON else None
         if k is not None and len(search.row_sets) <= k.MAX_BITS and search.n_candidates <= k.MAX_BITS:
             return _CompiledExactMin(search, self.budget, k)
-        return _ExactMin(search, self.budget)
+        words = search.wide_words()
+        return _ExactMin(search, self.budget) if words is None else _WideExactMin(search, self.budget, words)
 
     def chart_covers(self) -> list[tuple[int, ...]]:
         """The covers found, as implicant indices of the whole chart."""
@@ -1002,9 +1023,38 @@ class _ExactMin:
         self.budget = budget
         self.memo: dict[int, tuple[int, bool]] = {}
 
+    def _remember(self, uncovered: int, value: int, exact: bool) -> None:
+        """Into the memo, emptied first when it holds :data:`MEMO_MAX` row sets (its memory
+        stays bounded; the compiled memo is emptied at the same count)."""
+        if len(self.memo) >= MEMO_MAX:
+            self.memo.clear()
+        self.memo[uncovered] = (value, exact)
+
     def lower(self, uncovered: int) -> int:
         hit = self.memo.get(uncovered)
         return max(self.s.lower_bound(uncovered, 0), hit[0] if hit else 0)
+
+    def _first(self, uncovered: int, hit: tuple[int, bool] | None) -> tuple[int, int]:
+        """One pass over the rows: the lower bound (disjoint rows, dual weights, the memo's
+        ``hit``) and the branching row's implicants (fewest, the first of equals, as
+        :func:`_fewest_options`)."""
+        s = self.s
+        low = 0
+        used = 0
+        best_n = -1
+        pick = 0
+        for r in s.rbits(uncovered):
+            a = s.row_masks[r]
+            if not a & used:
+                used |= a
+                low += 1
+            if best_n < 0 or (best_n > 1 and a.bit_count() < best_n):
+                best_n, pick = a.bit_count(), a
+        if s.weights is not None:
+            low = s.lower_bound(uncovered, 0)
+        if hit is not None:
+            low = max(low, hit[0])
+        return low, pick
 
     def size(self, uncovered: int, cap: int) -> int:
         if not uncovered:
@@ -1014,8 +1064,7 @@ class _ExactMin:
             return hit[0]
         if self.budget.tick():
             raise _Stop
-        # One pass over the rows: the disjoint-rows bound and the branching row (fewest
-        # implicants, the first of equals, as :func:`_fewest_options`).
+        # One pass over the rows (as :meth:`_first`, inline: the hot path of small blocks).
         s = self.s
         low = 0
         used = 0
@@ -1033,7 +1082,7 @@ class _ExactMin:
         if hit is not None:
             low = max(low, hit[0])
         if low > cap:
-            self.memo[uncovered] = (low, False)
+            self._remember(uncovered, low, False)
             return low
         cand_masks = s.cand_masks
         memo = self.memo
@@ -1050,10 +1099,10 @@ class _ExactMin:
                 best = v
             bound = v if bound is None else min(bound, v)
         if best <= cap:
-            self.memo[uncovered] = (best, True)
+            self._remember(uncovered, best, True)
             return best
         value = max(low, bound if bound is not None else cap + 1)
-        self.memo[uncovered] = (value, False)
+        self._remember(uncovered, value, False)
         return value
 
     def minimum(self, cap: int) -> tuple[int, tuple[int, ...] | None]:
@@ -1073,6 +1122,56 @@ class _ExactMin:
                     rows, left = rest, left - 1
                     break
         return v, tuple(sorted(cover))
+
+
+class _WideExactMin(_ExactMin):
+    """:class:`_ExactMin` of a wide block (more implicants than the compiled searches take,
+    so always in Python), with the coverage bound (:func:`_coverage`) on each node and on
+    each branch: on random charts of 1,000 implicants and 32 rows it cuts the search from
+    about a million nodes to about ten thousand (issue #21)."""
+
+    def __init__(self, search: _CoverSearch, budget: _Budget, words: np.ndarray):
+        super().__init__(search, budget)
+        self.words = words
+
+    def size(self, uncovered: int, cap: int) -> int:
+        if not uncovered:
+            return 0
+        hit = self.memo.get(uncovered)
+        if hit is not None and (hit[1] or hit[0] > cap):
+            return hit[0]
+        if self.budget.tick():
+            raise _Stop
+        low, pick = self._first(uncovered, hit)
+        branches = bits(pick)
+        if low <= cap:
+            cover_low, lows = _coverage(self.words, uncovered, cap, np.asarray(branches, dtype=np.intp))
+            low = max(low, cover_low)
+        if low > cap:
+            self._remember(uncovered, low, False)
+            return low
+        cand_masks = self.s.cand_masks
+        memo = self.memo
+        best = cap + 1
+        bound = None
+        for i, child_low in zip(branches, lows.tolist()):
+            rest = uncovered & ~cand_masks[i]
+            hit = memo.get(rest) if rest else (0, True)
+            if hit is not None and (hit[1] or hit[0] > best - 2):
+                v = 1 + hit[0]  # what the call would return at once
+            elif child_low > best - 2:
+                v = 1 + child_low  # the coverage bound alone excludes a better cover
+            else:
+                v = 1 + self.size(rest, best - 2)
+            if v < best:
+                best = v
+            bound = v if bound is None else min(bound, v)
+        if best <= cap:
+            self._remember(uncovered, best, True)
+            return best
+        value = max(low, bound if bound is not None else cap + 1)
+        self._remember(uncovered, value, False)
+        return value
 
 
 _STOP_CODES = {None: 0, "max_nodes": 1, "time_limit": 2}
@@ -1176,6 +1275,14 @@ class _CoverSearch:
         if self._word_masks is None:
             self._word_masks = (kernel.as_word_rows(self.row_masks), kernel.as_word_rows(self.cand_masks))
         return self._word_masks
+
+    def wide_words(self) -> np.ndarray | None:
+        """Each implicant's rows as one word when the searches of this chart add the coverage
+        bound (:func:`_coverage`): more than :data:`WIDE_CANDIDATES` implicants, at most 64
+        rows; else None."""
+        if self.n_candidates > WIDE_CANDIDATES and len(self.row_sets) <= 64:
+            return np.array(self.cand_masks, dtype=np.uint64)
+        return None
 
     def covers_all(self, chosen: tuple[int, ...]) -> bool:
         got = 0
@@ -1379,8 +1486,70 @@ class _CoverSearch:
         return found, count, budget.stopped
 
 
+def _coverage(
+    words: np.ndarray, uncovered: int, cap: int, branches: np.ndarray, forbidden: int = 0
+) -> tuple[int, np.ndarray]:
+    """The coverage bound of the rows ``uncovered`` and of the rows each branch leaves.
+
+    ``k`` implicants cover at most the sum of the ``k`` largest numbers of rows of
+    ``uncovered`` that single implicants cover, so a cover of ``uncovered`` needs at least the
+    smallest ``k`` whose sum reaches ``|uncovered|``; the same sums bound every subset of
+    ``uncovered``, in particular the rows left when one of ``branches`` (implicants, an index
+    array) is taken.
+    Only the bounds up to ``cap + 1`` are resolved (a larger one is reported as ``cap + 2``).
+    On wide blocks with few rows (random charts of 1,000 implicants and 12 to 32 rows) the
+    disjoint-rows and dual bounds are weak at the last two levels of a search, where this one
+    cuts almost every branch. ``words``: each implicant's rows (:meth:`_CoverSearch.wide_words`);
+    ``forbidden`` implicants (bit set) cover nothing.
+    """
+    cov = np.bitwise_count(words & np.uint64(uncovered))
+    if forbidden:
+        n_bytes = (words.size + 7) // 8
+        out = np.frombuffer(forbidden.to_bytes(n_bytes, "little"), dtype=np.uint8)
+        cov[np.unpackbits(out, count=words.size, bitorder="little").view(bool)] = 0
+    # The cap + 1 largest numbers, summed, from the histogram of the numbers (at most 64).
+    counts = np.bincount(cov).tolist()
+    top = cap + 1
+    largest: list[int] = []
+    total = 0
+    for v in range(len(counts) - 1, 0, -1):
+        for _ in range(min(counts[v], top - len(largest))):
+            total += v
+            largest.append(total)
+    largest += [total] * (top - len(largest))
+    need = uncovered.bit_count()
+    left = need - cov[branches].astype(np.int64)
+    child = np.searchsorted(largest, left) + 1
+    child[left == 0] = 0
+    return int(np.searchsorted(largest, need)) + 1, child
+
+
 Best = tuple[int, tuple[int, ...]] | None  # (total cost, sorted implicants) of the canonical cover
 _Res = tuple[int, list[tuple[int, ...]], bool, Best, int]  # count, listed, complete, best, used
+
+
+def _children_coverable(
+    words: np.ndarray, uncovered: int, size: int, branches: np.ndarray, forbidden: int
+) -> np.ndarray:
+    """The ``branches`` whose rows left (``uncovered`` less the branch's) the ``size`` largest
+    numbers of them covered by single allowed implicants can reach (the coverage bound of
+    each branch on its own rows; the others have no cover of ``size`` implicants)."""
+    allowed = words
+    if forbidden:
+        n_bytes = (words.size + 7) // 8
+        out = np.frombuffer(forbidden.to_bytes(n_bytes, "little"), dtype=np.uint8)
+        allowed = words[~np.unpackbits(out, count=words.size, bitorder="little").view(bool)]
+    if allowed.size <= size:
+        return branches
+    rests = np.uint64(uncovered) & ~words[branches]
+    cov = np.bitwise_count(allowed[None, :] & rests[:, None])
+    first = cov.shape[1] - size
+    reach = np.partition(cov, first, axis=1)[:, first:].sum(axis=1, dtype=np.int64)
+    return branches[reach >= np.bitwise_count(rests)]
+
+
+_NONE: _Res = (0, [], True, None, 0)  # no cover
+_Wide = tuple[int, list[int]]  # a wide block's branching row and the branches left to search
 
 
 class _TieSearch:
@@ -1412,7 +1581,10 @@ class _TieSearch:
         self.max_models = max_models
         self.budget = budget
         self.costs = costs
-        self.exact = exact
+        self.words = search.wide_words()
+        # On wide blocks the exact minimum (blind to the forbidden implicants) refutes few
+        # nodes and costs about a hundred search nodes a call: the coverage bound only.
+        self.exact = exact if self.words is None else None
         self.stopped: str | None = None
         self.cache: dict[tuple[int, int, int], _Res] = {}
         self.best: tuple[int, ...] | None = None
@@ -1495,6 +1667,24 @@ class _TieSearch:
             return hit
         if s.weights is not None:
             bound = s.lower_bound(uncovered, forbidden)
+        wide = None
+        if self.words is not None:
+            if size == 1:
+                single = self._single(forbidden, rows)
+                if len(self.cache) >= CACHE_MAX:
+                    self.cache.clear()
+                self.cache[key] = single
+                return single
+            if bound <= size:
+                # Only the branches the coverage bound leaves possible are searched.
+                pick = _fewest(allowed)
+                every = np.asarray(bits(pick), dtype=np.intp)
+                cover_low, child_low = _coverage(self.words, uncovered, size, every, forbidden)
+                bound = max(bound, cover_low)
+                keep = every[child_low <= size - 1]
+                if size >= 3 and keep.size > 1:
+                    keep = _children_coverable(self.words, uncovered, size - 1, keep, forbidden)
+                wide = (pick, keep.tolist())
         if bound > size or self._too_few_exact(uncovered, size):
             res: _Res = (0, [], True, None, 0)
         elif self.stopped:
@@ -1502,12 +1692,30 @@ class _TieSearch:
         else:
             parts = _parts(rows, allowed)
             if parts is None:
-                res = self._branch(uncovered, forbidden, size, rows, allowed)
+                res = self._branch(uncovered, forbidden, size, allowed, wide)
             else:
                 res = self._product(parts, forbidden, size)
         if res[2]:
-            self.cache[key] = res
+            cache = self.cache
+            if len(cache) >= CACHE_MAX:
+                cache.clear()
+            cache[key] = res
         return res
+
+    def _single(self, forbidden: int, rows: list[int]) -> _Res:
+        """:meth:`solve` with one implicant left, on wide blocks: the allowed implicants in
+        every row of ``rows``, directly (the same result as the bounds and a branch per
+        implicant, without them)."""
+        row_masks = self.s.row_masks
+        common = ~forbidden
+        for r in rows:
+            common &= row_masks[r]
+            if not common:
+                return 0, [], True, None, 0
+        found = bits(common)
+        costs = self.costs
+        best = min((costs[i], (i,)) for i in found)
+        return len(found), [(i,) for i in found[: self.max_models]], True, best, common
 
     def _too_few_exact(self, uncovered: int, size: int) -> bool:
         """The exact minimum (of small blocks) exceeds ``size`` (after the disjoint-rows bound)."""
@@ -1518,16 +1726,28 @@ class _TieSearch:
                 self.stopped = self.budget.stopped
         return False
 
-    def _branch(self, uncovered: int, forbidden: int, size: int, rows: list[int], allowed: list[int]) -> _Res:
-        # The branching row: fewest allowed implicants, the first of equals (as _fewest_options).
-        best_n = -1
-        pick = 0
-        for a in allowed:
-            n = a.bit_count()
-            if best_n < 0 or n < best_n:
-                best_n, pick = n, a
-                if n <= 1:
-                    break
+    def _branch(
+        self, uncovered: int, forbidden: int, size: int, allowed: list[int], wide: _Wide | None
+    ) -> _Res:
+        """Covers by each allowed implicant of the branching row (:func:`_fewest`; ``allowed``:
+        each row's) in turn, the earlier ones forbidden. On wide blocks ``wide`` is the branching
+        row's implicants and those of them (ascending) that may lead to a cover: the others are
+        skipped, and with two implicants left the second is found directly."""
+        if wide is None:
+            # The branching row (as _fewest, inline: this is the hot path of small blocks).
+            best_n = -1
+            pick = 0
+            for a in allowed:
+                n = a.bit_count()
+                if best_n < 0 or n < best_n:
+                    best_n, pick = n, a
+                    if n <= 1:
+                        break
+            branches = bits(pick)
+            pairs = False
+        else:
+            pick, branches = wide
+            pairs = size == 2
         cand_masks = self.s.cand_masks
         costs = self.costs
         room_total = self.max_models
@@ -1536,8 +1756,14 @@ class _TieSearch:
         best: Best = None
         used = 0
         block = forbidden
-        for i in bits(pick):
-            n, covers, ok, sub, sub_used = self.solve(uncovered & ~cand_masks[i], block, size - 1)
+        for i in branches:
+            if wide is not None:
+                block = forbidden | (pick & ((1 << i) - 1))  # (skipped branches forbidden too)
+            rest = uncovered & ~cand_masks[i]
+            if pairs:
+                n, covers, ok, sub, sub_used = self._single(block, self.s.rbits(rest)) if rest else _NONE
+            else:
+                n, covers, ok, sub, sub_used = self.solve(rest, block, size - 1)
             count += n
             if sub is not None:
                 cand = (sub[0] + costs[i], tuple(sorted((i, *sub[1]))))
@@ -1600,6 +1826,20 @@ def _parts(rows: list[int], allowed: list[int]) -> list[int] | None:
     if len(groups) == 1:
         return None  # one part: the rows do not split
     return [sum(1 << rows[j] for j in members) for members, _ in groups]
+
+
+def _fewest(allowed: list[int]) -> int:
+    """The allowed implicants of the branching row of a tie search node: the row with fewest,
+    the first of equals (as :func:`_fewest_options`); ``allowed``: each row's, in row order."""
+    best_n = -1
+    pick = 0
+    for a in allowed:
+        n = a.bit_count()
+        if best_n < 0 or n < best_n:
+            best_n, pick = n, a
+            if n <= 1:
+                break
+    return pick
 
 
 def _fewest_options(uncovered: int, forbidden: int, row_masks: list[int]) -> list[int]:

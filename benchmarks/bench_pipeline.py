@@ -181,31 +181,47 @@ def worker(spec: dict) -> dict:
     if spec.get("jobs", 1) > 1:
         for name, params in spec["cells"]:
             for jobs in (1, spec["jobs"]):
-                out[name][f"j{jobs}"] = _runner_rate(params, spec["runner_reps"], jobs)
+                out[name][f"j{jobs}"] = _runner_rate(params, spec["runner_reps"], jobs, seed=100 + jobs)
     if spec.get("dask"):
         _dask_rates(spec, out)
     return out
 
 
+def _warm_worker() -> None:
+    """Import the pipeline and load the compiled cover searches in a Dask worker."""
+    import experiments.pipeline  # noqa: F401
+    import qca.cover
+
+    getattr(qca.cover, "_kernel", lambda: None)()
+
+
 def _dask_rates(spec: dict, out: dict) -> None:
     """Each cell through the runner on a local Dask cluster of ``jobs`` single-threaded worker
     processes (``distributed.LocalCluster``, as ``dask worker`` processes on one machine), started
-    once and warmed on the first cell before the timings, as a long-lived cluster is."""
-    from distributed import LocalCluster
+    once and warmed before the timings (every worker imports the pipeline and loads the compiled
+    searches, then one run of the first cell), as a long-lived cluster is."""
+    from distributed import Client, LocalCluster
 
     jobs = spec.get("jobs", 2)
     with LocalCluster(n_workers=jobs, threads_per_worker=1, processes=True,
                       dashboard_address=None) as cluster:
         address = cluster.scheduler_address
-        _runner_rate(spec["cells"][0][1], max(jobs, spec["runner_reps"] // 4), jobs, address)
+        with Client(address) as client:
+            client.wait_for_workers(jobs)
+            client.run(_warm_worker)  # on every worker: a long-lived cluster's workers are warm
+        _runner_rate(spec["cells"][0][1], max(jobs, spec["runner_reps"] // 4), jobs, address, seed=99)
         for name, params in spec["cells"]:
-            out[name]["dask"] = _runner_rate(params, spec["runner_reps"], jobs, address)
+            out[name]["dask"] = _runner_rate(params, spec["runner_reps"], jobs, address, seed=200)
 
 
-def _runner_rate(params: dict, reps: int, jobs: int, scheduler: str | None = None) -> dict:
+def _runner_rate(params: dict, reps: int, jobs: int, scheduler: str | None = None, seed: int = 1) -> dict:
     """Wall-clock replications per second of a one-cell experiment run by the runner, and the
     CPU seconds of this process and of the worker processes that ended (0 when the runner
-    keeps its workers alive, as joblib's loky executor does, and on a Dask ``scheduler``)."""
+    keeps its workers alive, as joblib's loky executor does, and on a Dask ``scheduler``).
+
+    Each timing uses its own experiment ``seed``: replications another timing computed in this
+    process would otherwise be found in its caches (score and block caches, inherited by
+    forked workers), favouring the runs after it."""
     import multiprocessing
     import os
     import shutil
@@ -214,7 +230,7 @@ def _runner_rate(params: dict, reps: int, jobs: int, scheduler: str | None = Non
     from experiments.runner import run_experiment
     from experiments.store import Store
 
-    raw = {"experiment": {"name": "bench", "replications": reps, "seed": 1,
+    raw = {"experiment": {"name": "bench", "replications": reps, "seed": seed,
                           "batch_size": max(1, reps // 4)},
            "base": params}
     folder = tempfile.mkdtemp(prefix="bench-pipeline-")
@@ -227,8 +243,8 @@ def _runner_rate(params: dict, reps: int, jobs: int, scheduler: str | None = Non
                            scheduler=scheduler, progress=False)
             wall = time.perf_counter() - start
             cpu = time.process_time() - cpu
-            for child in multiprocessing.active_children():
-                child.join(timeout=5)
+            for child in [] if scheduler else multiprocessing.active_children():
+                child.join(timeout=5)  # (a Dask cluster's worker processes stay)
             after = os.times()
             children = (after.children_user + after.children_system
                         - before.children_user - before.children_system)

@@ -1064,35 +1064,23 @@ class _ExactMin:
             return hit[0]
         if self.budget.tick():
             raise _Stop
-        # One pass over the rows (as :meth:`_first`, inline: the hot path of small blocks).
-        s = self.s
-        low = 0
-        used = 0
-        best_n = -1
-        pick = 0
-        for r in s.rbits(uncovered):
-            a = s.row_masks[r]
-            if not a & used:
-                used |= a
-                low += 1
-            if best_n < 0 or (best_n > 1 and a.bit_count() < best_n):
-                best_n, pick = a.bit_count(), a
-        if s.weights is not None:
-            low = s.lower_bound(uncovered, 0)
-        if hit is not None:
-            low = max(low, hit[0])
+        low, pick = self._first(uncovered, hit)
+        branches = bits(pick)
+        low, lows = self._branch_bounds(uncovered, cap, low, branches)
         if low > cap:
             self._remember(uncovered, low, False)
             return low
-        cand_masks = s.cand_masks
+        cand_masks = self.s.cand_masks
         memo = self.memo
         best = cap + 1
         bound = None
-        for i in bits(pick):
+        for k, i in enumerate(branches):
             rest = uncovered & ~cand_masks[i]
             hit = memo.get(rest) if rest else (0, True)
             if hit is not None and (hit[1] or hit[0] > best - 2):
                 v = 1 + hit[0]  # what the call would return at once
+            elif lows is not None and lows[k] > best - 2:
+                v = 1 + lows[k]  # the branch's own bound alone excludes a better cover
             else:
                 v = 1 + self.size(rest, best - 2)
             if v < best:
@@ -1104,6 +1092,12 @@ class _ExactMin:
         value = max(low, bound if bound is not None else cap + 1)
         self._remember(uncovered, value, False)
         return value
+
+    def _branch_bounds(
+        self, uncovered: int, cap: int, low: int, branches: list[int]
+    ) -> tuple[int, list[int] | None]:
+        """The node's lower bound and each branch's own (None: no bound per branch)."""
+        return low, None
 
     def minimum(self, cap: int) -> tuple[int, tuple[int, ...] | None]:
         """(minimum size, one minimum cover) when the minimum is at most ``cap``, else
@@ -1134,44 +1128,13 @@ class _WideExactMin(_ExactMin):
         super().__init__(search, budget)
         self.words = words
 
-    def size(self, uncovered: int, cap: int) -> int:
-        if not uncovered:
-            return 0
-        hit = self.memo.get(uncovered)
-        if hit is not None and (hit[1] or hit[0] > cap):
-            return hit[0]
-        if self.budget.tick():
-            raise _Stop
-        low, pick = self._first(uncovered, hit)
-        branches = bits(pick)
-        if low <= cap:
-            cover_low, lows = _coverage(self.words, uncovered, cap, np.asarray(branches, dtype=np.intp))
-            low = max(low, cover_low)
+    def _branch_bounds(
+        self, uncovered: int, cap: int, low: int, branches: list[int]
+    ) -> tuple[int, list[int] | None]:
         if low > cap:
-            self._remember(uncovered, low, False)
-            return low
-        cand_masks = self.s.cand_masks
-        memo = self.memo
-        best = cap + 1
-        bound = None
-        for i, child_low in zip(branches, lows.tolist()):
-            rest = uncovered & ~cand_masks[i]
-            hit = memo.get(rest) if rest else (0, True)
-            if hit is not None and (hit[1] or hit[0] > best - 2):
-                v = 1 + hit[0]  # what the call would return at once
-            elif child_low > best - 2:
-                v = 1 + child_low  # the coverage bound alone excludes a better cover
-            else:
-                v = 1 + self.size(rest, best - 2)
-            if v < best:
-                best = v
-            bound = v if bound is None else min(bound, v)
-        if best <= cap:
-            self._remember(uncovered, best, True)
-            return best
-        value = max(low, bound if bound is not None else cap + 1)
-        self._remember(uncovered, value, False)
-        return value
+            return low, None
+        cover_low, lows = _coverage(self.words, uncovered, cap, np.asarray(branches, dtype=np.intp))
+        return max(low, cover_low), lows.tolist()
 
 
 _STOP_CODES = {None: 0, "max_nodes": 1, "time_limit": 2}
@@ -1734,15 +1697,7 @@ class _TieSearch:
         row's implicants and those of them (ascending) that may lead to a cover: the others are
         skipped, and with two implicants left the second is found directly."""
         if wide is None:
-            # The branching row (as _fewest, inline: this is the hot path of small blocks).
-            best_n = -1
-            pick = 0
-            for a in allowed:
-                n = a.bit_count()
-                if best_n < 0 or n < best_n:
-                    best_n, pick = n, a
-                    if n <= 1:
-                        break
+            pick = _fewest(allowed)
             branches = bits(pick)
             pairs = False
         else:

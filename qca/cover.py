@@ -1022,6 +1022,7 @@ class _ExactMin:
         self.s = search
         self.budget = budget
         self.memo: dict[int, tuple[int, bool]] = {}
+        self.words: np.ndarray | None = None  # each implicant's rows, for the coverage bound
 
     def _remember(self, uncovered: int, value: int, exact: bool) -> None:
         """Into the memo, emptied first when it holds :data:`MEMO_MAX` row sets (its memory
@@ -1034,10 +1035,16 @@ class _ExactMin:
         hit = self.memo.get(uncovered)
         return max(self.s.lower_bound(uncovered, 0), hit[0] if hit else 0)
 
-    def _first(self, uncovered: int, hit: tuple[int, bool] | None) -> tuple[int, int]:
-        """One pass over the rows: the lower bound (disjoint rows, dual weights, the memo's
-        ``hit``) and the branching row's implicants (fewest, the first of equals, as
-        :func:`_fewest_options`)."""
+    def size(self, uncovered: int, cap: int) -> int:
+        if not uncovered:
+            return 0
+        hit = self.memo.get(uncovered)
+        if hit is not None and (hit[1] or hit[0] > cap):
+            return hit[0]
+        if self.budget.tick():
+            raise _Stop
+        # One pass over the rows: the lower bound (disjoint rows, dual weights, the memo's) and
+        # the branching row's implicants (fewest, the first of equals, as _fewest_options).
         s = self.s
         low = 0
         used = 0
@@ -1054,19 +1061,13 @@ class _ExactMin:
             low = s.lower_bound(uncovered, 0)
         if hit is not None:
             low = max(low, hit[0])
-        return low, pick
-
-    def size(self, uncovered: int, cap: int) -> int:
-        if not uncovered:
-            return 0
-        hit = self.memo.get(uncovered)
-        if hit is not None and (hit[1] or hit[0] > cap):
-            return hit[0]
-        if self.budget.tick():
-            raise _Stop
-        low, pick = self._first(uncovered, hit)
         branches = bits(pick)
-        low, lows = self._branch_bounds(uncovered, cap, low, branches)
+        lows = None
+        if self.words is not None and low <= cap:
+            # Wide blocks: the coverage bound of the node and of each branch.
+            at = np.asarray(branches, dtype=np.intp)
+            cover_low, branch_lows = _coverage(self.words, uncovered, cap, at)
+            low, lows = max(low, cover_low), branch_lows.tolist()
         if low > cap:
             self._remember(uncovered, low, False)
             return low
@@ -1092,12 +1093,6 @@ class _ExactMin:
         value = max(low, bound if bound is not None else cap + 1)
         self._remember(uncovered, value, False)
         return value
-
-    def _branch_bounds(
-        self, uncovered: int, cap: int, low: int, branches: list[int]
-    ) -> tuple[int, list[int] | None]:
-        """The node's lower bound and each branch's own (None: no bound per branch)."""
-        return low, None
 
     def minimum(self, cap: int) -> tuple[int, tuple[int, ...] | None]:
         """(minimum size, one minimum cover) when the minimum is at most ``cap``, else
@@ -1127,14 +1122,6 @@ class _WideExactMin(_ExactMin):
     def __init__(self, search: _CoverSearch, budget: _Budget, words: np.ndarray):
         super().__init__(search, budget)
         self.words = words
-
-    def _branch_bounds(
-        self, uncovered: int, cap: int, low: int, branches: list[int]
-    ) -> tuple[int, list[int] | None]:
-        if low > cap:
-            return low, None
-        cover_low, lows = _coverage(self.words, uncovered, cap, np.asarray(branches, dtype=np.intp))
-        return max(low, cover_low), lows.tolist()
 
 
 _STOP_CODES = {None: 0, "max_nodes": 1, "time_limit": 2}

@@ -256,10 +256,19 @@ def is_equivalent(model: Expression | str, truth: Expression | str) -> bool:
     Crisp (two-level) conditions are assumed; multi-value literals are compared on levels 0/1.
     """
     m, t = as_expression(model), as_expression(truth)
-    conds = tuple(sorted(set(m.conditions) | set(t.conditions)))
-    if len(conds) > 20:
-        raise ValueError(f"is_equivalent: too many conditions ({len(conds)}) to compare")
-    return _truth_vector(m, conds) == _truth_vector(t, conds)
+    return _same_function(m, t, _compared_conditions(set(m.conditions) | set(t.conditions)))
+
+
+def _compared_conditions(conditions: set[str]) -> tuple[str, ...]:
+    """The conditions two expressions are compared over (sorted), at most 20."""
+    if len(conditions) > 20:
+        raise ValueError(f"is_equivalent: too many conditions ({len(conditions)}) to compare")
+    return tuple(sorted(conditions))
+
+
+def _same_function(model: Expression, truth: Expression, conditions: tuple[str, ...]) -> bool:
+    # (The truth's function is cached: it recurs; a model's seldom does.)
+    return _truth_vector.__wrapped__(model, conditions) == _truth_vector(truth, conditions)
 
 
 def term_precision_recall(model: Expression | str, truth: Expression | str) -> tuple[float, float]:
@@ -268,9 +277,13 @@ def term_precision_recall(model: Expression | str, truth: Expression | str) -> t
     The precision of the empty model is NaN (nothing claimed); recall is then 0.
     """
     m, t = as_expression(model), as_expression(truth)
-    true_terms = set(t.terms)
-    hits = sum(term in true_terms for term in set(m.terms))
-    precision = hits / len(set(m.terms)) if m.terms else float("nan")
+    return _precision_recall({_literal_set(x) for x in m.terms}, {_literal_set(x) for x in t.terms})
+
+
+def _precision_recall(model_terms: set[frozenset], true_terms: set[frozenset]) -> tuple[float, float]:
+    """:func:`term_precision_recall` of the distinct terms as literal sets."""
+    hits = len(model_terms & true_terms)
+    precision = hits / len(model_terms) if model_terms else float("nan")
     recall = hits / len(true_terms) if true_terms else float("nan")
     return precision, recall
 
@@ -287,55 +300,26 @@ def model_membership(model: Expression, columns: Mapping[str, np.ndarray]) -> np
     With crisp (0/1 integer) columns of at most :data:`MAX_TABULATED_CONDITIONS` conditions, a
     case's membership depends only on its configuration: it is 1 where some term's literals all
     hold and 0 elsewhere (a minimum and maximum of zeros and ones), so the model is evaluated once
-    per configuration, as bit masks, and each case looks up its configuration's membership.
+    per configuration (its truth vector, as :func:`is_equivalent` compares them) and each case
+    looks up its configuration's membership.
     """
     names = tuple(columns)
-    if model.terms and 0 < len(names) <= MAX_TABULATED_CONDITIONS:
+    if model.terms and 0 < len(names) <= MAX_TABULATED_CONDITIONS and all(
+            vals in _CRISP and cond in columns for t in model.terms for cond, vals in t.literals):
         cols = [np.asarray(columns[c]) for c in names]
         if all(c.dtype.kind in "iu" and c.ndim == 1 for c in cols) and len({c.size for c in cols}) == 1:
-            table = _configuration_memberships(model, names)
             stacked = np.stack(cols).astype(np.int64, copy=False)
-            if table is not None and stacked.size and stacked.view(np.uint64).max() <= 1:  # 0/1
-                weights = 1 << np.arange(len(names) - 1, -1, -1, dtype=np.int64)
-                return table[weights @ stacked]
+            if stacked.size and stacked.view(np.uint64).max() <= 1:  # 0/1
+                n = 1 << len(names)
+                vector = _truth_vector.__wrapped__(model, names)
+                table = np.unpackbits(np.frombuffer(vector.to_bytes((n + 7) // 8, "little"), dtype=np.uint8),
+                                      bitorder="little")[:n].astype(float)
+                # Configuration b holds condition j at bit j (as _literal_masks).
+                return table[(1 << np.arange(len(names), dtype=np.int64)) @ stacked]
     return evaluate_arrays(model, columns)
 
 
-def _configuration_memberships(model: Expression, names: tuple[str, ...]) -> np.ndarray | None:
-    """``model``'s membership (0.0 or 1.0) in each crisp configuration of ``names`` (the first
-    the most significant bit), or None when a literal is multi-value or names another column."""
-    covers = _literal_covers(names)
-    full = (1 << (1 << len(names))) - 1
-    out = 0
-    for term in model.terms:
-        m = full
-        for lit in term.literals:
-            cover = covers.get(lit)
-            if cover is None:
-                return None
-            m &= cover
-        out |= m
-    n = 1 << len(names)
-    bits = np.unpackbits(np.frombuffer(out.to_bytes((n + 7) // 8, "little"), dtype=np.uint8),
-                         bitorder="little")
-    return bits[:n].astype(float)
-
-
-@lru_cache(maxsize=256)
-def _literal_covers(names: tuple[str, ...]) -> dict[tuple[str, frozenset[int]], int]:
-    """For each crisp literal of ``names``, the configurations where it holds, as the bits of an
-    integer (bit ``b`` = configuration ``b``, the first condition its most significant bit)."""
-    n = 1 << len(names)
-    out = {}
-    for j, c in enumerate(names):
-        shift = len(names) - 1 - j
-        ones = sum(1 << b for b in range(n) if b >> shift & 1)
-        out[(c, _ONE)] = ones
-        out[(c, _ZERO)] = ((1 << n) - 1) ^ ones
-    return out
-
-
-_ONE, _ZERO = frozenset({1}), frozenset({0})
+_CRISP = (frozenset({0}), frozenset({1}))
 
 
 def case_agreement(model_membership: np.ndarray, true_membership: np.ndarray) -> float:
@@ -357,23 +341,20 @@ def score_model(model: Expression | str, truth: Expression | str) -> dict[str, f
     """
     m, t = as_expression(model), as_expression(truth)
     correct = is_correct(m, t)
-    # Terms are equal when their literal sets are: each term's set is built once here (term
-    # precision and recall, exactness and the truth vector below are those of
-    # term_precision_recall, ``m == t`` and is_equivalent).
+    # Terms are equal when their literal sets are: each term's set is built once here, for term
+    # precision and recall, exactness (``m == t``) and the conditions of is_equivalent.
     m_sets, t_sets = {_literal_set(x) for x in m.terms}, {_literal_set(x) for x in t.terms}
-    hits = len(m_sets & t_sets)
+    precision, recall = _precision_recall(m_sets, t_sets)
     size = complexity(m)
-    conds = tuple(sorted({c for lits in m_sets | t_sets for c, _ in lits}))
-    if len(conds) > 20:
-        raise ValueError(f"is_equivalent: too many conditions ({len(conds)}) to compare")
+    conds = _compared_conditions({c for lits in m_sets | t_sets for c, _ in lits})
     return {
         "correct": correct,
         "error_free": correct or not m.terms,
         "completeness": (size / max(complexity(t), 1)) if correct else 0.0,
         "exact": m_sets == t_sets,
-        "equivalent": _truth_vector.__wrapped__(m, conds) == _truth_vector(t, conds),
-        "precision": hits / len(m_sets) if m.terms else float("nan"),
-        "recall": hits / len(t_sets) if t_sets else float("nan"),
+        "equivalent": _same_function(m, t, conds),
+        "precision": precision,
+        "recall": recall,
         "complexity": size,
         "tautology": is_tautology(m),
     }

@@ -747,7 +747,7 @@ MEMO_MAX = 1 << 20
 CACHE_MAX = 1 << 18
 
 #: Exact searches over more implicants than this (more than the compiled searches take, so
-#: always run in Python) add the coverage bound (:meth:`_ExactMin._coverage`).
+#: always run in Python) add the coverage bound (:func:`_coverage`).
 WIDE_CANDIDATES = 256
 
 #: Distinct implicants up to which dominance is settled by one all-pairs comparison.
@@ -1454,9 +1454,7 @@ def _coverage(
     """
     cov = np.bitwise_count(words & np.uint64(uncovered))
     if forbidden:
-        n_bytes = (words.size + 7) // 8
-        out = np.frombuffer(forbidden.to_bytes(n_bytes, "little"), dtype=np.uint8)
-        cov[np.unpackbits(out, count=words.size, bitorder="little").view(bool)] = 0
+        cov[_as_flags(forbidden, words.size)] = 0
     # The cap + 1 largest numbers, summed, from the histogram of the numbers (at most 64).
     counts = np.bincount(cov).tolist()
     top = cap + 1
@@ -1474,6 +1472,12 @@ def _coverage(
     return int(np.searchsorted(largest, need)) + 1, child
 
 
+
+def _as_flags(mask: int, n: int) -> np.ndarray:
+    """The bit set ``mask`` of ``n`` items as a boolean array."""
+    packed = np.frombuffer(mask.to_bytes((n + 7) // 8, "little"), dtype=np.uint8)
+    return np.unpackbits(packed, count=n, bitorder="little").view(bool)
+
 Best = tuple[int, tuple[int, ...]] | None  # (total cost, sorted implicants) of the canonical cover
 _Res = tuple[int, list[tuple[int, ...]], bool, Best, int]  # count, listed, complete, best, used
 
@@ -1484,11 +1488,7 @@ def _children_coverable(
     """The ``branches`` whose rows left (``uncovered`` less the branch's) the ``size`` largest
     numbers of them covered by single allowed implicants can reach (the coverage bound of
     each branch on its own rows; the others have no cover of ``size`` implicants)."""
-    allowed = words
-    if forbidden:
-        n_bytes = (words.size + 7) // 8
-        out = np.frombuffer(forbidden.to_bytes(n_bytes, "little"), dtype=np.uint8)
-        allowed = words[~np.unpackbits(out, count=words.size, bitorder="little").view(bool)]
+    allowed = words[~_as_flags(forbidden, words.size)] if forbidden else words
     if allowed.size <= size:
         return branches
     rests = np.uint64(uncovered) & ~words[branches]
@@ -1621,9 +1621,7 @@ class _TieSearch:
         if self.words is not None:
             if size == 1:
                 single = self._single(forbidden, rows)
-                if len(self.cache) >= CACHE_MAX:
-                    self.cache.clear()
-                self.cache[key] = single
+                self._keep(key, single)
                 return single
             if bound <= size:
                 # Only the branches the coverage bound leaves possible are searched.
@@ -1636,7 +1634,7 @@ class _TieSearch:
                     keep = _children_coverable(self.words, uncovered, size - 1, keep, forbidden)
                 wide = (pick, keep.tolist())
         if bound > size or self._too_few_exact(uncovered, size):
-            res: _Res = (0, [], True, None, 0)
+            res: _Res = _NONE
         elif self.stopped:
             return 0, [], False, None, 0
         else:
@@ -1646,11 +1644,15 @@ class _TieSearch:
             else:
                 res = self._product(parts, forbidden, size)
         if res[2]:
-            cache = self.cache
-            if len(cache) >= CACHE_MAX:
-                cache.clear()
-            cache[key] = res
+            self._keep(key, res)
         return res
+
+    def _keep(self, key: tuple[int, int, int], res: _Res) -> None:
+        """Into the cache, emptied first when it holds :data:`CACHE_MAX` parts (its memory stays
+        bounded; the compiled cache is emptied at the same count)."""
+        if len(self.cache) >= CACHE_MAX:
+            self.cache.clear()
+        self.cache[key] = res
 
     def _single(self, forbidden: int, rows: list[int]) -> _Res:
         """:meth:`solve` with one implicant left, on wide blocks: the allowed implicants in
@@ -1661,7 +1663,7 @@ class _TieSearch:
         for r in rows:
             common &= row_masks[r]
             if not common:
-                return 0, [], True, None, 0
+                return _NONE
         found = bits(common)
         costs = self.costs
         best = min((costs[i], (i,)) for i in found)

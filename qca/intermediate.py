@@ -51,13 +51,13 @@ from .primes import DENSE_LIMIT, configs_in, covers, dense_primes_many, find_pri
 from .search import (
     DEFAULT_TIME_LIMIT,
     LeanSolution,
-    _seed_expressions,
+    models_of_covers,
     ordered_covers,
     search_status,
     solve,
     warn_incomplete,
 )
-from .solution import Model, Solution, _cube_names, remainder_mask
+from .solution import Solution, _cube_names, remainder_mask
 from .truth_table import TruthTable, row_numbers
 
 __all__ = ["intermediate_solution", "parse_directions"]
@@ -267,10 +267,7 @@ def intermediate_solution(
     literal, name = literals.__getitem__, names.__getitem__
     ordered_keys = sorted(distinct_models, key=lambda m: (len(m), sum(map(literal, m)), tuple(map(name, m))))
     position = {m: i for i, m in enumerate(ordered_keys)}
-    flat = pis[list(chain.from_iterable(ordered_keys))]
-    ends = np.cumsum([len(m) for m in ordered_keys]).tolist()
-    ordered = [Model(tuple(map(name, m)), flat[end - len(m) : end], tt) for m, end in zip(ordered_keys, ends)]
-    _seed_expressions(ordered, ordered_keys, pis, tt.conditions)
+    ordered, used = models_of_covers(ordered_keys, pis, names, tt)
     sources = [tuple(position[m] for m in ms) for ms in sol_models]
     labels = _pair_labels(n_c, n_p)[:visited]
     model_sources = tuple(zip(labels, (sources[s] for s in pair_sol)))
@@ -284,7 +281,6 @@ def intermediate_solution(
     elif visited > 12:
         notes.append(f"{visited} pairs of conservative and parsimonious models (CiPj) were combined")
     sizes = [len(m) for m in ordered_keys] or [0]
-    used = sorted({p for m in ordered_keys for p in m})
     pair_solutions = [solved[s] for s in dict.fromkeys(pair_sol)]  # distinct, first seen first
     status, setting = _status(
         conservative, parsimonious, pair_solutions, visited, n_pairs, len(ordered), time_limit

@@ -266,15 +266,34 @@ def ordered_covers(cover_list: Sequence[tuple[int, ...]], pis: np.ndarray) -> li
     return sorted(cover_list, key=lambda c: (len(c), sum(map(literal, c)), c))
 
 
-def _seed_expressions(
-    models: list[Model], model_covers: list[tuple[int, ...]], pis: np.ndarray, conditions: Sequence[str]
-) -> None:
-    """Give each model its :attr:`~qca.solution.Model.expression` (the value it would compute
-    itself), the term of each implicant built once for every model holding it."""
-    used = sorted(set(chain.from_iterable(model_covers)))
-    term_of = dict(zip(used, cube_terms(pis[used], conditions))).__getitem__
-    for m, cov in zip(models, model_covers):
-        m.__dict__["expression"] = Expression(tuple(map(term_of, cov)))
+def models_of_covers(
+    model_covers: Sequence[tuple[int, ...]], pis: np.ndarray, names: Sequence[str], tt: TruthTable
+) -> tuple[list[Model], list[int]]:
+    """The :class:`~qca.solution.Model` of each cover (implicant indices into ``pis`` and
+    ``names``), with its :attr:`~qca.solution.Model.expression` already set (the value it would
+    compute itself, each implicant's term built once), and the implicants used, ascending.
+
+    Models are made without the dataclass constructor (its frozen-field checks cost more than
+    the rest of the model when a solution has thousands of them): the same fields, set once.
+    """
+    flat_index = list(chain.from_iterable(model_covers))
+    used = sorted(set(flat_index))
+    term_of = dict(zip(used, cube_terms(pis[used], tt.conditions))).__getitem__
+    name = names.__getitem__
+    # Every model's cubes cut from one gathered array (one fancy index instead of one a model).
+    flat = pis[flat_index]
+    new = object.__new__
+    models = []
+    end = 0
+    for cov in model_covers:
+        start, end = end, end + len(cov)
+        model = new(Model)
+        model.__dict__.update(
+            terms=tuple(map(name, cov)), cubes=flat[start:end], truth_table=tt,
+            expression=Expression(tuple(map(term_of, cov))),
+        )
+        models.append(model)
+    return models, used
 
 
 def solution_from_primes(
@@ -322,12 +341,7 @@ def solution_from_primes(
             search_status=status,
         )
     names = _cube_names(pis, tt.conditions, tt.multivalue)
-    name = names.__getitem__
-    # Every model's cubes cut from one gathered array (one fancy index instead of one a model).
-    flat = pis[list(chain.from_iterable(ordered))]
-    ends = np.cumsum([len(cov) for cov in ordered]).tolist()
-    models = [Model(tuple(map(name, cov)), flat[end - len(cov) : end], tt) for cov, end in zip(ordered, ends)]
-    _seed_expressions(models, ordered, pis, tt.conditions)
+    models, _ = models_of_covers(ordered, pis, names, tt)
     in_some = res.in_some if not all_sol else tuple(sorted({p for c in res.covers for p in c}))
     status, bounds, setting = search_status(res, len(models), time_limit, primes_lower_bound)
     search_complete = res.complete and primes_lower_bound is None

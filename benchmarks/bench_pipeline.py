@@ -7,8 +7,12 @@ solution type alone or all three. Every cell runs ``--reps`` replications serial
 process per engine and round: this tree, and the engine at ``--baseline-rev`` (``git archive``
 of ``qca``, ``sim`` and ``experiments`` into a temporary directory, selected by PYTHONPATH).
 Rounds alternate the engines; the table gives the median replications per CPU-second of each
-and their ratio, and whether the records agree (every field but timings and the new
-``search_finished``), with the load (``uptime``) before and after.
+and their ratio, the range of the ratios of single rounds (the two engines' processes of one
+round), and whether the records agree (every field but timings and the new
+``search_finished``), with the load (``uptime``) before and after. On a shared virtual machine
+one process can run 20-35 % slower than the next with the same code and data (measured with
+the engine against itself, ``--baseline-rev HEAD``): the range column shows that noise, and
+ratios are worth reading only from ``--rounds 3`` on.
 
 With ``--jobs 2`` each engine also runs every cell as a one-cell experiment through its own
 runner (:func:`experiments.runner.run_experiment` into a temporary store, ``--runner-reps``
@@ -311,8 +315,9 @@ def main() -> None:
     print(f"load after:  {uptime()}")
     print()
     jobs = args.jobs
-    head = "| cell | this engine reps/s | baseline reps/s | ratio | records | incomplete searches |"
-    rule = "|---|---:|---:|---:|---|---:|"
+    head = ("| cell | this engine reps/s | baseline reps/s | ratio | ratio by round (min-max) | records |"
+            " incomplete searches |")
+    rule = "|---|---:|---:|---:|---:|---|---:|"
     if jobs > 1:
         head += (f" this -j 1 | this -j {jobs} | -j {jobs}/-j 1 | baseline -j 1 | baseline -j {jobs} |"
                  f" -j {jobs}/-j 1 | this -j {jobs}/-j 1 by CPU |")
@@ -328,7 +333,10 @@ def main() -> None:
         b = statistics.median(r["rate"] for r in theirs[name])
         ratios.append(a / b)
         same = "identical" if ours[name][0]["digest"] == theirs[name][0]["digest"] else "differ"
-        line = f"| {name} | {a:.1f} | {b:.1f} | {a / b:.2f}x | {same} | {ours[name][0]['incomplete']} |"
+        by_round = [x["rate"] / y["rate"] for x, y in zip(ours[name], theirs[name])]
+        spread = f"{min(by_round):.2f}-{max(by_round):.2f}x"
+        line = (f"| {name} | {a:.1f} | {b:.1f} | {a / b:.2f}x | {spread} | {same} |"
+                f" {ours[name][0]['incomplete']} |")
         if jobs > 1:
             cols = []
             for res in (ours[name], theirs[name]):

@@ -164,3 +164,38 @@ def test_crisp_cubes_sorted_as_the_literal_keys_sort_them(monkeypatch: pytest.Mo
     for got, c in zip(fast, cases):
         want = primes.sort_cubes(c)
         assert got.dtype == want.dtype and got.shape == want.shape and (got == want).all()
+
+
+def test_models_made_without_the_constructor_equal_constructed_models() -> None:
+    # qca.search.models_of_covers sets each model's fields directly (and seeds its expression):
+    # the same fields, field by field, as Model(...) gives, and the expression the model would
+    # compute itself, for conservative, parsimonious and intermediate models (crisp and
+    # multi-value tables).
+    from qca.expressions import Expression
+    from qca.solution import Model, cube_terms
+
+    rng = np.random.default_rng(5)
+    checked = 0
+    for t in range(30):
+        k = int(rng.integers(3, 6))
+        high = 2 if t % 3 else 3
+        x = rng.integers(0, high, size=(50, k))
+        y = ((x[:, 0] >= 1) & (x[:, 1] >= 1)) | ((x[:, 2] == 0) ^ (rng.random(50) < 0.1))
+        tt = qca.truth_table(pd.DataFrame({f"C{j}": x[:, j] for j in range(k)} | {"Y": y.astype(int)}),
+                             "Y", incl_cut=0.8)
+        if not (tt.out_codes == "1").any():
+            continue
+        sols = [qca.minimize(tt), qca.minimize(tt, include="?")]
+        if high == 2:
+            sols.append(qca.minimize(tt, include="?", dir_exp=[f"C{j}" for j in range(k)]))
+        for sol in sols:
+            for m in sol.models:
+                built = Model(m.terms, m.cubes, tt)
+                assert dataclasses.fields(m) == dataclasses.fields(built)
+                assert m.terms == built.terms and m.truth_table is built.truth_table
+                assert m.cubes.dtype == built.cubes.dtype and (m.cubes == built.cubes).all()
+                assert m.expression == built.expression == Expression(cube_terms(m.cubes, tt.conditions))
+                assert [str(t) for t in m.expression.terms] == [str(t) for t in built.expression.terms]
+                assert str(m) == str(built) and repr(m) == repr(built)
+                checked += 1
+    assert checked > 100

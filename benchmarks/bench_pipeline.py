@@ -148,26 +148,14 @@ class StageTimer:
 
 
 def worker(spec: dict) -> dict:
-    """Run every cell in this process (PYTHONPATH selects the engine): reps per CPU-second."""
+    """The stage shares, runner and Dask timings of every cell in this process (PYTHONPATH
+    selects the engine); the serial rates come from :func:`serve`."""
     import qca.cover
     from experiments.pipeline import cell_setup, run_batch
     from experiments.seeds import cell_key, cell_seed
 
-    # The compiled cover searches (when the engine has them) load once per process, as imports
-    # do (~0.3 s; the first process on a machine compiles them, ~25 s): not in the rates.
     getattr(qca.cover, "_kernel", lambda: None)()
-    out = {}
-    for name, params in spec["cells"]:
-        seed = cell_seed(1, cell_key(params))
-        # Warm the scenario, caches and allocator on 5 other replications (one was not enough on
-        # cells of 1,000 workers: the first batch there runs at about half the steady rate).
-        run_batch(params, seed, list(range(spec["reps"], spec["reps"] + 5)))
-        start = time.process_time()
-        recs = run_batch(params, seed, list(range(spec["reps"])))
-        cpu = time.process_time() - start
-        incomplete = sum(v is False for r in recs for k, v in r.items() if k.endswith("search_finished"))
-        out[name] = {"rate": spec["reps"] / cpu, "digest": _digest(recs), "incomplete": incomplete,
-                     "records": recs if spec.get("keep") else None}
+    out: dict[str, dict] = {name: {} for name, _ in spec["cells"]}
     if spec.get("stages"):
         # After the timed runs: the wrappers' own overhead must not count in the rates.
         timer = StageTimer()
@@ -175,6 +163,7 @@ def worker(spec: dict) -> dict:
         for name, params in spec["cells"]:
             timer.wrap_generator(type(cell_setup(params)[0]))
             seed = cell_seed(1, cell_key(params))
+            run_batch(params, seed, list(range(spec["reps"], spec["reps"] + 5)))  # warm
             timer.seconds = {}
             start = time.process_time()
             run_batch(params, seed, list(range(spec["reps"])))
@@ -188,6 +177,86 @@ def worker(spec: dict) -> dict:
                 out[name][f"j{jobs}"] = _runner_rate(params, spec["runner_reps"], jobs, seed=100 + jobs)
     if spec.get("dask"):
         _dask_rates(spec, out)
+    return out
+
+
+def serve() -> None:
+    """One engine of the interleaved serial timing (PYTHONPATH selects it): each line of stdin
+    asks for replications ``start`` to ``stop`` of a cell (``warm``: untimed), each answer is one
+    line: the CPU seconds they took, the digest of their records and the searches their budget
+    stopped."""
+    import qca.cover
+    from experiments.pipeline import run_batch
+    from experiments.seeds import cell_key, cell_seed
+
+    # The compiled cover searches (when the engine has them) load once per process, as imports
+    # do (~0.3 s; the first process on a machine compiles them, ~25 s): not in the rates.
+    getattr(qca.cover, "_kernel", lambda: None)()
+    for line in sys.stdin:
+        ask = json.loads(line)
+        params = ask["params"]
+        reps = list(range(ask["start"], ask["stop"]))
+        start = time.process_time()
+        recs = run_batch(params, cell_seed(1, cell_key(params)), reps)
+        cpu = time.process_time() - start
+        incomplete = sum(v is False for r in recs for k, v in r.items() if k.endswith("search_finished"))
+        print(json.dumps({"cpu": cpu, "digest": _digest(recs), "incomplete": incomplete}), flush=True)
+
+
+def interleaved(roots: list[Path], todo: list[tuple[str, dict]], reps: int, chunk: int) -> list[dict]:
+    """Serial replications per CPU-second of each engine (``roots``) on every cell, timed in
+    alternating chunks of ``chunk`` replications (the same replications for every engine; the
+    engine that goes first alternates too).
+
+    This machine's speed changes from second to second (a fixed pure-Python loop ran 71-122
+    times a second over 40 seconds on 2026-12-07, idle otherwise, its CPU time equal to its
+    wall time): engines timed one after the other see different speeds, engines timed in
+    alternating chunks of well under a second see the same ones.
+    """
+    logs = [tempfile.TemporaryFile(mode="w+") for _ in roots]  # (a pipe could fill and block)
+    procs = [subprocess.Popen([sys.executable, str(Path(__file__).resolve()), "--serve"],
+                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=log, text=True,
+                              env=_env(root), cwd=root)
+             for root, log in zip(roots, logs)]
+
+    def ask(j: int, request: dict) -> dict:
+        proc = procs[j]
+        assert proc.stdin is not None and proc.stdout is not None
+        proc.stdin.write(json.dumps(request) + "\n")
+        proc.stdin.flush()
+        line = proc.stdout.readline()
+        if not line:
+            proc.wait()
+            logs[j].seek(0)
+            raise SystemExit(f"engine process in {roots[j]} failed:\n{logs[j].read()[-3000:]}")
+        return json.loads(line)
+
+    out: list[dict] = [{} for _ in roots]
+    try:
+        for name, params in todo:
+            # Warm the scenario, caches and allocator on 5 other replications (one was not enough
+            # on cells of 1,000 workers: the first batch there runs at about half the steady rate).
+            for j in range(len(procs)):
+                ask(j, {"params": params, "start": reps, "stop": reps + 5})
+            cpu = [0.0] * len(procs)
+            digests: list[list[str]] = [[] for _ in procs]
+            incomplete = [0] * len(procs)
+            for i, lo in enumerate(range(0, reps, chunk)):
+                turn = list(range(len(procs)))
+                for j in turn if i % 2 == 0 else turn[::-1]:
+                    res = ask(j, {"params": params, "start": lo, "stop": min(reps, lo + chunk)})
+                    cpu[j] += res["cpu"]
+                    digests[j].append(res["digest"])
+                    incomplete[j] += res["incomplete"]
+            for j in range(len(procs)):
+                out[j][name] = {"rate": reps / cpu[j], "incomplete": incomplete[j],
+                                "digest": hashlib.sha256(" ".join(digests[j]).encode()).hexdigest()[:12]}
+    finally:
+        for proc, log in zip(procs, logs):
+            if proc.stdin is not None:
+                proc.stdin.close()
+            proc.wait()
+            log.close()
     return out
 
 
@@ -257,11 +326,14 @@ def _runner_rate(params: dict, reps: int, jobs: int, scheduler: str | None = Non
         shutil.rmtree(folder, ignore_errors=True)
 
 
+def _env(root: Path) -> dict[str, str]:
+    return {"PYTHONPATH": str(root), "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1",
+            "PATH": "/usr/bin:/bin"}
+
+
 def run(root: Path, spec: dict) -> dict:
-    env = {"PYTHONPATH": str(root), "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1",
-           "PATH": "/usr/bin:/bin"}
     proc = subprocess.run([sys.executable, str(Path(__file__).resolve()), "--worker", json.dumps(spec)],
-                          capture_output=True, text=True, env=env, cwd=root, check=False)
+                          capture_output=True, text=True, env=_env(root), cwd=root, check=False)
     if proc.returncode:
         raise SystemExit(f"worker in {root} failed:\n{proc.stderr[-3000:]}")
     return json.loads(proc.stdout.strip().splitlines()[-1])
@@ -282,7 +354,10 @@ def uptime() -> str:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--worker", help=argparse.SUPPRESS)
+    ap.add_argument("--serve", action="store_true", help=argparse.SUPPRESS)
     ap.add_argument("--reps", type=int, default=20)
+    ap.add_argument("--chunk", type=int, default=10,
+                    help="replications per alternating chunk of the serial timing")
     ap.add_argument("--rounds", type=int, default=1)
     ap.add_argument("--quick", action="store_true", help="7 conditions, N 65 and 250 only")
     ap.add_argument("--baseline-rev", default="6094f64")
@@ -298,6 +373,9 @@ def main() -> None:
     if args.worker:
         print(json.dumps(worker(json.loads(args.worker)), default=str))
         return
+    if args.serve:
+        serve()
+        return
     todo = [(n, p) for n, p in cells(args.quick) if not args.only or args.only in n]
     spec = {"cells": todo, "reps": args.reps, "jobs": args.jobs, "runner_reps": args.runner_reps,
             "dask": args.dask}
@@ -307,11 +385,19 @@ def main() -> None:
     print(f"load before: {uptime()}")
     ours: dict[str, list] = {n: [] for n, _ in todo}
     theirs: dict[str, list] = {n: [] for n, _ in todo}
-    for _ in range(args.rounds):
-        for store, root in ((ours, ROOT), (theirs, base)):
-            for name, res in run(root, {**spec, "stages": args.stages and root == ROOT,
-                                             "dask": args.dask and root == ROOT}).items():
-                store[name].append(res)
+    for r in range(args.rounds):
+        # Serial rates: both engines in alternating chunks (the first engine alternates too).
+        roots = [ROOT, base] if r % 2 == 0 else [base, ROOT]
+        timed = interleaved(roots, todo, args.reps, args.chunk)
+        mine, other = (timed[0], timed[1]) if r % 2 == 0 else (timed[1], timed[0])
+        for name, _ in todo:
+            ours[name].append(mine[name])
+            theirs[name].append(other[name])
+        if args.stages or args.jobs > 1 or args.dask:
+            for store, root in ((ours, ROOT), (theirs, base)):
+                for name, res in run(root, {**spec, "stages": args.stages and root == ROOT,
+                                                 "dask": args.dask and root == ROOT}).items():
+                    store[name][-1].update(res)
     print(f"load after:  {uptime()}")
     print()
     jobs = args.jobs

@@ -203,15 +203,18 @@ def serve() -> None:
         print(json.dumps({"cpu": cpu, "digest": _digest(recs), "incomplete": incomplete}), flush=True)
 
 
-def interleaved(roots: list[Path], todo: list[tuple[str, dict]], reps: int, chunk: int) -> list[dict]:
+def interleaved(roots: list[Path], todo: list[tuple[str, dict]], reps: int, seconds: float) -> list[dict]:
     """Serial replications per CPU-second of each engine (``roots``) on every cell, timed in
-    alternating chunks of ``chunk`` replications (the same replications for every engine; the
-    engine that goes first alternates too).
+    alternating chunks of about ``seconds`` each (the same replications for every engine, as
+    many as the slowest engine's warm-up says take that long; the engine that goes first
+    alternates too).
 
     This machine's speed changes from second to second (a fixed pure-Python loop ran 71-122
     times a second over 40 seconds on 2026-12-07, idle otherwise, its CPU time equal to its
     wall time): engines timed one after the other see different speeds, engines timed in
-    alternating chunks of well under a second see the same ones.
+    alternating chunks of well under a second see the same ones. Much shorter chunks cost
+    the larger cells speed (N = 1,000 ran about 25 % slower in chunks of 10 replications, 40 ms,
+    than of 50, in both engines), so chunks are sized by time.
     """
     logs = [tempfile.TemporaryFile(mode="w+") for _ in roots]  # (a pipe could fill and block)
     procs = [subprocess.Popen([sys.executable, str(Path(__file__).resolve()), "--serve"],
@@ -234,10 +237,14 @@ def interleaved(roots: list[Path], todo: list[tuple[str, dict]], reps: int, chun
     out: list[dict] = [{} for _ in roots]
     try:
         for name, params in todo:
-            # Warm the scenario, caches and allocator on 5 other replications (one was not enough
-            # on cells of 1,000 workers: the first batch there runs at about half the steady rate).
+            # Warm the scenario, caches and allocator on two batches of 5 other replications (the
+            # first batch of a cell of 1,000 workers runs at about half the steady rate); the
+            # second sizes the chunks.
             for j in range(len(procs)):
                 ask(j, {"params": params, "start": reps, "stop": reps + 5})
+            warm = [ask(j, {"params": params, "start": reps + 5, "stop": reps + 10})["cpu"]
+                    for j in range(len(procs))]
+            chunk = max(1, min(reps, round(seconds * 5 / max(max(warm), 1e-6))))
             cpu = [0.0] * len(procs)
             digests: list[list[str]] = [[] for _ in procs]
             incomplete = [0] * len(procs)
@@ -356,8 +363,8 @@ def main() -> None:
     ap.add_argument("--worker", help=argparse.SUPPRESS)
     ap.add_argument("--serve", action="store_true", help=argparse.SUPPRESS)
     ap.add_argument("--reps", type=int, default=20)
-    ap.add_argument("--chunk", type=int, default=10,
-                    help="replications per alternating chunk of the serial timing")
+    ap.add_argument("--chunk-seconds", type=float, default=0.1,
+                    help="seconds per alternating chunk of replications of the serial timing")
     ap.add_argument("--rounds", type=int, default=1)
     ap.add_argument("--quick", action="store_true", help="7 conditions, N 65 and 250 only")
     ap.add_argument("--baseline-rev", default="6094f64")
@@ -388,7 +395,7 @@ def main() -> None:
     for r in range(args.rounds):
         # Serial rates: both engines in alternating chunks (the first engine alternates too).
         roots = [ROOT, base] if r % 2 == 0 else [base, ROOT]
-        timed = interleaved(roots, todo, args.reps, args.chunk)
+        timed = interleaved(roots, todo, args.reps, args.chunk_seconds)
         mine, other = (timed[0], timed[1]) if r % 2 == 0 else (timed[1], timed[0])
         for name, _ in todo:
             ours[name].append(mine[name])

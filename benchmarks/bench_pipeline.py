@@ -47,6 +47,7 @@ Usage: ``python benchmarks/bench_pipeline.py [--reps 20] [--rounds 1] [--quick] 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import hashlib
 import json
 import math
@@ -225,9 +226,12 @@ def interleaved(roots: list[Path], todo: list[tuple[str, dict]], reps: int, seco
     def ask(j: int, request: dict) -> dict:
         proc = procs[j]
         assert proc.stdin is not None and proc.stdout is not None
-        proc.stdin.write(json.dumps(request) + "\n")
-        proc.stdin.flush()
-        line = proc.stdout.readline()
+        try:
+            proc.stdin.write(json.dumps(request) + "\n")
+            proc.stdin.flush()
+            line = proc.stdout.readline()
+        except BrokenPipeError:  # (the engine has ended)
+            line = ""
         if not line:
             proc.wait()
             logs[j].seek(0)
@@ -261,7 +265,8 @@ def interleaved(roots: list[Path], todo: list[tuple[str, dict]], reps: int, seco
     finally:
         for proc, log in zip(procs, logs):
             if proc.stdin is not None:
-                proc.stdin.close()
+                with contextlib.suppress(BrokenPipeError):
+                    proc.stdin.close()
             proc.wait()
             log.close()
     return out

@@ -1219,6 +1219,7 @@ class _CoverSearch:
         self.rbits = _short_bits if len(row_sets) <= 64 else bits
         self.weights: list[float] | None = None
         self._word_masks: tuple[np.ndarray, np.ndarray] | None = None
+        self._entries: tuple[np.ndarray, np.ndarray] | None = None
 
     def word_masks(self, kernel) -> tuple[np.ndarray, np.ndarray]:
         """Row and implicant bit sets as the compiled searches take them (made once)."""
@@ -1246,8 +1247,8 @@ class _CoverSearch:
         if left is not None and left <= 0:
             return
         n_rows = len(self.row_sets)
-        rows = np.repeat(np.arange(n_rows), [len(r) for r in self.row_sets])
-        cols = np.fromiter(chain.from_iterable(self.row_sets), dtype=np.int64, count=rows.size)
+        lengths, cols = self.entries()
+        rows = np.repeat(np.arange(n_rows), lengths)
         order = np.lexsort((rows, cols))  # column-wise, rows ascending in each column
         rows, cols = rows[order], cols[order]
         indptr = np.searchsorted(cols, np.arange(self.n_candidates + 1))
@@ -1274,13 +1275,28 @@ class _CoverSearch:
         slack = size - sum(self.weights) + 1e-7
         if slack >= 1.0:
             return 0  # reduced costs are at most 1
-        reduced = 1.0 - self.matrix().T @ np.asarray(self.weights)
+        # Each implicant's rows' weights, added row by row in row order (the sums of the sparse
+        # product ``matrix().T @ weights``, bit for bit, without building the matrix).
+        lengths, candidates = self.entries()
+        load = np.bincount(candidates, weights=np.repeat(np.asarray(self.weights), lengths),
+                           minlength=self.n_candidates)
+        reduced = 1.0 - load
         return set_mask([int(i) for i in np.flatnonzero(reduced > slack)])
+
+    def entries(self) -> tuple[np.ndarray, np.ndarray]:
+        """The chart's entries row by row: each row's number of implicants, and the implicants
+        of every row in row order (made once)."""
+        if self._entries is None:
+            lengths = np.fromiter(map(len, self.row_sets), dtype=np.int64, count=len(self.row_sets))
+            entries = chain.from_iterable(self.row_sets)
+            candidates = np.fromiter(entries, dtype=np.int64, count=int(lengths.sum()))
+            self._entries = (lengths, candidates)
+        return self._entries
 
     def matrix(self) -> csr_array:
         """The chart as a sparse matrix, rows x candidates."""
-        indptr = np.cumsum([0] + [len(r) for r in self.row_sets])
-        indices = np.fromiter((i for r in self.row_sets for i in r), dtype=np.int64, count=int(indptr[-1]))
+        lengths, indices = self.entries()
+        indptr = np.concatenate([[0], np.cumsum(lengths)])
         return csr_array(
             (np.ones(indices.size), indices, indptr), shape=(len(self.row_sets), self.n_candidates)
         )

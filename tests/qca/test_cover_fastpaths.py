@@ -41,3 +41,27 @@ def test_ties_counted_part_by_part_on_a_split_chart() -> None:
     assert res.n_covers == 4
     assert res.covers == [(0, 2), (0, 3), (1, 2), (1, 3)]
     assert res.best == (0, 2)
+
+
+def test_reduced_cost_fixing_sums_the_weights_as_the_sparse_product_does() -> None:
+    # _CoverSearch.reduced_cost_fixed adds each implicant's row weights by bincount over the
+    # chart's entries: the same floating-point sums, bit for bit, as the sparse product it
+    # replaced (rows added in row order), so the implicants fixed, and the search nodes, are too.
+    rng = np.random.default_rng(11)
+    for trial in range(400):
+        n_rows, n_pi = int(rng.integers(1, 90)), int(rng.integers(1, 150))
+        sizes = rng.integers(1, min(n_pi, 10) + 1, size=n_rows)
+        row_sets = [sorted(rng.choice(n_pi, size=int(k), replace=False).tolist()) for k in sizes]
+        s = cover._CoverSearch(row_sets, n_pi)
+        weights = rng.random(n_rows) * (0.1 if trial % 2 else 1.0)
+        if trial % 3 == 0:
+            weights = np.round(weights, 2) / 3  # sums with ties and rounding
+        s.weights = weights.tolist()
+        product = s.matrix().T @ weights
+        lengths, candidates = s.entries()
+        load = np.bincount(candidates, weights=np.repeat(weights, lengths), minlength=n_pi)
+        assert np.array_equal(load, product)
+        for size in range(1, 6):
+            slack = size - sum(s.weights) + 1e-7
+            expected = 0 if slack >= 1.0 else _bits.set_mask(np.flatnonzero(1.0 - product > slack).tolist())
+            assert s.reduced_cost_fixed(size) == expected

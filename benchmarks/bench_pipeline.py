@@ -3,16 +3,17 @@
 Cells: the KBOP scenario at its default effect size, crisp (theory anchors, incl_cut 0.8) and
 fuzzy (fuzzy-set truth, incl_cut 0.8, pri_cut 0.5) calibration, 5 (the recipe's) or 7 (all)
 conditions, N = 65, 250, 1,000 workers and the planner's N = 10,000 (7 conditions), and each
-solution type alone or all three. Every cell runs ``--reps`` replications serially, in one
-process per engine and round: this tree, and the engine at ``--baseline-rev`` (``git archive``
-of ``qca``, ``sim`` and ``experiments`` into a temporary directory, selected by PYTHONPATH).
-Rounds alternate the engines; the table gives the median replications per CPU-second of each
-and their ratio, the range of the ratios of single rounds (the two engines' processes of one
-round), and whether the records agree (every field but timings and the new
-``search_finished``), with the load (``uptime``) before and after. On a shared virtual machine
-one process can run 20-35 % slower than the next with the same code and data (measured with
-the engine against itself, ``--baseline-rev HEAD``): the range column shows that noise, and
-ratios are worth reading only from ``--rounds 3`` on.
+solution type alone or all three. Every cell runs ``--reps`` replications serially in each
+engine: this tree, and the engine at ``--baseline-rev`` (``git archive`` of ``qca``, ``sim`` and
+``experiments`` into a temporary directory, selected by PYTHONPATH), each in one long-lived
+process per round, the two taking turns on the same replications in chunks of about
+``--chunk-seconds`` (:func:`interleaved`: this machine's speed changes from second to second).
+The table gives the median over rounds of each engine's replications per CPU-second and their
+ratio, the range of the single rounds' ratios, and whether the records agree (every field but
+timings and the new ``search_finished``), with the load (``uptime``) before and after. A
+control of the engine against itself (``--quick --reps 200 --rounds 3 --baseline-rev HEAD``)
+gave 0.94-1.07x per cell on 2026-12-07; cells under about 0.3 s per engine get few chunks and
+stay noisier.
 
 With ``--jobs 2`` each engine also runs every cell as a one-cell experiment through its own
 runner (:func:`experiments.runner.run_experiment` into a temporary store, ``--runner-reps``
@@ -40,8 +41,9 @@ and warmed on one run before the timings, as a long-lived cluster is): wall-cloc
 per second, and their ratio to the ``-j N`` joblib run, i.e. per core (issue 21: a Dask cluster
 at least as fast per core).
 
-Usage: ``python benchmarks/bench_pipeline.py [--reps 20] [--rounds 1] [--quick] [--jobs 2]
-[--runner-reps 200] [--baseline-rev 6094f64] [--only TEXT] [--stages] [--dask]``
+Usage: ``python benchmarks/bench_pipeline.py [--reps 20] [--rounds 1] [--chunk-seconds 0.1]
+[--quick] [--jobs 2] [--runner-reps 200] [--baseline-rev 6094f64] [--only TEXT] [--stages]
+[--dask]``
 """
 
 from __future__ import annotations
@@ -183,9 +185,8 @@ def worker(spec: dict) -> dict:
 
 def serve() -> None:
     """One engine of the interleaved serial timing (PYTHONPATH selects it): each line of stdin
-    asks for replications ``start`` to ``stop`` of a cell (``warm``: untimed), each answer is one
-    line: the CPU seconds they took, the digest of their records and the searches their budget
-    stopped."""
+    asks for replications ``start`` to ``stop`` of a cell, each answer is one line: the CPU
+    seconds they took, the digest of their records and the searches their budget stopped."""
     import qca.cover
     from experiments.pipeline import run_batch
     from experiments.seeds import cell_key, cell_seed

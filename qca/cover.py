@@ -823,8 +823,7 @@ class _Block:
             k = _kernel() if _KERNEL_ON else None
         if k is not None and len(search.row_sets) <= k.MAX_BITS and search.n_candidates <= k.MAX_BITS:
             return _CompiledExactMin(search, self.budget, k)
-        words = search.wide_words()
-        return _ExactMin(search, self.budget) if words is None else _WideExactMin(search, self.budget, words)
+        return _ExactMin(search, self.budget, search.wide_words())
 
     def chart_covers(self) -> list[tuple[int, ...]]:
         """The covers found, as implicant indices of the whole chart."""
@@ -1018,11 +1017,15 @@ class _ExactMin:
     the tie search, where implicants of earlier branches are forbidden.
     """
 
-    def __init__(self, search: _CoverSearch, budget: _Budget):
+    def __init__(self, search: _CoverSearch, budget: _Budget, words: np.ndarray | None = None):
         self.s = search
         self.budget = budget
         self.memo: dict[int, tuple[int, bool]] = {}
-        self.words: np.ndarray | None = None  # each implicant's rows, for the coverage bound
+        # Wide blocks (more implicants than the compiled searches take, so always searched here):
+        # each implicant's rows (:meth:`_CoverSearch.wide_words`), for the coverage bound
+        # (:func:`_coverage`) on each node and each branch; it cuts random charts of 1,000
+        # implicants and 32 rows from about a million nodes to about ten thousand (issue #21).
+        self.words = words
 
     def _remember(self, uncovered: int, value: int, exact: bool) -> None:
         """Into the memo, emptied first when it holds :data:`MEMO_MAX` row sets (its memory
@@ -1071,7 +1074,7 @@ class _ExactMin:
         if low > cap:
             self._remember(uncovered, low, False)
             return low
-        cand_masks = self.s.cand_masks
+        cand_masks = s.cand_masks
         memo = self.memo
         best = cap + 1
         bound = None
@@ -1111,17 +1114,6 @@ class _ExactMin:
                     rows, left = rest, left - 1
                     break
         return v, tuple(sorted(cover))
-
-
-class _WideExactMin(_ExactMin):
-    """:class:`_ExactMin` of a wide block (more implicants than the compiled searches take,
-    so always in Python), with the coverage bound (:func:`_coverage`) on each node and on
-    each branch: on random charts of 1,000 implicants and 32 rows it cuts the search from
-    about a million nodes to about ten thousand (issue #21)."""
-
-    def __init__(self, search: _CoverSearch, budget: _Budget, words: np.ndarray):
-        super().__init__(search, budget)
-        self.words = words
 
 
 _STOP_CODES = {None: 0, "max_nodes": 1, "time_limit": 2}
@@ -1488,11 +1480,11 @@ def _coverage(
     return int(np.searchsorted(largest, need)) + 1, child
 
 
-
 def _as_flags(mask: int, n: int) -> np.ndarray:
     """The bit set ``mask`` of ``n`` items as a boolean array."""
     packed = np.frombuffer(mask.to_bytes((n + 7) // 8, "little"), dtype=np.uint8)
     return np.unpackbits(packed, count=n, bitorder="little").view(bool)
+
 
 Best = tuple[int, tuple[int, ...]] | None  # (total cost, sorted implicants) of the canonical cover
 _Res = tuple[int, list[tuple[int, ...]], bool, Best, int]  # count, listed, complete, best, used

@@ -271,27 +271,19 @@ def models_of_covers(
 ) -> tuple[list[Model], list[int]]:
     """The :class:`~qca.solution.Model` of each cover (implicant indices into ``pis`` and
     ``names``), with its :attr:`~qca.solution.Model.expression` already set (the value it would
-    compute itself, each implicant's term built once), and the implicants used, ascending.
-
-    Models are made without the dataclass constructor (its frozen-field checks cost more than
-    the rest of the model when a solution has thousands of them): the same fields, set once.
-    """
+    compute itself, each implicant's term built once), and the implicants used, ascending."""
     flat_index = list(chain.from_iterable(model_covers))
     used = sorted(set(flat_index))
     term_of = dict(zip(used, cube_terms(pis[used], tt.conditions))).__getitem__
     name = names.__getitem__
     # Every model's cubes cut from one gathered array (one fancy index instead of one a model).
     flat = pis[flat_index]
-    new = object.__new__
     models = []
     end = 0
     for cov in model_covers:
         start, end = end, end + len(cov)
-        model = new(Model)
-        model.__dict__.update(
-            terms=tuple(map(name, cov)), cubes=flat[start:end], truth_table=tt,
-            expression=Expression(tuple(map(term_of, cov))),
-        )
+        model = Model(tuple(map(name, cov)), flat[start:end], tt)
+        model.__dict__["expression"] = Expression(tuple(map(term_of, cov)))  # (a cached property)
         models.append(model)
     return models, used
 

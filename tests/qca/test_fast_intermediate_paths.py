@@ -166,11 +166,11 @@ def test_crisp_cubes_sorted_as_the_literal_keys_sort_them(monkeypatch: pytest.Mo
         assert got.dtype == want.dtype and got.shape == want.shape and (got == want).all()
 
 
-def test_models_made_without_the_constructor_equal_constructed_models() -> None:
-    # qca.search.models_of_covers sets each model's fields directly (and seeds its expression):
-    # the same fields, field by field, as Model(...) gives, and the expression the model would
-    # compute itself, for conservative, parsimonious and intermediate models (crisp and
-    # multi-value tables).
+def test_models_of_covers_give_the_models_and_expressions_the_models_would_compute() -> None:
+    # qca.search.models_of_covers cuts every model's cubes from one gathered array and seeds its
+    # expression from terms built once per implicant: field by field what Model(...) gives, and
+    # the expression (terms in order) the model would compute itself, for conservative,
+    # parsimonious and intermediate models (crisp and multi-value tables).
     from qca.expressions import Expression
     from qca.solution import Model, cube_terms
 

@@ -383,6 +383,13 @@ def main() -> None:
     ap.add_argument("--stages", action="store_true",
                     help="also print where this engine's CPU time goes, stage by stage")
     args = ap.parse_args()
+    counts = {"--reps": args.reps, "--rounds": args.rounds, "--runner-reps": args.runner_reps,
+              "--jobs": args.jobs}
+    for option, value in counts.items():
+        if value < 1:
+            ap.error(f"{option} must be at least 1, got {value}")
+    if not args.chunk_seconds > 0:
+        ap.error(f"--chunk-seconds must be positive, got {args.chunk_seconds}")
     if args.worker:
         print(json.dumps(worker(json.loads(args.worker)), default=str))
         return

@@ -29,8 +29,8 @@ from numba.core import cgutils
 from numba.extending import intrinsic
 from numba.typed import Dict
 
-__all__ = ["WORDS", "MAX_BITS", "greedy_cover", "run_ties", "run_minimum", "run_size", "new_memo",
-           "as_words", "as_word_rows", "from_words"]
+__all__ = ["WORDS", "MAX_BITS", "greedy_cover", "run_ties", "run_minimum", "run_size", "run_chart",
+           "new_memo", "as_words", "as_word_rows", "from_words"]
 
 WORDS = 4
 MAX_BITS = 64 * WORDS
@@ -623,6 +623,282 @@ def new_memo():
     return Dict.empty(memo_key, types.int64)
 
 
+# ---------------------------------------------------------------- whole charts (minimum_covers)
+
+#: :func:`run_chart` results: the answer, or "ask the Python search" (a block of more than
+#: :data:`CHART_EXACT_ROWS` rows, or a search stopped by the budget or a count overflow).
+CHART_DONE, CHART_FALLBACK = 0, 1
+CHART_EXACT_ROWS = 32  # as qca.cover.EXACT_ROWS
+
+
+@njit(cache=True)
+def _positions_in(m, reach):
+    """The bits of ``m`` (within ``reach``) renumbered as positions among ``reach``'s bits."""
+    out = ZERO
+    k = 0
+    x = reach
+    while x != ZERO:
+        low = x & (~x + ONE)
+        if m & low != ZERO:
+            out |= ONE << np.uint64(k)
+        k += 1
+        x &= x - ONE
+    return out
+
+
+@njit(cache=True)
+def _bits1(x):
+    """Set bits of one word, lowest first."""
+    out = np.empty(np.int64(popcount(x)), dtype=np.int64)
+    k = 0
+    while x != ZERO:
+        out[k] = np.int64(trailing_zeros(x))
+        k += 1
+        x &= x - ONE
+    return out
+
+
+@njit(cache=True)
+def _kept_rows(masks, ess):
+    """:func:`qca.cover._kept_masks` of the rows no essential implicant covers: distinct row
+    masks by (number of implicants, mask), each kept unless a kept one lies inside it."""
+    n = masks.size
+    distinct = np.empty(n, dtype=np.uint64)
+    nd = 0
+    for r in range(n):
+        m = masks[r]
+        if m & ess != ZERO:
+            continue
+        seen = False
+        for j in range(nd):
+            if distinct[j] == m:
+                seen = True
+                break
+        if not seen:
+            distinct[nd] = m
+            nd += 1
+    for i in range(1, nd):  # insertion sort by (popcount, value)
+        m = distinct[i]
+        pm = popcount(m)
+        j = i - 1
+        while j >= 0 and (popcount(distinct[j]) > pm or (popcount(distinct[j]) == pm and distinct[j] > m)):
+            distinct[j + 1] = distinct[j]
+            j -= 1
+        distinct[j + 1] = m
+    kept = np.empty(nd, dtype=np.uint64)
+    nk = 0
+    for i in range(nd):
+        m = distinct[i]
+        inside = False
+        for j in range(nk):
+            if kept[j] & m == kept[j]:
+                inside = True
+                break
+        if not inside:
+            kept[nk] = m
+            nk += 1
+    return kept[:nk]
+
+
+@njit(cache=True)
+def _groups(kept):
+    """:func:`qca.cover._linked`: each kept row's group (rows linked by shared implicants,
+    transitively), groups numbered by their first row; and each group's implicants."""
+    nk = kept.size
+    group = np.full(nk, -1, dtype=np.int64)
+    reaches = np.empty(nk, dtype=np.uint64)
+    n_groups = 0
+    for p in range(nk):
+        if group[p] >= 0:
+            continue
+        group[p] = n_groups
+        reach = kept[p]
+        grown = True
+        while grown:
+            grown = False
+            for j in range(p + 1, nk):
+                if group[j] < 0 and kept[j] & reach != ZERO:
+                    group[j] = n_groups
+                    reach |= kept[j]
+                    grown = True
+        reaches[n_groups] = reach
+        n_groups += 1
+    return group, reaches[:n_groups]
+
+
+@njit(cache=True)
+def run_chart(masks, costs, max_models, ctr):
+    """:func:`qca.cover.minimum_covers` of a chart of at most 64 implicants and 64 rows
+    (``masks``: each row's implicants, one word), without a deadline and not irredundant:
+    the essential implicants, the reduced rows, the blocks (by number of implicants, stable),
+    each block's minimum and ties by the searches above (as :class:`qca.cover._Block` runs
+    them: disjoint-rows bound, greedy cover, exact minimum, tie search with its memo), and
+    the covers combined in the order of ``itertools.product``, the canonical cover added,
+    sorted. The node count in ``ctr`` is the Python search's (the same searches run).
+
+    Returns (code, covers, counts, n_listed, best, in_some, essential, n_blocks); code
+    :data:`CHART_FALLBACK` leaves the chart to the Python search.
+    """
+    empty1 = np.zeros(0, dtype=np.int64)
+    empty2 = np.zeros((0, 0), dtype=np.int64)
+    n = masks.size
+    ess = ZERO
+    for r in range(n):
+        m = masks[r]
+        if m & (m - ONE) == ZERO:
+            ess |= m
+    ess_idx = _bits1(ess)
+    kept = _kept_rows(masks, ess)
+    group, reaches = _groups(kept)
+    n_blocks = reaches.size
+    widths = np.empty(n_blocks, dtype=np.int64)
+    for g in range(n_blocks):
+        widths[g] = np.int64(popcount(reaches[g]))
+    order = np.argsort(widths, kind="mergesort")
+    counts = np.empty(n_blocks, dtype=np.int64)
+    n_listed = np.empty(n_blocks, dtype=np.int64)
+    lists = []
+    best_all = np.empty(0, dtype=np.int64)
+    used_all = ess
+    total_size = ess_idx.size
+    w = np.zeros(0)
+    no_f = np.zeros(WORDS, dtype=np.uint64)
+    for b in range(n_blocks):
+        g = order[b]
+        reach = reaches[g]
+        cands = _bits1(reach)
+        nc = cands.size
+        nr = 0
+        for p in range(kept.size):
+            if group[p] == g:
+                nr += 1
+        if nr > CHART_EXACT_ROWS:
+            return CHART_FALLBACK, empty2, counts, n_listed, empty1, empty1, ess_idx, n_blocks
+        # The block's rows (kept order), then by number of implicants, stable.
+        rows = np.empty(nr, dtype=np.uint64)
+        k = 0
+        for p in range(kept.size):
+            if group[p] == g:
+                rows[k] = _positions_in(kept[p], reach)
+                k += 1
+        for i in range(1, nr):
+            m = rows[i]
+            pm = popcount(m)
+            j = i - 1
+            while j >= 0 and popcount(rows[j]) > pm:
+                rows[j + 1] = rows[j]
+                j -= 1
+            rows[j + 1] = m
+        rm = np.zeros((nr, WORDS), dtype=np.uint64)
+        cm = np.zeros((nc, WORDS), dtype=np.uint64)
+        for r in range(nr):
+            rm[r, 0] = rows[r]
+            x = rows[r]
+            while x != ZERO:
+                cm[np.int64(trailing_zeros(x)), 0] |= ONE << np.uint64(r)
+                x &= x - ONE
+        all_rows = (ONE << np.uint64(nr)) - ONE
+        U = (all_rows, ZERO, ZERO, ZERO)
+        u_arr = np.zeros(WORDS, dtype=np.uint64)
+        u_arr[0] = all_rows
+        low = lower_bound(rm, w, False, U, z4())
+        first = greedy_cover(cm, u_arr)
+        high = first.size
+        memo = new_memo()
+        if low < high:
+            v, cover, nn = xminimum(U, high - 1, rm, cm, w, False, memo, ctr, np.inf)
+            if v < 0:
+                return CHART_FALLBACK, empty2, counts, n_listed, empty1, empty1, ess_idx, n_blocks
+            if nn >= 0:
+                high = nn
+                first = cover
+        bcosts = np.empty(nc, dtype=np.int64)
+        for i in range(nc):
+            bcosts[i] = costs[cands[i]]
+        count, listed, has_best, best, used = run_ties(
+            u_arr, no_f, high, rm, cm, w, False, bcosts, max_models, ctr, np.inf,
+            rm, cm, w, False, memo, True)
+        if ctr[2] != STOP_NONE or ctr[3] != 0:
+            return CHART_FALLBACK, empty2, counts, n_listed, empty1, empty1, ess_idx, n_blocks
+        if not has_best:
+            best = first
+            used_pos = ZERO
+            for i in first:
+                used_pos |= ONE << np.uint64(i)
+        else:
+            used_pos = used[0]
+        if listed.shape[0] == 0:
+            listed = first.reshape(1, first.size)
+            count = max(count, 1)
+        mapped = np.empty(listed.shape, dtype=np.int64)
+        for c in range(listed.shape[0]):
+            for i in range(listed.shape[1]):
+                mapped[c, i] = cands[listed[c, i]]
+        lists.append(mapped)
+        counts[b] = count
+        n_listed[b] = listed.shape[0]
+        best_all = np.concatenate((best_all, cands[best]))
+        while used_pos != ZERO:
+            used_all |= ONE << np.uint64(cands[np.int64(trailing_zeros(used_pos))])
+            used_pos &= used_pos - ONE
+        total_size += high
+    # The covers: every combination of the blocks' covers (the last block fastest), with the
+    # essential implicants, each sorted; at most max_models.
+    if n_blocks == 1 and ess_idx.size == 0:
+        combined = lists[0][:max_models].copy()
+    else:
+        total = 1
+        for b in range(n_blocks):
+            total = min(total * lists[b].shape[0], max_models)
+        combined = np.empty((total, total_size), dtype=np.int64)
+        for c in range(total):
+            combined[c, :ess_idx.size] = ess_idx
+            rem = c
+            col = total_size
+            for b in range(n_blocks - 1, -1, -1):
+                lst = lists[b]
+                m = lst.shape[0]
+                pick = rem % m
+                rem //= m
+                col -= lst.shape[1]
+                combined[c, col:col + lst.shape[1]] = lst[pick]
+            combined[c] = np.sort(combined[c])
+    best = np.sort(np.concatenate((ess_idx, best_all)))
+    listed_best = False
+    for c in range(combined.shape[0]):
+        same = True
+        for i in range(total_size):
+            if combined[c, i] != best[i]:
+                same = False
+                break
+        if same:
+            listed_best = True
+            break
+    if not listed_best:
+        keep = min(combined.shape[0], max_models - 1)
+        grown = np.empty((keep + 1, total_size), dtype=np.int64)
+        grown[:keep] = combined[:keep]
+        grown[keep] = best
+        combined = grown
+    # Sorted as tuples (all of one length): insertion sort, rows compared left to right.
+    nc_rows = combined.shape[0]
+    for i in range(1, nc_rows):
+        row_i = combined[i].copy()
+        j = i - 1
+        while j >= 0:
+            greater = False
+            for t in range(total_size):
+                if combined[j, t] != row_i[t]:
+                    greater = combined[j, t] > row_i[t]
+                    break
+            if not greater:
+                break
+            combined[j + 1] = combined[j]
+            j -= 1
+        combined[j + 1] = row_i
+    return CHART_DONE, combined, counts, n_listed, best, _bits1(used_all), ess_idx, n_blocks
+
+
 def warm_up() -> None:
     """Load (or compile) every entry point once, on a tiny chart."""
     # Rows {0, 1}, {1, 2}, {0, 2} of implicants; implicant 0 covers rows 0 and 2, and so on.
@@ -636,6 +912,8 @@ def warm_up() -> None:
     greedy_cover(cm, full)
     run_ties(full, z, 2, rm, cm, w, False, np.ones(3, dtype=np.int64), 10,
              np.array([0, -1, 0, 0], dtype=np.int64), np.inf, rm, cm, w, False, memo, True)
+    run_chart(np.array([0b011, 0b110, 0b101, 0b1000], dtype=np.uint64), np.ones(4, dtype=np.int64), 10,
+              np.array([0, -1, 0, 0], dtype=np.int64))
 
 
 _BYTES = 8 * WORDS

@@ -113,7 +113,7 @@ def compiled_searches_need_building() -> bool:
     try:
         from . import _cover_kernel
 
-        index = _cover_kernel.run_ties._cache._cache_file._index_path  # type: ignore[attr-defined]
+        index = _cover_kernel.run_chart._cache._cache_file._index_path  # type: ignore[attr-defined]
         return not os.path.exists(index)
     except (ImportError, AttributeError):  # no numba, or its cache is laid out otherwise
         return False
@@ -239,17 +239,23 @@ class CoverResult:
 _DOMINANCE_LIMIT = 20_000_000
 
 
+def _row_words(chart: np.ndarray) -> np.ndarray:
+    """The implicants of each row of a chart of at most 64 implicants as one 64-bit word."""
+    n_pi, n_rows = chart.shape
+    packed = np.packbits(chart, axis=0, bitorder="little").T  # rows x bytes
+    words = np.zeros((n_rows, 8), dtype=np.uint8)
+    words[:, : packed.shape[1]] = packed
+    return words.view("<u8").ravel()
+
+
 def _row_masks(chart: np.ndarray) -> list[int]:
     """The implicants of each row of a chart (implicants x rows) as bit sets."""
     n_pi, n_rows = chart.shape
     if not n_rows:
         return []
+    if n_pi <= 64:
+        return _row_words(chart).tolist()
     packed = np.packbits(chart, axis=0, bitorder="little").T  # rows x bytes
-    width = packed.shape[1]
-    if width <= 8:
-        words = np.zeros((n_rows, 8), dtype=np.uint8)
-        words[:, :width] = packed
-        return words.view("<u8").ravel().tolist()
     packed = np.ascontiguousarray(packed)
     return [int.from_bytes(packed[r].tobytes(), "little") for r in range(n_rows)]
 
@@ -463,6 +469,10 @@ def minimum_covers(
     """
     chart = np.asarray(chart, dtype=bool)
     n_pi, n_rows = chart.shape
+    if deadline is None and not irredundant and max_models >= 1 and n_pi <= 64 and n_rows <= 64:
+        done = _compiled_chart(chart, costs, max_models, max_nodes)
+        if done is not None:
+            return done
     # Each row's implicants as a bit set: the essential implicants, the rows they leave and
     # the reduction of those are set operations on them.
     masks = _row_masks(chart)
@@ -562,6 +572,54 @@ def minimum_covers(
         best_exact=counted_all and low == high and not irredundant,
         in_some=tuple(in_some),
         work=budget.nodes,
+    )
+
+
+#: Whether :func:`minimum_covers` hands charts of at most 64 implicants and rows to the
+#: compiled whole-chart search (tests switch it off to compare the two).
+_CHART_KERNEL_ON = True
+
+
+def _compiled_chart(
+    chart: np.ndarray, costs: np.ndarray | None, max_models: int, max_nodes: int | None
+) -> CoverResult | None:
+    """:func:`minimum_covers` of a small chart (at most 64 implicants and rows, no deadline,
+    not irredundant) in one compiled call (:func:`qca._cover_kernel.run_chart`): the same
+    reduction, blocks, searches and node count as below, so the same answer. None when the
+    compiled searches are unavailable, or the chart needs what only the Python search does
+    (a block of more than :data:`EXACT_ROWS` rows, a row covered by no implicant, a search
+    stopped by ``max_nodes``): the caller then searches it as usual."""
+    k = _kernel() if _CHART_KERNEL_ON and _KERNEL_ON else None
+    if k is None or not chart.shape[1]:
+        return None
+    words = _row_words(chart)
+    if not words.all():
+        return None  # (the Python search raises the error)
+    n_pi = chart.shape[0]
+    cost = np.ones(n_pi, dtype=np.int64) if costs is None else np.asarray(costs, dtype=np.int64)
+    ctr = np.array([0, -1 if max_nodes is None else int(max_nodes), 0, 0], dtype=np.int64)
+    answer = k.run_chart(words, cost, max_models, ctr)
+    code, covers, counts, n_listed, best, in_some, essential, n_blocks = answer
+    if code != k.CHART_DONE:
+        return None
+    n_covers = math.prod(counts.tolist())
+    complete = bool((n_listed == counts).all()) and n_covers <= max_models
+    size = covers.shape[1]
+    ess = tuple(essential.tolist())
+    return CoverResult(
+        covers=list(map(tuple, covers.tolist())),
+        size=size,
+        n_covers=n_covers,
+        complete=complete,
+        essential=ess,
+        counted_all=True,
+        size_bounds=(size, size),
+        stopped_by=None if complete else "max_models",
+        n_blocks=int(n_blocks),
+        best=tuple(best.tolist()),
+        best_exact=True,
+        in_some=tuple(in_some.tolist()),
+        work=int(ctr[0]),
     )
 
 

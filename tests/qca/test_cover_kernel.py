@@ -131,3 +131,86 @@ def test_compiled_greedy_cover_is_the_python_one(seed, n_pi, n_rows, density):
     kernel = cover._kernel()
     assert kernel is not None
     assert search.greedy_cover(kernel) == search.greedy_cover()
+
+
+def _block_chart(rng: np.random.Generator, blocks: list[tuple[int, int, float]], n_essential: int):
+    """A chart of independent blocks (implicants x rows, each ``(n_pi, n_rows, density)``) and
+    rows of a single implicant, rows and implicants shuffled."""
+    n_pi = sum(b[0] for b in blocks) + n_essential
+    n_rows = sum(b[1] for b in blocks) + n_essential
+    chart = np.zeros((n_pi, n_rows), dtype=bool)
+    p = r = 0
+    for b_pi, b_rows, density in blocks:
+        part = rng.random((b_pi, b_rows)) < density
+        missing = np.flatnonzero(~part.any(axis=0))
+        part[rng.integers(0, b_pi, missing.size), missing] = True
+        chart[p : p + b_pi, r : r + b_rows] = part
+        p, r = p + b_pi, r + b_rows
+    for e in range(n_essential):
+        chart[p + e, r + e] = True
+        chart[p + e, rng.integers(0, n_rows, 2)] = True  # (and a few other rows)
+    return chart[rng.permutation(n_pi)][:, rng.permutation(n_rows)]
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    seed=st.integers(0, 2**32 - 1),
+    blocks=st.lists(
+        st.tuples(st.integers(1, 14), st.integers(1, 12), st.sampled_from([0.15, 0.3, 0.5])),
+        min_size=1,
+        max_size=4,
+    ),
+    n_essential=st.integers(0, 4),
+    max_models=st.sampled_from([1, 2, 7, 50]),
+    max_nodes=st.sampled_from([None, 3, 30, 300]),
+    with_costs=st.booleans(),
+)
+def test_whole_chart_search_gives_the_block_by_block_answer(
+    monkeypatch, seed, blocks, n_essential, max_models, max_nodes, with_costs
+):
+    """Charts of at most 64 implicants and rows go to one compiled call (reduction, blocks,
+    searches, combination): every field equals the block-by-block search's (compiled blocks of
+    10 or more rows, Python below) and the pure Python search's, search nodes included; a
+    budget that stops the search hands the chart back to them."""
+    rng = np.random.default_rng(seed)
+    chart = _block_chart(rng, blocks, n_essential)
+    costs = rng.integers(1, 6, chart.shape[0]) if with_costs else None
+    kwargs = {"max_models": max_models, "max_nodes": max_nodes, "costs": costs}
+    assert cover._kernel() is not None
+    monkeypatch.setattr(cover, "_CHART_KERNEL_ON", True)
+    whole = cover.minimum_covers(chart, **kwargs)
+    monkeypatch.setattr(cover, "_CHART_KERNEL_ON", False)
+    cover._SETTLED.clear()  # (searched again, not replayed)
+    by_block = cover.minimum_covers(chart, **kwargs)
+    monkeypatch.setattr(cover, "_KERNEL_ON", False)
+    cover._SETTLED.clear()
+    python = cover.minimum_covers(chart, **kwargs)
+    assert whole == by_block == python
+
+
+def test_whole_chart_search_answers_small_charts_and_hands_back_the_rest(monkeypatch):
+    """The compiled whole-chart call answers a chart of small blocks; a block of more than 32
+    rows, a budget that stops the search, a deadline or more than 64 implicants leave the chart
+    to the block-by-block search (the same answers)."""
+    answered = []
+    real = cover._compiled_chart
+
+    def spy(*args):
+        res = real(*args)
+        answered.append(res is not None)
+        return res
+
+    monkeypatch.setattr(cover, "_compiled_chart", spy)
+    rng = np.random.default_rng(5)
+    small = _block_chart(rng, [(8, 6, 0.4), (10, 9, 0.3), (5, 4, 0.5)], 3)
+    res = cover.minimum_covers(small, max_models=50)
+    assert answered == [True] and res.n_blocks == 3 and res.counted_all
+    cycle = np.zeros((40, 40), dtype=bool)  # row i: implicants i and i + 1 (no row dominated)
+    cycle[np.arange(40), np.arange(40)] = cycle[(np.arange(40) + 1) % 40, np.arange(40)] = True
+    assert cover.minimum_covers(cycle, max_models=50).n_covers == 2
+    stopped = cover.minimum_covers(small, max_models=50, max_nodes=2)
+    assert answered[1:] == [False, False]
+    assert stopped.stopped_by == "max_nodes"
+    cover.minimum_covers(small, max_models=50, deadline=time.monotonic() + 10)
+    cover.minimum_covers(_block_chart(rng, [(70, 10, 0.2)], 0), max_models=50)
+    assert len(answered) == 3  # (neither was offered to it)

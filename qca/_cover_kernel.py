@@ -728,8 +728,8 @@ def _groups(kept):
 
 @njit(cache=True)
 def run_chart(masks, costs, max_models, ctr):
-    """:func:`qca.cover.minimum_covers` of a chart of at most 64 implicants and 64 rows
-    (``masks``: each row's implicants, one word), without a deadline and not irredundant:
+    """:func:`qca.cover.minimum_covers` of a chart of at most 64 implicants (``masks``: each
+    row's implicants, one word), without a deadline and not irredundant:
     the essential implicants, the reduced rows, the blocks (by number of implicants, stable),
     each block's minimum and ties by the searches above (as :class:`qca.cover._Block` runs
     them: disjoint-rows bound, greedy cover, exact minimum, tie search with its memo), and

@@ -469,7 +469,7 @@ def minimum_covers(
     """
     chart = np.asarray(chart, dtype=bool)
     n_pi, n_rows = chart.shape
-    if deadline is None and not irredundant and max_models >= 1 and n_pi <= 64 and n_rows <= 64:
+    if deadline is None and not irredundant and max_models >= 1 and n_pi <= 64:
         done = _compiled_chart(chart, costs, max_models, max_nodes)
         if done is not None:
             return done
@@ -575,22 +575,22 @@ def minimum_covers(
     )
 
 
-#: Whether :func:`minimum_covers` hands charts of at most 64 implicants and rows to the
-#: compiled whole-chart search (tests switch it off to compare the two).
+#: Whether :func:`minimum_covers` hands charts of at most 64 implicants to the compiled
+#: whole-chart search (tests switch it off to compare the two).
 _CHART_KERNEL_ON = True
 
 
 def _compiled_chart(
     chart: np.ndarray, costs: np.ndarray | None, max_models: int, max_nodes: int | None
 ) -> CoverResult | None:
-    """:func:`minimum_covers` of a small chart (at most 64 implicants and rows, no deadline,
-    not irredundant) in one compiled call (:func:`qca._cover_kernel.run_chart`): the same
+    """:func:`minimum_covers` of a chart of at most 64 implicants (no deadline, not
+    irredundant) in one compiled call (:func:`qca._cover_kernel.run_chart`): the same
     reduction, blocks, searches and node count as below, so the same answer. None when the
     compiled searches are unavailable, or the chart needs what only the Python search does
     (a block of more than :data:`EXACT_ROWS` rows, a row covered by no implicant, a search
     stopped by ``max_nodes``): the caller then searches it as usual."""
     k = _kernel() if _CHART_KERNEL_ON and _KERNEL_ON else None
-    if k is None or not chart.shape[1]:
+    if k is None or not chart.shape[1] or chart.size > _DOMINANCE_LIMIT:
         return None
     words = _row_words(chart)
     if not words.all():

@@ -133,9 +133,11 @@ def test_compiled_greedy_cover_is_the_python_one(seed, n_pi, n_rows, density):
     assert search.greedy_cover(kernel) == search.greedy_cover()
 
 
-def _block_chart(rng: np.random.Generator, blocks: list[tuple[int, int, float]], n_essential: int):
-    """A chart of independent blocks (implicants x rows, each ``(n_pi, n_rows, density)``) and
-    rows of a single implicant, rows and implicants shuffled."""
+def _block_chart(rng: np.random.Generator, blocks: list[tuple[int, int, float]], n_essential: int,
+                 n_redundant: int = 0):
+    """A chart of independent blocks (implicants x rows, each ``(n_pi, n_rows, density)``),
+    rows of a single implicant and ``n_redundant`` rows each a copy of another with more
+    implicants or none (duplicate and dominated rows), rows and implicants shuffled."""
     n_pi = sum(b[0] for b in blocks) + n_essential
     n_rows = sum(b[1] for b in blocks) + n_essential
     chart = np.zeros((n_pi, n_rows), dtype=bool)
@@ -149,7 +151,9 @@ def _block_chart(rng: np.random.Generator, blocks: list[tuple[int, int, float]],
     for e in range(n_essential):
         chart[p + e, r + e] = True
         chart[p + e, rng.integers(0, n_rows, 2)] = True  # (and a few other rows)
-    return chart[rng.permutation(n_pi)][:, rng.permutation(n_rows)]
+    copies = chart[:, rng.integers(0, n_rows, n_redundant)] | (rng.random((n_pi, n_redundant)) < 0.05)
+    chart = np.hstack([chart, copies])
+    return chart[rng.permutation(n_pi)][:, rng.permutation(chart.shape[1])]
 
 
 @settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -161,19 +165,20 @@ def _block_chart(rng: np.random.Generator, blocks: list[tuple[int, int, float]],
         max_size=4,
     ),
     n_essential=st.integers(0, 4),
+    n_redundant=st.sampled_from([0, 5, 80]),
     max_models=st.sampled_from([1, 2, 7, 50]),
     max_nodes=st.sampled_from([None, 3, 30, 300]),
     with_costs=st.booleans(),
 )
 def test_whole_chart_search_gives_the_block_by_block_answer(
-    monkeypatch, seed, blocks, n_essential, max_models, max_nodes, with_costs
+    monkeypatch, seed, blocks, n_essential, n_redundant, max_models, max_nodes, with_costs
 ):
-    """Charts of at most 64 implicants and rows go to one compiled call (reduction, blocks,
+    """Charts of at most 64 implicants go to one compiled call (reduction, blocks,
     searches, combination): every field equals the block-by-block search's (compiled blocks of
     10 or more rows, Python below) and the pure Python search's, search nodes included; a
     budget that stops the search hands the chart back to them."""
     rng = np.random.default_rng(seed)
-    chart = _block_chart(rng, blocks, n_essential)
+    chart = _block_chart(rng, blocks, n_essential, n_redundant)
     costs = rng.integers(1, 6, chart.shape[0]) if with_costs else None
     kwargs = {"max_models": max_models, "max_nodes": max_nodes, "costs": costs}
     assert cover._kernel() is not None

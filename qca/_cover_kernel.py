@@ -763,6 +763,10 @@ def run_chart(masks, costs, max_models, ctr):
     total_size = ess_idx.size
     w = np.zeros(0)
     no_f = np.zeros(WORDS, dtype=np.uint64)
+    # Flags as computed booleans, not literals: a literal False would make numba compile the
+    # searches called below once more, for that literal type (about 20 s more to build).
+    no = w.size > 0
+    yes = w.size == 0
     for b in range(n_blocks):
         g = order[b]
         reach = reaches[g]
@@ -801,12 +805,12 @@ def run_chart(masks, costs, max_models, ctr):
         U = (all_rows, ZERO, ZERO, ZERO)
         u_arr = np.zeros(WORDS, dtype=np.uint64)
         u_arr[0] = all_rows
-        low = lower_bound(rm, w, False, U, z4())
+        low = lower_bound(rm, w, no, U, z4())
         first = greedy_cover(cm, u_arr)
         high = first.size
         memo = new_memo()
         if low < high:
-            v, cover, nn = xminimum(U, high - 1, rm, cm, w, False, memo, ctr, np.inf)
+            v, cover, nn = xminimum(U, high - 1, rm, cm, w, no, memo, ctr, np.inf)
             if v < 0:
                 return CHART_FALLBACK, empty2, counts, n_listed, empty1, empty1, ess_idx, n_blocks
             if nn >= 0:
@@ -816,8 +820,8 @@ def run_chart(masks, costs, max_models, ctr):
         for i in range(nc):
             bcosts[i] = costs[cands[i]]
         count, listed, has_best, best, used = run_ties(
-            u_arr, no_f, high, rm, cm, w, False, bcosts, max_models, ctr, np.inf,
-            rm, cm, w, False, memo, True)
+            u_arr, no_f, high, rm, cm, w, no, bcosts, max_models, ctr, np.inf,
+            rm, cm, w, no, memo, yes)
         if ctr[2] != STOP_NONE or ctr[3] != 0:
             return CHART_FALLBACK, empty2, counts, n_listed, empty1, empty1, ess_idx, n_blocks
         if not has_best:

@@ -755,6 +755,12 @@ def run_chart(masks, costs, max_models, ctr):
     for g in range(n_blocks):
         widths[g] = np.int64(popcount(reaches[g]))
     order = np.argsort(widths, kind="mergesort")
+    heights = np.zeros(n_blocks, dtype=np.int64)
+    for p in range(kept.size):
+        heights[group[p]] += 1
+    if n_blocks and heights.max() > CHART_EXACT_ROWS:
+        # (Before any search: the Python search would do it all again.)
+        return CHART_FALLBACK, empty2, widths, widths, empty1, empty1, ess_idx, n_blocks
     counts = np.empty(n_blocks, dtype=np.int64)
     n_listed = np.empty(n_blocks, dtype=np.int64)
     lists = []
@@ -772,12 +778,7 @@ def run_chart(masks, costs, max_models, ctr):
         reach = reaches[g]
         cands = _bits1(reach)
         nc = cands.size
-        nr = 0
-        for p in range(kept.size):
-            if group[p] == g:
-                nr += 1
-        if nr > CHART_EXACT_ROWS:
-            return CHART_FALLBACK, empty2, counts, n_listed, empty1, empty1, ess_idx, n_blocks
+        nr = heights[g]
         # The block's rows (kept order), then by number of implicants, stable.
         rows = np.empty(nr, dtype=np.uint64)
         k = 0

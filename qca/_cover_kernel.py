@@ -14,7 +14,7 @@ most :data:`MAX_BITS` rows and implicants use this module, larger ones the Pytho
 ``QCASIM_JIT`` is not ``0``. A budget's deadline is read from the clock of
 :func:`time.monotonic` (``clock_gettime(CLOCK_MONOTONIC)``, POSIX), every few nodes as in
 Python. Compiled code is cached next to this file (numba's ``cache=True``): the first use on a
-machine compiles for about 20 seconds, later processes load it in well under a second.
+machine compiles for about 35 seconds, later processes load it in well under a second.
 
 Counts are 64-bit integers here (Python's are unbounded): a count beyond 2**62 stops the
 search with an overflow code and the caller counts in Python instead.
@@ -30,7 +30,7 @@ from numba.extending import intrinsic
 from numba.typed import Dict
 
 __all__ = ["WORDS", "MAX_BITS", "greedy_cover", "run_ties", "run_minimum", "run_size", "run_chart",
-           "new_memo", "as_words", "as_word_rows", "from_words"]
+           "crisp_primes", "new_memo", "as_words", "as_word_rows", "from_words"]
 
 WORDS = 4
 MAX_BITS = 64 * WORDS
@@ -904,6 +904,53 @@ def run_chart(masks, costs, max_models, ctr):
     return CHART_DONE, combined, counts, n_listed, best, _bits1(used_all), ess_idx, n_blocks
 
 
+# ---------------------------------------------------------------- crisp prime implicants
+
+@njit(cache=True)
+def crisp_primes(positive, forbidden, sets, parents):
+    """:func:`qca.primes._crisp_primes` on its tables: the (set, cube position) of every prime
+    implicant, by set, then by position (the order of ``np.nonzero``). A cube is an implicant
+    of a set when it holds a positive configuration and none of the set's forbidden ones,
+    prime when no parent (the cube with one more condition free) is one."""
+    n_words, n = sets.shape
+    n_sets = forbidden.shape[0]
+    k = parents.shape[0]
+    idx = np.empty(n, dtype=np.int64)
+    m = 0
+    for c in range(n):
+        for w in range(n_words):
+            if sets[w, c] & positive[w] != ZERO:
+                idx[m] = c
+                m += 1
+                break
+    implicant = np.zeros(n + 1, dtype=np.bool_)  # (position n: "no parent", never one)
+    owner = np.empty(n_sets * m, dtype=np.int64)
+    at = np.empty(n_sets * m, dtype=np.int64)
+    count = 0
+    for s in range(n_sets):
+        for t in range(m):
+            c = idx[t]
+            ok = True
+            for w in range(n_words):
+                if sets[w, c] & forbidden[s, w] != ZERO:
+                    ok = False
+                    break
+            implicant[c] = ok
+        for t in range(m):
+            c = idx[t]
+            if implicant[c]:
+                prime = True
+                for j in range(k):
+                    if implicant[parents[j, c]]:
+                        prime = False
+                        break
+                if prime:
+                    owner[count] = s
+                    at[count] = c
+                    count += 1
+    return owner[:count], at[:count]
+
+
 def warm_up() -> None:
     """Load (or compile) every entry point once, on a tiny chart."""
     # Rows {0, 1}, {1, 2}, {0, 2} of implicants; implicant 0 covers rows 0 and 2, and so on.
@@ -919,6 +966,9 @@ def warm_up() -> None:
              np.array([0, -1, 0, 0], dtype=np.int64), np.inf, rm, cm, w, False, memo, True)
     run_chart(np.array([0b011, 0b110, 0b101, 0b1000], dtype=np.uint64), np.ones(4, dtype=np.int64), 10,
               np.array([0, -1, 0, 0], dtype=np.int64))
+    sets, parents = np.array([[1, 2, 3]], dtype=np.uint64), np.array([[2, 2, 3]], dtype=np.int64)
+    sets.flags.writeable = parents.flags.writeable = False  # (as qca.primes._crisp_table's)
+    crisp_primes(np.array([1], dtype=np.uint64), np.array([[2]], dtype=np.uint64), sets, parents)
 
 
 _BYTES = 8 * WORDS

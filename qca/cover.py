@@ -106,7 +106,7 @@ def _kernel():
 
 def compiled_searches_need_building() -> bool:
     """True when the compiled cover searches are to be used but this machine has not built
-    them yet: their first use then compiles them (about 20 s, once; later processes load the
+    them yet: their first use then compiles them (about 35 s, once; later processes load the
     build in about 0.4 s). Callers can say so before it happens."""
     if _KERNEL is not None or os.environ.get("QCASIM_JIT", "1") == "0":
         return False

@@ -491,6 +491,14 @@ def _crisp_primes(positive: np.ndarray, forbidden: np.ndarray, k: int) -> list[n
     n_sets, n = forbidden.shape[0], cubes.shape[0]
     if not n_sets:
         return []
+    kernel = _compiled()
+    if kernel is not None:
+        owner, at = kernel.crisp_primes(np.ascontiguousarray(positive, dtype=np.uint64),
+                                        np.ascontiguousarray(forbidden, dtype=np.uint64), sets, parents)
+        if n_sets == 1:
+            return [cubes[at]]
+        counts = np.bincount(owner, minlength=n_sets)
+        return np.split(cubes[at], np.cumsum(counts)[:-1])
     hit = (sets[0] & positive[0]) != 0
     for w in range(1, sets.shape[0]):
         hit |= (sets[w] & positive[w]) != 0
@@ -513,6 +521,17 @@ def _crisp_primes(positive: np.ndarray, forbidden: np.ndarray, k: int) -> list[n
     prime = ~freer
     counts = np.bincount(owner[prime], minlength=n_sets)
     return np.split(cubes[at[prime]], np.cumsum(counts)[:-1])
+
+
+def _compiled():
+    """The compiled twin (:mod:`qca._cover_kernel`, loaded by :mod:`qca.cover`), or None."""
+    from .cover import _KERNEL_ON, _kernel
+
+    return _kernel() if _KERNEL_ON and _PRIMES_COMPILED else None
+
+
+#: False: :func:`_crisp_primes` by arrays only (tests compare the two).
+_PRIMES_COMPILED = True
 
 
 def _prime_cells(implicant: np.ndarray, levels: Sequence[int], first_axis: int = 0) -> np.ndarray:

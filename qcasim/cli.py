@@ -283,7 +283,7 @@ def _prepare_engine() -> None:
     from qca.cover import compiled_searches_need_building, load_compiled_searches
 
     if compiled_searches_need_building():
-        click.echo("qcasim: building the compiled cover searches for this machine (once, about 20 s)",
+        click.echo("qcasim: building the compiled cover searches for this machine (once, about 35 s)",
                    err=True)
     load_compiled_searches()
 

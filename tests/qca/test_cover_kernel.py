@@ -219,3 +219,30 @@ def test_whole_chart_search_answers_small_charts_and_hands_back_the_rest(monkeyp
     cover.minimum_covers(small, max_models=50, deadline=time.monotonic() + 10)
     cover.minimum_covers(_block_chart(rng, [(70, 10, 0.2)], 0), max_models=50)
     assert len(answered) == 3  # (neither was offered to it)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(seed=st.integers(0, 2**32 - 1), k=st.integers(1, 8), n_sets=st.integers(1, 12),
+       on_share=st.sampled_from([0.02, 0.15, 0.5]), dc_share=st.sampled_from([0.0, 0.2, 0.6]))
+def test_compiled_crisp_primes_are_the_array_ones(monkeypatch, seed, k, n_sets, on_share, dc_share):
+    """The prime implicants of crisp tables (one set of don't-cares or many, as the
+    re-minimisations of an intermediate solution) by the compiled loop equal those of the
+    array version: the same cubes, in the same order, per set."""
+    from qca import primes
+
+    rng = np.random.default_rng(seed)
+    configs = np.indices((2,) * k).reshape(k, -1).T
+    on = configs[rng.random(len(configs)) < on_share]
+    if not len(on):
+        on = configs[:1]
+    dont_cares = [configs[rng.random(len(configs)) < dc_share] for _ in range(n_sets)]
+    positive = primes._config_sets([on], k)[0]
+    forbidden = ~(primes._config_sets(dont_cares, k) | positive)
+    monkeypatch.setattr(primes, "_PRIMES_COMPILED", True)  # (the fixture spans the examples)
+    assert primes._compiled() is not None
+    compiled = primes._crisp_primes(positive, forbidden, k)
+    monkeypatch.setattr(primes, "_PRIMES_COMPILED", False)
+    arrays = primes._crisp_primes(positive, forbidden, k)
+    assert len(compiled) == len(arrays) == n_sets
+    for a, b in zip(compiled, arrays):
+        assert a.dtype == b.dtype and a.shape == b.shape and (a == b).all()

@@ -42,7 +42,12 @@ ten thousand instead of a million on such charts).
 Compiled searches. Steps 3 and 4 (the exact bit-set search and the tie search) also exist as
 compiled code (:mod:`qca._cover_kernel`, numba) used on blocks of 10 to 256 rows and at most 256
 implicants: the same algorithm step for step, so the same covers, counts, canonical cover and
-search nodes. Without numba, or with the environment variable ``QCASIM_JIT=0``, everything runs
+search nodes. A chart of at most 64 implicants with no deadline (the charts of simulation
+studies, where tens of thousands are solved) goes whole to one compiled call, steps 1 to 4 and
+the combination of the blocks included, when each of its blocks has at most 32 rows (the blocks
+searched by the exact search alone); a block of more rows, or a search stopped by ``max_nodes``,
+hands the chart back to the block-by-block search, which gives the same answer (it stops at the
+same node). Without numba, or with the environment variable ``QCASIM_JIT=0``, everything runs
 in Python.
 
 Budgets. ``max_nodes`` counts search nodes over the whole call (every block and stage): with no

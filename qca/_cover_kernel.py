@@ -626,9 +626,8 @@ def new_memo():
 # ---------------------------------------------------------------- whole charts (minimum_covers)
 
 #: :func:`run_chart` results: the answer, or "ask the Python search" (a block of more than
-#: :data:`CHART_EXACT_ROWS` rows, or a search stopped by the budget or a count overflow).
+#: ``max_rows`` rows, or a search stopped by the budget or a count overflow).
 CHART_DONE, CHART_FALLBACK = 0, 1
-CHART_EXACT_ROWS = 32  # as qca.cover.EXACT_ROWS
 
 
 @njit(cache=True)
@@ -727,14 +726,16 @@ def _groups(kept):
 
 
 @njit(cache=True)
-def run_chart(masks, costs, max_models, ctr):
+def run_chart(masks, costs, max_models, max_rows, ctr):
     """:func:`qca.cover.minimum_covers` of a chart of at most 64 implicants (``masks``: each
     row's implicants, one word), without a deadline and not irredundant:
     the essential implicants, the reduced rows, the blocks (by number of implicants, stable),
     each block's minimum and ties by the searches above (as :class:`qca.cover._Block` runs
     them: disjoint-rows bound, greedy cover, exact minimum, tie search with its memo), and
     the covers combined in the order of ``itertools.product``, the canonical cover added,
-    sorted. The node count in ``ctr`` is the Python search's (the same searches run).
+    sorted. The node count in ``ctr`` is the Python search's (the same searches run). Blocks
+    of more than ``max_rows`` rows (:data:`qca.cover.EXACT_ROWS`: those the Python search
+    sizes otherwise) leave the chart to it before any search.
 
     Returns (code, covers, counts, n_listed, best, in_some, essential, n_blocks); code
     :data:`CHART_FALLBACK` leaves the chart to the Python search.
@@ -758,11 +759,10 @@ def run_chart(masks, costs, max_models, ctr):
     heights = np.zeros(n_blocks, dtype=np.int64)
     for p in range(kept.size):
         heights[group[p]] += 1
-    if n_blocks and heights.max() > CHART_EXACT_ROWS:
-        # (Before any search: the Python search would do it all again.)
-        return CHART_FALLBACK, empty2, widths, widths, empty1, empty1, ess_idx, n_blocks
     counts = np.empty(n_blocks, dtype=np.int64)
     n_listed = np.empty(n_blocks, dtype=np.int64)
+    if n_blocks and heights.max() > max_rows:
+        return CHART_FALLBACK, empty2, counts, n_listed, empty1, empty1, ess_idx, n_blocks
     lists = []
     best_all = np.empty(0, dtype=np.int64)
     used_all = ess
@@ -964,7 +964,7 @@ def warm_up() -> None:
     greedy_cover(cm, full)
     run_ties(full, z, 2, rm, cm, w, False, np.ones(3, dtype=np.int64), 10,
              np.array([0, -1, 0, 0], dtype=np.int64), np.inf, rm, cm, w, False, memo, True)
-    run_chart(np.array([0b011, 0b110, 0b101, 0b1000], dtype=np.uint64), np.ones(4, dtype=np.int64), 10,
+    run_chart(np.array([0b011, 0b110, 0b101, 0b1000], dtype=np.uint64), np.ones(4, dtype=np.int64), 10, 32,
               np.array([0, -1, 0, 0], dtype=np.int64))
     sets, parents = np.array([[1, 2, 3]], dtype=np.uint64), np.array([[2, 2, 3]], dtype=np.int64)
     sets.flags.writeable = parents.flags.writeable = False  # (as qca.primes._crisp_table's)

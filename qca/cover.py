@@ -260,8 +260,7 @@ def _row_masks(chart: np.ndarray) -> list[int]:
         return []
     if n_pi <= 64:
         return _row_words(chart).tolist()
-    packed = np.packbits(chart, axis=0, bitorder="little").T  # rows x bytes
-    packed = np.ascontiguousarray(packed)
+    packed = np.ascontiguousarray(np.packbits(chart, axis=0, bitorder="little").T)  # rows x bytes
     return [int.from_bytes(packed[r].tobytes(), "little") for r in range(n_rows)]
 
 
@@ -474,13 +473,14 @@ def minimum_covers(
     """
     chart = np.asarray(chart, dtype=bool)
     n_pi, n_rows = chart.shape
-    if deadline is None and not irredundant and max_models >= 1 and n_pi <= 64:
-        done = _compiled_chart(chart, costs, max_models, max_nodes)
+    words = _row_words(chart) if n_pi <= 64 and n_rows else None
+    if words is not None and deadline is None and not irredundant and max_models >= 1:
+        done = _compiled_chart(words, costs, max_models, max_nodes)
         if done is not None:
             return done
     # Each row's implicants as a bit set: the essential implicants, the rows they leave and
     # the reduction of those are set operations on them.
-    masks = _row_masks(chart)
+    masks = words.tolist() if words is not None else _row_masks(chart)
     if not all(masks):
         raise ValueError("a row of the chart is covered by no implicant")
     cost = [1] * n_pi if costs is None else [int(c) for c in np.asarray(costs).tolist()]
@@ -586,24 +586,21 @@ _CHART_KERNEL_ON = True
 
 
 def _compiled_chart(
-    chart: np.ndarray, costs: np.ndarray | None, max_models: int, max_nodes: int | None
+    words: np.ndarray, costs: np.ndarray | None, max_models: int, max_nodes: int | None
 ) -> CoverResult | None:
-    """:func:`minimum_covers` of a chart of at most 64 implicants (no deadline, not
-    irredundant) in one compiled call (:func:`qca._cover_kernel.run_chart`): the same
+    """:func:`minimum_covers` of a chart of at most 64 implicants given as each row's
+    implicants in one word (:func:`_row_words`; no deadline, not irredundant) in one compiled
+    call (:func:`qca._cover_kernel.run_chart`): the same
     reduction, blocks, searches and node count as below, so the same answer. None when the
     compiled searches are unavailable, or the chart needs what only the Python search does
     (a block of more than :data:`EXACT_ROWS` rows, a row covered by no implicant, a search
     stopped by ``max_nodes``): the caller then searches it as usual."""
     k = _kernel() if _CHART_KERNEL_ON and _KERNEL_ON else None
-    if k is None or not chart.shape[1] or chart.size > _DOMINANCE_LIMIT:
-        return None
-    words = _row_words(chart)
-    if not words.all():
-        return None  # (the Python search raises the error)
-    n_pi = chart.shape[0]
-    cost = np.ones(n_pi, dtype=np.int64) if costs is None else np.asarray(costs, dtype=np.int64)
+    if k is None or 64 * words.size > _DOMINANCE_LIMIT or not words.all():
+        return None  # (a row covered by no implicant: the Python search raises the error)
+    cost = np.ones(64, dtype=np.int64) if costs is None else np.asarray(costs, dtype=np.int64)
     ctr = np.array([0, -1 if max_nodes is None else int(max_nodes), 0, 0], dtype=np.int64)
-    answer = k.run_chart(words, cost, max_models, ctr)
+    answer = k.run_chart(words, cost, max_models, EXACT_ROWS, ctr)
     code, covers, counts, n_listed, best, in_some, essential, n_blocks = answer
     if code != k.CHART_DONE:
         return None

@@ -287,11 +287,12 @@ def _dask_rates(spec: dict, out: dict) -> None:
     once and warmed before the timings, as a long-lived cluster is: every worker imports the
     pipeline and loads the compiled searches, then the cluster runs ``--runner-reps``
     replications of the first cell. (The local runs' workers are forked from this process after
-    it has run the serial timings and the ``-j 1`` run, and inherit the caches those filled, the
-    recurring models' scores and small blocks' covers among them: a cluster warmed on only a
-    quarter as many replications ran 0.83-0.88x as fast as ``-j N``; its first 1,200
-    replications ran at 568/s, the next at 667-841/s.) The timed runs are those of ``-j N``
-    (its seed), which these workers never computed."""
+    it has run the serial timings and the ``-j 1`` run, and inherit all it loaded and filled on
+    the way: modules imported at first use, compiled code, caches. A cluster warmed on only a
+    quarter as many replications ran 0.83-0.88x as fast as ``-j N``; a fresh cluster's first
+    1,200 replications ran at 568/s, the next at 667-841/s, about 0.25 s of one-time work per
+    worker.) The timed runs are those of ``-j N`` (its seed), which these workers never
+    computed."""
     from distributed import Client, LocalCluster
 
     jobs = spec.get("jobs", 2)

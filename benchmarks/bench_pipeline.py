@@ -37,9 +37,9 @@ pass after the timed one, by wrapping those functions).
 
 With ``--dask`` (and ``--jobs N``) this engine also runs every cell through the runner on a local
 Dask cluster of N single-threaded worker processes (``distributed.LocalCluster``, started once
-and warmed on one run before the timings, as a long-lived cluster is): wall-clock replications
-per second, and their ratio to the ``-j N`` joblib run, i.e. per core (issue 21: a Dask cluster
-at least as fast per core).
+and warmed on ``--runner-reps`` replications before the timings, as a long-lived cluster is):
+wall-clock replications per second, and their ratio to the ``-j N`` joblib run, i.e. per core
+(issue 21: a Dask cluster at least as fast per core).
 
 Usage: ``python benchmarks/bench_pipeline.py [--reps 20] [--rounds 1] [--chunk-seconds 0.1]
 [--quick] [--jobs 2] [--runner-reps 200] [--baseline-rev 6094f64] [--only TEXT] [--stages]

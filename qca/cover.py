@@ -474,7 +474,8 @@ def minimum_covers(
     chart = np.asarray(chart, dtype=bool)
     n_pi, n_rows = chart.shape
     words = _row_words(chart) if n_pi <= 64 and n_rows else None
-    if words is not None and deadline is None and not irredundant and max_models >= 1:
+    if (words is not None and deadline is None and not irredundant and max_models >= 1
+            and chart.size <= _DOMINANCE_LIMIT):  # (larger: below, dominated rows may stay)
         done = _compiled_chart(words, costs, max_models, max_nodes)
         if done is not None:
             return done
@@ -596,7 +597,7 @@ def _compiled_chart(
     (a block of more than :data:`EXACT_ROWS` rows, a row covered by no implicant, a search
     stopped by ``max_nodes``): the caller then searches it as usual."""
     k = _kernel() if _CHART_KERNEL_ON and _KERNEL_ON else None
-    if k is None or 64 * words.size > _DOMINANCE_LIMIT or not words.all():
+    if k is None or not words.all():
         return None  # (a row covered by no implicant: the Python search raises the error)
     cost = np.ones(64, dtype=np.int64) if costs is None else np.asarray(costs, dtype=np.int64)
     ctr = np.array([0, -1 if max_nodes is None else int(max_nodes), 0, 0], dtype=np.int64)

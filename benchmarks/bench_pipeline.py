@@ -41,9 +41,13 @@ and warmed on ``--runner-reps`` replications before the timings, as a long-lived
 wall-clock replications per second, and their ratio to the ``-j N`` joblib run, i.e. per core
 (issue 21: a Dask cluster at least as fast per core).
 
+With ``--no-baseline`` only this tree is timed (half the time: no baseline engine, so no
+ratios and no record comparison), e.g. to check issue 21's rates on a quiet spell of the
+machine: ``--quick --no-baseline --reps 100 --jobs 2 --runner-reps 800``.
+
 Usage: ``python benchmarks/bench_pipeline.py [--reps 20] [--rounds 1] [--chunk-seconds 0.1]
-[--quick] [--jobs 2] [--runner-reps 200] [--baseline-rev 6094f64] [--only TEXT] [--stages]
-[--dask]``
+[--quick] [--jobs 2] [--runner-reps 200] [--baseline-rev 6094f64 | --no-baseline] [--only TEXT]
+[--stages] [--dask]``
 """
 
 from __future__ import annotations
@@ -381,6 +385,8 @@ def main() -> None:
     ap.add_argument("--rounds", type=int, default=1)
     ap.add_argument("--quick", action="store_true", help="7 conditions, N 65 and 250 only")
     ap.add_argument("--baseline-rev", default="6094f64")
+    ap.add_argument("--no-baseline", action="store_true",
+                    help="time this tree alone (no baseline engine, no ratio or record comparison)")
     ap.add_argument("--only", help="run only cells whose name contains this text")
     ap.add_argument("--jobs", type=int, default=1,
                     help="also time each cell through the runner serially and on this many workers")
@@ -406,35 +412,50 @@ def main() -> None:
     todo = [(n, p) for n, p in cells(args.quick) if not args.only or args.only in n]
     spec = {"cells": todo, "reps": args.reps, "jobs": args.jobs, "runner_reps": args.runner_reps,
             "dask": args.dask}
-    base = baseline_tree(args.baseline_rev)
-    print(f"# bench_pipeline: this tree vs {args.baseline_rev}, {args.reps} reps per cell, "
+    base = None if args.no_baseline else baseline_tree(args.baseline_rev)
+    against = "alone" if base is None else f"vs {args.baseline_rev}"
+    print(f"# bench_pipeline: this tree {against}, {args.reps} reps per cell, "
           f"{args.rounds} round(s), replications per CPU-second, serial")
     print(f"load before: {uptime()}")
     ours: dict[str, list] = {n: [] for n, _ in todo}
     theirs: dict[str, list] = {n: [] for n, _ in todo}
     for r in range(args.rounds):
         # Serial rates: both engines in alternating chunks (the first engine alternates too).
-        roots = [ROOT, base] if r % 2 == 0 else [base, ROOT]
-        timed = interleaved(roots, todo, args.reps, args.chunk_seconds)
-        mine, other = (timed[0], timed[1]) if r % 2 == 0 else (timed[1], timed[0])
+        if base is None:
+            mine, other = interleaved([ROOT], todo, args.reps, args.chunk_seconds)[0], None
+        else:
+            roots = [ROOT, base] if r % 2 == 0 else [base, ROOT]
+            timed = interleaved(roots, todo, args.reps, args.chunk_seconds)
+            mine, other = (timed[0], timed[1]) if r % 2 == 0 else (timed[1], timed[0])
         for name, _ in todo:
             ours[name].append(mine[name])
-            theirs[name].append(other[name])
+            if other is not None:
+                theirs[name].append(other[name])
         if args.stages or args.jobs > 1 or args.dask:
-            for store, root in ((ours, ROOT), (theirs, base)):
+            engines = [(ours, ROOT)] if base is None else [(ours, ROOT), (theirs, base)]
+            for store, root in engines:
                 for name, res in run(root, {**spec, "stages": args.stages and root == ROOT,
                                                  "dask": args.dask and root == ROOT}).items():
                     store[name][-1].update(res)
     print(f"load after:  {uptime()}")
     print()
     jobs = args.jobs
-    head = ("| cell | this engine reps/s | baseline reps/s | ratio | ratio by round (min-max) | records |"
-            " incomplete searches |")
-    rule = "|---|---:|---:|---:|---:|---|---:|"
+    compared = base is not None
+    head = "| cell | this engine reps/s |"
+    rule = "|---|---:|"
+    if compared:
+        head += " baseline reps/s | ratio | ratio by round (min-max) | records |"
+        rule += "---:|---:|---:|---|"
+    head += " incomplete searches |"
+    rule += "---:|"
     if jobs > 1:
-        head += (f" this -j 1 | this -j {jobs} | -j {jobs}/-j 1 | baseline -j 1 | baseline -j {jobs} |"
-                 f" -j {jobs}/-j 1 | this -j {jobs}/-j 1 by CPU |")
-        rule += "---:|---:|---:|---:|---:|---:|---:|"
+        head += f" this -j 1 | this -j {jobs} | -j {jobs}/-j 1 |"
+        rule += "---:|---:|---:|"
+        if compared:
+            head += f" baseline -j 1 | baseline -j {jobs} | -j {jobs}/-j 1 |"
+            rule += "---:|---:|---:|"
+        head += f" this -j {jobs}/-j 1 by CPU |"
+        rule += "---:|"
     if args.dask:
         head += f" this Dask {jobs} workers | Dask / -j {jobs} |"
         rule += "---:|---:|"
@@ -443,16 +464,17 @@ def main() -> None:
     ratios = []
     for name, _ in todo:
         a = statistics.median(r["rate"] for r in ours[name])
-        b = statistics.median(r["rate"] for r in theirs[name])
-        ratios.append(a / b)
-        same = "identical" if ours[name][0]["digest"] == theirs[name][0]["digest"] else "differ"
-        by_round = [x["rate"] / y["rate"] for x, y in zip(ours[name], theirs[name])]
-        spread = f"{min(by_round):.2f}-{max(by_round):.2f}x"
-        line = (f"| {name} | {a:.1f} | {b:.1f} | {a / b:.2f}x | {spread} | {same} |"
-                f" {ours[name][0]['incomplete']} |")
+        line = f"| {name} | {a:.1f} |"
+        if compared:
+            b = statistics.median(r["rate"] for r in theirs[name])
+            ratios.append(a / b)
+            same = "identical" if ours[name][0]["digest"] == theirs[name][0]["digest"] else "differ"
+            by_round = [x["rate"] / y["rate"] for x, y in zip(ours[name], theirs[name])]
+            line += f" {b:.1f} | {a / b:.2f}x | {min(by_round):.2f}-{max(by_round):.2f}x | {same} |"
+        line += f" {ours[name][0]['incomplete']} |"
         if jobs > 1:
             cols = []
-            for res in (ours[name], theirs[name]):
+            for res in (ours[name], theirs[name]) if compared else (ours[name],):
                 one = statistics.median(r["j1"]["rate"] for r in res)
                 many = statistics.median(r[f"j{jobs}"]["rate"] for r in res)
                 cols += [f"{one:.1f}", f"{many:.1f}", f"{many / one:.2f}x"]
@@ -468,9 +490,10 @@ def main() -> None:
             local = statistics.median(r[f"j{jobs}"]["rate"] for r in ours[name])
             line += f" {on_dask:.1f} | {on_dask / local:.2f}x |"
         print(line)
-    print()
-    print(f"geometric mean ratio {math.exp(statistics.fmean(math.log(r) for r in ratios)):.2f}x over "
-          f"{len(ratios)} cells")
+    if ratios:
+        print()
+        print(f"geometric mean ratio {math.exp(statistics.fmean(math.log(r) for r in ratios)):.2f}x over "
+              f"{len(ratios)} cells")
     if args.stages:
         print_stages(todo, ours)
 

@@ -42,3 +42,22 @@ def test_a_failing_engine_is_reported_with_its_error(tmp_path: Path) -> None:
     todo = [(n, p) for n, p in bench.cells(quick=True) if n == "crisp 7c N=65 pars"]
     with pytest.raises(SystemExit, match="no engine here"):
         bench.interleaved([ROOT, tmp_path], todo, reps=3, seconds=0.005)
+
+
+@pytest.mark.slow
+def test_this_tree_alone_prints_its_own_columns_only() -> None:
+    import subprocess
+
+    out = subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / "bench_pipeline.py"), "--no-baseline", "--only",
+         "crisp 7c N=65 cons", "--reps", "4", "--jobs", "2", "--runner-reps", "8"],
+        capture_output=True, text=True, cwd=ROOT, check=True, timeout=600,
+    ).stdout
+    assert "this tree alone" in out
+    head = next(line for line in out.splitlines() if line.startswith("| cell |"))
+    assert head.count("|") - 1 == 7 and "baseline" not in head and "ratio" not in head
+    row = next(line for line in out.splitlines() if line.startswith("| crisp 7c N=65 cons |"))
+    cells = [c.strip() for c in row.strip("|").split("|")]
+    assert len(cells) == 7 and float(cells[1]) > 0 and cells[2] == "0"  # no search stopped
+    assert float(cells[3]) > 0 and float(cells[4]) > 0 and cells[5].endswith("x")
+    assert "geometric mean" not in out

@@ -474,8 +474,10 @@ def minimum_covers(
     chart = np.asarray(chart, dtype=bool)
     n_pi, n_rows = chart.shape
     words = _row_words(chart) if n_pi <= 64 and n_rows else None
+    # (Beyond _DOMINANCE_LIMIT cells the search below may skip the row reduction that the
+    # compiled call always does; the two must reduce alike to give the same answer.)
     if (words is not None and deadline is None and not irredundant and max_models >= 1
-            and chart.size <= _DOMINANCE_LIMIT):  # (larger: below, dominated rows may stay)
+            and chart.size <= _DOMINANCE_LIMIT):
         done = _compiled_chart(words, costs, max_models, max_nodes)
         if done is not None:
             return done
